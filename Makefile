@@ -1,0 +1,51 @@
+# Parley: `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+
+.PHONY: help install build run dev test test-sqlite test-mariadb lint bench clean
+
+help:
+	@echo "make run    install, build, migrate the SQLite database, seed a demo, serve on :$(PORT)"
+	@echo "make test   install and run every test"
+	@echo "make lint   ruff and mypy --strict"
+
+$(INSTALLED): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+$(NODE_INSTALLED): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Front ends exist once package.json does; until then there is nothing to build.
+build: $(if $(wildcard package.json),$(NODE_INSTALLED))
+	@if [ -f package.json ]; then npm run build; fi
+
+run: install build
+	$(BIN)/chatctl db upgrade
+	$(BIN)/chatctl demo --port $(PORT)
+	$(BIN)/chatctl serve --host $(HOST) --port $(PORT)
+
+dev: install
+	$(BIN)/chatctl db upgrade
+	$(BIN)/chatctl serve --host $(HOST) --port $(PORT) --autoreload
+
+# PARLEY_TEST_DATABASE_URL picks the database (default: a throwaway SQLite file).
+test: install build
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check chatserver cli tests migrations
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) node_modules chatserver/static build dist *.egg-info

@@ -1,0 +1,1 @@
+"""REST handlers: thin translators between HTTP and the service functions."""

@@ -1,0 +1,141 @@
+"""The base of every REST handler: JSON in, JSON out, one error shape."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from typing import Any
+
+import tornado.web
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from chatserver.context import Context
+from chatserver.errors import BadRequest, NotFound, ParleyError, TooLarge, Unavailable
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large",
+               415: "unsupported_media_type", 429: "rate_limited", 503: "unavailable"}
+
+
+def client_ip(request: tornado.httputil.HTTPServerRequest, ctx: Context) -> str:
+    """The client's address: X-Forwarded-For is believed only from a trusted proxy."""
+    peer = request.remote_ip or ""
+    nets = ctx.settings.trusted_proxy_networks
+    forwarded = request.headers.get("X-Forwarded-For")
+    if not nets or not forwarded:
+        return peer
+
+    def trusted(addr: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            return False
+        return any(ip in net for net in nets)
+
+    if not trusted(peer):
+        return peer
+    # Walk from the nearest hop back; the first untrusted address is the client.
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not trusted(hop):
+            return hop
+    return hops[0] if hops else peer
+
+
+class APIHandler(tornado.web.RequestHandler):
+    @property
+    def ctx(self) -> Context:
+        ctx: Context = self.application.settings["ctx"]
+        return ctx
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def check_xsrf_cookie(self) -> None:
+        """Token-authenticated JSON API: no cookies, so no XSRF."""
+
+    def prepare(self) -> None:
+        length = self.request.headers.get("Content-Length")
+        if length is not None and length.isdigit() \
+                and int(length) > self.ctx.settings.max_body_bytes:
+            raise TooLarge(f"request body over {self.ctx.settings.max_body_bytes} bytes")
+        if len(self.request.body) > self.ctx.settings.max_body_bytes:
+            raise TooLarge(f"request body over {self.ctx.settings.max_body_bytes} bytes")
+
+    @property
+    def client_ip(self) -> str:
+        return client_ip(self.request, self.ctx)
+
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object; 400 for anything else."""
+        if not self.request.body:
+            return {}
+        try:
+            body = json.loads(self.request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("request body is not valid JSON", code="invalid_json") from None
+        if not isinstance(body, dict):
+            raise BadRequest("request body must be a JSON object", code="invalid_json")
+        return body
+
+    def send_json(self, data: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, ParleyError | tornado.web.HTTPError):
+            return
+        if isinstance(value, OperationalError | PoolTimeout | DBAPIError) \
+                and _is_connection_error(value):
+            log.warning("database unavailable during %s %s: %s", self.request.method,
+                        self.request.path, type(value.__cause__ or value).__name__)
+            return
+        super().log_exception(typ, value, tb)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, OperationalError | PoolTimeout | DBAPIError) \
+                and _is_connection_error(exc):
+            exc = Unavailable("the database is unavailable; try again shortly")
+        if isinstance(exc, ParleyError):
+            status, body = exc.status, exc.to_dict()
+            for name, value in exc.headers.items():
+                self.set_header(name, value)
+        elif isinstance(exc, tornado.web.HTTPError):
+            status = exc.status_code
+            body = {"code": _HTTP_CODES.get(status, "http_error"),
+                    "message": exc.log_message or self._reason}
+        else:
+            status = status_code if status_code != 200 else 500
+            body = {"code": _HTTP_CODES.get(status, "internal_error"),
+                    "message": "internal error" if status >= 500 else self._reason}
+        self.clear_header("Content-Type")
+        self.set_default_headers()
+        self.set_status(status)
+        self.finish(json.dumps({"error": body}, separators=(",", ":")))
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        orig = getattr(exc, "orig", None)
+        args = getattr(orig, "args", ())
+        # MySQL client errors 2002/2003/2006/2013 and server 1040/1053 mean "can't talk to it".
+        if args and isinstance(args[0], int) and args[0] in (1040, 1053, 2002, 2003, 2006, 2013):
+            return True
+        return "database is locked" not in str(orig)
+    return False
+
+
+class NotFoundHandler(APIHandler):
+    def prepare(self) -> None:
+        raise NotFound("no such endpoint")

@@ -1,0 +1,23 @@
+"""GET /api/health: liveness and the database's state (503 when it is down)."""
+
+from __future__ import annotations
+
+import time
+
+from chatserver import __version__
+from chatserver.api.base import APIHandler
+from chatserver.db.engine import check
+
+
+class HealthHandler(APIHandler):
+    async def get(self) -> None:
+        db_ok = await check(self.ctx.engine)
+        self.send_json({
+            "status": "ok" if db_ok else "unavailable",
+            "version": __version__,
+            "uptime_s": round(time.monotonic() - self.ctx.started_at, 1),
+            "database": "ok" if db_ok else "down",
+        }, status=200 if db_ok else 503)
+
+
+routes = [(r"/api/health", HealthHandler)]

@@ -1,0 +1,28 @@
+"""Build the Tornado application from a Context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+
+from chatserver.api import health
+from chatserver.api.base import NotFoundHandler
+from chatserver.context import Context
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
+    handlers: list[Any] = [*health.routes]
+    app_settings: dict[str, Any] = {
+        "ctx": ctx,
+        "default_handler_class": NotFoundHandler,
+        "websocket_ping_interval": ctx.settings.ws_ping_interval_s,
+        "websocket_ping_timeout": ctx.settings.ws_ping_timeout_s,
+        "websocket_max_message_size": ctx.settings.max_ws_frame_bytes,
+        "xheaders": False,
+        **overrides,
+    }
+    return tornado.web.Application(handlers, **app_settings)

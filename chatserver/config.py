@@ -1,0 +1,249 @@
+"""Settings: the one place that reads the environment.
+
+Every setting has a name, a type, a default and a line of help. The environment variable is
+``PARLEY_`` + the name in capitals; an optional ``.env`` file (in the working directory, or
+the file named by ``PARLEY_ENV_FILE``) supplies values the environment does not. Every limit
+the product enforces is a setting here, so tests and benchmarks can set the ones they need.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from chatserver.errors import ConfigError
+
+ENV_PREFIX = "PARLEY_"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name
+
+
+def _setting(default: Any, help: str, *, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where things live
+    data_dir: str = _setting("./data", "Directory for the SQLite database and the generated secret key.")
+    database_url: str = _setting(
+        "", "SQLAlchemy URL: mysql+aiomysql://user:pass@host/db or sqlite+aiosqlite:///path. "
+        "Empty means an SQLite file parley.db in the data directory.", secret=True)
+    db_pool_size: int = _setting(10, "Database connection pool size (MariaDB).")
+    db_pool_recycle_s: int = _setting(3600, "Seconds after which a pooled connection is replaced.")
+    db_connect_timeout_s: float = _setting(5.0, "Seconds to wait when opening a database connection.")
+    redis_url: str = _setting("", "Redis URL for fan-out between processes; empty = one process.")
+
+    # Serving
+    host: str = _setting("127.0.0.1", "Address to listen on.")
+    port: int = _setting(8080, "Port to listen on.")
+    public_url: str = _setting("", "The server's public origin (https://chat.example.com); "
+                               "empty = derived from each request.")
+    trusted_proxies: str = _setting("", "Comma-separated IPs/CIDRs whose X-Forwarded-For is "
+                                    "believed; empty = the socket peer is the client.")
+    ui_origins: str = _setting("", "Comma-separated extra origins allowed for the agent and admin "
+                               "UIs (the server's own origin is always allowed).")
+    shutdown_grace_s: float = _setting(10.0, "Seconds to let in-flight requests finish on SIGTERM.")
+    log_format: str = _setting("text", "Log format: text or json.")
+    log_level: str = _setting("INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
+
+    # Auth
+    secret_key: str = _setting("", "HMAC key for JWTs. Empty = generated on first run and kept in "
+                                "<data_dir>/secret_key (mode 0600).", secret=True)
+    jwt_lifetime_s: int = _setting(7 * 24 * 3600, "Lifetime of an issued JWT, in seconds (7 days).")
+    jwt_issuer: str = _setting("parley", "JWT iss claim, checked on every request.")
+    jwt_audience: str = _setting("parley-ui", "JWT aud claim, checked on every request.")
+    bcrypt_rounds: int = _setting(12, "bcrypt cost factor for password hashes.")
+    allow_registration: bool = _setting(False, "Let anyone register once the first admin exists "
+                                        "(the first user can always register).")
+    login_max_failures: int = _setting(5, "Failed logins per account or IP allowed per window.")
+    login_window_s: int = _setting(900, "Window for counting failed logins, in seconds.")
+
+    # Sizes and limits
+    max_body_bytes: int = _setting(64 * 1024, "Largest accepted REST request body (bytes).")
+    max_message_chars: int = _setting(4000, "Longest chat message, in characters.")
+    max_ws_frame_bytes: int = _setting(64 * 1024, "Largest accepted WebSocket frame (bytes).")
+    ws_auth_timeout_s: float = _setting(5.0, "Seconds a socket has to send its auth frame.")
+    ws_ping_interval_s: float = _setting(25.0, "WebSocket ping interval, in seconds.")
+    ws_ping_timeout_s: float = _setting(60.0, "Close a socket whose pong is this late (seconds).")
+    visitor_burst: int = _setting(20, "Visitor messages allowed per burst window.")
+    visitor_burst_window_s: float = _setting(10.0, "Visitor burst window, in seconds.")
+    visitor_per_minute: int = _setting(100, "Visitor messages allowed per minute.")
+    max_visitor_sockets_per_ip: int = _setting(50, "Concurrent visitor sockets per client IP.")
+    ws_send_queue_messages: int = _setting(1000, "Frames queued for one slow reader before it is closed.")
+    ws_send_queue_bytes: int = _setting(1024 * 1024, "Bytes queued for one slow reader before it is closed.")
+    agent_max_chats: int = _setting(5, "Default number of concurrent chats per agent.")
+    auto_assign: bool = _setting(False, "Assign waiting sessions to the least-busy online agent.")
+    idle_abandon_s: int = _setting(1800, "A visitor session with no socket and no activity for "
+                                   "this long is marked abandoned.")
+    sessions_per_ip_per_minute: int = _setting(30, "Visitor sessions one IP may create per minute.")
+
+    # AI
+    ai_provider: str = _setting("auto", "AI responder: auto (openai if a key is set, else offline), "
+                                "openai (any OpenAI-compatible API), offline, or none.")
+    ai_base_url: str = _setting("https://openrouter.ai/api/v1", "Base URL of the OpenAI-compatible API.")
+    ai_api_key: str = _setting("", "API key for the AI provider.", secret=True)
+    ai_model: str = _setting("openai/gpt-4o-mini", "Default model.")
+    ai_fallback_model: str = _setting("", "Model tried when the default model fails; empty = none.")
+    ai_connect_timeout_s: float = _setting(5.0, "AI provider connect timeout, in seconds.")
+    ai_read_timeout_s: float = _setting(30.0, "AI provider read timeout between chunks, in seconds.")
+    ai_max_retries: int = _setting(2, "Retries on 429/5xx before the first token.")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / 'parley.db'}"
+
+    @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(p.strip(), strict=False)
+                for p in self.trusted_proxies.split(",") if p.strip()]
+
+    @property
+    def ui_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.ui_origins.split(",") if o.strip()]
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def setting_fields() -> list[dataclasses.Field[Any]]:
+    return list(fields(Settings))
+
+
+def env_name(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _convert(name: str, kind: Any, raw: str) -> Any:
+    kind_name = kind if isinstance(kind, str) else kind.__name__
+    try:
+        if kind_name == "bool":
+            low = raw.strip().lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise ValueError(raw)
+        if kind_name == "int":
+            return int(raw)
+        if kind_name == "float":
+            return float(raw)
+    except ValueError:
+        raise ConfigError(f"{env_name(name)}={raw!r} is not a valid {kind_name}") from None
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env_file: str | None = None,
+) -> tuple[Settings, dict[str, str]]:
+    """Read settings; return them with the source of each ('default', 'env', '.env', 'option')."""
+    env = dict(os.environ if environ is None else environ)
+    path = env_file or env.get("PARLEY_ENV_FILE") or ".env"
+    file_values = {k: v for k, v in dotenv_values(path).items() if v is not None} \
+        if Path(path).is_file() else {}
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for f in fields(Settings):
+        key = env_name(f.name)
+        if overrides and overrides.get(f.name) is not None:
+            values[f.name] = overrides[f.name]
+            sources[f.name] = "option"
+        elif key in env:
+            values[f.name] = _convert(f.name, f.type, env[key])
+            sources[f.name] = "env"
+        elif key in file_values:
+            values[f.name] = _convert(f.name, f.type, file_values[key])
+            sources[f.name] = ".env"
+        else:
+            sources[f.name] = "default"
+    settings = Settings(**values)
+    _validate(settings)
+    return settings, sources
+
+
+def _validate(s: Settings) -> None:
+    if s.log_format not in ("text", "json"):
+        raise ConfigError(f"PARLEY_LOG_FORMAT must be text or json, not {s.log_format!r}")
+    if s.ai_provider not in ("auto", "openai", "offline", "none"):
+        raise ConfigError("PARLEY_AI_PROVIDER must be auto, openai, offline or none")
+    url = s.effective_database_url
+    if not (url.startswith("sqlite+aiosqlite://") or url.startswith("mysql+aiomysql://")
+            or url.startswith("mariadb+aiomysql://")):
+        raise ConfigError(
+            "PARLEY_DATABASE_URL must start with mysql+aiomysql:// or sqlite+aiosqlite:///")
+    try:
+        s.trusted_proxy_networks  # noqa: B018 - parse to validate
+    except ValueError as exc:
+        raise ConfigError(f"PARLEY_TRUSTED_PROXIES: {exc}") from None
+    if s.port < 0 or s.port > 65535:
+        raise ConfigError("PARLEY_PORT must be between 0 and 65535")
+
+
+def ensure_secret_key(settings: Settings) -> Settings:
+    """Return settings with a secret key, generating and keeping one if none is configured.
+
+    The key file is written to a private temporary file, then hard-linked into place: the
+    link fails if the file exists, so two processes starting at once agree on one secret and
+    nobody ever reads a half-written key.
+    """
+    if settings.secret_key:
+        return settings
+    directory = Path(settings.data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / SECRET_FILE
+    if not target.exists():
+        tmp = directory / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_urlsafe(48).encode())
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    for _ in range(50):
+        key = target.read_text().strip()
+        if key:
+            return settings.replace(secret_key=key)
+        time.sleep(0.01)
+    raise ConfigError(f"{target} is empty; delete it to generate a new secret")
+
+
+def masked(settings: Settings) -> list[tuple[str, str, str, str]]:
+    """(env name, value, source placeholder, help) rows with secrets masked, for `chatctl config`."""
+    rows = []
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        shown = str(value)
+        if f.metadata.get("secret") and value:
+            shown = _mask_url(shown) if "://" in shown else "********"
+        rows.append((f.name, shown, env_name(f.name), f.metadata["help"]))
+    return rows
+
+
+def _mask_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "********"

@@ -1,0 +1,81 @@
+"""Engine creation for MariaDB (aiomysql) and SQLite (aiosqlite)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from chatserver.config import Settings
+from chatserver.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+# A health check never waits longer than this on the database.
+HEALTH_TIMEOUT_S = 2.0
+
+
+def parse_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"not a database URL: {raw!r}") from None
+    if url.drivername not in ("sqlite+aiosqlite", "mysql+aiomysql", "mariadb+aiomysql"):
+        raise ConfigError(
+            f"unsupported database driver {url.drivername!r}: "
+            "use mysql+aiomysql:// or sqlite+aiosqlite:///")
+    return url
+
+
+def is_sqlite(engine_or_url: AsyncEngine | URL) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, AsyncEngine) else engine_or_url
+    return url.get_backend_name() == "sqlite"
+
+
+def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    parsed = parse_url(url or settings.effective_database_url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(parsed, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    connect_args: dict[str, Any] = {"connect_timeout": settings.db_connect_timeout_s}
+    if "charset" not in parsed.query:
+        connect_args["charset"] = "utf8mb4"
+    return create_async_engine(
+        parsed,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+        pool_recycle=settings.db_pool_recycle_s,
+        pool_timeout=settings.db_connect_timeout_s,
+        connect_args=connect_args,
+    )
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+async def check(engine: AsyncEngine) -> bool:
+    """True when the database answers a trivial query within HEALTH_TIMEOUT_S."""
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT_S):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        return True
+    except Exception as exc:
+        log.warning("database check failed: %s", type(exc).__name__)
+        return False

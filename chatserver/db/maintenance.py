@@ -1,0 +1,36 @@
+"""Housekeeping SQL: pruning old conversations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatserver.db.schema import messages, sessions
+
+
+def _old_finished(cutoff: datetime) -> list[object]:
+    return [sessions.c.status.in_(("closed", "abandoned")),
+            or_(sessions.c.closed_at < cutoff,
+                (sessions.c.closed_at.is_(None)) & (sessions.c.last_activity_at < cutoff))]
+
+
+async def count_prunable(conn: AsyncConnection, cutoff: datetime) -> tuple[int, int]:
+    """(sessions, messages) that a prune with this cutoff would delete."""
+    ids = select(sessions.c.id).where(*_old_finished(cutoff))
+    n_sessions = (await conn.execute(select(func.count()).select_from(ids.subquery()))).scalar()
+    n_messages = (await conn.execute(select(func.count()).select_from(messages)
+                                     .where(messages.c.session_id.in_(ids)))).scalar()
+    return int(n_sessions or 0), int(n_messages or 0)
+
+
+async def prune_batch(conn: AsyncConnection, cutoff: datetime, batch: int) -> tuple[int, int]:
+    """Delete up to `batch` old finished sessions and their messages; (sessions, messages)."""
+    ids = list((await conn.execute(select(sessions.c.id).where(*_old_finished(cutoff))
+                                   .limit(batch))).scalars())
+    if not ids:
+        return 0, 0
+    n_messages = (await conn.execute(delete(messages).where(messages.c.session_id.in_(ids))))
+    n_sessions = (await conn.execute(delete(sessions).where(sessions.c.id.in_(ids))))
+    return n_sessions.rowcount, n_messages.rowcount

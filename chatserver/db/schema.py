@@ -1,0 +1,147 @@
+"""The schema, declared once (SQLAlchemy Core). Alembic migrations in migrations/ follow it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import mysql
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+# Microsecond timestamps on MariaDB (its DATETIME keeps whole seconds by default); always UTC.
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
+              "mysql_collate": "utf8mb4_unicode_ci"}
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("email", String(255), nullable=False, unique=True),
+    Column("password_hash", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("display_name", String(100), nullable=False),
+    # Bumped on logout, password or role change: every token carrying an older one is refused.
+    Column("token_version", Integer, nullable=False, server_default="0"),
+    Column("max_chats", Integer, nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("last_login_at", Timestamp, nullable=True),
+    **TABLE_ARGS,
+)
+
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Index(None, "key", "created_at"),
+    **TABLE_ARGS,
+)
+
+widget_configs = Table(
+    "widget_configs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site_key", String(64), nullable=False, unique=True),
+    Column("owner_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("business_name", String(100), nullable=False),
+    Column("widget_title", String(100), nullable=False),
+    Column("welcome_message", String(1000), nullable=False),
+    Column("primary_color", String(7), nullable=False),
+    Column("secondary_color", String(7), nullable=False),
+    Column("position", String(16), nullable=False),
+    Column("enable_prechat_form", Boolean, nullable=False),
+    Column("prechat_fields", JSON, nullable=False),
+    Column("allowed_origins", JSON, nullable=False),
+    Column("business_hours", JSON, nullable=True),
+    Column("timezone", String(64), nullable=False),
+    Column("ai_enabled", Boolean, nullable=False),
+    Column("ai_settings", JSON, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Index(None, "owner_id"),
+    **TABLE_ARGS,
+)
+
+widget_agents = Table(
+    "widget_agents", metadata,
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "user_id"),
+    **TABLE_ARGS,
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("visitor_token_hash", String(64), nullable=False),
+    Column("visitor_name", String(100), nullable=True),
+    Column("visitor_email", String(255), nullable=True),
+    Column("visitor_info", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("ai_mode", Boolean, nullable=False),
+    Column("assigned_agent_id", Integer, ForeignKey("users.id", ondelete="SET NULL"),
+           nullable=True),
+    Column("escalation_reason", String(32), nullable=True),
+    Column("last_seq", Integer, nullable=False, server_default="0"),
+    Column("rating", SmallInteger, nullable=True),
+    Column("resolution", String(16), nullable=True),
+    Column("closed_by", String(16), nullable=True),
+    Column("close_note", String(2000), nullable=True),
+    Column("offline_email", String(255), nullable=True),
+    Column("offline_note", String(2000), nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("last_activity_at", Timestamp, nullable=False),
+    Column("escalated_at", Timestamp, nullable=True),
+    Column("accepted_at", Timestamp, nullable=True),
+    Column("first_agent_reply_at", Timestamp, nullable=True),
+    Column("closed_at", Timestamp, nullable=True),
+    Index(None, "widget_id", "status"),
+    Index(None, "status", "escalated_at"),
+    Index(None, "assigned_agent_id", "status"),
+    Index(None, "closed_at"),
+    **TABLE_ARGS,
+)
+
+messages = Table(
+    "messages", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("session_id", String(36), ForeignKey("sessions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("client_msg_id", String(64), nullable=False),
+    Column("sender_type", String(8), nullable=False),
+    Column("sender_id", Integer, nullable=True),
+    Column("sender_name", String(100), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    UniqueConstraint("session_id", "seq"),
+    UniqueConstraint("session_id", "client_msg_id"),
+    **TABLE_ARGS,
+)

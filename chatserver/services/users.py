@@ -1,0 +1,164 @@
+"""Users: agents and admins (one table, a role)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from chatserver.context import Context
+from chatserver.db import users as db
+from chatserver.errors import Conflict, NotFound, ValidationError
+from chatserver.services.passwords import check_password, hash_password
+from chatserver.timeutil import iso, utcnow
+from chatserver.validate import Fields
+
+ROLES = ("admin", "agent")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+
+
+def public(row: RowMapping) -> dict[str, Any]:
+    """A user as any API shows it: never the hash or the token version."""
+    return {
+        "id": row["id"],
+        "username": row["username"],
+        "email": row["email"],
+        "role": row["role"],
+        "display_name": row["display_name"],
+        "max_chats": row["max_chats"],
+        "created_at": iso(row["created_at"]),
+        "last_login_at": iso(row["last_login_at"]),
+    }
+
+
+def parse_new_user(data: dict[str, Any]) -> dict[str, Any]:
+    f = Fields(data)
+    out = {
+        "username": f.str("username", required=True, max_len=64, pattern=USERNAME_RE,
+                          pattern_help="may use letters, digits, '.', '_' and '-' (2-64)"),
+        "email": f.email("email", required=True),
+        "password": f._get("password", str, "a string", True),
+        "role": f.choice("role", ROLES),
+        "display_name": f.str("display_name", max_len=100),
+    }
+    f.check()
+    return out
+
+
+async def create_user(ctx: Context, *, username: str, email: str, password: str,
+                      role: str = "agent", display_name: str | None = None,
+                      first_becomes_admin: bool = False) -> dict[str, Any]:
+    f = Fields({"username": username, "email": email})
+    username = f.str("username", required=True, pattern=USERNAME_RE,
+                     pattern_help="may use letters, digits, '.', '_' and '-' (2-64)") or ""
+    email = f.email("email", required=True) or ""
+    f.check()
+    if role not in ROLES:
+        raise ValidationError("role must be admin or agent", fields={"role": "must be admin or agent"})
+    check_password(password, username=username, email=email)
+    hashed = await hash_password(password, ctx.settings.bcrypt_rounds)
+    async with ctx.engine.begin() as conn:
+        if first_becomes_admin and await db.count(conn) == 0:
+            role = "admin"
+        taken_name, taken_email = await db.exists(conn, username=username, email=email)
+        if taken_name or taken_email:
+            fields = {}
+            if taken_name:
+                fields["username"] = "is taken"
+            if taken_email:
+                fields["email"] = "is taken"
+            raise Conflict("a user with that username or email exists", code="user_exists",
+                           fields=fields)
+        try:
+            user_id = await db.insert_user(
+                conn, username=username, email=email, password_hash=hashed, role=role,
+                display_name=(display_name or username)[:100], created_at=utcnow())
+        except IntegrityError:
+            raise Conflict("a user with that username or email exists",
+                           code="user_exists") from None
+        row = await db.get(conn, user_id)
+    assert row is not None
+    return public(row)
+
+
+async def list_users(ctx: Context) -> list[dict[str, Any]]:
+    async with ctx.engine.connect() as conn:
+        return [public(r) for r in await db.list_all(conn)]
+
+
+async def get_user(ctx: Context, user_id: int) -> dict[str, Any]:
+    async with ctx.engine.connect() as conn:
+        row = await db.get(conn, user_id)
+    if row is None:
+        raise NotFound("no such user", code="user_not_found")
+    return public(row)
+
+
+async def find_user(ctx: Context, ident: str) -> dict[str, Any]:
+    """A user by id, username or email (for the CLI)."""
+    async with ctx.engine.connect() as conn:
+        row = await db.find(conn, ident)
+    if row is None:
+        raise NotFound(f"no user {ident!r}", code="user_not_found")
+    return public(row)
+
+
+async def _guard_last_admin(conn: Any, row: RowMapping) -> None:
+    if row["role"] == "admin" and await db.count_admins_for_update(conn) <= 1:
+        raise Conflict("cannot remove or demote the last admin", code="last_admin")
+
+
+async def delete_user(ctx: Context, user_id: int) -> None:
+    async with ctx.engine.begin() as conn:
+        row = await db.get(conn, user_id)
+        if row is None:
+            raise NotFound("no such user", code="user_not_found")
+        await _guard_last_admin(conn, row)
+        await db.delete_user(conn, user_id)
+
+
+async def set_role(ctx: Context, user_id: int, role: str) -> dict[str, Any]:
+    if role not in ROLES:
+        raise ValidationError("role must be admin or agent", fields={"role": "must be admin or agent"})
+    async with ctx.engine.begin() as conn:
+        row = await db.get(conn, user_id)
+        if row is None:
+            raise NotFound("no such user", code="user_not_found")
+        if row["role"] != role:
+            if role != "admin":
+                await _guard_last_admin(conn, row)
+            await db.update_user(conn, user_id, role=role, bump_tokens=True)
+        new = await db.get(conn, user_id)
+    assert new is not None
+    return public(new)
+
+
+async def set_password(ctx: Context, user_id: int, password: str) -> None:
+    """Set a password and revoke every token the user holds."""
+    async with ctx.engine.connect() as conn:
+        row = await db.get(conn, user_id)
+    if row is None:
+        raise NotFound("no such user", code="user_not_found")
+    check_password(password, username=row["username"], email=row["email"])
+    hashed = await hash_password(password, ctx.settings.bcrypt_rounds)
+    async with ctx.engine.begin() as conn:
+        await db.update_user(conn, user_id, password_hash=hashed, bump_tokens=True)
+
+
+async def update_profile(ctx: Context, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    f = Fields(data)
+    values = {}
+    if f.has("display_name"):
+        values["display_name"] = f.str("display_name", required=True, max_len=100)
+    if f.has("max_chats"):
+        values["max_chats"] = f.int("max_chats", min=1, max=100)
+    f.check()
+    async with ctx.engine.begin() as conn:
+        if values and not await db.update_user(conn, user_id, **values):
+            raise NotFound("no such user", code="user_not_found")
+        row = await db.get(conn, user_id)
+    if row is None:
+        raise NotFound("no such user", code="user_not_found")
+    return public(row)
