@@ -33,6 +33,12 @@ def parse_url(raw: str) -> URL:
     return url
 
 
+def ensure_sqlite_dir(url: URL) -> None:
+    """SQLite creates the file but not its directory."""
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def is_sqlite(engine_or_url: AsyncEngine | URL) -> bool:
     url = engine_or_url.url if isinstance(engine_or_url, AsyncEngine) else engine_or_url
     return url.get_backend_name() == "sqlite"
@@ -41,8 +47,7 @@ def is_sqlite(engine_or_url: AsyncEngine | URL) -> bool:
 def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     parsed = parse_url(url or settings.effective_database_url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_dir(parsed)
         engine = create_async_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -13,11 +13,11 @@ from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import migrations
-from chatserver.db.engine import parse_url
+from chatserver.db.engine import ensure_sqlite_dir, parse_url
 
 
 def alembic_config(url: str, stdout: io.TextIOBase | None = None) -> Config:
-    parse_url(url)
+    ensure_sqlite_dir(parse_url(url))
     cfg = Config(stdout=stdout) if stdout is not None else Config()
     cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

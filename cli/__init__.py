@@ -1,0 +1,1 @@
+"""chatctl: the operator's command line for Parley."""
