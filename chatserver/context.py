@@ -16,6 +16,8 @@ class Context:
     settings: Settings
     engine: AsyncEngine
     started_at: float = field(default_factory=time.monotonic)
+    # site_key -> (expires at, etag, JSON body, allowed origins): the public widget config.
+    config_cache: dict[str, tuple[float, str, bytes, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings) -> Context:

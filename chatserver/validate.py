@@ -52,13 +52,13 @@ class Fields:
             return None
         return value
 
-    def str(self, name: str, *, required: bool = False, max_len: int = 255, min_len: int = 0,
+    def text(self, name: str, *, required: bool = False, max_len: int = 255, min_len: int = 0,
             multiline: bool = False, pattern: re.Pattern[str] | None = None,
             pattern_help: str = "has an invalid format") -> str | None:
-        value = self._get(name, str, "a string", required)
-        if value is None:
+        raw: str | None = self._get(name, str, "a string", required)
+        if raw is None:
             return None
-        value = clean_text(value, multiline=multiline)
+        value = clean_text(raw, multiline=multiline)
         if required and not value:
             self.errors[name] = "is required"
         elif len(value) > max_len:
@@ -69,17 +69,24 @@ class Fields:
             self.errors[name] = pattern_help
         return value
 
+    def password(self, name: str, *, required: bool = True) -> str:
+        """A secret, taken as typed (never trimmed or cleaned); rules are checked elsewhere."""
+        value: str | None = self._get(name, str, "a string", required)
+        if required and value == "":
+            self.errors[name] = "is required"
+        return value or ""
+
     def email(self, name: str, *, required: bool = False) -> str | None:
-        value = self.str(name, required=required, max_len=254)
+        value = self.text(name, required=required, max_len=254)
         if value and name not in self.errors and not is_email(value):
             self.errors[name] = "must be an email address"
         return value.lower() if value else value
 
-    def bool(self, name: str, *, required: bool = False) -> bool | None:
+    def flag(self, name: str, *, required: bool = False) -> bool | None:
         value: bool | None = self._get(name, bool, "true or false", required)
         return value
 
-    def int(self, name: str, *, required: bool = False, min: int | None = None,
+    def integer(self, name: str, *, required: bool = False, min: int | None = None,
             max: int | None = None) -> int | None:
         value: int | None = self._get(name, int, "an integer", required)
         if value is None:
@@ -100,17 +107,17 @@ class Fields:
         return float(value)
 
     def choice(self, name: str, choices: tuple[str, ...], *, required: bool = False) -> str | None:
-        value = self._get(name, str, "a string", required)
+        value: str | None = self._get(name, str, "a string", required)
         if value is not None and value not in choices:
             self.errors[name] = "must be one of " + ", ".join(choices)
             return None
         return value
 
-    def list(self, name: str, *, required: bool = False) -> list[Any] | None:
+    def array(self, name: str, *, required: bool = False) -> list[Any] | None:
         value: list[Any] | None = self._get(name, list, "a list", required)
         return value
 
-    def dict(self, name: str, *, required: bool = False) -> dict[str, Any] | None:
+    def obj(self, name: str, *, required: bool = False) -> dict[str, Any] | None:
         value: dict[str, Any] | None = self._get(name, dict, "an object", required)
         return value
 

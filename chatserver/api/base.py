@@ -12,7 +12,18 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from chatserver.context import Context
-from chatserver.errors import BadRequest, NotFound, ParleyError, TooLarge, Unavailable
+from chatserver.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    ParleyError,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
+)
+from chatserver.origins import origin_allowed, own_origins
+from chatserver.services import auth
+from chatserver.services.access import Actor
 
 log = logging.getLogger(__name__)
 
@@ -21,23 +32,28 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                415: "unsupported_media_type", 429: "rate_limited", 503: "unavailable"}
 
 
+def _trusted(addr: str, ctx: Context) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return any(ip in net for net in ctx.settings.trusted_proxy_networks)
+
+
+def from_trusted_proxy(request: tornado.httputil.HTTPServerRequest, ctx: Context) -> bool:
+    return _trusted(request.remote_ip or "", ctx)
+
+
 def client_ip(request: tornado.httputil.HTTPServerRequest, ctx: Context) -> str:
     """The client's address: X-Forwarded-For is believed only from a trusted proxy."""
     peer = request.remote_ip or ""
-    nets = ctx.settings.trusted_proxy_networks
     forwarded = request.headers.get("X-Forwarded-For")
-    if not nets or not forwarded:
+    if not forwarded or not from_trusted_proxy(request, ctx):
         return peer
 
     def trusted(addr: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(addr)
-        except ValueError:
-            return False
-        return any(ip in net for net in nets)
+        return _trusted(addr, ctx)
 
-    if not trusted(peer):
-        return peer
     # Walk from the nearest hop back; the first untrusted address is the client.
     hops = [h.strip() for h in forwarded.split(",") if h.strip()]
     for hop in reversed(hops):
@@ -68,9 +84,41 @@ class APIHandler(tornado.web.RequestHandler):
         if len(self.request.body) > self.ctx.settings.max_body_bytes:
             raise TooLarge(f"request body over {self.ctx.settings.max_body_bytes} bytes")
 
+    def bearer(self) -> str | None:
+        header = self.request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return token.strip()
+
+    async def actor(self) -> Actor:
+        """The signed-in user (JWT); 401 without a valid, unrevoked token."""
+        actor = await self.optional_actor()
+        if actor is None:
+            raise Unauthorized("sign in first", code="unauthorized")
+        return actor
+
+    async def optional_actor(self) -> Actor | None:
+        if not hasattr(self, "_actor"):
+            token = self.bearer()
+            self._actor = None if token is None else (await auth.authenticate(self.ctx, token))[0]
+        return self._actor
+
     @property
     def client_ip(self) -> str:
         return client_ip(self.request, self.ctx)
+
+    def check_origin(self, allowed: list[str]) -> None:
+        """Refuse (403) an Origin that is neither ours nor in the allowlist; set CORS headers."""
+        origin = self.request.headers.get("Origin")
+        own = own_origins(self.request, self.ctx.settings,
+                          from_trusted_proxy(self.request, self.ctx))
+        if not origin_allowed(origin, allowed, own):
+            raise Forbidden("this site is not allowed to use this widget",
+                            code="origin_not_allowed")
+        if origin:
+            self.set_header("Access-Control-Allow-Origin", origin)
+            self.set_header("Vary", "Origin")
 
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object; 400 for anything else."""

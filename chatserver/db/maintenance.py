@@ -6,11 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from chatserver.db.schema import messages, sessions
 
 
-def _old_finished(cutoff: datetime) -> list[object]:
+def _old_finished(cutoff: datetime) -> list[ColumnElement[bool]]:
     return [sessions.c.status.in_(("closed", "abandoned")),
             or_(sessions.c.closed_at < cutoff,
                 (sessions.c.closed_at.is_(None)) & (sessions.c.last_activity_at < cutoff))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from alembic import command
@@ -16,9 +15,9 @@ import migrations
 from chatserver.db.engine import ensure_sqlite_dir, parse_url
 
 
-def alembic_config(url: str, stdout: io.TextIOBase | None = None) -> Config:
+def alembic_config(url: str) -> Config:
     ensure_sqlite_dir(parse_url(url))
-    cfg = Config(stdout=stdout) if stdout is not None else Config()
+    cfg = Config()
     cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg

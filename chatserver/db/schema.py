@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -34,7 +36,7 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 # Microsecond timestamps on MariaDB (its DATETIME keeps whole seconds by default); always UTC.
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
-TABLE_ARGS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
+TABLE_ARGS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
               "mysql_collate": "utf8mb4_unicode_ci"}
 
 users = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.db.schema import messages, sessions, widget_configs
@@ -36,7 +36,7 @@ async def per_widget(conn: AsyncConnection, widget_ids: list[int] | None = None,
         _count_if(s.resolution == "ai_resolved").label("ai_resolved"),
         _count_if(s.resolution == "agent_resolved").label("agent_resolved"),
         _count_if(s.resolution == "abandoned").label("abandoned"),
-    ).select_from(widget_configs.outerjoin(sessions, *conds))
+    ).select_from(widget_configs.outerjoin(sessions, and_(*conds)))
         .group_by(widget_configs.c.id, widget_configs.c.site_key,
                   widget_configs.c.business_name).order_by(widget_configs.c.id))
     if widget_ids is not None:

@@ -60,7 +60,9 @@ async def demo(ctx: Context) -> dict[str, Any]:
         async with ctx.engine.connect() as conn:
             row = await users_db.by_email(conn, spec["email"])
         if row is None:
-            found[role] = await users.create_user(ctx, role=role, **spec)
+            found[role] = await users.create_user(
+                ctx, username=spec["username"], email=spec["email"], password=spec["password"],
+                display_name=spec["display_name"], role=role)
             created.append(f"{role} user")
         else:
             found[role] = users.public(row)

@@ -36,12 +36,12 @@ def public(row: RowMapping) -> dict[str, Any]:
 def parse_new_user(data: dict[str, Any]) -> dict[str, Any]:
     f = Fields(data)
     out = {
-        "username": f.str("username", required=True, max_len=64, pattern=USERNAME_RE,
+        "username": f.text("username", required=True, max_len=64, pattern=USERNAME_RE,
                           pattern_help="may use letters, digits, '.', '_' and '-' (2-64)"),
         "email": f.email("email", required=True),
-        "password": f._get("password", str, "a string", True),
+        "password": f.password("password"),
         "role": f.choice("role", ROLES),
-        "display_name": f.str("display_name", max_len=100),
+        "display_name": f.text("display_name", max_len=100),
     }
     f.check()
     return out
@@ -51,7 +51,7 @@ async def create_user(ctx: Context, *, username: str, email: str, password: str,
                       role: str = "agent", display_name: str | None = None,
                       first_becomes_admin: bool = False) -> dict[str, Any]:
     f = Fields({"username": username, "email": email})
-    username = f.str("username", required=True, pattern=USERNAME_RE,
+    username = f.text("username", required=True, pattern=USERNAME_RE,
                      pattern_help="may use letters, digits, '.', '_' and '-' (2-64)") or ""
     email = f.email("email", required=True) or ""
     f.check()
@@ -149,11 +149,11 @@ async def set_password(ctx: Context, user_id: int, password: str) -> None:
 
 async def update_profile(ctx: Context, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
     f = Fields(data)
-    values = {}
+    values: dict[str, Any] = {}
     if f.has("display_name"):
-        values["display_name"] = f.str("display_name", required=True, max_len=100)
+        values["display_name"] = f.text("display_name", required=True, max_len=100)
     if f.has("max_chats"):
-        values["max_chats"] = f.int("max_chats", min=1, max=100)
+        values["max_chats"] = f.integer("max_chats", min=1, max=100)
     f.check()
     async with ctx.engine.begin() as conn:
         if values and not await db.update_user(conn, user_id, **values):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import secrets
+import time
 import zoneinfo
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +30,7 @@ FIELD_TYPES = ("text", "email", "tel", "textarea", "select")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_PRECHAT_FIELDS = 10
 MAX_ORIGINS = 50
-AI_KEYS = {
+AI_KEYS: dict[str, tuple[str, Any]] = {
     "provider": ("choice", ("default", "openai", "offline")),
     "model": ("str", 200), "fallback_model": ("str", 200), "system_prompt": ("text", 4000),
     "temperature": ("number", (0.0, 2.0)), "max_tokens": ("int", (1, 8192)),
@@ -92,12 +95,12 @@ def _check_prechat_fields(f: Fields, value: list[Any]) -> list[dict[str, Any]]:
             f.type_errors[key] = "must be an object"
             continue
         sub = Fields(item)
-        name = sub.str("name", required=True, max_len=32, pattern=FIELD_NAME_RE,
+        name = sub.text("name", required=True, max_len=32, pattern=FIELD_NAME_RE,
                        pattern_help="lower-case letters, digits and _, starting with a letter")
-        label = sub.str("label", required=True, max_len=100)
+        label = sub.text("label", required=True, max_len=100)
         ftype = sub.choice("type", FIELD_TYPES, required=True)
-        required = sub.bool("required") or False
-        options = sub.list("options")
+        required = sub.flag("required") or False
+        options = sub.array("options")
         clean_options: list[str] = []
         if ftype == "select":
             if not options:
@@ -153,11 +156,11 @@ def _check_ai(f: Fields, value: dict[str, Any]) -> dict[str, Any]:
         if kind == "choice":
             out[key] = sub.choice(key, arg)
         elif kind in ("str", "text"):
-            out[key] = sub.str(key, max_len=arg, multiline=kind == "text")
+            out[key] = sub.text(key, max_len=arg, multiline=kind == "text")
         elif kind == "number":
             out[key] = sub.number(key, min=arg[0], max=arg[1])
         else:
-            out[key] = sub.int(key, min=arg[0], max=arg[1])
+            out[key] = sub.integer(key, min=arg[0], max=arg[1])
     for k, v in sub.type_errors.items():
         f.type_errors[f"ai_settings.{k}"] = v
     for k, v in sub.errors.items():
@@ -171,24 +174,24 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("business_name", "widget_title"):
         if name in data:
-            out[name] = f.str(name, required=True, max_len=100)
+            out[name] = f.text(name, required=True, max_len=100)
     if "welcome_message" in data:
-        out["welcome_message"] = f.str("welcome_message", max_len=1000, multiline=True) or ""
+        out["welcome_message"] = f.text("welcome_message", max_len=1000, multiline=True) or ""
     for name in ("primary_color", "secondary_color"):
         if name in data:
-            color = f.str(name, required=True, max_len=7, pattern=COLOR_RE,
+            color = f.text(name, required=True, max_len=7, pattern=COLOR_RE,
                           pattern_help="must be a colour like #007bff")
             out[name] = color.lower() if color else color
     if "position" in data:
         out["position"] = f.choice("position", POSITIONS, required=True)
     for name in ("enable_prechat_form", "ai_enabled"):
         if name in data:
-            out[name] = f.bool(name, required=True)
+            out[name] = f.flag(name, required=True)
     if "prechat_fields" in data:
-        fields = f.list("prechat_fields", required=True)
+        fields = f.array("prechat_fields", required=True)
         out["prechat_fields"] = _check_prechat_fields(f, fields) if fields is not None else None
     if "allowed_origins" in data:
-        origins = f.list("allowed_origins", required=True)
+        origins = f.array("allowed_origins", required=True)
         clean: list[str] = []
         for item in origins or []:
             norm = normalize_origin(item) if isinstance(item, str) else None
@@ -201,15 +204,15 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
             f.error("allowed_origins", f"at most {MAX_ORIGINS} origins")
         out["allowed_origins"] = clean
     if "timezone" in data:
-        tz = f.str("timezone", required=True, max_len=64)
+        tz = f.text("timezone", required=True, max_len=64)
         if tz and tz not in zoneinfo.available_timezones():
             f.error("timezone", "must be an IANA time zone such as Europe/Paris")
         out["timezone"] = tz
     if "business_hours" in data:
-        hours = f.dict("business_hours")
+        hours = f.obj("business_hours")
         out["business_hours"] = _check_hours(f, hours) if hours is not None else None
     if "ai_settings" in data:
-        ai = f.dict("ai_settings", required=True)
+        ai = f.obj("ai_settings", required=True)
         out["ai_settings"] = _check_ai(f, ai) if ai is not None else None
     f.check()
     return out
@@ -228,6 +231,32 @@ def serialize(row: RowMapping) -> dict[str, Any]:
 
 def public_config(row: RowMapping) -> dict[str, Any]:
     return {k: row[k] for k in PUBLIC_FIELDS}
+
+
+# Other processes learn of a change within this time (the bus invalidates sooner when present).
+CONFIG_CACHE_TTL_S = 30.0
+
+
+async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes, list[str]]:
+    """(ETag, JSON body, allowed origins) of a widget's public config, from a cache."""
+    now = time.monotonic()
+    hit = ctx.config_cache.get(site_key)
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2], hit[3]
+    async with ctx.engine.connect() as conn:
+        row = await db.by_site_key(conn, site_key)
+    if row is None:
+        ctx.config_cache.pop(site_key, None)
+        raise NotFound("no such widget", code="widget_not_found")
+    body = json.dumps(public_config(row), separators=(",", ":"), ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    origins = list(row["allowed_origins"])
+    ctx.config_cache[site_key] = (now + CONFIG_CACHE_TTL_S, etag, body, origins)
+    return etag, body, origins
+
+
+def invalidate_config(ctx: Context, site_key: str) -> None:
+    ctx.config_cache.pop(site_key, None)
 
 
 async def create_widget(ctx: Context, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
@@ -260,6 +289,7 @@ async def update_widget(ctx: Context, actor: Actor, site_key: str,
         if values:
             await db.update_widget(conn, row["id"], updated_at=utcnow(), **values)
         new = await db.by_id(conn, row["id"])
+    invalidate_config(ctx, site_key)
     assert new is not None
     return serialize(new)
 
@@ -268,6 +298,7 @@ async def delete_widget(ctx: Context, actor: Actor, site_key: str) -> None:
     async with ctx.engine.begin() as conn:
         row = await access_widget(conn, actor, site_key, manage=True)
         await db.delete_widget(conn, row["id"])
+    invalidate_config(ctx, site_key)
 
 
 async def list_agents(ctx: Context, actor: Actor, site_key: str) -> list[dict[str, Any]]:

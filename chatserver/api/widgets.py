@@ -1,0 +1,107 @@
+"""/api/widgets: widget configuration (signed in) and the public config (visitors)."""
+
+from __future__ import annotations
+
+from chatserver.api.base import APIHandler
+from chatserver.errors import NotFound
+from chatserver.services import maintenance, widgets
+from chatserver.services.access import require_admin
+
+CORS_HEADERS = "Authorization, Content-Type"
+CORS_MAX_AGE_S = 600
+PUBLIC_CONFIG_MAX_AGE_S = 60
+
+
+class WidgetsHandler(APIHandler):
+    async def get(self) -> None:
+        self.send_json({"widgets": await widgets.list_widgets(self.ctx, await self.actor())})
+
+    async def post(self) -> None:
+        actor = await self.actor()
+        self.send_json({"widget": await widgets.create_widget(self.ctx, actor, self.json_body())},
+                       status=201)
+
+
+class WidgetHandler(APIHandler):
+    async def get(self, site_key: str) -> None:
+        actor = await self.actor()
+        self.send_json({"widget": await widgets.get_widget(self.ctx, actor, site_key)})
+
+    async def put(self, site_key: str) -> None:
+        actor = await self.actor()
+        widget = await widgets.update_widget(self.ctx, actor, site_key, self.json_body())
+        self.send_json({"widget": widget})
+
+    async def delete(self, site_key: str) -> None:
+        await widgets.delete_widget(self.ctx, await self.actor(), site_key)
+        self.set_status(204)
+        self.finish()
+
+
+class WidgetStatsHandler(APIHandler):
+    async def get(self) -> None:
+        self.send_json(await maintenance.stats(self.ctx, await self.actor()))
+
+
+class PublicAPIHandler(APIHandler):
+    """Visitor-facing endpoints: CORS for the widget's allowed origins only."""
+
+    async def allowed_origins(self, site_key: str) -> list[str]:
+        _etag, _body, origins = await widgets.cached_public_config(self.ctx, site_key)
+        return origins
+
+    async def options(self, site_key: str, *_rest: str) -> None:
+        self.check_origin(await self.allowed_origins(site_key))
+        self.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.set_header("Access-Control-Allow-Headers", CORS_HEADERS)
+        self.set_header("Access-Control-Max-Age", str(CORS_MAX_AGE_S))
+        self.set_status(204)
+        self.finish()
+
+
+class WidgetConfigHandler(PublicAPIHandler):
+    async def get(self, site_key: str) -> None:
+        etag, body, origins = await widgets.cached_public_config(self.ctx, site_key)
+        self.check_origin(origins)
+        self.set_header("Cache-Control", f"public, max-age={PUBLIC_CONFIG_MAX_AGE_S}")
+        self.set_header("ETag", etag)
+        if etag in [t.strip() for t in self.request.headers.get("If-None-Match", "").split(",")]:
+            self.set_status(304)
+            self.finish()
+            return
+        self.finish(body)
+
+    def compute_etag(self) -> None:
+        return None  # set explicitly above
+
+
+class WidgetAgentsHandler(APIHandler):
+    async def get(self, site_key: str) -> None:
+        actor = await self.actor()
+        self.send_json({"agents": await widgets.list_agents(self.ctx, actor, site_key)})
+
+
+class WidgetAgentHandler(APIHandler):
+    async def put(self, site_key: str, user_id: str) -> None:
+        await self._set(site_key, user_id, True)
+
+    async def delete(self, site_key: str, user_id: str) -> None:
+        await self._set(site_key, user_id, False)
+
+    async def _set(self, site_key: str, user_id: str, member: bool) -> None:
+        actor = await self.actor()
+        require_admin(actor)
+        if not user_id.isdigit() or len(user_id) > 12:
+            raise NotFound("no such user", code="user_not_found")
+        await widgets.set_agent(self.ctx, actor, site_key, int(user_id), member)
+        self.send_json({"agents": await widgets.list_agents(self.ctx, actor, site_key)})
+
+
+routes = [
+    (r"/api/widgets", WidgetsHandler),
+    (r"/api/widgets/stats/overview", WidgetStatsHandler),
+    (r"/api/widgets/([^/]+)", WidgetHandler),
+    (r"/api/widgets/([^/]+)/config", WidgetConfigHandler),
+    (r"/api/widgets/([^/]+)/agents", WidgetAgentsHandler),
+    (r"/api/widgets/([^/]+)/agents/([^/]+)", WidgetAgentHandler),
+]

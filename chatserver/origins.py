@@ -1,0 +1,33 @@
+"""Origin rules shared by public REST endpoints and sockets.
+
+Exact ``scheme://host[:port]`` match; an empty allowlist means only the server's own origin;
+a request without an ``Origin`` header (a server-side client) is not refused for that alone:
+the token is the authentication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import tornado.httputil
+
+from chatserver.config import Settings
+
+
+def own_origins(request: tornado.httputil.HTTPServerRequest, settings: Settings,
+                trusted_proxy: bool) -> set[str]:
+    """The origins this server is reached at: the public URL, or the request's own host."""
+    if settings.public_url:
+        return {settings.public_url.rstrip("/").lower()}
+    proto = request.protocol
+    if trusted_proxy:
+        proto = request.headers.get("X-Forwarded-Proto", proto).split(",")[0].strip() or proto
+    host = request.headers.get("X-Forwarded-Host", request.host) if trusted_proxy else request.host
+    return {f"{proto}://{host}".lower()}
+
+
+def origin_allowed(origin: str | None, allowed: Iterable[str], own: set[str]) -> bool:
+    if origin is None:
+        return True
+    origin = origin.strip().lower()
+    return origin in own or origin in {o.lower() for o in allowed}
