@@ -7,7 +7,7 @@ from typing import Any
 
 import tornado.web
 
-from chatserver.api import auth, health, widgets
+from chatserver.api import auth, health, sessions, widgets
 from chatserver.api.base import NotFoundHandler
 from chatserver.context import Context
 
@@ -15,7 +15,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
-    handlers: list[Any] = [*health.routes, *auth.routes, *widgets.routes]
+    handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes]
     app_settings: dict[str, Any] = {
         "ctx": ctx,
         "default_handler_class": NotFoundHandler,

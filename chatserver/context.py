@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatserver.config import Settings, ensure_secret_key
 from chatserver.db.engine import create_engine
+from chatserver.ratelimit import WindowLimiter
+from chatserver.realtime.presence import Presence
 
 
 @dataclass
@@ -18,6 +20,11 @@ class Context:
     started_at: float = field(default_factory=time.monotonic)
     # site_key -> (expires at, etag, JSON body, allowed origins): the public widget config.
     config_cache: dict[str, tuple[float, str, bytes, list[str]]] = field(default_factory=dict)
+    presence: Presence = field(default_factory=Presence)
+    session_limiter: WindowLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session_limiter = WindowLimiter(self.settings.sessions_per_ip_per_minute, 60.0)
 
     @classmethod
     def create(cls, settings: Settings) -> Context:

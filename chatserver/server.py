@@ -6,9 +6,12 @@ import asyncio
 import logging
 import signal
 import socket
+from collections.abc import Awaitable
 
 import tornado.httpserver
+import tornado.httputil
 import tornado.netutil
+import tornado.web
 
 from chatserver import __version__
 from chatserver.app import make_app
@@ -18,12 +21,90 @@ from chatserver.context import Context
 log = logging.getLogger(__name__)
 
 
+class InFlightRequests(tornado.httputil.HTTPServerConnectionDelegate):
+    """Wraps the application to count requests whose response is not finished yet.
+
+    Tornado's ``close_all_connections`` closes every stream at once, cutting off requests
+    still being handled; shutdown waits for this count to reach zero first.
+    """
+
+    def __init__(self, app: tornado.web.Application) -> None:
+        self.app = app
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def start_request(self, server_conn: object, request_conn: tornado.httputil.HTTPConnection
+                      ) -> tornado.httputil.HTTPMessageDelegate:
+        delegate = self.app.start_request(server_conn, request_conn)
+        return _CountedRequest(self, delegate, request_conn)
+
+    def on_close(self, server_conn: object) -> None:
+        self.app.on_close(server_conn)
+
+    async def drained(self) -> None:
+        """Return once no request is in flight."""
+        await self._idle.wait()
+
+    def started(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def finished(self) -> None:
+        self.count -= 1
+        if not self.count:
+            self._idle.set()
+
+
+class _CountedRequest(tornado.httputil.HTTPMessageDelegate):
+    """In flight from its headers until its response is finished (or its connection lost)."""
+
+    def __init__(self, tracker: InFlightRequests, delegate: tornado.httputil.HTTPMessageDelegate,
+                 conn: tornado.httputil.HTTPConnection) -> None:
+        self.tracker = tracker
+        self.delegate = delegate
+        self.conn = conn
+        self.counted = False
+
+    def headers_received(self, start_line: tornado.httputil.RequestStartLine
+                         | tornado.httputil.ResponseStartLine,
+                         headers: tornado.httputil.HTTPHeaders) -> Awaitable[None] | None:
+        self.counted = True
+        self.tracker.started()
+        finish_response = self.conn.finish
+
+        def finish() -> None:
+            try:
+                finish_response()
+            finally:
+                self._done()
+
+        setattr(self.conn, "finish", finish)  # noqa: B010 - wrap this connection's method only
+        return self.delegate.headers_received(start_line, headers)
+
+    def data_received(self, chunk: bytes) -> Awaitable[None] | None:
+        return self.delegate.data_received(chunk)
+
+    def finish(self) -> None:
+        self.delegate.finish()
+
+    def on_connection_close(self) -> None:
+        self._done()
+        self.delegate.on_connection_close()
+
+    def _done(self) -> None:
+        if self.counted:
+            self.counted = False
+            self.tracker.finished()
+
+
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
                 stop: asyncio.Event | None = None) -> None:
     """Serve until SIGTERM/SIGINT (or ``stop`` is set), then shut down gracefully."""
     ctx = Context.create(settings)
     app = make_app(ctx)
-    server = tornado.httpserver.HTTPServer(app, max_body_size=settings.max_body_bytes * 4,
+    in_flight = InFlightRequests(app)
+    server = tornado.httpserver.HTTPServer(in_flight, max_body_size=settings.max_body_bytes * 4,
                                            idle_connection_timeout=75)
     sockets = tornado.netutil.bind_sockets(settings.port, settings.host,
                                            family=socket.AF_UNSPEC)
@@ -50,10 +131,11 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     for hook in shutdown_hooks:
         await hook()
     try:
-        await asyncio.wait_for(server.close_all_connections(), settings.shutdown_grace_s)
+        await asyncio.wait_for(in_flight.drained(), settings.shutdown_grace_s)
     except TimeoutError:
-        log.warning("in-flight requests still running after %ss; closing",
-                    settings.shutdown_grace_s)
+        log.warning("%d in-flight requests still running after %ss; closing",
+                    in_flight.count, settings.shutdown_grace_s)
+    await server.close_all_connections()
     await ctx.close()
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:

@@ -24,7 +24,7 @@ HEALTH_TIMEOUT_S = 2.0
 def parse_url(raw: str) -> URL:
     try:
         url = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(f"not a database URL: {raw!r}") from None
     if url.drivername not in ("sqlite+aiosqlite", "mysql+aiomysql", "mariadb+aiomysql"):
         raise ConfigError(

@@ -6,13 +6,16 @@ but belongs to somebody else is reported as not found, never as forbidden.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chatserver.db import sessions as sessions_db
 from chatserver.db import widgets as widgets_db
-from chatserver.errors import Forbidden, NotFound
+from chatserver.errors import Forbidden, NotFound, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,13 @@ def require_admin(actor: Actor) -> None:
         raise Forbidden("only an admin may do that", code="admin_required")
 
 
+async def sees_widget(conn: AsyncConnection, actor: Actor, widget: RowMapping) -> bool:
+    """Admins see every widget; owners and the widget's agents see it."""
+    if actor.is_admin or (actor.id is not None and widget["owner_id"] == actor.id):
+        return True
+    return actor.id is not None and await widgets_db.is_member(conn, widget["id"], actor.id)
+
+
 async def access_widget(conn: AsyncConnection, actor: Actor, site_key: str, *,
                         manage: bool = False) -> RowMapping:
     """The widget if the actor may see it (manage: may change it); 404 otherwise.
@@ -45,15 +55,37 @@ async def access_widget(conn: AsyncConnection, actor: Actor, site_key: str, *,
     row = await widgets_db.by_site_key(conn, site_key)
     if row is None:
         raise NotFound("no such widget", code="widget_not_found")
-    if actor.is_admin or (actor.id is not None and row["owner_id"] == actor.id):
-        return row
-    if actor.id is not None and await widgets_db.is_member(conn, row["id"], actor.id):
-        if manage:
-            raise Forbidden("only the widget's owner or an admin may change it",
-                            code="not_owner")
-        return row
-    raise NotFound("no such widget", code="widget_not_found")
+    if not await sees_widget(conn, actor, row):
+        raise NotFound("no such widget", code="widget_not_found")
+    if manage and not (actor.is_admin or row["owner_id"] == actor.id):
+        raise Forbidden("only the widget's owner or an admin may change it", code="not_owner")
+    return row
 
 
 async def visible_widget_ids(conn: AsyncConnection, actor: Actor) -> list[int]:
     return await widgets_db.visible_widget_ids(conn, None if actor.is_admin else actor.id)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def access_session(conn: AsyncConnection, site_key: str, session_id: str, *,
+                         visitor_token: str | None = None, actor: Actor | None = None,
+                         for_update: bool = False) -> RowMapping:
+    """The session if the caller may touch it: its visitor (by token) or an agent of its
+    widget. Anything else, including a valid token of another session, is 404."""
+    if visitor_token is None and actor is None:
+        raise Unauthorized("a visitor token or a signed-in agent is required")
+    row = await sessions_db.get(conn, session_id, for_update=for_update) if len(session_id) <= 36 else None
+    if row is None or row["site_key"] != site_key:
+        raise NotFound("no such session", code="session_not_found")
+    if visitor_token is not None:
+        if not hmac.compare_digest(row["visitor_token_hash"], hash_token(visitor_token)):
+            raise NotFound("no such session", code="session_not_found")
+        return row
+    assert actor is not None
+    widget = await widgets_db.by_id(conn, row["widget_id"])
+    if widget is not None and await sees_widget(conn, actor, widget):
+        return row
+    raise NotFound("no such session", code="session_not_found")

@@ -255,6 +255,15 @@ async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes,
     return etag, body, origins
 
 
+async def widget_row(ctx: Context, site_key: str) -> RowMapping:
+    """A widget by its (public) site key, for visitor-facing actions."""
+    async with ctx.engine.connect() as conn:
+        row = await db.by_site_key(conn, site_key)
+    if row is None:
+        raise NotFound("no such widget", code="widget_not_found")
+    return row
+
+
 def invalidate_config(ctx: Context, site_key: str) -> None:
     ctx.config_cache.pop(site_key, None)
 

@@ -1,0 +1,103 @@
+"""Visitor sessions (public, visitor token) and the agents' views of them (JWT)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from chatserver.api.base import APIHandler
+from chatserver.api.widgets import PublicAPIHandler
+from chatserver.errors import RateLimited
+from chatserver.services import sessions, widgets
+from chatserver.services.access import Actor
+from chatserver.services.auth import VISITOR_TOKEN_PREFIX
+from chatserver.validate import Fields
+
+
+class VisitorAPIHandler(PublicAPIHandler):
+    async def caller(self, site_key: str) -> tuple[str | None, Actor | None]:
+        """(visitor token, None) or (None, agent) from the Authorization header."""
+        self.check_origin(await self.allowed_origins(site_key) + self.ctx.settings.ui_origin_list)
+        token = self.bearer()
+        if token is not None and token.startswith(VISITOR_TOKEN_PREFIX):
+            return token, None
+        return None, await self.optional_actor()
+
+
+class SessionsHandler(VisitorAPIHandler):
+    async def post(self, site_key: str) -> None:
+        self.check_origin(await self.allowed_origins(site_key))
+        wait = self.ctx.session_limiter.hit(self.client_ip, time.monotonic())
+        if wait:
+            raise RateLimited("too many new conversations from this address",
+                              headers={"Retry-After": str(math.ceil(wait))})
+        widget = await widgets.widget_row(self.ctx, site_key)
+        result = await sessions.create_session(
+            self.ctx, widget, self.json_body(), ip=self.client_ip,
+            user_agent=self.request.headers.get("User-Agent", ""))
+        self.send_json(result, status=201)
+
+
+class MessagesHandler(VisitorAPIHandler):
+    async def get(self, site_key: str, session_id: str) -> None:
+        token, actor = await self.caller(site_key)
+        f = Fields({"after_seq": _int_arg(self, "after_seq", 0),
+                    "limit": _int_arg(self, "limit", 100)})
+        after_seq = f.integer("after_seq", min=0, max=2**31)
+        limit = f.integer("limit", min=1, max=sessions.HISTORY_PAGE_MAX)
+        f.check()
+        self.send_json(await sessions.history(
+            self.ctx, site_key, session_id, after_seq=after_seq or 0, limit=limit or 100,
+            visitor_token=token, actor=actor))
+
+
+def _int_arg(handler: APIHandler, name: str, default: int) -> int | str:
+    raw = handler.get_query_argument(name, None)
+    if raw is None or raw == "":
+        return default
+    return int(raw) if raw.isdigit() and len(raw) < 12 else raw
+
+
+class EscalateHandler(VisitorAPIHandler):
+    async def post(self, site_key: str, session_id: str) -> None:
+        token, actor = await self.caller(site_key)
+        f = Fields(self.json_body())
+        reason = f.choice("reason", sessions.ESCALATION_REASONS)
+        f.check()
+        result = await sessions.escalate(self.ctx, site_key, session_id, reason=reason,
+                                         visitor_token=token, actor=actor)
+        self.send_json(result)
+
+
+class QueuePositionHandler(VisitorAPIHandler):
+    async def get(self, site_key: str, session_id: str) -> None:
+        token, actor = await self.caller(site_key)
+        self.send_json(await sessions.queue_position(self.ctx, site_key, session_id,
+                                                     visitor_token=token, actor=actor))
+
+
+class AgentStatsHandler(APIHandler):
+    async def get(self) -> None:
+        self.send_json(await sessions.agent_stats(self.ctx, await self.actor()))
+
+
+class ActiveChatsHandler(APIHandler):
+    async def get(self) -> None:
+        self.send_json({"sessions": await sessions.active_chats(self.ctx, await self.actor())})
+
+
+class WaitingSessionsHandler(APIHandler):
+    async def get(self) -> None:
+        self.send_json({"sessions": await sessions.waiting_sessions(self.ctx,
+                                                                    await self.actor())})
+
+
+routes = [
+    (r"/api/widgets/escalate/([^/]+)/([^/]+)", EscalateHandler),
+    (r"/api/widgets/queue-position/([^/]+)/([^/]+)", QueuePositionHandler),
+    (r"/api/widgets/([^/]+)/sessions", SessionsHandler),
+    (r"/api/widgets/([^/]+)/sessions/([^/]+)/messages", MessagesHandler),
+    (r"/api/agents/stats", AgentStatsHandler),
+    (r"/api/agents/active-chats", ActiveChatsHandler),
+    (r"/api/agents/waiting-sessions", WaitingSessionsHandler),
+]

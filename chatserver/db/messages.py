@@ -1,0 +1,51 @@
+"""SQL for messages: per-session seq allocated in the inserting transaction, dedupe by
+client_msg_id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatserver.db.schema import messages, sessions
+
+
+async def by_client_id(conn: AsyncConnection, session_id: str,
+                       client_msg_id: str) -> RowMapping | None:
+    stmt = select(messages).where(messages.c.session_id == session_id,
+                                  messages.c.client_msg_id == client_msg_id)
+    return (await conn.execute(stmt)).mappings().first()
+
+
+async def insert_message(conn: AsyncConnection, *, session_id: str, client_msg_id: str,
+                         sender_type: str, text: str, now: datetime,
+                         sender_id: int | None = None,
+                         sender_name: str | None = None) -> tuple[dict[str, Any], bool]:
+    """Insert one message, or find the one already sent with this client_msg_id.
+
+    Returns (row, created). The seq comes from incrementing ``sessions.last_seq`` in this same
+    transaction: the UPDATE's row lock orders concurrent writers, so seqs have no gaps.
+    """
+    existing = await by_client_id(conn, session_id, client_msg_id)
+    if existing is not None:
+        return dict(existing), False
+    await conn.execute(update(sessions).where(sessions.c.id == session_id)
+                       .values(last_seq=sessions.c.last_seq + 1, last_activity_at=now))
+    seq = (await conn.execute(select(sessions.c.last_seq)
+                              .where(sessions.c.id == session_id))).scalar_one()
+    values = {"session_id": session_id, "seq": seq, "client_msg_id": client_msg_id,
+              "sender_type": sender_type, "sender_id": sender_id, "sender_name": sender_name,
+              "text": text, "created_at": now}
+    result = await conn.execute(insert(messages).values(**values))
+    return {"id": result.inserted_primary_key[0], **values}, True  # type: ignore[index]
+
+
+async def after(conn: AsyncConnection, session_id: str, after_seq: int,
+                limit: int) -> list[RowMapping]:
+    stmt = (select(messages).where(messages.c.session_id == session_id,
+                                   messages.c.seq > after_seq)
+            .order_by(messages.c.seq).limit(limit))
+    return list((await conn.execute(stmt)).mappings())

@@ -1,0 +1,114 @@
+"""SQL for visitor sessions and the waiting queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatserver.db.schema import messages, sessions, widget_configs
+
+# Columns agents see (never the visitor token hash).
+_AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
+
+
+async def insert_session(conn: AsyncConnection, **values: Any) -> None:
+    await conn.execute(insert(sessions).values(**values))
+
+
+async def get(conn: AsyncConnection, session_id: str, *,
+              for_update: bool = False) -> RowMapping | None:
+    stmt = select(sessions, widget_configs.c.site_key).join(
+        widget_configs, widget_configs.c.id == sessions.c.widget_id).where(
+        sessions.c.id == session_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=sessions)
+    return (await conn.execute(stmt)).mappings().first()
+
+
+async def update_session(conn: AsyncConnection, session_id: str, *,
+                         only_status: tuple[str, ...] | None = None, **values: Any) -> bool:
+    """Update a session; with only_status, only while its status is one of those."""
+    stmt = update(sessions).where(sessions.c.id == session_id)
+    if only_status is not None:
+        stmt = stmt.where(sessions.c.status.in_(only_status))
+    return (await conn.execute(stmt.values(**values))).rowcount > 0
+
+
+def _queue_order(widget_id: int) -> Any:
+    return (select(sessions.c.id, sessions.c.escalated_at)
+            .where(sessions.c.widget_id == widget_id, sessions.c.status == "waiting")
+            .order_by(sessions.c.escalated_at, sessions.c.id))
+
+
+async def queue_position(conn: AsyncConnection, widget_id: int, session_id: str,
+                         escalated_at: datetime) -> int:
+    """1-based place of a waiting session in its widget's queue (oldest escalation first).
+
+    The one query behind the REST endpoint and the real-time queue's position frames."""
+    s = sessions.c
+    stmt = select(func.count()).select_from(sessions).where(
+        s.widget_id == widget_id, s.status == "waiting",
+        or_(s.escalated_at < escalated_at, and_(s.escalated_at == escalated_at,
+                                                s.id <= session_id)))
+    return int((await conn.execute(stmt)).scalar_one())
+
+
+async def waiting_ids(conn: AsyncConnection, widget_id: int) -> list[str]:
+    """The widget's waiting queue in order (position = index + 1)."""
+    return list((await conn.execute(_queue_order(widget_id))).scalars())
+
+
+async def recent_waits_s(conn: AsyncConnection, widget_id: int, limit: int = 50) -> list[float]:
+    """Seconds from escalation to acceptance of the widget's most recently accepted sessions."""
+    s = sessions.c
+    rows = (await conn.execute(select(s.escalated_at, s.accepted_at).where(
+        s.widget_id == widget_id, s.accepted_at.is_not(None), s.escalated_at.is_not(None))
+        .order_by(s.accepted_at.desc()).limit(limit))).all()
+    return [max(0.0, (a - e).total_seconds()) for e, a in rows]
+
+
+async def active_counts(conn: AsyncConnection, agent_ids: list[int]) -> dict[int, int]:
+    """Assigned (open) chats per agent."""
+    if not agent_ids:
+        return {}
+    s = sessions.c
+    rows = (await conn.execute(select(s.assigned_agent_id, func.count()).where(
+        s.assigned_agent_id.in_(agent_ids), s.status == "assigned")
+        .group_by(s.assigned_agent_id))).all()
+    return {int(a): int(n) for a, n in rows}
+
+
+def _with_last_message() -> Any:
+    last = (select(messages.c.text).where(messages.c.session_id == sessions.c.id)
+            .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
+    return select(*_AGENT_COLUMNS, widget_configs.c.site_key,
+                  widget_configs.c.business_name.label("widget_name"),
+                  last.label("last_message")).join(
+        widget_configs, widget_configs.c.id == sessions.c.widget_id)
+
+
+async def waiting_in(conn: AsyncConnection, widget_ids: list[int]) -> list[RowMapping]:
+    if not widget_ids:
+        return []
+    stmt = (_with_last_message().where(sessions.c.widget_id.in_(widget_ids),
+                                       sessions.c.status == "waiting")
+            .order_by(sessions.c.escalated_at, sessions.c.id))
+    return list((await conn.execute(stmt)).mappings())
+
+
+async def assigned_to(conn: AsyncConnection, agent_id: int) -> list[RowMapping]:
+    stmt = (_with_last_message().where(sessions.c.assigned_agent_id == agent_id,
+                                       sessions.c.status == "assigned")
+            .order_by(sessions.c.last_activity_at.desc()))
+    return list((await conn.execute(stmt)).mappings())
+
+
+async def count_closed_by(conn: AsyncConnection, agent_id: int, since: datetime) -> int:
+    s = sessions.c
+    stmt = select(func.count()).select_from(sessions).where(
+        s.assigned_agent_id == agent_id, s.status == "closed", s.closed_at >= since)
+    return int((await conn.execute(stmt)).scalar_one())

@@ -1,0 +1,35 @@
+"""Rate limits as plain state: time is passed in, so they are tested without a clock."""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+class WindowLimiter:
+    """At most `limit` events per `window_s` seconds per key (sliding window)."""
+
+    # Forget idle keys once this many are tracked, so memory stays bounded.
+    MAX_KEYS = 100_000
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self.events: dict[str, deque[float]] = {}
+
+    def hit(self, key: str, now: float) -> float:
+        """Record an event; 0 when allowed, else the seconds until one would be."""
+        q = self.events.get(key)
+        if q is None:
+            if len(self.events) >= self.MAX_KEYS:
+                self._sweep(now)
+            q = self.events[key] = deque()
+        while q and q[0] <= now - self.window_s:
+            q.popleft()
+        if len(q) >= self.limit:
+            return q[0] + self.window_s - now
+        q.append(now)
+        return 0.0
+
+    def _sweep(self, now: float) -> None:
+        for key in [k for k, q in self.events.items() if not q or q[-1] <= now - self.window_s]:
+            del self.events[key]

@@ -1,0 +1,1 @@
+"""Real-time: sockets, the connection registry, presence and the agent queue."""

@@ -1,0 +1,274 @@
+"""Visitor sessions: creation, history, escalation to the human queue, agents' views."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import statistics
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatserver.context import Context
+from chatserver.db import messages as messages_db
+from chatserver.db import sessions as db
+from chatserver.db import users as users_db
+from chatserver.db import widgets as widgets_db
+from chatserver.errors import Conflict, ValidationError
+from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
+from chatserver.services.auth import VISITOR_TOKEN_PREFIX
+from chatserver.timeutil import iso, utcnow
+from chatserver.validate import Fields, clean_text, is_email
+
+ESCALATION_REASONS = ("explicit_request", "frustration", "repeated_failure",
+                      "no_knowledge_match", "model_request", "ai_error", "budget_exhausted")
+STATUSES = ("active", "waiting", "assigned", "closed", "abandoned")
+OPEN_STATUSES = ("active", "waiting", "assigned")
+HISTORY_PAGE_MAX = 500
+TEL_RE = re.compile(r"^\+?[0-9 ()./-]{3,32}$")
+# How many recent accepted sessions the wait estimate looks at.
+WAIT_SAMPLE = 50
+
+
+def new_visitor_token() -> str:
+    """256 random bits with a prefix that can never be mistaken for a JWT."""
+    return VISITOR_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _check_prechat(widget: RowMapping, answers: dict[str, Any], f: Fields) -> dict[str, str]:
+    fields = {fd["name"]: fd for fd in widget["prechat_fields"]} \
+        if widget["enable_prechat_form"] else {}
+    out: dict[str, str] = {}
+    for name in answers:
+        if name not in fields:
+            f.error(f"prechat.{name}", "is not a field of this form")
+    for name, spec in fields.items():
+        key = f"prechat.{name}"
+        value = answers.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if spec.get("required"):
+                f.error(key, "is required")
+            continue
+        if not isinstance(value, str):
+            f.type_errors[key] = "must be a string"
+            continue
+        value = clean_text(value, multiline=spec["type"] == "textarea")
+        limit = 2000 if spec["type"] == "textarea" else 200
+        if len(value) > limit:
+            f.error(key, f"must be at most {limit} characters")
+        elif spec["type"] == "email" and not is_email(value):
+            f.error(key, "must be an email address")
+        elif spec["type"] == "tel" and not TEL_RE.match(value):
+            f.error(key, "must be a phone number")
+        elif spec["type"] == "select" and value not in spec.get("options", []):
+            f.error(key, "must be one of the options")
+        out[name] = value
+    return out
+
+
+def _page_url(f: Fields) -> str | None:
+    url = f.text("page_url", max_len=2000)
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            f.error("page_url", "must be an http(s) URL")
+    return url
+
+
+async def create_session(ctx: Context, widget: RowMapping, data: dict[str, Any], *,
+                         ip: str, user_agent: str) -> dict[str, Any]:
+    """Open a visitor session; the visitor token in the answer is the only key to it."""
+    f = Fields(data)
+    name = f.text("visitor_name", max_len=100)
+    email = f.email("visitor_email")
+    answers = f.obj("prechat") or {}
+    page_url = _page_url(f)
+    prechat = _check_prechat(widget, answers, f)
+    f.check()
+    token = new_visitor_token()
+    now = utcnow()
+    session_id = str(uuid.uuid4())
+    info = {"prechat": prechat, "page_url": page_url, "user_agent": user_agent[:500], "ip": ip}
+    async with ctx.engine.begin() as conn:
+        await db.insert_session(
+            conn, id=session_id, widget_id=widget["id"], visitor_token_hash=hash_token(token),
+            visitor_name=name or prechat.get("name") or None,
+            visitor_email=email or (prechat.get("email") or "").lower() or None,
+            visitor_info=info, status="active", ai_mode=bool(widget["ai_enabled"]),
+            created_at=now, last_activity_at=now)
+        row = await db.get(conn, session_id)
+    assert row is not None
+    return {**visitor_view(row), "visitor_token": token}
+
+
+def visitor_view(row: RowMapping) -> dict[str, Any]:
+    """What a visitor may see of their own session."""
+    return {
+        "session_id": row["id"],
+        "site_key": row["site_key"],
+        "visitor_name": row["visitor_name"],
+        "visitor_email": row["visitor_email"],
+        "status": row["status"],
+        "ai_mode": bool(row["ai_mode"]),
+        "escalated_at": iso(row["escalated_at"]),
+        "last_seq": row["last_seq"],
+        "created_at": iso(row["created_at"]),
+    }
+
+
+def agent_view(row: RowMapping) -> dict[str, Any]:
+    """What agents see of a session: everything but the token hash."""
+    out = {
+        **visitor_view(row),
+        "visitor_info": row["visitor_info"],
+        "assigned_agent_id": row["assigned_agent_id"],
+        "escalation_reason": row["escalation_reason"],
+        "accepted_at": iso(row["accepted_at"]),
+        "first_agent_reply_at": iso(row["first_agent_reply_at"]),
+        "closed_at": iso(row["closed_at"]),
+        "last_activity_at": iso(row["last_activity_at"]),
+        "resolution": row["resolution"],
+        "rating": row["rating"],
+        "offline_email": row["offline_email"],
+        "offline_note": row["offline_note"],
+    }
+    if "last_message" in row:
+        out["last_message"] = (row["last_message"] or "")[:200] or None
+        out["widget_name"] = row["widget_name"]
+    return out
+
+
+def message_view(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    return {
+        "session_id": row["session_id"],
+        "id": row["id"],
+        "seq": row["seq"],
+        "sender_type": row["sender_type"],
+        "sender_name": row["sender_name"],
+        "text": row["text"],
+        "created_at": iso(row["created_at"]),
+        "client_msg_id": row["client_msg_id"],
+    }
+
+
+async def history(ctx: Context, site_key: str, session_id: str, *, after_seq: int, limit: int,
+                  visitor_token: str | None = None,
+                  actor: Actor | None = None) -> dict[str, Any]:
+    limit = max(1, min(limit, HISTORY_PAGE_MAX))
+    async with ctx.engine.connect() as conn:
+        row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
+                                   actor=actor)
+        rows = await messages_db.after(conn, session_id, after_seq, limit + 1)
+    return {"messages": [message_view(m) for m in rows[:limit]], "has_more": len(rows) > limit,
+            "last_seq": row["last_seq"], "status": row["status"]}
+
+
+async def wait_estimate(ctx: Context, conn: AsyncConnection, widget_id: int,
+                        position: int) -> tuple[float | None, int]:
+    """(estimated wait in seconds or None, agents of the widget online now).
+
+    Median wait of the widget's recent accepted sessions × position ÷ free agent capacity;
+    None when there is no history or nobody is online."""
+    members = await widgets_db.members(conn, widget_id)
+    online = [m for m in members if m["id"] in ctx.presence.online()]
+    if not online:
+        return None, 0
+    waits = await db.recent_waits_s(conn, widget_id, WAIT_SAMPLE)
+    if not waits:
+        return None, len(online)
+    busy = await db.active_counts(conn, [m["id"] for m in online])
+    free = sum(max(0, (m["max_chats"] or ctx.settings.agent_max_chats) - busy.get(m["id"], 0))
+               for m in online)
+    return round(statistics.median(waits) * position / max(free, 1), 1), len(online)
+
+
+async def queue_position(ctx: Context, site_key: str, session_id: str, *,
+                         visitor_token: str | None = None,
+                         actor: Actor | None = None) -> dict[str, Any]:
+    async with ctx.engine.connect() as conn:
+        row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
+                                   actor=actor)
+        return await _position(ctx, conn, row)
+
+
+async def _position(ctx: Context, conn: AsyncConnection, row: RowMapping) -> dict[str, Any]:
+    if row["status"] != "waiting":
+        return {"session_id": row["id"], "status": row["status"], "position": None,
+                "estimated_wait_s": None, "agents_online": None}
+    position = await db.queue_position(conn, row["widget_id"], row["id"], row["escalated_at"])
+    wait, online = await wait_estimate(ctx, conn, row["widget_id"], position)
+    return {"session_id": row["id"], "status": "waiting", "position": position,
+            "estimated_wait_s": wait, "agents_online": online}
+
+
+async def add_system_message(conn: AsyncConnection, session_id: str, text: str,
+                             kind: str) -> dict[str, Any]:
+    """Persist a system event (escalation, join, close…) as a message with its own seq."""
+    row, _ = await messages_db.insert_message(
+        conn, session_id=session_id, client_msg_id=f"sys-{kind}-{uuid.uuid4().hex[:12]}",
+        sender_type="system", text=text, now=utcnow())
+    return message_view(row)
+
+
+async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str | None,
+                   visitor_token: str | None = None,
+                   actor: Actor | None = None) -> dict[str, Any]:
+    """Put a session in its widget's waiting queue with a reason code (idempotent)."""
+    reason = reason or "explicit_request"
+    if reason not in ESCALATION_REASONS:
+        raise ValidationError("unknown escalation reason",
+                              fields={"reason": "must be one of " + ", ".join(ESCALATION_REASONS)})
+    async with ctx.engine.begin() as conn:
+        row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
+                                   actor=actor, for_update=True)
+        if row["status"] in ("closed", "abandoned"):
+            raise Conflict("this conversation has ended", code="session_closed")
+        if row["status"] == "assigned":
+            raise Conflict("an agent is already in this conversation", code="already_assigned")
+        event = None
+        if row["status"] == "active":
+            now = utcnow()
+            await db.update_session(conn, session_id, status="waiting", escalated_at=now,
+                                    escalation_reason=reason, ai_mode=False,
+                                    last_activity_at=now)
+            event = await add_system_message(conn, session_id,
+                                             "The conversation was handed to a person.",
+                                             "escalated")
+            updated = await db.get(conn, session_id)
+            assert updated is not None
+            row = updated
+        position = await _position(ctx, conn, row)
+    return {**position, "reason": row["escalation_reason"], "event": event,
+            "offline": position["agents_online"] == 0}
+
+
+async def waiting_sessions(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
+    async with ctx.engine.connect() as conn:
+        ids = await visible_widget_ids(conn, actor)
+        return [agent_view(r) for r in await db.waiting_in(conn, ids)]
+
+
+async def active_chats(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
+    assert actor.id is not None
+    async with ctx.engine.connect() as conn:
+        return [agent_view(r) for r in await db.assigned_to(conn, actor.id)]
+
+
+async def agent_stats(ctx: Context, actor: Actor) -> dict[str, Any]:
+    assert actor.id is not None
+    day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    async with ctx.engine.connect() as conn:
+        ids = await visible_widget_ids(conn, actor)
+        waiting = len(await db.waiting_in(conn, ids))
+        active = (await db.active_counts(conn, [actor.id])).get(actor.id, 0)
+        closed_today = await db.count_closed_by(conn, actor.id, day_start)
+        user = await users_db.get(conn, actor.id)
+    max_chats = (user["max_chats"] if user else None) or ctx.settings.agent_max_chats
+    return {"active_chats": active, "waiting": waiting, "closed_today": closed_today,
+            "max_chats": max_chats, "widgets": len(ids),
+            "status": ctx.presence.status.get(actor.id, "offline")}
+
+
