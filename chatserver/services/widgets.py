@@ -61,8 +61,11 @@ PUBLIC_FIELDS = ("site_key", "business_name", "widget_title", "welcome_message",
 
 
 def new_site_key() -> str:
-    """192 random bits, URL-safe."""
-    return secrets.token_urlsafe(24)
+    """192 random bits, URL-safe, never starting with '-' (a shell tool would read an option)."""
+    while True:
+        key = secrets.token_urlsafe(24)
+        if not key.startswith("-"):
+            return key
 
 
 def normalize_origin(value: str) -> str | None:
