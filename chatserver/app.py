@@ -7,17 +7,21 @@ from typing import Any
 
 import tornado.web
 
-from chatserver.api import auth, health, sessions, widgets
+from chatserver.api import auth, health, openapi, sessions, widgets
 from chatserver.api.base import NotFoundHandler
 from chatserver.context import Context
+from chatserver.realtime import handlers as sockets
+from chatserver.realtime.registry import Registry
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
-    handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes]
+    handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
+                           *openapi.routes, *sockets.routes]
     app_settings: dict[str, Any] = {
         "ctx": ctx,
+        "registry": Registry(ctx.bus),
         "default_handler_class": NotFoundHandler,
         "websocket_ping_interval": ctx.settings.ws_ping_interval_s,
         "websocket_ping_timeout": ctx.settings.ws_ping_timeout_s,

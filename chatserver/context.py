@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chatserver.bus import Bus, LocalBus
 from chatserver.config import Settings, ensure_secret_key
 from chatserver.db.engine import create_engine
+from chatserver.locks import SessionLocks
 from chatserver.ratelimit import WindowLimiter
 from chatserver.realtime.presence import Presence
 
@@ -21,6 +23,8 @@ class Context:
     # site_key -> (expires at, etag, JSON body, allowed origins): the public widget config.
     config_cache: dict[str, tuple[float, str, bytes, list[str]]] = field(default_factory=dict)
     presence: Presence = field(default_factory=Presence)
+    bus: Bus = field(default_factory=LocalBus)
+    session_locks: SessionLocks = field(default_factory=SessionLocks)
     session_limiter: WindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:

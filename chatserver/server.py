@@ -17,6 +17,8 @@ from chatserver import __version__
 from chatserver.app import make_app
 from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.realtime.handlers import close_all
+from chatserver.tasks import drain
 
 log = logging.getLogger(__name__)
 
@@ -127,15 +129,15 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     log.info("shutting down: no new connections, %ss for in-flight requests",
              settings.shutdown_grace_s)
     server.stop()
-    shutdown_hooks = app.settings.get("shutdown_hooks", [])
-    for hook in shutdown_hooks:
-        await hook()
+    close_all(app.settings["registry"])
+    await asyncio.sleep(0)  # let the close handshakes start
     try:
         await asyncio.wait_for(in_flight.drained(), settings.shutdown_grace_s)
     except TimeoutError:
         log.warning("%d in-flight requests still running after %ss; closing",
                     in_flight.count, settings.shutdown_grace_s)
     await server.close_all_connections()
+    await drain()
     await ctx.close()
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:

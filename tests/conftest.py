@@ -23,6 +23,8 @@ from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import migrate
 from chatserver.db.schema import metadata
+from chatserver.realtime.handlers import close_all
+from chatserver.tasks import drain
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
 
@@ -103,8 +105,17 @@ def ctx(io_loop: tornado.ioloop.IOLoop, settings: Settings) -> Iterator[Context]
 
 
 @pytest.fixture
-def app(ctx: Context) -> tornado.web.Application:
-    return make_app(ctx)
+def app(io_loop: tornado.ioloop.IOLoop, ctx: Context) -> Iterator[tornado.web.Application]:
+    application = make_app(ctx)
+    yield application
+
+    async def stop() -> None:
+        close_all(application.settings["registry"])
+        for _ in range(3):
+            await asyncio.sleep(0.01)
+            await drain()
+
+    io_loop.run_sync(stop)
 
 
 class Response:

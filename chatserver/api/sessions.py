@@ -8,7 +8,7 @@ import time
 from chatserver.api.base import APIHandler
 from chatserver.api.widgets import PublicAPIHandler
 from chatserver.errors import RateLimited
-from chatserver.services import sessions, widgets
+from chatserver.services import chat, sessions, widgets
 from chatserver.services.access import Actor
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.validate import Fields
@@ -64,7 +64,7 @@ class EscalateHandler(VisitorAPIHandler):
         f = Fields(self.json_body())
         reason = f.choice("reason", sessions.ESCALATION_REASONS)
         f.check()
-        result = await sessions.escalate(self.ctx, site_key, session_id, reason=reason,
+        result = await chat.escalate(self.ctx, site_key, session_id, reason=reason,
                                          visitor_token=token, actor=actor)
         self.send_json(result)
 

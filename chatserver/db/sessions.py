@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -38,28 +38,15 @@ async def update_session(conn: AsyncConnection, session_id: str, *,
     return (await conn.execute(stmt.values(**values))).rowcount > 0
 
 
-def _queue_order(widget_id: int) -> Any:
-    return (select(sessions.c.id, sessions.c.escalated_at)
-            .where(sessions.c.widget_id == widget_id, sessions.c.status == "waiting")
-            .order_by(sessions.c.escalated_at, sessions.c.id))
-
-
-async def queue_position(conn: AsyncConnection, widget_id: int, session_id: str,
-                         escalated_at: datetime) -> int:
-    """1-based place of a waiting session in its widget's queue (oldest escalation first).
-
-    The one query behind the REST endpoint and the real-time queue's position frames."""
-    s = sessions.c
-    stmt = select(func.count()).select_from(sessions).where(
-        s.widget_id == widget_id, s.status == "waiting",
-        or_(s.escalated_at < escalated_at, and_(s.escalated_at == escalated_at,
-                                                s.id <= session_id)))
-    return int((await conn.execute(stmt)).scalar_one())
+# The queue's one order, used by the REST position and the real-time queue alike.
+QUEUE_ORDER = (sessions.c.escalated_at, sessions.c.id)
 
 
 async def waiting_ids(conn: AsyncConnection, widget_id: int) -> list[str]:
     """The widget's waiting queue in order (position = index + 1)."""
-    return list((await conn.execute(_queue_order(widget_id))).scalars())
+    stmt = (select(sessions.c.id).where(sessions.c.widget_id == widget_id,
+                                        sessions.c.status == "waiting").order_by(*QUEUE_ORDER))
+    return list((await conn.execute(stmt)).scalars())
 
 
 async def recent_waits_s(conn: AsyncConnection, widget_id: int, limit: int = 50) -> list[float]:
@@ -96,7 +83,7 @@ async def waiting_in(conn: AsyncConnection, widget_ids: list[int]) -> list[RowMa
         return []
     stmt = (_with_last_message().where(sessions.c.widget_id.in_(widget_ids),
                                        sessions.c.status == "waiting")
-            .order_by(sessions.c.escalated_at, sessions.c.id))
+            .order_by(*QUEUE_ORDER))
     return list((await conn.execute(stmt)).mappings())
 
 

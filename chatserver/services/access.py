@@ -70,15 +70,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def access_session(conn: AsyncConnection, site_key: str, session_id: str, *,
+async def access_session(conn: AsyncConnection, site_key: str | None, session_id: str, *,
                          visitor_token: str | None = None, actor: Actor | None = None,
                          for_update: bool = False) -> RowMapping:
     """The session if the caller may touch it: its visitor (by token) or an agent of its
-    widget. Anything else, including a valid token of another session, is 404."""
+    widget. Anything else, including a valid token of another session, is 404. A site key
+    of None skips the widget check (the socket URL names only the session)."""
     if visitor_token is None and actor is None:
         raise Unauthorized("a visitor token or a signed-in agent is required")
     row = await sessions_db.get(conn, session_id, for_update=for_update) if len(session_id) <= 36 else None
-    if row is None or row["site_key"] != site_key:
+    if row is None or (site_key is not None and row["site_key"] != site_key):
         raise NotFound("no such session", code="session_not_found")
     if visitor_token is not None:
         if not hmac.compare_digest(row["visitor_token_hash"], hash_token(visitor_token)):

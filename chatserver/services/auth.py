@@ -14,7 +14,7 @@ from chatserver.db import users as db
 from chatserver.errors import Forbidden, RateLimited, Unauthorized
 from chatserver.services.access import Actor
 from chatserver.services.passwords import check_password, hash_password, verify_password
-from chatserver.services.users import public
+from chatserver.services.users import public, revoke_sockets
 from chatserver.timeutil import utcnow
 
 ALGORITHM = "HS256"
@@ -105,6 +105,7 @@ async def logout(ctx: Context, actor: Actor) -> None:
     assert actor.id is not None
     async with ctx.engine.begin() as conn:
         await db.update_user(conn, actor.id, bump_tokens=True)
+    await revoke_sockets(ctx, actor.id)
 
 
 async def change_own_password(ctx: Context, actor: Actor, current: str,
@@ -124,6 +125,7 @@ async def change_own_password(ctx: Context, actor: Actor, current: str,
         await db.update_user(conn, actor.id, password_hash=hashed, bump_tokens=True)
         row = await db.get(conn, actor.id)
     assert row is not None
+    await revoke_sockets(ctx, actor.id)
     return {"token": issue_token(ctx, row, row["token_version"]), "user": public(row)}
 
 

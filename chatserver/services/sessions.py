@@ -17,7 +17,6 @@ from chatserver.db import messages as messages_db
 from chatserver.db import sessions as db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
-from chatserver.errors import Conflict, ValidationError
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.timeutil import iso, utcnow
@@ -191,14 +190,15 @@ async def queue_position(ctx: Context, site_key: str, session_id: str, *,
     async with ctx.engine.connect() as conn:
         row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
                                    actor=actor)
-        return await _position(ctx, conn, row)
+        return await position_of(ctx, conn, row)
 
 
-async def _position(ctx: Context, conn: AsyncConnection, row: RowMapping) -> dict[str, Any]:
+async def position_of(ctx: Context, conn: AsyncConnection, row: RowMapping) -> dict[str, Any]:
     if row["status"] != "waiting":
         return {"session_id": row["id"], "status": row["status"], "position": None,
                 "estimated_wait_s": None, "agents_online": None}
-    position = await db.queue_position(conn, row["widget_id"], row["id"], row["escalated_at"])
+    queue = await db.waiting_ids(conn, row["widget_id"])
+    position = queue.index(row["id"]) + 1 if row["id"] in queue else len(queue) + 1
     wait, online = await wait_estimate(ctx, conn, row["widget_id"], position)
     return {"session_id": row["id"], "status": "waiting", "position": position,
             "estimated_wait_s": wait, "agents_online": online}
@@ -211,38 +211,6 @@ async def add_system_message(conn: AsyncConnection, session_id: str, text: str,
         conn, session_id=session_id, client_msg_id=f"sys-{kind}-{uuid.uuid4().hex[:12]}",
         sender_type="system", text=text, now=utcnow())
     return message_view(row)
-
-
-async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str | None,
-                   visitor_token: str | None = None,
-                   actor: Actor | None = None) -> dict[str, Any]:
-    """Put a session in its widget's waiting queue with a reason code (idempotent)."""
-    reason = reason or "explicit_request"
-    if reason not in ESCALATION_REASONS:
-        raise ValidationError("unknown escalation reason",
-                              fields={"reason": "must be one of " + ", ".join(ESCALATION_REASONS)})
-    async with ctx.engine.begin() as conn:
-        row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
-                                   actor=actor, for_update=True)
-        if row["status"] in ("closed", "abandoned"):
-            raise Conflict("this conversation has ended", code="session_closed")
-        if row["status"] == "assigned":
-            raise Conflict("an agent is already in this conversation", code="already_assigned")
-        event = None
-        if row["status"] == "active":
-            now = utcnow()
-            await db.update_session(conn, session_id, status="waiting", escalated_at=now,
-                                    escalation_reason=reason, ai_mode=False,
-                                    last_activity_at=now)
-            event = await add_system_message(conn, session_id,
-                                             "The conversation was handed to a person.",
-                                             "escalated")
-            updated = await db.get(conn, session_id)
-            assert updated is not None
-            row = updated
-        position = await _position(ctx, conn, row)
-    return {**position, "reason": row["escalation_reason"], "event": event,
-            "offline": position["agents_online"] == 0}
 
 
 async def waiting_sessions(ctx: Context, actor: Actor) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from chatserver.bus import user_channel
 from chatserver.context import Context
 from chatserver.db import users as db
 from chatserver.errors import Conflict, NotFound, ValidationError
@@ -17,6 +18,11 @@ from chatserver.validate import Fields
 
 ROLES = ("admin", "agent")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+
+
+async def revoke_sockets(ctx: Context, user_id: int) -> None:
+    """Tell every process to close this user's sockets (their tokens were just revoked)."""
+    await ctx.bus.publish(user_channel(user_id), {"kind": "revoked"})
 
 
 def public(row: RowMapping) -> dict[str, Any]:
@@ -117,6 +123,7 @@ async def delete_user(ctx: Context, user_id: int) -> None:
             raise NotFound("no such user", code="user_not_found")
         await _guard_last_admin(conn, row)
         await db.delete_user(conn, user_id)
+    await revoke_sockets(ctx, user_id)
 
 
 async def set_role(ctx: Context, user_id: int, role: str) -> dict[str, Any]:
@@ -132,6 +139,8 @@ async def set_role(ctx: Context, user_id: int, role: str) -> dict[str, Any]:
             await db.update_user(conn, user_id, role=role, bump_tokens=True)
         new = await db.get(conn, user_id)
     assert new is not None
+    if new["role"] != row["role"]:
+        await revoke_sockets(ctx, user_id)
     return public(new)
 
 
@@ -145,6 +154,7 @@ async def set_password(ctx: Context, user_id: int, password: str) -> None:
     hashed = await hash_password(password, ctx.settings.bcrypt_rounds)
     async with ctx.engine.begin() as conn:
         await db.update_user(conn, user_id, password_hash=hashed, bump_tokens=True)
+    await revoke_sockets(ctx, user_id)
 
 
 async def update_profile(ctx: Context, user_id: int, data: dict[str, Any]) -> dict[str, Any]:

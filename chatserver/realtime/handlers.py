@@ -1,0 +1,542 @@
+"""WebSocket handlers: /ws/<session_id> for visitors, /ws/agent/<agent_id> for agents.
+
+Both authenticate with a first ``auth`` frame (never the URL), then speak the JSON frames
+documented in docs/protocol.md. Every write goes through a bounded outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import tornado.ioloop
+import tornado.websocket
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from chatserver.api.base import client_ip, from_trusted_proxy
+from chatserver.bus import Event, session_channel, user_channel, widget_channel
+from chatserver.context import Context
+from chatserver.db import messages as messages_db
+from chatserver.db import sessions as sessions_db
+from chatserver.errors import Forbidden, ParleyError, RateLimited, Unauthorized, ValidationError
+from chatserver.origins import origin_allowed, own_origins
+from chatserver.ratelimit import WindowLimiter
+from chatserver.realtime.outbox import Outbox
+from chatserver.realtime.registry import Registry
+from chatserver.services import auth, chat
+from chatserver.services.access import Actor, access_session, visible_widget_ids
+from chatserver.services.sessions import agent_view, message_view, visitor_view
+from chatserver.tasks import spawn
+
+log = logging.getLogger(__name__)
+
+# Close codes (docs/protocol.md).
+CLOSE_AUTH = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_AUTH_TIMEOUT = 4408
+CLOSE_RATE = 4429
+CLOSE_SLOW = 4009
+CLOSE_RESTART = 1012
+# A resume that would replay more than this many messages gets `reset` (reload history).
+REPLAY_MAX = 500
+# Rate-limit errors tolerated within a window before the socket is closed with 4429.
+RATE_STRIKES = 10
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class ChatSocket(tornado.websocket.WebSocketHandler):
+    kind = "socket"
+
+    def initialize(self) -> None:
+        self.conn_id = uuid.uuid4().hex
+        self.authed = False
+        self.closing = False
+        self.ip = ""
+        self.outbox = Outbox(self.ctx.settings.ws_send_queue_messages,
+                             self.ctx.settings.ws_send_queue_bytes)
+        self.writer: asyncio.Task[None] | None = None
+        self.timers: list[object] = []
+        self.channels: set[str] = set()
+        # session id -> frames that arrived while that session's history was being replayed
+        self.replaying: dict[str, list[dict[str, Any]]] = {}
+        self.strikes = WindowLimiter(RATE_STRIKES, 60.0)
+
+    @property
+    def ctx(self) -> Context:
+        ctx: Context = self.application.settings["ctx"]
+        return ctx
+
+    @property
+    def registry(self) -> Registry:
+        registry: Registry = self.application.settings["registry"]
+        return registry
+
+    def check_origin(self, origin: str) -> bool:
+        # The handshake always succeeds; a foreign origin is closed with 4403 once we know
+        # which widget the socket is for (visitors) or at open (agents).
+        return True
+
+    def get_compression_options(self) -> None:
+        return None  # compression costs ~150 KB of memory per socket
+
+    def origin_ok(self, allowed: list[str]) -> bool:
+        own = own_origins(self.request, self.ctx.settings,
+                          from_trusted_proxy(self.request, self.ctx))
+        return origin_allowed(self.request.headers.get("Origin"), allowed, own)
+
+    async def open(self, *args: str) -> None:
+        self.ip = client_ip(self.request, self.ctx)
+        self.registry.sockets.add(self)
+        loop = tornado.ioloop.IOLoop.current()
+        self.timers.append(loop.call_later(self.ctx.settings.ws_auth_timeout_s,
+                                           self._auth_timeout))
+
+    def _auth_timeout(self) -> None:
+        if not self.authed:
+            self.close(CLOSE_AUTH_TIMEOUT, "no auth frame in time")
+
+    # --- sending -------------------------------------------------------------------------
+
+    def send(self, frame: dict[str, Any]) -> None:
+        if self.closing:
+            return
+        if not self.outbox.push(json.dumps(frame, separators=(",", ":"), ensure_ascii=False)):
+            log.warning("closing slow %s socket %s (%d frames queued)", self.kind, self.conn_id,
+                        len(self.outbox))
+            self.close(CLOSE_SLOW, "reader too slow")
+            return
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.ensure_future(self._drain())
+
+    async def _drain(self) -> None:
+        while not self.closing:
+            frame = self.outbox.pop()
+            if frame is None:
+                return
+            try:
+                await self.write_message(frame)
+            except tornado.websocket.WebSocketClosedError:
+                return
+
+    def send_error_frame(self, exc: ParleyError, client_msg_id: str | None = None) -> None:
+        frame: dict[str, Any] = {"type": "error", "code": exc.code, "message": exc.message,
+                                 "retryable": exc.retryable}
+        if client_msg_id:
+            frame["client_msg_id"] = client_msg_id
+        if exc.fields:
+            frame["fields"] = exc.fields
+        self.send(frame)
+
+    # --- bus events ----------------------------------------------------------------------
+
+    def on_event(self, channel: str, event: Event) -> None:
+        frame = event.get("frame")
+        if frame is not None:
+            if event.get("exclude") == self.conn_id:
+                return
+            sid = frame.get("session_id")
+            if sid in self.replaying:
+                self.replaying[sid].append(frame)
+            else:
+                self.send(frame)
+            return
+        self.on_internal(channel, event)
+
+    def on_internal(self, channel: str, event: Event) -> None:
+        """Events that are not frames (joins, revocation); agents override."""
+
+    async def join(self, channel: str) -> None:
+        if channel not in self.channels:
+            self.channels.add(channel)
+            await self.registry.join(channel, self)
+
+    async def leave(self, channel: str) -> None:
+        if channel in self.channels:
+            self.channels.discard(channel)
+            await self.registry.leave(channel, self)
+
+    async def replay(self, session_id: str, last_seq: int, current_seq: int) -> None:
+        """Send what the client missed, in order; `reset` when it is too much or impossible.
+        Frames published meanwhile were buffered and are sent after, without duplicates."""
+        try:
+            if last_seq > current_seq or current_seq - last_seq > REPLAY_MAX:
+                self.send({"type": "reset", "session_id": session_id, "last_seq": current_seq})
+                sent = current_seq
+            else:
+                async with self.ctx.engine.connect() as conn:
+                    rows = await messages_db.after(conn, session_id, last_seq, REPLAY_MAX)
+                sent = last_seq
+                for row in rows:
+                    self.send({"type": "message", **message_view(row)})
+                    sent = row["seq"]
+        finally:
+            buffered = self.replaying.pop(session_id, [])
+        for frame in buffered:
+            if frame.get("type") == "message" and frame.get("seq", 0) <= sent:
+                continue
+            self.send(frame)
+
+    # --- receiving -----------------------------------------------------------------------
+
+    async def on_message(self, raw: str | bytes) -> None:
+        try:
+            frame = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            self.send_error_frame(ValidationError("frames are JSON objects", code="invalid_json"))
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            self.send_error_frame(ValidationError("frames are JSON objects with a type",
+                                            code="invalid_frame"))
+            return
+        ftype = frame["type"]
+        client_msg_id = frame.get("client_msg_id") if isinstance(
+            frame.get("client_msg_id"), str) else None
+        try:
+            if not self.authed:
+                if ftype != "auth":
+                    raise Unauthorized("send an auth frame first", code="auth_required")
+                await self.authenticate(frame)
+                return
+            handler = self.handlers().get(ftype)
+            if handler is None:
+                raise ValidationError(f"unknown frame type {ftype[:40]!r}",
+                                      code="unknown_type")
+            await handler(frame)
+        except ParleyError as exc:
+            self.send_error_frame(exc, client_msg_id)
+            if isinstance(exc, RateLimited) and self.strikes.hit("x", time.monotonic()):
+                self.close(CLOSE_RATE, "rate limit")
+        except (DBAPIError, PoolTimeout, OSError) as exc:
+            log.warning("database unavailable on %s frame: %s", ftype,
+                        type(getattr(exc, "orig", None) or exc).__name__)
+            self.send_error_frame(ParleyError("the server cannot store this right now; retry",
+                                        code="unavailable", retryable=True), client_msg_id)
+
+    async def authenticate(self, frame: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def handlers(self) -> dict[str, Handler]:
+        raise NotImplementedError
+
+    def fail_auth(self, code: int, message: str) -> None:
+        self.send({"type": "error", "code": "unauthorized" if code == CLOSE_AUTH else
+                   "forbidden", "message": message, "retryable": False})
+        self.close(code, message)
+
+    def close(self, code: int | None = None, reason: str | None = None) -> None:
+        self.closing = True
+        super().close(code, reason)
+
+    def on_close(self) -> None:
+        self.closing = True
+        for timer in self.timers:
+            tornado.ioloop.IOLoop.current().remove_timeout(timer)
+        self.registry.sockets.discard(self)
+        spawn(self._cleanup())
+
+    async def _cleanup(self) -> None:
+        for channel in list(self.channels):
+            await self.leave(channel)
+
+
+class VisitorSocket(ChatSocket):
+    kind = "visitor"
+
+    def initialize(self) -> None:
+        super().initialize()
+        s = self.ctx.settings
+        self.burst = WindowLimiter(s.visitor_burst, s.visitor_burst_window_s)
+        self.minute = WindowLimiter(s.visitor_per_minute, 60.0)
+        self.session_id = ""
+        self.site_key = ""
+        self.token = ""
+        self.counted_ip = False
+
+    async def open(self, session_id: str) -> None:  # type: ignore[override]
+        await super().open()
+        self.session_id = session_id
+        if self.registry.add_ip(self.ip) > self.ctx.settings.max_visitor_sockets_per_ip:
+            self.registry.remove_ip(self.ip)
+            self.close(CLOSE_RATE, "too many connections from this address")
+            return
+        self.counted_ip = True
+
+    def on_close(self) -> None:
+        if self.counted_ip:
+            self.registry.remove_ip(self.ip)
+            self.counted_ip = False
+        super().on_close()
+
+    async def authenticate(self, frame: dict[str, Any]) -> None:
+        token, last_seq = frame.get("token"), frame.get("last_seq", 0)
+        if not isinstance(token, str) or not token:
+            self.fail_auth(CLOSE_AUTH, "a visitor token is required")
+            return
+        if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
+            last_seq = 0
+        try:
+            async with self.ctx.engine.connect() as conn:
+                row = await access_session(conn, None, self.session_id, visitor_token=token)
+                widget_origins = list(await _widget_origins(conn, row["widget_id"]))
+        except ParleyError:
+            self.fail_auth(CLOSE_AUTH, "this token does not open this conversation")
+            return
+        if not self.origin_ok(widget_origins):
+            self.fail_auth(CLOSE_FORBIDDEN, "this site may not use this widget")
+            return
+        self.authed = True
+        self.site_key = row["site_key"]
+        self.token = token
+        self.replaying[self.session_id] = []
+        await self.join(session_channel(self.session_id))
+        self.send({"type": "ready", "role": "visitor", **visitor_view(row)})
+        await self.replay(self.session_id, last_seq, row["last_seq"])
+        log.info("visitor socket %s open for session %s", self.conn_id, self.session_id)
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"message": self.on_chat, "typing": self.on_typing, "seen": self.on_seen,
+                "escalate": self.on_escalate, "close": self.on_close_frame,
+                "leave_email": self.on_leave_email, "auth": self.on_reauth}
+
+    def check_rate(self) -> None:
+        now = time.monotonic()
+        wait = self.burst.hit(self.session_id, now) or self.minute.hit(self.session_id, now)
+        if wait:
+            raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
+
+    async def on_chat(self, frame: dict[str, Any]) -> None:
+        client_msg_id = chat.check_client_msg_id(frame.get("client_msg_id"))
+        text = chat.check_text(self.ctx, frame.get("text"))
+        self.check_rate()
+        msg, _created = await chat.send_message(
+            self.ctx, self.session_id, sender_type="visitor", text=text,
+            client_msg_id=client_msg_id, exclude=self.conn_id)
+        self.send(chat.ack(msg))
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        await chat.publish_frame(self.ctx, session_channel(self.session_id), {
+            "type": "typing", "session_id": self.session_id, "sender_type": "visitor",
+            "on": bool(frame.get("on"))}, exclude=self.conn_id)
+
+    async def on_seen(self, frame: dict[str, Any]) -> None:
+        seq = frame.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise ValidationError("seq must be a whole number", code="invalid_seq")
+        await chat.publish_frame(self.ctx, session_channel(self.session_id), {
+            "type": "seen", "session_id": self.session_id, "seq": seq, "by": "visitor"},
+            exclude=self.conn_id)
+
+    async def on_escalate(self, frame: dict[str, Any]) -> None:
+        reason = frame.get("reason") or "explicit_request"
+        if not isinstance(reason, str):
+            raise ValidationError("reason must be a string", code="invalid_reason")
+        result = await chat.escalate(self.ctx, self.site_key, self.session_id, reason=reason,
+                                     visitor_token=self.token)
+        if result["event"] is None:  # already waiting: say where, to this socket only
+            self.send({"type": "queue_position", "session_id": self.session_id,
+                       "position": result["position"],
+                       "estimated_wait_s": result["estimated_wait_s"],
+                       "agents_online": result["agents_online"]})
+
+    async def on_close_frame(self, frame: dict[str, Any]) -> None:
+        await chat.close(self.ctx, self.session_id, by="visitor", rating=frame.get("rating"))
+
+    async def on_leave_email(self, frame: dict[str, Any]) -> None:
+        result = await chat.leave_email(self.ctx, self.session_id, frame.get("email"),
+                                        frame.get("note"))
+        self.send({"type": "email_saved", **result})
+
+    async def on_reauth(self, frame: dict[str, Any]) -> None:
+        raise ValidationError("already authenticated", code="already_authenticated")
+
+
+async def _widget_origins(conn: Any, widget_id: int) -> list[str]:
+    from chatserver.db import widgets as widgets_db
+
+    widget = await widgets_db.by_id(conn, widget_id)
+    return list(widget["allowed_origins"]) if widget else []
+
+
+class AgentSocket(ChatSocket):
+    kind = "agent"
+
+    def initialize(self) -> None:
+        super().initialize()
+        s = self.ctx.settings
+        # Limited per session written to, so an agent with ten chats is not throttled.
+        self.burst = WindowLimiter(s.visitor_burst, s.visitor_burst_window_s)
+        self.minute = WindowLimiter(s.visitor_per_minute, 60.0)
+        self.actor: Actor | None = None
+        self.present = False
+        self.agent_path_id = ""
+
+    async def open(self, agent_id: str) -> None:  # type: ignore[override]
+        await super().open()
+        self.agent_path_id = agent_id
+        if not self.origin_ok(self.ctx.settings.ui_origin_list):
+            self.fail_auth(CLOSE_FORBIDDEN, "the agent UI is not served from this origin")
+
+    async def authenticate(self, frame: dict[str, Any]) -> None:
+        token, last = frame.get("token"), frame.get("last_seq") or {}
+        if not isinstance(token, str) or not token:
+            self.fail_auth(CLOSE_AUTH, "a token is required")
+            return
+        try:
+            actor, claims = await auth.authenticate(self.ctx, token)
+        except ParleyError as exc:
+            self.fail_auth(CLOSE_AUTH, exc.message)
+            return
+        if str(actor.id) != self.agent_path_id:
+            self.fail_auth(CLOSE_FORBIDDEN, "this token is for another agent")
+            return
+        assert actor.id is not None
+        self.actor = actor
+        self.authed = True
+        loop = tornado.ioloop.IOLoop.current()
+        self.timers.append(loop.call_later(max(0.0, claims["exp"] - time.time()),
+                                           lambda: self.close(CLOSE_AUTH, "token expired")))
+        await self.join(user_channel(actor.id))
+        async with self.ctx.engine.connect() as conn:
+            widget_ids = await visible_widget_ids(conn, actor)
+            assigned = await sessions_db.assigned_to(conn, actor.id)
+            waiting = await sessions_db.waiting_in(conn, widget_ids)
+        for wid in widget_ids:
+            await self.join(widget_channel(wid))
+        resume = last if isinstance(last, dict) else {}
+        for row in assigned:
+            if row["id"] in resume:
+                self.replaying[row["id"]] = []
+            await self.join(session_channel(row["id"]))
+        first = actor.id not in self.ctx.presence.sockets
+        self.ctx.presence.connected(actor.id)
+        self.present = True
+        status = self.ctx.presence.status.get(actor.id, "online")
+        self.send({"type": "ready", "role": "agent",
+                   "agent": {"id": actor.id, "display_name": actor.display_name,
+                             "role": actor.role, "status": status},
+                   "sessions": [agent_view(r) for r in assigned],
+                   "waiting": [agent_view(r) for r in waiting]})
+        for row in assigned:
+            n = resume.get(row["id"])
+            if row["id"] in self.replaying:
+                valid = isinstance(n, int) and not isinstance(n, bool) and n >= 0
+                await self.replay(row["id"], n if valid and isinstance(n, int) else 0,
+                                  row["last_seq"])
+        if first:
+            await chat.publish_presence(self.ctx, actor.id, status)
+        log.info("agent socket %s open for agent %s", self.conn_id, actor.id)
+
+    def on_internal(self, channel: str, event: Event) -> None:
+        kind = event.get("kind")
+        if kind == "revoked":
+            self.close(CLOSE_AUTH, "signed out")
+        elif kind == "join":
+            spawn(self.join(session_channel(event["session_id"])))
+        elif kind == "leave":
+            spawn(self.leave(session_channel(event["session_id"])))
+
+    def on_close(self) -> None:
+        actor = self.actor
+        super().on_close()
+        if self.present and actor is not None and actor.id is not None \
+                and self.ctx.presence.disconnected(actor.id):
+            spawn(chat.publish_presence(self.ctx, actor.id, "offline"))
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"message": self.on_chat, "typing": self.on_typing, "seen": self.on_seen,
+                "accept": self.on_accept, "transfer": self.on_transfer,
+                "close": self.on_close_frame, "hand_back": self.on_hand_back,
+                "presence": self.on_presence, "auth": self.on_reauth}
+
+    @property
+    def me(self) -> Actor:
+        assert self.actor is not None
+        return self.actor
+
+    def session_arg(self, frame: dict[str, Any]) -> str:
+        sid = frame.get("session_id")
+        if not isinstance(sid, str) or not 1 <= len(sid) <= 36:
+            raise ValidationError("session_id is required", code="invalid_session_id")
+        return sid
+
+    async def on_chat(self, frame: dict[str, Any]) -> None:
+        sid = self.session_arg(frame)
+        client_msg_id = chat.check_client_msg_id(frame.get("client_msg_id"))
+        text = chat.check_text(self.ctx, frame.get("text"))
+        now = time.monotonic()
+        wait = self.burst.hit(sid, now) or self.minute.hit(sid, now)
+        if wait:
+            raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
+        msg, _ = await chat.send_message(
+            self.ctx, sid, sender_type="agent", text=text, client_msg_id=client_msg_id,
+            sender_id=self.me.id, sender_name=self.me.display_name, exclude=self.conn_id)
+        self.send(chat.ack(msg))
+
+    async def _assigned(self, sid: str) -> None:
+        if session_channel(sid) not in self.channels:
+            raise Forbidden("accept the conversation first", code="not_assigned")
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        sid = self.session_arg(frame)
+        await self._assigned(sid)
+        await chat.publish_frame(self.ctx, session_channel(sid), {
+            "type": "typing", "session_id": sid, "sender_type": "agent",
+            "on": bool(frame.get("on"))}, exclude=self.conn_id)
+
+    async def on_seen(self, frame: dict[str, Any]) -> None:
+        sid = self.session_arg(frame)
+        await self._assigned(sid)
+        seq = frame.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise ValidationError("seq must be a whole number", code="invalid_seq")
+        await chat.publish_frame(self.ctx, session_channel(sid), {
+            "type": "seen", "session_id": sid, "seq": seq, "by": "agent"}, exclude=self.conn_id)
+
+    async def on_accept(self, frame: dict[str, Any]) -> None:
+        session = await chat.accept(self.ctx, self.me, self.session_arg(frame))
+        self.send({"type": "accepted", "session": session})
+
+    async def on_transfer(self, frame: dict[str, Any]) -> None:
+        to = frame.get("to_agent_id")
+        if not isinstance(to, int) or isinstance(to, bool):
+            raise ValidationError("to_agent_id must be an agent's id", code="invalid_agent")
+        session = await chat.transfer(self.ctx, self.me, self.session_arg(frame), to)
+        self.send({"type": "transferred", "session": session})
+
+    async def on_close_frame(self, frame: dict[str, Any]) -> None:
+        note = frame.get("note")
+        if note is not None and not isinstance(note, str):
+            raise ValidationError("note must be text", code="invalid_note")
+        await chat.close(self.ctx, self.session_arg(frame), by="agent", actor=self.me,
+                         note=note)
+
+    async def on_hand_back(self, frame: dict[str, Any]) -> None:
+        await chat.hand_back(self.ctx, self.me, self.session_arg(frame))
+
+    async def on_presence(self, frame: dict[str, Any]) -> None:
+        status = frame.get("status")
+        if status not in ("online", "away"):
+            raise ValidationError("status is online or away", code="invalid_status")
+        await chat.set_presence(self.ctx, self.me, status)
+
+    async def on_reauth(self, frame: dict[str, Any]) -> None:
+        raise ValidationError("already authenticated", code="already_authenticated")
+
+
+def close_all(registry: Registry) -> None:
+    """On shutdown: tell every client to reconnect (1012, service restart)."""
+    for sock in list(registry.sockets):
+        sock.close(CLOSE_RESTART, "server restart")
+
+
+routes = [
+    (r"/ws/agent/([0-9]{1,12})", AgentSocket),
+    (r"/ws/([0-9a-fA-F-]{1,36})", VisitorSocket),
+]

@@ -1,0 +1,395 @@
+"""Conversation actions shared by sockets, REST and the CLI: send, accept, transfer, close…
+
+Each action commits to the database first, then publishes what happened on the bus; the
+database is the source of truth and a publish is only a notification.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatserver.bus import session_channel, user_channel, widget_channel
+from chatserver.context import Context
+from chatserver.db import messages as messages_db
+from chatserver.db import sessions as db
+from chatserver.db import users as users_db
+from chatserver.db import widgets as widgets_db
+from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError, ValidationError
+from chatserver.services.access import Actor, access_session, sees_widget
+from chatserver.services.sessions import (
+    ESCALATION_REASONS,
+    add_system_message,
+    agent_view,
+    message_view,
+    position_of,
+    wait_estimate,
+)
+from chatserver.timeutil import utcnow
+from chatserver.validate import clean_text, is_email
+
+log = logging.getLogger(__name__)
+
+CLIENT_MSG_ID_MAX = 64
+
+
+def check_text(ctx: Context, raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise ValidationError("text must be a string", code="invalid_message")
+    text = clean_text(raw)
+    if not text:
+        raise ValidationError("the message is empty", code="empty_message")
+    if len(text) > ctx.settings.max_message_chars:
+        raise ValidationError(f"messages are at most {ctx.settings.max_message_chars} characters",
+                              code="message_too_long")
+    return text
+
+
+def check_client_msg_id(raw: Any) -> str:
+    if not isinstance(raw, str) or not 1 <= len(raw) <= CLIENT_MSG_ID_MAX \
+            or not all(c.isalnum() or c in "-_:." for c in raw):
+        raise ValidationError("client_msg_id must be 1-64 letters, digits, '-', '_', ':' or '.'",
+                              code="invalid_client_msg_id")
+    return raw
+
+
+def ack(msg: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "ack", "session_id": msg["session_id"], "client_msg_id": msg["client_msg_id"],
+            "id": msg["id"], "seq": msg["seq"]}
+
+
+async def publish_frame(ctx: Context, channel: str, frame: dict[str, Any],
+                        exclude: str | None = None) -> None:
+    await ctx.bus.publish(channel, {"frame": frame, "exclude": exclude})
+
+
+async def publish_message(ctx: Context, msg: dict[str, Any], exclude: str | None = None) -> None:
+    await publish_frame(ctx, session_channel(msg["session_id"]), {"type": "message", **msg},
+                        exclude)
+
+
+async def send_message(ctx: Context, session_id: str, *, sender_type: str, text: str,
+                       client_msg_id: str, sender_id: int | None = None,
+                       sender_name: str | None = None,
+                       exclude: str | None = None) -> tuple[dict[str, Any], bool]:
+    """Persist a message (or find its earlier copy) and publish it. Returns (message, created)."""
+    async with ctx.session_locks(session_id):
+        async with ctx.engine.begin() as conn:
+            session = await db.get(conn, session_id, for_update=True)
+            if session is None:
+                raise NotFound("no such session", code="session_not_found")
+            existing = await messages_db.by_client_id(conn, session_id, client_msg_id)
+            if existing is not None:
+                return message_view(existing), False
+            _check_can_send(session, sender_type, sender_id)
+            now = utcnow()
+            row, created = await messages_db.insert_message(
+                conn, session_id=session_id, client_msg_id=client_msg_id,
+                sender_type=sender_type, text=text, now=now, sender_id=sender_id,
+                sender_name=sender_name)
+            if sender_type == "agent" and session["first_agent_reply_at"] is None:
+                await db.update_session(conn, session_id, first_agent_reply_at=now)
+        msg = message_view(row)
+        await publish_message(ctx, msg, exclude)
+    return msg, created
+
+
+def _check_can_send(session: RowMapping, sender_type: str, sender_id: int | None) -> None:
+    if session["status"] in ("closed", "abandoned"):
+        raise Conflict("this conversation has ended", code="session_closed")
+    if sender_type == "agent" and session["assigned_agent_id"] != sender_id:
+        raise Forbidden("accept the conversation before writing in it", code="not_assigned")
+    if sender_type == "ai" and not session["ai_mode"]:
+        raise Conflict("a person owns this conversation", code="ai_silenced")
+
+
+async def _system(ctx: Context, conn: AsyncConnection, session_id: str, text: str,
+                  kind: str) -> dict[str, Any]:
+    return await add_system_message(conn, session_id, text, kind)
+
+
+async def _agent_session(conn: AsyncConnection, actor: Actor, session_id: str, *,
+                         for_update: bool = True) -> RowMapping:
+    """A session of a widget the agent works on; 404 otherwise."""
+    row = await db.get(conn, session_id, for_update=for_update) \
+        if isinstance(session_id, str) and len(session_id) <= 36 else None
+    widget = await widgets_db.by_id(conn, row["widget_id"]) if row is not None else None
+    if row is None or widget is None or not await sees_widget(conn, actor, widget):
+        raise NotFound("no such session", code="session_not_found")
+    return row
+
+
+async def _capacity_left(ctx: Context, conn: AsyncConnection, agent_id: int) -> int:
+    user = await users_db.get(conn, agent_id)
+    limit = (user["max_chats"] if user else None) or ctx.settings.agent_max_chats
+    return limit - (await db.active_counts(conn, [agent_id])).get(agent_id, 0)
+
+
+async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
+    """Take a waiting (or AI-handled) session. Exactly one agent wins a race: the update is
+    conditional on the status, and the database decides."""
+    assert actor.id is not None
+    async with ctx.session_locks(session_id):
+        async with ctx.engine.begin() as conn:
+            row = await _agent_session(conn, actor, session_id, for_update=False)
+            if row["assigned_agent_id"] == actor.id and row["status"] == "assigned":
+                return agent_view(row)
+            if await _capacity_left(ctx, conn, actor.id) <= 0:
+                raise Conflict("you are at your limit of open chats", code="at_capacity")
+            now = utcnow()
+            won = await db.update_session(
+                conn, session_id, only_status=("waiting", "active"), status="assigned",
+                assigned_agent_id=actor.id, accepted_at=now, ai_mode=False,
+                last_activity_at=now)
+            if not won:
+                await conn.rollback()
+                raise await _taken(conn, session_id)
+            event = await _system(ctx, conn, session_id,
+                                  f"{actor.display_name} joined the conversation.", "joined")
+            updated = await db.get(conn, session_id)
+        assert updated is not None
+        await publish_message(ctx, event)
+    agent = {"id": actor.id, "display_name": actor.display_name}
+    await publish_frame(ctx, session_channel(session_id),
+                        {"type": "agent_joined", "session_id": session_id, "agent": agent})
+    await ctx.bus.publish(user_channel(actor.id), {"kind": "join", "session_id": session_id})
+    await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
+                                                        "session_id": session_id})
+    await broadcast_queue(ctx, updated["widget_id"])
+    log.info("session %s accepted by agent %s", session_id, actor.id)
+    return agent_view(updated)
+
+
+async def _taken(conn: AsyncConnection, session_id: str) -> ParleyError:
+    row = await db.get(conn, session_id)
+    if row is None or row["status"] in ("closed", "abandoned"):
+        return Conflict("this conversation has ended", code="conflict")
+    name = None
+    if row["assigned_agent_id"] is not None:
+        user = await users_db.get(conn, row["assigned_agent_id"])
+        name = user["display_name"] if user else None
+    return Conflict(f"taken by {name}" if name else "already taken", code="conflict",
+                    fields={"taken_by": name or ""})
+
+
+async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int) -> dict[str, Any]:
+    assert actor.id is not None
+    async with ctx.session_locks(session_id):
+        async with ctx.engine.begin() as conn:
+            row = await _agent_session(conn, actor, session_id)
+            if row["status"] != "assigned" or (row["assigned_agent_id"] != actor.id
+                                               and not actor.is_admin):
+                raise Forbidden("only the agent in the conversation can transfer it",
+                                code="not_assigned")
+            if to_agent_id == row["assigned_agent_id"]:
+                raise ValidationError("that agent already has this conversation",
+                                      code="same_agent")
+            target = await users_db.get(conn, to_agent_id)
+            if target is None or (not await widgets_db.is_member(conn, row["widget_id"],
+                                                                to_agent_id) \
+                    and target["role"] != "admin"):
+                raise NotFound("no such agent on this widget", code="agent_not_found")
+            if to_agent_id not in ctx.presence.online():
+                raise Conflict(f"{target['display_name']} is not online", code="agent_offline")
+            if await _capacity_left(ctx, conn, to_agent_id) <= 0:
+                raise Conflict(f"{target['display_name']} is at their limit",
+                               code="at_capacity")
+            previous = row["assigned_agent_id"]
+            await db.update_session(conn, session_id, assigned_agent_id=to_agent_id,
+                                    last_activity_at=utcnow())
+            event = await _system(ctx, conn, session_id,
+                                  f"{actor.display_name} transferred the conversation to "
+                                  f"{target['display_name']}.", "transfer")
+            updated = await db.get(conn, session_id)
+            old = await users_db.get(conn, previous) if previous else None
+        assert updated is not None
+        await publish_message(ctx, event)
+    channel = session_channel(session_id)
+    if old is not None:
+        await publish_frame(ctx, channel, {"type": "agent_left", "session_id": session_id,
+                                           "agent": {"id": old["id"],
+                                                     "display_name": old["display_name"]},
+                                           "reason": "transfer"})
+        await ctx.bus.publish(user_channel(old["id"]), {"kind": "leave", "session_id": session_id})
+    await ctx.bus.publish(user_channel(to_agent_id), {"kind": "join", "session_id": session_id})
+    await publish_frame(ctx, channel, {"type": "agent_joined", "session_id": session_id,
+                                       "agent": {"id": target["id"],
+                                                 "display_name": target["display_name"]}})
+    log.info("session %s transferred from %s to %s", session_id, previous, to_agent_id)
+    return agent_view(updated)
+
+
+async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
+    """The agent leaves and the AI answers again."""
+    assert actor.id is not None
+    async with ctx.session_locks(session_id):
+        async with ctx.engine.begin() as conn:
+            row = await _agent_session(conn, actor, session_id)
+            if row["status"] != "assigned" or (row["assigned_agent_id"] != actor.id
+                                               and not actor.is_admin):
+                raise Forbidden("only the agent in the conversation can hand it back",
+                                code="not_assigned")
+            await db.update_session(conn, session_id, status="active", ai_mode=True,
+                                    assigned_agent_id=None, last_activity_at=utcnow())
+            event = await _system(ctx, conn, session_id,
+                                  "The assistant is back in the conversation.", "hand_back")
+            updated = await db.get(conn, session_id)
+        assert updated is not None
+        await publish_message(ctx, event)
+    await publish_frame(ctx, session_channel(session_id), {
+        "type": "agent_left", "session_id": session_id, "reason": "hand_back",
+        "agent": {"id": row["assigned_agent_id"], "display_name": actor.display_name}})
+    await ctx.bus.publish(user_channel(row["assigned_agent_id"]),
+                          {"kind": "leave", "session_id": session_id})
+    return agent_view(updated)
+
+
+def _resolution(row: RowMapping, by: str) -> str:
+    if row["accepted_at"] is not None:
+        return "agent_resolved"
+    if row["status"] == "waiting":
+        return "abandoned"
+    return "ai_resolved" if by != "system" else "abandoned"
+
+
+async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None = None,
+                note: str | None = None, rating: int | None = None) -> dict[str, Any]:
+    """Close a conversation (by the visitor, an agent or the system). A visitor may rate it,
+    also after an agent closed it."""
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)
+                               or not 1 <= rating <= 5):
+        raise ValidationError("rating is a whole number from 1 to 5", code="invalid_rating",
+                              fields={"rating": "must be 1-5"})
+    async with ctx.session_locks(session_id):
+        async with ctx.engine.begin() as conn:
+            if actor is not None:
+                row = await _agent_session(conn, actor, session_id)
+                if row["status"] == "assigned" and row["assigned_agent_id"] != actor.id \
+                        and not actor.is_admin:
+                    raise Forbidden("another agent has this conversation", code="not_assigned")
+            else:
+                found = await db.get(conn, session_id, for_update=True)
+                if found is None:
+                    raise NotFound("no such session", code="session_not_found")
+                row = found
+            if row["status"] in ("closed", "abandoned"):
+                if rating is not None and by == "visitor":
+                    await db.update_session(conn, session_id, rating=rating)
+                return {"session_id": session_id, "status": row["status"], "rating": rating}
+            now = utcnow()
+            await db.update_session(conn, session_id, status="closed", closed_at=now,
+                                    closed_by=by, resolution=_resolution(row, by),
+                                    rating=rating, close_note=(note or "")[:2000] or None,
+                                    ai_mode=False, last_activity_at=now)
+            event = await _system(ctx, conn, session_id, "The conversation was closed.",
+                                  "closed")
+        await publish_message(ctx, event)
+    await publish_frame(ctx, session_channel(session_id),
+                        {"type": "session_closed", "session_id": session_id, "by": by})
+    await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
+                                                        "session_id": session_id})
+    if row["assigned_agent_id"] is not None:
+        await ctx.bus.publish(user_channel(row["assigned_agent_id"]),
+                              {"kind": "leave", "session_id": session_id})
+    if row["status"] == "waiting":
+        await broadcast_queue(ctx, row["widget_id"])
+    log.info("session %s closed by %s", session_id, by)
+    return {"session_id": session_id, "status": "closed", "rating": rating}
+
+
+async def leave_email(ctx: Context, session_id: str, email: Any, note: Any) -> dict[str, Any]:
+    """Store a visitor's email (and note) for follow-up when nobody could answer."""
+    if not isinstance(email, str) or not is_email(email.strip()):
+        raise ValidationError("a valid email address is needed", code="invalid_email",
+                              fields={"email": "must be an email address"})
+    if note is not None and not isinstance(note, str):
+        raise ValidationError("note must be text", code="invalid_note")
+    clean_note = clean_text(note or "")[:2000] or None
+    async with ctx.session_locks(session_id):
+        async with ctx.engine.begin() as conn:
+            row = await db.get(conn, session_id, for_update=True)
+            if row is None:
+                raise NotFound("no such session", code="session_not_found")
+            await db.update_session(conn, session_id, offline_email=email.strip().lower(),
+                                    offline_note=clean_note,
+                                    visitor_email=row["visitor_email"] or email.strip().lower())
+            event = await _system(ctx, conn, session_id,
+                                  "The visitor left an email address for a reply.", "email")
+        await publish_message(ctx, event)
+    await broadcast_queue(ctx, row["widget_id"])
+    return {"session_id": session_id, "email": email.strip().lower()}
+
+
+async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str | None,
+                   visitor_token: str | None = None,
+                   actor: Actor | None = None) -> dict[str, Any]:
+    """Put a session in its widget's waiting queue with a reason code (idempotent)."""
+    reason = reason or "explicit_request"
+    if reason not in ESCALATION_REASONS:
+        raise ValidationError("unknown escalation reason",
+                              fields={"reason": "must be one of " + ", ".join(ESCALATION_REASONS)})
+    async with ctx.engine.begin() as conn:
+        row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
+                                   actor=actor, for_update=True)
+        if row["status"] in ("closed", "abandoned"):
+            raise Conflict("this conversation has ended", code="session_closed")
+        if row["status"] == "assigned":
+            raise Conflict("an agent is already in this conversation", code="already_assigned")
+        event = None
+        if row["status"] == "active":
+            now = utcnow()
+            await db.update_session(conn, session_id, status="waiting", escalated_at=now,
+                                    escalation_reason=reason, ai_mode=False,
+                                    last_activity_at=now)
+            event = await add_system_message(conn, session_id,
+                                             "The conversation was handed to a person.",
+                                             "escalated")
+            updated = await db.get(conn, session_id)
+            assert updated is not None
+            row = updated
+        position = await position_of(ctx, conn, row)
+    if event is not None:
+        await publish_message(ctx, event)
+        await publish_frame(ctx, session_channel(session_id), {
+            "type": "escalated", "session_id": session_id, "reason": reason,
+            "agents_online": position["agents_online"], "offline": position["agents_online"] == 0})
+        await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
+                                                            "session_id": session_id})
+        await broadcast_queue(ctx, row["widget_id"])
+        log.info("session %s escalated (%s)", session_id, reason)
+    return {**position, "reason": row["escalation_reason"], "event": event,
+            "offline": position["agents_online"] == 0}
+
+
+async def broadcast_queue(ctx: Context, widget_id: int) -> None:
+    """Tell the widget's agents the queue, and each waiting visitor their position."""
+    async with ctx.engine.connect() as conn:
+        widget = await widgets_db.by_id(conn, widget_id)
+        if widget is None:
+            return
+        rows = await db.waiting_in(conn, [widget_id])
+        estimates = [await wait_estimate(ctx, conn, widget_id, i + 1) for i in range(len(rows))]
+    waiting = [agent_view(r) for r in rows]
+    await publish_frame(ctx, widget_channel(widget_id), {
+        "type": "queue_update", "widget": widget["site_key"], "waiting": waiting})
+    for position, (row, (wait, online)) in enumerate(zip(rows, estimates, strict=True), 1):
+        await publish_frame(ctx, session_channel(row["id"]), {
+            "type": "queue_position", "session_id": row["id"], "position": position,
+            "estimated_wait_s": wait, "agents_online": online})
+
+
+async def set_presence(ctx: Context, actor: Actor, status: str) -> None:
+    assert actor.id is not None
+    ctx.presence.set_status(actor.id, status)
+    await publish_presence(ctx, actor.id, status)
+
+
+async def publish_presence(ctx: Context, agent_id: int, status: str) -> None:
+    async with ctx.engine.connect() as conn:
+        ids = await widgets_db.visible_widget_ids(conn, agent_id)
+    for wid in ids:
+        await publish_frame(ctx, widget_channel(wid), {"type": "presence", "agent_id": agent_id,
+                                                       "status": status})

@@ -1,0 +1,37 @@
+"""Fire-and-forget coroutines that are kept referenced and whose failures are logged."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_running: set[asyncio.Task[Any]] = set()
+
+
+def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    task = asyncio.ensure_future(coro)
+    _running.add(task)
+    task.add_done_callback(_finished)
+    return task
+
+
+def _finished(task: asyncio.Task[Any]) -> None:
+    _running.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        exc = task.exception()
+        log.error("background task failed: %s", exc, exc_info=exc)
+
+
+async def drain(timeout: float = 5.0) -> None:
+    """Wait (bounded) for background tasks to finish, e.g. before closing the database."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while _running:
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            log.warning("%d background tasks still running at shutdown", len(_running))
+            return
+        await asyncio.wait(set(_running), timeout=left)
