@@ -40,8 +40,17 @@ dev: install
 	$(BIN)/chatctl serve --host $(HOST) --port $(PORT) --autoreload
 
 # PARLEY_TEST_DATABASE_URL picks the database (default: a throwaway SQLite file).
+# PYTEST_ARGS passes options through, e.g. PYTEST_ARGS='-m "not slow" -x'.
+MARIADB_TEST_URL ?= mysql+aiomysql://parley:parley@127.0.0.1/parley_test
+
 test: install build
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-sqlite: install build
+	PARLEY_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-mariadb: install build
+	PARLEY_TEST_DATABASE_URL='$(MARIADB_TEST_URL)' $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check chatserver cli tests migrations

@@ -26,9 +26,9 @@ def _finished(task: asyncio.Task[Any]) -> None:
         log.error("background task failed: %s", exc, exc_info=exc)
 
 
-async def drain(timeout: float = 5.0) -> None:
+async def drain(limit_s: float = 5.0) -> None:
     """Wait (bounded) for background tasks to finish, e.g. before closing the database."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + limit_s
     while _running:
         left = deadline - asyncio.get_running_loop().time()
         if left <= 0:

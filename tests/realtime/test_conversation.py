@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from chatserver.context import Context
 from chatserver.db.schema import messages, sessions
-from tests.realtime.client import WS
 
 
 async def test_visitor_agent_conversation(make_world: Any, ctx: Context) -> None:
@@ -152,7 +151,7 @@ async def test_nobody_online_offers_email(make_world: Any, ctx: Context) -> None
         row = (await conn.execute(select(sessions))).mappings().one()
     assert row["offline_email"] == "vera@example.com" and row["offline_note"] == "call me"
     # Agents see it later in the queue.
-    alice, ready = await world.agent("alice")
+    _alice, ready = await world.agent("alice")
     assert ready["waiting"][0]["offline_email"] == "vera@example.com"
 
 
