@@ -217,7 +217,11 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             log.warning("database unavailable on %s frame: %s", ftype,
                         type(getattr(exc, "orig", None) or exc).__name__)
             self.send_error_frame(ParleyError("the server cannot store this right now; retry",
-                                        code="unavailable", retryable=True), client_msg_id)
+                                              code="unavailable", retryable=True), client_msg_id)
+        except Exception:
+            log.exception("unexpected error handling a %s frame", ftype)
+            self.send_error_frame(ParleyError("internal error", code="internal_error",
+                                              retryable=True), client_msg_id)
 
     async def authenticate(self, frame: dict[str, Any]) -> None:
         raise NotImplementedError

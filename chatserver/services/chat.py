@@ -144,12 +144,13 @@ async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
                 conn, session_id, only_status=("waiting", "active"), status="assigned",
                 assigned_agent_id=actor.id, accepted_at=now, ai_mode=False,
                 last_activity_at=now)
-            if not won:
-                await conn.rollback()
+            if won:
+                event = await _system(ctx, conn, session_id,
+                                      f"{actor.display_name} joined the conversation.", "joined")
+                updated = await db.get(conn, session_id)
+        if not won:
+            async with ctx.engine.connect() as conn:
                 raise await _taken(conn, session_id)
-            event = await _system(ctx, conn, session_id,
-                                  f"{actor.display_name} joined the conversation.", "joined")
-            updated = await db.get(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)
     agent = {"id": actor.id, "display_name": actor.display_name}
