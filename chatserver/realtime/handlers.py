@@ -229,9 +229,14 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
     def handlers(self) -> dict[str, Handler]:
         raise NotImplementedError
 
-    def fail_auth(self, code: int, message: str) -> None:
-        self.send({"type": "error", "code": "unauthorized" if code == CLOSE_AUTH else
-                   "forbidden", "message": message, "retryable": False})
+    async def fail_auth(self, code: int, message: str) -> None:
+        """Say why in an error frame, then close with the code."""
+        frame = {"type": "error", "code": "unauthorized" if code == CLOSE_AUTH else "forbidden",
+                 "message": message, "retryable": False}
+        try:
+            await self.write_message(json.dumps(frame))
+        except tornado.websocket.WebSocketClosedError:
+            return
         self.close(code, message)
 
     def close(self, code: int | None = None, reason: str | None = None) -> None:
@@ -281,7 +286,7 @@ class VisitorSocket(ChatSocket):
     async def authenticate(self, frame: dict[str, Any]) -> None:
         token, last_seq = frame.get("token"), frame.get("last_seq", 0)
         if not isinstance(token, str) or not token:
-            self.fail_auth(CLOSE_AUTH, "a visitor token is required")
+            await self.fail_auth(CLOSE_AUTH, "a visitor token is required")
             return
         if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
             last_seq = 0
@@ -290,10 +295,10 @@ class VisitorSocket(ChatSocket):
                 row = await access_session(conn, None, self.session_id, visitor_token=token)
                 widget_origins = list(await _widget_origins(conn, row["widget_id"]))
         except ParleyError:
-            self.fail_auth(CLOSE_AUTH, "this token does not open this conversation")
+            await self.fail_auth(CLOSE_AUTH, "this token does not open this conversation")
             return
         if not self.origin_ok(widget_origins):
-            self.fail_auth(CLOSE_FORBIDDEN, "this site may not use this widget")
+            await self.fail_auth(CLOSE_FORBIDDEN, "this site may not use this widget")
             return
         self.authed = True
         self.site_key = row["site_key"]
@@ -385,20 +390,20 @@ class AgentSocket(ChatSocket):
         await super().open()
         self.agent_path_id = agent_id
         if not self.origin_ok(self.ctx.settings.ui_origin_list):
-            self.fail_auth(CLOSE_FORBIDDEN, "the agent UI is not served from this origin")
+            await self.fail_auth(CLOSE_FORBIDDEN, "the agent UI is not served from this origin")
 
     async def authenticate(self, frame: dict[str, Any]) -> None:
         token, last = frame.get("token"), frame.get("last_seq") or {}
         if not isinstance(token, str) or not token:
-            self.fail_auth(CLOSE_AUTH, "a token is required")
+            await self.fail_auth(CLOSE_AUTH, "a token is required")
             return
         try:
             actor, claims = await auth.authenticate(self.ctx, token)
         except ParleyError as exc:
-            self.fail_auth(CLOSE_AUTH, exc.message)
+            await self.fail_auth(CLOSE_AUTH, exc.message)
             return
         if str(actor.id) != self.agent_path_id:
-            self.fail_auth(CLOSE_FORBIDDEN, "this token is for another agent")
+            await self.fail_auth(CLOSE_FORBIDDEN, "this token is for another agent")
             return
         assert actor.id is not None
         self.actor = actor
