@@ -18,6 +18,8 @@ from chatserver.app import make_app
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.realtime.handlers import close_all
+from chatserver.realtime.registry import Registry
+from chatserver.realtime.sweeper import Sweeper
 from chatserver.tasks import drain
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,14 @@ class _CountedRequest(tornado.httputil.HTTPMessageDelegate):
             self.tracker.finished()
 
 
+async def sockets_closed(registry: Registry) -> None:
+    """Return once every socket has closed. Tornado calls a socket's on_close (which takes
+    it out of the registry) only after the frame it was handling is done, so this also waits
+    for in-flight frames: a message being stored is committed and not cancelled mid-way."""
+    while registry.sockets:
+        await asyncio.sleep(0.01)
+
+
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
                 stop: asyncio.Event | None = None) -> None:
     """Serve until SIGTERM/SIGINT (or ``stop`` is set), then shut down gracefully."""
@@ -111,6 +121,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     sockets = tornado.netutil.bind_sockets(settings.port, settings.host,
                                            family=socket.AF_UNSPEC)
     server.add_sockets(sockets)
+    sweeper = Sweeper(ctx, app.settings["registry"])
+    sweeper.start()
     port = sockets[0].getsockname()[1]
     log.info("parley %s listening on http://%s:%s (database: %s)", __version__, settings.host,
              port, ctx.engine.url.get_backend_name())
@@ -129,13 +141,16 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     log.info("shutting down: no new connections, %ss for in-flight requests",
              settings.shutdown_grace_s)
     server.stop()
-    close_all(app.settings["registry"])
+    sweeper.stop()
+    registry = app.settings["registry"]
+    close_all(registry)
     await asyncio.sleep(0)  # let the close handshakes start
     try:
-        await asyncio.wait_for(in_flight.drained(), settings.shutdown_grace_s)
+        await asyncio.wait_for(asyncio.gather(in_flight.drained(), sockets_closed(registry)),
+                               settings.shutdown_grace_s)
     except TimeoutError:
-        log.warning("%d in-flight requests still running after %ss; closing",
-                    in_flight.count, settings.shutdown_grace_s)
+        log.warning("%d in-flight requests and %d sockets still open after %ss; closing",
+                    in_flight.count, len(registry.sockets), settings.shutdown_grace_s)
     await server.close_all_connections()
     await drain()
     await ctx.close()

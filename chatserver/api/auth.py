@@ -74,7 +74,7 @@ class UsersHandler(APIHandler):
 
 
 def _user_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise NotFound("no such user", code="user_not_found")
     return int(raw)
 

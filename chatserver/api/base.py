@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 from typing import Any
 
 import tornado.web
@@ -121,16 +122,29 @@ class APIHandler(tornado.web.RequestHandler):
             self.set_header("Vary", "Origin")
 
     def json_body(self) -> dict[str, Any]:
-        """The request body as a JSON object; 400 for anything else."""
+        """The request body as a JSON object; 400 for anything else.
+
+        Strict JSON: NaN and Infinity, nesting too deep to decode and text that is not valid
+        Unicode (an escaped lone surrogate, which no database or response can encode) are
+        refused too."""
         if not self.request.body:
             return {}
         try:
-            body = json.loads(self.request.body)
-        except (ValueError, UnicodeDecodeError):
+            body = json.loads(self.request.body, parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise BadRequest("request body is not valid JSON", code="invalid_json") from None
         if not isinstance(body, dict):
             raise BadRequest("request body must be a JSON object", code="invalid_json")
+        if _SURROGATE_ESCAPE.search(self.request.body) and not _encodable(body):
+            raise BadRequest("request body has text that is not valid Unicode",
+                             code="invalid_json")
         return body
+
+    @classmethod
+    def allowed_methods(cls) -> list[str]:
+        """The HTTP methods this handler implements."""
+        return [m for m in cls.SUPPORTED_METHODS
+                if getattr(cls, m.lower()) is not getattr(tornado.web.RequestHandler, m.lower())]
 
     def send_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -159,6 +173,8 @@ class APIHandler(tornado.web.RequestHandler):
             status = exc.status_code
             body = {"code": _HTTP_CODES.get(status, "http_error"),
                     "message": exc.log_message or self._reason}
+            if status == 405:  # RFC 9110: a 405 says which methods are allowed
+                self.set_header("Allow", ", ".join(self.allowed_methods()))
         else:
             status = status_code if status_code != 200 else 500
             body = {"code": _HTTP_CODES.get(status, "internal_error"),
@@ -167,6 +183,22 @@ class APIHandler(tornado.web.RequestHandler):
         self.set_default_headers()
         self.set_status(status)
         self.finish(json.dumps({"error": body}, separators=(",", ":")))
+
+
+# A JSON escape of a UTF-16 surrogate: only then can a decoded body hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_connection_error(exc: Exception) -> bool:

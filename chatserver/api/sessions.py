@@ -55,7 +55,7 @@ def _int_arg(handler: APIHandler, name: str, default: int) -> int | str:
     raw = handler.get_query_argument(name, None)
     if raw is None or raw == "":
         return default
-    return int(raw) if raw.isdigit() and len(raw) < 12 else raw
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else raw
 
 
 class EscalateHandler(VisitorAPIHandler):

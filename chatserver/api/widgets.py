@@ -91,7 +91,7 @@ class WidgetAgentHandler(APIHandler):
     async def _set(self, site_key: str, user_id: str, member: bool) -> None:
         actor = await self.actor()
         require_admin(actor)
-        if not user_id.isdigit() or len(user_id) > 12:
+        if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 12:
             raise NotFound("no such user", code="user_not_found")
         await widgets.set_agent(self.ctx, actor, site_key, int(user_id), member)
         self.send_json({"agents": await widgets.list_agents(self.ctx, actor, site_key)})

@@ -99,3 +99,19 @@ async def count_closed_by(conn: AsyncConnection, agent_id: int, since: datetime)
     stmt = select(func.count()).select_from(sessions).where(
         s.assigned_agent_id == agent_id, s.status == "closed", s.closed_at >= since)
     return int((await conn.execute(stmt)).scalar_one())
+
+
+async def touch(conn: AsyncConnection, session_ids: list[str], now: datetime) -> None:
+    """Mark sessions with an open visitor socket as active now (keeps them from abandonment)."""
+    for i in range(0, len(session_ids), 500):
+        await conn.execute(update(sessions).where(
+            sessions.c.id.in_(session_ids[i:i + 500]),
+            sessions.c.status.in_(("active", "waiting", "assigned"))).values(last_activity_at=now))
+
+
+async def stale(conn: AsyncConnection, before: datetime, limit: int) -> list[RowMapping]:
+    """Unattended sessions (with the AI or waiting) idle since before `before`."""
+    stmt = (select(sessions.c.id, sessions.c.widget_id, sessions.c.status).where(
+        sessions.c.status.in_(("active", "waiting")), sessions.c.last_activity_at < before)
+        .limit(limit))
+    return list((await conn.execute(stmt)).mappings())

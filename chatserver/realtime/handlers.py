@@ -440,6 +440,8 @@ class AgentSocket(ChatSocket):
                                   row["last_seq"])
         if first:
             await chat.publish_presence(self.ctx, actor.id, status)
+            if status == "online":
+                await chat.assign_for(self.ctx, actor.id)
         log.info("agent socket %s open for agent %s", self.conn_id, actor.id)
 
     def on_internal(self, channel: str, event: Event) -> None:

@@ -7,6 +7,7 @@ database is the source of truth and a publish is only a notification.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
@@ -28,6 +29,7 @@ from chatserver.services.sessions import (
     position_of,
     wait_estimate,
 )
+from chatserver.services.widgets import is_open
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
 
@@ -297,8 +299,44 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
                               {"kind": "leave", "session_id": session_id})
     if row["status"] == "waiting":
         await broadcast_queue(ctx, row["widget_id"])
+    elif row["assigned_agent_id"] is not None:
+        await auto_assign(ctx, row["widget_id"])
     log.info("session %s closed by %s", session_id, by)
     return {"session_id": session_id, "status": "closed", "rating": rating}
+
+
+async def abandon_idle(ctx: Context, idle_s: float, local_sessions: set[str],
+                       limit: int = 500) -> list[str]:
+    """Keep sessions with a visitor socket in this process alive, and mark the rest that
+    have been idle for `idle_s` as abandoned. Returns the abandoned ids."""
+    now = utcnow()
+    async with ctx.engine.begin() as conn:
+        await db.touch(conn, sorted(local_sessions), now)
+        candidates = await db.stale(conn, now - timedelta(seconds=idle_s), limit)
+    done: list[str] = []
+    widgets_touched: set[int] = set()
+    for row in candidates:
+        async with ctx.session_locks(row["id"]):
+            async with ctx.engine.begin() as conn:
+                if not await db.update_session(
+                        conn, row["id"], only_status=("active", "waiting"), status="abandoned",
+                        resolution="abandoned", closed_at=now, closed_by="system",
+                        ai_mode=False):
+                    continue
+                event = await _system(ctx, conn, row["id"],
+                                      "The visitor left; the conversation was closed.",
+                                      "abandoned")
+            await publish_message(ctx, event)
+        await publish_frame(ctx, session_channel(row["id"]), {
+            "type": "session_closed", "session_id": row["id"], "by": "system"})
+        done.append(row["id"])
+        if row["status"] == "waiting":
+            widgets_touched.add(row["widget_id"])
+    for widget_id in widgets_touched:
+        await broadcast_queue(ctx, widget_id)
+    if done:
+        log.info("marked %d idle sessions abandoned", len(done))
+    return done
 
 
 async def leave_email(ctx: Context, session_id: str, email: Any, note: Any) -> dict[str, Any]:
@@ -332,37 +370,73 @@ async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str 
     if reason not in ESCALATION_REASONS:
         raise ValidationError("unknown escalation reason",
                               fields={"reason": "must be one of " + ", ".join(ESCALATION_REASONS)})
-    async with ctx.engine.begin() as conn:
-        row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
-                                   actor=actor, for_update=True)
-        if row["status"] in ("closed", "abandoned"):
-            raise Conflict("this conversation has ended", code="session_closed")
-        if row["status"] == "assigned":
-            raise Conflict("an agent is already in this conversation", code="already_assigned")
-        event = None
-        if row["status"] == "active":
-            now = utcnow()
-            await db.update_session(conn, session_id, status="waiting", escalated_at=now,
-                                    escalation_reason=reason, ai_mode=False,
-                                    last_activity_at=now)
-            event = await add_system_message(conn, session_id,
-                                             "The conversation was handed to a person.",
-                                             "escalated")
-            updated = await db.get(conn, session_id)
-            assert updated is not None
-            row = updated
-        position = await position_of(ctx, conn, row)
+    async with ctx.session_locks(session_id):
+        async with ctx.engine.begin() as conn:
+            row = await access_session(conn, site_key, session_id,
+                                       visitor_token=visitor_token, actor=actor,
+                                       for_update=True)
+            if row["status"] in ("closed", "abandoned"):
+                raise Conflict("this conversation has ended", code="session_closed")
+            if row["status"] == "assigned":
+                raise Conflict("an agent is already in this conversation",
+                               code="already_assigned")
+            event = None
+            if row["status"] == "active":
+                now = utcnow()
+                await db.update_session(conn, session_id, status="waiting", escalated_at=now,
+                                        escalation_reason=reason, ai_mode=False,
+                                        last_activity_at=now)
+                event = await add_system_message(conn, session_id,
+                                                 "The conversation was handed to a person.",
+                                                 "escalated")
+                updated = await db.get(conn, session_id)
+                assert updated is not None
+                row = updated
+            position = await position_of(ctx, conn, row)
+            widget = await widgets_db.by_id(conn, row["widget_id"])
+        if event is not None:
+            await publish_message(ctx, event)
+    open_now = widget is None or is_open(widget, utcnow())
+    offline = position["agents_online"] == 0 or not open_now
     if event is not None:
-        await publish_message(ctx, event)
         await publish_frame(ctx, session_channel(session_id), {
             "type": "escalated", "session_id": session_id, "reason": reason,
-            "agents_online": position["agents_online"], "offline": position["agents_online"] == 0})
+            "agents_online": position["agents_online"], "offline": offline,
+            "outside_hours": not open_now})
         await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
                                                             "session_id": session_id})
-        await broadcast_queue(ctx, row["widget_id"])
         log.info("session %s escalated (%s)", session_id, reason)
+        if not await auto_assign(ctx, row["widget_id"]):
+            await broadcast_queue(ctx, row["widget_id"])
     return {**position, "reason": row["escalation_reason"], "event": event,
-            "offline": position["agents_online"] == 0}
+            "offline": offline, "outside_hours": not open_now}
+
+
+async def auto_assign(ctx: Context, widget_id: int) -> bool:
+    """With the auto_assign setting, give waiting sessions to the least-busy online agents of
+    the widget who have room. True when it assigned any (the queue was re-broadcast)."""
+    if not ctx.settings.auto_assign:
+        return False
+    assigned = False
+    online = ctx.presence.online()
+    async with ctx.engine.connect() as conn:
+        waiting = await db.waiting_ids(conn, widget_id)
+        members = [m for m in await widgets_db.members(conn, widget_id) if m["id"] in online]
+        busy = await db.active_counts(conn, [m["id"] for m in members])
+    for session_id in waiting:
+        free = [(busy.get(m["id"], 0), m["id"], m) for m in members
+                if busy.get(m["id"], 0) < (m["max_chats"] or ctx.settings.agent_max_chats)]
+        if not free:
+            break
+        _load, agent_id, member = min(free, key=lambda f: (f[0], f[1]))
+        try:
+            await accept(ctx, Actor(id=agent_id, role=member["role"],
+                                    display_name=member["display_name"]), session_id)
+        except ParleyError:
+            continue
+        busy[agent_id] = busy.get(agent_id, 0) + 1
+        assigned = True
+    return assigned
 
 
 async def broadcast_queue(ctx: Context, widget_id: int) -> None:
@@ -386,6 +460,18 @@ async def set_presence(ctx: Context, actor: Actor, status: str) -> None:
     assert actor.id is not None
     ctx.presence.set_status(actor.id, status)
     await publish_presence(ctx, actor.id, status)
+    if status == "online":
+        await assign_for(ctx, actor.id)
+
+
+async def assign_for(ctx: Context, agent_id: int) -> None:
+    """An agent came online: offer them waiting sessions (auto_assign setting)."""
+    if not ctx.settings.auto_assign:
+        return
+    async with ctx.engine.connect() as conn:
+        ids = await widgets_db.visible_widget_ids(conn, agent_id)
+    for widget_id in ids:
+        await auto_assign(ctx, widget_id)
 
 
 async def publish_presence(ctx: Context, agent_id: int, status: str) -> None:

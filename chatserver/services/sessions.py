@@ -71,8 +71,11 @@ def _check_prechat(widget: RowMapping, answers: dict[str, Any], f: Fields) -> di
 def _page_url(f: Fields) -> str | None:
     url = f.text("page_url", max_len=2000)
     if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # e.g. "http://[" (an unclosed IPv6 literal)
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             f.error("page_url", "must be an http(s) URL")
     return url
 

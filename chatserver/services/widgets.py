@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 import zoneinfo
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -219,6 +220,21 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
         out["ai_settings"] = _check_ai(f, ai) if ai is not None else None
     f.check()
     return out
+
+
+def is_open(widget: RowMapping | dict[str, Any], now_utc: datetime) -> bool:
+    """Inside the widget's business hours (always, when it has none)?"""
+    hours = widget["business_hours"]
+    if not hours:
+        return True
+    try:
+        tz = zoneinfo.ZoneInfo(widget["timezone"] or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+    local = now_utc.replace(tzinfo=UTC).astimezone(tz)
+    hhmm = local.strftime("%H:%M")
+    spans = hours.get(DAYS[local.weekday()], [])
+    return any(start <= hhmm < end for start, end in spans)
 
 
 def serialize(row: RowMapping) -> dict[str, Any]:

@@ -1,0 +1,34 @@
+"""Periodic housekeeping of one process: keep open visitors' sessions alive, abandon idle ones."""
+
+from __future__ import annotations
+
+import logging
+
+import tornado.ioloop
+
+from chatserver.context import Context
+from chatserver.realtime.registry import Registry
+from chatserver.services import chat
+
+log = logging.getLogger(__name__)
+
+
+class Sweeper:
+    def __init__(self, ctx: Context, registry: Registry) -> None:
+        self.ctx = ctx
+        self.registry = registry
+        interval_ms = self.ctx.settings.sweep_interval_s * 1000
+        self.timer = tornado.ioloop.PeriodicCallback(self.run, interval_ms, jitter=0.1)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    async def run(self) -> None:
+        try:
+            await chat.abandon_idle(self.ctx, self.ctx.settings.idle_abandon_s,
+                                    self.registry.local_sessions())
+        except Exception as exc:
+            log.warning("sweep failed: %s", type(exc).__name__)
