@@ -1,0 +1,101 @@
+"""Migrations: up, down and up again on an empty database, then no drift from the schema.
+
+Runs on a database of its own (never the suite's shared one): an SQLite file, or, when the
+suite runs on MariaDB, a throwaway database beside the suite's, dropped afterwards.
+Sync tests: chatserver.db.migrate runs asyncio.run() itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Column, Table, inspect, pool
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from chatserver.db import migrate
+from chatserver.db.schema import metadata
+from tests.helpers.mariadb import throwaway_database
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Iterator[str]:
+    suite_url = os.environ.get("PARLEY_TEST_DATABASE_URL", "")
+    if suite_url and make_url(suite_url).get_backend_name() == "mysql":
+        with throwaway_database(suite_url, "parley_migr") as url:
+            yield url
+    else:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'parley_migr_test.db'}"
+
+
+def _inspect(url: str, fn: Any) -> Any:
+    async def run() -> Any:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(fn)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _drift(conn: Connection) -> list[Any]:
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def _tables(conn: Connection) -> set[str]:
+    return set(inspect(conn).get_table_names())
+
+
+def test_upgrade_downgrade_upgrade_leaves_no_drift(empty_db: str) -> None:
+    assert _tables_of(empty_db) == set()
+
+    migrate.upgrade(empty_db, "head")
+    assert _tables_of(empty_db) == {t.name for t in metadata.sorted_tables} | {"alembic_version"}
+    assert asyncio.run(migrate.current(empty_db)) == migrate.head_revision()
+
+    migrate.downgrade(empty_db, "base")
+    assert _tables_of(empty_db) == {"alembic_version"}
+    assert asyncio.run(migrate.current(empty_db)) is None
+
+    migrate.upgrade(empty_db, "head")
+    assert asyncio.run(migrate.current(empty_db)) == migrate.head_revision()
+    assert _inspect(empty_db, _drift) == []
+
+
+def test_schema_change_without_migration_is_detected(empty_db: str) -> None:
+    """The drift check is not vacuous: a column missing from the database shows up."""
+    migrate.upgrade(empty_db, "head")
+    table, column = next((t, c) for t in metadata.sorted_tables for c in t.columns
+                         if _plain(t, c))
+
+    def drop_column(conn: Connection) -> list[Any]:
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} DROP COLUMN {column.name}")
+        conn.commit()
+        return _drift(conn)
+
+    drift = _inspect(empty_db, drop_column)
+    assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", table.name, column.name)]
+
+
+def _plain(table: Table, column: Column[Any]) -> bool:
+    """A column no key, index or constraint uses: SQLite can drop it."""
+    if column.primary_key or column.foreign_keys or column.server_default is not None:
+        return False
+    constrained = {c.name for con in table.constraints for c in getattr(con, "columns", [])}
+    indexed = {c.name for ix in table.indexes for c in ix.columns}
+    return column.name not in constrained | indexed
+
+
+def _tables_of(url: str) -> set[str]:
+    tables: set[str] = _inspect(url, _tables)
+    return tables
