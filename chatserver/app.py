@@ -7,7 +7,8 @@ from typing import Any
 
 import tornado.web
 
-from chatserver.api import auth, health, openapi, sessions, widgets
+from chatserver.ai.runner import AIRunner
+from chatserver.api import auth, health, knowledge, openapi, sessions, widgets
 from chatserver.api.base import NotFoundHandler
 from chatserver.context import Context
 from chatserver.realtime import handlers as sockets
@@ -17,8 +18,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
+    if ctx.ai is None:
+        ctx.ai = AIRunner(ctx)
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
-                           *openapi.routes, *sockets.routes]
+                           *knowledge.routes, *openapi.routes, *sockets.routes]
     app_settings: dict[str, Any] = {
         "ctx": ctx,
         "registry": Registry(ctx.bus),

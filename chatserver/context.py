@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chatserver.ai.knowledge import KnowledgeCache
 from chatserver.bus import Bus, LocalBus
 from chatserver.config import Settings, ensure_secret_key
 from chatserver.db.engine import create_engine
 from chatserver.locks import SessionLocks
 from chatserver.ratelimit import WindowLimiter
 from chatserver.realtime.presence import Presence
+
+if TYPE_CHECKING:
+    from chatserver.ai.runner import AIRunner
 
 
 @dataclass
@@ -25,6 +30,8 @@ class Context:
     presence: Presence = field(default_factory=Presence)
     bus: Bus = field(default_factory=LocalBus)
     session_locks: SessionLocks = field(default_factory=SessionLocks)
+    knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
+    ai: AIRunner | None = None
     session_limiter: WindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -36,4 +43,6 @@ class Context:
         return cls(settings=settings, engine=create_engine(settings))
 
     async def close(self) -> None:
+        if self.ai is not None:
+            await self.ai.close()
         await self.engine.dispose()

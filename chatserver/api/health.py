@@ -17,6 +17,7 @@ class HealthHandler(APIHandler):
             "version": __version__,
             "uptime_s": round(time.monotonic() - self.ctx.started_at, 1),
             "database": "ok" if db_ok else "down",
+            "ai": self.ctx.ai.health() if self.ctx.ai is not None else None,
         }, status=200 if db_ok else 503)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -145,5 +146,30 @@ messages = Table(
     Column("created_at", Timestamp, nullable=False),
     UniqueConstraint("session_id", "seq"),
     UniqueConstraint("session_id", "client_msg_id"),
+    **TABLE_ARGS,
+)
+
+kb_entries = Table(
+    "kb_entries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("kind", String(16), nullable=False),  # "qa" (question/answer) or "article"
+    Column("title", String(500), nullable=False),  # the question, or the article's title
+    Column("body", Text, nullable=False),  # the answer, or the article's text
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Index(None, "widget_id"),
+    **TABLE_ARGS,
+)
+
+ai_usage = Table(
+    "ai_usage", metadata,
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("requests", Integer, nullable=False, server_default="0"),
+    Column("tokens_in", BigInteger, nullable=False, server_default="0"),
+    Column("tokens_out", BigInteger, nullable=False, server_default="0"),
     **TABLE_ARGS,
 )

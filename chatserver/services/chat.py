@@ -96,6 +96,8 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
                 await db.update_session(conn, session_id, first_agent_reply_at=now)
         msg = message_view(row)
         await publish_message(ctx, msg, exclude)
+    if created and sender_type == "visitor" and ctx.ai is not None:
+        ctx.ai.on_visitor_message(session_id)
     return msg, created
 
 

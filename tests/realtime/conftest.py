@@ -64,7 +64,8 @@ def make_world(api: Api) -> Iterator[Any]:
 
     async def build(**widget: Any) -> World:
         admin = (await register(api, "root"))["token"]
-        w = (await api.post("/api/widgets", {"business_name": "Acme", **widget},
+        w = (await api.post("/api/widgets", {"business_name": "Acme", "ai_enabled": False,
+                                              **widget},
                             token=admin)).json["widget"]
         world = World(api=api, admin=admin, key=w["site_key"])
         await world.add_agent("alice")

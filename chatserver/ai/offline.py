@@ -1,0 +1,41 @@
+"""The offline knowledge responder: answers from the widget's knowledge base by retrieval,
+with no network and no key (the embedded default)."""
+
+from __future__ import annotations
+
+import re
+
+from chatserver.ai.base import AIRequest, Emit, Outcome
+from chatserver.ai.knowledge import confident
+from chatserver.ai.language import phrase, words
+
+GREETINGS = frozenset("hi hello hey hiya howdy hola buenas bonjour salut coucou hallo servus "
+                      "moin".split())
+THANKS_RE = re.compile(r"\b(thanks?|thank you|thx|cheers|gracias|merci|danke)\b", re.I)
+
+
+async def stream_words(text: str, emit: Emit) -> None:
+    """Emit text word by word (with its spacing), as a model would stream it."""
+    for piece in re.findall(r"\S+\s*", text):
+        await emit(piece)
+
+
+class OfflineResponder:
+    name = "offline"
+
+    async def respond(self, request: AIRequest, emit: Emit) -> Outcome:
+        question = request.question
+        tokens = words(question)
+        lang = request.language
+        if tokens and len(tokens) <= 3 and tokens[0] in GREETINGS:
+            await stream_words(phrase(lang, "greeting", business=request.business_name), emit)
+            return Outcome(model=self.name)
+        if THANKS_RE.search(question) and len(tokens) <= 6:
+            await stream_words(phrase(lang, "thanks"), emit)
+            return Outcome(model=self.name)
+        if not confident(request.passages):
+            await stream_words(phrase(lang, "no_match"), emit)
+            return Outcome(no_match=True, model=self.name)
+        best = request.passages[0]
+        await stream_words(best.text, emit)
+        return Outcome(sources=[best.entry_id], model=self.name)

@@ -1,0 +1,286 @@
+"""Runs the AI in conversations: on each visitor message (while the AI owns the session) it
+checks for a hand-off, retrieves knowledge, streams the reply as `ai_delta` frames, persists
+the final `ai` message, accounts tokens, and hands over to a person when it should.
+
+One reply at a time per session; a message that arrives meanwhile is answered next. A reply
+is cancelled (and its upstream request closed) when an agent takes over or the session ends,
+never because the visitor's socket dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from chatserver.ai.base import AIError, AIRequest, Outcome, Responder, Turn
+from chatserver.ai.escalation import detect, knowledge_misses
+from chatserver.ai.language import guess, phrase
+from chatserver.ai.offline import OfflineResponder, stream_words
+from chatserver.ai.openai import OpenAIResponder, make_client
+from chatserver.bus import Event, session_channel
+from chatserver.context import Context
+from chatserver.db import knowledge as kb_db
+from chatserver.db import sessions as sessions_db
+from chatserver.db import widgets as widgets_db
+from chatserver.errors import ParleyError
+from chatserver.services import chat
+from chatserver.services.access import OPERATOR
+from chatserver.services.sessions import wait_estimate
+from chatserver.services.widgets import is_open
+from chatserver.tasks import spawn
+from chatserver.timeutil import iso, utcnow
+
+log = logging.getLogger(__name__)
+
+ASSISTANT_NAME = "Assistant"
+HISTORY_LIMIT = 30
+NO_MATCH_PREFIX = "ai-nm-"
+# Consecutive "I don't know" answers before a person is offered by escalation.
+MISSES_BEFORE_ESCALATION = 2
+
+
+@dataclass
+class ProviderStatus:
+    """What /api/health says about the AI, from the last calls (never a live probe)."""
+
+    provider: str
+    state: str = "unknown"  # unknown | ok | failing
+    last_ok_at: float | None = None
+    last_error_at: float | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+
+    def ok(self) -> None:
+        self.state, self.last_ok_at, self.consecutive_failures = "ok", time.time(), 0
+
+    def failed(self, message: str) -> None:
+        self.consecutive_failures += 1
+        self.state, self.last_error_at, self.last_error = "failing", time.time(), message[:200]
+
+    def as_dict(self) -> dict[str, Any]:
+        def ts(t: float | None) -> str | None:
+            return None if t is None else iso(datetime.fromtimestamp(t, UTC))
+        return {"provider": self.provider, "status": self.state,
+                "last_ok_at": ts(self.last_ok_at), "last_error_at": ts(self.last_error_at),
+                "last_error": self.last_error,
+                "consecutive_failures": self.consecutive_failures}
+
+
+@dataclass
+class _Running:
+    task: asyncio.Task[None]
+    stream: asyncio.Task[Outcome] | None = None
+    again: bool = False
+    listener: Any = None
+    cancelled: bool = field(default=False)
+
+
+class AIRunner:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        s = ctx.settings
+        self.default = "none" if s.ai_provider == "none" else (
+            "openai" if s.ai_provider == "openai" or (s.ai_provider == "auto" and s.ai_api_key)
+            else "offline")
+        self.http: httpx.AsyncClient | None = None
+        self.running: dict[str, _Running] = {}
+        self.status = {"openai": ProviderStatus("openai"), "offline": ProviderStatus("offline")}
+
+    async def close(self) -> None:
+        for run in list(self.running.values()):
+            run.task.cancel()
+        if self.http is not None:
+            await self.http.aclose()
+
+    def responder(self, provider: str) -> Responder:
+        if provider == "openai":
+            if self.http is None:
+                self.http = make_client(self.ctx.settings)
+            return OpenAIResponder(self.ctx.settings, self.http)
+        return OfflineResponder()
+
+    def health(self) -> dict[str, Any]:
+        return {"default_provider": self.default,
+                **({"openai": self.status["openai"].as_dict()} if self.default == "openai"
+                   or self.status["openai"].state != "unknown" else {})}
+
+    # --- scheduling ----------------------------------------------------------------------
+
+    def on_visitor_message(self, session_id: str) -> None:
+        run = self.running.get(session_id)
+        if run is not None:
+            run.again = True
+            return
+        task = spawn(self._loop(session_id))
+        self.running[session_id] = _Running(task=task)
+
+    async def _loop(self, session_id: str) -> None:
+        run = self.running[session_id]
+
+        def on_event(event: Event) -> None:
+            if event.get("kind") == "ai_cancel":
+                run.cancelled = True
+                if run.stream is not None:
+                    run.stream.cancel()
+
+        run.listener = on_event
+        channel = session_channel(session_id)
+        await self.ctx.bus.subscribe(channel, on_event)
+        try:
+            while True:
+                run.again = False
+                run.cancelled = False
+                await self._reply(session_id, run)
+                if not run.again or run.cancelled:
+                    break
+        finally:
+            await self.ctx.bus.unsubscribe(channel, on_event)
+            self.running.pop(session_id, None)
+
+    # --- one reply -----------------------------------------------------------------------
+
+    async def _reply(self, session_id: str, run: _Running) -> None:
+        ctx = self.ctx
+        async with ctx.engine.connect() as conn:
+            session = await sessions_db.get(conn, session_id)
+            if session is None or session["status"] != "active" or not session["ai_mode"]:
+                return
+            widget = await widgets_db.by_id(conn, session["widget_id"])
+            rows = await kb_db.history(conn, session_id, HISTORY_LIMIT)
+            ai_count = await kb_db.ai_messages_in(conn, session_id)
+            usage = await kb_db.usage_today(conn, session["widget_id"], utcnow().date())
+        if widget is None or not widget["ai_enabled"]:
+            return
+        settings: dict[str, Any] = widget["ai_settings"] or {}
+        provider = settings.get("provider") or "default"
+        provider = self.default if provider == "default" else provider
+        if provider == "none":
+            return
+        history = [Turn(r["sender_type"], r["text"],
+                        no_match=r["client_msg_id"].startswith(NO_MATCH_PREFIX)) for r in rows]
+        if not history or history[-1].role != "visitor":
+            return
+        language = settings.get("language") or guess(history[-1].text)
+
+        reason = detect(history)
+        if reason is None:
+            reason = self._over_budget(settings, ai_count, usage)
+        if reason is not None:
+            await self._hand_off(session, widget, reason, language)
+            return
+
+        from chatserver.services.knowledge import index_for
+
+        index = await index_for(ctx, widget["id"])
+        request = AIRequest(business_name=widget["business_name"], history=history,
+                            passages=index.search(history[-1].text), settings=settings,
+                            language=language)
+        reply_id = f"ai-{uuid.uuid4().hex}"
+        pieces: list[str] = []
+        channel = session_channel(session_id)
+
+        async def emit(text: str) -> None:
+            if run.cancelled:
+                raise asyncio.CancelledError
+            pieces.append(text)
+            await chat.publish_frame(ctx, channel, {
+                "type": "ai_delta", "session_id": session_id, "reply_id": reply_id,
+                "index": len(pieces) - 1, "text": text})
+
+        await self._typing(session_id, True)
+        status = self.status.get(provider)
+        run.stream = asyncio.ensure_future(self.responder(provider).respond(request, emit))
+        try:
+            outcome = await run.stream
+            if status:
+                status.ok()
+        except asyncio.CancelledError:
+            if not run.cancelled:  # we are being shut down, not told to stop
+                raise
+            log.info("AI reply in session %s cancelled", session_id)
+            return
+        except AIError as exc:
+            if status:
+                status.failed(str(exc))
+            log.warning("AI provider failed in session %s: %s", session_id, exc)
+            await self._hand_off(session, widget, "ai_error", language, apologise=True)
+            return
+        finally:
+            run.stream = None
+            await self._typing(session_id, False)
+
+        if outcome.no_match:
+            reply_id = NO_MATCH_PREFIX + reply_id[3:]
+        text = "".join(pieces).strip()
+        if text and not run.cancelled:
+            try:
+                await chat.send_message(ctx, session_id, sender_type="ai", text=text,
+                                        client_msg_id=reply_id, sender_name=ASSISTANT_NAME)
+            except ParleyError as exc:  # a person took over meanwhile: stay silent
+                log.info("AI reply in session %s dropped: %s", session_id, exc.code)
+                return
+        await self._account(widget["id"], outcome)
+        if outcome.escalate:
+            await self._hand_off(session, widget, outcome.escalate, language)
+        elif outcome.no_match and knowledge_misses(
+                [*history, Turn("ai", text, no_match=True)]) >= MISSES_BEFORE_ESCALATION:
+            await self._hand_off(session, widget, "no_knowledge_match", language)
+
+    def _over_budget(self, settings: dict[str, Any], ai_count: int, usage: Any) -> str | None:
+        limit = settings.get("visitor_message_limit")
+        if limit and ai_count >= limit:
+            return "budget_exhausted"
+        budget = settings.get("daily_token_budget")
+        if budget and usage is not None and usage["tokens_in"] + usage["tokens_out"] >= budget:
+            return "budget_exhausted"
+        return None
+
+    async def _account(self, widget_id: int, outcome: Outcome) -> None:
+        async with self.ctx.engine.begin() as conn:
+            await kb_db.add_usage(conn, widget_id, utcnow().date(),
+                                  tokens_in=outcome.tokens_in, tokens_out=outcome.tokens_out)
+
+    async def _typing(self, session_id: str, on: bool) -> None:
+        await chat.publish_frame(self.ctx, session_channel(session_id), {
+            "type": "typing", "session_id": session_id, "sender_type": "ai", "on": on})
+
+    async def _hand_off(self, session: Any, widget: Any, reason: str, language: str, *,
+                        apologise: bool = False) -> None:
+        """Tell the visitor honestly what happens next (a realistic wait, or email), then
+        put the session in the queue with the reason."""
+        ctx = self.ctx
+        async with ctx.engine.connect() as conn:
+            queue = await sessions_db.waiting_ids(conn, widget["id"])
+            wait, online = await wait_estimate(ctx, conn, widget["id"], len(queue) + 1)
+        if online == 0 or not is_open(widget, utcnow()):
+            text = phrase(language, "handoff_offline")
+        elif wait is not None:
+            text = phrase(language, "handoff_wait", minutes=max(1, round(wait / 60)))
+        else:
+            text = phrase(language, "handoff_soon")
+        if apologise:
+            text = phrase(language, "error") + " " + text
+        reply_id = f"ai-{uuid.uuid4().hex}"
+        pieces: list[str] = []
+
+        async def emit(piece: str) -> None:
+            pieces.append(piece)
+            await chat.publish_frame(ctx, session_channel(session["id"]), {
+                "type": "ai_delta", "session_id": session["id"], "reply_id": reply_id,
+                "index": len(pieces) - 1, "text": piece})
+
+        await stream_words(text, emit)
+        try:
+            await chat.send_message(ctx, session["id"], sender_type="ai", text=text,
+                                    client_msg_id=reply_id, sender_name=ASSISTANT_NAME)
+            await chat.escalate(ctx, session["site_key"], session["id"], reason=reason,
+                                actor=OPERATOR)
+        except ParleyError as exc:
+            log.info("hand-off of session %s skipped: %s", session["id"], exc.code)

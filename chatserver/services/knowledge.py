@@ -1,0 +1,174 @@
+"""A widget's knowledge base: entries (Q&A pairs and articles), import from Markdown or CSV,
+and "try it" (what the AI would answer, and from which entries)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+
+from chatserver.ai.base import AIRequest, Turn
+from chatserver.ai.knowledge import KnowledgeIndex, confident
+from chatserver.ai.language import guess
+from chatserver.ai.offline import OfflineResponder
+from chatserver.context import Context
+from chatserver.db import knowledge as db
+from chatserver.errors import NotFound, ValidationError
+from chatserver.services.access import Actor, access_widget
+from chatserver.timeutil import iso, utcnow
+from chatserver.validate import Fields
+
+KINDS = ("qa", "article")
+MAX_TITLE = 500
+MAX_BODY = 20_000
+MAX_IMPORT_ENTRIES = 1000
+
+
+def serialize(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "kind": row["kind"], "title": row["title"], "body": row["body"],
+            "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"])}
+
+
+def parse_entry(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    f = Fields(data)
+    out: dict[str, Any] = {}
+    if not partial or "kind" in data:
+        out["kind"] = f.choice("kind", KINDS) or "qa"
+    if not partial or "title" in data:
+        out["title"] = f.text("title", required=True, max_len=MAX_TITLE)
+    if not partial or "body" in data:
+        out["body"] = f.text("body", required=True, max_len=MAX_BODY, multiline=True)
+    f.check()
+    return out
+
+
+async def index_for(ctx: Context, widget_id: int) -> KnowledgeIndex:
+    index = ctx.knowledge.get(widget_id)
+    if index is None:
+        async with ctx.engine.connect() as conn:
+            rows = await db.entries(conn, widget_id)
+        index = KnowledgeIndex([dict(r) for r in rows])
+        ctx.knowledge.put(widget_id, index)
+    return index
+
+
+async def list_entries(ctx: Context, actor: Actor, site_key: str) -> list[dict[str, Any]]:
+    async with ctx.engine.connect() as conn:
+        widget = await access_widget(conn, actor, site_key)
+        return [serialize(r) for r in await db.entries(conn, widget["id"])]
+
+
+async def add_entries(ctx: Context, actor: Actor, site_key: str,
+                      items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if len(items) > MAX_IMPORT_ENTRIES:
+        raise ValidationError(f"at most {MAX_IMPORT_ENTRIES} entries at once",
+                              code="too_many_entries")
+    now = utcnow()
+    async with ctx.engine.begin() as conn:
+        widget = await access_widget(conn, actor, site_key, manage=True)
+        rows = [{**item, "widget_id": widget["id"], "created_at": now, "updated_at": now}
+                for item in items]
+        ids = await db.insert_entries(conn, rows)
+    ctx.knowledge.invalidate(widget["id"])
+    return [serialize({**row, "id": i}) for row, i in zip(rows, ids, strict=True)]
+
+
+async def update_entry(ctx: Context, actor: Actor, site_key: str, entry_id: int,
+                       data: dict[str, Any]) -> dict[str, Any]:
+    values = parse_entry(data, partial=True)
+    async with ctx.engine.begin() as conn:
+        widget = await access_widget(conn, actor, site_key, manage=True)
+        if await db.entry(conn, widget["id"], entry_id) is None:
+            raise NotFound("no such entry", code="entry_not_found")
+        await db.update_entry(conn, entry_id, updated_at=utcnow(), **values)
+        row = await db.entry(conn, widget["id"], entry_id)
+    ctx.knowledge.invalidate(widget["id"])
+    assert row is not None
+    return serialize(row)
+
+
+async def delete_entry(ctx: Context, actor: Actor, site_key: str, entry_id: int) -> None:
+    async with ctx.engine.begin() as conn:
+        widget = await access_widget(conn, actor, site_key, manage=True)
+        if not await db.delete_entry(conn, widget["id"], entry_id):
+            raise NotFound("no such entry", code="entry_not_found")
+    ctx.knowledge.invalidate(widget["id"])
+
+
+def parse_import(text: str, fmt: str) -> list[dict[str, Any]]:
+    """Entries from a Markdown or CSV document.
+
+    CSV: a header row with `question,answer` (Q&A pairs) or `title,body` (articles), or both
+    kinds with a `kind` column. Markdown: each `## Heading` starts an entry; a heading that
+    ends with "?" is a question and its text the answer, any other heading an article.
+    """
+    items: list[dict[str, Any]] = []
+    if fmt == "csv":
+        reader = csv.DictReader(io.StringIO(text))
+        cols = {c.strip().lower() for c in reader.fieldnames or []}
+        if not ({"question", "answer"} <= cols or {"title", "body"} <= cols):
+            raise ValidationError("the CSV needs question,answer or title,body columns",
+                                  code="invalid_import")
+        for n, row in enumerate(reader, 2):
+            row = {k.strip().lower(): (v or "") for k, v in row.items() if k}
+            title = row.get("question") or row.get("title") or ""
+            body = row.get("answer") or row.get("body") or ""
+            kind = row.get("kind") or ("qa" if row.get("question") else "article")
+            if not title.strip() and not body.strip():
+                continue
+            items.append(_checked({"kind": kind, "title": title, "body": body}, f"line {n}"))
+    elif fmt == "markdown":
+        heading_text: str | None = None
+        lines: list[str] = []
+        n0 = 0
+        for n, line in enumerate([*text.splitlines(), "## "], 1):
+            heading = re.match(r"^#{1,3}\s+(.*)$", line)
+            if heading:
+                if heading_text and "\n".join(lines).strip():
+                    kind = "qa" if heading_text.rstrip().endswith("?") else "article"
+                    items.append(_checked({"kind": kind, "title": heading_text,
+                                           "body": "\n".join(lines).strip()}, f"line {n0}"))
+                heading_text, lines, n0 = heading.group(1).strip(), [], n
+            elif heading_text is not None:
+                lines.append(line)
+    else:
+        raise ValidationError("format is markdown or csv", code="invalid_import")
+    if not items:
+        raise ValidationError("no entries found in the file", code="invalid_import")
+    return items
+
+
+def _checked(item: dict[str, Any], where: str) -> dict[str, Any]:
+    try:
+        return parse_entry(item)
+    except ValidationError as exc:
+        detail = "; ".join(f"{k} {v}" for k, v in exc.fields.items())
+        raise ValidationError(f"{where}: {detail}", code="invalid_import",
+                              fields={where: detail}) from None
+
+
+async def try_question(ctx: Context, actor: Actor, site_key: str,
+                       question: str) -> dict[str, Any]:
+    """What the offline responder would answer, and the passages retrieval found."""
+    async with ctx.engine.connect() as conn:
+        widget = await access_widget(conn, actor, site_key)
+    index = await index_for(ctx, widget["id"])
+    passages = index.search(question)
+    language = widget["ai_settings"].get("language") or guess(question)
+    pieces: list[str] = []
+
+    async def collect(text: str) -> None:
+        pieces.append(text)
+
+    request = AIRequest(business_name=widget["business_name"],
+                        history=[Turn("visitor", question)], passages=passages,
+                        settings=widget["ai_settings"], language=language)
+    outcome = await OfflineResponder().respond(request, collect)
+    return {"answer": "".join(pieces), "confident": confident(passages),
+            "no_match": outcome.no_match,
+            "passages": [{"entry_id": p.entry_id, "title": p.title, "text": p.text,
+                          "score": round(p.score, 3), "coverage": round(p.coverage, 2)}
+                         for p in passages]}
