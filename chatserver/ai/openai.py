@@ -51,6 +51,7 @@ class _Stream:
     tokens_in: int = 0
     tokens_out: int = 0
     started: bool = False
+    finished: bool = False
 
 
 class OpenAIResponder:
@@ -149,6 +150,7 @@ class OpenAIResponder:
                     raise AIError(f"{resp.status_code} {message}")
                 async for data in _sse_data(resp.aiter_lines()):
                     if data == "[DONE]":
+                        state.finished = True
                         return
                     try:
                         chunk = json.loads(data)
@@ -156,8 +158,8 @@ class OpenAIResponder:
                         log.warning("skipping a malformed chunk from %s", model)
                         continue
                     await self._chunk(chunk, emit, state)
-            if not state.started and not state.tool_called:
-                raise _Retryable("the stream ended before any text", None)
+            if not state.finished:
+                raise _Retryable("the stream ended before it was complete", None)
         except httpx.TimeoutException as exc:
             raise _Retryable(f"timeout: {type(exc).__name__}", None) from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
@@ -171,6 +173,8 @@ class OpenAIResponder:
             state.tokens_in = int(usage.get("prompt_tokens") or 0)
             state.tokens_out = int(usage.get("completion_tokens") or 0)
         for choice in chunk.get("choices") or []:
+            if choice.get("finish_reason"):
+                state.finished = True
             delta = choice.get("delta") or {}
             for call in delta.get("tool_calls") or []:
                 fn = call.get("function") or {}

@@ -1,0 +1,175 @@
+"""The AI in conversations through an OpenAI-compatible provider (a fake one on loopback)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import tornado.ioloop
+from sqlalchemy import select
+
+from chatserver.context import Context
+from chatserver.db.schema import ai_usage, messages, sessions
+from tests.ai.fake_openai import FakeOpenAI
+from tests.ai.test_knowledge import FAQ_MD
+from tests.realtime.conftest import make_world  # noqa: F401 - the fixture
+
+
+@pytest.fixture
+def fake(io_loop: tornado.ioloop.IOLoop) -> Iterator[FakeOpenAI]:
+    server = FakeOpenAI()
+    io_loop.run_sync(server.start)
+    yield server
+    io_loop.run_sync(server.stop)
+
+
+@pytest.fixture
+def settings_overrides(fake: FakeOpenAI) -> dict[str, Any]:
+    return {"ai_provider": "openai", "ai_base_url": fake.base_url, "ai_api_key": "sk-test",
+            "ai_model": "fake/default", "ai_read_timeout_s": 1.0, "ai_max_retries": 2}
+
+
+async def _world(make_world: Any, **ai: Any) -> Any:  # noqa: F811
+    world = await make_world(ai_enabled=True, ai_settings=ai)
+    await world.api.post(f"/api/widgets/{world.key}/knowledge/import",
+                         {"format": "markdown", "content": FAQ_MD}, token=world.admin)
+    return world
+
+
+async def test_streamed_deltas_in_order_and_grounded(make_world: Any, fake: FakeOpenAI,  # noqa: F811
+                                                    ctx: Context) -> None:
+    fake.behaviour.reply = "Orders ship within 24 hours and arrive in 2-4 business days."
+    world = await _world(make_world, temperature=0.2, max_tokens=300)
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("How long does shipping take?")
+    final = await visitor.expect("message", sender_type="ai")
+    deltas = [f for f in visitor.seen if f["type"] == "ai_delta"]
+    assert [d["index"] for d in deltas] == list(range(len(deltas))) and len(deltas) > 5
+    assert "".join(d["text"] for d in deltas) == fake.behaviour.reply == final["text"]
+    assert {d["reply_id"] for d in deltas} == {final["client_msg_id"]}
+    req = fake.completions[-1]
+    assert req.api_key == "sk-test" and req.body["stream"] is True
+    assert req.body["temperature"] == 0.2 and req.body["max_tokens"] == 300
+    system = req.messages[0]["content"]
+    assert "Delivery takes 2-4 business days" in system  # grounded in the knowledge base
+    assert req.messages[-1] == {"role": "user", "content": "How long does shipping take?"}
+    assert req.body["tools"][0]["function"]["name"] == "escalate_to_human"
+    async with ctx.engine.connect() as conn:
+        usage = (await conn.execute(select(ai_usage))).mappings().one()
+    assert usage["requests"] == 1 and usage["tokens_in"] > 0 and usage["tokens_out"] > 0
+
+
+async def test_retry_after_429_and_malformed_chunks(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+    world = await _world(make_world)
+    fake.behaviour.status_sequence = [429, 503, 200]
+    fake.behaviour.malformed_at = 2
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("hello?")
+    final = await visitor.expect("message", sender_type="ai", timeout=10)
+    assert final["text"] == fake.behaviour.reply
+    assert [r.status for r in fake.completions] == [429, 503, 200]
+
+
+async def test_provider_down_escalates_ai_error(make_world: Any, fake: FakeOpenAI,  # noqa: F811
+                                               api: Any) -> None:
+    world = await _world(make_world)
+    fake.behaviour.status_always = 500
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("hello?")
+    esc = await visitor.expect("escalated", timeout=10)
+    assert esc["reason"] == "ai_error"
+    apology = await visitor.expect("message", sender_type="ai")
+    assert apology["text"].startswith("Sorry")
+    assert len(fake.completions) == 3  # the first try and two retries
+    health = (await api.get("/api/health")).json["ai"]["openai"]
+    assert health["status"] == "failing" and health["consecutive_failures"] == 1
+
+
+async def test_stream_cut_mid_way_is_an_error_not_a_short_answer(make_world: Any,  # noqa: F811
+                                                                fake: FakeOpenAI) -> None:
+    world = await _world(make_world, model="fake/stop")
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("hello?")
+    assert (await visitor.expect("escalated", timeout=10))["reason"] == "ai_error"
+
+
+async def test_fallback_model(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+    world = await _world(make_world, model="bad-model", fallback_model="fake/default")
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("hello?")
+    final = await visitor.expect("message", sender_type="ai", timeout=10)
+    assert final["text"] == fake.behaviour.reply
+    assert [r.model for r in fake.completions] == ["bad-model", "fake/default"]
+
+
+async def test_model_calls_the_escalation_tool(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+    world = await _world(make_world, model="fake/tool")
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("My package arrived broken and I need this sorted today")
+    assert (await visitor.expect("escalated", timeout=10))["reason"] == "model_request"
+
+
+async def test_agent_takeover_cancels_the_upstream_stream(make_world: Any, fake: FakeOpenAI,  # noqa: F811
+                                                         ctx: Context) -> None:
+    world = await _world(make_world)
+    fake.behaviour.reply = " ".join(f"word{i}" for i in range(100))
+    fake.behaviour.delay = 0.05
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    alice, _ = await world.agent("alice")
+    await visitor.say("Tell me everything about bikes")
+    await visitor.expect("ai_delta")
+    await alice.send({"type": "accept", "session_id": s["session_id"]})
+    await visitor.expect("agent_joined")
+    await fake.wait_for(lambda: fake.cancelled, timeout=3)
+    # After the agent joined: no more AI text, and no AI message was stored.
+    seen = len(visitor.seen)
+    await asyncio.sleep(0.3)
+    assert not [f for f in visitor.seen[seen:] if f["type"] == "ai_delta"]
+    async with ctx.engine.connect() as conn:
+        kinds = [r for (r,) in await conn.execute(select(messages.c.sender_type).where(
+            messages.c.session_id == s["session_id"]))]
+    assert "ai" not in kinds
+
+
+async def test_visitor_reload_mid_reply_gets_the_finished_reply(make_world: Any,  # noqa: F811
+                                                               fake: FakeOpenAI,
+                                                               ctx: Context) -> None:
+    world = await _world(make_world)
+    fake.behaviour.reply = " ".join(f"w{i}" for i in range(20))
+    fake.behaviour.delay = 0.03
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    ack = await visitor.say("Tell me about your bikes")
+    await visitor.expect("ai_delta")
+    visitor.close()  # a reload: the reply goes on
+    await fake.wait_for(lambda: fake.completions and fake.completions[-1].status == 200
+                        and not fake.open_streams, timeout=5)
+    await asyncio.sleep(0.2)
+    back, _ = await world.visitor(s, last_seq=ack["seq"])
+    final = await back.expect("message", sender_type="ai")
+    assert final["text"] == fake.behaviour.reply
+    assert not fake.cancelled
+    async with ctx.engine.connect() as conn:
+        status = (await conn.execute(select(sessions.c.status))).scalar_one()
+    assert status == "active"
+
+
+async def test_daily_token_budget_escalates(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+    world = await _world(make_world, daily_token_budget=10)
+    fake.behaviour.usage = (50, 20)
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("hello?")
+    await visitor.expect("message", sender_type="ai")
+    await visitor.say("and another question about shipping")
+    assert (await visitor.expect("escalated"))["reason"] == "budget_exhausted"
+    assert len(fake.completions) == 1
