@@ -23,9 +23,16 @@ from tests.helpers.procs import child_env
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "node_modules", "build", "dist", "*.egg-info", "data", "tests",
-    "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "test-artifacts", ".env")
+# Left out of the copy the wheel is built from: the checkout's own state, not its source.
+TOP_LEVEL_SKIP = {".git", ".venv", "venv", "node_modules", "build", "dist", "data", "tests",
+                  "test-artifacts", ".env", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+
+
+def _not_source(directory: str, names: list[str]) -> set[str]:
+    skip = {n for n in names if n == "__pycache__" or n.endswith(".egg-info")}
+    if Path(directory) == ROOT:
+        skip |= TOP_LEVEL_SKIP & set(names)
+    return skip
 
 
 def _run(cmd: list[str | Path], cwd: Path | None = None,
@@ -39,7 +46,7 @@ def _run(cmd: list[str | Path], cwd: Path | None = None,
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("src") / "parley"
-    shutil.copytree(ROOT, src, ignore=NOT_SOURCE)
+    shutil.copytree(ROOT, src, ignore=_not_source)
     dist = tmp_path_factory.mktemp("dist")
     _run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, src])
     (built,) = dist.glob("parley-*.whl")
