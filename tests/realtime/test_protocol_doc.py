@@ -1,0 +1,153 @@
+"""docs/protocol.md stays true to the code.
+
+Every frame type the sockets handle (the keys of the ``handlers()`` dicts) has a section under
+"Client → server frames"; every frame type the server sends (a ``"type": "…"`` literal in
+chatserver/) has one under "Server → client frames"; every error code the socket path raises
+(in chatserver/realtime/handlers.py and chatserver/services/chat.py) is in the "Errors" table;
+every close code is in the "Close codes" table. And the reverse: the document describes no
+frame or code the code does not have. The code is read with ``ast``, not imported piecemeal,
+so a new frame or code cannot slip past.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from chatserver import errors
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = ROOT / "chatserver"
+HANDLERS = SERVER / "realtime" / "handlers.py"
+SERVICES = SERVER / "services" / "chat.py"
+DOC = ROOT / "docs" / "protocol.md"
+# Dicts with a "type" key that are not frames: JSON Schema and tool declarations for the AI.
+NOT_FRAME_KEYS = {"properties", "description", "function", "parameters", "items"}
+# Close codes Tornado sends by itself: a frame over websocket_max_message_size, a ping timeout.
+TORNADO_CLOSES = {1009, 1000}
+
+
+def _section(title: str) -> str:
+    text = DOC.read_text()
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, f"docs/protocol.md has no '## {title}' section"
+    return match.group(1)
+
+
+def _headings(title: str) -> set[str]:
+    return set(re.findall(r"^### `([a-z_]+)`", _section(title), re.MULTILINE))
+
+
+def _table_keys(title: str, pattern: str) -> set[str]:
+    return set(re.findall(rf"^\| {pattern} \|", _section(title), re.MULTILINE))
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(), filename=str(path))
+
+
+def _str(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def handled_types() -> set[str]:
+    """Keys of the dicts that the sockets' handlers() methods return."""
+    found: set[str] = set()
+    for node in ast.walk(_tree(HANDLERS)):
+        if isinstance(node, ast.FunctionDef) and node.name == "handlers":
+            for ret in ast.walk(node):
+                if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Dict):
+                    found |= {k for k in map(_str, ret.value.keys) if k}
+    return found
+
+
+def _dicts(path: Path) -> list[dict[str, ast.expr]]:
+    out = []
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Dict):
+            out.append({key: value for k, value in zip(node.keys, node.values, strict=True)
+                        if (key := _str(k)) is not None})
+    return out
+
+
+def sent_types() -> set[str]:
+    """Every "type": "<literal>" the server's code builds, but JSON Schema / tool dicts."""
+    found: set[str] = set()
+    for path in SERVER.rglob("*.py"):
+        for d in _dicts(path):
+            ftype = _str(d.get("type"))
+            if ftype and not NOT_FRAME_KEYS & d.keys():
+                found.add(ftype)
+    return found
+
+
+def error_codes() -> set[str]:
+    """Codes the socket path can put in an error frame: code= arguments, the default code of
+    error classes raised without one, and codes written into error frames directly."""
+    found: set[str] = set()
+    for path in (HANDLERS, SERVICES):
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.Call):
+                code = next((kw.value for kw in node.keywords if kw.arg == "code"), None)
+                if code is not None:
+                    found |= {c for c in map(_str, ast.walk(code)) if c}
+                elif isinstance(node.func, ast.Name):
+                    cls = getattr(errors, node.func.id, None)
+                    if isinstance(cls, type) and issubclass(cls, errors.ParleyError):
+                        found.add(cls.code)
+        for d in _dicts(path):
+            if _str(d.get("type")) == "error" and "code" in d:
+                found |= {c for c in map(_str, ast.walk(d["code"])) if c}
+    return found
+
+
+def close_codes() -> dict[str, int]:
+    found = {}
+    for node in _tree(HANDLERS).body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id.startswith("CLOSE_"):
+                    found[target.id] = int(node.value.value)
+    return found
+
+
+def test_the_scanners_find_what_they_look_for() -> None:
+    """Guard against a refactor that makes the checks below vacuous."""
+    assert {"auth", "message", "typing", "escalate", "accept", "presence"} <= handled_types()
+    assert {"ready", "ack", "message", "reset", "error", "queue_update"} <= sent_types()
+    assert "function" not in sent_types()  # the AI tool declaration is not a frame
+    assert {"message_too_long", "rate_limited", "conflict", "unauthorized",
+            "unavailable", "validation_failed"} <= error_codes()
+    assert {"CLOSE_AUTH": 4401, "CLOSE_RESTART": 1012}.items() <= close_codes().items()
+
+
+def test_every_frame_the_sockets_handle_is_documented() -> None:
+    documented = _headings("Client → server frames")
+    missing = sorted(handled_types() - documented)
+    assert not missing, f"docs/protocol.md lacks client frames {missing}"
+    gone = sorted(documented - handled_types())
+    assert not gone, f"docs/protocol.md documents client frames no socket handles: {gone}"
+
+
+def test_every_frame_the_server_sends_is_documented() -> None:
+    documented = _headings("Server → client frames")
+    missing = sorted(sent_types() - documented)
+    assert not missing, f"docs/protocol.md lacks server frames {missing}"
+    gone = sorted(documented - sent_types())
+    assert not gone, f"docs/protocol.md documents server frames the code never sends: {gone}"
+
+
+def test_every_error_code_is_documented() -> None:
+    documented = _table_keys("Errors", "`([a-z_]+)`")
+    missing = sorted(error_codes() - documented)
+    assert not missing, f"docs/protocol.md lacks error codes {missing}"
+    gone = sorted(documented - error_codes())
+    assert not gone, f"docs/protocol.md documents error codes the code never sends: {gone}"
+
+
+def test_every_close_code_is_documented() -> None:
+    documented = {int(c) for c in _table_keys("Close codes", "([0-9]{4})")}
+    expected = set(close_codes().values()) | TORNADO_CLOSES
+    missing = sorted(expected - documented)
+    assert not missing, f"docs/protocol.md lacks close codes {missing}"
