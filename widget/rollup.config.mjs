@@ -1,0 +1,46 @@
+// Two builds, in order: the chat UI chunk (an ES module with a content-hashed name, imported
+// on demand), then the loader widget.js (a classic script, IIFE), which is told the chunk's
+// name. Both land in ../chatserver/static, which the chat server serves.
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import terser from "@rollup/plugin-terser";
+import typescript from "@rollup/plugin-typescript";
+
+const STATIC = fileURLToPath(new URL("../chatserver/static/", import.meta.url));
+const minify = () => terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
+let chunkName = "";
+
+export default [
+  {
+    input: "src/chat.ts",
+    output: { dir: `${STATIC}widget`, format: "es", entryFileNames: "chat.[hash].js" },
+    plugins: [
+      { name: "clean", buildStart: () => rmSync(`${STATIC}widget`, { recursive: true, force: true }) },
+      typescript({ noEmitOnError: true, include: ["src/**/*.ts"] }),
+      minify(),
+      {
+        name: "record-chunk-name",
+        generateBundle(_options, bundle) {
+          chunkName = Object.values(bundle).find((c) => c.type === "chunk" && c.isEntry).fileName;
+        },
+      },
+    ],
+  },
+  {
+    input: "src/loader.ts",
+    output: { file: `${STATIC}widget.js`, format: "iife" },
+    plugins: [
+      typescript({ noEmitOnError: true, include: ["src/**/*.ts"] }),
+      {
+        name: "chunk-name",
+        transform(code) {
+          if (!chunkName) throw new Error("the chat chunk must be built before the loader");
+          return code.includes("__PARLEY_CHUNK__")
+            ? { code: code.replaceAll("__PARLEY_CHUNK__", JSON.stringify(chunkName)), map: null }
+            : null;
+        },
+      },
+      minify(),
+    ],
+  },
+];

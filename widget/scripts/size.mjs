@@ -1,0 +1,34 @@
+// npm run size: the gzip sizes of what a visitor downloads, against the budgets. Fails (exit 1)
+// over budget or when the widget is not built.
+import { existsSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const STATIC = new URL("../../chatserver/static/", import.meta.url);
+// Bytes, gzip level 9 (what nginx's gzip_static or a CDN serves, give or take a few bytes).
+const BUDGETS = { loader: 5000, chunk: 25000 };
+
+const loaderUrl = new URL("widget.js", STATIC);
+if (!existsSync(loaderUrl)) {
+  console.error("size: chatserver/static/widget.js is missing: run `npm run build` first");
+  process.exit(1);
+}
+const loader = readFileSync(loaderUrl);
+const chunkName = /"widget\/(chat\.[\w-]+\.js)"/.exec(loader.toString())?.[1];
+if (!chunkName) {
+  console.error("size: widget.js names no chat chunk");
+  process.exit(1);
+}
+const rows = [
+  ["loader", "widget.js", loader],
+  ["chunk", `widget/${chunkName}`, readFileSync(new URL(`widget/${chunkName}`, STATIC))],
+];
+let over = false;
+console.log("file                        raw      gzip    budget");
+for (const [kind, name, bytes] of rows) {
+  const gz = gzipSync(bytes, { level: 9 }).length;
+  const ok = gz <= BUDGETS[kind];
+  over ||= !ok;
+  console.log(`${name.padEnd(26)} ${String(bytes.length).padStart(6)} ${String(gz).padStart(8)}` +
+    ` ${String(BUDGETS[kind]).padStart(8)}  ${ok ? "ok" : "OVER BUDGET"}`);
+}
+process.exit(over ? 1 : 0);

@@ -1,0 +1,93 @@
+// The chat UI chunk, imported by widget.js on demand: mount() builds the panel in the
+// loader's shadow root and wires the conversation to it.
+
+import { Conversation } from "./conversation";
+import { load } from "./storage";
+import type { ChatApp, Host, Identity } from "./types";
+import { addStyles } from "./ui/launcher";
+import { Panel } from "./ui/panel";
+import { CHAT_CSS } from "./ui/styles";
+
+// Restore an open panel on the next page only where it does not cover the page.
+const WIDE = "(min-width: 768px)";
+
+export function mount(host: Host): ChatApp {
+  const shadow = host.root.getRootNode() as ShadowRoot;
+  addStyles(shadow, CHAT_CSS);
+
+  let open = false;
+  let unread = 0;
+  let panel: Panel | null = null;
+  let seenTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const visible = (): boolean => open && document.visibilityState === "visible";
+  const markSeen = (): void => {
+    clearTimeout(seenTimer);
+    seenTimer = setTimeout(() => visible() && conv.seen(), 300);
+  };
+  const setUnread = (n: number): void => {
+    unread = n;
+    host.setUnread(n);
+  };
+
+  const conv: Conversation = new Conversation(host, {
+    changed: (state) => panel?.render(state),
+    item: (change) => panel?.list.apply(change),
+    cleared: () => panel?.list.clear(),
+    incoming: (item) => {
+      if (visible()) markSeen();
+      else if (item.sender === "agent" || item.sender === "ai") setUnread(unread + 1);
+    },
+    announce: (text) => panel?.announce(text),
+  });
+
+  const app: ChatApp = {
+    open(focus = true) {
+      if (open) return;
+      open = true;
+      host.setOpen(true);
+      conv.setOpen(true);
+      panel?.shown(true);
+      setUnread(0);
+      markSeen();
+      if (focus) setTimeout(() => panel?.focus(), 0);
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      const hadFocus = panel?.el.contains(shadow.activeElement) ?? false;
+      host.setOpen(false);
+      conv.setOpen(false);
+      panel?.shown(false);
+      conv.typing(false);
+      if (hadFocus) host.launcher.focus();
+    },
+    isOpen: () => open,
+    identify(identity: Identity) {
+      Object.assign(host.identity, identity);
+    },
+  };
+
+  panel = new Panel(host, conv, { close: () => app.close() });
+  host.root.append(panel.el);
+
+  window.addEventListener("online", () => conv.wake());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") return;
+    conv.wake();
+    if (open) {
+      setUnread(0);
+      markSeen();
+    }
+  });
+
+  void conv.restore().then(() => {
+    if (!open) {
+      const missed = conv.transcript.list().filter((i) =>
+        (i.sender === "agent" || i.sender === "ai") && i.seq !== null && i.seq > conv.savedSeen);
+      setUnread(missed.length);
+    }
+    if (load(host.siteKey)?.open && matchMedia(WIDE).matches) app.open(false);
+  });
+  return app;
+}

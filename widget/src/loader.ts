@@ -1,0 +1,205 @@
+// widget.js: the one script a site pastes. It stays tiny (every page view downloads it): it
+// reads its tag, fetches the widget's public config, shows the launcher in a Shadow DOM and
+// defines window.Parley. The chat UI is a separate, content-hashed chunk imported when the
+// visitor opens the launcher — or at once when this browser already has a conversation
+// going on this site (so a reply can raise the unread badge).
+
+import { getConfig } from "./api";
+import { readablePair, readableOn } from "./color";
+import { isOpen } from "./hours";
+import { load } from "./storage";
+import type { ChatApp, Host, Identity, PublicConfig, WidgetEvent } from "./types";
+import { CHAT_ICON, CLOSE_ICON, LOADER_CSS, addStyles, svg } from "./ui/launcher";
+
+declare const __PARLEY_CHUNK__: string;
+
+const VERSION = "1";
+
+type Listener = (detail: unknown) => void;
+
+export interface ParleyApi {
+  version: string;
+  open(): void;
+  close(): void;
+  identify(identity: Identity): void;
+  on(event: WidgetEvent, fn: Listener): () => void;
+}
+
+declare global {
+  interface Window {
+    Parley?: ParleyApi;
+  }
+}
+
+function findScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.dataset.siteKey) return current;
+  return document.querySelector<HTMLScriptElement>("script[data-site-key][src]");
+}
+
+function clean(value: unknown, max: number): string | undefined {
+  return typeof value === "string" && value.trim() ? value.trim().slice(0, max) : undefined;
+}
+
+function start(script: HTMLScriptElement, siteKey: string): void {
+  const base = new URL(".", script.src).href;
+  const theme = script.dataset.theme; // "light" (default), "dark" or "auto"
+  const listeners = new Map<string, Set<Listener>>();
+  const identity: Identity = {};
+  let config: PublicConfig | null = null;
+  let app: ChatApp | null = null;
+  let loading: Promise<ChatApp> | null = null;
+  let chunk: Promise<{ mount(host: Host): ChatApp }> | null = null;
+  let wanted = false;
+
+  const emit = (event: WidgetEvent, detail?: unknown): void => {
+    for (const fn of listeners.get(event) ?? []) {
+      try {
+        fn(detail);
+      } catch (err) {
+        console.error("Parley: an event listener failed", err);
+      }
+    }
+  };
+
+  // The host element and its shadow root; nothing of the page's CSS reaches inside.
+  const el = document.createElement("parley-widget");
+  const shadow = el.attachShadow({ mode: "open" });
+  const root = document.createElement("div");
+  root.className = "pw-root" + (theme === "dark" ? " pw-dark" : theme === "auto" ? " pw-auto" : "");
+  root.hidden = true;
+  const launcher = document.createElement("button");
+  launcher.type = "button";
+  launcher.className = "pw-launcher";
+  launcher.setAttribute("aria-haspopup", "dialog");
+  launcher.setAttribute("aria-expanded", "false");
+  const badge = document.createElement("span");
+  badge.className = "pw-badge";
+  badge.setAttribute("aria-hidden", "true");
+  badge.hidden = true;
+  const label = document.createElement("span");
+  label.className = "pw-launcher-label";
+  label.textContent = "We reply by email";
+  launcher.append(svg(CHAT_ICON, "pw-i-chat"), svg(CLOSE_ICON, "pw-i-close"), label, badge);
+  root.append(launcher);
+  addStyles(shadow, LOADER_CSS);
+  shadow.append(root);
+  document.documentElement.append(el);
+
+  let unread = 0;
+  let opened = false;
+  const away = (): boolean => !!config && !isOpen(config.business_hours, config.timezone);
+  const describe = (): void => {
+    const awayNow = away();
+    root.classList.toggle("pw-away", awayNow && !opened);
+    let text = opened ? "Close chat" : "Open chat";
+    if (!opened && unread) text += `, ${unread} unread message${unread === 1 ? "" : "s"}`;
+    if (!opened && awayNow) text += ". We're away; we reply by email";
+    launcher.setAttribute("aria-label", text);
+    badge.textContent = unread > 9 ? "9+" : String(unread);
+    badge.hidden = !unread;
+  };
+
+  const host = (cfg: PublicConfig): Host => ({
+    root, config: cfg, base, siteKey, identity, launcher, emit,
+    setOpen(open) {
+      opened = open;
+      root.classList.toggle("pw-open", open);
+      launcher.setAttribute("aria-expanded", String(open));
+      describe();
+      emit(open ? "open" : "close");
+    },
+    setUnread(count) {
+      if (count !== unread) emit("unread", { count });
+      unread = count;
+      describe();
+    },
+  });
+
+  const importChunk = (): Promise<{ mount(host: Host): ChatApp }> =>
+    (chunk ??= import(base + "widget/" + __PARLEY_CHUNK__));
+
+  const chat = (): Promise<ChatApp> => {
+    if (!loading) {
+      launcher.setAttribute("aria-busy", "true");
+      loading = ready
+        .then((cfg) => importChunk().then((m) => (app = m.mount(host(cfg)))))
+        .catch((err: unknown) => {
+          loading = chunk = null;
+          console.warn("Parley: the chat could not be loaded", err);
+          throw err;
+        })
+        .finally(() => launcher.removeAttribute("aria-busy"));
+    }
+    return loading;
+  };
+
+  const ready: Promise<PublicConfig> = getConfig(base, siteKey).then((cfg) => {
+    config = cfg;
+    const primary = readablePair(cfg.primary_color);
+    const vars: Record<string, string> = {
+      "--pw-primary": cfg.primary_color,
+      "--pw-on-primary": primary.fg,
+      "--pw-accent": primary.bg,
+      "--pw-on-accent": primary.fg,
+      "--pw-secondary-l": readableOn(cfg.secondary_color, "#ffffff"),
+      "--pw-secondary-d": readableOn(cfg.secondary_color, "#17191c"),
+    };
+    for (const [name, value] of Object.entries(vars)) root.style.setProperty(name, value);
+    root.classList.toggle("pw-left", cfg.position === "bottom-left");
+    describe();
+    root.hidden = false;
+    emit("ready", { site_key: siteKey, away: away() });
+    if (load(siteKey)) void chat().catch(() => {});
+    return cfg;
+  });
+  ready.catch((err: Error) => {
+    console.warn(`Parley: the chat is not available on this page (${err.message})`);
+    el.remove();
+  });
+
+  const api: ParleyApi = {
+    version: VERSION,
+    open() {
+      wanted = true;
+      chat().then((a) => wanted && a.open(true), () => {});
+    },
+    close() {
+      wanted = false;
+      app?.close();
+    },
+    identify(who) {
+      const name = clean(who?.name, 100);
+      const email = clean(who?.email, 254);
+      if (name) identity.name = name;
+      if (email) identity.email = email;
+      app?.identify(identity);
+    },
+    on(event, fn) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)?.add(fn);
+      if (event === "ready" && config) fn({ site_key: siteKey, away: away() });
+      return () => listeners.get(event)?.delete(fn);
+    },
+  };
+
+  launcher.addEventListener("click", () => (app?.isOpen() ? api.close() : api.open()));
+  // Fetch the chat chunk as soon as the visitor shows intent: it is ready by the click.
+  const prefetch = (): void => void importChunk().catch(() => (chunk = null));
+  launcher.addEventListener("pointerenter", prefetch, { once: true });
+  launcher.addEventListener("focus", prefetch, { once: true });
+
+  window.Parley = api;
+  window.dispatchEvent(new CustomEvent("parley:load"));
+}
+
+(() => {
+  if (window.Parley) return; // the tag is on the page twice
+  const script = findScript();
+  const siteKey = script?.dataset.siteKey;
+  if (!script || !siteKey) {
+    console.warn('Parley: add data-site-key="…" to the widget.js script tag');
+    return;
+  }
+  start(script, siteKey);
+})();

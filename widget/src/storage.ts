@@ -1,0 +1,48 @@
+// What survives a reload, per site key, in localStorage — written only once the visitor has
+// started a conversation (nothing before). Storage may be blocked (privacy modes, sandboxed
+// frames): then the conversation lasts as long as the page.
+
+import type { MessageFrame } from "./types";
+
+export interface Saved {
+  /** Session id and its visitor token (the only key to the conversation). */
+  sid: string;
+  token: string;
+  /** The panel was open (restored on the next page on wide screens). */
+  open?: boolean;
+  /** Highest seq the visitor has seen (for the unread count). */
+  seen?: number;
+  /** Messages written but not acknowledged yet, resent with the same client_msg_id. */
+  outbox?: (MessageFrame & { at: string })[];
+  /** An email left for a reply while nobody was available. */
+  email?: string;
+  rated?: number;
+}
+
+const key = (siteKey: string): string => `parley:${siteKey}`;
+
+export function load(siteKey: string): Saved | null {
+  try {
+    const raw = localStorage.getItem(key(siteKey));
+    const saved = raw ? (JSON.parse(raw) as Saved) : null;
+    return saved && typeof saved.sid === "string" && typeof saved.token === "string" ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+export function save(siteKey: string, saved: Saved): void {
+  try {
+    localStorage.setItem(key(siteKey), JSON.stringify(saved));
+  } catch {
+    // Blocked or full: keep going without persistence.
+  }
+}
+
+export function clear(siteKey: string): void {
+  try {
+    localStorage.removeItem(key(siteKey));
+  } catch {
+    // Blocked storage: nothing was saved.
+  }
+}

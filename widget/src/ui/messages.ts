@@ -1,0 +1,136 @@
+// The transcript on screen: one element per entry, placed where the Transcript says, updated
+// in place (an ack, a read receipt, a streamed AI reply growing word by word).
+
+import type { Change, Item } from "../transcript";
+import { h, replace } from "./dom";
+import { longTime, shortTime } from "./format";
+import { linkify } from "./linkify";
+
+const STATE_TEXT: Record<string, string> = {
+  pending: "Sending…",
+  sent: "Sent",
+  seen: "Seen",
+  failed: "Not sent",
+  streaming: "Typing…",
+};
+
+// Within this distance of the bottom, new content keeps the view pinned to the end.
+const PIN_PX = 80;
+
+interface View {
+  node: HTMLElement;
+  bubble: HTMLElement;
+  meta: HTMLElement;
+  state: HTMLElement;
+  text: string;
+  status: string;
+}
+
+export class MessageList {
+  readonly el: HTMLDivElement;
+  private views = new Map<string, View>();
+  /** The view follows new content while the visitor has not scrolled up. */
+  private stick = true;
+
+  constructor(
+    private readonly names: { ai: string; business: string },
+    private readonly onRetry: (key: string) => void,
+  ) {
+    this.el = h("div", {
+      class: "pw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
+    });
+    this.el.addEventListener("scroll", () => (this.stick = this.atEnd()), { passive: true });
+    // The footer grows (a form, a banner): stay at the newest message.
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => this.stick && this.scrollToEnd()).observe(this.el);
+    }
+  }
+
+  welcome(text: string): void {
+    if (!text.trim()) return;
+    this.el.prepend(h("div", { class: "pw-msg pw-msg--agent pw-welcome" },
+      h("div", { class: "pw-who" }, this.names.business),
+      h("div", { class: "pw-bubble" }, ...linkify(text))));
+  }
+
+  apply(change: Change): void {
+    const { item, before } = change;
+    if (change.removed) {
+      this.remove(item.key);
+      return;
+    }
+    const pinned = this.stick || this.atEnd();
+    let view = this.views.get(item.key);
+    if (!view) {
+      view = this.render(item);
+      this.views.set(item.key, view);
+    }
+    this.update(view, item);
+    const next = before ? this.views.get(before)?.node ?? null : null;
+    if (view.node.nextSibling !== next || !view.node.parentNode) this.el.insertBefore(view.node, next);
+    if (pinned || (change.added && item.sender === "visitor")) this.scrollToEnd();
+  }
+
+  remove(key: string): void {
+    this.views.get(key)?.node.remove();
+    this.views.delete(key);
+  }
+
+  clear(): void {
+    for (const view of this.views.values()) view.node.remove();
+    this.views.clear();
+  }
+
+  scrollToEnd(): void {
+    this.el.scrollTop = this.el.scrollHeight;
+    this.stick = true;
+  }
+
+  private atEnd(): boolean {
+    return this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < PIN_PX;
+  }
+
+  private who(item: Item): string {
+    if (item.sender === "ai") return item.name || this.names.ai;
+    return item.name || this.names.business;
+  }
+
+  private render(item: Item): View {
+    const bubble = h("div", { class: "pw-bubble" });
+    const state = h("span", { class: "pw-state", "aria-hidden": "true" });
+    const meta = h("div", { class: "pw-meta" });
+    if (item.sender === "system") {
+      return { node: h("div", { class: "pw-note" }, bubble), bubble, meta, state, text: "", status: "" };
+    }
+    meta.append(h("time", { datetime: item.at, title: longTime(item.at) }, shortTime(item.at)), state);
+    const node = h("div", { class: `pw-msg pw-msg--${item.sender}` },
+      item.sender === "visitor" ? h("span", { class: "pw-sr" }, "You:")
+        : h("div", { class: "pw-who" }, this.who(item),
+          item.sender === "ai" ? h("span", { class: "pw-tag" }, "AI") : null),
+      bubble, meta);
+    return { node, bubble, meta, state, text: "", status: "" };
+  }
+
+  /** Change only what changed, so screen readers hear a message once, not at every ack or
+   * streamed word (a streaming reply is aria-busy until it is final). */
+  private update(view: View, item: Item): void {
+    view.node.dataset.key = item.key;
+    view.node.dataset.state = item.state;
+    if (item.state === "streaming") view.node.setAttribute("aria-busy", "true");
+    else view.node.removeAttribute("aria-busy");
+    if (view.text !== item.text) {
+      view.text = item.text;
+      replace(view.bubble, ...linkify(item.text));
+    }
+    if (view.status === item.state || item.sender === "system") return;
+    view.status = item.state;
+    const shown = item.sender === "visitor" || item.state === "streaming";
+    view.state.textContent = shown ? ` · ${STATE_TEXT[item.state] ?? ""}` : "";
+    view.meta.querySelector(".pw-retry")?.remove();
+    if (item.state === "failed") {
+      view.meta.append(h("span", { class: "pw-retry" },
+        h("span", { class: "pw-sr" }, `Not sent: ${item.error ?? ""}`),
+        h("button", { type: "button", class: "pw-link", onclick: () => this.onRetry(item.key) }, "Retry")));
+    }
+  }
+}

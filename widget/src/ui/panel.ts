@@ -1,0 +1,284 @@
+// The chat window: header, status banner, the transcript (or the pre-chat form), the typing
+// line and the footer (composer, email follow-up, rating). It renders the Conversation's
+// state and forwards what the visitor does to it.
+
+import { ASSISTANT, type Conversation, type State } from "../conversation";
+import { isOpen } from "../hours";
+import type { Host } from "../types";
+import { h, replace } from "./dom";
+import { emailForm, prechatForm, ratingCard } from "./forms";
+import { waitText } from "./format";
+import { svg } from "./launcher";
+import { MessageList } from "./messages";
+
+const SEND_ICON = "M2.01 21 23 12 2.01 3 2 10l15 2-15 2z";
+const MINIMIZE_ICON = "M7.41 8.59 12 13.17l4.59-4.58L18 10l-6 6-6-6 1.41-1.41z";
+const END_ICON = "M10.09 15.59 11.5 17l5-5-5-5-1.41 1.41L12.67 11H3v2h9.67l-2.58 2.59zM19 3H5a2 2 0 0 0-2 2v4h2V5h14v14H5v-4H3v4a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2z";
+const PERSON_ICON = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z";
+// A lost connection is shown only if it lasts: a quick reconnect should not flash a banner.
+const BANNER_DELAY_MS = 1500;
+const MOBILE = "(max-width: 767px)";
+
+export interface PanelActions {
+  close(): void;
+}
+
+export class Panel {
+  readonly el: HTMLElement;
+  readonly list: MessageList;
+  private avatar = h("div", { class: "pw-avatar", "aria-hidden": "true" });
+  private sub = h("p", { class: "pw-sub", id: "pw-sub" });
+  private endButton: HTMLButtonElement;
+  private banner = h("div", { class: "pw-banner", role: "status", hidden: true });
+  private notice = h("div", { class: "pw-notice", role: "alert", hidden: true });
+  private main = h("div", { class: "pw-main" });
+  private typingLine = h("div", { class: "pw-typing", "aria-hidden": "true" });
+  private cards = h("div", { class: "pw-cards" });
+  private actions = h("div", { class: "pw-actions" });
+  private composer: HTMLFormElement;
+  private input: HTMLTextAreaElement;
+  private live = h("div", { class: "pw-sr", "aria-live": "polite" });
+  private confirmEnd = false;
+  private prechat: ReturnType<typeof prechatForm> | null = null;
+  private email: ReturnType<typeof emailForm> | null = null;
+  private shownCards = "";
+  private bannerTimer: ReturnType<typeof setTimeout> | undefined;
+  private lostSince = 0;
+
+  constructor(private readonly host: Host, private readonly conv: Conversation,
+              private readonly ctl: PanelActions) {
+    const cfg = host.config;
+    this.list = new MessageList({ ai: ASSISTANT, business: cfg.business_name },
+      (key) => conv.retry(key));
+    this.list.welcome(cfg.welcome_message);
+    this.endButton = this.iconButton(END_ICON, "End conversation", () => {
+      this.confirmEnd = true;
+      this.render(conv.state);
+      (this.cards.querySelector(".pw-confirm .pw-btn") as HTMLElement | null)?.focus();
+    });
+    this.input = h("textarea", {
+      class: "pw-input", id: "pw-input", rows: "1", maxlength: "4000",
+      placeholder: "Write a message…", "aria-label": "Message", enterkeyhint: "send",
+    });
+    this.input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        this.send();
+      }
+    });
+    this.input.addEventListener("input", () => {
+      this.grow();
+      this.conv.typing(this.input.value.trim() !== "");
+    });
+    this.input.addEventListener("blur", () => this.conv.typing(false));
+    this.composer = h("form", { class: "pw-composer", "aria-label": "Write a message" },
+      this.input,
+      h("button", { type: "submit", class: "pw-send", "aria-label": "Send message" }, svg(SEND_ICON)));
+    this.composer.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.send();
+    });
+
+    this.el = h("div", {
+      class: "pw-panel", id: "pw-panel", role: "dialog", "aria-labelledby": "pw-title",
+      "aria-describedby": "pw-sub",
+    },
+      h("div", { class: "pw-head" }, this.avatar,
+        h("div", { class: "pw-head-text" },
+          h("p", { class: "pw-title", id: "pw-title" }, cfg.widget_title || cfg.business_name),
+          this.sub),
+        this.endButton,
+        this.iconButton(MINIMIZE_ICON, "Close chat", () => this.ctl.close())),
+      this.notice, this.banner, this.main, this.typingLine,
+      h("div", { class: "pw-foot" }, this.cards, this.actions, this.composer),
+      this.live);
+    this.el.addEventListener("keydown", (ev) => this.onKey(ev));
+    host.launcher.setAttribute("aria-controls", "pw-panel");
+    this.render(conv.state);
+  }
+
+  private iconButton(icon: string, label: string, onclick: () => void): HTMLButtonElement {
+    return h("button", { type: "button", class: "pw-icon", "aria-label": label, title: label, onclick },
+      svg(icon));
+  }
+
+  announce(text: string): void {
+    // Re-setting the same text would not be announced again: clear first.
+    this.live.textContent = "";
+    setTimeout(() => (this.live.textContent = text), 50);
+  }
+
+  /** Put the focus where the visitor will type. */
+  focus(): void {
+    if (this.prechat) this.prechat.fields.focus();
+    else if (!this.composer.hidden) this.input.focus();
+    else (this.cards.querySelector("button, input") as HTMLElement | null)?.focus();
+  }
+
+  private send(): void {
+    const text = this.input.value;
+    if (!text.trim()) return;
+    this.input.value = "";
+    this.grow();
+    this.conv.send(text);
+  }
+
+  private grow(): void {
+    this.input.style.height = "auto";
+    this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 120)}px`;
+  }
+
+  private onKey(ev: KeyboardEvent): void {
+    if (ev.key === "Escape") {
+      ev.stopPropagation();
+      if (this.confirmEnd) {
+        this.confirmEnd = false;
+        this.render(this.conv.state);
+        this.endButton.focus();
+      } else {
+        this.ctl.close();
+      }
+      return;
+    }
+    // Full screen on a phone, the panel is modal: Tab cycles inside it.
+    if (ev.key === "Tab" && matchMedia(MOBILE).matches) {
+      const items = [...this.el.querySelectorAll<HTMLElement>(
+        "button:not([disabled]), a[href], input, select, textarea, [tabindex='0']")]
+        .filter((e) => e.getClientRects().length > 0);
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = (this.el.getRootNode() as ShadowRoot).activeElement;
+      if (ev.shiftKey && active === first) {
+        ev.preventDefault();
+        last?.focus();
+      } else if (!ev.shiftKey && active === last) {
+        ev.preventDefault();
+        first?.focus();
+      }
+    }
+  }
+
+  shown(open: boolean): void {
+    if (matchMedia(MOBILE).matches) this.el.setAttribute("aria-modal", "true");
+    else this.el.removeAttribute("aria-modal");
+    if (open) this.list.scrollToEnd();
+  }
+
+  render(s: State): void {
+    const cfg = this.host.config;
+    const awayNow = !isOpen(cfg.business_hours, cfg.timezone);
+    // Header: who the visitor is talking to.
+    const name = s.agent && s.status === "assigned" ? s.agent : cfg.business_name;
+    this.avatar.textContent = (name.trim()[0] ?? "?").toUpperCase();
+    let sub: string;
+    if (s.phase === "ended") sub = "Conversation ended";
+    else if (s.status === "assigned") sub = s.agent ? `You're chatting with ${s.agent}` : "You're chatting with a person";
+    else if (s.status === "waiting") sub = s.away ? "We'll reply by email" : "Waiting for a person…";
+    else if (awayNow) sub = "We're away · we reply by email";
+    else if (cfg.ai_enabled) sub = "Our assistant replies instantly";
+    else sub = "We usually reply in a few minutes";
+    this.sub.textContent = sub;
+    this.endButton.hidden = s.phase !== "live";
+
+    // Problems and the connection.
+    this.notice.textContent = s.notice ?? "";
+    this.notice.hidden = !s.notice;
+    this.connection(s);
+
+    // Main area: the pre-chat form until the session exists, then the transcript.
+    const wantPrechat = s.phase !== "live" && s.phase !== "ended" && cfg.enable_prechat_form
+      && cfg.prechat_fields.length > 0 && !this.conv.hasSession;
+    if (wantPrechat && !this.prechat) {
+      this.prechat = prechatForm(cfg.prechat_fields, this.host.identity,
+        cfg.welcome_message || "Tell us a little about yourself to start.",
+        (answers) => void this.conv.start(answers).then((ok) => ok && this.focus()));
+      replace(this.main, this.prechat.el);
+    } else if (!wantPrechat && (this.prechat || !this.main.firstChild)) {
+      this.prechat = null;
+      replace(this.main, this.list.el);
+      this.list.scrollToEnd();
+    }
+    if (this.prechat) {
+      this.prechat.busy(s.phase === "starting");
+      if (Object.keys(s.errors).length) this.prechat.fields.show(s.errors);
+    }
+
+    this.typingLine.textContent = s.typing ? `${s.typing} is typing…` : "";
+    this.typingLine.hidden = !s.typing;
+
+    // Footer.
+    const ended = s.phase === "ended";
+    const cards = ended ? `ended:${s.rated}` : this.confirmEnd ? "confirm"
+      : s.away && s.status === "waiting" ? (s.email ? `email:${s.email}` : "email") : "";
+    if (cards !== this.shownCards) {
+      this.shownCards = cards;
+      this.email = null;
+      if (ended) {
+        this.confirmEnd = false;
+        replace(this.cards, ratingCard(s.rated, (n) => this.conv.rate(n), () => {
+          this.conv.reset();
+          this.focus();
+        }, (d) => svg(d)));
+      } else if (cards === "confirm") {
+        replace(this.cards, h("section", { class: "pw-card pw-confirm", "aria-label": "End conversation" },
+          h("p", null, "End this conversation?"),
+          h("div", { class: "pw-row" },
+            h("button", { type: "button", class: "pw-btn", onclick: () => {
+              this.confirmEnd = false;
+              this.conv.end();
+              this.focus();
+            } }, "End chat"),
+            h("button", { type: "button", class: "pw-btn pw-btn--ghost", onclick: () => {
+              this.confirmEnd = false;
+              this.render(this.conv.state);
+              this.endButton.focus();
+            } }, "Cancel"))));
+      } else if (cards === "email") {
+        this.email = emailForm((email) => this.conv.leaveEmail(email, ""));
+        replace(this.cards, this.email.el);
+      } else if (s.email) {
+        replace(this.cards, h("p", { class: "pw-card pw-saved", role: "status" },
+          `Thanks! We'll reply to ${s.email}.`));
+      } else {
+        replace(this.cards);
+      }
+    }
+    if (this.email) this.email.fields.show(s.errors, Object.keys(s.errors).length > 0);
+
+    const canEscalate = cfg.ai_enabled && !ended && !this.prechat
+      && (s.status === null || s.status === "active");
+    replace(this.actions, canEscalate ? h("button", {
+      type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
+    }, svg(PERSON_ICON), "Talk to a person") : null);
+    this.composer.hidden = ended || !!this.prechat || this.confirmEnd;
+  }
+
+  private connection(s: State): void {
+    const lost = s.connection === "waiting" || s.connection === "connecting";
+    const queue = s.status === "waiting" && !s.away && s.queue?.position
+      ? `You're number ${s.queue.position} in the queue` +
+        (s.queue.estimated_wait_s ? ` · estimated wait ${waitText(s.queue.estimated_wait_s)}` : "")
+      : s.status === "waiting" && !s.away ? "Connecting you to a person…" : "";
+    const show = (text: string, warn: boolean): void => {
+      this.banner.textContent = text;
+      this.banner.hidden = !text;
+      this.banner.classList.toggle("pw-banner--warn", warn);
+    };
+    clearTimeout(this.bannerTimer);
+    if (lost && s.phase !== "new") {
+      if (!this.lostSince) this.lostSince = Date.now();
+      const offline = typeof navigator !== "undefined" && navigator.onLine === false;
+      const text = offline ? "You're offline. Messages will be sent when you're back."
+        : "Reconnecting… Messages will be sent when the connection is back.";
+      const wait = BANNER_DELAY_MS - (Date.now() - this.lostSince);
+      if (wait <= 0) show(text, true);
+      else {
+        show(queue, false);
+        this.bannerTimer = setTimeout(() => show(text, true), wait);
+      }
+      return;
+    }
+    this.lostSince = 0;
+    show(queue, false);
+  }
+}

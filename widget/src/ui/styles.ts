@@ -1,0 +1,101 @@
+// The chat window's CSS (inside the shadow root; the tokens are defined by the loader).
+// Compact window above 768 px, full screen below; 44 px touch targets (48 on phones).
+
+export const CHAT_CSS = `
+.pw-panel{position:fixed;bottom:92px;right:20px;width:370px;height:600px;max-height:calc(100vh - 112px);
+display:flex;flex-direction:column;background:var(--pw-bg);color:var(--pw-fg);border-radius:var(--pw-r3);
+box-shadow:var(--pw-e3);overflow:hidden;opacity:0;visibility:hidden;transform:translateY(16px) scale(.98);
+transform-origin:bottom right;pointer-events:none;
+transition:opacity var(--pw-ease),transform var(--pw-ease),visibility 0s linear .3s}
+.pw-open .pw-panel{opacity:1;visibility:visible;transform:none;pointer-events:auto;
+transition:opacity var(--pw-ease),transform var(--pw-ease),visibility 0s}
+.pw-left .pw-panel{right:auto;left:20px;transform-origin:bottom left}
+.pw-head{display:flex;align-items:center;gap:var(--pw-s3);padding:var(--pw-s3) var(--pw-s2) var(--pw-s3) var(--pw-s4);
+background:var(--pw-accent);color:var(--pw-on-accent);flex:none}
+.pw-avatar{width:40px;height:40px;border-radius:50%;display:grid;place-items:center;flex:none;
+background:rgba(255,255,255,.22);font:700 var(--pw-fs-lg)/1 var(--pw-font)}
+.pw-head-text{flex:1;min-width:0}
+.pw-title{margin:0;font:600 var(--pw-fs-lg)/1.3 var(--pw-font);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.pw-sub{margin:0;font-size:var(--pw-fs-sm);line-height:1.4}
+.pw-icon{width:var(--pw-touch);height:var(--pw-touch);flex:none;display:grid;place-items:center;margin:0;padding:0;
+border:0;border-radius:50%;background:transparent;color:inherit;cursor:pointer}
+.pw-icon:hover{background:rgba(255,255,255,.18)}
+.pw-icon svg,.pw-send svg{width:24px;height:24px;fill:currentColor}
+.pw-root button,.pw-root input,.pw-root select,.pw-root textarea{font:inherit;color:inherit;letter-spacing:inherit}
+.pw-root :focus-visible{outline:3px solid var(--pw-accent);outline-offset:2px}
+.pw-head :focus-visible{outline-color:var(--pw-on-accent);outline-offset:-3px}
+.pw-notice{padding:var(--pw-s2) var(--pw-s4);background:#f8d7da;color:#721c24;font-size:var(--pw-fs-sm)}
+.pw-banner{padding:var(--pw-s2) var(--pw-s4);background:var(--pw-surface);border-bottom:1px solid var(--pw-border);
+font-size:var(--pw-fs-sm)}
+.pw-banner--warn{background:#fff3cd;color:#533f03}
+.pw-main{flex:1;min-height:0;display:flex;flex-direction:column}
+.pw-log{flex:1;min-height:0;overflow-y:auto;overscroll-behavior:contain;padding:var(--pw-s4);
+display:flex;flex-direction:column;gap:var(--pw-s3)}
+.pw-log:focus-visible{outline-offset:-3px}
+.pw-msg{max-width:85%;display:flex;flex-direction:column;align-items:flex-start;gap:2px;align-self:flex-start}
+.pw-msg--visitor{align-self:flex-end;align-items:flex-end}
+.pw-who{font-size:var(--pw-fs-xs);font-weight:600;color:var(--pw-muted);padding:0 var(--pw-s1)}
+.pw-tag{margin-left:6px;padding:0 4px;border:1px solid currentColor;border-radius:var(--pw-r1);font-size:10px}
+.pw-bubble{padding:10px 14px;border-radius:var(--pw-r4);border-bottom-left-radius:var(--pw-r1);
+background:var(--pw-surface);color:var(--pw-bubble-fg);white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.45}
+.pw-msg--visitor .pw-bubble{background:var(--pw-accent);color:var(--pw-on-accent);
+border-bottom-left-radius:var(--pw-r4);border-bottom-right-radius:var(--pw-r1)}
+.pw-msg[data-state=pending] .pw-bubble{opacity:.75}
+.pw-msg[data-state=streaming] .pw-bubble::after{content:"▍";animation:pw-blink 1s steps(2) infinite}
+.pw-bubble a{color:inherit;text-decoration:underline;text-underline-offset:2px}
+.pw-meta{font-size:var(--pw-fs-xs);color:var(--pw-muted);padding:0 var(--pw-s1)}
+.pw-msg[data-state=failed] .pw-meta{color:var(--pw-error)}
+.pw-note{align-self:center;max-width:90%;text-align:center;font-size:var(--pw-fs-xs);color:var(--pw-muted)}
+.pw-typing{padding:0 var(--pw-s4) var(--pw-s2);font-size:var(--pw-fs-xs);color:var(--pw-muted);font-style:italic}
+.pw-typing::before{content:"";display:inline-block;width:6px;height:6px;margin-right:6px;border-radius:50%;
+background:currentColor;vertical-align:middle;animation:pw-pulse 1s ease-in-out infinite}
+@keyframes pw-pulse{50%{opacity:.2}}
+@keyframes pw-blink{50%{opacity:0}}
+.pw-foot{flex:none;display:flex;flex-direction:column;gap:var(--pw-s2);padding:var(--pw-s3);
+border-top:1px solid var(--pw-border);background:var(--pw-bg)}
+.pw-foot>:empty{display:none}
+.pw-actions{display:flex;gap:var(--pw-s2)}
+.pw-chip{display:inline-flex;align-items:center;gap:6px;min-height:36px;padding:4px 14px 4px 10px;margin:0;
+border:1px solid var(--pw-border);border-radius:18px;background:var(--pw-bg);cursor:pointer;
+font-size:var(--pw-fs-sm);font-weight:600}
+.pw-chip:hover{background:var(--pw-surface)}
+.pw-chip svg{width:18px;height:18px;fill:currentColor}
+.pw-composer{display:flex;align-items:flex-end;gap:var(--pw-s2);margin:0}
+.pw-input{flex:1;min-width:0;min-height:var(--pw-touch);max-height:120px;margin:0;padding:10px 14px;resize:none;
+border:1px solid var(--pw-border);border-radius:22px;background:var(--pw-bg);line-height:1.45;font-size:var(--pw-fs-md)}
+.pw-input::placeholder{color:var(--pw-muted);opacity:1}
+.pw-send{width:var(--pw-touch);height:var(--pw-touch);flex:none;display:grid;place-items:center;margin:0;padding:0;
+border:0;border-radius:50%;background:var(--pw-accent);color:var(--pw-on-accent);cursor:pointer}
+.pw-btn{min-height:var(--pw-touch);padding:0 var(--pw-s5);margin:0;border:0;border-radius:22px;
+background:var(--pw-accent);color:var(--pw-on-accent);font-weight:600;cursor:pointer}
+.pw-btn:disabled{opacity:.6;cursor:progress}
+.pw-btn--ghost{background:transparent;color:var(--pw-fg);border:1px solid var(--pw-border)}
+.pw-link{margin-left:6px;padding:0;border:0;background:none;text-decoration:underline;cursor:pointer;font-weight:600}
+.pw-form{display:flex;flex-direction:column;gap:var(--pw-s3);margin:0}
+.pw-prechat{flex:1;overflow-y:auto;padding:var(--pw-s4) var(--pw-s5)}
+.pw-intro{margin:0 0 var(--pw-s1)}
+.pw-field label{display:block;margin-bottom:var(--pw-s1);font-size:var(--pw-fs-sm);font-weight:600}
+.pw-field input,.pw-field select,.pw-field textarea{display:block;width:100%;min-height:var(--pw-touch);margin:0;
+padding:10px 12px;border:1px solid #767f88;border-radius:var(--pw-r2);background:var(--pw-bg)}
+.pw-field [aria-invalid=true]{border-color:var(--pw-error);box-shadow:0 0 0 1px var(--pw-error)}
+.pw-err{margin:var(--pw-s1) 0 0;color:var(--pw-error);font-size:13px}
+.pw-dark .pw-err,.pw-dark .pw-msg[data-state=failed] .pw-meta{color:#ff8a94}
+.pw-card{margin:0;padding:var(--pw-s3) var(--pw-s4);border-radius:var(--pw-r3);background:var(--pw-surface)}
+.pw-card p{margin:0 0 var(--pw-s2)}
+.pw-card-title{font-weight:600}
+.pw-inline{flex-direction:row;align-items:flex-end}
+.pw-inline .pw-field{flex:1;min-width:0}
+.pw-row{display:flex;gap:var(--pw-s2)}
+.pw-stars{display:flex;gap:2px;margin-bottom:var(--pw-s2)}
+.pw-star{width:var(--pw-touch);height:var(--pw-touch);display:grid;place-items:center;margin:0;padding:0;border:0;
+border-radius:50%;background:transparent;color:#b07800;cursor:pointer}
+.pw-star svg{width:30px;height:30px;fill:none;stroke:currentColor;stroke-width:1.6}
+.pw-stars:hover .pw-star svg,.pw-stars:focus-within .pw-star svg{fill:currentColor}
+.pw-star:hover~.pw-star svg,.pw-star:focus~.pw-star svg{fill:none}
+.pw-ended .pw-btn{width:100%}
+.pw-sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap;border:0}
+@media (max-width:767px){.pw-panel,.pw-left .pw-panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;
+max-height:none;border-radius:0}.pw-root{--pw-touch:48px}.pw-input,.pw-field input,.pw-field select,
+.pw-field textarea{font-size:16px}.pw-chip{min-height:44px}}
+`;
