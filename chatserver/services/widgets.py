@@ -283,6 +283,15 @@ async def widget_row(ctx: Context, site_key: str) -> RowMapping:
     return row
 
 
+async def demo_site_key(ctx: Context, prefer_name: str) -> str | None:
+    """The widget the demo page embeds: the one whose business name is `prefer_name`, else
+    the first; None when there is no widget."""
+    async with ctx.engine.connect() as conn:
+        rows = await db.list_widgets(conn)
+    chosen = [w for w in rows if w["business_name"] == prefer_name] or rows
+    return str(chosen[0]["site_key"]) if chosen else None
+
+
 def invalidate_config(ctx: Context, site_key: str) -> None:
     ctx.config_cache.pop(site_key, None)
 
