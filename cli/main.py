@@ -13,7 +13,7 @@ from click.core import ParameterSource
 
 from chatserver import __version__
 from chatserver.config import ensure_secret_key
-from cli import db, ops, users, widgets
+from cli import db, kb, ops, users, widgets
 from cli.common import CliState, fail, guarded, pass_state, run_async, with_context
 
 __all__ = ["CliState", "cli", "fail", "main", "run_async", "with_context"]
@@ -66,6 +66,7 @@ def serve(state: CliState, host: str | None, port: int | None, autoreload: bool)
 cli.add_command(db.db)
 cli.add_command(users.user)
 cli.add_command(widgets.widget)
+cli.add_command(kb.kb)
 cli.add_command(ops.stats)
 cli.add_command(ops.demo)
 cli.add_command(ops.config)

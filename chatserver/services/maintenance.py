@@ -11,7 +11,8 @@ from chatserver.db import maintenance as db
 from chatserver.db import stats as stats_db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
-from chatserver.services import users, widgets
+from chatserver.demo_knowledge import demo_entries
+from chatserver.services import knowledge, users, widgets
 from chatserver.services.access import OPERATOR, Actor, visible_widget_ids
 from chatserver.timeutil import utcnow
 
@@ -53,7 +54,8 @@ DEMO_WIDGET = "Parley Demo"
 
 
 async def demo(ctx: Context) -> dict[str, Any]:
-    """Create a demo admin, agent and widget unless they exist; say what exists."""
+    """Create a demo admin, agent and widget, and the widget's knowledge base (when it has no
+    entries), unless they exist; say what exists."""
     created: list[str] = []
     found: dict[str, dict[str, Any]] = {}
     for role, spec in (("admin", DEMO_ADMIN), ("agent", DEMO_AGENT)):
@@ -80,7 +82,11 @@ async def demo(ctx: Context) -> dict[str, Any]:
         })
         created.append("widget")
     await widgets.set_agent(ctx, admin, widget["site_key"], found["agent"]["id"], True)
+    entries = await knowledge.list_entries(ctx, admin, widget["site_key"])
+    if not entries:
+        entries = await knowledge.add_entries(ctx, admin, widget["site_key"], demo_entries())
+        created.append(f"knowledge base of {len(entries)} entries")
     return {"created": created, "admin": found["admin"], "agent": found["agent"],
-            "widget": widget,
+            "widget": widget, "knowledge_entries": len(entries),
             "credentials": {"admin": (DEMO_ADMIN["email"], DEMO_ADMIN["password"]),
                             "agent": (DEMO_AGENT["email"], DEMO_AGENT["password"])}}

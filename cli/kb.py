@@ -1,0 +1,224 @@
+"""chatctl kb …: a widget's knowledge base, the answers its AI assistant gives."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from chatserver.ai.base import Turn
+from chatserver.ai.escalation import detect
+from chatserver.context import Context
+from chatserver.errors import NotFound, ParleyError
+from chatserver.services import knowledge as svc
+from chatserver.services.access import OPERATOR
+from cli.common import out, print_json, uses_context
+
+# Entry field -> the options that set it, to name options (not fields) in error messages.
+OPTION_OF = {"kind": "--kind", "title": "--question/--title", "body": "--answer/--body"}
+# File extension -> import format, when --format is not given.
+FORMAT_OF = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".csv": "csv"}
+# Characters of an entry's body shown in `kb list`.
+PREVIEW_CHARS = 80
+
+
+def _read_text(path: str) -> str:
+    """A UTF-8 file's text ('-' = standard input); a leading BOM (Excel's CSVs) is dropped."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParleyError(f"{_shown(path)} is not UTF-8 text", code="invalid_import") from None
+
+
+def _shown(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+def _preview(body: str) -> str:
+    text = " ".join(body.split())
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+def _entry_line(entry: dict[str, Any]) -> str:
+    return f"entry {entry['id']} ({entry['kind']}) {entry['title']!r}"
+
+
+@click.group(short_help="Manage a widget's knowledge base: what its AI answers from.")
+def kb() -> None:
+    """Manage a widget's knowledge base: the Q&A pairs and articles its AI answers from.
+
+    The offline assistant answers a question only when an entry clearly matches it;
+    `chatctl kb try` shows what it would say. Widgets are named by their site key.
+    """
+
+
+@kb.command("list")
+@click.argument("site_key")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@uses_context
+async def list_(ctx: Context, site_key: str, as_json: bool) -> None:
+    """List the knowledge base entries of the widget SITE_KEY."""
+    entries = await svc.list_entries(ctx, OPERATOR, site_key)
+    if as_json:
+        print_json(entries)
+        return
+    table = Table(title=f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}",
+                  title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=2, min_width=16)
+    table.add_column("body", overflow="fold", ratio=3, min_width=16)
+    for e in entries:
+        table.add_row(str(e["id"]), e["kind"], Text(e["title"]), Text(_preview(e["body"])))
+    out().print(table)
+
+
+@kb.command("add", short_help="Add a question and its answer, or an article.")
+@click.argument("site_key")
+@click.option("--question", "--title", "title", required=True, metavar="TEXT",
+              help="The question a visitor asks (an article's title).")
+@click.option("--answer", "--body", "body", metavar="TEXT",
+              help="The answer (an article's text).")
+@click.option("--body-file", metavar="PATH",
+              help="Read the answer or article from a UTF-8 file ('-' for standard input) "
+                   "instead of --answer.")
+@click.option("--kind", type=click.Choice(svc.KINDS), default="qa", show_default=True,
+              help="qa: a question and its answer; article: a longer text, searched by "
+                   "paragraph.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new entry as JSON.")
+@uses_context
+async def add(ctx: Context, site_key: str, title: str, body: str | None, body_file: str | None,
+              kind: str, as_json: bool) -> None:
+    """Add an entry to the knowledge base of the widget SITE_KEY."""
+    if (body is None) == (body_file is None):
+        raise click.UsageError("give the answer with --answer/--body or --body-file (one)")
+    if body_file is not None:
+        body = _read_text(body_file)
+    try:
+        entry = svc.parse_entry({"kind": kind, "title": title, "body": body})
+    except ParleyError as exc:
+        exc.fields = {OPTION_OF.get(k, k): v for k, v in exc.fields.items()}
+        raise
+    (created,) = await svc.add_entries(ctx, OPERATOR, site_key, [entry])
+    if as_json:
+        print_json(created)
+        return
+    click.echo(f"added {_entry_line(created)} to widget {site_key}")
+
+
+@kb.command("import", short_help="Add the entries of a Markdown or CSV file.")
+@click.argument("site_key")
+@click.argument("file", metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(("markdown", "csv")),
+              help="The file's format (default: from its extension: .md, .markdown or .txt "
+                   "for Markdown, .csv for CSV).")
+@click.option("--json", "as_json", is_flag=True, help="Print the new entries as JSON.")
+@uses_context
+async def import_(ctx: Context, site_key: str, file: str, fmt: str | None,
+                  as_json: bool) -> None:
+    """Add the entries of FILE ('-' for standard input) to the widget SITE_KEY.
+
+    \b
+    Markdown: each heading ("#" to "###") starts an entry; a heading ending in "?"
+      is a question and the text under it its answer, any other heading an article.
+    CSV: a header row with question,answer (Q&A pairs) or title,body (articles);
+      an optional kind column (qa or article) mixes both.
+
+    Nothing is added when any entry is invalid. Entries are added, never replaced:
+    importing a file twice adds its entries twice.
+    """
+    if fmt is None:
+        fmt = FORMAT_OF.get(Path(file).suffix.lower()) if file != "-" else None
+        if fmt is None:
+            raise click.UsageError(f"cannot tell the format of {_shown(file)} from its name: "
+                                   "give --format markdown or --format csv")
+    text = _read_text(file)
+    try:
+        items = svc.parse_import(text, fmt)
+    except ParleyError as exc:
+        # "line 7: body is required" names the line; the file name completes it.
+        raise ParleyError(f"{_shown(file)}: {exc.message}", code=exc.code) from None
+    except csv.Error as exc:
+        raise ParleyError(f"{_shown(file)}: not a valid CSV file: {exc}",
+                          code="invalid_import") from None
+    created = await svc.add_entries(ctx, OPERATOR, site_key, items)
+    if as_json:
+        print_json(created)
+        return
+    n = len(created)
+    click.echo(f"added {n} entr{'ies' if n != 1 else 'y'} from {_shown(file)} to widget "
+               f"{site_key}")
+
+
+@kb.command("delete", short_help="Delete an entry.")
+@click.argument("site_key")
+@click.argument("entry_id", type=int)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@uses_context
+async def delete(ctx: Context, site_key: str, entry_id: int, yes: bool) -> None:
+    """Delete the entry ENTRY_ID (see chatctl kb list) of the widget SITE_KEY."""
+    entries = await svc.list_entries(ctx, OPERATOR, site_key)
+    entry = next((e for e in entries if e["id"] == entry_id), None)
+    if entry is None:
+        raise NotFound("no such entry", code="entry_not_found", fields={"id": str(entry_id)})
+    if not yes:
+        click.confirm(f"Delete {_entry_line(entry)}?", abort=True)
+    await svc.delete_entry(ctx, OPERATOR, site_key, entry_id)
+    click.echo(f"deleted {_entry_line(entry)}")
+
+
+@kb.command("try", short_help="Show what the assistant would answer.")
+@click.argument("site_key")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer and passages as JSON.")
+@uses_context
+async def try_(ctx: Context, site_key: str, question: str, as_json: bool) -> None:
+    """Show what the offline assistant of the widget SITE_KEY would answer QUESTION, whether
+    it is confident, and the knowledge base passages it found.
+
+    A message that asks for a person (or sounds angry) is handed to the team in a real
+    chat before the assistant answers; this says so.
+    """
+    result = await svc.try_question(ctx, OPERATOR, site_key, question)
+    escalate = detect([Turn("visitor", question)])
+    if as_json:
+        print_json({**result, "escalate": escalate})
+        return
+    console = out()
+    if escalate:
+        console.print(Text(f"hands off: in a chat, this message goes to a person "
+                           f"(reason: {escalate}); the assistant does not answer it",
+                           style="bold yellow"))
+    console.print(Text("answer: ", style="bold") + Text(result["answer"]))
+    if result["confident"]:
+        best = result["passages"][0]
+        console.print(Text("confident: ", style="bold")
+                      + Text(f"yes, from entry {best['entry_id']} {best['title']!r}"))
+    else:
+        console.print(Text("confident: ", style="bold")
+                      + Text("no: no entry matches well enough, so the assistant offers a "
+                             "person"))
+    if not result["passages"]:
+        console.print(Text("passages: ", style="bold") + Text("none found"))
+        return
+    table = Table(title="passages", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False)
+    table.add_column("entry", justify="right", no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=2, min_width=16)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("coverage", justify="right", no_wrap=True)
+    table.add_column("text", overflow="fold", ratio=3, min_width=16)
+    for p in result["passages"]:
+        table.add_row(str(p["entry_id"]), Text(p["title"]), f"{p['score']:.2f}",
+                      f"{p['coverage']:.0%}", Text(_preview(p["text"])))
+    console.print(table)
