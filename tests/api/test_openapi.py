@@ -15,6 +15,7 @@ import yaml
 from openapi_spec_validator import validate
 from tornado.routing import PathMatches, Router
 
+from chatserver import __version__
 from chatserver.api import openapi
 from chatserver.api.base import APIHandler
 from tests.conftest import Api
@@ -102,6 +103,7 @@ def test_every_route_and_method_is_documented_and_nothing_else(
 def test_document_is_valid_openapi_31(spec: dict[str, Any]) -> None:
     assert spec["openapi"].startswith("3.1.")
     validate(spec)
+    assert spec["info"]["version"] == __version__, "bump info.version with the package"
 
 
 def test_every_operation_is_described_and_errors_share_one_schema(spec: dict[str, Any]) -> None:
