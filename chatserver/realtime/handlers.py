@@ -92,6 +92,8 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         return origin_allowed(self.request.headers.get("Origin"), allowed, own)
 
     async def open(self, *args: str) -> None:
+        # Chat frames are small and latency matters: no Nagle delay behind unacked frames.
+        self.set_nodelay(True)
         self.ip = client_ip(self.request, self.ctx)
         self.registry.sockets.add(self)
         loop = tornado.ioloop.IOLoop.current()
