@@ -36,7 +36,7 @@ async def visitor(ws_url: str, token: str, replies: int) -> list[list[float]]:
         await ws.send(json.dumps({"type": "auth", "token": token, "last_seq": 0}))
         while json.loads(await ws.recv())["type"] != "ready":
             pass
-        for n in range(replies):
+        for _ in range(replies):
             # Distinct questions: a repeated one would (rightly) be escalated as frustration.
             topic = uuid.uuid4().hex[:8]
             await ws.send(json.dumps({"type": "message", "client_msg_id": str(uuid.uuid4()),
