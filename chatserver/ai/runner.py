@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 ASSISTANT_NAME = "Assistant"
 HISTORY_LIMIT = 30
-NO_MATCH_PREFIX = "ai-nm-"
 # Consecutive "I don't know" answers before a person is offered by escalation.
 MISSES_BEFORE_ESCALATION = 2
 
@@ -163,8 +162,8 @@ class AIRunner:
         provider = self.default if provider == "default" else provider
         if provider == "none":
             return
-        history = [Turn(r["sender_type"], r["text"],
-                        no_match=r["client_msg_id"].startswith(NO_MATCH_PREFIX)) for r in rows]
+        history = [Turn(r["sender_type"], r["text"], no_match=bool((r["meta"] or {}).get("no_match")))
+                   for r in rows]
         if not history or history[-1].role != "visitor":
             return
         language = settings.get("language") or guess(history[-1].text)
@@ -216,13 +215,16 @@ class AIRunner:
             run.stream = None
             await self._typing(session_id, False)
 
-        if outcome.no_match:
-            reply_id = NO_MATCH_PREFIX + reply_id[3:]
         text = "".join(pieces).strip()
+        meta: dict[str, Any] = {"provider": provider, "model": outcome.model,
+                                "sources": outcome.sources}
+        if outcome.no_match:
+            meta["no_match"] = True
         if text and not run.cancelled:
             try:
                 await chat.send_message(ctx, session_id, sender_type="ai", text=text,
-                                        client_msg_id=reply_id, sender_name=ASSISTANT_NAME)
+                                        client_msg_id=reply_id, sender_name=ASSISTANT_NAME,
+                                        meta=meta)
             except ParleyError as exc:  # a person took over meanwhile: stay silent
                 log.info("AI reply in session %s dropped: %s", session_id, exc.code)
                 return

@@ -83,7 +83,7 @@ async def ai_messages_in(conn: AsyncConnection, session_id: str) -> int:
 async def history(conn: AsyncConnection, session_id: str, limit: int) -> list[RowMapping]:
     """The last `limit` messages of a session, oldest first."""
     stmt = (select(messages.c.seq, messages.c.sender_type, messages.c.sender_name,
-                   messages.c.text, messages.c.client_msg_id)
+                   messages.c.text, messages.c.meta)
             .where(messages.c.session_id == session_id)
             .order_by(messages.c.seq.desc()).limit(limit))
     return list(reversed(list((await conn.execute(stmt)).mappings())))

@@ -22,8 +22,8 @@ async def by_client_id(conn: AsyncConnection, session_id: str,
 
 async def insert_message(conn: AsyncConnection, *, session_id: str, client_msg_id: str,
                          sender_type: str, text: str, now: datetime,
-                         sender_id: int | None = None,
-                         sender_name: str | None = None) -> tuple[dict[str, Any], bool]:
+                         sender_id: int | None = None, sender_name: str | None = None,
+                         meta: dict[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
     """Insert one message, or find the one already sent with this client_msg_id.
 
     Returns (row, created). The seq comes from incrementing ``sessions.last_seq`` in this same
@@ -38,7 +38,7 @@ async def insert_message(conn: AsyncConnection, *, session_id: str, client_msg_i
                               .where(sessions.c.id == session_id))).scalar_one()
     values = {"session_id": session_id, "seq": seq, "client_msg_id": client_msg_id,
               "sender_type": sender_type, "sender_id": sender_id, "sender_name": sender_name,
-              "text": text, "created_at": now}
+              "text": text, "meta": meta, "created_at": now}
     result = await conn.execute(insert(messages).values(**values))
     return {"id": result.inserted_primary_key[0], **values}, True  # type: ignore[index]
 

@@ -143,6 +143,8 @@ messages = Table(
     Column("sender_id", Integer, nullable=True),
     Column("sender_name", String(100), nullable=True),
     Column("text", Text, nullable=False),
+    # Facts about an AI answer: {"no_match": true} when it did not know, the entries it used.
+    Column("meta", JSON, nullable=True),
     Column("created_at", Timestamp, nullable=False),
     UniqueConstraint("session_id", "seq"),
     UniqueConstraint("session_id", "client_msg_id"),

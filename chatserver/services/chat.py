@@ -75,8 +75,8 @@ async def publish_message(ctx: Context, msg: dict[str, Any], exclude: str | None
 
 async def send_message(ctx: Context, session_id: str, *, sender_type: str, text: str,
                        client_msg_id: str, sender_id: int | None = None,
-                       sender_name: str | None = None,
-                       exclude: str | None = None) -> tuple[dict[str, Any], bool]:
+                       sender_name: str | None = None, exclude: str | None = None,
+                       meta: dict[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
     """Persist a message (or find its earlier copy) and publish it. Returns (message, created)."""
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
@@ -91,7 +91,7 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
             row, created = await messages_db.insert_message(
                 conn, session_id=session_id, client_msg_id=client_msg_id,
                 sender_type=sender_type, text=text, now=now, sender_id=sender_id,
-                sender_name=sender_name)
+                sender_name=sender_name, meta=meta)
             if sender_type == "agent" and session["first_agent_reply_at"] is None:
                 await db.update_session(conn, session_id, first_agent_reply_at=now)
         msg = message_view(row)
