@@ -450,10 +450,26 @@ class AgentSocket(ChatSocket):
         kind = event.get("kind")
         if kind == "revoked":
             self.close(CLOSE_AUTH, "signed out")
-        elif kind == "join":
-            spawn(self.join(session_channel(event["session_id"])))
+        elif kind == "join" and event.get("exclude") != self.conn_id:
+            spawn(self.adopt(event["session_id"], int(event.get("from_seq", 0))))
         elif kind == "leave":
             spawn(self.leave(session_channel(event["session_id"])))
+
+    async def adopt(self, session_id: str, from_seq: int) -> None:
+        """A session became this agent's (accept, transfer, auto-assignment): say so, and send
+        its messages from the hand-over on, so nothing published before the join is missed."""
+        channel = session_channel(session_id)
+        if channel in self.channels or self.closing:
+            return
+        self.replaying[session_id] = []
+        await self.join(channel)
+        async with self.ctx.engine.connect() as conn:
+            row = await sessions_db.get(conn, session_id)
+        if row is None:
+            self.replaying.pop(session_id, None)
+            return
+        self.send({"type": "assigned", "session": agent_view(row)})
+        await self.replay(session_id, from_seq, row["last_seq"])
 
     def on_close(self) -> None:
         actor = self.actor
@@ -513,7 +529,11 @@ class AgentSocket(ChatSocket):
             "type": "seen", "session_id": sid, "seq": seq, "by": "agent"}, exclude=self.conn_id)
 
     async def on_accept(self, frame: dict[str, Any]) -> None:
-        session = await chat.accept(self.ctx, self.me, self.session_arg(frame))
+        """The accepting socket follows the session from now on; it loads the history up to
+        `session.last_seq` itself (REST), so it is not replayed here."""
+        sid = self.session_arg(frame)
+        session = await chat.accept(self.ctx, self.me, sid, exclude=self.conn_id)
+        await self.join(session_channel(sid))
         self.send({"type": "accepted", "session": session})
 
     async def on_transfer(self, frame: dict[str, Any]) -> None:

@@ -132,9 +132,11 @@ async def _capacity_left(ctx: Context, conn: AsyncConnection, agent_id: int) -> 
     return limit - (await db.active_counts(conn, [agent_id])).get(agent_id, 0)
 
 
-async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
+async def accept(ctx: Context, actor: Actor, session_id: str,
+                 exclude: str | None = None) -> dict[str, Any]:
     """Take a waiting (or AI-handled) session. Exactly one agent wins a race: the update is
-    conditional on the status, and the database decides."""
+    conditional on the status, and the database decides. The agent's other sockets (all but
+    `exclude`, the one that accepted) are told the session is theirs."""
     assert actor.id is not None
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
@@ -160,7 +162,9 @@ async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
     agent = {"id": actor.id, "display_name": actor.display_name}
     await publish_frame(ctx, session_channel(session_id),
                         {"type": "agent_joined", "session_id": session_id, "agent": agent})
-    await ctx.bus.publish(user_channel(actor.id), {"kind": "join", "session_id": session_id})
+    await ctx.bus.publish(user_channel(actor.id), {"kind": "join", "session_id": session_id,
+                                                   "from_seq": event["seq"] - 1,
+                                                   "exclude": exclude})
     await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
                                                         "session_id": session_id})
     await broadcast_queue(ctx, updated["widget_id"])
@@ -219,7 +223,8 @@ async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int
                                                      "display_name": old["display_name"]},
                                            "reason": "transfer"})
         await ctx.bus.publish(user_channel(old["id"]), {"kind": "leave", "session_id": session_id})
-    await ctx.bus.publish(user_channel(to_agent_id), {"kind": "join", "session_id": session_id})
+    await ctx.bus.publish(user_channel(to_agent_id), {"kind": "join", "session_id": session_id,
+                                                      "from_seq": event["seq"] - 1})
     await publish_frame(ctx, channel, {"type": "agent_joined", "session_id": session_id,
                                        "agent": {"id": target["id"],
                                                  "display_name": target["display_name"]}})

@@ -78,6 +78,12 @@ async def test_visitor_agent_conversation(make_world: Any, ctx: Context) -> None
     left = await visitor.expect("agent_left")
     assert left["agent"]["id"] == world.agents["alice"]["id"]
     assert (await visitor.expect("agent_joined"))["agent"]["id"] == bob["id"]
+    # Bob is told the session is his, and gets the hand-over from its system message on.
+    assigned = await bob_ws.expect("assigned")
+    assert assigned["session"]["session_id"] == sid
+    assert assigned["session"]["assigned_agent_id"] == bob["id"]
+    handover = await bob_ws.expect("message", sender_type="system")
+    assert "transferred" in handover["text"]
     await visitor.say("Still there?", "c-3")
     assert (await bob_ws.expect("message", client_msg_id="c-3"))["text"] == "Still there?"
     assert not [f for f in await alice_ws.quiet() if f.get("client_msg_id") == "c-3"]
