@@ -84,6 +84,7 @@ DEMO_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Parley widget demo</title>
+<link rel="icon" href="data:,">
 <style>
 body{{margin:0;font:16px/1.6 system-ui,sans-serif;color:#1f2328;background:#f6f8fa}}
 main{{max-width:800px;margin:0 auto;padding:48px 24px}}

@@ -86,6 +86,7 @@ export class Conversation {
     { on: false, last: 0 };
   private escalateOnStart = false;
   private seenSent = 0;
+  private open = false;
 
   constructor(private readonly host: Host, private readonly events: ConversationEvents) {
     this.transcript = new Transcript((change) => this.events.item(change));
@@ -112,6 +113,7 @@ export class Conversation {
     if (!saved) return;
     this.saved = saved;
     this.set({ phase: "live", email: saved.email ?? null, rated: saved.rated ?? null });
+    if (saved.theySaw) this.transcript.seen(saved.theySaw);
     for (const frame of saved.outbox ?? []) {
       this.sentAt.set(frame.client_msg_id, frame.at);
       this.transcript.addPending(frame.client_msg_id, frame.text, frame.at);
@@ -144,7 +146,7 @@ export class Conversation {
         ...(who.email && !prechat?.email ? { visitor_email: who.email } : {}),
         page_url: pageUrl(),
       });
-      this.saved = { sid: session.session_id, token: session.visitor_token };
+      this.saved = { sid: session.session_id, token: session.visitor_token, open: this.open };
       this.persist();
       this.set({ phase: "live", status: session.status, aiMode: session.ai_mode });
       this.host.emit("session", { session_id: session.session_id });
@@ -325,6 +327,7 @@ export class Conversation {
   }
 
   setOpen(open: boolean): void {
+    this.open = open;
     if (!this.saved || !!this.saved.open === open) return;
     this.saved.open = open;
     this.persist();
@@ -391,7 +394,12 @@ export class Conversation {
         this.set({ typing: f.on ? (f.sender_type === "ai" ? ASSISTANT : this.state.agent ?? "Someone") : null });
         return;
       case "seen":
-        if (f.by !== "visitor") this.transcript.seen(f.seq);
+        if (f.by === "visitor") return;
+        this.transcript.seen(f.seq);
+        if (this.saved && f.seq > (this.saved.theySaw ?? 0)) {
+          this.saved.theySaw = f.seq;
+          this.persist();
+        }
         return;
       case "ai_delta":
         this.transcript.delta(f.reply_id, f.index, f.text, new Date().toISOString());

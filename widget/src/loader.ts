@@ -154,7 +154,8 @@ function start(script: HTMLScriptElement, siteKey: string): void {
     return cfg;
   });
   ready.catch((err: Error) => {
-    console.warn(`Parley: the chat is not available on this page (${err.message})`);
+    console.warn(`Parley: the chat is not available on this page (${err.message}). Check the ` +
+      `site key, and that ${location.origin} is one of the widget's allowed origins.`);
     el.remove();
   });
 

@@ -12,6 +12,8 @@ export interface Saved {
   open?: boolean;
   /** Highest seq the visitor has seen (for the unread count). */
   seen?: number;
+  /** Highest seq the agent has seen (read receipts, shown again after a reload). */
+  theySaw?: number;
   /** Messages written but not acknowledged yet, resent with the same client_msg_id. */
   outbox?: (MessageFrame & { at: string })[];
   /** An email left for a reply while nobody was available. */

@@ -29,8 +29,6 @@ interface View {
 export class MessageList {
   readonly el: HTMLDivElement;
   private views = new Map<string, View>();
-  /** The view follows new content while the visitor has not scrolled up. */
-  private stick = true;
 
   constructor(
     private readonly names: { ai: string; business: string },
@@ -39,11 +37,6 @@ export class MessageList {
     this.el = h("div", {
       class: "pw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
     });
-    this.el.addEventListener("scroll", () => (this.stick = this.atEnd()), { passive: true });
-    // The footer grows (a form, a banner): stay at the newest message.
-    if (typeof ResizeObserver === "function") {
-      new ResizeObserver(() => this.stick && this.scrollToEnd()).observe(this.el);
-    }
   }
 
   welcome(text: string): void {
@@ -59,7 +52,7 @@ export class MessageList {
       this.remove(item.key);
       return;
     }
-    const pinned = this.stick || this.atEnd();
+    const pinned = this.atEnd();
     let view = this.views.get(item.key);
     if (!view) {
       view = this.render(item);
@@ -83,10 +76,11 @@ export class MessageList {
 
   scrollToEnd(): void {
     this.el.scrollTop = this.el.scrollHeight;
-    this.stick = true;
   }
 
-  private atEnd(): boolean {
+  /** Showing the newest messages (new content then keeps the view at the end; a visitor
+   * who scrolled up to read is left where they are). */
+  atEnd(): boolean {
     return this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < PIN_PX;
   }
 

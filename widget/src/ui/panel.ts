@@ -124,8 +124,10 @@ export class Panel {
   }
 
   private grow(): void {
+    const pinned = this.list.atEnd();
     this.input.style.height = "auto";
     this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 120)}px`;
+    if (pinned) this.list.scrollToEnd();
   }
 
   private onKey(ev: KeyboardEvent): void {
@@ -165,6 +167,13 @@ export class Panel {
   }
 
   render(s: State): void {
+    // Banners and cards take room from the transcript: keep the newest message in view.
+    const pinned = this.list.atEnd();
+    this.draw(s);
+    if (pinned) this.list.scrollToEnd();
+  }
+
+  private draw(s: State): void {
     const cfg = this.host.config;
     const awayNow = !isOpen(cfg.business_hours, cfg.timezone);
     // Header: who the visitor is talking to.

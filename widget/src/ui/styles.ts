@@ -96,6 +96,6 @@ border-radius:50%;background:transparent;color:#b07800;cursor:pointer}
 .pw-sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);
 white-space:nowrap;border:0}
 @media (max-width:767px){.pw-panel,.pw-left .pw-panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;
-max-height:none;border-radius:0}.pw-root{--pw-touch:48px}.pw-input,.pw-field input,.pw-field select,
-.pw-field textarea{font-size:16px}.pw-chip{min-height:44px}}
+max-height:none;border-radius:0}.pw-root{--pw-touch:48px}.pw-root .pw-input,.pw-root .pw-field input,
+.pw-root .pw-field select,.pw-root .pw-field textarea{font-size:16px}.pw-chip{min-height:44px}}
 `;
