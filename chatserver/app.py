@@ -8,7 +8,7 @@ from typing import Any
 import tornado.web
 
 from chatserver.ai.runner import AIRunner
-from chatserver.api import auth, health, knowledge, openapi, sessions, static, widgets
+from chatserver.api import auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
 from chatserver.api.base import NotFoundHandler
 from chatserver.context import Context
 from chatserver.realtime import handlers as sockets
@@ -21,7 +21,8 @@ def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
     if ctx.ai is None:
         ctx.ai = AIRunner(ctx)
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
-                           *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes]
+                           *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
+                           *inbox.routes, *ui.routes]
     app_settings: dict[str, Any] = {
         "ctx": ctx,
         "registry": Registry(ctx.bus),

@@ -175,3 +175,20 @@ ai_usage = Table(
     Column("tokens_out", BigInteger, nullable=False, server_default="0"),
     **TABLE_ARGS,
 )
+
+# Saved replies agents insert with "/" in the inbox: one widget's (widget_id) or everyone's
+# (widget_id NULL). The shortcut is what agents type after "/".
+canned_responses = Table(
+    "canned_responses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           nullable=True),
+    Column("shortcut", String(32), nullable=False),
+    Column("title", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    UniqueConstraint("widget_id", "shortcut"),
+    **TABLE_ARGS,
+)

@@ -6,6 +6,8 @@ import re
 import secrets
 import statistics
 import uuid
+import zoneinfo
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,6 +70,20 @@ def _check_prechat(widget: RowMapping, answers: dict[str, Any], f: Fields) -> di
     return out
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _visitor_time_zone(f: Fields) -> str | None:
+    """The visitor's IANA time zone (the widget reads it from the browser), so agents see
+    the visitor's local time."""
+    tz = f.text("timezone", max_len=64)
+    if tz and tz not in _time_zones():
+        f.error("timezone", "must be an IANA time zone such as Europe/Paris")
+    return tz or None
+
+
 def _page_url(f: Fields) -> str | None:
     url = f.text("page_url", max_len=2000)
     if url:
@@ -88,12 +104,14 @@ async def create_session(ctx: Context, widget: RowMapping, data: dict[str, Any],
     email = f.email("visitor_email")
     answers = f.obj("prechat") or {}
     page_url = _page_url(f)
+    time_zone = _visitor_time_zone(f)
     prechat = _check_prechat(widget, answers, f)
     f.check()
     token = new_visitor_token()
     now = utcnow()
     session_id = str(uuid.uuid4())
-    info = {"prechat": prechat, "page_url": page_url, "user_agent": user_agent[:500], "ip": ip}
+    info = {"prechat": prechat, "page_url": page_url, "user_agent": user_agent[:500], "ip": ip,
+            "timezone": time_zone}
     async with ctx.engine.begin() as conn:
         await db.insert_session(
             conn, id=session_id, widget_id=widget["id"], visitor_token_hash=hash_token(token),

@@ -1,0 +1,81 @@
+"""/api/agents/history, /api/agents/sessions/<id>, /api/agents/team and
+/api/canned-responses: what the agent inbox reads besides its socket."""
+
+from __future__ import annotations
+
+from chatserver.api.base import APIHandler
+from chatserver.errors import NotFound
+from chatserver.services import canned, inbox
+from chatserver.validate import Fields
+
+
+def _int_query(handler: APIHandler, name: str, default: int) -> int | str:
+    raw = handler.get_query_argument(name, None)
+    if raw is None or raw == "":
+        return default
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else raw
+
+
+class HistoryHandler(APIHandler):
+    async def get(self) -> None:
+        actor = await self.actor()
+        f = Fields({"q": self.get_query_argument("q", None),
+                    "limit": _int_query(self, "limit", 25),
+                    "offset": _int_query(self, "offset", 0)})
+        query = f.text("q", max_len=inbox.QUERY_MAX)
+        limit = f.integer("limit", min=1, max=inbox.HISTORY_PAGE_MAX)
+        offset = f.integer("offset", min=0, max=1_000_000)
+        f.check()
+        self.send_json(await inbox.search_history(self.ctx, actor, query=query,
+                                                  limit=limit or 25, offset=offset or 0))
+
+
+class SessionDetailsHandler(APIHandler):
+    async def get(self, session_id: str) -> None:
+        actor = await self.actor()
+        self.send_json(await inbox.session_details(self.ctx, actor, session_id))
+
+
+class TeamHandler(APIHandler):
+    async def get(self) -> None:
+        self.send_json({"agents": await inbox.team(self.ctx, await self.actor())})
+
+
+class CannedListHandler(APIHandler):
+    async def get(self) -> None:
+        actor = await self.actor()
+        site_key = self.get_query_argument("site_key", None) or None
+        self.send_json({"canned_responses": await canned.list_canned(self.ctx, actor, site_key)})
+
+    async def post(self) -> None:
+        actor = await self.actor()
+        self.send_json({"canned_response": await canned.create_canned(
+            self.ctx, actor, self.json_body())}, status=201)
+
+
+def _canned_id(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise NotFound("no such canned response", code="canned_not_found")
+    return int(raw)
+
+
+class CannedHandler(APIHandler):
+    async def put(self, canned_id: str) -> None:
+        actor = await self.actor()
+        self.send_json({"canned_response": await canned.update_canned(
+            self.ctx, actor, _canned_id(canned_id), self.json_body())})
+
+    async def delete(self, canned_id: str) -> None:
+        actor = await self.actor()
+        await canned.delete_canned(self.ctx, actor, _canned_id(canned_id))
+        self.set_status(204)
+        self.finish()
+
+
+routes = [
+    (r"/api/agents/history", HistoryHandler),
+    (r"/api/agents/sessions/([^/]+)", SessionDetailsHandler),
+    (r"/api/agents/team", TeamHandler),
+    (r"/api/canned-responses", CannedListHandler),
+    (r"/api/canned-responses/([^/]+)", CannedHandler),
+]

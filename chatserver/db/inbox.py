@@ -1,0 +1,84 @@
+"""SQL for the agent inbox: the history of ended conversations, a visitor's earlier ones, the team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, func, null, or_, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatserver.db.schema import messages, sessions, users, widget_agents, widget_configs
+
+ENDED = ("closed", "abandoned")
+_AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def _base(match: Any) -> Any:
+    last = (select(messages.c.text).where(messages.c.session_id == sessions.c.id,
+                                          messages.c.sender_type != "system")
+            .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
+    return select(*_AGENT_COLUMNS, widget_configs.c.site_key,
+                  widget_configs.c.business_name.label("widget_name"),
+                  users.c.display_name.label("agent_name"),
+                  last.label("last_message"), match.label("match")).select_from(
+        sessions.join(widget_configs, widget_configs.c.id == sessions.c.widget_id)
+        .outerjoin(users, users.c.id == sessions.c.assigned_agent_id))
+
+
+async def search_ended(conn: AsyncConnection, widget_ids: list[int], *, query: str | None,
+                       limit: int, offset: int) -> list[RowMapping]:
+    """Ended sessions of these widgets, newest first; with a query, those whose visitor name
+    or email, or any message's text, contains it (case-insensitively). `match` is the first
+    message text that matched, when one did."""
+    if not widget_ids:
+        return []
+    conds: list[Any] = [sessions.c.widget_id.in_(widget_ids), sessions.c.status.in_(ENDED)]
+    match: Any = null()
+    if query:
+        pattern = like_pattern(query)
+        in_text = and_(messages.c.session_id == sessions.c.id,
+                       func.lower(messages.c.text).like(pattern, escape="\\"),
+                       messages.c.sender_type != "system")
+        match = (select(messages.c.text).where(in_text).order_by(messages.c.seq).limit(1)
+                 .correlate(sessions).scalar_subquery())
+        conds.append(or_(func.lower(sessions.c.visitor_name).like(pattern, escape="\\"),
+                         func.lower(sessions.c.visitor_email).like(pattern, escape="\\"),
+                         exists().where(in_text).correlate(sessions)))
+    stmt = (_base(match).where(*conds)
+            .order_by(sessions.c.closed_at.desc(), sessions.c.id.desc())
+            .limit(limit).offset(offset))
+    return list((await conn.execute(stmt)).mappings())
+
+
+async def by_visitor_email(conn: AsyncConnection, widget_id: int, email: str,
+                           exclude_id: str, limit: int) -> list[RowMapping]:
+    """The same visitor's other conversations on this widget (by email), newest first."""
+    stmt = (_base(null()).where(sessions.c.widget_id == widget_id,
+                              sessions.c.visitor_email == email, sessions.c.id != exclude_id)
+            .order_by(sessions.c.created_at.desc(), sessions.c.id.desc()).limit(limit))
+    return list((await conn.execute(stmt)).mappings())
+
+
+async def team(conn: AsyncConnection, widget_ids: list[int]) -> list[tuple[RowMapping, list[str]]]:
+    """The agents of these widgets and every admin, each with the site keys they work on
+    (an admin works on every widget)."""
+    if not widget_ids:
+        return []
+    rows = (await conn.execute(
+        select(users.c.id, widget_configs.c.site_key)
+        .join(widget_agents, widget_agents.c.user_id == users.c.id)
+        .join(widget_configs, widget_configs.c.id == widget_agents.c.widget_id)
+        .where(widget_agents.c.widget_id.in_(widget_ids)))).all()
+    keys: dict[int, list[str]] = {}
+    for user_id, site_key in rows:
+        keys.setdefault(int(user_id), []).append(site_key)
+    stmt = (select(users).where(or_(users.c.id.in_(list(keys)), users.c.role == "admin"))
+            .order_by(users.c.display_name, users.c.id))
+    return [(u, sorted(keys.get(u["id"], []))) for u in (await conn.execute(stmt)).mappings()]

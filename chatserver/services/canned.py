@@ -1,0 +1,136 @@
+"""Canned responses: saved replies agents insert by typing "/" and a shortcut.
+
+A canned response belongs to one widget (its owner or an admin manages it) or to every widget
+(global: admins manage those). Every agent lists the global ones and their widgets' ones.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from chatserver.context import Context
+from chatserver.db import canned as db
+from chatserver.db import widgets as widgets_db
+from chatserver.errors import Conflict, Forbidden, NotFound
+from chatserver.services.access import (
+    Actor,
+    access_widget,
+    require_admin,
+    sees_widget,
+    visible_widget_ids,
+)
+from chatserver.timeutil import iso, utcnow
+from chatserver.validate import Fields
+
+SHORTCUT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+SHORTCUT_HELP = "1-32 lower-case letters, digits, '-' or '_', starting with a letter or digit"
+TITLE_MAX = 100
+
+
+def view(row: RowMapping) -> dict[str, Any]:
+    return {"id": row["id"], "site_key": row["site_key"], "shortcut": row["shortcut"],
+            "title": row["title"], "text": row["text"], "created_by": row["created_by"],
+            "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"])}
+
+
+async def list_canned(ctx: Context, actor: Actor, site_key: str | None = None) -> list[dict[str, Any]]:
+    """The global responses and those of the actor's widgets (or of one widget)."""
+    async with ctx.engine.connect() as conn:
+        if site_key is not None:
+            ids: list[int] | None = [(await access_widget(conn, actor, site_key))["id"]]
+        else:
+            ids = None if actor.is_admin else await visible_widget_ids(conn, actor)
+        return [view(r) for r in await db.visible(conn, ids)]
+
+
+def _fields(ctx: Context, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    f = Fields(data)
+    values: dict[str, Any] = {}
+    shortcut = f.text("shortcut", required=not partial, max_len=32, pattern=SHORTCUT_RE,
+                      pattern_help=SHORTCUT_HELP)
+    if shortcut is not None:
+        values["shortcut"] = shortcut
+    title = f.text("title", max_len=TITLE_MAX)
+    if title is not None:
+        values["title"] = title
+    text = f.text("text", required=not partial, multiline=True,
+                  max_len=ctx.settings.max_message_chars)
+    if text is not None:
+        values["text"] = text
+    f.check()
+    return values
+
+
+def _taken(shortcut: str) -> Conflict:
+    return Conflict(f"/{shortcut} is already a canned response here", code="shortcut_taken",
+                    fields={"shortcut": "is already used"})
+
+
+async def _managed(conn: AsyncConnection, actor: Actor, canned_id: int) -> RowMapping:
+    """The canned response if the actor may change it: 404 when they cannot see it."""
+    row = await db.get(conn, canned_id)
+    if row is None:
+        raise NotFound("no such canned response", code="canned_not_found")
+    if row["widget_id"] is None:
+        require_admin(actor)
+        return row
+    widget = await widgets_db.by_id(conn, row["widget_id"])
+    if widget is None or not await sees_widget(conn, actor, widget):
+        raise NotFound("no such canned response", code="canned_not_found")
+    if not (actor.is_admin or widget["owner_id"] == actor.id):
+        raise Forbidden("only the widget's owner or an admin may change its canned responses",
+                        code="not_owner")
+    return row
+
+
+async def create_canned(ctx: Context, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    f = Fields(data)
+    site_key = f.text("site_key", max_len=64)
+    f.check()
+    values = _fields(ctx, data, partial=False)
+    values.setdefault("title", "")
+    values["title"] = values["title"] or values["shortcut"]
+    now = utcnow()
+    async with ctx.engine.begin() as conn:
+        if site_key:
+            widget_id: int | None = (await access_widget(conn, actor, site_key, manage=True))["id"]
+        else:
+            require_admin(actor)
+            widget_id = None
+        if await db.shortcut_taken(conn, widget_id, values["shortcut"]):
+            raise _taken(values["shortcut"])
+        try:
+            canned_id = await db.insert_canned(conn, widget_id=widget_id, created_by=actor.id,
+                                               created_at=now, updated_at=now, **values)
+        except IntegrityError:  # the same shortcut, created concurrently
+            raise _taken(values["shortcut"]) from None
+        row = await db.get(conn, canned_id)
+    assert row is not None
+    return view(row)
+
+
+async def update_canned(ctx: Context, actor: Actor, canned_id: int,
+                        data: dict[str, Any]) -> dict[str, Any]:
+    values = _fields(ctx, data, partial=True)
+    async with ctx.engine.begin() as conn:
+        row = await _managed(conn, actor, canned_id)
+        if "shortcut" in values and await db.shortcut_taken(conn, row["widget_id"],
+                                                            values["shortcut"], canned_id):
+            raise _taken(values["shortcut"])
+        if values.get("title") == "":
+            values["title"] = values.get("shortcut", row["shortcut"])
+        await db.update_canned(conn, canned_id, updated_at=utcnow(), **values)
+        updated = await db.get(conn, canned_id)
+    assert updated is not None
+    return view(updated)
+
+
+async def delete_canned(ctx: Context, actor: Actor, canned_id: int) -> None:
+    async with ctx.engine.begin() as conn:
+        await _managed(conn, actor, canned_id)
+        await db.delete_canned(conn, canned_id)
