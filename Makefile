@@ -7,11 +7,12 @@ PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: help install build run dev test test-sqlite test-mariadb lint bench clean
+.PHONY: help install build run dev test test-js test-sqlite test-mariadb size lint bench clean
 
 help:
 	@echo "make run    install, build, migrate the SQLite database, seed a demo, serve on :$(PORT)"
 	@echo "make test   install and run every test"
+	@echo "make size   the widget's gzip sizes against its budgets"
 	@echo "make lint   ruff and mypy --strict"
 
 $(INSTALLED): setup.cfg pyproject.toml
@@ -43,8 +44,16 @@ dev: install
 # PYTEST_ARGS passes options through, e.g. PYTEST_ARGS='-m "not slow" -x'.
 MARIADB_TEST_URL ?= mysql+aiomysql://parley:parley@127.0.0.1/parley_test
 
-test: install build
+test: install build test-js
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The front ends' unit tests (Vitest).
+test-js: build
+	@if [ -f package.json ]; then npm test; fi
+
+# The widget's loader and chat chunk, gzipped, against their budgets (fails over budget).
+size: build
+	npm run size
 
 test-sqlite: install build
 	PARLEY_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
