@@ -176,8 +176,8 @@ def visitor(browser: Any) -> Iterator[Callable[..., Visitor]]:
     opened: list[Visitor] = []
 
     def make(viewport: dict[str, int] | None = None, **options: Any) -> Visitor:
-        context = browser.new_context(viewport=viewport or DESKTOP, reduced_motion="reduce",
-                                      **options)
+        options.setdefault("reduced_motion", "reduce")
+        context = browser.new_context(viewport=viewport or DESKTOP, **options)
         context.set_default_timeout(10_000)
         v = Visitor(context, context.new_page())
         opened.append(v)

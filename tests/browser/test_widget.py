@@ -479,8 +479,33 @@ def test_the_javascript_api_and_the_demo_page(
     expect(v.page.get_by_label("Email")).to_have_value("grace@example.com")
     v.widget("button", has_text="Start chat").click()
     send(v, "Hi from the demo page")
+    # Under the demo page's strict Content-Security-Policy the socket works too.
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
     v.page.evaluate("() => Parley.close()")
     expect(v.widget(".pw-panel")).to_be_hidden()
     events = v.page.evaluate("() => events")
     assert [e[0] for e in events[:3]] == ["open", "session", "message"]
     assert ["message", "Hi from the demo page"] in events and ["close", None] in events
+
+
+def test_dark_theme_and_reduced_motion(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(primary_color="#ffd800")  # a light brand colour: dark text on it
+    v = visitor(color_scheme="dark")
+    open_widget(v, servers, key, theme="auto")
+    panel = v.widget(".pw-panel")
+    assert panel.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(23, 25, 28)"
+    assert v.widget(".pw-head").evaluate("e => getComputedStyle(e).color") == "rgb(17, 17, 17)"
+    send(v, "Hello in the dark")
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
+    assert axe_violations(v) == []
+    v.shot("desktop-dark")
+    # The visitor asked for less motion (every other test): no transitions at all.
+    assert panel.evaluate("e => getComputedStyle(e).transitionDuration") == "0s"
+    moving = visitor(reduced_motion="no-preference")
+    moving.page.goto(servers.page_url(key))
+    expect(moving.widget(".pw-launcher")).to_be_visible()
+    assert moving.widget(".pw-launcher").evaluate(
+        "e => getComputedStyle(e).transitionDuration") == "0.3s, 0.3s"
+    assert v.widget(".pw-launcher").evaluate(
+        "e => getComputedStyle(e).transitionDuration") == "0s"

@@ -140,12 +140,15 @@ export function emailForm(submit: (email: string) => void): { el: HTMLElement; f
   return { el, fields: set };
 }
 
+/** The end of a conversation: 1-5 stars (`rated` null: not rated yet; 0: no rating asked),
+ * and a way to start a new one. */
 export function ratingCard(rated: number | null, rate: (n: number) => void, restart: () => void,
                            icon: (d: string) => SVGSVGElement): HTMLElement {
   const el = h("section", { class: "pw-card pw-ended", "aria-labelledby": "pw-end-title" },
     h("p", { class: "pw-card-title", id: "pw-end-title" }, "This conversation has ended"));
   const body = h("div");
   const draw = (value: number | null): void => {
+    if (value === 0) return; // not to be rated
     if (value) {
       replace(body, h("p", { role: "status" }, `Thanks for your feedback (${value} of 5).`));
       return;

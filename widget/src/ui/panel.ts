@@ -217,14 +217,15 @@ export class Panel {
 
     // Footer.
     const ended = s.phase === "ended";
-    const cards = ended ? `ended:${s.rated}` : this.confirmEnd ? "confirm"
+    const cards = ended ? `ended:${s.rated}:${s.status}` : this.confirmEnd ? "confirm"
       : s.away && s.status === "waiting" ? (s.email ? `email:${s.email}` : "email") : "";
     if (cards !== this.shownCards) {
       this.shownCards = cards;
       this.email = null;
       if (ended) {
         this.confirmEnd = false;
-        replace(this.cards, ratingCard(s.rated, (n) => this.conv.rate(n), () => {
+        // A conversation the visitor walked away from (abandoned) is not rated.
+        replace(this.cards, ratingCard(s.status === "abandoned" ? 0 : s.rated, (n) => this.conv.rate(n), () => {
           this.conv.reset();
           this.focus();
         }, (d) => svg(d)));

@@ -21,7 +21,7 @@ background:rgba(255,255,255,.22);font:700 var(--pw-fs-lg)/1 var(--pw-font)}
 border:0;border-radius:50%;background:transparent;color:inherit;cursor:pointer}
 .pw-icon:hover{background:rgba(255,255,255,.18)}
 .pw-icon svg,.pw-send svg{width:24px;height:24px;fill:currentColor}
-.pw-root button,.pw-root input,.pw-root select,.pw-root textarea{font:inherit;color:inherit;letter-spacing:inherit}
+:where(.pw-root) :is(button,input,select,textarea){font:inherit;color:inherit;letter-spacing:inherit}
 .pw-root :focus-visible{outline:3px solid var(--pw-accent);outline-offset:2px}
 .pw-head :focus-visible{outline-color:var(--pw-on-accent);outline-offset:-3px}
 .pw-notice{padding:var(--pw-s2) var(--pw-s4);background:#f8d7da;color:#721c24;font-size:var(--pw-fs-sm)}
