@@ -115,6 +115,7 @@ def test_a_visitor_talks_to_the_ai_then_to_a_person_and_comes_back(
     expect(mine).to_have_attribute("data-state", re.compile("sent|seen"))
     expect(v.widget(".pw-msg--ai[data-state=sent]").first).to_be_visible(timeout=15_000)
     expect(v.widget(".pw-msg--ai .pw-who").first).to_contain_text("Assistant")
+    expect(v.widget(".pw-msg--ai")).to_have_count(1)  # the streamed copy was replaced
 
     # An AI reply shown word by word as it streams, replaced by the final message.
     seen: list[str] = []
@@ -245,6 +246,10 @@ def test_on_a_phone_the_panel_is_full_screen_with_large_targets(
         assert b and b["height"] >= 44, (target.evaluate("e => e.outerHTML"), b)
     # 16 px text in inputs: phones do not zoom in when the field is focused.
     assert v.widget("textarea.pw-input").evaluate("e => getComputedStyle(e).fontSize") == "16px"
+    # Full screen, the panel is modal: Tab stays inside it.
+    for _ in range(8):
+        v.page.keyboard.press("Tab")
+        assert v.page.evaluate("() => document.activeElement.tagName") == "PARLEY-WIDGET"
     send(v, "Hello from my phone")
     expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
     v.shot("mobile-conversation")
@@ -509,3 +514,28 @@ def test_dark_theme_and_reduced_motion(
         "e => getComputedStyle(e).transitionDuration") == "0.3s, 0.3s"
     assert v.widget(".pw-launcher").evaluate(
         "e => getComputedStyle(e).transitionDuration") == "0s"
+
+
+def test_the_visitor_ends_the_conversation_and_starts_another(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget()
+    v = visitor()
+    open_widget(v, servers, key)
+    send(v, "Just a quick question")
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
+    first = session_of(v, key)["sid"]
+    v.widget("button[aria-label='End conversation']").click()
+    v.widget(".pw-confirm button", has_text="End chat").click()
+    expect(v.widget(".pw-ended")).to_be_visible()
+    wait_until(lambda: next(s for s in servers.sessions() if s["id"] == first)["status"]
+               == "closed", "the session to be closed")
+    v.widget("button[aria-label^='4 of 5']").click()
+    wait_until(lambda: next(s for s in servers.sessions() if s["id"] == first)["rating"] == 4,
+               "the rating to be stored")
+    v.widget("button", has_text="Start a new conversation").click()
+    expect(v.widget("textarea.pw-input")).to_be_focused()
+    assert v.storage() == {}  # forgotten until the visitor writes again
+    expect(v.widget(".pw-log .pw-msg:not(.pw-welcome)")).to_have_count(0)
+    send(v, "Another question")
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
+    assert session_of(v, key)["sid"] != first
