@@ -42,6 +42,7 @@ export class Panel {
   private prechat: ReturnType<typeof prechatForm> | null = null;
   private email: ReturnType<typeof emailForm> | null = null;
   private shownCards = "";
+  private shownErrors = "{}";
   private bannerTimer: ReturnType<typeof setTimeout> | undefined;
   private lostSince = 0;
 
@@ -207,9 +208,14 @@ export class Panel {
       replace(this.main, this.list.el);
       this.list.scrollToEnd();
     }
+    // Field errors are shown (and the first invalid field focused) when they change, not at
+    // every render.
+    const errors = JSON.stringify(s.errors);
+    const newErrors = errors !== this.shownErrors;
+    this.shownErrors = errors;
     if (this.prechat) {
       this.prechat.busy(s.phase === "starting");
-      if (Object.keys(s.errors).length) this.prechat.fields.show(s.errors);
+      if (newErrors && errors !== "{}") this.prechat.fields.show(s.errors);
     }
 
     this.typingLine.textContent = s.typing ? `${s.typing} is typing…` : "";
@@ -253,7 +259,7 @@ export class Panel {
         replace(this.cards);
       }
     }
-    if (this.email) this.email.fields.show(s.errors, Object.keys(s.errors).length > 0);
+    if (this.email && newErrors) this.email.fields.show(s.errors, errors !== "{}");
 
     const canEscalate = cfg.ai_enabled && !ended && !this.prechat
       && (s.status === null || s.status === "active");
