@@ -11,6 +11,7 @@ from chatserver.context import Context
 from chatserver.db import inbox as db
 from chatserver.db import sessions as sessions_db
 from chatserver.db import users as users_db
+from chatserver.db import widgets as widgets_db
 from chatserver.services.access import Actor, access_session, visible_widget_ids
 from chatserver.services.sessions import agent_view
 from chatserver.services.users import public as public_user
@@ -53,10 +54,12 @@ async def session_details(ctx: Context, actor: Actor, session_id: str) -> dict[s
             conn, row["widget_id"], row["visitor_email"], row["id"], PREVIOUS_MAX)
         user = None if row["assigned_agent_id"] is None \
             else await users_db.get(conn, row["assigned_agent_id"])
+        widget = await widgets_db.by_id(conn, row["widget_id"])
     agent = {"id": user["id"], "display_name": user["display_name"]} if user else None
     session = agent_view(row)
     session["close_note"] = row["close_note"]
     session["closed_by"] = row["closed_by"]
+    session["widget_name"] = widget["business_name"] if widget else ""
     return {"session": session, "agent": agent,
             "previous_sessions": [_summary(r) for r in previous]}
 

@@ -122,7 +122,7 @@ async def test_session_details_show_the_visitor_and_earlier_conversations(
     body = resp.json
     assert body["session"]["visitor_info"]["page_url"] == "https://shop.example.com/cart"
     assert body["session"]["visitor_info"]["timezone"] == "Europe/Paris"
-    assert body["session"]["status"] == "assigned"
+    assert body["session"]["status"] == "assigned" and body["session"]["widget_name"] == "Acme"
     assert body["agent"] == {"id": agent["id"], "display_name": agent["display_name"]}
     assert [p["session_id"] for p in body["previous_sessions"]] == [old]
 

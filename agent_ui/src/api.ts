@@ -1,0 +1,103 @@
+// Every REST call the inbox makes. Components never call fetch themselves.
+
+import type { CannedResponse, HistorySession, Message, Session, SessionDetails, TeamMember,
+  User } from "./types";
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string,
+    readonly fields: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+/** Called when the server says the token is no longer good (401). */
+let onUnauthorized: (() => void) | null = null;
+export function setUnauthorizedHandler(fn: (() => void) | null): void {
+  onUnauthorized = fn;
+}
+
+async function request<T>(path: string, token: string | null,
+  init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  let resp: Response;
+  try {
+    resp = await fetch(path, { method: init.method ?? "GET", headers, credentials: "omit",
+      body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  } catch {
+    throw new ApiError(0, "network", "Can't reach the server. Check your connection.");
+  }
+  if (resp.status === 204) return undefined as T;
+  let body: unknown = null;
+  try {
+    body = await resp.json();
+  } catch {
+    // not JSON: the status says enough
+  }
+  if (resp.ok) return body as T;
+  const err = (body as { error?: { code?: string; message?: string;
+    fields?: Record<string, string> } } | null)?.error ?? {};
+  if (resp.status === 401 && token && onUnauthorized) onUnauthorized();
+  throw new ApiError(resp.status, err.code ?? `http_${resp.status}`,
+    err.message ?? `The server answered ${resp.status}.`, err.fields ?? {});
+}
+
+export function agentLogin(email: string, password: string): Promise<{ token: string; user: User }> {
+  return request("/api/auth/agent-login", null, { method: "POST", body: { email, password } });
+}
+
+export async function me(token: string): Promise<User> {
+  return (await request<{ user: User }>("/api/auth/me", token)).user;
+}
+
+export function logout(token: string): Promise<void> {
+  return request("/api/auth/logout", token, { method: "POST" });
+}
+
+export async function team(token: string): Promise<TeamMember[]> {
+  return (await request<{ agents: TeamMember[] }>("/api/agents/team", token)).agents;
+}
+
+export async function cannedResponses(token: string): Promise<CannedResponse[]> {
+  return (await request<{ canned_responses: CannedResponse[] }>("/api/canned-responses", token))
+    .canned_responses;
+}
+
+export function sessionDetails(token: string, sessionId: string): Promise<SessionDetails> {
+  return request(`/api/agents/sessions/${encodeURIComponent(sessionId)}`, token);
+}
+
+export interface HistoryPage {
+  sessions: HistorySession[];
+  has_more: boolean;
+  next_offset: number | null;
+}
+
+export function searchHistory(token: string, query: string, offset = 0,
+  limit = 25): Promise<HistoryPage> {
+  const q = new URLSearchParams({ q: query, offset: String(offset), limit: String(limit) });
+  return request(`/api/agents/history?${q}`, token);
+}
+
+interface HistoryResponse {
+  messages: Message[];
+  has_more: boolean;
+  last_seq: number;
+}
+
+/** Every message of a session after `afterSeq`, page by page. */
+export async function messagesAfter(token: string, session: Pick<Session, "site_key" | "session_id">,
+  afterSeq = 0): Promise<Message[]> {
+  const out: Message[] = [];
+  let after = afterSeq;
+  for (;;) {
+    const page = await request<HistoryResponse>(
+      `/api/widgets/${encodeURIComponent(session.site_key)}/sessions/`
+      + `${encodeURIComponent(session.session_id)}/messages?after_seq=${after}&limit=500`, token);
+    out.push(...page.messages);
+    const last = page.messages[page.messages.length - 1];
+    if (!page.has_more || !last) return out;
+    after = last.seq;
+  }
+}

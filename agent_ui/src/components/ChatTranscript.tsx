@@ -1,0 +1,113 @@
+import { useEffect, useLayoutEffect, useRef } from "react";
+import { clock } from "../format";
+import type { AiDraft } from "../state/inbox";
+import type { OutboxEntry } from "../state/outbox";
+import type { Message } from "../types";
+
+interface Props {
+  messages: Message[];
+  pending?: OutboxEntry[];
+  aiDraft?: AiDraft | null;
+  /** Highest seq the visitor has displayed, for the "Seen" receipt. */
+  visitorSeen?: number;
+  visitorName: string;
+  typing?: string | null;
+  loading?: boolean;
+  onRetry?: (clientMsgId: string) => void;
+  onDiscard?: (clientMsgId: string) => void;
+}
+
+function Bubble({ m, seen }: { m: Message; seen: boolean }) {
+  if (m.sender_type === "system") {
+    return (
+      <li className="my-2 text-center text-xs text-secondary-600" data-seq={m.seq} data-sender="system">
+        <span>{m.text}</span> <span className="text-secondary-500">· {clock(m.created_at)}</span>
+      </li>
+    );
+  }
+  const mine = m.sender_type === "agent";
+  const ai = m.sender_type === "ai";
+  return (
+    <li className={`my-1 flex flex-col ${mine ? "items-end" : "items-start"}`} data-seq={m.seq}
+      data-sender={m.sender_type}>
+      <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
+        {ai && <span className="badge bg-ai text-white" title="Answered by the AI assistant">AI</span>}
+        {m.sender_type !== "visitor" && m.sender_name && <span>{m.sender_name}</span>}
+        <span>{clock(m.created_at)}</span>
+      </span>
+      <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm ${
+        mine ? "bg-primary text-white" : ai ? "border border-ai-50 bg-ai-50 text-secondary-900"
+          : "border border-secondary-200 bg-white text-secondary-900"}`}>
+        {m.text}
+      </p>
+      {seen && <span className="px-1 text-xs text-secondary-600" data-testid="seen">Seen</span>}
+    </li>
+  );
+}
+
+/** The whole conversation: the AI part (marked), the agents', the visitor's, system events,
+ * a streaming AI reply, and the agent's messages still on their way. */
+export function ChatTranscript({ messages, pending = [], aiDraft = null, visitorSeen = 0,
+  visitorName, typing = null, loading = false, onRetry, onDiscard }: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  // Follow the conversation while the agent is at the bottom; stay put when they scrolled up.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [messages, pending, aiDraft, typing]);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const onScroll = () => {
+      stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    };
+    el.addEventListener("scroll", onScroll);
+    return () => el.removeEventListener("scroll", onScroll);
+  }, []);
+
+  let lastSeen = -1;
+  for (const m of messages) if (m.sender_type === "agent" && m.seq <= visitorSeen) lastSeen = m.seq;
+
+  return (
+    <div ref={ref} className="min-h-0 flex-1 overflow-y-auto px-4 py-4" data-testid="transcript"
+      aria-label={`Conversation with ${visitorName}`} role="log" aria-live="polite">
+      {loading && messages.length === 0 && <p className="text-center text-sm text-secondary-600">Loading…</p>}
+      <ol className="mx-auto flex max-w-content flex-col">
+        {messages.map((m) => <Bubble key={m.seq} m={m} seen={m.seq === lastSeen} />)}
+        {aiDraft && (
+          <li className="my-1 flex flex-col items-start" data-testid="ai-draft">
+            <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
+              <span className="badge bg-ai text-white">AI</span> writing…
+            </span>
+            <p className="max-w-[75%] whitespace-pre-wrap break-words rounded-lg border border-ai-50 bg-ai-50 px-3 py-2 text-sm">
+              {aiDraft.pieces.join("")}<span aria-hidden className="typing-dots">▍</span>
+            </p>
+          </li>
+        )}
+        {pending.map((e) => (
+          <li key={e.clientMsgId} className="my-1 flex flex-col items-end" data-pending={e.clientMsgId}>
+            <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm text-white ${
+              e.failed ? "bg-error" : "bg-primary/60"}`}>{e.text}</p>
+            {e.failed ? (
+              <span className="flex gap-2 px-1 text-xs text-error-700" role="alert">
+                Not sent: {e.failed}
+                {onRetry && <button type="button" className="underline" onClick={() => onRetry(e.clientMsgId)}>Retry</button>}
+                {onDiscard && <button type="button" className="underline" onClick={() => onDiscard(e.clientMsgId)}>Discard</button>}
+              </span>
+            ) : (
+              <span className="px-1 text-xs text-secondary-600">Sending…</span>
+            )}
+          </li>
+        ))}
+      </ol>
+      {typing && (
+        <p className="mx-auto mt-2 flex max-w-content items-center gap-1 text-xs text-secondary-600" data-testid="typing">
+          <span className="typing-dots" aria-hidden><span>●</span><span>●</span><span>●</span></span>
+          {typing}
+        </p>
+      )}
+    </div>
+  );
+}

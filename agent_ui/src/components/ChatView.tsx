@@ -1,0 +1,116 @@
+import { type RefObject, useEffect, useState } from "react";
+import { reasonLabel, visitorLabel } from "../format";
+import type { Chat } from "../state/inbox";
+import type { OutboxEntry } from "../state/outbox";
+import type { CannedResponse, TeamMember } from "../types";
+import { ChatTranscript } from "./ChatTranscript";
+import { CloseDialog } from "./CloseDialog";
+import { type ComposerHandle, MessageComposer } from "./MessageComposer";
+import { TransferDialog } from "./TransferDialog";
+import { VisitorDetails } from "./VisitorDetails";
+import { Badge } from "./common";
+
+interface Props {
+  token: string;
+  chat: Chat;
+  pending: OutboxEntry[];
+  canned: CannedResponse[];
+  targets: TeamMember[];
+  draft: string;
+  composerRef: RefObject<ComposerHandle | null>;
+  onDraft: (text: string) => void;
+  onSend: (text: string) => void;
+  onTyping: (on: boolean) => void;
+  onRead: (seq: number) => void;
+  onTransfer: (agentId: number) => void;
+  onClose: (note: string) => void;
+  onHandBack: () => void;
+  onDismiss: () => void;
+  onBack: () => void;
+  onRetry: (clientMsgId: string) => void;
+  onDiscard: (clientMsgId: string) => void;
+  onTeamNeeded: () => void;
+}
+
+/** One chat: the transcript, the message box, the visitor's details, transfer and close. */
+export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
+  onSend, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
+  onDiscard, onTeamNeeded }: Props) {
+  const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
+  const [details, setDetails] = useState(false);
+  const s = chat.session;
+  const name = visitorLabel(s);
+  const newest = chat.messages[chat.messages.length - 1]?.seq ?? 0;
+
+  // Mark as read what is on screen while the page is visible (sends `seen`).
+  useEffect(() => {
+    const mark = () => {
+      if (document.visibilityState === "visible" && newest > 0) onRead(newest);
+    };
+    mark();
+    document.addEventListener("visibilitychange", mark);
+    window.addEventListener("focus", mark);
+    return () => {
+      document.removeEventListener("visibilitychange", mark);
+      window.removeEventListener("focus", mark);
+    };
+  }, [newest, onRead]);
+
+  const typing = chat.visitorTyping ? `${name} is typing…` : chat.aiTyping && !chat.aiDraft
+    ? "The assistant is writing…" : null;
+  const ended = chat.ended !== null;
+  return (
+    <div className="flex h-full min-h-0">
+      <section className="flex min-w-0 flex-1 flex-col" aria-label={`Chat with ${name}`}>
+        <header className="flex items-center gap-2 border-b border-secondary-200 bg-white px-4 py-2">
+          <button type="button" className="btn-ghost px-2 md:hidden" onClick={onBack} aria-label="Back to the list">←</button>
+          <div className="min-w-0 flex-1">
+            <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
+            <p className="flex flex-wrap items-center gap-1 text-xs text-secondary-600">
+              {s.widget_name && <span>{s.widget_name}</span>}
+              {s.escalation_reason && <Badge tone="warning">{reasonLabel(s.escalation_reason)}</Badge>}
+              {s.visitor_email && <span className="truncate">· {s.visitor_email}</span>}
+            </p>
+          </div>
+          <button type="button" className="btn-secondary lg:hidden" aria-pressed={details}
+            onClick={() => setDetails((d) => !d)}>Details</button>
+          {!ended && (
+            <>
+              <button type="button" className="btn-secondary"
+                onClick={() => { onTeamNeeded(); setDialog("transfer"); }}>Transfer</button>
+              <button type="button" className="btn-secondary" onClick={() => setDialog("close")}>Close</button>
+            </>
+          )}
+        </header>
+        <ChatTranscript messages={chat.messages} pending={pending} aiDraft={chat.aiDraft}
+          visitorSeen={chat.visitorSeen} visitorName={name} typing={ended ? null : typing}
+          loading={!chat.historyLoaded} onRetry={onRetry} onDiscard={onDiscard} />
+        {ended ? (
+          <div className="flex items-center justify-between gap-2 border-t border-secondary-200 bg-secondary-50 px-4 py-3 text-sm" role="status" data-testid="ended">
+            <span>{chat.endedNote ?? "This conversation is no longer yours."}</span>
+            <button type="button" className="btn-secondary" onClick={onDismiss}>Remove from my chats</button>
+          </div>
+        ) : (
+          <MessageComposer key={s.session_id} ref={composerRef} sessionId={s.session_id} siteKey={s.site_key}
+            canned={canned} initialDraft={draft} onDraft={onDraft} onSend={onSend} onTyping={onTyping} />
+        )}
+      </section>
+      <div className={`${details ? "fixed inset-y-0 right-0 z-30 w-details shadow-3" : "hidden"} border-l border-secondary-200 lg:static lg:block lg:w-details lg:shadow-none`}>
+        {details && (
+          <button type="button" className="btn-ghost absolute right-2 top-2 lg:hidden" aria-label="Hide details"
+            onClick={() => setDetails(false)}>✕</button>
+        )}
+        <VisitorDetails token={token} session={s} />
+      </div>
+      {dialog === "transfer" && (
+        <TransferDialog targets={targets} onClose={() => setDialog(null)}
+          onPick={(id) => { setDialog(null); onTransfer(id); }} />
+      )}
+      {dialog === "close" && (
+        <CloseDialog onClose={() => setDialog(null)}
+          onConfirm={(note) => { setDialog(null); onClose(note); }}
+          onHandBack={() => { setDialog(null); onHandBack(); }} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import { type KeyboardEvent, forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
+import type { CannedResponse } from "../types";
+import { CannedPicker, matchCanned } from "./CannedPicker";
+
+interface Props {
+  sessionId: string;
+  siteKey: string;
+  canned: CannedResponse[];
+  initialDraft: string;
+  disabled?: boolean;
+  maxLength?: number;
+  onDraft: (text: string) => void;
+  onSend: (text: string) => void;
+  onTyping: (on: boolean) => void;
+}
+
+export interface ComposerHandle {
+  focus(): void;
+}
+
+/** The token being typed at the caret when it is a "/shortcut". */
+export function slashQuery(text: string, caret: number): { start: number; query: string } | null {
+  const before = text.slice(0, caret);
+  const m = /(^|\s)\/([\w-]*)$/.exec(before);
+  if (!m) return null;
+  return { start: before.length - m[2]!.length - 1, query: m[2]! };
+}
+
+/** Enter sends, Shift+Enter adds a line; "/" opens the canned responses. */
+export const MessageComposer = forwardRef<ComposerHandle, Props>(function MessageComposer(
+  { sessionId, siteKey, canned, initialDraft, disabled = false, maxLength = 4000, onDraft, onSend,
+    onTyping }, handle) {
+  const [text, setText] = useState(initialDraft);
+  const [slash, setSlash] = useState<{ start: number; query: string } | null>(null);
+  const [active, setActive] = useState(0);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useImperativeHandle(handle, () => ({ focus: () => ref.current?.focus() }), []);
+
+  const items = slash ? matchCanned(canned, siteKey, slash.query) : [];
+
+  // Grow with the text, up to about six lines.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  function update(value: string, caret: number) {
+    setText(value);
+    onDraft(value);
+    const q = slashQuery(value, caret);
+    setSlash(q);
+    setActive(0);
+    onTyping(value.trim() !== "");
+  }
+
+  function insert(c: CannedResponse) {
+    if (!slash) return;
+    const caret = ref.current?.selectionStart ?? text.length;
+    const value = text.slice(0, slash.start) + c.text + text.slice(caret);
+    const pos = slash.start + c.text.length;
+    setText(value);
+    onDraft(value);
+    setSlash(null);
+    requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.setSelectionRange(pos, pos);
+    });
+  }
+
+  function submit() {
+    const value = text.trim();
+    if (!value || disabled) return;
+    if (value.length > maxLength) return;
+    onSend(value);
+    setText("");
+    onDraft("");
+    setSlash(null);
+    onTyping(false);
+  }
+
+  function onKeyDown(ev: KeyboardEvent<HTMLTextAreaElement>) {
+    if (ev.nativeEvent.isComposing) return;
+    if (slash) {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        const n = Math.max(items.length, 1);
+        setActive((a) => (a + (ev.key === "ArrowDown" ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((ev.key === "Enter" || ev.key === "Tab") && items[active] && !ev.shiftKey) {
+        ev.preventDefault();
+        insert(items[active]!);
+        return;
+      }
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        ev.stopPropagation();
+        setSlash(null);
+        return;
+      }
+    }
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.altKey) {
+      ev.preventDefault();
+      submit();
+    } else if (ev.key === "Escape") {
+      ref.current?.blur();
+    }
+  }
+
+  const over = text.trim().length > maxLength;
+  return (
+    <div className="relative border-t border-secondary-200 bg-white px-4 py-3">
+      {slash && <CannedPicker items={items} active={active} query={slash.query} onPick={insert} onHover={setActive} />}
+      <div className="mx-auto flex max-w-content items-end gap-2">
+        <label className="sr-only" htmlFor={`composer-${sessionId}`}>Message</label>
+        <textarea id={`composer-${sessionId}`} ref={ref} rows={1} value={text} disabled={disabled}
+          data-testid="composer"
+          placeholder={disabled ? "This conversation has ended." : "Write a reply…   / for canned responses"}
+          className="field min-h-[40px] resize-none"
+          onChange={(e) => update(e.target.value, e.target.selectionStart)}
+          onKeyDown={onKeyDown}
+          onBlur={() => onTyping(false)} />
+        <button type="button" className="btn-primary h-10" onClick={submit}
+          disabled={disabled || !text.trim() || over}>Send</button>
+      </div>
+      {over && <p className="mx-auto mt-1 max-w-content text-xs text-error-700">Messages are at most {maxLength} characters.</p>}
+    </div>
+  );
+});

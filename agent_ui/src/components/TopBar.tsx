@@ -1,0 +1,74 @@
+import { useState } from "react";
+import { askNotificationPermission, notificationPermission, unlockAudio } from "../notify";
+import { navigate } from "../router";
+import type { Me } from "../types";
+import { PresenceSwitch } from "./PresenceSwitch";
+
+function BellIcon({ off }: { off: boolean }) {
+  return (
+    <svg aria-hidden width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor"
+      strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+      <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+      {off && <path d="M3 3l18 18" />}
+    </svg>
+  );
+}
+
+interface Props {
+  me: Me | null;
+  displayName: string;
+  page: "inbox" | "history";
+  waiting: number;
+  soundOn: boolean;
+  onSound: (on: boolean) => void;
+  onPresence: (status: "online" | "away") => void;
+  onHelp: () => void;
+  onLogout: () => void;
+}
+
+export function TopBar({ me, displayName, page, waiting, soundOn, onSound, onPresence, onHelp,
+  onLogout }: Props) {
+  const [permission, setPermission] = useState(notificationPermission());
+  const tab = (active: boolean) => `rounded px-3 py-1 text-sm font-medium ${active
+    ? "bg-primary-50 text-primary-700" : "text-secondary-700 hover:bg-secondary-100"}`;
+  return (
+    <header className="flex h-12 shrink-0 items-center gap-2 border-b border-secondary-200 bg-white px-3 md:gap-4">
+      <span className="flex items-center gap-2 font-semibold">
+        <span aria-hidden className="flex h-6 w-6 items-center justify-center rounded-circle bg-primary text-xs font-bold text-white">P</span>
+        <span className="hidden md:inline">Parley</span>
+      </span>
+      <nav aria-label="Sections" className="flex gap-1">
+        <a href="/agent/" className={tab(page === "inbox")} aria-current={page === "inbox" ? "page" : undefined}
+          onClick={(e) => { e.preventDefault(); navigate({ page: "inbox", chatId: null }); }}>
+          Inbox{waiting > 0 && <span className="ml-1 rounded-full bg-error px-1 text-xs text-white">{waiting}</span>}
+        </a>
+        <a href="/agent/history" className={tab(page === "history")}
+          aria-current={page === "history" ? "page" : undefined}
+          onClick={(e) => { e.preventDefault(); navigate({ page: "history", chatId: null }); }}>
+          History
+        </a>
+      </nav>
+      <div className="ml-auto flex items-center gap-1 md:gap-2">
+        <PresenceSwitch status={me?.status ?? "online"} onChange={onPresence} />
+        <button type="button" className="btn-ghost px-2" aria-pressed={soundOn}
+          title={soundOn ? "Sound on for new chats" : "Sound off"}
+          onClick={() => { unlockAudio(); onSound(!soundOn); }}>
+          <BellIcon off={!soundOn} />
+          <span className="sr-only">Sound for new chats</span>
+        </button>
+        {permission === "default" && (
+          <button type="button" className="btn-ghost hidden px-2 text-xs md:inline-flex"
+            onClick={() => void askNotificationPermission().then(setPermission)}>
+            Enable notifications
+          </button>
+        )}
+        <button type="button" className="btn-ghost px-2" onClick={onHelp} title="Keyboard shortcuts (?)">
+          <span aria-hidden>?</span><span className="sr-only">Keyboard shortcuts</span>
+        </button>
+        <span className="hidden text-sm text-secondary-700 lg:inline" data-testid="me">{displayName}</span>
+        <button type="button" className="btn-secondary px-2 py-1" onClick={onLogout}>Sign out</button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,71 @@
+// Words and times as the inbox shows them.
+
+export const ESCALATION_REASONS: Record<string, string> = {
+  explicit_request: "Asked for a person",
+  frustration: "Visitor frustrated",
+  repeated_failure: "AI kept failing",
+  no_knowledge_match: "AI had no answer",
+  model_request: "AI handed over",
+  ai_error: "AI error",
+  budget_exhausted: "AI budget used up",
+};
+
+export function reasonLabel(code: string | null | undefined): string {
+  if (!code) return "Waiting";
+  return ESCALATION_REASONS[code] ?? code.replace(/_/g, " ");
+}
+
+/** "42s", "3m 05s", "1h 12m": a wait that ticks. */
+export function waitTime(sinceIso: string | null | undefined, now: number): string {
+  if (!sinceIso) return "";
+  const s = Math.max(0, Math.floor((now - Date.parse(sinceIso)) / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, "0")}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+export function clock(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** The visitor's local time now, in their zone; null when the zone is unknown or invalid. */
+export function localTime(timeZone: string | null | undefined, now: number): string | null {
+  if (!timeZone) return null;
+  try {
+    const time = new Date(now).toLocaleTimeString(undefined, { hour: "2-digit",
+      minute: "2-digit", timeZone });
+    return `${time} (${timeZone})`;
+  } catch {
+    return null;
+  }
+}
+
+export function visitorLabel(s: { visitor_name: string | null; visitor_email: string | null;
+  session_id: string }): string {
+  return s.visitor_name || s.visitor_email || `Visitor ${s.session_id.slice(0, 4)}`;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/[\s@._-]+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? "?") + (parts[1]?.[0] ?? "")).toUpperCase();
+}
+
+/** Only http(s) links are shown as links. */
+export function safeUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,48 @@
+// The inbox's few routes, under /agent/: the inbox (a chat open or not), the history (a
+// past chat open or not) and the sign-in page.
+import { useEffect, useState } from "react";
+
+export const BASE = "/agent";
+
+export type Route =
+  | { page: "login" }
+  | { page: "inbox"; chatId: string | null }
+  | { page: "history"; chatId: string | null };
+
+export function parseRoute(pathname: string): Route {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const parts = rest.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "login") return { page: "login" };
+  if (parts[0] === "history") return { page: "history", chatId: parts[1] ?? null };
+  if (parts[0] === "chats" && parts[1]) return { page: "inbox", chatId: parts[1] };
+  return { page: "inbox", chatId: null };
+}
+
+export function routePath(route: Route): string {
+  switch (route.page) {
+    case "login":
+      return `${BASE}/login`;
+    case "history":
+      return route.chatId ? `${BASE}/history/${encodeURIComponent(route.chatId)}` : `${BASE}/history`;
+    default:
+      return route.chatId ? `${BASE}/chats/${encodeURIComponent(route.chatId)}` : `${BASE}/`;
+  }
+}
+
+export function navigate(route: Route, replace = false): void {
+  const path = routePath(route);
+  if (path === window.location.pathname) return;
+  if (replace) window.history.replaceState(null, "", path);
+  else window.history.pushState(null, "", path);
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(window.location.pathname));
+    window.addEventListener("popstate", update);
+    return () => window.removeEventListener("popstate", update);
+  }, []);
+  return route;
+}

@@ -1,0 +1,344 @@
+// Wires the pure inbox state to the socket and the REST API: frames in, actions out, history
+// loads, announcements, the outbox's resends and persistence. Components get `inbox` from
+// here and never touch the socket or fetch.
+
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import * as api from "./api";
+import { beep, desktopNotify } from "./notify";
+import { InboxSocket, agentSocketUrl } from "./socket";
+import { type State, arrivals, initialState, reduce, resumeMap } from "./state/inbox";
+import { makeEntry, messageFrame, toResend } from "./state/outbox";
+import * as storage from "./storage";
+import { visitorLabel } from "./format";
+import type { CannedResponse, Presence, ServerFrame, User } from "./types";
+
+export interface Toast {
+  id: number;
+  text: string;
+  tone: "info" | "error" | "success";
+}
+
+/** Retryable send errors are tried again after this long. */
+const RETRY_SEND_MS = 3000;
+/** Typing "on" is repeated at most this often, and turned off after this much quiet. */
+const TYPING_IDLE_MS = 4000;
+
+export interface Inbox {
+  state: State;
+  canned: CannedResponse[];
+  toasts: Toast[];
+  soundOn: boolean;
+  accept(sessionId: string): void;
+  acceptOldest(): void;
+  send(sessionId: string, text: string): void;
+  retry(clientMsgId: string): void;
+  discard(clientMsgId: string): void;
+  typing(sessionId: string, on: boolean): void;
+  markRead(sessionId: string, seq: number): void;
+  transfer(sessionId: string, agentId: number): void;
+  close(sessionId: string, note: string): void;
+  handBack(sessionId: string): void;
+  setPresence(status: Exclude<Presence, "offline">): void;
+  select(sessionId: string | null): void;
+  dismiss(sessionId: string): void;
+  toast(text: string, tone?: Toast["tone"]): void;
+  dropToast(id: number): void;
+  setSoundOn(on: boolean): void;
+  refreshTeam(): void;
+}
+
+export function useInbox(token: string, user: User,
+  onSignedOut: (notice: string) => void): Inbox {
+  const [state, dispatch] = useReducer(reduce, user.id,
+    (id: number) => initialState(storage.loadOutbox(id)));
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [canned, setCanned] = useState<CannedResponse[]>([]);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [soundOn, setSoundOnState] = useState(storage.loadPref("sound", "on") === "on");
+  const socketRef = useRef<InboxSocket | null>(null);
+  const toastId = useRef(0);
+  const pendingAccept = useRef<string | null>(null);
+  const pendingTransfer = useRef<{ sessionId: string; to: string } | null>(null);
+  const wantStatus = useRef<"online" | "away">(
+    storage.loadPref("status", "online") === "away" ? "away" : "online");
+  const seenSent = useRef<Record<string, number>>({});
+  const typingState = useRef<Record<string, { on: boolean; at: number; timer: number | null }>>({});
+  const historyLoading = useRef<Set<string>>(new Set());
+  const readyOnce = useRef(false);
+  const soundRef = useRef(soundOn);
+  soundRef.current = soundOn;
+  const signedOut = useRef(onSignedOut);
+  signedOut.current = onSignedOut;
+
+  const toast = useCallback((text: string, tone: Toast["tone"] = "info") => {
+    const id = ++toastId.current;
+    setToasts((t) => [...t.slice(-3), { id, text, tone }]);
+    window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
+  }, []);
+
+  const send = useCallback((frame: Record<string, unknown>) => socketRef.current?.send(frame)
+    ?? false, []);
+
+  const refreshTeam = useCallback(() => {
+    api.team(token).then((agents) => dispatch({ type: "team", agents })).catch(() => undefined);
+  }, [token]);
+
+  /** After (re)connecting: resend what was never acknowledged, for the chats still ours. */
+  const resendOutbox = useCallback((open: Set<string>) => {
+    for (const entry of toResend(stateRef.current.outbox, (sid) => open.has(sid))) {
+      send(messageFrame(entry));
+    }
+  }, [send]);
+
+  const onFrame = useCallback((frame: ServerFrame) => {
+    const before = stateRef.current;
+    dispatch({ type: "frame", frame });
+    switch (frame.type) {
+      case "ready": {
+        if (wantStatus.current !== frame.agent.status && frame.agent.status !== "offline") {
+          send({ type: "presence", status: wantStatus.current });
+        }
+        resendOutbox(new Set(frame.sessions.map((x) => x.session_id)));
+        if (readyOnce.current) refreshTeam();
+        readyOnce.current = true;
+        break;
+      }
+      case "queue_update": {
+        const next: Record<string, (typeof frame.waiting)[number]> = {};
+        for (const s of frame.waiting) next[s.session_id] = s;
+        const prevOfWidget = Object.fromEntries(Object.entries(before.queue)
+          .filter(([, s]) => s.site_key === frame.widget));
+        const fresh = arrivals(prevOfWidget, next);
+        if (fresh.length > 0) {
+          if (soundRef.current) beep();
+          const first = fresh[0]!;
+          desktopNotify(fresh.length > 1 ? `${fresh.length} new chats waiting` : "New chat waiting",
+            `${visitorLabel(first)}: ${first.last_message ?? ""}`.slice(0, 180), "parley-queue");
+        }
+        break;
+      }
+      case "accepted":
+        if (pendingAccept.current === frame.session.session_id) {
+          pendingAccept.current = null;
+          dispatch({ type: "select", sessionId: frame.session.session_id });
+        }
+        break;
+      case "assigned": {
+        const from = frame.session.assigned_agent_id === before.me?.id && before.selected === null;
+        if (from && pendingAccept.current === null) {
+          toast(`${visitorLabel(frame.session)} is now yours`, "info");
+          if (soundRef.current) beep();
+        }
+        break;
+      }
+      case "transferred": {
+        const t = pendingTransfer.current;
+        pendingTransfer.current = null;
+        toast(t ? `Transferred to ${t.to}` : "Transferred", "success");
+        break;
+      }
+      case "session_closed":
+        if (frame.by === "visitor" && before.chats[frame.session_id]?.ended === null) {
+          toast(`${visitorLabel(before.chats[frame.session_id]!.session)} ended the chat`);
+        }
+        break;
+      case "presence":
+        if (!(frame.agent_id in before.team)) refreshTeam();
+        break;
+      case "error": {
+        if (frame.client_msg_id) {
+          if (frame.retryable) {
+            window.setTimeout(() => {
+              const entry = stateRef.current.outbox.find((e) => e.clientMsgId === frame.client_msg_id);
+              if (entry && entry.failed === null) send(messageFrame(entry));
+            }, RETRY_SEND_MS);
+          } else {
+            dispatch({ type: "send_failed", clientMsgId: frame.client_msg_id,
+              reason: frame.message });
+          }
+          break;
+        }
+        if (frame.code === "conflict" && pendingAccept.current) {
+          const sid = pendingAccept.current;
+          pendingAccept.current = null;
+          const by = frame.fields?.taken_by;
+          dispatch({ type: "taken", sessionId: sid, by: by || "another agent" });
+          toast(by ? `Taken by ${by}` : frame.message, "error");
+          break;
+        }
+        if (["at_capacity", "session_not_found"].includes(frame.code)) pendingAccept.current = null;
+        if (["agent_offline", "agent_not_found", "same_agent"].includes(frame.code)) {
+          pendingTransfer.current = null;
+          refreshTeam();
+        }
+        toast(frame.message, "error");
+        break;
+      }
+      default:
+        break;
+    }
+  }, [send, resendOutbox, refreshTeam, toast]);
+
+  // The socket, for as long as this inbox is mounted.
+  useEffect(() => {
+    const socket = new InboxSocket({
+      url: agentSocketUrl(window.location, user.id),
+      token,
+      lastSeq: () => resumeMap(stateRef.current),
+      onFrame,
+      onState: (s) => {
+        if (s === "connecting" || s === "reconnecting") dispatch({ type: "connection", connection: s });
+      },
+      onAuthLost: (reason) => {
+        signedOut.current(reason === "token expired"
+          ? "Your session expired. Sign in again to keep answering chats."
+          : reason === "forbidden" ? "This account cannot use the inbox here. Sign in again."
+            : "You were signed out (from another tab, or your password or role changed). "
+              + "Sign in again.");
+      },
+    });
+    socketRef.current = socket;
+    socket.start();
+    const online = () => socket.nudge();
+    window.addEventListener("online", online);
+    return () => {
+      window.removeEventListener("online", online);
+      socket.stop();
+      socketRef.current = null;
+    };
+  }, [token, user.id, onFrame]);
+
+  // REST reads: the team (for transfers) and the canned responses.
+  useEffect(() => {
+    api.setUnauthorizedHandler(() => signedOut.current(
+      "Your session ended. Sign in again to keep answering chats."));
+    refreshTeam();
+    api.cannedResponses(token).then(setCanned).catch(() => undefined);
+    return () => api.setUnauthorizedHandler(null);
+  }, [token, refreshTeam]);
+
+  // Load the history of chats that need it (new, reset, or with a gap).
+  useEffect(() => {
+    for (const chat of Object.values(state.chats)) {
+      const sid = chat.session.session_id;
+      if ((chat.historyLoaded && !chat.needsHistory) || historyLoading.current.has(sid)) continue;
+      historyLoading.current.add(sid);
+      api.messagesAfter(token, chat.session, 0)
+        .then((messages) => dispatch({ type: "history", sessionId: sid, messages, complete: true }))
+        .catch(() => undefined) // tried again on the next change (e.g. after a reconnect)
+        .finally(() => {
+          window.setTimeout(() => historyLoading.current.delete(sid), 0);
+        });
+    }
+  }, [state.chats, token]);
+
+  // Keep unsent messages across reloads.
+  useEffect(() => {
+    storage.saveOutbox(user.id, state.outbox);
+  }, [state.outbox, user.id]);
+
+  const inbox = useMemo<Inbox>(() => ({
+    state,
+    canned,
+    toasts,
+    soundOn,
+    accept(sessionId) {
+      pendingAccept.current = sessionId;
+      if (!send({ type: "accept", session_id: sessionId })) {
+        pendingAccept.current = null;
+        toast("Not connected: try again in a moment.", "error");
+      }
+    },
+    acceptOldest() {
+      const s = stateRef.current;
+      const waiting = Object.values(s.queue).filter((q) => !(q.session_id in s.taken));
+      waiting.sort((a, b) => ((a.escalated_at ?? "") < (b.escalated_at ?? "") ? -1 : 1));
+      if (waiting[0]) this.accept(waiting[0].session_id);
+      else toast("Nobody is waiting.");
+    },
+    send(sessionId, text) {
+      const entry = makeEntry(sessionId, text, crypto.randomUUID());
+      dispatch({ type: "send", entry });
+      send(messageFrame(entry));
+      const t = typingState.current[sessionId];
+      if (t?.on) {
+        t.on = false;
+        if (t.timer !== null) window.clearTimeout(t.timer);
+      }
+    },
+    retry(clientMsgId) {
+      const entry = stateRef.current.outbox.find((e) => e.clientMsgId === clientMsgId);
+      if (!entry) return;
+      // A refused message is sent again as a new one (its old id is spent).
+      dispatch({ type: "discard", clientMsgId });
+      this.send(entry.sessionId, entry.text);
+    },
+    discard(clientMsgId) {
+      dispatch({ type: "discard", clientMsgId });
+    },
+    typing(sessionId, on) {
+      const t = typingState.current[sessionId] ??= { on: false, at: 0, timer: null };
+      const now = Date.now();
+      if (t.timer !== null) window.clearTimeout(t.timer);
+      t.timer = null;
+      if (on) {
+        if (!t.on || now - t.at > TYPING_IDLE_MS) {
+          send({ type: "typing", session_id: sessionId, on: true });
+          t.at = now;
+        }
+        t.on = true;
+        t.timer = window.setTimeout(() => this.typing(sessionId, false), TYPING_IDLE_MS);
+      } else if (t.on) {
+        t.on = false;
+        send({ type: "typing", session_id: sessionId, on: false });
+      }
+    },
+    markRead(sessionId, seq) {
+      dispatch({ type: "read", sessionId, seq });
+      const chat = stateRef.current.chats[sessionId];
+      if (chat?.ended === null && seq > (seenSent.current[sessionId] ?? 0)
+        && send({ type: "seen", session_id: sessionId, seq })) {
+        seenSent.current[sessionId] = seq;
+      }
+    },
+    transfer(sessionId, agentId) {
+      const to = stateRef.current.team[agentId]?.display_name ?? "another agent";
+      pendingTransfer.current = { sessionId, to };
+      if (!send({ type: "transfer", session_id: sessionId, to_agent_id: agentId })) {
+        toast("Not connected: try again in a moment.", "error");
+      }
+    },
+    close(sessionId, note) {
+      const frame: Record<string, unknown> = { type: "close", session_id: sessionId };
+      if (note.trim()) frame.note = note.trim();
+      if (!send(frame)) toast("Not connected: try again in a moment.", "error");
+    },
+    handBack(sessionId) {
+      if (!send({ type: "hand_back", session_id: sessionId })) {
+        toast("Not connected: try again in a moment.", "error");
+      }
+    },
+    setPresence(status) {
+      wantStatus.current = status;
+      storage.savePref("status", status);
+      send({ type: "presence", status });
+    },
+    select(sessionId) {
+      dispatch({ type: "select", sessionId });
+    },
+    dismiss(sessionId) {
+      dispatch({ type: "dismiss", sessionId });
+    },
+    toast,
+    dropToast(id) {
+      setToasts((t) => t.filter((x) => x.id !== id));
+    },
+    setSoundOn(on) {
+      storage.savePref("sound", on ? "on" : "off");
+      setSoundOnState(on);
+    },
+    refreshTeam,
+  }), [state, canned, toasts, soundOn, send, toast, refreshTeam]);
+  return inbox;
+}
