@@ -4,12 +4,26 @@ Rules, not a model: they run on every visitor message, in every language we supp
 Spanish, French, German), and a test measures them against a labelled corpus. The reasons
 that depend on the system rather than the words (no_knowledge_match, model_request, ai_error,
 budget_exhausted) are decided by the runner.
+
+Three reasons come from the wording of the visitor's last message:
+
+* explicit_request: the visitor asks for a person. A word for one of the business's people
+  (human, agent, conseiller, Mitarbeiter…) with a request around it (talk to, pass me, is
+  there… available, call me back, "agente por favor", "not a bot"), after undoing one typing
+  slip and blanking the senses that are not the business's staff (per person, travel agent…).
+* frustration: exasperated or rude wording, shouting or "!!!" about a problem (not thanks),
+  or the same question asked again after the AI answered it.
+* repeated_failure: the visitor has said, calmly, REPEATED_FAILURE_AFTER times since the last
+  thing that worked, that the AI's answers do not help, and says so again now.
+
+All matching is on folded text (lower case, no accents), so patterns are written that way.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from chatserver.ai.base import Turn
 from chatserver.ai.knowledge import terms
@@ -18,6 +32,16 @@ from chatserver.ai.knowledge import terms
 REPEATED_FAILURE_AFTER = 2
 # Two visitor questions this similar (Jaccard over content words) are the same question.
 SAME_QUESTION = 0.7
+# Shorter words are only corrected for two swapped letters ("tlak"): one wrong letter in a
+# short word is too often another word.
+TYPO_MIN_LENGTH = 5
+# Shouting: at least this many letters, this share of them capitals, over this many words
+# (fewer is an acronym or a model name: GDPR, XL-200).
+SHOUT_MIN_LETTERS, SHOUT_CAPS_SHARE, SHOUT_MIN_WORDS = 12, 0.7, 3
+# A run of this many "!"/"?" is exasperation when the message is about a problem.
+EXCLAMATION_RUN = 3
+# A clause this short that names a helper is a request on its own ("a real person, please").
+SHORT_REQUEST_WORDS = 6
 
 
 def fold(text: str) -> str:
@@ -26,124 +50,391 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-_PEOPLE_EN = (r"(a |an |to a |to an |with a |with an |your |some |one of your |the )?"
-              r"(real |actual |live |human |support |customer service |sales )?"
-              r"(human|humans|person|people|agent|representative|rep|operator|someone|"
-              r"somebody|staff|employee|manager|customer (service|support)|support team|"
-              r"team member|real one)\b")
-EXPLICIT = [re.compile(p) for p in (
-    # English
-    r"\b(talk|speak|chat|connect|transfer|put|forward|escalate)\w*\b( me)?"
-    r"( (to|with|through))? (to |with )?" + _PEOPLE_EN,
-    r"\b(i want|i need|i'd like|i would like|give me|get me|can i (have|get|talk|speak)|"
-    r"could i (talk|speak|get)|may i (talk|speak)|let me (talk|speak)|want to (talk|speak)|"
-    r"need to (talk|speak))\b[^.?!]{0,25}\b(human|real person|actual person|live agent|"
-    r"an agent|a person|representative|operator|someone real|somebody real|real human|"
-    r"customer service|your staff|a manager)\b",
-    r"\b(human|real person|live agent|live person|representative|operator|agent)"
-    r"( please| pls| plz| now| asap)+\b",
-    r"^\W*(human|agent|operator|representative|real person|person please)\W*$",
-    r"\b(is there|are there)( a| any)? (human|real person|real people|person|someone|"
-    r"anyone|actual person)\b[^.?!]{0,30}\b(talk|speak|help|chat|there)\b",
-    r"\bno (more )?(bots?|robots?|ai|machines?)\b[^.?!]{0,20}\b(human|person|please|real)\b",
-    r"\b(not|don't want|do not want) (to talk to |to chat with |talk to )?(a |the |this )?"
-    r"(bot|robot|machine|ai)\b[^.?!]{0,30}\b(human|person|someone|real)\b",
-    r"\bcontact (a |your )?(human|person|agent|representative|support team|staff)\b",
-    # Spanish
-    r"\b(hablar|comunicar\w*|conversar|chatear|pasa\w*|contactar)\b( me)? (con|a) "
-    r"(un |una |el |la |alguien|algun )?(persona|humano|agente|representante|operador|"
-    r"asesor|empleado|alguien|encargado|gerente|atencion al cliente|ser humano)",
-    r"\b(quiero|necesito|quisiera|me gustaria|puedo)\b[^.?!]{0,25}\b(una persona|un humano|"
-    r"un agente|un asesor|un operador|alguien real|persona real|atencion al cliente|"
-    r"ser humano)\b",
-    r"\b(agente|asesor|persona) (humano|humana|real)\b",
-    r"\bpasame con\b",
-    # French
-    r"\b(parler|discuter|echanger|mettre en relation|mettez-moi en relation|passez-moi)\b"
-    r"[^.?!]{0,15}\b(a|avec) (un |une |quelqu'un|un vrai |une vraie )?(humain|personne|"
-    r"conseiller|conseillere|agent|operateur|vendeur|responsable|service client|"
-    r"etre humain|quelqu'un)",
-    r"\b(je veux|je voudrais|j'aimerais|je souhaite|puis-je|pouvez-vous me passer)\b"
-    r"[^.?!]{0,30}\b(un humain|une personne|un conseiller|une conseillere|un agent|"
-    r"un operateur|quelqu'un de reel|une vraie personne|un vrai humain|service client)\b",
-    r"\bun (vrai )?humain\b[^.?!]{0,15}\b(svp|s'il vous plait|stp|merci)\b",
-    r"\b(une vraie personne|un vrai humain|un etre humain)\b",
-    # German
-    r"\bmit (einem|einer|jemandem|einem echten|einer echten|einem richtigen)\b"
-    r"[^.?!]{0,20}\b(menschen|mensch|mitarbeiter|mitarbeiterin|berater|beraterin|agenten|"
-    r"person|ansprechpartner|kundenservice|kundendienst|sprechen|reden)",
-    r"\b(echten|echte|richtigen|richtige|menschlichen)\b[^.?!]{0,10}"
-    r"\b(menschen|mensch|person|mitarbeiter|ansprechpartner|berater)\b",
-    r"\b(mitarbeiter|kundenservice|kundendienst|ansprechpartner|berater)\b[^.?!]{0,25}"
-    r"\b(sprechen|reden|verbinden|erreichen|kontaktieren|bitte)\b",
-    r"\b(verbinden sie mich|verbinde mich|ich mochte|ich will|ich brauche|kann ich)\b"
-    r"[^.?!]{0,30}\b(menschen|mitarbeiter|mitarbeiterin|berater|person|ansprechpartner|"
-    r"kundenservice)\b",
-)]
-# "the person who ordered", "how many persons", "real estate agent"…: not requests.
-NOT_EXPLICIT = re.compile(
-    r"\b(real estate|travel|estate|insurance|user|secret|free) agents?\b|"
-    r"\bhuman[- ](resources|readable|body|error)\b|\bagent program\b|"
-    r"\bhow many (people|persons|guests)\b")
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    """One pattern from alternatives written for readability: a space matches any whitespace."""
+    return re.compile("|".join(alternatives).replace(" ", r"\s+"))
 
-ANGRY = re.compile(
-    r"\b(useless|ridiculous|terrible|awful|horrible|stupid|idiot\w*|dumb|wtf|damn\w*|shit\w*|"
-    r"fuck\w*|crap|joke|pathetic|waste of (my )?time|worst|hate|annoying|unacceptable|"
-    r"incompetent|rubbish|garbage|nonsense|fed up|sick of|scam|disgrace\w*|"
-    # Spanish
-    r"inutil|ridiculo|absurdo|pesimo|mierda|harto|harta|broma|verguenza|estafa|fatal|"
-    r"horrible|indignante|tomadura de pelo|"
-    # French
-    r"nul|nulle|inutile|ridicule|n'importe quoi|merde|marre|honteux|honte|"
-    r"une blague|lamentable|inadmissible|scandaleux|arnaque|"
-    # German
-    r"nutzlos|lacherlich|scheisse|scheiss\w*|mist|sinnlos|unverschamt|frechheit|witz|"
-    r"reicht( mir)?|katastrophe|unmoglich|schwachsinn|saftladen)\b")
-CALM = re.compile(r"\b(thanks?|thank you|great|awesome|perfect|love|gracias|merci|danke|"
-                  r"genial|super|parfait|excelente|wunderbar)\b")
-DISSATISFIED = re.compile(
-    r"(doesn't help|does not help|didn't help|did not help|not helpful|no help|"
-    r"not what i (asked|meant|need|wanted)|not my question|that's not it|that is not it|"
-    r"that's not what|doesn't answer|does not answer|didn't answer|did not answer|"
-    r"still (doesn't|does not|isn't|is not|not|won't|can't|cannot|broken|the same)|"
-    r"wrong answer|that's wrong|that is wrong|you don't understand|you do not understand|"
-    r"doesn't work|does not work|didn't work|did not work|not working|no, that's|"
-    r"irrelevant|not relevant|"
-    # Spanish
-    r"no me (ayuda|sirve|ayudo|sirvio)|no ayuda|no es lo que (pregunte|pedi|quiero)|"
-    r"no responde|no contesta|sigue sin|no es eso|no funciona|no funciono|no me entiende|"
-    r"todavia no|aun no funciona|"
-    # French
-    r"ne m'aide pas|ne m'a pas aide|m'aide pas|ne repond pas|n'a pas repondu|"
-    r"ce n'est pas ma question|pas ma question|toujours pas|pas ce que j'ai demande|"
-    r"ne marche pas|marche pas|ce n'est pas ca|vous ne comprenez pas|"
-    # German
-    r"hilft (mir )?nicht|hat (mir )?nicht geholfen|nicht meine frage|immer noch nicht|"
-    r"beantwortet (meine frage )?nicht|das ist es nicht|funktioniert nicht|geht nicht|"
-    r"verstehen mich nicht|falsche antwort)")
+
+W = r"[^\s.,?!;]+"  # one word of the same clause
+
+
+# ---------------------------------------------------------------------------------------
+# Typing slips
+# ---------------------------------------------------------------------------------------
+
+# The words a request hinges on, spelled right: one slip away from these is corrected.
+REQUEST_WORDS = frozenset("""
+    talk speak chat discuss connect transfer human person people agent representative operator
+    someone somebody anyone anybody staff support manager
+    hablar persona humano agente asesor operador representante alguien equipo atender
+    parler discuter conseiller conseillere humain personne operateur equipe
+    sprechen reden chatten verbinden mensch menschen mitarbeiter berater kundenberater
+    ansprechpartner jemand jemandem jemanden kundenservice zuruckrufen
+""".split())
+# Real words one slip away from a request word: money, stuff, topic, rain, steak…
+NOT_TYPOS = frozenset("argent stuff stiff tema regen steak sneak speck".split())
+_WORD = re.compile(r"[a-z]+")
+
+
+def _one_slip(word: str, key: str) -> bool:
+    """`word` is `key` with two neighbouring letters swapped, or (in longer words) one letter
+    dropped, added or mistyped - but not at the very end, where a different letter is usually
+    grammar (hablan, parle, persons) rather than a typo."""
+    if len(word) == len(key):
+        diff = [i for i, (a, b) in enumerate(zip(word, key, strict=True)) if a != b]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            return word[diff[0]] == key[diff[1]] and word[diff[1]] == key[diff[0]]
+        return len(diff) == 1 and len(key) >= TYPO_MIN_LENGTH and diff[0] < len(key) - 1
+    short, long = sorted((word, key), key=len)
+    if len(long) - len(short) != 1 or len(short) < TYPO_MIN_LENGTH:
+        return False
+    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
+    return i < len(short) and short[i:] == long[i + 1:]
+
+
+@lru_cache(maxsize=8192)
+def _correct(word: str) -> str:
+    if len(word) < 4 or word in REQUEST_WORDS or word in NOT_TYPOS:
+        return word
+    near = [key for key in REQUEST_WORDS if abs(len(key) - len(word)) <= 1 and _one_slip(word, key)]
+    return near[0] if len(near) == 1 else word
+
+
+def fix_typos(folded: str) -> str:
+    """Folded text with one-slip misspellings of request words corrected ("tlak" → "talk")."""
+    return _WORD.sub(lambda m: _correct(m.group()), folded)
+
+
+# ---------------------------------------------------------------------------------------
+# Who can be asked for
+# ---------------------------------------------------------------------------------------
+
+# Person words in a sense that is not "one of your people", blanked before matching: rates,
+# appointment formats, HR software, other trades' agents, carriers, the visitor's contacts.
+OTHER_SENSES = _rx(
+    r"\b(?:per|por|par|pro|in|en) (?:persons?|personas?|personnes?|personen)\b",
+    r"\bhuman[- ](?:resources|readable|error|body|rights)\b|\brecursos humanos\b"
+    r"|\bressources humaines\b",
+    r"\b(?:real estate|estate|travel|insurance|affiliate|monitoring|user|secret|free|booking|customs|"
+    r"shipping|software|backup|update) agents?\b|\bagents? (?:program\w*|software)\b|\b\w+-agent(?:en)?\b",
+    r"\bagentes? (?:inmobiliari\w+|de viajes?|de seguros|de aduanas?)\b",
+    r"\bagents? (?:immobiliers?|de voyages?|d'assurances?)\b",
+    r"\b(?:mobile|network|phone|tour) operators?\b",
+    r"\bcontact (?:person|people)\b|\bpersonas? de contacto\b|\bpersonnes? de contact\b",
+    r"\bpersonas? (?:fisica|juridica)s?\b|\bpersonnes? (?:physique|morale)s?\b",
+    r"\b(?:asesor|asesora|conseiller|conseillere) fiscal\w*\b",
+    r"\b(?:how many|cuant[oa]s|combien de|wie viele) (?:\w+ )?"
+    r"(?:people|persons|personas|personnes|personen|agents|agentes|mitarbeiter)\b",
+)
+
+# Not the visitor's own people or a determiner (my manager, mon équipe, the…).
+_NOT_MINE = (r"(?!(?:my|our|his|her|their|mi|mis|nuestr\w*|mon|ma|mes|notre|nos|son|sa|ses|"
+             r"leurs?|mein\w*|unser\w*|sein\w*|your|the|a|an)\b)")
+
+# A person word followed by a thing is a modifier: support widget, operator fee, agent licence,
+# the manager's email.
+_NOT_A_MODIFIER = (r"\b(?!'s\b|[- ](?:widgets?|tickets?|plans?|accounts?|pages?|portal|emails?|hours|fees?|"
+                   r"licen[cs]es?|seats?|types?|roles?|parking|discounts?|program\w*|software|tools?|"
+                   r"apps?|features?|settings?|logins?|konto|tarif|rabatt|lizenz)\b)")
+
+# STRONG words name a helper on their own ("operator", "agente por favor"); the others also
+# have everyday uses and count only with a request verb.
+STRONG_EN = (r"(?:human(?: beings?)?|humans|(?:real|actual|live) (?:person|people|one|human|agent)|"
+             r"agent|representative|rep|operator|staff member|member of (?:staff|the team)|"
+             r"customer (?:service|support|care)(?: (?:team|agent|rep\w*))?|support team|manager|"
+             rf"supervisor){_NOT_A_MODIFIER}")
+PERSON_EN = (rf"(?:{STRONG_EN}|agents|representatives|operators|person|people|"
+             rf"(?:some|any)(?:one|body)(?! else)|(?:{_NOT_MINE}\w+ )?(?:staff|team)(?: members?)?|"
+             r"members? of (?:your |the )?\w+|support|employees?|advis[oe]rs?|consultants?|"
+             rf"specialists?|colleagues?|sales|billing|reception|front desk){_NOT_A_MODIFIER}")
+DET_EN = r"(?:(?:a|an|the|one|of|your|some|any) ){0,3}"
+A_EN = r"(?:(?:a|an|any|some|one of your) )?"  # "is there a/any…", not "are the staff…"
+ADJ_EN = r"(?:(?:real|actual|live|human|proper|qualified) ){0,2}"
+
+STRONG_ES = (r"(?:humano|ser humano|persona (?:real|de verdad)|personas reales|agente|asesora?|"
+             rf"operadora?|representante|emplead[oa]){_NOT_A_MODIFIER}")
+PERSON_ES = (rf"(?:{STRONG_ES}|humanos|agentes|asesores|operadores|representantes|personas?|"
+             r"alguien(?! mas)|(?:vuestro|su|tu|el|del) equipo(?! que)|encargad[oa]|responsable|"
+             r"gerente|(?:atencion|servicio) al cliente|soporte|comercial|especialista|ventas|"
+             rf"facturacion|recepcion){_NOT_A_MODIFIER}")
+DET_ES = r"(?:(?:un|una|el|la|los|las|algun|alguna|alguno|uno|de|del|vuestr[oa]s?|su|sus) ){0,3}"
+ADJ_ES = r"(?:(?:verdader[oa]|autentic[oa]) )?"
+
+# "personne" alone is also "nobody": only after an article is it a person.
+_UNE_PERSONNE = r"(?:(?<=une\s)|(?<=la\s)|(?<=vraie\s)|(?<=veritable\s)|(?<=cette\s))personne"
+STRONG_FR = (rf"(?:humain|etre humain|vraie personne|{_UNE_PERSONNE}|conseill(?:er|ere)|"
+             rf"operat(?:eur|rice)|agent|interlocut(?:eur|rice)|vendeu(?:r|se)){_NOT_A_MODIFIER}")
+PERSON_FR = (rf"(?:{STRONG_FR}|humains|conseill(?:er|ere)s|agents|quelqu'?un(?! d'autre)|"
+             rf"(?:{_NOT_MINE}\w+ )?equipe|membres? d[eu] (?:l'|la |votre )?(?:equipe|personnel|"
+             r"service \w+|support)|service (?:client\w*|commercial)|support|accueil|reception|"
+             rf"responsable|collaborat(?:eur|rice)|collegues?|employes?|technicien\w*){_NOT_A_MODIFIER}")
+DET_FR = r"(?:(?:un|une|le|la|l'|les|des|vos|votre|du|de|d')\s*){0,2}"
+ADJ_FR = r"(?:(?:vrai|vraie|veritable) )?"
+
+STRONG_DE = (r"(?:mensch(?:en)?|mitarbeiter(?:in|innen|n)?|(?:kunden)?berater(?:in|n)?|"
+             rf"kundenbetreuer(?:in)?|ansprechpartner(?:in)?|(?:echte|richtige|reale)\w* person)"
+             rf"{_NOT_A_MODIFIER}")
+PERSON_DE = (rf"(?:{STRONG_DE}|person|jemand(?:en|em)?(?! ander)|kundenservice|kundendienst|"
+             r"support|(?:\w+-?)?team|agent(?:en)?|zustandigen|techniker|kolleg(?:e|en|in)|vertrieb|"
+             rf"buchhaltung|rezeption){_NOT_A_MODIFIER}")
+DET_DE = (r"(?:(?:ein|eine|einen|einem|einer|nem|ner|nen|dem|der|den|die|das|ihrem|ihren|ihrer|"
+          r"eurem|euren|jemandem) ){0,2}")
+ADJ_DE = r"(?:(?:echt|richtig|menschlich|lebend|zustandig|kompetent)\w* )?"
+
+PERSON_ANY = rf"(?:{PERSON_EN}|{PERSON_ES}|{PERSON_FR}|{PERSON_DE})"
+STRONG_ANY = rf"(?:{STRONG_EN}|{STRONG_ES}|{STRONG_FR}|{STRONG_DE})"
+PLEASE = (r"(?:please|pls|plz|now|asap|por favor|porfa|ya|ahora|svp|stp|s'il vous plait|"
+          r"s'il te plait|maintenant|bitte|jetzt|sofort)")
+
+
+# ---------------------------------------------------------------------------------------
+# Explicit requests for a person
+# ---------------------------------------------------------------------------------------
+
+# A request verb with someone after it, an "I want" with a helper, an "is someone available".
+# Named by an example, for debugging.
+REQUESTS: dict[str, re.Pattern[str]] = {name: _rx(p) for name, p in {
+    "en talk to someone":
+        r"\b(?:talk|speak|(?<!live\s)chat|talking|speaking|chatting|discuss|go (?:through|over)|"
+        r"sort \w+ out|escalate|"
+        rf"get through|get in touch|be in touch)(?: {W}){{0,4}}? (?:to|with) {DET_EN}{ADJ_EN}{PERSON_EN}\b",
+    "en connect me with an agent":
+        rf"\b(?:connect|transfer|put|pass|forward|switch) (?:me|us)(?: {W}){{0,2}}? (?:to|with) "
+        rf"{DET_EN}{ADJ_EN}{PERSON_EN}\b",
+    "en I want a human":
+        r"\b(?:i|we)(?:'d| would| really| just| still| do)* (?:want|need|like|prefer|request|ask for) "
+        rf"(?:to (?:have|get) )?{DET_EN}{ADJ_EN}{STRONG_EN}\b",
+    "en reach a human":
+        rf"\b(?:reach|contact|get hold of) {DET_EN}{ADJ_EN}{STRONG_EN}\b",
+    "en can I get someone":
+        rf"\b(?:can|could|may) (?:i|we) (?:get|have) {DET_EN}{ADJ_EN}{PERSON_EN}\b",
+    "en get me a human":
+        rf"(?:^|[^\w\s']\s*|please )(?:get|give|find) (?:me|us) {DET_EN}{ADJ_EN}{STRONG_EN}\b",
+    "en is someone available":
+        rf"\b(?:is|are) (?:there )?{A_EN}{ADJ_EN}{PERSON_EN}\b(?: {W}){{0,4}}? "
+        r"(?:available|around|online|free|on (?:the )?line|(?:i|we) (?:can|could)|"
+        r"to (?:talk|speak|chat|help)|(?:who|that) (?:can|could) (?:help|assist))\b",
+    "en is anyone there": r"\b(?:is|are) (?:there )?(?:any|some)(?:one|body) (?:still )?there\b",
+    "en is there an agent": rf"\b(?:is|are) there {DET_EN}{ADJ_EN}{STRONG_EN}\b",
+    "en can someone help": r"\b(?:can|could|would) (?:some|any)(?:one|body) (?:please )?(?:help|assist)\b",
+    "es hablar con alguien":
+        r"\b(?:hablar|hable|charlar|chatear|conversar|comunicar(?:me|nos)?|tratar(?:lo)?|ver(?:lo)?|"
+        r"resolver(?:lo)?|consultar(?:lo)?|pas(?:ar|a|as|ais|an|e|en|ame|eme|enme|adme|arme|arnos)|"
+        rf"poner(?:me|nos)? en contacto|contactar)(?: {W}){{0,4}}? con {DET_ES}{ADJ_ES}{PERSON_ES}\b",
+    "es quiero un agente":
+        r"\b(?:quiero|necesito|quisiera|prefiero|me gustaria|deseo|pido|solicito)"
+        rf"(?: {W}){{0,2}}? {DET_ES}{ADJ_ES}{STRONG_ES}\b",
+    "es que me atienda una persona":
+        rf"\b(?:me|nos) (?:{W} )?(?:atienda|atiendan|atender|atiende) (?:{W} ){{0,2}}?{DET_ES}"
+        rf"{PERSON_ES}\b|\b{PERSON_ES} (?:que )?(?:me|nos) (?:{W} )?(?:atienda|atiendan|atender)\b",
+    "es hay alguien disponible":
+        rf"\b(?:hay|habra|esta|estara|teneis|tienen) {DET_ES}{ADJ_ES}{PERSON_ES}\b(?: {W}){{0,3}}? "
+        r"(?:disponible|conectad[oa]|en linea|ahi|libre|que (?:me )?(?:pueda|atienda|ayude))",
+    "es hay un agente": rf"\bhay {DET_ES}{STRONG_ES}\b",
+    "es alguien me puede ayudar":
+        r"\balguien (?:me )?(?:puede|podria) (?:ayudar|atender)|\balguien que me (?:ayude|atienda)\b",
+    "fr parler a quelqu'un":
+        r"\b(?:parler|parle|discuter|echanger|voir|regler|traiter|continuer|transferer|transmettre|"
+        rf"mettre en (?:relation|contact)|passer|joindre|contacter|entrer en contact)(?: {W}){{0,4}}? "
+        rf"(?:a|au|avec|aupres d[eu'])\s*{DET_FR}{ADJ_FR}{PERSON_FR}\b",
+    "fr puis-je avoir un conseiller":
+        r"\b(?:possible d'|puis-je |je peux |pourrais-je |peut-on |pourrait-on |on peut |je voudrais |"
+        rf"j'aimerais |je souhaite )avoir {DET_FR}{ADJ_FR}{STRONG_FR}\b",
+    "fr passez-moi un conseiller":
+        rf"\bpass(?:ez|e|er)[- ]moi {DET_FR}{ADJ_FR}{PERSON_FR}\b|\b(?:me|nous) passer {DET_FR}{ADJ_FR}"
+        rf"{PERSON_FR}\b",
+    "fr je veux un conseiller":
+        r"\b(?:je veux|je voudrais|j'aimerais|je prefere\w*|je souhaite|je demande|il me faut)"
+        rf"(?: {W}){{0,2}}? {DET_FR}{ADJ_FR}{STRONG_FR}\b",
+    "fr y a-t-il un conseiller disponible":
+        r"\b(?:y a-t-il|y a t il|il y a|est-ce qu'il y a|avez-vous|auriez-vous|vous avez) "
+        rf"{DET_FR}{ADJ_FR}{PERSON_FR}\b(?: {W}){{0,3}}? "
+        r"(?:disponible|en ligne|la\b(?!\s*\w)|joignable|present|qui (?:peut|pourrait) m'aider)",
+    "fr quelqu'un est la": r"\bquelqu'?un (?:est |serait )?(?:disponible|en ligne|la\b(?!\s*\w))",
+    "fr y a-t-il quelqu'un":
+        r"\b(?:y a-t-il|y a t il|est-ce qu'il y a) quelqu'?un\b(?:\s*(?:$|[?!.])| pour m'aider| qui "
+        r"(?:peut|pourrait) m'aider| de (?:disponible|votre equipe|l'equipe))",
+    "fr quelqu'un peut m'aider": r"\bquelqu'?un (?:peut|pourrait) m'aider\b",
+    "de mit jemandem sprechen":  # verb last
+        rf"\bmit {DET_DE}{ADJ_DE}{PERSON_DE}\b(?: {W}){{0,5}}? (?:sprechen|reden|chatten|schreiben|"
+        r"besprechen|klaren|telefonieren|verbinden|verbunden|kommunizieren|unterhalten)\b",
+    "de an einen Kollegen weiterleiten":
+        rf"\b(?:mich|uns)\b(?: {W}){{0,3}}? (?:an|mit|zu) {DET_DE}{ADJ_DE}{PERSON_DE}\b(?: {W}){{0,3}}? "
+        r"(?:weiterleiten|weiterverbinden|durchstellen|verbinden)\b",
+    "de verbinden Sie mich mit":  # verb first
+        rf"\b(?:sprechen|reden|chatten|schreiben|verbinden|verbinde)\b(?: {W}){{0,3}}? mit "
+        rf"{DET_DE}{ADJ_DE}{PERSON_DE}\b",
+    "de ich mochte einen Mitarbeiter":
+        r"\b(?:ich (?:mochte|will|brauche|hatte gerne?|wurde gerne?|wunsche)|geben sie mir)"
+        rf"(?: {W}){{0,3}}? {DET_DE}{ADJ_DE}{STRONG_DE}\b",
+    "de ist jemand erreichbar":
+        rf"\b(?:ist|sind|gibt es)\b(?: {W}){{0,3}}? {DET_DE}{ADJ_DE}{PERSON_DE}\b(?: {W}){{0,3}}? "
+        r"(?:online|erreichbar|verfugbar|da|frei|zu sprechen)\b",
+    "de gibt es einen Ansprechpartner": rf"\bgibt es\b(?: {W}){{0,3}}? {DET_DE}{ADJ_DE}{STRONG_DE}\b",
+    "de einen Mitarbeiter sprechen":
+        rf"\b(?:(?:einen|eine|den|ihren) {ADJ_DE}{STRONG_DE}|jemanden)\b(?: {W}){{0,3}}? "
+        r"(?:sprechen|erreichen|kontaktieren)\b",
+    "de kann mir jemand helfen": r"\b(?:kann|konnte) mir (?:bitte )?jemand helfen\b",
+    # Refusing the bot asks for the alternative.
+    "no bot":
+        rf"\b(?:(?:don't|do not|no) (?:want|quiero)|ne veux pas|(?:will|mochte) nicht)(?: {W}){{0,4}}? "
+        r"(?:(?:a|an|the|this|un|una|el|einem|einen) )?(?:chat)?(?:bot|robot|machine|maquina|ki|ai|ia)s?"
+        r"\s*(?:$|[.,!?;]|please|anymore|any more|por favor|svp|bitte)"
+        r"|\b(?:will|mochte) keinen (?:chat)?(?:bot|roboter|ki)\b",
+}.items()}
+
+# "Call me back", "me rappeler", "llamarme", "mich zurückrufen": a request for a person when
+# addressed to the business (you, someone, your team), not to the courier or the bank.
+CALL_ME = _rx(
+    r"\b(?:call|ring|phone) me(?: (?:back|at|on|today|tomorrow|asap|later|when|please)\b|\s*$)"
+    r"|\bgive me a (?:call|ring|phone call)\b|\bget back to me\b|\bcall\s*back\b",
+    rf"\bme (?:{W} )?(?:llamar|llame|llamen|contactar|contacte|contacten)\b"
+    r"|\bdevolver(?:me)? la llamada\b|\b(?:llamarme|contactarme)\b",
+    # "me rappeler le prix / quand…" is "remind me of": not a call
+    rf"\bme (?:{W} )?(?:rappeler|rappelle|rappeliez|recontacter|telephoner|contacter|appeler)\b"
+    r"(?! (?:le|la|les|l'|mon|ma|mes|votre|vos|son|sa|ses|quand|comment|pourquoi|si|s'il y|ou|"
+    r"combien|quel\w*|a quel\w*|ce que|ce qu'|de|d'|du|des)\b)|\bm'appeler\b",
+    rf"\bmich\b(?: {W}){{0,4}}? (?:zuruckrufen|anrufen|kontaktieren)\b",
+)
+# Who is asked: "you", "someone", "your team", or a polite imperative.
+ADDRESSEE = _rx(r"\b(?:you|your|usted|ustedes|vosotros|vuestr\w*|podeis|podriais|pueden|podrian|"
+                r"vous|votre|vos|sie|ihr|ihrem|euer|please|por favor|svp|bitte)\b", rf"\b{PERSON_ANY}\b")
+# Asking for a callback outright: "Call me back", "Bitte um Rückruf", "rappelez-moi".
+CALLBACK = _rx(
+    r"^\s*(?:please )?(?:call|ring|phone) me\b|\b(?:ask for|request|want|like|need|get|arrange|"
+    r"book|schedule) a call\s*back\b|\bcall\s*back,? please\b",
+    r"\bllam(?:adme|enme|eme)\b|\b(?:rappelez|appelez|contactez)-moi\b|\betre rappelee?\b",
+    r"\b(?:bitte um|hatte gerne? einen|mochte einen|wunsche einen|um einen) ruckruf\b"
+    r"|\bruckruf,? bitte\b|\bruckruf (?:von|durch) \w+"
+    r"|\b(?:ruf|rufen) (?:sie )?mich (?:\w+ )?(?:an|zuruck)\b",
+)
+
+# A clause that is only a helper and "please": "operator", "agente por favor", "Mitarbeiter bitte".
+SHORT_REQUEST = _rx(
+    rf"\s*(?:{PLEASE} )?(?:(?:a|an|the|un|una|el|la|une|le|l'|ein|eine|einen|nem|nen|den)\s*)?"
+    rf"(?:(?:real|actual|live|human|vrai|vraie|echte[nmr]?|richtige[nmr]?) )?{STRONG_ANY}"
+    rf"(?: {PLEASE})*\s*")
+# "a human, not a bot", "keinen Bot", "pas un robot", "en lugar del chat automatico".
+NOT_A_BOT = _rx(r"\b(?:not|no|no more|instead of|rather than|kein(?:en)?|statt|pas|plutot qu'|sin|"
+                r"en lugar de)\s*(?:with |to |con |avec |mit )?(?:a |an |the |this |un |una |el |le |"
+                r"la |ce |einen |ein |dem |den )?(?:chat)?(?:bot|robot|machine|ai|ia|ki|maquina|"
+                r"chat automatico)\b")
+HELPER = _rx(rf"\b{STRONG_ANY}\b")
+# The visitor asks what their own customers can do ("let our visitors reach a human agent"):
+# a product question, not a request.
+THIRD_PARTY = _rx(
+    r"\b(?:visitors?|customers|users?|clients|guests|they|kunden|nutzer\w*|besucher\w*|clientes|"
+    rf"usuarios|visitantes|visiteurs|utilisateurs) (?:{W} )?(?:reach|talk|speak|chat|contact|"
+    r"hablar|contactar|chatear|parler|contacter|joindre|discuter|sprechen|erreichen|kontaktieren|"
+    r"chatten)\b")
+CLAUSES = re.compile(r"[.,;:!?¡¿()\n]+|\s[-–—]+\s")
+SENTENCES = re.compile(r"[.;!?¡¿\n]+")
+
+
+def _asks_callback(sentence: str) -> bool:
+    return CALLBACK.search(sentence) is not None or (
+        CALL_ME.search(sentence) is not None and ADDRESSEE.search(sentence) is not None)
+
+
+def _short_request(clause: str) -> bool:
+    return len(clause.split()) <= SHORT_REQUEST_WORDS and SHORT_REQUEST.fullmatch(clause) is not None
 
 
 def explicit_request(text: str) -> bool:
-    folded = fold(text)
-    if NOT_EXPLICIT.search(folded) and not re.search(
-            r"\b(talk|speak|hablar|parler|sprechen)\b", folded):
+    """The visitor asks for a person (in any of the four languages, with a typo or two)."""
+    folded = OTHER_SENSES.sub(" _ ", fix_typos(fold(text)))
+    if THIRD_PARTY.search(folded):
         return False
-    return any(p.search(folded) for p in EXPLICIT)
+    if any(p.search(folded) for p in REQUESTS.values()):
+        return True
+    if NOT_A_BOT.search(folded) and HELPER.search(folded):
+        return True
+    if any(_asks_callback(s) for s in SENTENCES.split(folded) if s.strip()):
+        return True
+    return any(_short_request(c) for c in CLAUSES.split(folded) if c.strip())
+
+
+# ---------------------------------------------------------------------------------------
+# Frustration
+# ---------------------------------------------------------------------------------------
+
+# Exasperation, insults and swearing: enough on their own.
+EXASPERATED = _rx(
+    # English
+    r"\b(?:are you (?:kidding|joking|serious)|(?:you(?:'re| are| must be| have got to be|'ve got to be)"
+    r"|must be) (?:kidding|joking)|kidding me|unbelievable|ridiculous|absurd|outrageous|pathetic|"
+    r"useless|worthless|hopeless|what a (?:joke|farce|mess|nightmare)|(?:total|complete|such a|is a) "
+    r"joke|what(?:'s| is) wrong with (?:you|this)|nothing(?: \w+){0,4}? works|waste of (?:my )?time|"
+    r"unacceptable|disgrace\w*|disgusting|incompetent|fed up|sick (?:and tired )?of|had enough|"
+    r"(?:i'm|i am|so|really) (?:angry|furious|annoyed|frustrated|pissed)|annoying|infuriating|"
+    r"frustrating|fuck\w*|shit|shitty|bullshit|crap|crappy|damn\w*|goddamn|wtf|ffs|"
+    r"for (?:god's|christ's|heaven's) sake|(?:stupid|dumb)(?! (?:question|me|mistake))|idiot\w*|"
+    r"(?:this is|it's|what a|total|such a) (?:scam|rip-?off)|(?:terrible|awful|horrible|worst) "
+    r"(?:service|experience|support|company|website|app)|(?:this|it|that|you)(?: is|'s| are|'re)? "
+    r"(?:so |really |absolutely |just )?(?:terrible|awful|horrible|rubbish|garbage)|worst(?! case)|"
+    r"hate (?:this|it|you|your)|thanks for nothing|what the (?:hell|heck|fuck)|"
+    r"driving me (?:crazy|mad|nuts|insane|up the wall))\b",
+    r"^\W*seriously\b|\bseriously\s*[?!]|\b[a-z]\*{2,}",  # "f***ing"
+    # Spanish
+    r"\b(?:tomadura de pelo|tomando el pelo|verguenza|vergonzoso|no (?:me )?lo puedo creer|"
+    r"no puede ser|que desastre|un desastre|desastre de|no sirve (?:para|de) nada|inutil(?:es)?|"
+    r"ridicul[oa]|absurd[oa]|pesim[oa]|penoso|indignante|inaceptable|intolerable|mierda|joder|"
+    r"jodid[oa]|hostias?|cabread[oa]|(?:estoy|estamos|me tien\w*) hart[oa]s?|"
+    r"(?:es una|menuda|que|esto es una) estafa|(?:es|menuda|que|esto es una) (?:basura|porqueria)|"
+    r"(?:es|una) broma|me cago|maldit[oa]|que asco|fatal(?! error)|me (?:vuelve|volveis|estais volviendo) "
+    r"loc[oa])\b",
+    # French
+    r"\b(?:n'importe quoi|fout(?:ez|ent|re|u|ue|us)?|putain|bordel|merde\w*|(?:c'est|vraiment|trop|"
+    r"completement|franchement|archi|service) nul(?:le)?|inutile(?! de)|ridicule|lamentable|"
+    r"pitoyable|honteux|une honte|scandal\w*|inadmissible|inacceptable|insupportable|"
+    r"(?:une|quelle|c'est une) (?:blague|plaisanterie|arnaque)|marre|ras[- ]le[- ]bol|"
+    r"vous plaisantez|vous rigolez|je n'en reviens pas|c'est pas possible\b(?!\s*\w)|exaspere\w*|"
+    r"enerve\w*|agacant|rien ne (?:marche|fonctionne)|vous moquez|(?:me )?rend (?:fou|folle|dingue|"
+    r"chevre))\b",
+    # German
+    r"\b(?:verdammt\w*|verflucht\w*|scheiss\w*|(?:so ein|so'n|was fur ein|alles|nur|ist doch) mist|"
+    r"(?:ist (?:doch |ja )?ein|das ist ein|so ein|was fur ein) witz|witzlos|lacherlich|nutzlos|"
+    r"sinnlos|unverschamt|frechheit|zum kotzen|nervt|nervig|stinksauer|(?:ich bin|bin) "
+    r"(?:so |echt |wirklich |richtig |total )?(?:sauer|wutend|genervt|verargert)|katastroph\w*|"
+    r"schwachsinn|saftladen|verarsch\w*|unfassbar|"
+    r"(?:es|jetzt) reicht(?=\s*[!.]|\s*$|,? (?:ich|wir|mir|jetzt|endgultig)\b)|mir reicht'?s|"
+    r"nase voll|nicht wahr sein|was soll (?:das|der mist)|nichts funktioniert|unzumutbar|"
+    r"inakzeptabel|(?:ist|einfach|echt|wirklich|total) unmoglich|geht'?s noch\s*[?!]|bescheuert|"
+    r"macht mich (?:noch )?(?:wahnsinnig|verruckt|fertig))\b",
+)
+# Words that say the message is about a problem, which turns "!!!" or capitals into anger.
+COMPLAINT = _rx(
+    r"\b(?:not|no|never|nothing|nobody|still|again|twice|wrong|broken|crash\w*|fail\w*|lost|"
+    r"missing|charged|waiting|where is|why)\b|n't\b",
+    r"\b(?:nunca|nada|nadie|otra vez|dos veces|todavia|sigue|rot[oa]|cobrad\w*|esperando|"
+    r"perdid[oa]|donde esta|por que)\b",
+    r"\b(?:pas|jamais|rien|encore|deux fois|toujours|pourquoi|ou est|attends|perdu|casse)\b",
+    r"\b(?:nicht|kein\w*|nie|nichts|wieder|doppelt|immer noch|warum|wo (?:ist|bleibt)|seit|"
+    r"warte\w*|kaputt)\b",
+)
+# Enthusiasm and thanks: "THANK YOU!!", "Perfect!!", "¡¡Mil gracias!!" are not anger.
+GRATEFUL = _rx(
+    r"\b(?:thanks?|thank you|cheers|great|awesome|perfect|love|amazing|brilliant|lifesaver|"
+    r"wonderful|excellent|gracias|genial|perfecto|excelente|estupendo|fenomenal|merci|parfait|"
+    r"super|formidable|danke|wunderbar|perfekt|toll|klasse|prima|spitze)\b")
+EXCLAIM = re.compile(rf"[!¡?¿]{{{EXCLAMATION_RUN},}}")
 
 
 def shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) >= 0.7 \
-        and len(text.split()) >= 3
+    return len(letters) >= SHOUT_MIN_LETTERS and len(text.split()) >= SHOUT_MIN_WORDS \
+        and sum(c.isupper() for c in letters) / len(letters) >= SHOUT_CAPS_SHARE
 
 
 def angry(text: str) -> bool:
+    """Exasperated wording, or shouting / "!!!" about a problem (not enthusiasm)."""
     folded = fold(text)
-    if ANGRY.search(folded):
+    if EXASPERATED.search(folded):
         return True
-    excited = re.search(r"[!?]{3,}", text) is not None
-    return (shouting(text) and not CALM.search(folded)) or (
-        excited and shouting(text))
+    if GRATEFUL.search(folded):
+        return False
+    loud = shouting(text) or EXCLAIM.search(text) is not None
+    return loud and COMPLAINT.search(folded) is not None
 
 
 def same_question(a: str, b: str) -> bool:
@@ -165,16 +456,102 @@ def repeated_question(history: list[Turn]) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------------------------
+# Repeated failure
+# ---------------------------------------------------------------------------------------
+
+# "That doesn't help", "sigue sin funcionar", "ça ne change rien", "hilft mir nicht"…
+DISSATISFIED = _rx(
+    # English
+    r"\b(?:(?:does|did|do|is|are|was|were|has|have)(?:n't| not) (?:(?:really|even|actually|quite|"
+    r"seem to|seems to|at all) )?(?:help|helping|helped|answer|answered|answering|tell|say|explain|"
+    r"show|address|work|working|"
+    r"worked|solve|solved|fix|fixed|change|changed|make a difference)|not (?:help|helpful|helping)|"
+    r"unhelpful|no help|not what i(?:'m| am| was)? (?:asked|asking|meant|mean|need|needed|wanted|"
+    r"want|looking)|(?:that|this|it)(?:'s| is) not (?:it|right|the (?:problem|issue|point|question)|"
+    r"my question)|not (?:my|the) (?:question|problem|issue|point)|still (?:not|nothing|no|doesn't|"
+    r"does not|isn't|is not|won't|can't|cannot|broken|the same|crash\w*|fail\w*|freez\w*|stuck|"
+    r"an? error|missing|wrong)|wrong answer|irrelevant|not relevant|you (?:don't|do not|didn't) "
+    r"(?:understand|get it)|not there|no luck|(?:can't|cannot|couldn't) (?:find|see) (?:it|that|"
+    r"this|any|the)|there(?:'s| is) no (?:such|\w+ (?:option|button|menu|tab|link|setting|field))|"
+    r"same (?:problem|issue|error|result|thing)|nothing (?:changed|happens|happened)|"
+    r"(?:already|i've|i have) (?:tried|done|did) (?:that|this|it|both|all))\b",
+    # Spanish
+    r"\b(?:no (?:me |nos |lo |te )?(?:ayuda|ayudo|ha ayudado|sirve|sirvio|ha servido|funciona|"
+    r"funciono|ha funcionado|resuelve|soluciona|ha solucionado|cambia nada|responde|contesta|"
+    r"has respondido|has contestado)|no me (?:has |ha )?(?:dicho|dices|dice|explicado|explicas|"
+    r"explica)|no es lo que (?:pregunto|pregunte|he preguntado|preguntaba|"
+    r"pedi|quiero|queria|busco|necesito)|no (?:es|era) eso|eso no es(?:\b(?!\s*\w)| lo que| "
+    r"correcto| mi)|(?:no es|esa no es) mi pregunta|sig(?:o|ue|ues|uen|uimos) sin|"
+    r"sigue (?:igual|fallando|(?:dando|saliendo|apareciendo) (?:el |un )?error)|"
+    r"no me entiende\w*|tampoco (?:\w+ ){0,2}?(?:responde|contesta|sirve|servido|funciona|"
+    r"funcionado|ayuda|ayudado|es|resuelve|soluciona)|tampoco\b(?!\s*\w)|no (?:lo|la) encuentro|"
+    r"no (?:me )?aparece|(?:el )?mismo problema|(?:sigue|pasa|me pasa|sale) lo mismo)\b",
+    # French ("ça marche pas" often drops the "ne")
+    r"\b(?:ne |n')?(?:m'|me |nous )?(?:aide|marche|fonctionne|repond|change|resout|regle)\w* "
+    r"(?:toujours |vraiment |plus |absolument )?(?:pas|rien)\b",
+    r"\b(?:n'a (?:toujours )?(?:pas|rien) (?:aide|marche|fonctionne|repondu|resolu|regle|change)|"
+    r"pas ce que je (?:demande|veux|cherche|voulais|ai demande)|(?:ce n'est|c'est) (?:toujours )?"
+    r"pas (?:ca|ma question|une reponse)|sert a rien|toujours pas|pas ma question|meme (?:probleme|"
+    r"chose|resultat|erreur)|(?:toujours|c'est) pareil|je ne (?:le |la |les )?(?:trouve|vois) "
+    r"(?:pas|rien)|vous ne (?:me )?comprenez pas|aucune aide)\b",
+    # German (the verb comes before "nicht", often with words between)
+    r"\b(?:hilft|helfen|funktioniert|geht|klappt|beantwortet|bringt|nutzt|lost)\b[^.?!,]{0,30}?"
+    r"\bnichts?\b",
+    r"\b(?:nicht (?:\w+ )?(?:geholfen|funktioniert|geklappt|beantwortet|gelost|weiter)|"
+    r"nichts (?:\w+ )?(?:gebracht|geholfen|genutzt|geandert|bewirkt)|trotzdem (?:\w+ ){0,3}?(?:nicht|"
+    r"kein\w*|abgelehnt|fehler\w*|falsch)|(?:immer noch|weiterhin|"
+    r"nach wie vor) (?:\w+ )?(?:ab|nicht|kein\w*|falsch|fehler\w*|das gleiche|dasselbe|kaputt)|"
+    r"nicht (?:meine frage|das,? was ich)|meinte ich nicht|nicht,? was ich (?:meine|meinte|"
+    r"gefragt|wollte|suche)|immer noch (?:nicht|kein\w*)|keine antwort|gleiche problem|"
+    r"dasselbe problem|auch nicht|da ist (?:\w+ )?nichts?|(?:finde|sehe) (?:ich )?(?:es |das |sie |"
+    r"ihn )?(?:da )?nicht|verstehen mich nicht|falsche antwort|an meiner frage vorbei)\b",
+)
+# Correcting the AI's reading: "I don't want to X, I want to Y", "I asked about…", "je demandais…".
+CORRECTION = _rx(
+    r"\b(?:i don't want|i do not want|no quiero|je ne veux pas|ich will nicht|ich mochte nicht)\b"
+    r"[^.?!]{1,40}[,;]\s*(?:i want|quiero|je veux|sondern|ich will|ich mochte)\b",
+    r"\b(?:i (?:asked|was asking) (?:about|for|how|whether|if)|i meant|"
+    r"(?:pregunte|preguntaba|te pregunto) (?:por|si|como)|me referia a|"
+    r"je (?:demandais|parlais de|vous demande si)|ich (?:habe|hatte) nach\b[^.?!]{1,30}gefragt|"
+    r"ich (?:fragte|meinte))\b",
+)
+# "Either", "tampoco", "non plus", "auch nicht": this answer failed like the one before.
+ALSO_NOT = _rx(r"\b(?:either|neither|tampoco|non plus|auch (?:\w+ )?nichts?|auch das)\b")
+# A bare "No," to an answer (not to the AI's "anything else?").
+BARE_NO = _rx(r"^\W*(?:no|nope|non|nein|nee)\b(?:\s*[,.!]|\s*$)")
+# The visitor says it worked: earlier failures no longer count.
+SOLVED = _rx(r"\b(?:that (?:worked|did it|was it|fixed it|helped)|works now|it works|solved|fixed|"
+             r"ya funciona|funciona ahora|resuelto|solucionado|ca marche|ca fonctionne|resolu|"
+             r"klappt|geklappt|funktioniert jetzt|gelost|hat geholfen)\b")
+
+
+def _rejects(text: str, answer: str) -> bool:
+    """The visitor's reply says the AI's `answer` did not help."""
+    folded = fold(text)
+    if DISSATISFIED.search(folded) or CORRECTION.search(folded):
+        return True
+    return BARE_NO.search(folded) is not None and not answer.rstrip().endswith("?") \
+        and not GRATEFUL.search(folded)
+
+
 def failures(history: list[Turn]) -> int:
-    """Visitor messages that say an AI answer did not help."""
-    count, after_ai = 0, False
+    """Replies since the last thing that worked that say an AI answer did not help."""
+    count, answers, answer = 0, 0, None
     for turn in history:
         if turn.role == "ai":
-            after_ai = True
+            answer, answers = turn.text, answers + 1
         elif turn.role == "visitor":
-            if after_ai and DISSATISFIED.search(fold(turn.text)):
+            folded = fold(turn.text)
+            if answer is not None and _rejects(turn.text, answer):
                 count += 1
-            after_ai = False
+                if ALSO_NOT.search(folded) and answers >= 2:  # "that doesn't help either"
+                    count = max(count, 2)
+            elif GRATEFUL.search(folded) or SOLVED.search(folded):
+                count, answers = 0, 0
+            answer = None
+        else:  # a person joined or the system stepped in: start afresh
+            count, answers, answer = 0, 0, None
     return count
 
 
@@ -187,7 +564,9 @@ def detect(history: list[Turn]) -> str | None:
         return "explicit_request"
     if angry(text) or repeated_question(history):
         return "frustration"
-    if DISSATISFIED.search(fold(text)) and failures(history) >= REPEATED_FAILURE_AFTER:
+    answered = len(history) >= 2 and history[-2].role == "ai"
+    if answered and _rejects(text, history[-2].text) \
+            and failures(history) >= REPEATED_FAILURE_AFTER:
         return "repeated_failure"
     return None
 
