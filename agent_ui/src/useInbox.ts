@@ -60,6 +60,7 @@ export function useInbox(token: string, user: User,
   const toastId = useRef(0);
   const pendingAccept = useRef<string | null>(null);
   const pendingTransfer = useRef<{ sessionId: string; to: string } | null>(null);
+  const pendingClose = useRef<string | null>(null);
   const wantStatus = useRef<"online" | "away">(
     storage.loadPref("status", "online") === "away" ? "away" : "online");
   const seenSent = useRef<Record<string, number>>({});
@@ -139,6 +140,7 @@ export function useInbox(token: string, user: User,
         break;
       }
       case "session_closed":
+        if (pendingClose.current === frame.session_id) pendingClose.current = null;
         if (frame.by === "visitor" && before.chats[frame.session_id]?.ended === null) {
           toast(`${visitorLabel(before.chats[frame.session_id]!.session)} ended the chat`);
         }
@@ -167,6 +169,9 @@ export function useInbox(token: string, user: User,
           toast(by ? `Taken by ${by}` : frame.message, "error");
           break;
         }
+        // `seen` and `typing` racing a transfer or close get not_assigned: nothing to tell.
+        if (frame.code === "not_assigned" && !pendingTransfer.current && !pendingClose.current) break;
+        pendingClose.current = null;
         if (["at_capacity", "session_not_found"].includes(frame.code)) pendingAccept.current = null;
         if (["agent_offline", "agent_not_found", "same_agent"].includes(frame.code)) {
           pendingTransfer.current = null;
@@ -312,6 +317,7 @@ export function useInbox(token: string, user: User,
     close(sessionId, note) {
       const frame: Record<string, unknown> = { type: "close", session_id: sessionId };
       if (note.trim()) frame.note = note.trim();
+      pendingClose.current = sessionId;
       if (!send(frame)) toast("Not connected: try again in a moment.", "error");
     },
     handBack(sessionId) {

@@ -47,6 +47,14 @@ describe("queue", () => {
     expect(chat.historyLoaded).toBe(false);
   });
 
+  it("keeps the widget's name when the queue update comes before `accepted`", () => {
+    const s = session({ site_key: "W", widget_name: "Wonka" });
+    let state = readyWith([], [s]);
+    state = run(state, frame({ type: "queue_update", widget: "W", waiting: [] }),
+      frame({ type: "accepted", session: { ...s, status: "assigned", widget_name: undefined } }));
+    expect(state.chats[s.session_id]!.session.widget_name).toBe("Wonka");
+  });
+
   it("remembers who won a race, and forgets it when the session becomes ours", () => {
     const s = session();
     let state = readyWith([], [s]);

@@ -2,7 +2,7 @@ import type { Toast } from "../useInbox";
 
 export function Toasts({ toasts, onDrop }: { toasts: Toast[]; onDrop: (id: number) => void }) {
   return (
-    <div aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-[320px] flex-col gap-2">
+    <div aria-live="polite" className="pointer-events-none fixed right-4 top-16 z-50 flex w-[320px] flex-col gap-2">
       {toasts.map((t) => (
         <div key={t.id} role={t.tone === "error" ? "alert" : "status"}
           className={`pointer-events-auto flex items-start gap-2 rounded px-4 py-3 text-sm shadow-2 ${

@@ -44,6 +44,8 @@ export interface State {
   team: Record<number, TeamMember>;
   /** Queue entries another agent won: session id -> their name. */
   taken: Record<string, string>;
+  /** Widgets' names by site key, as lists showed them (`accepted` frames do not carry them). */
+  widgetNames: Record<string, string>;
   selected: string | null;
 }
 
@@ -64,7 +66,7 @@ export type Action =
 
 export function initialState(outbox: OutboxEntry[] = []): State {
   return { me: null, connection: "connecting", queue: {}, chats: {}, outbox, team: {},
-    taken: {}, selected: null };
+    taken: {}, widgetNames: {}, selected: null };
 }
 
 export function newChat(session: Session): Chat {
@@ -201,7 +203,7 @@ function adopt(state: State, incoming: Session): State {
   // `accepted`/`assigned` carry no list fields: keep what the queue showed.
   const queued = state.queue[incoming.session_id];
   const session: Session = { ...incoming,
-    widget_name: incoming.widget_name ?? queued?.widget_name ?? widgetName(state, incoming.site_key),
+    widget_name: incoming.widget_name ?? queued?.widget_name ?? state.widgetNames[incoming.site_key],
     last_message: incoming.last_message ?? queued?.last_message ?? null };
   const chat: Chat = existing && existing.ended === null
     ? { ...existing, session: { ...existing.session, ...session,
@@ -213,12 +215,12 @@ function adopt(state: State, incoming: Session): State {
     queue: withoutQueued(state.queue, session.session_id), taken };
 }
 
-/** A widget's name as any session of it already showed it. */
-function widgetName(state: State, siteKey: string): string | undefined {
-  for (const s of [...Object.values(state.queue), ...Object.values(state.chats).map((c) => c.session)]) {
-    if (s.site_key === siteKey && s.widget_name) return s.widget_name;
+function learnNames(names: Record<string, string>, sessions: Session[]): Record<string, string> {
+  let out = names;
+  for (const s of sessions) {
+    if (s.widget_name && out[s.site_key] !== s.widget_name) out = { ...out, [s.site_key]: s.widget_name };
   }
-  return undefined;
+  return out;
 }
 
 function end(state: State, sessionId: string, ended: Ended, note: string | null = null): State {
@@ -253,7 +255,8 @@ function onFrame(state: State, frame: ServerFrame): State {
       for (const [id, old] of Object.entries(state.chats)) {
         if (!(id in chats)) chats[id] = old.ended === null ? { ...old, ended: "gone" } : old;
       }
-      return { ...state, me: frame.agent, queue, chats, connection: "open" };
+      return { ...state, me: frame.agent, queue, chats, connection: "open",
+        widgetNames: learnNames(state.widgetNames, [...frame.waiting, ...frame.sessions]) };
     }
     case "message":
     case "ack": {
@@ -302,7 +305,7 @@ function onFrame(state: State, frame: ServerFrame): State {
           queue[s.session_id] = s;
         }
       }
-      return { ...state, queue };
+      return { ...state, queue, widgetNames: learnNames(state.widgetNames, frame.waiting) };
     }
     case "accepted":
     case "assigned":

@@ -1,0 +1,395 @@
+"""The agent inbox (/agent) in Debian's Chromium against the real server: agents sign in,
+take escalated chats from the queue, talk with a visitor (a real visitor socket), transfer,
+close, search the history; a lost accept race, a reload and a server restart mid-chat.
+
+Reuses the browser suite's fixtures (tests/browser/conftest.py): one Chromium for the whole
+package, the chat server in-process on the test database, and a fresh context per page.
+Screenshots go to test-artifacts/screenshots/agent-*.png.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from chatserver.api.ui import AGENT_DIR
+from tests.browser.conftest import DESKTOP, PASSWORD, Site, Visitor
+from tests.browser.harness import Agent, Servers
+from tests.realtime.client import WS, ws_url
+
+try:
+    from playwright.sync_api import Page, WebSocketRoute, expect
+except ImportError:  # the browser fixture explains; on CI it is an error
+    if os.environ.get("CI"):
+        raise
+    pytest.skip("Playwright for Python is missing", allow_module_level=True)
+
+TABLET = {"width": 820, "height": 1180}
+SAFARI = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.1 Safari/605.1.15")
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def inbox_built() -> None:
+    if not (AGENT_DIR / "index.html").exists():
+        message = "the agent inbox is not built (make build)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@dataclass
+class Person:
+    id: int
+    email: str
+    name: str
+    token: str
+
+
+def make_agent(site: Site, key: str, name: str) -> Person:
+    n = next(_names)
+    email = f"inbox{n}-{uuid.uuid4().hex[:6]}@example.com"
+    auth = {"Authorization": f"Bearer {site.admin}"}
+    resp = site.http.post("/api/auth/register", headers=auth, json={
+        "username": f"inbox{n}-{uuid.uuid4().hex[:6]}", "email": email, "password": PASSWORD,
+        "role": "agent", "display_name": name})
+    assert resp.status_code == 201, resp.text
+    user = resp.json()["user"]
+    assert site.http.put(f"/api/widgets/{key}/agents/{user['id']}", headers=auth).status_code == 200
+    token = site.http.post("/api/auth/login", json={"email": email, "password": PASSWORD}).json()["token"]
+    return Person(user["id"], email, name, token)
+
+
+class VisitorSocket:
+    """A visitor on the real visitor socket (what the widget does), driven from the test."""
+
+    def __init__(self, servers: Servers, key: str, **body: Any) -> None:
+        self.servers = servers
+        resp = servers.call(lambda: _post_session(servers, key, body))
+        self.session_id: str = resp["session_id"]
+        self.token: str = resp["visitor_token"]
+        self.ws: WS | None = None
+        self.connect()
+
+    def connect(self, last_seq: int = 0) -> dict[str, Any]:
+        async def go() -> dict[str, Any]:
+            self.ws = await WS.connect(ws_url(self.servers.url, f"/ws/{self.session_id}"))
+            await self.ws.send({"type": "auth", "token": self.token, "last_seq": last_seq})
+            return await self.ws.expect("ready", timeout=10)
+
+        return self.servers.call(go)
+
+    def send(self, frame: dict[str, Any]) -> None:
+        ws = self.ws
+        assert ws is not None
+        self.servers.call(lambda: ws.send(frame))
+
+    def say(self, text: str) -> dict[str, Any]:
+        ws = self.ws
+        assert ws is not None
+        return self.servers.call(lambda: ws.say(text))
+
+    def expect(self, ftype: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
+        ws = self.ws
+        assert ws is not None
+        return self.servers.call(lambda: ws.expect(ftype, timeout=timeout, **match),
+                                 timeout=timeout + 5)
+
+    def close(self) -> None:
+        ws, self.ws = self.ws, None
+        if ws is not None:
+            async def close() -> None:
+                ws.close()
+
+            self.servers.call(close)
+
+
+async def _post_session(servers: Servers, key: str, body: dict[str, Any]) -> dict[str, Any]:
+    import tornado.httpclient
+
+    client = tornado.httpclient.AsyncHTTPClient()
+    resp = await client.fetch(f"{servers.url}/api/widgets/{key}/sessions", method="POST",
+                              body=json.dumps(body), headers={"User-Agent": SAFARI,
+                                                              "Content-Type": "application/json"})
+    result: dict[str, Any] = json.loads(resp.body)
+    return result
+
+
+@pytest.fixture
+def visitors(servers: Servers) -> Iterator[Callable[..., VisitorSocket]]:
+    made: list[VisitorSocket] = []
+
+    def make(key: str, **body: Any) -> VisitorSocket:
+        v = VisitorSocket(servers, key, **body)
+        made.append(v)
+        return v
+
+    yield make
+    for v in made:
+        v.close()
+
+
+def sign_in(v: Visitor, servers: Servers, person: Person) -> Page:
+    page: Page = v.page
+    page.goto(f"{servers.url}/agent/")
+    expect(page.get_by_role("heading", name="Parley inbox")).to_be_visible()
+    page.get_by_label("Email").fill(person.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("queue-count")).to_be_visible()
+    expect(page.get_by_test_id("connection")).to_have_count(0)
+    return page
+
+
+def seqs(page: Page) -> list[int]:
+    return [int(s) for s in page.locator("[data-testid=transcript] li[data-seq]").evaluate_all(
+        "els => els.map(e => e.dataset.seq)")]
+
+
+def no_csp_violations(v: Visitor) -> None:
+    bad = [c for c in v.console if "Content Security Policy" in c or "Refused to" in c]
+    assert bad == [], bad
+
+
+def test_an_agent_takes_a_chat_talks_transfers_and_closes(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor],
+        visitors: Callable[..., VisitorSocket]) -> None:
+    key = site.widget(business_name="Acme")
+    alice = make_agent(site, key, "Alice")
+    bob = make_agent(site, key, "Bob")
+    resp = site.http.post("/api/canned-responses", headers={"Authorization": f"Bearer {site.admin}"},
+                          json={"shortcut": "thanks", "title": "Thank you",
+                                "text": "Thank you for waiting, we are on it.", "site_key": key})
+    assert resp.status_code == 201, resp.text
+
+    va = visitor(DESKTOP)
+    page = sign_in(va, servers, alice)
+    expect(page.get_by_text("Nobody is waiting.")).to_be_visible()
+    vb = visitor(TABLET)
+    bob_page = sign_in(vb, servers, bob)
+
+    # A visitor asks the AI part first, then for a person: the chat arrives in the queue.
+    vera = visitors(key, visitor_name="Vera Lynn", visitor_email="vera@example.com",
+                    page_url="https://shop.example.com/cart", timezone="Europe/Paris")
+    vera.say("Where is my order 1234?")
+    vera.send({"type": "escalate"})
+    row = page.get_by_test_id("queue").locator(f"li[data-session='{vera.session_id}']")
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("Vera Lynn")
+    expect(row).to_contain_text("vera@example.com")
+    expect(row).to_contain_text("Asked for a person")
+    expect(row).to_contain_text("Acme")
+    expect(row.get_by_test_id("wait")).to_have_text(re.compile(r"^\d+s$"))
+    expect(page).to_have_title("(1) Parley inbox")
+    va.shot("agent-queue")
+
+    # Accept with the keyboard: `a` takes the oldest.
+    page.locator("body").press("a")
+    expect(page.get_by_test_id("chat-title")).to_have_text("Vera Lynn")
+    expect(page).to_have_url(re.compile(rf"/agent/chats/{vera.session_id}$"))
+    transcript = page.get_by_test_id("transcript")
+    expect(transcript).to_contain_text("Where is my order 1234?")
+    expect(transcript).to_contain_text("Alice joined the conversation.")
+    vera.expect("agent_joined")
+    details = page.get_by_test_id("visitor-details")
+    expect(details).to_contain_text("https://shop.example.com/cart")
+    expect(details).to_contain_text("Safari 17 on macOS")
+    expect(details).to_contain_text("Europe/Paris")
+    expect(page.get_by_test_id("queue-count")).to_have_text("0")
+
+    # Agent -> visitor, with Enter; Shift+Enter makes a new line.
+    composer = page.get_by_test_id("composer")
+    composer.fill("Hello Vera!")
+    composer.press("Shift+Enter")
+    composer.press_sequentially("Let me check.")
+    composer.press("Enter")
+    got = vera.expect("message", sender_type="agent")
+    assert got["text"] == "Hello Vera!\nLet me check." and got["sender_name"] == "Alice"
+    expect(composer).to_have_value("")
+    # The agent's screen said `seen` for what it shows.
+    vera.expect("seen", by="agent")
+
+    # Visitor -> agent: typing, the message, and a read receipt for the agent's message.
+    vera.send({"type": "typing", "on": True})
+    expect(page.get_by_test_id("typing")).to_contain_text("Vera Lynn is typing")
+    vera.say("Thanks! It was order 1234 from Tuesday.")
+    expect(transcript).to_contain_text("It was order 1234 from Tuesday.")
+    expect(page.get_by_test_id("typing")).to_have_count(0)
+    vera.send({"type": "seen", "seq": got["seq"]})
+    expect(page.get_by_test_id("seen")).to_be_visible()
+
+    # A canned response with "/".
+    composer.press_sequentially("/than")
+    picker = page.get_by_test_id("canned-picker")
+    expect(picker).to_contain_text("/thanks")
+    composer.press("Enter")
+    expect(composer).to_have_value("Thank you for waiting, we are on it.")
+    composer.press("Enter")
+    vera.expect("message", text="Thank you for waiting, we are on it.")
+    va.shot("agent-chat")
+
+    # A draft survives switching away and a reload; the reload resumes the chat as it was.
+    composer.fill("A draft in progress")
+    page.wait_for_timeout(400)
+    before = seqs(page)
+    page.reload()
+    expect(page.get_by_test_id("chat-title")).to_have_text("Vera Lynn")
+    expect(page.get_by_test_id("transcript")).to_contain_text("Thank you for waiting")
+    expect(page.get_by_test_id("composer")).to_have_value("A draft in progress")
+    expect(page.locator("[data-testid=transcript] li[data-seq]")).to_have_count(len(before))
+    assert seqs(page) == before == sorted(set(before))
+
+    # The server restarts mid-chat: "Reconnecting…", a message written meanwhile is sent
+    # once after the reconnect, and what the visitor said meanwhile arrives once.
+    vera.close()
+    servers.stop_chat()
+    expect(page.get_by_test_id("connection")).to_contain_text("Reconnecting")
+    va.shot("agent-reconnecting")
+    composer = page.get_by_test_id("composer")
+    composer.fill("Sent while the server was away")
+    composer.press("Enter")
+    expect(page.get_by_text("Sending…")).to_be_visible()
+    servers.start_chat()
+    expect(page.get_by_test_id("connection")).to_have_count(0, timeout=20_000)
+    expect(page.get_by_text("Sending…")).to_have_count(0)
+    vera.connect(last_seq=before[-1])
+    vera.say("Are you still there?")
+    expect(page.get_by_test_id("transcript")).to_contain_text("Are you still there?")
+    stored = [m["text"] for m in servers.messages(vera.session_id)]
+    assert stored.count("Sent while the server was away") == 1
+    assert seqs(page) == sorted(set(seqs(page)))
+    assert len(seqs(page)) == len(stored)
+
+    # Transfer to Bob, who is online: Alice's chat ends, Bob's inbox has it with its history.
+    page.get_by_role("button", name="Transfer").click()
+    page.get_by_test_id("transfer-targets").get_by_text("Bob").click()
+    expect(page.get_by_test_id("ended")).to_contain_text("Transferred to Bob")
+    expect(page.get_by_text("Transferred to Bob").first).to_be_visible()
+    chat_in_bob = bob_page.get_by_test_id("active-chats").locator(f"[data-session='{vera.session_id}']")
+    expect(chat_in_bob).to_be_visible()
+    expect(chat_in_bob.get_by_test_id("unread")).to_be_visible()
+    chat_in_bob.click()
+    expect(bob_page.get_by_test_id("transcript")).to_contain_text("Where is my order 1234?")
+    expect(bob_page.get_by_test_id("transcript")).to_contain_text(
+        "Alice transferred the conversation to Bob.")
+    vb.shot("agent-tablet-transferred")
+    vera.say("Hi Bob")
+    expect(bob_page.get_by_test_id("transcript")).to_contain_text("Hi Bob")
+
+    # Bob closes with a note for the team.
+    bob_page.get_by_role("button", name="Close", exact=True).click()
+    bob_page.get_by_test_id("close-note").fill("Order 1234 re-shipped.")
+    bob_page.get_by_role("button", name="Close conversation").click()
+    vera.expect("session_closed", by="agent")
+    expect(bob_page.get_by_test_id("ended")).to_contain_text("Closed")
+    closed = next(s for s in servers.sessions() if s["id"] == vera.session_id)
+    assert closed["status"] == "closed" and closed["close_note"] == "Order 1234 re-shipped."
+
+    # The history finds it by text and by visitor, and shows it read-only.
+    page.get_by_role("link", name="History").click()
+    page.get_by_test_id("history-search").fill("order 1234")
+    result = page.get_by_test_id("history-results").locator("li").first
+    expect(result).to_contain_text("Vera Lynn")
+    result.click()
+    expect(page.get_by_test_id("transcript")).to_contain_text("Hi Bob")
+    expect(page.get_by_test_id("composer")).to_have_count(0)
+    page.get_by_test_id("history-search").fill("nobody-like-this")
+    expect(page.get_by_text("No conversation matches")).to_be_visible()
+    page.get_by_test_id("history-search").fill("vera@example")
+    expect(page.get_by_test_id("history-results").locator("li")).to_have_count(1)
+    va.shot("agent-history")
+    no_csp_violations(va)
+    no_csp_violations(vb)
+
+
+def test_a_second_agent_racing_to_accept_sees_who_took_it(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor],
+        visitors: Callable[..., VisitorSocket], agents: Callable[..., Agent]) -> None:
+    key = site.widget(business_name="Racers")
+    carol = make_agent(site, key, "Carol")
+    v = visitor(DESKTOP)
+    # Hold back queue updates on Carol's socket once the race starts, so her Accept reaches
+    # the server after Dave's, as when both click at once.
+    hold = {"queue": False}
+
+    def route(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def to_page(message: str | bytes) -> None:
+            if hold["queue"] and isinstance(message, str) and '"queue_update"' in message:
+                return
+            ws.send(message)
+
+        server.on_message(to_page)
+        ws.on_message(lambda m: server.send(m))
+
+    v.page.route_web_socket(re.compile(r".*/ws/agent/\d+$"), route)
+    page = sign_in(v, servers, carol)
+    dave = agents(key, "Dave")
+    dave.connect()
+
+    walt = visitors(key, visitor_name="Walt")
+    walt.say("I need a human")
+    walt.send({"type": "escalate"})
+    row = page.get_by_test_id("queue").locator(f"li[data-session='{walt.session_id}']")
+    expect(row).to_be_visible()
+    hold["queue"] = True
+    dave.accept(walt.session_id)
+    row.get_by_role("button", name=re.compile("Accept")).click()
+    expect(row).to_contain_text("Taken by Dave")
+    expect(page.get_by_role("alert").filter(has_text="Taken by Dave")).to_be_visible()
+    v.shot("agent-race-lost")
+    hold["queue"] = False
+
+
+def test_sign_in_errors_sign_out_and_revocation(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(business_name="Auth")
+    erin = make_agent(site, key, "Erin")
+    v = visitor(DESKTOP)
+    page = v.page
+    page.goto(f"{servers.url}/agent/chats/not-a-chat")
+    expect(page).to_have_url(re.compile(r"/agent/login$"))
+    page.get_by_label("Email").fill(erin.email)
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("don't match")
+    v.shot("agent-login-error")
+    page = sign_in(v, servers, erin)
+    token = page.evaluate("() => localStorage.getItem('parley:agent:token')")
+    assert token and token.count(".") == 2
+
+    # Presence: away and back; the help overlay lists the shortcuts.
+    switch = page.get_by_role("switch")
+    switch.click()
+    expect(switch).to_have_text("Away")
+    switch.click()
+    expect(switch).to_have_text("Online")
+    page.locator("body").press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_contain_text("Accept the chat")
+    v.shot("agent-help")
+    page.keyboard.press("Escape")
+
+    # Revoked elsewhere (sign-out from another device): back to the sign-in page, saying why.
+    assert site.http.post("/api/auth/logout",
+                          headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    expect(page).to_have_url(re.compile(r"/agent/login$"), timeout=10_000)
+    expect(page.get_by_role("status")).to_contain_text("signed out")
+    assert page.evaluate("() => localStorage.getItem('parley:agent:token')") is None
+
+    # Sign out with the button: the token is revoked on the server too.
+    page = sign_in(v, servers, erin)
+    token = page.evaluate("() => localStorage.getItem('parley:agent:token')")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_contain_text("You signed out.")
+    assert site.http.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    no_csp_violations(v)
