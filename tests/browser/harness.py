@@ -24,7 +24,7 @@ from chatserver.app import make_app
 from chatserver.bus import session_channel
 from chatserver.config import Settings
 from chatserver.context import Context
-from chatserver.db.schema import messages, sessions
+from chatserver.db.schema import messages, sessions, widget_configs
 from chatserver.realtime.handlers import close_all
 from chatserver.server import sockets_closed
 from chatserver.services import chat
@@ -196,11 +196,17 @@ class Servers:
 
         return self.call(query)
 
-    def sessions(self) -> list[dict[str, Any]]:
+    def sessions(self, site_key: str | None = None) -> list[dict[str, Any]]:
+        """Every session, or the sessions of one widget, oldest first."""
+
         async def query() -> list[dict[str, Any]]:
             assert self.ctx is not None
+            stmt = select(sessions).order_by(sessions.c.created_at)
+            if site_key is not None:
+                stmt = stmt.join(widget_configs, widget_configs.c.id == sessions.c.widget_id) \
+                    .where(widget_configs.c.site_key == site_key)
             async with self.ctx.engine.connect() as conn:
-                rows = await conn.execute(select(sessions).order_by(sessions.c.created_at))
+                rows = await conn.execute(stmt)
                 return [dict(r) for r in rows.mappings()]
 
         return self.call(query)

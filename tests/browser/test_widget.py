@@ -81,7 +81,7 @@ def test_a_visitor_talks_to_the_ai_then_to_a_person_and_comes_back(
     # Privacy: nothing stored, no session, no socket until the visitor does something.
     launcher.click()
     expect(v.widget(".pw-prechat")).to_be_visible()
-    assert v.storage() == {} and v.sockets == [] and servers.sessions() == []
+    assert v.storage() == {} and v.sockets == [] and servers.sessions(key) == []
 
     # The pre-chat form checks its fields and says what is wrong, by each field.
     start = v.widget("button", has_text="Start chat")
@@ -102,7 +102,7 @@ def test_a_visitor_talks_to_the_ai_then_to_a_person_and_comes_back(
     expect(composer).to_be_focused()
     saved = session_of(v, key)
     sid = saved["sid"]
-    [row] = servers.sessions()
+    [row] = servers.sessions(key)
     assert row["id"] == sid and row["visitor_name"] == "Ada"
     assert row["visitor_email"] == "ada@example.com"
     assert row["visitor_info"]["prechat"] == {"name": "Ada", "email": "ada@example.com",
@@ -188,7 +188,7 @@ def test_a_visitor_talks_to_the_ai_then_to_a_person_and_comes_back(
     v.shot("desktop-rating")
     v.widget("button[aria-label^='5 of 5']").click()
     expect(v.widget(".pw-ended")).to_contain_text("Thanks for your feedback")
-    wait_until(lambda: servers.sessions()[0]["rating"] == 5, "the rating to be stored")
+    wait_until(lambda: servers.sessions(key)[0]["rating"] == 5, "the rating to be stored")
     assert [m for m in v.console if "error" in m] == []
 
 
