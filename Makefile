@@ -7,7 +7,7 @@ PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: help install build run dev test test-js test-sqlite test-mariadb size lint bench clean
+.PHONY: help install build run dev test test-js test-sqlite test-mariadb size lint bench bench-quick clean
 
 help:
 	@echo "make run    install, build, migrate the SQLite database, seed a demo, serve on :$(PORT)"
@@ -64,6 +64,22 @@ test-mariadb: install build
 lint: install
 	$(BIN)/ruff check chatserver cli tests migrations
 	$(BIN)/mypy
+
+# Benchmarks, not part of `make test` (bench/README.md): `make bench` (~10 min), `make
+# bench-quick` (~1 min). The MariaDB bench database is dropped and re-created each run.
+# BENCH_ARGS picks scenarios and options, e.g. BENCH_ARGS='relay --profile'.
+BENCH_DATABASE_URL ?= mysql+aiomysql://parley:parley@127.0.0.1/parley_bench_test
+BENCH_INSTALLED := $(VENV)/.bench-installed
+
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(BIN)/pip install -q -e '.[test,dev,bench]'
+	touch $@
+
+bench: $(BENCH_INSTALLED)
+	PARLEY_BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python -m bench.run $(or $(BENCH_ARGS),all)
+
+bench-quick: $(BENCH_INSTALLED)
+	PARLEY_BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python -m bench.run all --quick
 
 clean:
 	rm -rf $(VENV) node_modules chatserver/static build dist *.egg-info

@@ -40,8 +40,43 @@ def summary_ms(values_s: list[float]) -> dict[str, float]:
 
 
 def machine() -> dict[str, Any]:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return {"cpus": os.cpu_count(), "cpu_model": cpu_model(), "python": platform.python_version(),
+            "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "loadavg": [round(x, 2) for x in os.getloadavg()], "measured": measured_source()}
+
+
+def source_tree() -> Path:
+    """The Parley source the servers run: PARLEY_BENCH_SOURCE (e.g. an exported commit, to
+    compare two versions) or this checkout."""
+    return Path(os.environ.get("PARLEY_BENCH_SOURCE") or ROOT).resolve()
+
+
+def measured_source() -> dict[str, Any]:
+    """Which code was measured: the commit, and chatserver files changed from it."""
+    tree = source_tree()
+    out: dict[str, Any] = {"tree": str(tree)}
+    try:
+        git = ["git", "-C", str(tree)]
+        out["commit"] = subprocess.run([*git, "rev-parse", "--short", "HEAD"], text=True,
+                                       capture_output=True, check=True).stdout.strip()
+        out["uncommitted"] = subprocess.run(
+            [*git, "status", "--porcelain", "--", "chatserver", "migrations"], text=True,
+            capture_output=True, check=True).stdout.split("\n")[:-1]
+    except (subprocess.CalledProcessError, OSError):
+        stamp = tree / "COMMIT"  # an exported tree: `git archive` plus a note of its commit
+        out["commit"] = stamp.read_text().strip() if stamp.exists() else None
+    return out
+
+
+def cpu_model() -> str:
+    """The processor's name (the machine is shared: the load average says how busy it was)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
@@ -56,19 +91,73 @@ def database_url(workdir: Path) -> str:
     url = os.environ.get("PARLEY_BENCH_DATABASE_URL") or \
         f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     env = {**os.environ, "PARLEY_DATABASE_URL": url}
-    subprocess.run([str(Path(sys.executable).parent / "chatctl"), "db", "upgrade"], env=env,
-                   check=True, capture_output=True)
+    subprocess.run([*chatctl_command(), "db", "upgrade"], env=env, check=True,
+                   capture_output=True, cwd=source_tree())
     return url
 
 
-def start_server(workdir: Path, extra_env: dict[str, str]) -> ChatServer:
+def chatctl_command() -> list[str]:
+    """`chatctl`, run from the source tree being measured (PARLEY_BENCH_SOURCE) if set."""
+    if os.environ.get("PARLEY_BENCH_SOURCE"):
+        # -c puts the working directory (the source tree) first on sys.path
+        return [sys.executable, "-c", "import sys; from cli.main import main; "
+                "sys.argv[0] = 'chatctl'; main()"]
+    return [str(Path(sys.executable).parent / "chatctl")]
+
+
+class BenchServer(ChatServer):
+    """ChatServer that kills its process when it fails to start (no orphan left behind), and
+    can listen on a fixed port: a server logging below INFO never prints "listening on", so
+    it is then known ready when /api/health answers."""
+
+    def __init__(self, *args: Any, port: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fixed_port = port
+
+    def spawn(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [*chatctl_command(), "serve", "--host", "127.0.0.1", "--port",
+                 str(self.fixed_port)], env=self.env, cwd=source_tree(), stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def wait_listening(self, timeout: float = 30.0) -> None:
+        if not self.fixed_port:
+            super().wait_listening(timeout)
+            return
+        self.port = self.fixed_port
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(self.url + "/api/health", timeout=2).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError(f"chatctl serve exited:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"chatctl serve not ready in {timeout}s")
+            time.sleep(0.1)
+
+    def start(self, timeout: float = 30.0) -> BenchServer:
+        try:
+            super().start(timeout)
+        except BaseException:
+            self.kill()
+            raise
+        return self
+
+
+def start_server(workdir: Path, extra_env: dict[str, str], port: int = 0) -> BenchServer:
+    """A Parley server for a `with` block: started on entering, killed on leaving. (Not
+    started here: entering would start a second process and lose track of the first.)"""
     env = {"PARLEY_DATA_DIR": str(workdir / "data"), "PARLEY_SECRET_KEY": "bench-" + "k" * 40,
            "PARLEY_BCRYPT_ROUNDS": "4",
            "PARLEY_SESSIONS_PER_IP_PER_MINUTE": "100000",
            "PARLEY_MAX_VISITOR_SOCKETS_PER_IP": "100000",
            "PARLEY_VISITOR_BURST": "100000", "PARLEY_VISITOR_PER_MINUTE": "1000000",
            **extra_env}
-    return ChatServer(env, workdir / "server.log").start()
+    return BenchServer(env, workdir / "server.log", port=port)
 
 
 def setup_widget(base: str, widget: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,618 @@
+"""Parley's benchmarks against its targets, each beside the bare stack's own limit.
+
+    .venv/bin/python -m bench.run all            # every scenario (~10 min)
+    .venv/bin/python -m bench.run all --quick    # smoke run (~1 min)
+    .venv/bin/python -m bench.run idle|relay|config|ai [--quick]
+
+Each scenario prints one line of figures and writes bench/results/<scenario>.json.
+PARLEY_BENCH_DATABASE_URL picks the database (`make bench` sets MariaDB); without it an
+SQLite file is used. A MariaDB bench database is dropped and created afresh for each
+scenario. See bench/README.md for what every figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import (
+    RESULTS,
+    ROOT,
+    database_url,
+    setup_widget,
+    start_server,
+    workdir,
+    write_result,
+)
+from bench.loadgen import (
+    LoadGen,
+    bare_agents,
+    db_visitor_counts,
+    exactly_once,
+    mariadb_pid,
+    ms_summary,
+    parley_agents,
+    precreate_sessions,
+    rss_kib,
+)
+from bench.profile import PySpy, top
+from tests.helpers.procs import ChatServer, free_port
+
+# Limits raised so the benchmark measures throughput, not the abuse guards.
+PARLEY_ENV = {
+    "PARLEY_AGENT_MAX_CHATS": "100000",
+    "PARLEY_WS_SEND_QUEUE_MESSAGES": "100000",
+    "PARLEY_WS_SEND_QUEUE_BYTES": str(256 * 1024 * 1024),
+    "PARLEY_AI_PROVIDER": "none",
+}
+WIDGET = {"business_name": "Bench", "ai_enabled": False}
+P99_LIMIT_MS = 25.0
+PROFILE = False  # --profile: sample the Parley server with py-spy during each phase
+
+FULL: dict[str, dict[str, Any]] = {
+    "idle": {"sockets": 10_000, "workers": 2, "concurrency": 64},
+    "relay": {"rates": [250, 500, 1000, 2000, 3000, 5000, 8000], "duration": 4.0,
+              "repeats": 3, "idle": 5_000, "visitors": 200, "agents": 20, "workers": 2},
+    "config": {"seconds": 5.0, "repeats": 3, "connections": 50},
+    "ai": {"replies": 40, "words": 50, "delay": 0.005},
+}
+QUICK: dict[str, dict[str, Any]] = {
+    "idle": {"sockets": 1_000, "workers": 2, "concurrency": 32},
+    "relay": {"rates": [250, 500, 1000], "duration": 2.0, "repeats": 1, "idle": 500,
+              "visitors": 40, "agents": 4, "workers": 2},
+    "config": {"seconds": 2.0, "repeats": 1, "connections": 50},
+    "ai": {"replies": 8, "words": 20, "delay": 0.005},
+}
+
+
+def say(*parts: Any) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+# --- servers ------------------------------------------------------------------------------
+
+
+class BareServer(ChatServer):
+    """bench/baseline.py in a subprocess, started and stopped like `chatctl serve`."""
+
+    def __init__(self, log_path: Path, config_body: Path | None = None) -> None:
+        super().__init__({}, log_path, cwd=ROOT)
+        self.config_body = config_body
+
+    def start(self, timeout: float = 30.0) -> BareServer:
+        try:
+            super().start(timeout)
+        except BaseException:
+            self.kill()
+            raise
+        return self
+
+    def spawn(self) -> None:
+        cmd = [sys.executable, "-m", "bench.baseline", "--port", "0"]
+        if self.config_body is not None:
+            cmd += ["--config-body", str(self.config_body)]
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.cwd, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+def bench_url() -> str:
+    return os.environ.get("PARLEY_BENCH_DATABASE_URL", "")
+
+
+def is_mariadb(url: str) -> bool:
+    return url.startswith(("mysql", "mariadb"))
+
+
+def fresh_database(work: Path) -> str:
+    """An empty, migrated database: MariaDB's bench database is dropped and re-created."""
+    url = bench_url()
+    if is_mariadb(url):
+        recreate_mariadb(url)
+    return database_url(work)
+
+
+def recreate_mariadb(url: str) -> None:
+    import pymysql  # type: ignore[import-untyped]
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    name = u.database
+    assert name and re.fullmatch(r"[A-Za-z0-9_]+", name), name
+    statements = [f"DROP DATABASE IF EXISTS `{name}`",
+                  f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"]
+    try:  # as root (the development machine's default), also making the user
+        conn = pymysql.connect(host=u.host or "127.0.0.1", port=u.port or 3306, user="root",
+                               password="")
+        esc = (u.password or "").replace("'", "''")
+        statements = [
+            f"CREATE USER IF NOT EXISTS '{u.username}'@'127.0.0.1' IDENTIFIED BY '{esc}'",
+            f"CREATE USER IF NOT EXISTS '{u.username}'@'localhost' IDENTIFIED BY '{esc}'",
+            *statements,
+            f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{u.username}'@'127.0.0.1'",
+            f"GRANT ALL PRIVILEGES ON `{name}`.* TO '{u.username}'@'localhost'"]
+    except pymysql.MySQLError:
+        conn = pymysql.connect(host=u.host or "127.0.0.1", port=u.port or 3306,
+                               user=u.username, password=u.password or "")
+    with conn:
+        with conn.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)
+
+
+def db_durability(url: str) -> dict[str, Any]:
+    """The settings that decide whether a commit is on disk when it returns."""
+    if not is_mariadb(url):
+        return {"database": "sqlite", "synchronous": "NORMAL (WAL)"}
+    import pymysql
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with pymysql.connect(host=u.host or "127.0.0.1", port=u.port or 3306, user=u.username,
+                         password=u.password or "", database=u.database) as conn:
+        with conn.cursor() as cur:
+            cur.execute("SELECT @@version, @@innodb_flush_log_at_trx_commit, @@sync_binlog, "
+                        "@@log_bin, @@innodb_buffer_pool_size, @@innodb_flush_method")
+            row = cur.fetchone()
+    assert row is not None
+    return {"database": "mariadb", "version": row[0], "innodb_flush_log_at_trx_commit": row[1],
+            "sync_binlog": row[2], "log_bin": row[3], "innodb_buffer_pool_size": row[4],
+            "innodb_flush_method": row[5]}
+
+
+def parley(work: Path, url: str, extra: dict[str, str] | None = None,
+           port: int = 0) -> ChatServer:
+    work.mkdir(parents=True, exist_ok=True)
+    return start_server(work, {"PARLEY_DATABASE_URL": url, **PARLEY_ENV, **(extra or {})},
+                        port=port)
+
+
+def target(kind: str, url: str, site_key: str | None = None) -> dict[str, Any]:
+    return {"kind": kind, "url": url, "site_key": site_key}
+
+
+# --- 1. idle ----------------------------------------------------------------------------
+
+
+def idle_on(lg: LoadGen, pid: int, n: int, concurrency: int,
+            sessions: list[tuple[str, str]] | None, profile: str | None = None) -> dict[str, Any]:
+    spy = PySpy(pid, RESULTS / f"profile-{profile}.txt") if profile and PROFILE else None
+
+    def before() -> int:
+        time.sleep(1.0)
+        rss = rss_kib(pid)
+        if spy:
+            spy.__enter__()
+        return rss
+
+    try:
+        res = lg.idle(n, concurrency=concurrency, before_connect=before, sessions=sessions,
+                      server_pid=pid)
+    finally:
+        if spy:
+            spy.__exit__(None, None, None)
+            say(top(spy.out, 15))
+    time.sleep(2.0)
+    after = rss_kib(pid)
+    check = lg.check()
+    rss_before = res.pop("before")
+    res.update({"rss_before_kib": rss_before, "rss_after_kib": after,
+                "rss_per_socket_kib": round((after - rss_before) / max(1, res["connected"]), 2),
+                "still_open": check["idle_open"]})
+    lg.close_sockets()
+    return res
+
+
+def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
+    n, workers, conc = cfg["sockets"], cfg["workers"], cfg["concurrency"]
+    with workdir() as tmp:
+        work = Path(tmp)
+        url = fresh_database(work)
+        with parley(work, url) as server:
+            w = setup_widget(server.url, WIDGET)
+            assert server.proc is not None
+            made = precreate_sessions(url, w["site_key"], n)
+            with LoadGen(target("parley", server.url, w["site_key"]), workers) as lg:
+                say(f"idle: opening {n} sockets on Parley")
+                p = idle_on(lg, server.proc.pid, n, conc, made, profile="idle-connect")
+        with BareServer(work / "bare.log") as bare:
+            assert bare.proc is not None
+            with LoadGen(target("baseline", bare.url), workers) as lg:
+                say(f"idle: opening {n} sockets on the bare baseline")
+                b = idle_on(lg, bare.proc.pid, n, conc, None)
+    result = {"scenario": "idle", "sockets": n, "workers": workers, "concurrency": conc,
+              "database": db_durability(url)["database"], "parley": p, "bare": b,
+              "ratio": {"rss_per_socket": _ratio(p["rss_per_socket_kib"],
+                                                 b["rss_per_socket_kib"]),
+                        "handshakes_per_s": _ratio(p["handshakes_per_s"],
+                                                   b["handshakes_per_s"])},
+              "target": {"sockets": 10_000, "rss_per_socket_kib": 20}}
+    met = p["connected"] >= n and p["still_open"] >= n and p["rss_per_socket_kib"] <= 20
+    result["target_met"] = met
+    print(f"idle: {p['connected']}/{n} sockets open ({p['still_open']} still open at the end); "
+          f"Parley {p['rss_per_socket_kib']:.1f} KiB RSS/socket "
+          f"({p['rss_before_kib'] / 1024:.0f}->{p['rss_after_kib'] / 1024:.0f} MiB), "
+          f"{p['handshakes_per_s']:.0f} handshakes+auth/s (p99 {p['handshake_ms']['p99']:.0f} ms)"
+          f"; bare {b['rss_per_socket_kib']:.1f} KiB/socket, {b['handshakes_per_s']:.0f}/s; "
+          f"ratio RSS x{result['ratio']['rss_per_socket']}, rate x"
+          f"{result['ratio']['handshakes_per_s']}; target <= 20 KiB at 10,000: "
+          f"{'met' if met else 'MISSED'}")
+    print(f"wrote {write_result('idle', result)}")
+    return result
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+# --- 2. relay ---------------------------------------------------------------------------
+
+
+def worst_p99(step: dict[str, Any]) -> float:
+    vals = [step["ack_ms"]["p99"], step["delivery_ms"]["p99"]]
+    return max(v if v is not None else float("inf") for v in vals)
+
+
+def aggregate(reps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median over the repeats of each figure; a rate is held when the median worst p99
+    (ack or delivery) is within the limit and no repeat lost, refused or skipped a message."""
+
+    def med(get: Any) -> float | None:
+        vals = [get(r) for r in reps]
+        vals = [v for v in vals if v is not None]
+        return round(statistics.median(vals), 3) if vals else None
+
+    out: dict[str, Any] = {"rate": reps[0]["rate"], "repeats": len(reps)}
+    for key in ("ack_ms", "delivery_ms", "client_lag_ms"):
+        out[key] = {p: med(lambda r, k=key, p=p: r[k][p]) for p in ("p50", "p95", "p99", "max")}
+    for key in ("delivered_per_s", "client_cpu_pct", "server_cpu_pct", "db_cpu_pct",
+                "server_rss_mib", "loadavg"):
+        out[key] = med(lambda r, k=key: r[k])
+    for key in ("sent", "skipped", "acked", "delivered", "errored", "duplicates"):
+        out[key] = sum(r[key] for r in reps)
+    out["worst_p99_ms"] = med(worst_p99)
+    out["worst_p99_each_ms"] = [round(worst_p99(r), 3) for r in reps]
+    out["held"] = (out["worst_p99_ms"] is not None and out["worst_p99_ms"] <= P99_LIMIT_MS
+                   and out["skipped"] == 0 and out["errored"] == 0
+                   and out["delivered"] == out["sent"])
+    return out
+
+
+def highest_held(steps: list[dict[str, Any]]) -> float | None:
+    best = None
+    for s in steps:
+        if not s["held"]:
+            break
+        best = s["rate"]
+    return best
+
+
+def at_rate(steps: list[dict[str, Any]], rate: float) -> dict[str, Any] | None:
+    return next((s for s in steps if s["rate"] == rate), None)
+
+
+def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bare"),
+                   name: str = "relay") -> dict[str, Any]:
+    rates, duration, repeats = cfg["rates"], cfg["duration"], cfg["repeats"]
+    n_idle, visitors, n_agents, workers = cfg["idle"], cfg["visitors"], cfg["agents"], \
+        cfg["workers"]
+    with workdir() as tmp:
+        work = Path(tmp)
+        url = fresh_database(work)
+        durability = db_durability(url)
+        servers: dict[str, ChatServer] = {}
+        gens: dict[str, LoadGen] = {}
+        setup: dict[str, Any] = {}
+        try:
+            if "parley" in kinds:
+                servers["parley"] = parley(work, url).start()
+            if "bare" in kinds:
+                servers["bare"] = BareServer(work / "bare.log").start()
+            pids = {k: s.proc.pid for k, s in servers.items() if s.proc is not None}
+            db_pid = mariadb_pid() if is_mariadb(url) else None
+            for kind, server in servers.items():
+                t0 = time.monotonic()
+                if kind == "parley":
+                    w = setup_widget(server.url, WIDGET)
+                    agents = parley_agents(server.url, w["token"], w["site_key"], n_agents)
+                    tgt = target("parley", server.url, w["site_key"])
+                else:
+                    agents, tgt = bare_agents(n_agents), target("baseline", server.url)
+                gens[kind] = LoadGen(tgt, workers)
+                say(f"relay: {kind}: {n_idle} idle sockets, {visitors} visitors, "
+                    f"{n_agents} agents")
+                made = precreate_sessions(url, tgt["site_key"], n_idle) \
+                    if kind == "parley" else None
+                idle = gens[kind].idle(n_idle, concurrency=64, sessions=made,
+                                       server_pid=pids[kind])
+                pairs = gens[kind].pairs(agents, visitors)
+                setup[kind] = {"idle": {k: v for k, v in idle.items() if k != "before"},
+                               "pairs": pairs, "seconds": round(time.monotonic() - t0, 1),
+                               "rss_mib": round(rss_kib(pids[kind]) / 1024, 1)}
+            steps: dict[str, list[dict[str, Any]]] = {k: [] for k in servers}
+            active = {k: True for k in servers}
+            for i, rate in enumerate(rates):
+                reps: dict[str, list[dict[str, Any]]] = {k: [] for k in servers}
+                hopeless: set[str] = set()
+                for rep in range(repeats):
+                    # bare first, then Parley: side by side under the same machine load
+                    for kind in sorted(servers, key=lambda k: k != "bare"):
+                        if not active[kind] or kind in hopeless:
+                            continue
+                        spy = PySpy(pids[kind], RESULTS / f"profile-{name}-{rate:g}.txt") \
+                            if PROFILE and kind == "parley" and rep == 0 else nullcontext()
+                        with spy:
+                            reps[kind].append(gens[kind].step(
+                                i * 100 + rep, rate, duration, server_pid=pids[kind],
+                                db_pid=db_pid if kind == "parley" else None))
+                        if isinstance(spy, PySpy):
+                            say(top(spy.out, 15))
+                        last = reps[kind][-1]
+                        if last["skipped"] or worst_p99(last) > 8 * P99_LIMIT_MS:
+                            hopeless.add(kind)  # far over: repeating it only costs time
+                for kind, got in reps.items():
+                    if not got:
+                        continue
+                    agg = aggregate(got)
+                    steps[kind].append(agg)
+                    say(f"relay: {kind} {rate:>5} msg/s: p50 {agg['delivery_ms']['p50']} ms, "
+                        f"p99 ack {agg['ack_ms']['p99']} / delivery {agg['delivery_ms']['p99']}"
+                        f" ms, {agg['delivered_per_s']} delivered/s, server CPU "
+                        f"{agg['server_cpu_pct']}%, client CPU {agg['client_cpu_pct']}%, "
+                        f"lag p99 {agg['client_lag_ms']['p99']} ms"
+                        f"{'' if agg['held'] else '  <- not held'}")
+                    # Go on up to 2,000 msg/s (a target), then stop at the first rate missed.
+                    if not agg["held"] and rate >= 2000:
+                        active[kind] = False
+                if not any(active.values()):
+                    break
+            checks: dict[str, Any] = {}
+            for kind, lg in gens.items():
+                check = lg.check()
+                counts = db_visitor_counts(url) if kind == "parley" else None
+                checks[kind] = exactly_once(check, counts)
+                setup[kind]["rss_end_mib"] = round(rss_kib(pids[kind]) / 1024, 1)
+        finally:
+            for lg in gens.values():
+                lg.close()
+            for server in servers.values():
+                server.kill()
+    result = {"scenario": name, "database": durability, "config": cfg, "setup": setup,
+              "steps": steps, "exactly_once": checks, "p99_limit_ms": P99_LIMIT_MS}
+    summary: dict[str, Any] = {}
+    for kind, st in steps.items():
+        summary[kind] = {
+            "highest_rate_held": highest_held(st),
+            "max_delivered_per_s": max((s["delivered_per_s"] for s in st), default=None),
+            "p99_at_500_ms": (at_rate(st, 500) or {}).get("worst_p99_ms"),
+            "p99_at_2000_ms": (at_rate(st, 2000) or {}).get("worst_p99_ms"),
+            "last_rate_tried": st[-1]["rate"] if st else None}
+    result["summary"] = summary
+    if "parley" in summary and "bare" in summary:
+        p, b = summary["parley"], summary["bare"]
+        result["ratio"] = {
+            "highest_rate_held": _ratio(p["highest_rate_held"], b["highest_rate_held"]),
+            "max_delivered_per_s": _ratio(p["max_delivered_per_s"], b["max_delivered_per_s"]),
+            "p99_at_500": _ratio(p["p99_at_500_ms"], b["p99_at_500_ms"]),
+            "p99_at_2000": _ratio(p["p99_at_2000_ms"], b["p99_at_2000_ms"])}
+        result["target"] = {"persisted_msgs_per_s": 5000, "p99_at_500_ms": 10,
+                            "p99_at_2000_ms": 25}
+        print(relay_line(result))
+    print(f"wrote {write_result(name, result)}")
+    return result
+
+
+def relay_line(r: dict[str, Any]) -> str:
+    p, b = r["summary"]["parley"], r["summary"]["bare"]
+    d = r["database"]
+    ok = r["exactly_once"].get("parley", {})
+
+    def f(v: Any, unit: str = "") -> str:
+        return "n/a" if v is None else f"{v:g}{unit}"
+
+    db = (f"MariaDB, innodb_flush_log_at_trx_commit={d['innodb_flush_log_at_trx_commit']}"
+          if d["database"] == "mariadb" else "SQLite")
+    return (f"relay ({db}, {r['config']['idle']} idle sockets, {r['config']['visitors']} "
+            f"visitors/{r['config']['agents']} agents): highest rate held (p99 <= 25 ms) "
+            f"Parley {f(p['highest_rate_held'], ' msg/s')} vs bare "
+            f"{f(b['highest_rate_held'], ' msg/s')} (x{f(r['ratio']['highest_rate_held'])}); "
+            f"max delivered {f(p['max_delivered_per_s'])}/s vs {f(b['max_delivered_per_s'])}/s;"
+            f" p99 at 500 msg/s {f(p['p99_at_500_ms'], ' ms')} (bare "
+            f"{f(b['p99_at_500_ms'], ' ms')}), at 2000 msg/s {f(p['p99_at_2000_ms'], ' ms')} "
+            f"(bare {f(b['p99_at_2000_ms'], ' ms')}); exactly once: "
+            f"{'ok' if ok.get('ok') else 'FAILED'} ({ok.get('sent', 0)} sent, "
+            f"{ok.get('db_rows', 'n/a')} rows); targets 5000 msg/s, 10 ms at 500, 25 ms at 2000")
+
+
+# --- 3. config --------------------------------------------------------------------------
+
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def wrk(url: str, seconds: float, connections: int) -> dict[str, Any]:
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency",
+                          "--timeout", "10s", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    pct = {}
+    for p, value, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M):
+        pct[f"p{p}"] = round(float(value) * WRK_UNITS[unit], 3)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: (.*)", out)
+    return {"client": "wrk", "requests_per_s": rps, **pct,
+            "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": sock.group(1) if sock else ""}
+
+
+async def _http_load(host: str, port: int, path: str, seconds: float,
+                     connections: int) -> dict[str, Any]:
+    """A small keep-alive HTTP/1.1 load client for when wrk is not installed."""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+
+    async def conn() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while time.monotonic() < deadline:
+                t0 = time.monotonic()
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
+                await reader.readexactly(length)
+                latencies.append(time.monotonic() - t0)
+                if not head.startswith(b"HTTP/1.1 200"):
+                    errors += 1
+        finally:
+            writer.close()
+
+    t0 = time.monotonic()
+    await asyncio.gather(*(conn() for _ in range(connections)))
+    wall = time.monotonic() - t0
+    s = ms_summary(latencies)
+    return {"client": "python", "requests_per_s": round(len(latencies) / wall, 1),
+            "p50": s["p50"], "p99": s["p99"], "non_2xx": errors}
+
+
+def http_load(url: str, seconds: float, connections: int) -> dict[str, Any]:
+    if shutil.which("wrk"):
+        return wrk(url, seconds, connections)
+    m = re.match(r"http://([^:/]+):(\d+)(/.*)", url)
+    assert m is not None
+    return asyncio.run(_http_load(m.group(1), int(m.group(2)), m.group(3), seconds,
+                                  connections))
+
+
+def scenario_config(cfg: dict[str, Any]) -> dict[str, Any]:
+    seconds, repeats, conns = cfg["seconds"], cfg["repeats"], cfg["connections"]
+    runs: dict[str, list[dict[str, Any]]] = {"parley": [], "bare": [], "parley_no_access_log": []}
+    with workdir() as tmp:
+        work = Path(tmp)
+        url = fresh_database(work)
+        body_file = work / "config.json"
+        with parley(work, url) as server, \
+                parley(work / "quiet", url, {"PARLEY_LOG_LEVEL": "WARNING"},
+                       port=free_port()) as quiet:
+            w = setup_widget(server.url, WIDGET)
+            path = f"/api/widgets/{w['site_key']}/config"
+            resp = httpx.get(server.url + path)
+            resp.raise_for_status()
+            body_file.write_bytes(resp.content)
+            with BareServer(work / "bare.log", body_file) as bare:
+                same = httpx.get(bare.url + path)
+                assert same.content == resp.content, "the bare handler must serve the same bytes"
+                headers = {k: resp.headers.get(k) for k in ("content-type", "etag",
+                                                            "cache-control")}
+                assert headers == {k: same.headers.get(k) for k in headers}, (headers,
+                                                                             same.headers)
+                urls = {"parley": server.url + path, "bare": bare.url + path,
+                        "parley_no_access_log": quiet.url + path}
+                for u in urls.values():  # warm up (Parley fills its config cache)
+                    http_load(u, 1, conns)
+                for _ in range(repeats):
+                    for kind in ("bare", "parley", "parley_no_access_log"):
+                        runs[kind].append(http_load(urls[kind], seconds, conns))
+                        runs[kind][-1]["loadavg"] = os.getloadavg()[0]
+
+    def med(kind: str, key: str) -> float | None:
+        vals = [r[key] for r in runs[kind] if r.get(key) is not None]
+        return round(statistics.median(vals), 3) if vals else None
+
+    summary = {k: {"requests_per_s": med(k, "requests_per_s"), "p50_ms": med(k, "p50"),
+                   "p99_ms": med(k, "p99")} for k in runs}
+    ratio = _ratio(summary["parley"]["requests_per_s"], summary["bare"]["requests_per_s"])
+    quiet_ratio = _ratio(summary["parley_no_access_log"]["requests_per_s"],
+                         summary["bare"]["requests_per_s"])
+    result = {"scenario": "config", "client": runs["bare"][0]["client"], "connections": conns,
+              "seconds": seconds, "repeats": repeats, "body_bytes": body_file.stat().st_size
+              if body_file.exists() else None, "runs": runs, "summary": summary,
+              "ratio": ratio, "ratio_without_access_log": quiet_ratio,
+              "target": {"ratio": 0.9}, "target_met": bool(ratio and ratio >= 0.9)}
+    p, b = summary["parley"], summary["bare"]
+    print(f"config: Parley {p['requests_per_s']:.0f} req/s p99 {p['p99_ms']} ms, bare Tornado "
+          f"{b['requests_per_s']:.0f} req/s p99 {b['p99_ms']} ms -> {100 * (ratio or 0):.0f}% "
+          f"(target >= 90%: {'met' if result['target_met'] else 'MISSED'}); without the access "
+          f"log {100 * (quiet_ratio or 0):.0f}% [{result['client']}, {conns} connections, "
+          f"median of {repeats} x {seconds:g} s]")
+    print(f"wrote {write_result('config', result)}")
+    return result
+
+
+# --- 4. ai ------------------------------------------------------------------------------
+
+
+def scenario_ai(cfg: dict[str, Any]) -> dict[str, Any]:
+    from bench import ai_latency
+
+    if is_mariadb(bench_url()):
+        recreate_mariadb(bench_url())
+    result = ai_latency.run(cfg["replies"], cfg["words"], cfg["delay"])
+    f, later = result["first_chunk_ms"], result["later_chunks_ms"]
+    met = f["p50"] <= 1.0 and f["p99"] <= 5.0
+    result["target_met"] = met
+    print(f"ai: first chunk p50 {f['p50']:.3f} ms p99 {f['p99']:.3f} ms (n={f['n']}); "
+          f"later chunks p50 {later['p50']:.3f} ms p99 {later['p99']:.3f} ms "
+          f"(n={later['n']}); target p50 <= 1 ms, p99 <= 5 ms: {'met' if met else 'MISSED'}")
+    print(f"wrote {write_result('ai_latency', result)}")
+    return result
+
+
+# --- ad hoc (bench/loadgen.py's command line) -------------------------------------------
+
+
+def adhoc(kind: str, visitors: int, agents: int, idle: int, rates: list[float],
+          duration: float, workers: int) -> dict[str, Any]:
+    cfg = {"rates": rates, "duration": duration, "repeats": 1, "idle": idle,
+           "visitors": visitors, "agents": agents, "workers": workers}
+    return scenario_relay(cfg, kinds=("parley" if kind == "parley" else "bare",),
+                          name=f"loadgen-{kind}")
+
+
+SCENARIOS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "idle": scenario_idle, "relay": scenario_relay, "config": scenario_config,
+    "ai": scenario_ai}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", choices=[*SCENARIOS, "all"])
+    parser.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
+    parser.add_argument("--no-chart", action="store_true")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the Parley server with py-spy (bench/results/profile-*)")
+    args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
+    plan = QUICK if args.quick else FULL
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    started = time.monotonic()
+    say(f"bench: {', '.join(names)}{' (quick)' if args.quick else ''}; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; database "
+        f"{'MariaDB' if is_mariadb(bench_url()) else 'SQLite'}")
+    for name in names:
+        t0 = time.monotonic()
+        SCENARIOS[name](plan[name])
+        say(f"bench: {name} took {time.monotonic() - t0:.0f} s")
+    if "relay" in names and not args.no_chart and not args.quick:
+        from bench import chart
+        print(f"wrote {chart.main([])}")
+    say(f"bench: done in {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
