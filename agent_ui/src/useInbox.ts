@@ -125,14 +125,15 @@ export function useInbox(token: string, user: User,
           dispatch({ type: "select", sessionId: frame.session.session_id });
         }
         break;
-      case "assigned": {
-        const from = frame.session.assigned_agent_id === before.me?.id && before.selected === null;
-        if (from && pendingAccept.current === null) {
+      case "assigned":
+        // A transfer to us, an auto-assignment, or an accept from another tab of ours.
+        if (pendingAccept.current !== frame.session.session_id
+          && !before.chats[frame.session.session_id]) {
           toast(`${visitorLabel(frame.session)} is now yours`, "info");
           if (soundRef.current) beep();
+          desktopNotify("A chat is now yours", visitorLabel(frame.session), "parley-assigned");
         }
         break;
-      }
       case "transferred": {
         const t = pendingTransfer.current;
         pendingTransfer.current = null;

@@ -36,6 +36,21 @@ TABLET = {"width": 820, "height": 1180}
 SAFARI = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/17.1 Safari/605.1.15")
 _names = itertools.count(1)
+# Stands in for the browser's Notification (granted) and counts WebAudio tones, so a test can
+# see a new chat announced without a desktop or speakers.
+RECORD_ANNOUNCEMENTS = """
+window.__notes = []; window.__beeps = 0;
+class FakeNotification {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) { window.__notes.push({ title, body: options && options.body }); }
+  close() {}
+}
+window.Notification = FakeNotification;
+const create = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () { window.__beeps += 1; return create.call(this); };
+Document.prototype.hasFocus = () => false;
+"""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -181,12 +196,13 @@ def test_an_agent_takes_a_chat_talks_transfers_and_closes(
     vera = visitors(key, visitor_name="Vera Lynn", visitor_email="vera@example.com",
                     page_url="https://shop.example.com/cart", timezone="Europe/Paris")
     vera.say("Where is my order 1234?")
+    ai = vera.expect("message", sender_type="ai", timeout=15)  # the offline responder
     vera.send({"type": "escalate"})
     row = page.get_by_test_id("queue").locator(f"li[data-session='{vera.session_id}']")
     expect(row).to_be_visible()
     expect(row).to_contain_text("Vera Lynn")
     expect(row).to_contain_text("vera@example.com")
-    expect(row).to_contain_text("Asked for a person")
+    expect(row).to_contain_text(re.compile("Asked for a person|AI had no answer"))
     expect(row).to_contain_text("Acme")
     expect(row.get_by_test_id("wait")).to_have_text(re.compile(r"^\d+s$"))
     expect(page).to_have_title("(1) Parley inbox")
@@ -199,6 +215,9 @@ def test_an_agent_takes_a_chat_talks_transfers_and_closes(
     transcript = page.get_by_test_id("transcript")
     expect(transcript).to_contain_text("Where is my order 1234?")
     expect(transcript).to_contain_text("Alice joined the conversation.")
+    ai_part = transcript.locator("li[data-sender=ai]").first
+    expect(ai_part).to_contain_text(ai["text"][:40])
+    expect(ai_part.get_by_title("Answered by the AI assistant")).to_have_text("AI")
     vera.expect("agent_joined")
     details = page.get_by_test_id("visitor-details")
     expect(details).to_contain_text("https://shop.example.com/cart")
@@ -333,6 +352,7 @@ def test_a_second_agent_racing_to_accept_sees_who_took_it(
         ws.on_message(lambda m: server.send(m))
 
     v.page.route_web_socket(re.compile(r".*/ws/agent/\d+$"), route)
+    v.page.add_init_script(RECORD_ANNOUNCEMENTS)
     page = sign_in(v, servers, carol)
     dave = agents(key, "Dave")
     dave.connect()
@@ -342,6 +362,10 @@ def test_a_second_agent_racing_to_accept_sees_who_took_it(
     walt.send({"type": "escalate"})
     row = page.get_by_test_id("queue").locator(f"li[data-session='{walt.session_id}']")
     expect(row).to_be_visible()
+    # The arrival was announced: a beep (WebAudio) and a desktop notification.
+    notes = v.page.evaluate("() => window.__notes")
+    assert notes and notes[0]["title"] == "New chat waiting" and "Walt" in notes[0]["body"], notes
+    assert v.page.evaluate("() => window.__beeps") >= 1
     hold["queue"] = True
     dave.accept(walt.session_id)
     row.get_by_role("button", name=re.compile("Accept")).click()
