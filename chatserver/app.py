@@ -8,7 +8,8 @@ from typing import Any
 import tornado.web
 
 from chatserver.ai.runner import AIRunner
-from chatserver.api import auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
+from chatserver.api import analytics, auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
+from chatserver.api import metrics as metrics_api
 from chatserver.api.base import NotFoundHandler
 from chatserver.context import Context
 from chatserver.realtime import handlers as sockets
@@ -22,7 +23,8 @@ def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
         ctx.ai = AIRunner(ctx)
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
-                           *inbox.routes, *ui.routes]
+                           *inbox.routes, *ui.routes, *analytics.routes]
+    handlers += metrics_api.routes
     app_settings: dict[str, Any] = {
         "ctx": ctx,
         "registry": Registry(ctx.bus),

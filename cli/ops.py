@@ -14,7 +14,8 @@ from rich.text import Text
 
 from chatserver.config import Settings, masked
 from chatserver.context import Context
-from chatserver.services import maintenance
+from chatserver.services import analytics, maintenance
+from chatserver.services.access import OPERATOR
 from cli.common import CliState, base_url, current_state, guarded, out, pass_state, print_json, uses_context
 
 # (column heading, how to get the figure from a stats row); "open" = not yet closed.
@@ -37,19 +38,36 @@ DEMO_PAGES = (("admin UI", "/admin"), ("agent inbox", "/agent"),
               ("test page", "/test-widget.html"), ("health", "/api/health"))
 
 
-@click.command(short_help="Conversations and outcomes per widget.")
+@click.command(short_help="Conversations and outcomes per widget, and analytics.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD",
+              help="First day of the period (default: 29 days before --to).")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Last day of the period (default: today).")
+@click.option("--tz", default="UTC", show_default=True,
+              help="IANA time zone the days are counted in, e.g. Europe/Paris.")
+@click.option("--site-key", help="Only this widget's conversations in the analytics.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @uses_context
-async def stats(ctx: Context, as_json: bool) -> None:
-    """Conversations, messages and outcomes per widget, with totals (all time)."""
-    figures = await maintenance.stats(ctx)
+async def stats(ctx: Context, date_from: str | None, date_to: str | None, tz: str,
+                site_key: str | None, as_json: bool) -> None:
+    """Conversations, messages and outcomes per widget, with totals, then the analytics of a
+    period: outcomes, escalation reasons, median wait and first response, ratings (the admin
+    UI's analytics page, from the same queries).
+
+    The per-widget table covers all time unless --from or --to is given; the analytics cover
+    the last 30 days by default."""
+    period = analytics.parse_period(date_from, date_to, tz)
+    since, until = period.bounds() if date_from or date_to else (None, None)
+    figures = await maintenance.stats(ctx, since=since, until=until)
+    report = await analytics.report(ctx, OPERATOR, period, site_key)
     if as_json:
-        print_json(figures)
+        print_json({**figures, "analytics": report})
         return
     console = out()
     totals = figures["totals"]
+    title = STATS_TITLE if since is None else STATS_TITLE.replace(
+        "all time", f"{period.start} to {period.end}, {period.tz}")
     if console.width >= WIDE_STATS_WIDTH:
-        table = Table(title=STATS_TITLE, title_justify="left", show_footer=True,
+        table = Table(title=title, title_justify="left", show_footer=True,
                       box=box.SIMPLE_HEAD)
         table.add_column("widget", footer="total", overflow="fold", min_width=16)
         for heading, figure in STATS_COLUMNS:
@@ -59,19 +77,52 @@ async def stats(ctx: Context, as_json: bool) -> None:
             name.append(f"\n{row['site_key']}", style="dim")
             table.add_row(name, *(str(figure(row)) for _, figure in STATS_COLUMNS))
         console.print(table)
-        return
-    # Narrow terminal: a small table per widget, then the totals.
-    console.print(STATS_TITLE, highlight=False)
-    for row in [*figures["widgets"], {**totals, "business_name": "total", "site_key": None}]:
-        title = Text(row["business_name"], style="bold")
-        if row["site_key"]:
-            title.append(f" {row['site_key']}", style="dim")
-        table = Table(title=title, title_justify="left", show_header=False, box=box.SIMPLE)
-        table.add_column(min_width=16)
-        table.add_column(justify="right")
-        for heading, figure in STATS_COLUMNS:
-            table.add_row(heading.replace("\n", " "), str(figure(row)))
-        console.print(table)
+    else:
+        # Narrow terminal: a small table per widget, then the totals.
+        console.print(title, highlight=False)
+        for row in [*figures["widgets"], {**totals, "business_name": "total", "site_key": None}]:
+            heading_text = Text(row["business_name"], style="bold")
+            if row["site_key"]:
+                heading_text.append(f" {row['site_key']}", style="dim")
+            table = Table(title=heading_text, title_justify="left", show_header=False,
+                          box=box.SIMPLE)
+            table.add_column(min_width=16)
+            table.add_column(justify="right")
+            for heading, figure in STATS_COLUMNS:
+                table.add_row(heading.replace("\n", " "), str(figure(row)))
+            console.print(table)
+    console.print(analytics_table(report))
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+
+
+def analytics_table(report: dict[str, Any]) -> Table:
+    """The analytics summary of a period, as two columns."""
+    p, t = report["period"], report["totals"]
+    scope = f" for {p['site_key']}" if p["site_key"] else ""
+    table = Table(title=f"Analytics {p['from']} to {p['to']} ({p['tz']}){scope}",
+                  title_justify="left", show_header=False, box=box.SIMPLE)
+    table.add_column(min_width=24)
+    table.add_column(justify="right")
+    for label, value in (
+            ("conversations", t["conversations"]), ("AI resolved", t["ai_resolved"]),
+            ("agent resolved", t["agent_resolved"]), ("abandoned", t["abandoned"]),
+            ("still open", t["open"]), ("escalated", t["escalated"]),
+            ("median wait", _duration(t["median_wait_s"])),
+            ("median first response", _duration(t["median_first_response_s"])),
+            ("rating", "-" if t["rating_avg"] is None
+             else f"{t['rating_avg']:.2f} / 5 ({t['rated']} rated)")):
+        table.add_row(label, str(value))
+    for reason in report["escalation_reasons"]:
+        if reason["count"]:
+            table.add_row(f"escalated: {reason['reason'].replace('_', ' ')}", str(reason["count"]))
+    return table
 
 
 @click.command(short_help="Create a demo admin, agent and widget; print URLs.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from chatserver.context import Context
@@ -19,10 +19,12 @@ from chatserver.timeutil import utcnow
 PRUNE_BATCH = 500
 
 
-async def stats(ctx: Context, actor: Actor = OPERATOR) -> dict[str, Any]:
+async def stats(ctx: Context, actor: Actor = OPERATOR,
+                since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+    """Conversations per widget (all time, or those started in [since, until)), with totals."""
     async with ctx.engine.connect() as conn:
         ids = None if actor.is_admin else await visible_widget_ids(conn, actor)
-        rows = await stats_db.per_widget(conn, ids)
+        rows = await stats_db.per_widget(conn, ids, since, until)
     return {"totals": stats_db.totals(rows), "widgets": rows}
 
 
