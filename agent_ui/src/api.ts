@@ -88,16 +88,17 @@ interface HistoryResponse {
 
 /** Every message of a session after `afterSeq`, page by page. */
 export async function messagesAfter(token: string, session: Pick<Session, "site_key" | "session_id">,
-  afterSeq = 0): Promise<Message[]> {
+  afterSeq = 0, pageSize = 500): Promise<Message[]> {
   const out: Message[] = [];
   let after = afterSeq;
   for (;;) {
     const page = await request<HistoryResponse>(
       `/api/widgets/${encodeURIComponent(session.site_key)}/sessions/`
-      + `${encodeURIComponent(session.session_id)}/messages?after_seq=${after}&limit=500`, token);
+      + `${encodeURIComponent(session.session_id)}/messages?after_seq=${after}&limit=${pageSize}`,
+      token);
     out.push(...page.messages);
     const last = page.messages[page.messages.length - 1];
-    if (!page.has_more || !last) return out;
+    if (!page.has_more || !last || pageSize < 500) return out;
     after = last.seq;
   }
 }

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "r
 import * as api from "./api";
 import { beep, desktopNotify } from "./notify";
 import { InboxSocket, agentSocketUrl } from "./socket";
-import { type State, arrivals, initialState, reduce, resumeMap } from "./state/inbox";
+import { type State, arrivals, initialState, previewOf, reduce, resumeMap } from "./state/inbox";
 import { makeEntry, messageFrame, toResend } from "./state/outbox";
 import * as storage from "./storage";
 import { visitorLabel } from "./format";
@@ -18,6 +18,8 @@ export interface Toast {
   tone: "info" | "error" | "success";
 }
 
+/** How many of a waiting session's newest messages are read to preview it. */
+const PREVIEW_LOOKBACK = 10;
 /** Retryable send errors are tried again after this long. */
 const RETRY_SEND_MS = 3000;
 /** Typing "on" is repeated at most this often, and turned off after this much quiet. */
@@ -66,6 +68,7 @@ export function useInbox(token: string, user: User,
   const seenSent = useRef<Record<string, number>>({});
   const typingState = useRef<Record<string, { on: boolean; at: number; timer: number | null }>>({});
   const historyLoading = useRef<Set<string>>(new Set());
+  const previewed = useRef<Record<string, number>>({});
   const readyOnce = useRef(false);
   const soundRef = useRef(soundOn);
   soundRef.current = soundOn;
@@ -238,6 +241,19 @@ export function useInbox(token: string, user: User,
         });
     }
   }, [state.chats, token]);
+
+  // Preview waiting sessions by the visitor's last words (a few messages over REST each).
+  useEffect(() => {
+    for (const s of Object.values(state.queue)) {
+      if (previewed.current[s.session_id] === s.last_seq) continue;
+      previewed.current[s.session_id] = s.last_seq;
+      api.messagesAfter(token, s, Math.max(0, s.last_seq - PREVIEW_LOOKBACK), PREVIEW_LOOKBACK)
+        .then((messages) => {
+          const text = previewOf(messages);
+          if (text) dispatch({ type: "preview", sessionId: s.session_id, text });
+        }).catch(() => undefined);
+    }
+  }, [state.queue, token]);
 
   // Keep unsent messages across reloads.
   useEffect(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type Action, type State, activeChats, arrivals, contiguousSeq, initialState, mergeMessages,
-  queueOrder, reduce, resumeMap, transferTargets, unreadCount,
+  previewOf, queueOrder, reduce, resumeMap, transferTargets, unreadCount,
 } from "../src/state/inbox";
 import { makeEntry } from "../src/state/outbox";
 import type { ServerFrame, Session } from "../src/types";
@@ -53,6 +53,20 @@ describe("queue", () => {
     state = run(state, frame({ type: "queue_update", widget: "W", waiting: [] }),
       frame({ type: "accepted", session: { ...s, status: "assigned", widget_name: undefined } }));
     expect(state.chats[s.session_id]!.session.widget_name).toBe("Wonka");
+  });
+
+  it("previews a waiting session by its last visitor or AI words", () => {
+    const sid = "p";
+    expect(previewOf([msg(sid, 1), msg(sid, 2, { sender_type: "ai", text: "AI says" }),
+      msg(sid, 3, { sender_type: "system", text: "The conversation was handed to a person." })]))
+      .toBe("AI says");
+    expect(previewOf([msg(sid, 1, { sender_type: "system" })])).toBeNull();
+    const s = session({ last_message: "The conversation was handed to a person." });
+    let state = readyWith([], [s]);
+    state = run(state, { type: "preview", sessionId: s.session_id, text: "Where is my order?" },
+      frame({ type: "queue_update", widget: s.site_key, waiting: [] }),
+      frame({ type: "accepted", session: { ...s, status: "assigned", last_message: undefined } }));
+    expect(state.chats[s.session_id]!.session.last_message).toBe("Where is my order?");
   });
 
   it("remembers who won a race, and forgets it when the session becomes ours", () => {

@@ -131,7 +131,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
         <div className="flex min-h-0 flex-1">
           <aside aria-label="Queue and chats"
             className={`${chat ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
-            <QueueList queue={queue} taken={state.taken} onAccept={(id) => inbox.accept(id)} />
+            <QueueList queue={queue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)} />
             <ActiveChatList chats={chats} selected={chatId} onOpen={open} />
           </aside>
           <main className={`${chat ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>

@@ -4,12 +4,13 @@ import { Badge, useNow } from "./common";
 
 interface Props {
   queue: Session[];
+  previews: Record<string, string>;
   taken: Record<string, string>;
   onAccept: (sessionId: string) => void;
 }
 
 /** Visitors waiting for a person, oldest first, with how long they have waited. */
-export function QueueList({ queue, taken, onAccept }: Props) {
+export function QueueList({ queue, previews, taken, onAccept }: Props) {
   const now = useNow(1000);
   return (
     <section aria-labelledby="queue-title" className="border-b border-secondary-200">
@@ -41,8 +42,10 @@ export function QueueList({ queue, taken, onAccept }: Props) {
                 {s.widget_name && <Badge>{s.widget_name}</Badge>}
                 {s.offline_email && <Badge tone="primary" title={s.offline_note ?? undefined}>Left email</Badge>}
               </div>
-              {s.last_message && (
-                <p className="mt-1 line-clamp-2 text-sm text-secondary-700">{s.last_message}</p>
+              {(previews[s.session_id] ?? s.last_message) && (
+                <p className="mt-1 line-clamp-2 text-sm text-secondary-700" data-testid="preview">
+                  {previews[s.session_id] ?? s.last_message}
+                </p>
               )}
               {takenBy ? (
                 <p role="status" className="mt-2 text-sm font-medium text-error-700">Taken by {takenBy}</p>

@@ -44,6 +44,9 @@ export interface State {
   team: Record<number, TeamMember>;
   /** Queue entries another agent won: session id -> their name. */
   taken: Record<string, string>;
+  /** Waiting sessions' last visitor or AI words (the server's preview may be a system
+   * event such as "handed to a person"): session id -> text. */
+  previews: Record<string, string>;
   /** Widgets' names by site key, as lists showed them (`accepted` frames do not carry them). */
   widgetNames: Record<string, string>;
   selected: string | null;
@@ -62,11 +65,12 @@ export type Action =
   | { type: "team"; agents: TeamMember[] }
   | { type: "taken"; sessionId: string; by: string }
   | { type: "dismiss"; sessionId: string }
-  | { type: "restore_outbox"; entries: OutboxEntry[] };
+  | { type: "restore_outbox"; entries: OutboxEntry[] }
+  | { type: "preview"; sessionId: string; text: string };
 
 export function initialState(outbox: OutboxEntry[] = []): State {
   return { me: null, connection: "connecting", queue: {}, chats: {}, outbox, team: {},
-    taken: {}, widgetNames: {}, selected: null };
+    taken: {}, widgetNames: {}, previews: {}, selected: null };
 }
 
 export function newChat(session: Session): Chat {
@@ -154,6 +158,15 @@ export function arrivals(prev: Record<string, Session>, next: Record<string, Ses
   return queueOrder(next).filter((s) => !(s.session_id in prev));
 }
 
+/** The words to preview a waiting session by: the last visitor or AI message. */
+export function previewOf(messages: Message[]): string | null {
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const m = messages[i]!;
+    if (m.sender_type === "visitor" || m.sender_type === "ai") return m.text.slice(0, 200);
+  }
+  return null;
+}
+
 /** Open chats, most recently active first. */
 export function activeChats(state: State): Chat[] {
   return Object.values(state.chats)
@@ -204,7 +217,8 @@ function adopt(state: State, incoming: Session): State {
   const queued = state.queue[incoming.session_id];
   const session: Session = { ...incoming,
     widget_name: incoming.widget_name ?? queued?.widget_name ?? state.widgetNames[incoming.site_key],
-    last_message: incoming.last_message ?? queued?.last_message ?? null };
+    last_message: incoming.last_message ?? state.previews[incoming.session_id]
+      ?? queued?.last_message ?? null };
   const chat: Chat = existing && existing.ended === null
     ? { ...existing, session: { ...existing.session, ...session,
         last_message: session.last_message ?? existing.session.last_message } }
@@ -376,6 +390,8 @@ export function reduce(state: State, action: Action): State {
     }
     case "restore_outbox":
       return { ...state, outbox: action.entries };
+    case "preview":
+      return { ...state, previews: { ...state.previews, [action.sessionId]: action.text } };
     default:
       return state;
   }
