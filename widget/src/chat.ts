@@ -66,10 +66,16 @@ export function mount(host: Host): ChatApp {
     identify(identity: Identity) {
       Object.assign(host.identity, identity);
     },
+    refresh() {
+      const old = panel;
+      panel = new Panel(host, conv, { close: () => app.close() });
+      if (old) old.el.replaceWith(panel.el);
+      else host.root.append(panel.el);
+      panel.shown(open);
+    },
   };
 
-  panel = new Panel(host, conv, { close: () => app.close() });
-  host.root.append(panel.el);
+  app.refresh();
 
   window.addEventListener("online", () => conv.wake());
   document.addEventListener("visibilitychange", () => {

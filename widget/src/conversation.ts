@@ -50,6 +50,7 @@ const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 2500;
 
 export const ASSISTANT = "Assistant";
+export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
 
 export function uuid(): string {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
@@ -137,6 +138,12 @@ export class Conversation {
   async start(prechat?: Record<string, string>): Promise<boolean> {
     if (this.saved) return true;
     if (this.state.phase === "starting") return false;
+    if (this.host.preview) {
+      for (const frame of this.unsent) this.transcript.fail(frame.client_msg_id, PREVIEW_NOTICE);
+      this.unsent = [];
+      this.set({ notice: PREVIEW_NOTICE, errors: {} });
+      return false;
+    }
     this.set({ phase: "starting", notice: null, errors: {} });
     const who = this.host.identity;
     try {

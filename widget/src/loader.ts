@@ -3,6 +3,10 @@
 // defines window.Parley. The chat UI is a separate, content-hashed chunk imported when the
 // visitor opens the launcher — or at once when this browser already has a conversation
 // going on this site (so a reply can raise the unread badge).
+//
+// Preview mode (the admin UI's live preview; docs/widget.md): a tag with `data-preview` and no
+// site key fetches nothing; the page hands the config to Parley.preview(config), again at every
+// change, and the chat never creates a session.
 
 import { getConfig } from "./api";
 import { readablePair, readableOn } from "./color";
@@ -23,6 +27,8 @@ export interface ParleyApi {
   close(): void;
   identify(identity: Identity): void;
   on(event: WidgetEvent, fn: Listener): () => void;
+  /** Preview mode only: show the widget with this config (unsaved settings), now and again. */
+  preview?(config: PublicConfig): void;
 }
 
 declare global {
@@ -33,15 +39,17 @@ declare global {
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
-  if (current instanceof HTMLScriptElement && current.dataset.siteKey) return current;
-  return document.querySelector<HTMLScriptElement>("script[data-site-key][src]");
+  if (current instanceof HTMLScriptElement && (current.dataset.siteKey || current.dataset.preview != null)) {
+    return current;
+  }
+  return document.querySelector<HTMLScriptElement>("script[data-site-key][src],script[data-preview][src]");
 }
 
 function clean(value: unknown, max: number): string | undefined {
   return typeof value === "string" && value.trim() ? value.trim().slice(0, max) : undefined;
 }
 
-function start(script: HTMLScriptElement, siteKey: string): void {
+function start(script: HTMLScriptElement, siteKey: string, preview: boolean): void {
   const base = new URL(".", script.src).href;
   const theme = script.dataset.theme; // "light" (default), "dark" or "auto"
   const listeners = new Map<string, Set<Listener>>();
@@ -101,7 +109,7 @@ function start(script: HTMLScriptElement, siteKey: string): void {
   };
 
   const host = (cfg: PublicConfig): Host => ({
-    root, config: cfg, base, siteKey, identity, launcher, emit,
+    root, config: cfg, base, siteKey, identity, launcher, emit, preview,
     setOpen(open) {
       opened = open;
       root.classList.toggle("pw-open", open);
@@ -134,8 +142,7 @@ function start(script: HTMLScriptElement, siteKey: string): void {
     return loading;
   };
 
-  const ready: Promise<PublicConfig> = getConfig(base, siteKey).then((cfg) => {
-    config = cfg;
+  const style = (cfg: PublicConfig): void => {
     const primary = readablePair(cfg.primary_color);
     const vars: Record<string, string> = {
       "--pw-primary": cfg.primary_color,
@@ -148,9 +155,17 @@ function start(script: HTMLScriptElement, siteKey: string): void {
     for (const [name, value] of Object.entries(vars)) root.style.setProperty(name, value);
     root.classList.toggle("pw-left", cfg.position === "bottom-left");
     describe();
+  };
+
+  let previewed: ((cfg: PublicConfig) => void) | undefined;
+  const ready: Promise<PublicConfig> = (preview
+    ? new Promise<PublicConfig>((resolve) => (previewed = resolve))
+    : getConfig(base, siteKey)).then((cfg) => {
+    config = cfg;
+    style(cfg);
     root.hidden = false;
     emit("ready", { site_key: siteKey, away: away() });
-    if (load(siteKey)) void chat().catch(() => {});
+    if (!preview && load(siteKey)) void chat().catch(() => {});
     return cfg;
   });
   ready.catch((err: Error) => {
@@ -163,7 +178,7 @@ function start(script: HTMLScriptElement, siteKey: string): void {
     version: VERSION,
     open() {
       wanted = true;
-      chat().then((a) => wanted && a.open(true), () => {});
+      chat().then((a) => wanted && a.open(!preview), () => {});
     },
     close() {
       wanted = false;
@@ -184,6 +199,15 @@ function start(script: HTMLScriptElement, siteKey: string): void {
     },
   };
 
+  if (preview) {
+    api.preview = (cfg) => {
+      if (!config) return previewed?.({ ...cfg });
+      Object.assign(config, cfg);
+      style(config);
+      app?.refresh();
+    };
+  }
+
   launcher.addEventListener("click", () => (app?.isOpen() ? api.close() : api.open()));
   // Fetch the chat chunk as soon as the visitor shows intent: it is ready by the click.
   const prefetch = (): void => void importChunk().catch(() => (chunk = null));
@@ -197,10 +221,11 @@ function start(script: HTMLScriptElement, siteKey: string): void {
 (() => {
   if (window.Parley) return; // the tag is on the page twice
   const script = findScript();
-  const siteKey = script?.dataset.siteKey;
+  const preview = script?.dataset.preview != null;
+  const siteKey = preview ? "preview" : script?.dataset.siteKey;
   if (!script || !siteKey) {
     console.warn('Parley: add data-site-key="…" to the widget.js script tag');
     return;
   }
-  start(script, siteKey);
+  start(script, siteKey, preview);
 })();

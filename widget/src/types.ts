@@ -135,6 +135,8 @@ export interface Host {
   siteKey: string;
   identity: Identity;
   launcher: HTMLButtonElement;
+  /** The admin UI's preview: the config may change under the chat, and nothing is sent. */
+  preview?: boolean;
   setOpen(open: boolean): void;
   setUnread(count: number): void;
   emit(event: WidgetEvent, detail?: unknown): void;
@@ -145,4 +147,6 @@ export interface ChatApp {
   close(): void;
   isOpen(): boolean;
   identify(identity: Identity): void;
+  /** Draw the panel again from host.config (the preview's config changed). */
+  refresh(): void;
 }
