@@ -42,12 +42,28 @@ SECURITY_HEADERS = {
 }
 NOT_BUILT = "the agent inbox is not built: run `make build` (npm run build)\n"
 
+# The admin UI (admin_ui/, built into static/admin/) is served the same way, at /admin. Its
+# widget builder frames /admin/preview.html (the real widget in preview mode), so the admin
+# index may frame this origin, and that one page may be framed by this origin only.
+ADMIN_DIR = STATIC_DIR / "admin"
+ADMIN_HEADERS = {**SECURITY_HEADERS, "Content-Security-Policy":
+                 CONTENT_SECURITY_POLICY + "; frame-src 'self'"}
+PREVIEW_HEADERS = {**SECURITY_HEADERS, "X-Frame-Options": "SAMEORIGIN",
+                   "Content-Security-Policy": CONTENT_SECURITY_POLICY.replace(
+                       "frame-ancestors 'none'", "frame-ancestors 'self'")}
+ADMIN_NOT_BUILT = "the admin UI is not built: run `make build` (npm run build)\n"
+
 
 class AgentIndexHandler(tornado.web.RequestHandler):
     """index.html for /agent and its client-side routes."""
 
-    def initialize(self, root: Path) -> None:
+    def initialize(self, root: Path, page: str = "index.html",
+                   headers: dict[str, str] | None = None, not_built: str = NOT_BUILT) -> None:
         self.root = root
+        self.page = page
+        self.not_built = not_built
+        for name, value in (headers or {}).items():
+            self.set_header(name, value)
 
     def set_default_headers(self) -> None:
         for name, value in SECURITY_HEADERS.items():
@@ -59,12 +75,12 @@ class AgentIndexHandler(tornado.web.RequestHandler):
 
     def get(self, _path: str = "") -> None:
         try:
-            body = (self.root / "index.html").read_bytes()
+            body = (self.root / self.page).read_bytes()
         except FileNotFoundError:
             self.set_status(503)
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.set_header("Cache-Control", "no-store")
-            self.finish(NOT_BUILT)
+            self.finish(self.not_built)
             return
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.finish(body)
@@ -101,4 +117,17 @@ def make_routes(root: Path = AGENT_DIR) -> list[Any]:
     ]
 
 
-routes = make_routes()
+def make_admin_routes(root: Path = ADMIN_DIR) -> list[Any]:
+    """/admin like /agent, its preview page, and / sends the browser to /admin/."""
+    return [
+        (r"/admin/(assets/.+)", AgentAssetHandler, {"path": str(root)}),
+        (r"/admin/preview\.html", AgentIndexHandler,
+         {"root": root, "page": "preview.html", "headers": PREVIEW_HEADERS,
+          "not_built": ADMIN_NOT_BUILT}),
+        (r"/admin(/.*)?", AgentIndexHandler,
+         {"root": root, "headers": ADMIN_HEADERS, "not_built": ADMIN_NOT_BUILT}),
+        (r"/", tornado.web.RedirectHandler, {"url": "/admin/", "permanent": False}),
+    ]
+
+
+routes = make_routes() + make_admin_routes()
