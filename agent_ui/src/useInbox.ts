@@ -103,7 +103,15 @@ export function useInbox(token: string, user: User,
         if (wantStatus.current !== frame.agent.status && frame.agent.status !== "offline") {
           send({ type: "presence", status: wantStatus.current });
         }
-        resendOutbox(new Set(frame.sessions.map((x) => x.session_id)));
+        const mine = new Set(frame.sessions.map((x) => x.session_id));
+        resendOutbox(mine);
+        // What was written in chats that stopped being ours cannot be sent any more: say so.
+        for (const e of before.outbox) {
+          if (e.failed === null && !mine.has(e.sessionId)) {
+            dispatch({ type: "send_failed", clientMsgId: e.clientMsgId,
+              reason: "this conversation is no longer yours" });
+          }
+        }
         if (readyOnce.current) refreshTeam();
         readyOnce.current = true;
         break;
