@@ -115,9 +115,12 @@ class BenchServer(ChatServer):
         self.fixed_port = port
 
     def spawn(self) -> None:
+        command = chatctl_command()
+        if self.env.get("PARLEY_BENCH_MEMTRACE"):  # tracemalloc on (bench/memtrace.py)
+            command = [sys.executable, str(ROOT / "bench" / "memtrace.py")]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [*chatctl_command(), "serve", "--host", "127.0.0.1", "--port",
+                [*command, "serve", "--host", "127.0.0.1", "--port",
                  str(self.fixed_port)], env=self.env, cwd=source_tree(), stdout=log,
                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 

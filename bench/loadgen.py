@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -429,11 +430,17 @@ def _worker_main(index: int, target: dict[str, Any], conn: Connection) -> None:
             if cmd == "exit":
                 conn.send(("ok", None))
                 return
+            # No cyclic garbage collection while a step is timed: a full collection walks
+            # every socket object this process holds and would show as client latency.
+            # Between commands: collect, then freeze what survives out of later collections.
+            gc.disable()
             try:
                 result = await getattr(worker, f"cmd_{cmd}")(**kwargs)
                 conn.send(("ok", result))
             except Exception as exc:
                 conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            gc.collect()
+            gc.freeze()
 
     asyncio.run(main())
 

@@ -17,6 +17,7 @@ import asyncio
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -48,6 +49,7 @@ from bench.loadgen import (
     precreate_sessions,
     rss_kib,
 )
+from bench.memtrace import diff as memtrace_diff
 from bench.profile import PySpy, top
 from tests.helpers.procs import ChatServer, free_port
 
@@ -61,6 +63,7 @@ PARLEY_ENV = {
 WIDGET = {"business_name": "Bench", "ai_enabled": False}
 P99_LIMIT_MS = 25.0
 PROFILE = False  # --profile: sample the Parley server with py-spy during each phase
+MEMTRACE = False  # --memtrace: idle's Parley server under tracemalloc (bench/memtrace.py)
 
 FULL: dict[str, dict[str, Any]] = {
     "idle": {"sockets": 10_000, "workers": 2, "concurrency": 64},
@@ -187,11 +190,23 @@ def target(kind: str, url: str, site_key: str | None = None) -> dict[str, Any]:
 # --- 1. idle ----------------------------------------------------------------------------
 
 
+def snapshot(pid: int, path: Path) -> None:
+    """Ask a server run by bench/memtrace.py for a tracemalloc snapshot; wait for it."""
+    os.kill(pid, signal.SIGUSR1)
+    done = Path(f"{path}.done")
+    deadline = time.monotonic() + 120
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def idle_on(lg: LoadGen, pid: int, n: int, concurrency: int,
-            sessions: list[tuple[str, str]] | None, profile: str | None = None) -> dict[str, Any]:
+            sessions: list[tuple[str, str]] | None, profile: str | None = None,
+            memtrace: Path | None = None) -> dict[str, Any]:
     spy = PySpy(pid, RESULTS / f"profile-{profile}.txt") if profile and PROFILE else None
 
     def before() -> int:
+        if memtrace:
+            snapshot(pid, Path(f"{memtrace}.1"))
         time.sleep(1.0)
         rss = rss_kib(pid)
         if spy:
@@ -207,6 +222,11 @@ def idle_on(lg: LoadGen, pid: int, n: int, concurrency: int,
             say(top(spy.out, 15))
     time.sleep(2.0)
     after = rss_kib(pid)
+    if memtrace:
+        snapshot(pid, Path(f"{memtrace}.2"))
+        report = memtrace_diff(Path(f"{memtrace}.1"), Path(f"{memtrace}.2"), res["connected"])
+        (RESULTS / "memtrace-idle.txt").write_text(report + "\n")
+        say(report)
     check = lg.check()
     rss_before = res.pop("before")
     res.update({"rss_before_kib": rss_before, "rss_after_kib": after,
@@ -221,19 +241,23 @@ def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
     with workdir() as tmp:
         work = Path(tmp)
         url = fresh_database(work)
-        with parley(work, url) as server:
+        trace = work / "snap" if MEMTRACE else None
+        with parley(work, url, {"PARLEY_BENCH_MEMTRACE": str(trace)} if trace else None) \
+                as server:
             w = setup_widget(server.url, WIDGET)
             assert server.proc is not None
             made = precreate_sessions(url, w["site_key"], n)
             with LoadGen(target("parley", server.url, w["site_key"]), workers) as lg:
                 say(f"idle: opening {n} sockets on Parley")
-                p = idle_on(lg, server.proc.pid, n, conc, made, profile="idle-connect")
+                p = idle_on(lg, server.proc.pid, n, conc, made, profile="idle-connect",
+                            memtrace=trace)
         with BareServer(work / "bare.log") as bare:
             assert bare.proc is not None
             with LoadGen(target("baseline", bare.url), workers) as lg:
                 say(f"idle: opening {n} sockets on the bare baseline")
                 b = idle_on(lg, bare.proc.pid, n, conc, None)
     result = {"scenario": "idle", "sockets": n, "workers": workers, "concurrency": conc,
+              "memtrace": MEMTRACE,  # tracemalloc on: RSS figures inflated, for diagnosis
               "database": db_durability(url)["database"], "parley": p, "bare": b,
               "ratio": {"rss_per_socket": _ratio(p["rss_per_socket_kib"],
                                                  b["rss_per_socket_kib"]),
@@ -311,8 +335,8 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
         cfg["workers"]
     with workdir() as tmp:
         work = Path(tmp)
-        url = fresh_database(work)
-        durability = db_durability(url)
+        url = fresh_database(work) if "parley" in kinds else ""
+        durability = db_durability(url) if url else {"database": None}
         servers: dict[str, ChatServer] = {}
         gens: dict[str, LoadGen] = {}
         setup: dict[str, Any] = {}
@@ -595,9 +619,12 @@ def main() -> None:
     parser.add_argument("--no-chart", action="store_true")
     parser.add_argument("--profile", action="store_true",
                         help="sample the Parley server with py-spy (bench/results/profile-*)")
+    parser.add_argument("--memtrace", action="store_true",
+                        help="idle: trace the server's Python allocations per socket "
+                        "(bench/results/memtrace-idle.txt; inflates the RSS figures)")
     args = parser.parse_args()
-    global PROFILE
-    PROFILE = args.profile
+    global PROFILE, MEMTRACE
+    PROFILE, MEMTRACE = args.profile, args.memtrace
     plan = QUICK if args.quick else FULL
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     started = time.monotonic()
