@@ -419,3 +419,49 @@ def test_sign_in_errors_sign_out_and_revocation(
     expect(page.get_by_role("status")).to_contain_text("You signed out.")
     assert site.http.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     no_csp_violations(v)
+
+
+def test_keyboard_moves_between_chats_and_unread_counts_follow(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor],
+        visitors: Callable[..., VisitorSocket]) -> None:
+    key = site.widget(business_name="Keys", ai_enabled=False)
+    fay = make_agent(site, key, "Fay")
+    v = visitor(DESKTOP)
+    page = sign_in(v, servers, fay)
+    first = visitors(key, visitor_name="Uma")
+    first.say("First question")
+    first.send({"type": "escalate"})
+    second = visitors(key, visitor_name="Ivan")
+    second.say("Second question")
+    second.send({"type": "escalate"})
+    queue = page.get_by_test_id("queue").locator("li")
+    expect(queue).to_have_count(2)
+    expect(queue.first).to_contain_text("Uma")  # oldest first
+
+    body = page.locator("body")
+    body.press("a")
+    expect(page.get_by_test_id("chat-title")).to_have_text("Uma")
+    page.get_by_test_id("composer").press("Escape")
+    body.press("a")
+    expect(page.get_by_test_id("chat-title")).to_have_text("Ivan")
+    expect(page.get_by_test_id("queue-count")).to_have_text("0")
+
+    # Uma writes while Ivan's chat is open: her chat counts it, and opening it clears it.
+    chats = page.get_by_test_id("active-chats")
+    uma = chats.locator(f"[data-session='{first.session_id}']")
+    first.say("Are you there?")
+    first.say("Hello?")
+    expect(uma.get_by_test_id("unread")).to_have_text("2")
+    expect(uma).to_contain_text("Hello?")
+    page.get_by_test_id("composer").press("Escape")
+    body.press("k")
+    title = page.get_by_test_id("chat-title")
+    expect(title).not_to_have_text("Ivan")
+    expect(title).to_have_text("Uma")
+    expect(uma.get_by_test_id("unread")).to_have_count(0)
+    body.press("j")
+    expect(title).to_have_text("Ivan")
+    page.get_by_test_id("composer").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(title).to_have_text("Uma")
+    v.shot("agent-two-chats")
