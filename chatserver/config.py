@@ -40,7 +40,10 @@ class Settings:
     db_pool_size: int = _setting(10, "Database connection pool size (MariaDB).")
     db_pool_recycle_s: int = _setting(3600, "Seconds after which a pooled connection is replaced.")
     db_connect_timeout_s: float = _setting(5.0, "Seconds to wait when opening a database connection.")
-    redis_url: str = _setting("", "Redis URL for fan-out between processes; empty = one process.")
+    redis_url: str = _setting("", "Redis URL for fan-out and presence between processes "
+                              "(redis://127.0.0.1:6379/0); empty = one process.", secret=True)
+    redis_prefix: str = _setting("parley:", "Prefix of Parley's Redis pub/sub channels and keys "
+                                 "(several installations can share one Redis).")
 
     # Serving
     host: str = _setting("127.0.0.1", "Address to listen on.")
@@ -52,6 +55,11 @@ class Settings:
     ui_origins: str = _setting("", "Comma-separated extra origins allowed for the agent and admin "
                                "UIs (the server's own origin is always allowed).")
     shutdown_grace_s: float = _setting(10.0, "Seconds to let in-flight requests finish on SIGTERM.")
+    metrics_allow: str = _setting("127.0.0.1,::1", "Comma-separated IPs/CIDRs that may read "
+                                  "GET /metrics (the client address after trusted proxies); "
+                                  "empty and no token = /metrics is off.")
+    metrics_token: str = _setting("", "Bearer token that may read GET /metrics from anywhere; "
+                                  "empty = only PARLEY_METRICS_ALLOW.", secret=True)
     log_format: str = _setting("text", "Log format: text or json.")
     log_level: str = _setting("INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
 
@@ -110,6 +118,11 @@ class Settings:
     def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(p.strip(), strict=False)
                 for p in self.trusted_proxies.split(",") if p.strip()]
+
+    @property
+    def metrics_allow_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(p.strip(), strict=False)
+                for p in self.metrics_allow.split(",") if p.strip()]
 
     @property
     def ui_origin_list(self) -> list[str]:
@@ -194,6 +207,10 @@ def _validate(s: Settings) -> None:
         s.trusted_proxy_networks  # noqa: B018 - parse to validate
     except ValueError as exc:
         raise ConfigError(f"PARLEY_TRUSTED_PROXIES: {exc}") from None
+    try:
+        s.metrics_allow_networks  # noqa: B018 - parse to validate
+    except ValueError as exc:
+        raise ConfigError(f"PARLEY_METRICS_ALLOW: {exc}") from None
     if s.port < 0 or s.port > 65535:
         raise ConfigError("PARLEY_PORT must be between 0 and 65535")
 

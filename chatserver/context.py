@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chatserver import metrics
 from chatserver.ai.knowledge import KnowledgeCache
-from chatserver.bus import Bus, LocalBus
+from chatserver.bus import Bus, LocalBus, RedisBus
 from chatserver.config import Settings, ensure_secret_key
 from chatserver.db.engine import create_engine
 from chatserver.locks import SessionLocks
 from chatserver.ratelimit import WindowLimiter
-from chatserver.realtime.presence import Presence
+from chatserver.realtime.presence import Presence, SharedPresence
 
 if TYPE_CHECKING:
     from chatserver.ai.runner import AIRunner
@@ -39,10 +40,32 @@ class Context:
 
     @classmethod
     def create(cls, settings: Settings) -> Context:
+        """With PARLEY_REDIS_URL, fan-out and presence are shared with the other processes
+        through Redis; without, they stay in this process."""
         settings = ensure_secret_key(settings)
-        return cls(settings=settings, engine=create_engine(settings))
+        ctx = cls(settings=settings, engine=create_engine(settings))
+        if settings.redis_url:
+            bus = RedisBus(settings.redis_url, settings.redis_prefix)
+            ctx.bus, ctx.presence = bus, SharedPresence(bus)
+        ctx.bus.observer = metrics.observe_publish
+        return ctx
+
+    async def start(self) -> None:
+        """Connect what needs connecting before serving (the Redis bus and presence)."""
+        await self.bus.start()
+        if isinstance(self.presence, SharedPresence):
+            from chatserver.services.chat import publish_presence
+
+            async def gone(agent_ids: set[int]) -> None:
+                for agent_id in sorted(agent_ids):
+                    await publish_presence(self, agent_id, "offline")
+
+            self.presence.on_gone = gone
+        await self.presence.start()
 
     async def close(self) -> None:
         if self.ai is not None:
             await self.ai.close()
+        await self.presence.close()
+        await self.bus.close()
         await self.engine.dispose()

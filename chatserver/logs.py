@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import time
 from typing import Any
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
+
+# The id of the HTTP request being handled (set by the server for each request; nginx passes
+# its $request_id as X-Request-ID). Every line logged while handling it carries it.
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id",
+                                                                         default=None)
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            rid = request_id.get()
+            if rid is not None:
+                record.request_id = rid
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -29,6 +44,7 @@ class JsonFormatter(logging.Formatter):
 
 def setup_logging(fmt: str = "text", level: str = "INFO") -> None:
     handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 import socket
-from collections.abc import Awaitable
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import tornado.httpserver
 import tornado.httputil
 import tornado.netutil
 import tornado.web
 
-from chatserver import __version__
+from chatserver import __version__, metrics, sdnotify
+from chatserver.api.base import client_ip
 from chatserver.app import make_app
 from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.logs import request_id
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
 from chatserver.tasks import drain
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("tornado.access")
+
+# A request id from the proxy (nginx's $request_id) is kept if it looks like one.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 class InFlightRequests(tornado.httputil.HTTPServerConnectionDelegate):
@@ -75,6 +84,7 @@ class _CountedRequest(tornado.httputil.HTTPMessageDelegate):
                          headers: tornado.httputil.HTTPHeaders) -> Awaitable[None] | None:
         self.counted = True
         self.tracker.started()
+        self._tag(headers)
         finish_response = self.conn.finish
 
         def finish() -> None:
@@ -85,6 +95,24 @@ class _CountedRequest(tornado.httputil.HTTPMessageDelegate):
 
         setattr(self.conn, "finish", finish)  # noqa: B010 - wrap this connection's method only
         return self.delegate.headers_received(start_line, headers)
+
+    def _tag(self, headers: tornado.httputil.HTTPHeaders) -> None:
+        """Give the request an id (the proxy's, or a new one): in the request's headers for
+        the access log, in the logging context for every line logged while handling it, and
+        in the response's headers for the client."""
+        given = headers.get("X-Request-ID", "")
+        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        headers["X-Request-ID"] = rid
+        request_id.set(rid)
+        write_headers = self.conn.write_headers
+
+        def tagged(start_line: Any, response_headers: tornado.httputil.HTTPHeaders,
+                   chunk: bytes | None = None) -> Any:
+            if "X-Request-ID" not in response_headers:
+                response_headers["X-Request-ID"] = rid
+            return write_headers(start_line, response_headers, chunk)
+
+        setattr(self.conn, "write_headers", tagged)  # noqa: B010 - this connection only
 
     def data_received(self, chunk: bytes) -> Awaitable[None] | None:
         return self.delegate.data_received(chunk)
@@ -110,22 +138,53 @@ async def sockets_closed(registry: Registry) -> None:
         await asyncio.sleep(0.01)
 
 
+def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
+    """Tornado's log_function: one line per request, with its id, the client's address (as
+    the trusted proxy gives it) and the timing as fields (log_format=json shows them). The
+    path is logged without its query string."""
+
+    def log_request(handler: tornado.web.RequestHandler) -> None:
+        status = handler.get_status()
+        level = logging.INFO if status < 400 else logging.WARNING if status < 500 \
+            else logging.ERROR
+        request = handler.request
+        seconds = request.request_time()
+        metrics.observe_request(request.method or "", status, seconds)
+        ms = 1000.0 * seconds
+        ip = client_ip(request, ctx)
+        access_log.log(level, "%d %s %s %.1fms %s", status, request.method, request.path, ms,
+                       ip, extra={"request_id": request.headers.get("X-Request-ID"),
+                                  "status": status, "method": request.method,
+                                  "path": request.path, "duration_ms": round(ms, 2),
+                                  "client_ip": ip})
+
+    return log_request
+
+
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
-                stop: asyncio.Event | None = None) -> None:
-    """Serve until SIGTERM/SIGINT (or ``stop`` is set), then shut down gracefully."""
+                stop: asyncio.Event | None = None, notify: bool = True,
+                reuse_port: bool = False) -> None:
+    """Serve until SIGTERM/SIGINT (or ``stop`` is set), then shut down gracefully.
+
+    ``notify``: tell systemd (Type=notify) when listening and when stopping; a worker of
+    ``chatctl serve --workers`` leaves that to its parent. ``reuse_port``: bind with
+    SO_REUSEPORT, so several processes share the port and the kernel spreads connections."""
     ctx = Context.create(settings)
+    await ctx.start()
     app = make_app(ctx)
+    app.settings["log_function"] = access_logger(ctx)
     in_flight = InFlightRequests(app)
     server = tornado.httpserver.HTTPServer(in_flight, max_body_size=settings.max_body_bytes * 4,
                                            idle_connection_timeout=75)
     sockets = tornado.netutil.bind_sockets(settings.port, settings.host,
-                                           family=socket.AF_UNSPEC)
+                                           family=socket.AF_UNSPEC, reuse_port=reuse_port)
     server.add_sockets(sockets)
     sweeper = Sweeper(ctx, app.settings["registry"])
     sweeper.start()
     port = sockets[0].getsockname()[1]
-    log.info("parley %s listening on http://%s:%s (database: %s)", __version__, settings.host,
-             port, ctx.engine.url.get_backend_name())
+    log.info("parley %s listening on http://%s:%s (database: %s, bus: %s)", __version__,
+             settings.host, port, ctx.engine.url.get_backend_name(),
+             "redis" if settings.redis_url else "local")
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -136,8 +195,12 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
             pass
     if ready is not None:
         ready.set()
+    if notify:
+        sdnotify.notify(f"READY=1\nSTATUS=listening on {settings.host}:{port}")
     await stop.wait()
 
+    if notify:
+        sdnotify.notify("STOPPING=1\nSTATUS=shutting down")
     log.info("shutting down: no new connections, %ss for in-flight requests",
              settings.shutdown_grace_s)
     server.stop()

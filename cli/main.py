@@ -12,8 +12,8 @@ import click
 from click.core import ParameterSource
 
 from chatserver import __version__
-from chatserver.config import ensure_secret_key
-from cli import db, kb, ops, users, widgets
+from chatserver.config import Settings, ensure_secret_key
+from cli import db, deploy, kb, ops, users, widgets
 from cli.common import CliState, fail, guarded, pass_state, run_async, with_context
 
 __all__ = ["CliState", "cli", "fail", "main", "run_async", "with_context"]
@@ -43,14 +43,22 @@ def cli(click_ctx: click.Context, database_url: str | None, traceback: bool) -> 
 @click.option("--host", help="Address to listen on (default: PARLEY_HOST).")
 @click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on (default: PARLEY_PORT).")
 @click.option("--autoreload", is_flag=True, help="Restart when source files change (development).")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              envvar="PARLEY_WORKERS",
+              help="Server processes sharing the port (SO_REUSEPORT); more than 1 needs "
+                   "PARLEY_REDIS_URL.")
 @pass_state
-def serve(state: CliState, host: str | None, port: int | None, autoreload: bool) -> None:
+def serve(state: CliState, host: str | None, port: int | None, autoreload: bool,
+          workers: int) -> None:
     """Run the chat server until SIGTERM or Ctrl-C, then shut down gracefully."""
     from chatserver.logs import setup_logging
     from chatserver.server import serve as serve_forever
 
     settings = guarded(lambda: ensure_secret_key(state.settings(host=host, port=port)))
     setup_logging(settings.log_format, settings.log_level)
+    if workers > 1:
+        _serve_workers(settings, workers, autoreload)
+        return
     if autoreload:
         import tornado.autoreload
 
@@ -63,6 +71,22 @@ def serve(state: CliState, host: str | None, port: int | None, autoreload: bool)
         pass
 
 
+def _serve_workers(settings: Settings, workers: int, autoreload: bool) -> None:
+    from chatserver.workers import run_workers
+
+    if not settings.redis_url:
+        fail(f"--workers {workers} needs Redis: the processes share messages, typing and "
+             "presence through it. Set PARLEY_REDIS_URL (e.g. redis://127.0.0.1:6379/0), "
+             "or run one process.")
+    if autoreload:
+        fail("--autoreload works with one process only")
+    try:
+        code = run_workers(settings, workers)
+    except OSError as exc:
+        fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}")
+    raise SystemExit(code)
+
+
 cli.add_command(db.db)
 cli.add_command(users.user)
 cli.add_command(widgets.widget)
@@ -70,6 +94,7 @@ cli.add_command(kb.kb)
 cli.add_command(ops.stats)
 cli.add_command(ops.demo)
 cli.add_command(ops.config)
+cli.add_command(deploy.deploy)
 
 
 def main() -> None:

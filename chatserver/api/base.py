@@ -12,6 +12,7 @@ import tornado.web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from chatserver import metrics
 from chatserver.context import Context
 from chatserver.errors import (
     BadRequest,
@@ -179,6 +180,7 @@ class APIHandler(tornado.web.RequestHandler):
             status = status_code if status_code != 200 else 500
             body = {"code": _HTTP_CODES.get(status, "internal_error"),
                     "message": "internal error" if status >= 500 else self._reason}
+        metrics.ERRORS.labels("http", body["code"]).inc()
         self.clear_header("Content-Type")
         self.set_default_headers()
         self.set_status(status)
