@@ -1,0 +1,201 @@
+// Every REST call the admin UI makes. Components never call fetch themselves.
+
+import type { AnalyticsReport, KnowledgeEntry, LiveFigures, Role, TryAnswer, User, Widget,
+  WidgetCounts, WidgetSettings } from "./types";
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string,
+    readonly fields: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+let token: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** The signed-in user's token, sent with every call. */
+export function setToken(value: string | null): void {
+  token = value;
+}
+
+/** Called when the server says the token is no longer good (401). */
+export function setUnauthorizedHandler(fn: (() => void) | null): void {
+  onUnauthorized = fn;
+}
+
+async function send(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  let resp: Response;
+  try {
+    resp = await fetch(path, { method: init.method ?? "GET", headers, credentials: "omit",
+      body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  } catch {
+    throw new ApiError(0, "network", "Can't reach the server. Check your connection.");
+  }
+  if (resp.ok) return resp;
+  let body: unknown = null;
+  try {
+    body = await resp.json();
+  } catch {
+    // not JSON: the status says enough
+  }
+  const err = (body as { error?: { code?: string; message?: string;
+    fields?: Record<string, string> } } | null)?.error ?? {};
+  if (resp.status === 401 && token && onUnauthorized) onUnauthorized();
+  throw new ApiError(resp.status, err.code ?? `http_${resp.status}`,
+    err.message ?? `The server answered ${resp.status}.`, err.fields ?? {});
+}
+
+async function request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const resp = await send(path, init);
+  if (resp.status === 204) return undefined as T;
+  return (await resp.json()) as T;
+}
+
+const widgetPath = (key: string) => `/api/widgets/${encodeURIComponent(key)}`;
+
+// --- auth ---------------------------------------------------------------------------------
+
+export function login(email: string, password: string): Promise<{ token: string; user: User }> {
+  return request("/api/auth/login", { method: "POST", body: { email, password } });
+}
+
+export async function me(): Promise<User> {
+  return (await request<{ user: User }>("/api/auth/me")).user;
+}
+
+export function logout(): Promise<void> {
+  return request("/api/auth/logout", { method: "POST" });
+}
+
+// --- users --------------------------------------------------------------------------------
+
+export async function listUsers(): Promise<User[]> {
+  return (await request<{ users: User[] }>("/api/auth/users")).users;
+}
+
+export interface NewUser {
+  username: string;
+  email: string;
+  password: string;
+  role: Role;
+  display_name?: string;
+}
+
+export async function createUser(user: NewUser): Promise<User> {
+  return (await request<{ user: User }>("/api/auth/register", { method: "POST", body: user })).user;
+}
+
+export async function setRole(userId: number, role: Role): Promise<User> {
+  return (await request<{ user: User }>(`/api/auth/users/${userId}/role`,
+    { method: "PUT", body: { role } })).user;
+}
+
+export function resetPassword(userId: number, password: string): Promise<void> {
+  return request(`/api/auth/users/${userId}/password`, { method: "POST", body: { password } });
+}
+
+export function deleteUser(userId: number): Promise<void> {
+  return request(`/api/auth/users/${userId}`, { method: "DELETE" });
+}
+
+// --- widgets ------------------------------------------------------------------------------
+
+export async function listWidgets(): Promise<Widget[]> {
+  return (await request<{ widgets: Widget[] }>("/api/widgets")).widgets;
+}
+
+export async function widgetCounts(): Promise<WidgetCounts[]> {
+  return (await request<{ widgets: WidgetCounts[] }>("/api/widgets/stats/overview")).widgets;
+}
+
+export async function getWidget(key: string): Promise<Widget> {
+  return (await request<{ widget: Widget }>(widgetPath(key))).widget;
+}
+
+export async function createWidget(settings: Partial<WidgetSettings>): Promise<Widget> {
+  return (await request<{ widget: Widget }>("/api/widgets", { method: "POST", body: settings })).widget;
+}
+
+export async function updateWidget(key: string, settings: Partial<WidgetSettings>): Promise<Widget> {
+  return (await request<{ widget: Widget }>(widgetPath(key), { method: "PUT", body: settings })).widget;
+}
+
+export function deleteWidget(key: string): Promise<void> {
+  return request(widgetPath(key), { method: "DELETE" });
+}
+
+export async function widgetAgents(key: string): Promise<User[]> {
+  return (await request<{ agents: User[] }>(`${widgetPath(key)}/agents`)).agents;
+}
+
+export async function setWidgetAgent(key: string, userId: number, member: boolean): Promise<User[]> {
+  return (await request<{ agents: User[] }>(`${widgetPath(key)}/agents/${userId}`,
+    { method: member ? "PUT" : "DELETE" })).agents;
+}
+
+// --- knowledge base -----------------------------------------------------------------------
+
+export type EntryInput = Pick<KnowledgeEntry, "kind" | "title" | "body">;
+
+export async function listKnowledge(key: string): Promise<KnowledgeEntry[]> {
+  return (await request<{ entries: KnowledgeEntry[] }>(`${widgetPath(key)}/knowledge`)).entries;
+}
+
+export async function addKnowledge(key: string, entry: EntryInput): Promise<KnowledgeEntry> {
+  return (await request<{ entry: KnowledgeEntry }>(`${widgetPath(key)}/knowledge`,
+    { method: "POST", body: entry })).entry;
+}
+
+export async function updateKnowledge(key: string, id: number, entry: EntryInput): Promise<KnowledgeEntry> {
+  return (await request<{ entry: KnowledgeEntry }>(`${widgetPath(key)}/knowledge/${id}`,
+    { method: "PUT", body: entry })).entry;
+}
+
+export function deleteKnowledge(key: string, id: number): Promise<void> {
+  return request(`${widgetPath(key)}/knowledge/${id}`, { method: "DELETE" });
+}
+
+export function importKnowledge(key: string, format: "markdown" | "csv",
+  content: string): Promise<{ count: number; entries: KnowledgeEntry[] }> {
+  return request(`${widgetPath(key)}/knowledge/import`, { method: "POST", body: { format, content } });
+}
+
+export function tryKnowledge(key: string, question: string): Promise<TryAnswer> {
+  return request(`${widgetPath(key)}/knowledge/try`, { method: "POST", body: { question } });
+}
+
+// --- analytics ----------------------------------------------------------------------------
+
+export interface Period {
+  from: string;
+  to: string;
+  tz: string;
+  siteKey: string | null;
+}
+
+function periodQuery(p: Period, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ from: p.from, to: p.to, tz: p.tz, ...extra });
+  if (p.siteKey) q.set("site_key", p.siteKey);
+  return q.toString();
+}
+
+export function analytics(p: Period): Promise<AnalyticsReport> {
+  return request(`/api/analytics?${periodQuery(p)}`);
+}
+
+/** The period's days as CSV, and the file name the server suggests. */
+export async function analyticsCsv(p: Period): Promise<{ name: string; blob: Blob }> {
+  const resp = await send(`/api/analytics?${periodQuery(p, { format: "csv" })}`);
+  const disposition = resp.headers.get("Content-Disposition") ?? "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "parley-analytics.csv";
+  return { name, blob: await resp.blob() };
+}
+
+export function live(tz: string, siteKey: string | null = null): Promise<LiveFigures> {
+  const q = new URLSearchParams({ tz });
+  if (siteKey) q.set("site_key", siteKey);
+  return request(`/api/analytics/live?${q}`);
+}

@@ -1,0 +1,109 @@
+// The admin: signs in, then shows the page the URL names, inside the layout. What a user sees
+// follows their role: admins everything; agents the dashboard, analytics and the widgets they
+// own or work on (their own widgets editable), never the users.
+import { Suspense, lazy, useCallback, useEffect, useState } from "react";
+import * as api from "../api";
+import { type Route, navigate, useRoute } from "../router";
+import { loadToken, saveToken } from "../storage";
+import type { User } from "../types";
+import { Dashboard } from "./Dashboard";
+import { Layout } from "./Layout";
+import { LoginPage } from "./LoginPage";
+import { Spinner, ToastProvider } from "./ui";
+import { WidgetsPage } from "./WidgetsPage";
+
+const WidgetBuilder = lazy(() => import("./WidgetBuilder").then((m) => ({ default: m.WidgetBuilder })));
+const KnowledgeEditor = lazy(() => import("./KnowledgeEditor").then((m) => ({ default: m.KnowledgeEditor })));
+const UsersTable = lazy(() => import("./UsersTable").then((m) => ({ default: m.UsersTable })));
+const AnalyticsPage = lazy(() => import("./AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })));
+
+export function App() {
+  const route = useRoute();
+  const [user, setUser] = useState<User | null>(null);
+  const [checking, setChecking] = useState(() => loadToken() !== null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const signOut = useCallback((why: string | null) => {
+    saveToken(null);
+    api.setToken(null);
+    setUser(null);
+    setNotice(why);
+    navigate({ page: "login" }, true);
+  }, []);
+
+  useEffect(() => {
+    api.setUnauthorizedHandler(() => signOut("Your session has ended. Please sign in again."));
+    const token = loadToken();
+    if (!token) {
+      if (route.page !== "login") navigate({ page: "login" }, true);
+      return;
+    }
+    api.setToken(token);
+    api.me().then(setUser, () => signOut(null)).finally(() => setChecking(false));
+    // Once, at start.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    if (!checking && !user && route.page !== "login") navigate({ page: "login" }, true);
+  }, [checking, user, route.page]);
+
+  const onSignedIn = (token: string, who: User) => {
+    saveToken(token);
+    api.setToken(token);
+    setUser(who);
+    setNotice(null);
+    navigate({ page: "dashboard" }, true);
+  };
+
+  const logout = async () => {
+    try {
+      await api.logout();
+    } catch {
+      // the token is forgotten here whatever the server said
+    }
+    signOut("You are signed out.");
+  };
+
+  if (checking) {
+    return <div className="flex h-full items-center justify-center"><Spinner /></div>;
+  }
+  if (!user || route.page === "login") {
+    return <ToastProvider><LoginPage notice={notice} onSignedIn={onSignedIn} /></ToastProvider>;
+  }
+  return (
+    <ToastProvider>
+      <Layout user={user} route={route} onLogout={() => void logout()}>
+        <Suspense fallback={<Spinner />}>
+          <Page route={route} user={user} />
+        </Suspense>
+      </Layout>
+    </ToastProvider>
+  );
+}
+
+function Page({ route, user }: { route: Route; user: User }) {
+  switch (route.page) {
+    case "widgets":
+      return <WidgetsPage user={user} />;
+    case "widget":
+      return <WidgetBuilder key={route.key ?? "new"} siteKey={route.key} tab={route.tab} user={user} />;
+    case "knowledge":
+      return <KnowledgeEditor key={route.key} siteKey={route.key} user={user} />;
+    case "users":
+      return user.role === "admin" ? <UsersTable me={user} /> : <NotAllowed />;
+    case "analytics":
+      return <AnalyticsPage />;
+    default:
+      return <Dashboard user={user} />;
+  }
+}
+
+function NotAllowed() {
+  return (
+    <div className="card px-6 py-10 text-center">
+      <h1>Admins only</h1>
+      <p className="mt-2 text-sm text-secondary-600">Ask an admin if you need to manage users.</p>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+// The admin's routes, under /admin/. A plain history router: every path answers index.html.
+import { useEffect, useState } from "react";
+
+export const BASE = "/admin";
+
+export type Route =
+  | { page: "login" }
+  | { page: "dashboard" }
+  | { page: "widgets" }
+  | { page: "widget"; key: string | null; tab: string }
+  | { page: "knowledge"; key: string }
+  | { page: "users" }
+  | { page: "analytics" };
+
+export function parseRoute(pathname: string): Route {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const parts = rest.split("/").filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  switch (parts[0]) {
+    case "login":
+      return { page: "login" };
+    case "users":
+      return { page: "users" };
+    case "analytics":
+      return { page: "analytics" };
+    case "widgets":
+      if (parts[1] === "new") return { page: "widget", key: null, tab: "appearance" };
+      if (parts[1] && parts[2] === "knowledge") return { page: "knowledge", key: parts[1] };
+      if (parts[1]) return { page: "widget", key: parts[1], tab: parts[2] ?? "appearance" };
+      return { page: "widgets" };
+    default:
+      return { page: "dashboard" };
+  }
+}
+
+export function routePath(route: Route): string {
+  const enc = encodeURIComponent;
+  switch (route.page) {
+    case "login":
+    case "users":
+    case "analytics":
+    case "widgets":
+      return `${BASE}/${route.page}`;
+    case "widget":
+      if (!route.key) return `${BASE}/widgets/new`;
+      return `${BASE}/widgets/${enc(route.key)}${route.tab === "appearance" ? "" : `/${route.tab}`}`;
+    case "knowledge":
+      return `${BASE}/widgets/${enc(route.key)}/knowledge`;
+    default:
+      return `${BASE}/`;
+  }
+}
+
+export function navigate(route: Route, replace = false): void {
+  const path = routePath(route);
+  if (path === window.location.pathname) return;
+  if (replace) window.history.replaceState(null, "", path);
+  else window.history.pushState(null, "", path);
+  window.dispatchEvent(new PopStateEvent("popstate"));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(window.location.pathname));
+    window.addEventListener("popstate", update);
+    return () => window.removeEventListener("popstate", update);
+  }, []);
+  return route;
+}
