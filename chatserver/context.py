@@ -19,6 +19,7 @@ from chatserver.realtime.presence import Presence, SharedPresence
 
 if TYPE_CHECKING:
     from chatserver.ai.runner import AIRunner
+    from chatserver.services.writer import MessageWriter
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Context:
     session_locks: SessionLocks = field(default_factory=SessionLocks)
     knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
     ai: AIRunner | None = None
+    writer: MessageWriter | None = None
     session_limiter: WindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:

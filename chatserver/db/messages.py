@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -49,3 +49,46 @@ async def after(conn: AsyncConnection, session_id: str, after_seq: int,
                                    messages.c.seq > after_seq)
             .order_by(messages.c.seq).limit(limit))
     return list((await conn.execute(stmt)).mappings())
+
+
+async def existing_batch(conn: AsyncConnection,
+                         keys: list[tuple[str, str]]) -> dict[tuple[str, str], RowMapping]:
+    """Messages already stored under these (session_id, client_msg_id) pairs."""
+    if not keys:
+        return {}
+    stmt = select(messages).where(tuple_(messages.c.session_id, messages.c.client_msg_id)
+                                  .in_(keys))
+    return {(r["session_id"], r["client_msg_id"]): r
+            for r in (await conn.execute(stmt)).mappings()}
+
+
+async def lock_sessions(conn: AsyncConnection, session_ids: list[str]) -> dict[str, RowMapping]:
+    """Lock the sessions' rows (in id order, so concurrent writers cannot deadlock) and read
+    what sending checks and seq allocation need."""
+    stmt = (select(sessions.c.id, sessions.c.status, sessions.c.assigned_agent_id,
+                   sessions.c.ai_mode, sessions.c.last_seq, sessions.c.first_agent_reply_at)
+            .where(sessions.c.id.in_(sorted(session_ids))).order_by(sessions.c.id)
+            .with_for_update())
+    return {r["id"]: r for r in (await conn.execute(stmt)).mappings()}
+
+
+async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
+                       last_seqs: dict[str, int], agent_replied: set[str],
+                       now: datetime) -> list[int]:
+    """Insert messages whose seqs were allocated from the locked sessions' last_seq, move
+    those sessions' last_seq forward in one statement, and return the new ids in order."""
+    if not rows:
+        return []
+    ids = list(last_seqs)
+    values: dict[str, Any] = {
+        "last_seq": case(last_seqs, value=sessions.c.id, else_=sessions.c.last_seq),
+        "last_activity_at": now,
+    }
+    if agent_replied:
+        values["first_agent_reply_at"] = case(
+            ((sessions.c.id.in_(agent_replied) & sessions.c.first_agent_reply_at.is_(None), now)),
+            else_=sessions.c.first_agent_reply_at)
+    await conn.execute(update(sessions).where(sessions.c.id.in_(ids)).values(**values))
+    result = await conn.execute(insert(messages).returning(messages.c.id,
+                                                           sort_by_parameter_order=True), rows)
+    return [int(r[0]) for r in result.all()]

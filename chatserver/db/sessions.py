@@ -21,11 +21,14 @@ async def insert_session(conn: AsyncConnection, **values: Any) -> None:
 
 async def get(conn: AsyncConnection, session_id: str, *,
               for_update: bool = False) -> RowMapping | None:
+    """A session with its widget's site key; for_update locks the session row only (MariaDB
+    has no FOR UPDATE OF: a locking join would lock the widget and serialise its sessions)."""
+    if for_update:
+        await conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)
+                           .with_for_update())
     stmt = select(sessions, widget_configs.c.site_key).join(
         widget_configs, widget_configs.c.id == sessions.c.widget_id).where(
         sessions.c.id == session_id)
-    if for_update:
-        stmt = stmt.with_for_update(of=sessions)
     return (await conn.execute(stmt)).mappings().first()
 
 

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -47,6 +48,10 @@ CLOSE_RESTART = 1012
 REPLAY_MAX = 500
 # Rate-limit errors tolerated within a window before the socket is closed with 4429.
 RATE_STRIKES = 10
+# Frames received but not yet handled, per socket: past this the client is flooding.
+INBOX_MAX = 500
+# Consecutive chat messages of one socket handed to the writer at once.
+GROUP_MAX = 64
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -67,6 +72,9 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         # session id -> frames that arrived while that session's history was being replayed
         self.replaying: dict[str, list[dict[str, Any]]] = {}
         self.strikes = WindowLimiter(RATE_STRIKES, 60.0)
+        self.inbox: deque[dict[str, Any]] = deque()
+        self.flooding = False
+        self.consumer: asyncio.Task[None] | None = None
 
     @property
     def ctx(self) -> Context:
@@ -187,7 +195,9 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
 
     # --- receiving -----------------------------------------------------------------------
 
-    async def on_message(self, raw: str | bytes) -> None:
+    def on_message(self, raw: str | bytes) -> None:
+        """Queue the frame and return at once, so Tornado keeps reading (pings included) while
+        earlier frames are stored; frames are handled in order by one task per socket."""
         try:
             frame = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
@@ -195,8 +205,40 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             self.send_error_frame(ValidationError("frames are JSON objects with a type",
-                                            code="invalid_frame"))
+                                                  code="invalid_frame"))
             return
+        if len(self.inbox) >= INBOX_MAX:
+            self.send_error_frame(RateLimited("too many frames in flight", retryable=True),
+                                  frame.get("client_msg_id")
+                                  if isinstance(frame.get("client_msg_id"), str) else None)
+            self.close(CLOSE_RATE, "too many frames in flight")
+            return
+        self.inbox.append(frame)
+        if self.consumer is None or self.consumer.done():
+            self.consumer = spawn(self._consume())
+
+    async def _consume(self) -> None:
+        while self.inbox and not self.closing and not self.flooding:
+            frame = self.inbox.popleft()
+            if frame["type"] != "message" or not self.authed:
+                await self.dispatch(frame)
+                continue
+            # Consecutive chat messages are stored together (one group commit) and acked in
+            # order: the writer commits in submission order.
+            group = [frame]
+            while self.inbox and self.inbox[0]["type"] == "message" and len(group) < GROUP_MAX:
+                group.append(self.inbox.popleft())
+            await asyncio.gather(*(self.dispatch(f) for f in group))
+        if self.flooding:
+            await self.flush_outbox()
+            self.close(CLOSE_RATE, "rate limit")
+
+    async def flush_outbox(self, limit_s: float = 2.0) -> None:
+        """Wait (bounded) until the frames queued for the client are written."""
+        if self.writer is not None and not self.writer.done():
+            await asyncio.wait([self.writer], timeout=limit_s)
+
+    async def dispatch(self, frame: dict[str, Any]) -> None:
         ftype = frame["type"]
         client_msg_id = frame.get("client_msg_id") if isinstance(
             frame.get("client_msg_id"), str) else None
@@ -214,7 +256,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         except ParleyError as exc:
             self.send_error_frame(exc, client_msg_id)
             if isinstance(exc, RateLimited) and self.strikes.hit("x", time.monotonic()):
-                self.close(CLOSE_RATE, "rate limit")
+                self.flooding = True  # closed once the frames in flight are answered
         except (DBAPIError, PoolTimeout, OSError) as exc:
             log.warning("database unavailable on %s frame: %s", ftype,
                         type(getattr(exc, "orig", None) or exc).__name__)

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.bus import session_channel, user_channel, widget_channel
 from chatserver.context import Context
-from chatserver.db import messages as messages_db
 from chatserver.db import sessions as db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
@@ -30,6 +29,7 @@ from chatserver.services.sessions import (
     wait_estimate,
 )
 from chatserver.services.widgets import is_open
+from chatserver.services.writer import MessageWriter, Send
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
 
@@ -77,37 +77,20 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
                        client_msg_id: str, sender_id: int | None = None,
                        sender_name: str | None = None, exclude: str | None = None,
                        meta: dict[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
-    """Persist a message (or find its earlier copy) and publish it. Returns (message, created)."""
-    async with ctx.session_locks(session_id):
-        async with ctx.engine.begin() as conn:
-            session = await db.get(conn, session_id, for_update=True)
-            if session is None:
-                raise NotFound("no such session", code="session_not_found")
-            existing = await messages_db.by_client_id(conn, session_id, client_msg_id)
-            if existing is not None:
-                return message_view(existing), False
-            _check_can_send(session, sender_type, sender_id)
-            now = utcnow()
-            row, created = await messages_db.insert_message(
-                conn, session_id=session_id, client_msg_id=client_msg_id,
-                sender_type=sender_type, text=text, now=now, sender_id=sender_id,
-                sender_name=sender_name, meta=meta)
-            if sender_type == "agent" and session["first_agent_reply_at"] is None:
-                await db.update_session(conn, session_id, first_agent_reply_at=now)
-        msg = message_view(row)
+    """Persist a message (or find its earlier copy) and publish it. Returns (message, created).
+
+    Concurrent sends are committed together (group commit, services/writer.py)."""
+    if ctx.writer is None:
+        ctx.writer = MessageWriter(ctx)
+    row, created = await ctx.writer.submit(Send(
+        session_id=session_id, client_msg_id=client_msg_id, sender_type=sender_type,
+        text=text, sender_id=sender_id, sender_name=sender_name, meta=meta))
+    msg = message_view(row)
+    if created:
         await publish_message(ctx, msg, exclude)
     if created and sender_type == "visitor" and ctx.ai is not None:
         ctx.ai.on_visitor_message(session_id)
     return msg, created
-
-
-def _check_can_send(session: RowMapping, sender_type: str, sender_id: int | None) -> None:
-    if session["status"] in ("closed", "abandoned"):
-        raise Conflict("this conversation has ended", code="session_closed")
-    if sender_type == "agent" and session["assigned_agent_id"] != sender_id:
-        raise Forbidden("accept the conversation before writing in it", code="not_assigned")
-    if sender_type == "ai" and not session["ai_mode"]:
-        raise Conflict("a person owns this conversation", code="ai_silenced")
 
 
 async def _system(ctx: Context, conn: AsyncConnection, session_id: str, text: str,

@@ -148,7 +148,7 @@ async def test_visitor_flood_is_refused_then_closed(make_world: Any) -> None:
             break
         if frame["type"] in ("ack", "error"):
             codes.append(frame.get("code", "ack"))
-    assert codes[:5] == ["ack"] * 5
+    assert codes.count("ack") == 5  # the burst; errors for the rest name their messages
     assert "rate_limited" in codes
     assert visitor.conn.close_code == 4429
 

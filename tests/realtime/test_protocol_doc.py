@@ -3,7 +3,8 @@
 Every frame type the sockets handle (the keys of the ``handlers()`` dicts) has a section under
 "Client → server frames"; every frame type the server sends (a ``"type": "…"`` literal in
 chatserver/) has one under "Server → client frames"; every error code the socket path raises
-(in chatserver/realtime/handlers.py and chatserver/services/chat.py) is in the "Errors" table;
+(in chatserver/realtime/handlers.py, chatserver/services/chat.py and writer.py) is in the
+"Errors" table;
 every close code is in the "Close codes" table. And the reverse: the document describes no
 frame or code the code does not have. The code is read with ``ast``, not imported piecemeal,
 so a new frame or code cannot slip past.
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "chatserver"
 HANDLERS = SERVER / "realtime" / "handlers.py"
 SERVICES = SERVER / "services" / "chat.py"
+WRITER = SERVER / "services" / "writer.py"
 DOC = ROOT / "docs" / "protocol.md"
 # Dicts with a "type" key that are not frames: JSON Schema and tool declarations for the AI.
 NOT_FRAME_KEYS = {"properties", "description", "function", "parameters", "items"}
@@ -86,7 +88,7 @@ def error_codes() -> set[str]:
     """Codes the socket path can put in an error frame: code= arguments, the default code of
     error classes raised without one, and codes written into error frames directly."""
     found: set[str] = set()
-    for path in (HANDLERS, SERVICES):
+    for path in (HANDLERS, SERVICES, WRITER):
         for node in ast.walk(_tree(path)):
             if isinstance(node, ast.Call):
                 code = next((kw.value for kw in node.keywords if kw.arg == "code"), None)

@@ -1,0 +1,142 @@
+"""Group commit for chat messages: sends that arrive while a transaction is in flight share
+the next one, so a process writes thousands of durable messages a second instead of one
+fsync per message.
+
+Each send waits for its batch's commit before it is acknowledged (nothing is acked before it
+is durable). One batch is in flight at a time per process, which also keeps each session's
+messages committed and published in the order they were sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from chatserver.context import Context
+from chatserver.db import messages as db
+from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError
+from chatserver.tasks import spawn
+from chatserver.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+# Sends per transaction at most: large enough to amortise the commit, small enough to keep
+# a batch's statements short.
+MAX_BATCH = 200
+
+
+@dataclass
+class Send:
+    session_id: str
+    client_msg_id: str
+    sender_type: str
+    text: str
+    sender_id: int | None = None
+    sender_name: str | None = None
+    meta: dict[str, Any] | None = None
+    future: asyncio.Future[tuple[dict[str, Any], bool]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+def check_can_send(session: Any, send: Send) -> ParleyError | None:
+    if session is None:
+        return NotFound("no such session", code="session_not_found")
+    if session["status"] in ("closed", "abandoned"):
+        return Conflict("this conversation has ended", code="session_closed")
+    if send.sender_type == "agent" and session["assigned_agent_id"] != send.sender_id:
+        return Forbidden("accept the conversation before writing in it", code="not_assigned")
+    if send.sender_type == "ai" and not session["ai_mode"]:
+        return Conflict("a person owns this conversation", code="ai_silenced")
+    return None
+
+
+class MessageWriter:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.pending: list[Send] = []
+        self.running = False
+
+    async def submit(self, send: Send) -> tuple[dict[str, Any], bool]:
+        """Store a message (or find its earlier copy): (row, created), once committed."""
+        self.pending.append(send)
+        if not self.running:
+            self.running = True
+            spawn(self._run())
+        return await send.future
+
+    async def _run(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+                try:
+                    await self._write(batch)
+                except IntegrityError:
+                    # Another process stored one of these client_msg_ids meanwhile: redo
+                    # them one by one, so each finds its copy.
+                    for send in batch:
+                        if not send.future.done():
+                            await self._write_one(send)
+                except Exception as exc:
+                    for send in batch:
+                        if not send.future.done():
+                            send.future.set_exception(exc)
+        finally:
+            self.running = False
+
+    async def _write_one(self, send: Send) -> None:
+        try:
+            await self._write([send])
+        except Exception as exc:
+            if not send.future.done():
+                send.future.set_exception(exc)
+
+    async def _write(self, batch: list[Send]) -> None:
+        now = utcnow()
+        results: list[tuple[Send, dict[str, Any] | ParleyError, bool]] = []
+        async with self.ctx.engine.begin() as conn:
+            found = await db.existing_batch(conn, sorted({(s.session_id, s.client_msg_id)
+                                                          for s in batch}))
+            fresh = [s for s in batch if (s.session_id, s.client_msg_id) not in found]
+            locked = await db.lock_sessions(conn, list({s.session_id for s in fresh}))
+            last_seq = {sid: row["last_seq"] for sid, row in locked.items()}
+            rows: list[dict[str, Any]] = []
+            agent_replied: set[str] = set()
+            seen: dict[tuple[str, str], dict[str, Any]] = {}
+            for send in batch:
+                key = (send.session_id, send.client_msg_id)
+                if key in found:
+                    results.append((send, dict(found[key]), False))
+                    continue
+                if key in seen:  # the same message twice in one batch: one row
+                    results.append((send, seen[key], False))
+                    continue
+                error = check_can_send(locked.get(send.session_id), send)
+                if error is not None:
+                    results.append((send, error, False))
+                    continue
+                last_seq[send.session_id] += 1
+                row = {"session_id": send.session_id, "seq": last_seq[send.session_id],
+                       "client_msg_id": send.client_msg_id, "sender_type": send.sender_type,
+                       "sender_id": send.sender_id, "sender_name": send.sender_name,
+                       "text": send.text, "meta": send.meta, "created_at": now}
+                if send.sender_type == "agent":
+                    agent_replied.add(send.session_id)
+                rows.append(row)
+                seen[key] = row
+                results.append((send, row, True))
+            changed = {sid: seq for sid, seq in last_seq.items()
+                       if seq != locked[sid]["last_seq"]}
+            ids = await db.insert_batch(conn, rows, changed, agent_replied, now)
+            for row, new_id in zip(rows, ids, strict=True):
+                row["id"] = new_id
+        for send, outcome, created in results:
+            if send.future.done():
+                continue
+            if isinstance(outcome, ParleyError):
+                send.future.set_exception(outcome)
+            else:
+                send.future.set_result((outcome, created))
