@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
-import re
 from typing import Any
 
 import tornado.web
@@ -14,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from chatserver import metrics
 from chatserver.context import Context
+from chatserver.db.engine import is_unavailable
 from chatserver.errors import (
     BadRequest,
     Forbidden,
@@ -26,6 +26,7 @@ from chatserver.errors import (
 from chatserver.origins import origin_allowed, own_origins
 from chatserver.services import auth
 from chatserver.services.access import Actor
+from chatserver.validate import parse_json
 
 log = logging.getLogger(__name__)
 
@@ -131,14 +132,11 @@ class APIHandler(tornado.web.RequestHandler):
         if not self.request.body:
             return {}
         try:
-            body = json.loads(self.request.body, parse_constant=_reject_constant)
-        except (ValueError, UnicodeDecodeError, RecursionError):
+            body = parse_json(self.request.body)
+        except ValueError:
             raise BadRequest("request body is not valid JSON", code="invalid_json") from None
         if not isinstance(body, dict):
             raise BadRequest("request body must be a JSON object", code="invalid_json")
-        if _SURROGATE_ESCAPE.search(self.request.body) and not _encodable(body):
-            raise BadRequest("request body has text that is not valid Unicode",
-                             code="invalid_json")
         return body
 
     @classmethod
@@ -155,7 +153,7 @@ class APIHandler(tornado.web.RequestHandler):
         if isinstance(value, ParleyError | tornado.web.HTTPError):
             return
         if isinstance(value, OperationalError | PoolTimeout | DBAPIError) \
-                and _is_connection_error(value):
+                and is_unavailable(value):
             log.warning("database unavailable during %s %s: %s", self.request.method,
                         self.request.path, type(value.__cause__ or value).__name__)
             return
@@ -164,7 +162,7 @@ class APIHandler(tornado.web.RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, OperationalError | PoolTimeout | DBAPIError) \
-                and _is_connection_error(exc):
+                and is_unavailable(exc):
             exc = Unavailable("the database is unavailable; try again shortly")
         if isinstance(exc, ParleyError):
             status, body = exc.status, exc.to_dict()
@@ -188,34 +186,6 @@ class APIHandler(tornado.web.RequestHandler):
 
 
 # A JSON escape of a UTF-16 surrogate: only then can a decoded body hold a lone surrogate.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _encodable(value: Any) -> bool:
-    try:
-        json.dumps(value, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _is_connection_error(exc: Exception) -> bool:
-    if isinstance(exc, PoolTimeout):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    if isinstance(exc, OperationalError):
-        orig = getattr(exc, "orig", None)
-        args = getattr(orig, "args", ())
-        # MySQL client errors 2002/2003/2006/2013 and server 1040/1053 mean "can't talk to it".
-        if args and isinstance(args[0], int) and args[0] in (1040, 1053, 2002, 2003, 2006, 2013):
-            return True
-        return "database is locked" not in str(orig)
-    return False
 
 
 class NotFoundHandler(APIHandler):

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from chatserver.config import Settings
@@ -84,3 +85,25 @@ async def check(engine: AsyncEngine) -> bool:
     except Exception as exc:
         log.warning("database check failed: %s", type(exc).__name__)
         return False
+
+
+# MySQL/MariaDB errors that mean "cannot talk to it now, try again": too many connections
+# (1040), shutdown in progress (1053), lock wait timeout (1205), deadlock (1213), and the
+# client's can't connect / server gone away / lost connection (2002, 2003, 2006, 2013).
+UNAVAILABLE_MYSQL_CODES = frozenset({1040, 1053, 1205, 1213, 2002, 2003, 2006, 2013})
+UNAVAILABLE_SQLITE = ("database is locked", "unable to open database file", "disk I/O error")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Does this database error mean \"unavailable, retry\" (not a bug or bad input)?"""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        orig = getattr(exc, "orig", None)
+        args = getattr(orig, "args", ())
+        if args and isinstance(args[0], int):
+            return args[0] in UNAVAILABLE_MYSQL_CODES
+        return any(text in str(orig) for text in UNAVAILABLE_SQLITE)
+    return False

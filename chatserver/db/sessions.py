@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.db.schema import messages, sessions, widget_configs
+from chatserver.db.schema import messages, sessions, users, widget_configs
 
 # Columns agents see (never the visitor token hash).
 _AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
@@ -26,9 +26,11 @@ async def get(conn: AsyncConnection, session_id: str, *,
     if for_update:
         await conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)
                            .with_for_update())
-    stmt = select(sessions, widget_configs.c.site_key).join(
-        widget_configs, widget_configs.c.id == sessions.c.widget_id).where(
-        sessions.c.id == session_id)
+    stmt = (select(sessions, widget_configs.c.site_key,
+                   users.c.display_name.label("agent_name"))
+            .join(widget_configs, widget_configs.c.id == sessions.c.widget_id)
+            .outerjoin(users, users.c.id == sessions.c.assigned_agent_id)
+            .where(sessions.c.id == session_id))
     return (await conn.execute(stmt)).mappings().first()
 
 
@@ -73,7 +75,10 @@ async def active_counts(conn: AsyncConnection, agent_ids: list[int]) -> dict[int
 
 
 def _with_last_message() -> Any:
-    last = (select(messages.c.text).where(messages.c.session_id == sessions.c.id)
+    # The last thing a person (or the AI) said: system lines ("handed to a person") say
+    # nothing about what the visitor needs.
+    last = (select(messages.c.text).where(messages.c.session_id == sessions.c.id,
+                                          messages.c.sender_type != "system")
             .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
     return select(*_AGENT_COLUMNS, widget_configs.c.site_key,
                   widget_configs.c.business_name.label("widget_name"),

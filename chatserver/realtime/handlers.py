@@ -20,11 +20,13 @@ import tornado.websocket
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from chatserver import metrics
 from chatserver.api.base import client_ip, from_trusted_proxy
 from chatserver.bus import Event, session_channel, user_channel, widget_channel
 from chatserver.context import Context
 from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
+from chatserver.db.engine import is_unavailable
 from chatserver.errors import Forbidden, ParleyError, RateLimited, Unauthorized, ValidationError
 from chatserver.origins import origin_allowed, own_origins
 from chatserver.ratelimit import WindowLimiter
@@ -34,6 +36,7 @@ from chatserver.services import auth, chat
 from chatserver.services.access import Actor, access_session, visible_widget_ids
 from chatserver.services.sessions import agent_view, message_view, visitor_view
 from chatserver.tasks import spawn
+from chatserver.validate import parse_json
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +145,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             frame["client_msg_id"] = client_msg_id
         if exc.fields:
             frame["fields"] = exc.fields
+        metrics.ERRORS.labels("ws", exc.code).inc()
         self.send(frame)
 
     # --- bus events ----------------------------------------------------------------------
@@ -199,8 +203,8 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         """Queue the frame and return at once, so Tornado keeps reading (pings included) while
         earlier frames are stored; frames are handled in order by one task per socket."""
         try:
-            frame = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            frame = parse_json(raw)
+        except ValueError:
             self.send_error_frame(ValidationError("frames are JSON objects", code="invalid_json"))
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
@@ -252,12 +256,20 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             if handler is None:
                 raise ValidationError(f"unknown frame type {ftype[:40]!r}",
                                       code="unknown_type")
+            started = time.monotonic()
             await handler(frame)
+            if ftype == "message":
+                metrics.ACK_LATENCY.observe(time.monotonic() - started)
         except ParleyError as exc:
             self.send_error_frame(exc, client_msg_id)
             if isinstance(exc, RateLimited) and self.strikes.hit("x", time.monotonic()):
                 self.flooding = True  # closed once the frames in flight are answered
         except (DBAPIError, PoolTimeout, OSError) as exc:
+            if isinstance(exc, DBAPIError | PoolTimeout) and not is_unavailable(exc):
+                log.exception("database error handling a %s frame", ftype)
+                self.send_error_frame(ParleyError("internal error", code="internal_error",
+                                                  retryable=True), client_msg_id)
+                return
             log.warning("database unavailable on %s frame: %s", ftype,
                         type(getattr(exc, "orig", None) or exc).__name__)
             self.send_error_frame(ParleyError("the server cannot store this right now; retry",
@@ -269,6 +281,26 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
 
     async def authenticate(self, frame: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    async def fetch(self, session_id: str, frame: dict[str, Any]) -> None:
+        """Send a session's messages with after_seq < seq < before_seq again: the client saw a
+        gap in the seqs (an event lost between processes) and repairs it from the database."""
+        after, before = frame.get("after_seq"), frame.get("before_seq")
+        for value in (after, before):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                      or value < 0):
+                raise ValidationError("after_seq and before_seq are whole numbers",
+                                      code="invalid_seq")
+        if not isinstance(after, int):
+            raise ValidationError("after_seq is required", code="invalid_seq")
+        limit = REPLAY_MAX if before is None else max(0, min(REPLAY_MAX, before - after - 1))
+        metrics.FETCHES.inc()
+        if not limit:
+            return
+        async with self.ctx.engine.connect() as conn:
+            rows = await messages_db.after(conn, session_id, after, limit)
+        for row in rows:
+            self.send({"type": "message", **message_view(row)})
 
     def handlers(self) -> dict[str, Handler]:
         raise NotImplementedError
@@ -356,7 +388,8 @@ class VisitorSocket(ChatSocket):
     def handlers(self) -> dict[str, Handler]:
         return {"message": self.on_chat, "typing": self.on_typing, "seen": self.on_seen,
                 "escalate": self.on_escalate, "close": self.on_close_frame,
-                "leave_email": self.on_leave_email, "auth": self.on_reauth}
+                "leave_email": self.on_leave_email, "fetch": self.on_fetch,
+                "auth": self.on_reauth}
 
     def check_rate(self) -> None:
         now = time.monotonic()
@@ -405,6 +438,12 @@ class VisitorSocket(ChatSocket):
         result = await chat.leave_email(self.ctx, self.session_id, frame.get("email"),
                                         frame.get("note"))
         self.send({"type": "email_saved", **result})
+
+    async def on_fetch(self, frame: dict[str, Any]) -> None:
+        sid = frame.get("session_id", self.session_id)
+        if sid != self.session_id:
+            raise ValidationError("a visitor fetches its own session", code="invalid_session_id")
+        await self.fetch(self.session_id, frame)
 
     async def on_reauth(self, frame: dict[str, Any]) -> None:
         raise ValidationError("already authenticated", code="already_authenticated")
@@ -524,7 +563,7 @@ class AgentSocket(ChatSocket):
         return {"message": self.on_chat, "typing": self.on_typing, "seen": self.on_seen,
                 "accept": self.on_accept, "transfer": self.on_transfer,
                 "close": self.on_close_frame, "hand_back": self.on_hand_back,
-                "presence": self.on_presence, "auth": self.on_reauth}
+                "presence": self.on_presence, "fetch": self.on_fetch, "auth": self.on_reauth}
 
     @property
     def me(self) -> Actor:
@@ -600,6 +639,11 @@ class AgentSocket(ChatSocket):
         if status not in ("online", "away"):
             raise ValidationError("status is online or away", code="invalid_status")
         await chat.set_presence(self.ctx, self.me, status)
+
+    async def on_fetch(self, frame: dict[str, Any]) -> None:
+        sid = self.session_arg(frame)
+        await self._assigned(sid)
+        await self.fetch(sid, frame)
 
     async def on_reauth(self, frame: dict[str, Any]) -> None:
         raise ValidationError("already authenticated", code="already_authenticated")

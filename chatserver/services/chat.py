@@ -346,7 +346,7 @@ async def leave_email(ctx: Context, session_id: str, email: Any, note: Any) -> d
                                     offline_note=clean_note,
                                     visitor_email=row["visitor_email"] or email.strip().lower())
             event = await _system(ctx, conn, session_id,
-                                  "The visitor left an email address for a reply.", "email")
+                                  "Email address saved: the team will reply by email.", "email")
         await publish_message(ctx, event)
     await broadcast_queue(ctx, row["widget_id"])
     return {"session_id": session_id, "email": email.strip().lower()}

@@ -136,6 +136,8 @@ def visitor_view(row: RowMapping) -> dict[str, Any]:
         "escalated_at": iso(row["escalated_at"]),
         "last_seq": row["last_seq"],
         "created_at": iso(row["created_at"]),
+        "agent": {"id": row["assigned_agent_id"], "display_name": row.get("agent_name")}
+        if row["assigned_agent_id"] is not None and row["status"] == "assigned" else None,
     }
 
 
