@@ -29,7 +29,7 @@ export function parseRoute(pathname: string): Route {
     case "analytics":
       return { page: "analytics" };
     case "widgets":
-      if (parts[1] === "new") return { page: "widget", key: null, tab: "appearance" };
+      if (parts[1] === "new") return { page: "widget", key: null, tab: parts[2] ?? "appearance" };
       if (parts[1] && parts[2] === "knowledge") return { page: "knowledge", key: parts[1] };
       if (parts[1]) return { page: "widget", key: parts[1], tab: parts[2] ?? "appearance" };
       return { page: "widgets" };
@@ -47,8 +47,7 @@ export function routePath(route: Route): string {
     case "widgets":
       return `${BASE}/${route.page}`;
     case "widget":
-      if (!route.key) return `${BASE}/widgets/new`;
-      return `${BASE}/widgets/${enc(route.key)}${route.tab === "appearance" ? "" : `/${route.tab}`}`;
+      return `${BASE}/widgets/${route.key ? enc(route.key) : "new"}${route.tab === "appearance" ? "" : `/${route.tab}`}`;
     case "knowledge":
       return `${BASE}/widgets/${enc(route.key)}/knowledge`;
     default:

@@ -98,17 +98,17 @@ export function AnalyticsPage() {
         </div>
         <label className="text-sm">
           <span className="label">From</span>
-          <input type="date" className="field" value={draft.from} max={today} aria-invalid={!!problem}
+          <input type="date" className="field" aria-label="From" value={draft.from} max={today} aria-invalid={!!problem}
             onChange={(e) => apply({ ...draft, from: e.target.value })} />
         </label>
         <label className="text-sm">
           <span className="label">To</span>
-          <input type="date" className="field" value={draft.to} max={today} aria-invalid={!!problem}
+          <input type="date" className="field" aria-label="To" value={draft.to} max={today} aria-invalid={!!problem}
             onChange={(e) => apply({ ...draft, to: e.target.value })} />
         </label>
         <label className="text-sm">
           <span className="label">Widget</span>
-          <select className="field" value={draft.siteKey ?? ""} onChange={(e) => apply({ ...draft, siteKey: e.target.value || null })}>
+          <select className="field" aria-label="Widget" value={draft.siteKey ?? ""} onChange={(e) => apply({ ...draft, siteKey: e.target.value || null })}>
             <option value="">All widgets</option>
             {widgets.map((w) => <option key={w.site_key} value={w.site_key}>{w.business_name}</option>)}
           </select>

@@ -24,7 +24,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: "appearance", label: "Appearance" },
   { id: "messages", label: "Messages" },
   { id: "prechat", label: "Pre-chat form" },
-  { id: "hours", label: "Business hours" },
+  { id: "hours", label: "Hours" },
   { id: "ai", label: "AI" },
   { id: "install", label: "Install" },
   { id: "agents", label: "Agents" },
@@ -267,7 +267,7 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
           )}
         </div>
         <div className="lg:sticky lg:top-6 lg:self-start">
-          <WidgetPreview config={previewConfig(draft, siteKey)} />
+          <WidgetPreview config={previewConfig(draft, siteKey)} saved={!isNew && !dirty} />
         </div>
       </div>
       {deleting && widget && (

@@ -11,7 +11,7 @@ type Device = "desktop" | "mobile";
 const DESKTOP = { width: 820, height: 680 };
 const MOBILE = { width: 375, height: 667 };
 
-export function WidgetPreview({ config }: { config: Config }) {
+export function WidgetPreview({ config, saved }: { config: Config; saved: boolean }) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [device, setDevice] = useState<Device>("desktop");
   const latest = useRef(config);
@@ -35,7 +35,7 @@ export function WidgetPreview({ config }: { config: Config }) {
   return (
     <section aria-labelledby="preview-h" className="card overflow-hidden">
       <div className="flex items-center justify-between border-b border-secondary-200 px-4 py-2">
-        <h2 id="preview-h" className="text-sm">Live preview <span className="font-normal text-secondary-600">· not saved yet</span></h2>
+        <h2 id="preview-h" className="text-sm">Live preview <span className="font-normal text-secondary-600">· {saved ? "as visitors see it" : "not saved yet"}</span></h2>
         <div role="group" aria-label="Preview size" className="flex gap-1">
           {(["desktop", "mobile"] as const).map((d) => (
             <button key={d} type="button" aria-pressed={device === d} onClick={() => setDevice(d)}

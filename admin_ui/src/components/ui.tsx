@@ -193,7 +193,7 @@ export function Tabs<T extends string>({ tabs, current, onChange, label, marks =
   marks?: Partial<Record<T, boolean>>;
 }) {
   return (
-    <div role="tablist" aria-label={label} className="flex gap-1 overflow-x-auto border-b border-secondary-200">
+    <div role="tablist" aria-label={label} className="flex flex-wrap gap-x-1 border-b border-secondary-200 px-2">
       {tabs.map((t) => (
         <button key={t.id} type="button" role="tab" aria-selected={t.id === current}
           id={`tab-${t.id}`} aria-controls={`panel-${t.id}`}
