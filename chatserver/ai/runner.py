@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from chatserver import metrics
 from chatserver.ai.base import AIError, AIRequest, Outcome, Responder, Turn
 from chatserver.ai.escalation import detect, knowledge_misses
 from chatserver.ai.language import guess, phrase
@@ -185,9 +186,13 @@ class AIRunner:
         pieces: list[str] = []
         channel = session_channel(session_id)
 
+        started = time.monotonic()
+
         async def emit(text: str) -> None:
             if run.cancelled:
                 raise asyncio.CancelledError
+            if not pieces:
+                metrics.AI_FIRST_TOKEN.labels(provider).observe(time.monotonic() - started)
             pieces.append(text)
             await chat.publish_frame(ctx, channel, {
                 "type": "ai_delta", "session_id": session_id, "reply_id": reply_id,
@@ -201,11 +206,13 @@ class AIRunner:
             if status:
                 status.ok()
         except asyncio.CancelledError:
+            metrics.AI_REPLY.labels(provider, "cancelled").observe(time.monotonic() - started)
             if not run.cancelled:  # we are being shut down, not told to stop
                 raise
             log.info("AI reply in session %s cancelled", session_id)
             return
         except AIError as exc:
+            metrics.AI_REPLY.labels(provider, "error").observe(time.monotonic() - started)
             if status:
                 status.failed(str(exc))
             log.warning("AI provider failed in session %s: %s", session_id, exc)
@@ -215,6 +222,7 @@ class AIRunner:
             run.stream = None
             await self._typing(session_id, False)
 
+        metrics.AI_REPLY.labels(provider, "ok").observe(time.monotonic() - started)
         text = "".join(pieces).strip()
         meta: dict[str, Any] = {"provider": provider, "model": outcome.model,
                                 "sources": outcome.sources}
@@ -245,6 +253,8 @@ class AIRunner:
         return None
 
     async def _account(self, widget_id: int, outcome: Outcome) -> None:
+        metrics.AI_TOKENS.labels("in").inc(outcome.tokens_in)
+        metrics.AI_TOKENS.labels("out").inc(outcome.tokens_out)
         async with self.ctx.engine.begin() as conn:
             await kb_db.add_usage(conn, widget_id, utcnow().date(),
                                   tokens_in=outcome.tokens_in, tokens_out=outcome.tokens_out)
