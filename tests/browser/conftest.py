@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from chatserver.api.static import STATIC_DIR
+from tests.ai.fake_openai import FakeOpenAIThread
 from tests.browser.harness import Agent, Servers
 from tests.conftest import clear_tables, make_settings
 
@@ -67,9 +68,19 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="package")
-def servers(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+def fake_ai() -> Iterator[FakeOpenAIThread]:
+    """A fake OpenAI-compatible provider on loopback: widgets whose ai_settings say
+    provider "openai" get their replies from it; the others use the offline responder."""
+    with FakeOpenAIThread() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="package")
+def servers(db_url: str, tmp_path_factory: pytest.TempPathFactory,
+            fake_ai: FakeOpenAIThread) -> Iterator[Servers]:
     settings = make_settings(db_url, tmp_path_factory.mktemp("browser-data"),
-                             sessions_per_ip_per_minute=10_000)
+                             sessions_per_ip_per_minute=10_000,
+                             ai_base_url=fake_ai.fake.base_url, ai_api_key="sk-browser")
     running = Servers(settings).start(prepare=clear_tables(db_url))
     yield running
     running.close()

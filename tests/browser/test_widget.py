@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.ai.fake_openai import FakeOpenAIThread
 from tests.browser.conftest import AXE, MOBILE, Site, Visitor
 from tests.browser.harness import Agent, Servers, stream_ai_reply
 
@@ -539,3 +540,29 @@ def test_the_visitor_ends_the_conversation_and_starts_another(
     send(v, "Another question")
     expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
     assert session_of(v, key)["sid"] != first
+
+
+def test_an_ai_reply_from_the_provider_streams_into_the_widget(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor],
+        fake_ai: FakeOpenAIThread) -> None:
+    """The whole AI path in a browser: the visitor's question goes to an OpenAI-compatible
+    provider (the fake, on loopback), its streamed chunks appear word by word, and the final
+    stored message replaces them."""
+    reply = "Parley is a self-hosted chat you can put on any website in one line."
+    fake_ai.behaviour.reply = reply
+    fake_ai.behaviour.delay = 0.08
+    key = site.widget(ai_settings={"provider": "openai", "model": "fake/default"})
+    v = visitor()
+    v.page.goto(servers.page_url(key))
+    v.widget(".pw-launcher").click()
+    send(v, "What is Parley, in one sentence?")
+    streaming = v.widget(".pw-msg--ai[data-state=streaming] .pw-bubble")
+    expect(streaming).to_be_visible(timeout=10_000)
+    partial = streaming.text_content() or ""
+    assert partial and reply.startswith(partial.strip()) and partial.strip() != reply
+    final = v.widget(".pw-msg--ai[data-state=sent] .pw-bubble")
+    expect(final).to_have_text(reply, timeout=15_000)
+    expect(v.widget(".pw-msg--ai")).to_have_count(1)
+    request = fake_ai.fake.completions[-1]
+    assert request.messages[-1] == {"role": "user", "content": "What is Parley, in one sentence?"}
+    assert request.api_key == "sk-browser"
