@@ -91,7 +91,7 @@ class Agent:
 def _ws_connect(url: str) -> Any:
     # No client pings (the server pings; the library answers), no compression (the server
     # offers none), a generous timeout: thousands of handshakes queue behind each other.
-    return connect(url, compression=None, ping_interval=None, open_timeout=120,
+    return connect(url, compression=None, ping_interval=None, open_timeout=60,
                    close_timeout=2, max_queue=None, user_agent_header=None)
 
 
@@ -103,6 +103,9 @@ class Worker:
         self.target = target
         self.http_base = target["url"]
         self.ws_base = target["url"].replace("http://", "ws://", 1)
+        # Agents may sit on another process than their visitors (relay-redis: fan-out
+        # between processes through Redis).
+        self.agent_ws_base = target.get("agent_url", target["url"]).replace("http://", "ws://", 1)
         self.parley = target["kind"] == "parley"
         self.idle_sessions: list[tuple[str, str]] = []
         self.idle: list[ClientConnection] = []
@@ -170,6 +173,8 @@ class Worker:
         t0 = time.monotonic()
         cpu0 = _cpu_seconds()
 
+        give_up = max(10, len(queue) // 100)
+
         async def one() -> None:
             while queue:
                 sid, token = queue.pop()
@@ -178,7 +183,9 @@ class Worker:
                     self.idle.append(await self.open_visitor(sid, token))
                     times.append(time.monotonic() - start)
                 except Exception as exc:
-                    failed[type(exc).__name__] += 1
+                    failed[f"{type(exc).__name__}: {str(exc)[:80]}"] += 1
+                    if sum(failed.values()) >= give_up:
+                        queue.clear()  # the server is refusing: report, do not wait on
 
         await asyncio.gather(*(one() for _ in range(concurrency)))
         return {"connected": len(times), "failed": dict(failed),
@@ -193,7 +200,7 @@ class Worker:
         sessions_s = time.monotonic() - t0
         self.agents = [Agent(id=a, token=t) for a, t in agents]
         for agent in self.agents:
-            agent.ws = await _ws_connect(f"{self.ws_base}/ws/agent/{agent.id}")
+            agent.ws = await _ws_connect(f"{self.agent_ws_base}/ws/agent/{agent.id}")
             await agent.ws.send(json.dumps({"type": "auth", "token": agent.token,
                                             "last_seq": {}}))
             while True:

@@ -32,8 +32,10 @@ import httpx
 from bench.common import (
     RESULTS,
     ROOT,
+    chatctl_command,
     database_url,
     setup_widget,
+    source_tree,
     start_server,
     workdir,
     write_result,
@@ -187,6 +189,28 @@ def target(kind: str, url: str, site_key: str | None = None) -> dict[str, Any]:
     return {"kind": kind, "url": url, "site_key": site_key}
 
 
+# Two Parley processes sharing Redis (relay-redis): visitors on one, agents on the other.
+REDIS_URL = os.environ.get("PARLEY_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_pair_database(work: Path) -> str:
+    """An empty, migrated database of its own for the two-process pair (its own admin and
+    widget): the bench database's name + "_redis", or a second SQLite file."""
+    url = bench_url()
+    if is_mariadb(url):
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        url = u.set(database=f"{u.database}_redis").render_as_string(hide_password=False)
+        recreate_mariadb(url)
+    else:
+        url = f"sqlite+aiosqlite:///{work / 'redis-pair.db'}"
+    subprocess.run([*chatctl_command(), "db", "upgrade"],
+                   env={**os.environ, "PARLEY_DATABASE_URL": url}, check=True,
+                   capture_output=True, cwd=source_tree())
+    return url
+
+
 # --- 1. idle ----------------------------------------------------------------------------
 
 
@@ -338,28 +362,38 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
         url = fresh_database(work) if "parley" in kinds else ""
         durability = db_durability(url) if url else {"database": None}
         servers: dict[str, ChatServer] = {}
+        peers: dict[str, ChatServer] = {}  # the agents' process of a two-process pair
+        urls = {"parley": url}
         gens: dict[str, LoadGen] = {}
         setup: dict[str, Any] = {}
         try:
             if "parley" in kinds:
                 servers["parley"] = parley(work, url).start()
+            if "redis" in kinds:
+                urls["redis"] = redis_pair_database(work)
+                shared = {"PARLEY_REDIS_URL": REDIS_URL,
+                          "PARLEY_REDIS_PREFIX": f"bench-{os.getpid()}:"}
+                servers["redis"] = parley(work / "redis-a", urls["redis"], shared).start()
+                peers["redis"] = parley(work / "redis-b", urls["redis"], shared).start()
             if "bare" in kinds:
                 servers["bare"] = BareServer(work / "bare.log").start()
             pids = {k: s.proc.pid for k, s in servers.items() if s.proc is not None}
             db_pid = mariadb_pid() if is_mariadb(url) else None
             for kind, server in servers.items():
                 t0 = time.monotonic()
-                if kind == "parley":
+                if kind in ("parley", "redis"):
                     w = setup_widget(server.url, WIDGET)
                     agents = parley_agents(server.url, w["token"], w["site_key"], n_agents)
                     tgt = target("parley", server.url, w["site_key"])
+                    if kind in peers:
+                        tgt["agent_url"] = peers[kind].url
                 else:
                     agents, tgt = bare_agents(n_agents), target("baseline", server.url)
                 gens[kind] = LoadGen(tgt, workers)
                 say(f"relay: {kind}: {n_idle} idle sockets, {visitors} visitors, "
                     f"{n_agents} agents")
-                made = precreate_sessions(url, tgt["site_key"], n_idle) \
-                    if kind == "parley" else None
+                made = precreate_sessions(urls[kind], tgt["site_key"], n_idle) \
+                    if kind in urls else None
                 idle = gens[kind].idle(n_idle, concurrency=64, sessions=made,
                                        server_pid=pids[kind])
                 pairs = gens[kind].pairs(agents, visitors)
@@ -381,7 +415,7 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                         with spy:
                             reps[kind].append(gens[kind].step(
                                 i * 100 + rep, rate, duration, server_pid=pids[kind],
-                                db_pid=db_pid if kind == "parley" else None))
+                                db_pid=db_pid if kind in urls else None))
                         if isinstance(spy, PySpy):
                             say(top(spy.out, 15))
                         last = reps[kind][-1]
@@ -406,13 +440,13 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
             checks: dict[str, Any] = {}
             for kind, lg in gens.items():
                 check = lg.check()
-                counts = db_visitor_counts(url) if kind == "parley" else None
+                counts = db_visitor_counts(urls[kind]) if kind in urls else None
                 checks[kind] = exactly_once(check, counts)
                 setup[kind]["rss_end_mib"] = round(rss_kib(pids[kind]) / 1024, 1)
         finally:
             for lg in gens.values():
                 lg.close()
-            for server in servers.values():
+            for server in [*servers.values(), *peers.values()]:
                 server.kill()
     result = {"scenario": name, "database": durability, "config": cfg, "setup": setup,
               "steps": steps, "exactly_once": checks, "p99_limit_ms": P99_LIMIT_MS}
@@ -435,6 +469,19 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
         result["target"] = {"persisted_msgs_per_s": 5000, "p99_at_500_ms": 10,
                             "p99_at_2000_ms": 25}
         print(relay_line(result))
+    if "parley" in summary and "redis" in summary:
+        result["two_processes"] = {
+            "note": "visitors on process A, agents on process B, fan-out through Redis; "
+                    "server CPU is process A's",
+            "max_delivered_per_s": _ratio(summary["redis"]["max_delivered_per_s"],
+                                          summary["parley"]["max_delivered_per_s"])}
+        for kind in ("parley", "redis"):
+            st = steps[kind]
+            print(f"relay-redis: {'one process' if kind == 'parley' else 'two + Redis'}: held "
+                  f"{summary[kind]['highest_rate_held']} msg/s, max delivered "
+                  f"{summary[kind]['max_delivered_per_s']}/s; delivery p50/p99 at 500 msg/s "
+                  + "/".join(str(((at_rate(st, 500) or {}).get("delivery_ms") or {}).get(q))
+                             for q in ("p50", "p99")) + " ms")
     print(f"wrote {write_result(name, result)}")
     return result
 
@@ -607,9 +654,16 @@ def adhoc(kind: str, visitors: int, agents: int, idle: int, rates: list[float],
                           name=f"loadgen-{kind}")
 
 
+def scenario_relay_redis(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The relay through two processes and Redis, beside one process, in the same run."""
+    return scenario_relay(cfg, kinds=("parley", "redis"), name="relay_redis")
+
+
 SCENARIOS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "idle": scenario_idle, "relay": scenario_relay, "config": scenario_config,
-    "ai": scenario_ai}
+    "ai": scenario_ai, "relay-redis": scenario_relay_redis}
+# Not part of `all` (make bench): it needs Redis and takes as long as relay.
+OPTIONAL = {"relay-redis"}
 
 
 def main() -> None:
@@ -626,14 +680,15 @@ def main() -> None:
     global PROFILE, MEMTRACE
     PROFILE, MEMTRACE = args.profile, args.memtrace
     plan = QUICK if args.quick else FULL
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    names = [n for n in SCENARIOS if n not in OPTIONAL] if args.scenario == "all" \
+        else [args.scenario]
     started = time.monotonic()
     say(f"bench: {', '.join(names)}{' (quick)' if args.quick else ''}; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; database "
         f"{'MariaDB' if is_mariadb(bench_url()) else 'SQLite'}")
     for name in names:
         t0 = time.monotonic()
-        SCENARIOS[name](plan[name])
+        SCENARIOS[name](plan.get(name) or plan["relay"])
         say(f"bench: {name} took {time.monotonic() - t0:.0f} s")
     if "relay" in names and not args.no_chart and not args.quick:
         from bench import chart
