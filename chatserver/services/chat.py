@@ -142,12 +142,8 @@ async def accept(ctx: Context, actor: Actor, session_id: str,
                 raise await _taken(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)
-    agent = {"id": actor.id, "display_name": actor.display_name}
-    await publish_frame(ctx, session_channel(session_id),
-                        {"type": "agent_joined", "session_id": session_id, "agent": agent})
-    await ctx.bus.publish(user_channel(actor.id), {"kind": "join", "session_id": session_id,
-                                                   "from_seq": event["seq"] - 1,
-                                                   "exclude": exclude})
+    await _agent_joined(ctx, session_id, actor.id, actor.display_name, event["seq"] - 1,
+                        exclude)
     await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
                                                         "session_id": session_id})
     await broadcast_queue(ctx, updated["widget_id"])
@@ -172,10 +168,7 @@ async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
             row = await _agent_session(conn, actor, session_id)
-            if row["status"] != "assigned" or (row["assigned_agent_id"] != actor.id
-                                               and not actor.is_admin):
-                raise Forbidden("only the agent in the conversation can transfer it",
-                                code="not_assigned")
+            _check_in_charge(row, actor, "transfer")
             if to_agent_id == row["assigned_agent_id"]:
                 raise ValidationError("that agent already has this conversation",
                                       code="same_agent")
@@ -196,21 +189,10 @@ async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int
                                   f"{actor.display_name} transferred the conversation to "
                                   f"{target['display_name']}.", "transfer")
             updated = await db.get(conn, session_id)
-            old = await users_db.get(conn, previous) if previous else None
         assert updated is not None
         await publish_message(ctx, event)
-    channel = session_channel(session_id)
-    if old is not None:
-        await publish_frame(ctx, channel, {"type": "agent_left", "session_id": session_id,
-                                           "agent": {"id": old["id"],
-                                                     "display_name": old["display_name"]},
-                                           "reason": "transfer"})
-        await ctx.bus.publish(user_channel(old["id"]), {"kind": "leave", "session_id": session_id})
-    await ctx.bus.publish(user_channel(to_agent_id), {"kind": "join", "session_id": session_id,
-                                                      "from_seq": event["seq"] - 1})
-    await publish_frame(ctx, channel, {"type": "agent_joined", "session_id": session_id,
-                                       "agent": {"id": target["id"],
-                                                 "display_name": target["display_name"]}})
+    await _agent_left(ctx, session_id, previous, row["agent_name"], "transfer")
+    await _agent_joined(ctx, session_id, to_agent_id, target["display_name"], event["seq"] - 1)
     log.info("session %s transferred from %s to %s", session_id, previous, to_agent_id)
     return agent_view(updated)
 
@@ -221,10 +203,7 @@ async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, An
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
             row = await _agent_session(conn, actor, session_id)
-            if row["status"] != "assigned" or (row["assigned_agent_id"] != actor.id
-                                               and not actor.is_admin):
-                raise Forbidden("only the agent in the conversation can hand it back",
-                                code="not_assigned")
+            _check_in_charge(row, actor, "hand back")
             await db.update_session(conn, session_id, status="active", ai_mode=True,
                                     assigned_agent_id=None, last_activity_at=utcnow())
             event = await _system(ctx, conn, session_id,
@@ -232,12 +211,35 @@ async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, An
             updated = await db.get(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)
-    await publish_frame(ctx, session_channel(session_id), {
-        "type": "agent_left", "session_id": session_id, "reason": "hand_back",
-        "agent": {"id": row["assigned_agent_id"], "display_name": actor.display_name}})
-    await ctx.bus.publish(user_channel(row["assigned_agent_id"]),
-                          {"kind": "leave", "session_id": session_id})
+    await _agent_left(ctx, session_id, row["assigned_agent_id"], row["agent_name"], "hand_back")
     return agent_view(updated)
+
+
+def _check_in_charge(row: RowMapping, actor: Actor, doing: str) -> None:
+    """Only the assigned agent (or an admin) may transfer or hand back a conversation."""
+    if row["status"] != "assigned" or (row["assigned_agent_id"] != actor.id
+                                       and not actor.is_admin):
+        raise Forbidden(f"only the agent in the conversation can {doing} it",
+                        code="not_assigned")
+
+
+async def _agent_joined(ctx: Context, session_id: str, agent_id: int, name: str,
+                        from_seq: int, exclude: str | None = None) -> None:
+    """Tell the session an agent joined, and the agent's sockets that the session is theirs
+    (from `from_seq` on; `exclude` is the socket that asked and knows already)."""
+    await publish_frame(ctx, session_channel(session_id), {
+        "type": "agent_joined", "session_id": session_id,
+        "agent": {"id": agent_id, "display_name": name}})
+    await ctx.bus.publish(user_channel(agent_id), {"kind": "join", "session_id": session_id,
+                                                   "from_seq": from_seq, "exclude": exclude})
+
+
+async def _agent_left(ctx: Context, session_id: str, agent_id: int, name: str | None,
+                      reason: str) -> None:
+    await publish_frame(ctx, session_channel(session_id), {
+        "type": "agent_left", "session_id": session_id, "reason": reason,
+        "agent": {"id": agent_id, "display_name": name}})
+    await ctx.bus.publish(user_channel(agent_id), {"kind": "leave", "session_id": session_id})
 
 
 def _resolution(row: RowMapping, by: str) -> str:
