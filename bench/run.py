@@ -396,6 +396,8 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                     if kind in urls else None
                 idle = gens[kind].idle(n_idle, concurrency=64, sessions=made,
                                        server_pid=pids[kind])
+                if idle["failed"]:
+                    raise RuntimeError(f"{kind}: idle sockets refused: {idle['failed']}")
                 pairs = gens[kind].pairs(agents, visitors)
                 setup[kind] = {"idle": {k: v for k, v in idle.items() if k != "before"},
                                "pairs": pairs, "seconds": round(time.monotonic() - t0, 1),
@@ -443,6 +445,10 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                 counts = db_visitor_counts(urls[kind]) if kind in urls else None
                 checks[kind] = exactly_once(check, counts)
                 setup[kind]["rss_end_mib"] = round(rss_kib(pids[kind]) / 1024, 1)
+        except BaseException:
+            for kind, server in servers.items():
+                say(f"--- the end of {kind}'s log ---\n{server.log()[-2000:]}")
+            raise
         finally:
             for lg in gens.values():
                 lg.close()
