@@ -36,3 +36,10 @@ window.addEventListener("message", (ev: MessageEvent) => {
 });
 window.addEventListener("parley:load", apply);
 window.parent.postMessage({ type: "parley-preview-ready" }, location.origin);
+
+// The real loader, as a site embeds it, in preview mode (added here: Vite bundles only modules).
+const loader = document.createElement("script");
+loader.src = "/widget.js";
+loader.async = true;
+loader.dataset.preview = "";
+document.body.append(loader);
