@@ -28,6 +28,20 @@ from chatserver.tasks import drain
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
 
+# Suites whose outcome does not depend on which database the server uses (browsers, nginx,
+# containers, packaging, the fuzzer): marked `once`, so CI runs them on MariaDB only.
+ONCE = ("tests/browser/", "tests/ops/test_nginx.py", "tests/ops/test_containers.py",
+        "tests/ops/test_systemd.py", "tests/test_packaging.py", "tests/api/test_schemathesis.py",
+        "tests/security/test_xss")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(str(config.rootpath))
+    for item in items:
+        path = Path(str(item.path)).relative_to(root).as_posix()
+        if path.startswith(ONCE):
+            item.add_marker(pytest.mark.once)
+
 
 def _database_name(url: str) -> str:
     parsed = make_url(url)
