@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import uuid
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -87,6 +88,10 @@ RECONNECT_MAX_S = 2.0
 # How long subscribe() waits for Redis to confirm a SUBSCRIBE before going on without it
 # (the reader re-subscribes every channel when it reconnects).
 SUBSCRIBE_CONFIRM_S = 5.0
+# Events sent to Redis in one pipelined round trip, and the most that may wait: past it
+# Redis is down or far too slow, and events are dropped (clients repair gaps with `fetch`).
+PUBLISH_BATCH = 256
+PUBLISH_QUEUE_MAX = 100_000
 
 
 class RedisBus:
@@ -113,6 +118,13 @@ class RedisBus:
         self._confirm: dict[str, asyncio.Future[None]] = {}
         self._closing = False
         self.connected = asyncio.Event()
+        # Events waiting to be sent to Redis, in publish order; one task sends them.
+        self._outbox: deque[tuple[str, str]] = deque()
+        self._pending = asyncio.Event()
+        self._drained = asyncio.Event()
+        self._publisher: asyncio.Task[None] | None = None
+        self._failing = False
+        self._overflowing = False
         # Counted for /metrics.
         self.published = 0
         self.publish_failures = 0
@@ -132,7 +144,13 @@ class RedisBus:
             self._reader = asyncio.ensure_future(self._read())
 
     async def close(self) -> None:
+        await self.flush()
         self._closing = True
+        if self._publisher is not None:
+            self._publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._publisher
+            self._publisher = None
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, RedisError, OSError):
@@ -148,25 +166,68 @@ class RedisBus:
     # -- the Bus protocol -------------------------------------------------------------------
 
     async def publish(self, channel: str, event: Event) -> None:
+        """Deliver to this process's listeners now, and queue the event for Redis: one
+        task sends the queue in order over one connection, pipelined, so events leave this
+        process in the order they were published and a burst costs few round trips."""
         if self.observer is not None:
             self.observer(channel, event)
         self.local.deliver(channel, event)
-        data = json.dumps({"p": self.proc_id, "e": event}, separators=(",", ":"),
-                          ensure_ascii=False)
+        if self._closing:
+            return
+        if len(self._outbox) >= PUBLISH_QUEUE_MAX:
+            self.publish_failures += 1
+            if not self._overflowing:
+                self._overflowing = True
+                log.warning("redis publish queue full (%d events); dropping", PUBLISH_QUEUE_MAX)
+            return
+        self._overflowing = False
+        self._outbox.append((self.prefix + channel, json.dumps(
+            {"p": self.proc_id, "e": event}, separators=(",", ":"), ensure_ascii=False)))
+        self._pending.set()
+        if self._publisher is None or self._publisher.done():
+            self._publisher = asyncio.ensure_future(self._publish_forever())
+
+    async def _publish_forever(self) -> None:
+        while True:
+            await self._pending.wait()
+            self._pending.clear()
+            while self._outbox:
+                count = min(len(self._outbox), PUBLISH_BATCH)
+                batch = [self._outbox.popleft() for _ in range(count)]
+                await self._send(batch)
+            self._drained.set()
+
+    async def _send(self, batch: list[tuple[str, str]]) -> None:
         for attempt in (1, 2):
             try:
-                await self.client().publish(self.prefix + channel, data)
-                self.published += 1
+                async with self.client().pipeline(transaction=False) as pipe:
+                    for name, data in batch:
+                        pipe.publish(name, data)
+                    await pipe.execute()
+                self.published += len(batch)
+                if self._failing:
+                    self._failing = False
+                    log.info("redis publishing works again")
                 return
             except RedisConnectionError:
                 if attempt == 1:  # a pooled connection that died with the last Redis: retry
                     continue     # once, on a new connection
-                exc_name = "ConnectionError"
+                name = "ConnectionError"
             except (RedisError, OSError) as exc:
-                exc_name = type(exc).__name__
-            self.publish_failures += 1
-            log.warning("redis publish on %s failed: %s", channel, exc_name)
+                name = type(exc).__name__
+            self.publish_failures += len(batch)
+            if not self._failing:
+                self._failing = True
+                log.warning("redis publish failed (%s); %d events not sent to other processes",
+                            name, len(batch))
             return
+
+    async def flush(self, limit_s: float = 2.0) -> None:
+        """Wait (bounded) until the queued events were sent (or failed)."""
+        if self._outbox and self._publisher is not None and not self._publisher.done():
+            self._drained.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained.wait(), limit_s)
 
     async def subscribe(self, channel: str, listener: Listener) -> None:
         first = channel not in self.local.listeners
