@@ -584,6 +584,11 @@ class AgentSocket(ChatSocket):
         wait = self.burst.hit(sid, now) or self.minute.hit(sid, now)
         if wait:
             raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
+        if session_channel(sid) not in self.channels:
+            # Not one this socket follows: a session of another widget is "not found", as
+            # everywhere, and must not answer a repeated client_msg_id with its message's ack.
+            async with self.ctx.engine.connect() as conn:
+                await access_session(conn, None, sid, actor=self.me)
         msg, _ = await chat.send_message(
             self.ctx, sid, sender_type="agent", text=text, client_msg_id=client_msg_id,
             sender_id=self.me.id, sender_name=self.me.display_name, exclude=self.conn_id)
