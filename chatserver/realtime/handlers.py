@@ -468,6 +468,7 @@ class AgentSocket(ChatSocket):
         self.actor: Actor | None = None
         self.present = False
         self.agent_path_id = ""
+        self.presence_widgets: list[int] = []  # where presence goes (no database at close)
 
     async def open(self, agent_id: str) -> None:  # type: ignore[override]
         await super().open()
@@ -506,6 +507,7 @@ class AgentSocket(ChatSocket):
             if row["id"] in resume:
                 self.replaying[row["id"]] = []
             await self.join(session_channel(row["id"]))
+        self.presence_widgets = await chat.presence_widget_ids(self.ctx, actor.id)
         first = actor.id not in self.ctx.presence.sockets
         self.ctx.presence.connected(actor.id)
         self.present = True
@@ -522,7 +524,7 @@ class AgentSocket(ChatSocket):
                 await self.replay(row["id"], n if valid and isinstance(n, int) else 0,
                                   row["last_seq"])
         if first:
-            await chat.publish_presence(self.ctx, actor.id, status)
+            await chat.publish_presence(self.ctx, actor.id, status, self.presence_widgets)
             if status == "online":
                 await chat.assign_for(self.ctx, actor.id)
         log.info("agent socket %s open for agent %s", self.conn_id, actor.id)
@@ -557,7 +559,7 @@ class AgentSocket(ChatSocket):
         super().on_close()
         if self.present and actor is not None and actor.id is not None \
                 and self.ctx.presence.disconnected(actor.id):
-            spawn(chat.publish_presence(self.ctx, actor.id, "offline"))
+            spawn(chat.publish_presence(self.ctx, actor.id, "offline", self.presence_widgets))
 
     def handlers(self) -> dict[str, Handler]:
         return {"message": self.on_chat, "typing": self.on_typing, "seen": self.on_seen,

@@ -466,9 +466,17 @@ async def assign_for(ctx: Context, agent_id: int) -> None:
         await auto_assign(ctx, widget_id)
 
 
-async def publish_presence(ctx: Context, agent_id: int, status: str) -> None:
-    async with ctx.engine.connect() as conn:
-        ids = await widgets_db.visible_widget_ids(conn, agent_id)
+async def publish_presence(ctx: Context, agent_id: int, status: str,
+                           widget_ids: list[int] | None = None) -> None:
+    """Tell the agent's widgets. ``widget_ids``: those widgets (presence_widget_ids), when the
+    caller has them; a closing socket has, so going offline needs no database."""
+    ids = widget_ids if widget_ids is not None else await presence_widget_ids(ctx, agent_id)
     for wid in ids:
         await publish_frame(ctx, widget_channel(wid), {"type": "presence", "agent_id": agent_id,
                                                        "status": status})
+
+
+async def presence_widget_ids(ctx: Context, agent_id: int) -> list[int]:
+    """The widgets whose agents see this agent's presence."""
+    async with ctx.engine.connect() as conn:
+        return await widgets_db.visible_widget_ids(conn, agent_id)
