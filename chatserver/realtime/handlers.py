@@ -120,15 +120,32 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
     def send(self, frame: dict[str, Any]) -> None:
         if self.closing:
             return
-        if not self.outbox.push(json.dumps(frame, separators=(",", ":"), ensure_ascii=False)):
+        data = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+        idle = self.writer is None or self.writer.done()
+        if idle and not self.outbox:
+            # Nothing is waiting: write now rather than one loop turn later (latency), and
+            # queue what follows until this write has reached the kernel.
+            try:
+                written = self.write_message(data)
+            except tornado.websocket.WebSocketClosedError:
+                return
+            if not written.done():
+                self.writer = asyncio.ensure_future(self._drain(written))
+            return
+        if not self.outbox.push(data):
             log.warning("closing slow %s socket %s (%d frames queued)", self.kind, self.conn_id,
                         len(self.outbox))
             self.close(CLOSE_SLOW, "reader too slow")
             return
-        if self.writer is None or self.writer.done():
+        if idle:
             self.writer = asyncio.ensure_future(self._drain())
 
-    async def _drain(self) -> None:
+    async def _drain(self, pending: asyncio.Future[None] | None = None) -> None:
+        if pending is not None:
+            try:
+                await pending
+            except tornado.websocket.WebSocketClosedError:
+                return
         while not self.closing:
             frame = self.outbox.pop()
             if frame is None:
