@@ -68,13 +68,10 @@ def _throttle_keys(email: str, ip: str) -> list[str]:
     return [f"acct:{email.lower()[:254]}", f"ip:{ip}"]
 
 
-async def login(ctx: Context, email: str, password: str, ip: str, *,
-                roles: tuple[str, ...] = ("admin", "agent")) -> dict[str, Any]:
-    """Check credentials (throttled per account and per IP) and issue a token."""
+async def _refuse_if_throttled(ctx: Context, keys: list[str]) -> None:
+    """429 (with Retry-After) when any key has had too many failures in the window."""
     s = ctx.settings
-    keys = _throttle_keys(email, ip)
-    now = utcnow()
-    since = now - timedelta(seconds=s.login_window_s)
+    since = utcnow() - timedelta(seconds=s.login_window_s)
     async with ctx.engine.connect() as conn:
         failures = await db.count_failures(conn, keys, since)
         if failures >= s.login_max_failures:
@@ -83,18 +80,31 @@ async def login(ctx: Context, email: str, password: str, ip: str, *,
                 max(1, int((oldest - since).total_seconds()) + 1)
             raise RateLimited("too many failed sign-ins; try again later",
                               code="too_many_attempts", headers={"Retry-After": str(wait)})
+
+
+async def _record_failure(ctx: Context, keys: list[str]) -> None:
+    now = utcnow()
+    async with ctx.engine.begin() as conn:
+        await db.record_failures(conn, keys, now)
+        await db.prune_failures(conn, now - timedelta(seconds=ctx.settings.login_window_s * 2))
+
+
+async def login(ctx: Context, email: str, password: str, ip: str, *,
+                roles: tuple[str, ...] = ("admin", "agent")) -> dict[str, Any]:
+    """Check credentials (throttled per account and per IP) and issue a token."""
+    keys = _throttle_keys(email, ip)
+    await _refuse_if_throttled(ctx, keys)
+    async with ctx.engine.connect() as conn:
         row = await db.by_email(conn, email)
     ok = await verify_password(password, row["password_hash"] if row else None)
     if not ok or row is None:
-        async with ctx.engine.begin() as conn:
-            await db.record_failures(conn, keys, now)
-            await db.prune_failures(conn, now - timedelta(seconds=s.login_window_s * 2))
+        await _record_failure(ctx, keys)
         raise Unauthorized("wrong email or password", code="invalid_credentials")
     if row["role"] not in roles:
         raise Forbidden("this account cannot sign in here", code="role_not_allowed")
     async with ctx.engine.begin() as conn:
         await db.clear_failures(conn, keys[:1])
-        await db.update_user(conn, row["id"], last_login_at=now)
+        await db.update_user(conn, row["id"], last_login_at=utcnow())
         row = await db.get(conn, row["id"])
     assert row is not None
     return {"token": issue_token(ctx, row, row["token_version"]), "user": public(row)}
@@ -116,7 +126,12 @@ async def change_own_password(ctx: Context, actor: Actor, current: str,
         row = await db.get(conn, actor.id)
     if row is None:
         raise Unauthorized("the token has been revoked; sign in again", code="token_revoked")
+    # A wrong current password counts as a failed sign-in of the account: a stolen token must
+    # not test guesses here that the sign-in throttle would stop.
+    account = _throttle_keys(row["email"], "")[:1]
+    await _refuse_if_throttled(ctx, account)
     if not await verify_password(current, row["password_hash"]):
+        await _record_failure(ctx, account)
         raise Forbidden("the current password is wrong", code="wrong_password",
                         fields={"current_password": "is wrong"})
     check_password(new, username=row["username"], email=row["email"])
