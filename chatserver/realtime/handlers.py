@@ -51,6 +51,11 @@ CLOSE_RESTART = 1012
 REPLAY_MAX = 500
 # Rate-limit errors tolerated within a window before the socket is closed with 4429.
 RATE_STRIKES = 10
+# typing and seen frames per session and socket per SIGNAL_WINDOW_S: far above what the widget
+# and the inbox send (typing every few seconds, seen once per new message), low enough that a
+# flood is not relayed to the other side (each one over it is a rate_limited error, a strike).
+SIGNAL_LIMIT = 30
+SIGNAL_WINDOW_S = 10.0
 # Frames received but not yet handled, per socket: past this the client is flooding.
 INBOX_MAX = 500
 # Consecutive chat messages of one socket handed to the writer at once.
@@ -75,6 +80,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         # session id -> frames that arrived while that session's history was being replayed
         self.replaying: dict[str, list[dict[str, Any]]] = {}
         self.strikes = WindowLimiter(RATE_STRIKES, 60.0)
+        self.signals = WindowLimiter(SIGNAL_LIMIT, SIGNAL_WINDOW_S)
         self.inbox: deque[dict[str, Any]] = deque()
         self.flooding = False
         self.consumer: asyncio.Task[None] | None = None
@@ -332,6 +338,11 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             return
         self.close(code, message)
 
+    def check_signal_rate(self, session_id: str) -> None:
+        """typing and seen go to the other side of the conversation: a flood is refused."""
+        if self.signals.hit(session_id, time.monotonic()):
+            raise RateLimited("too many typing or seen frames", retryable=True)
+
     def close(self, code: int | None = None, reason: str | None = None) -> None:
         self.closing = True
         super().close(code, reason)
@@ -424,6 +435,7 @@ class VisitorSocket(ChatSocket):
         self.send(chat.ack(msg))
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
+        self.check_signal_rate(self.session_id)
         await chat.publish_frame(self.ctx, session_channel(self.session_id), {
             "type": "typing", "session_id": self.session_id, "sender_type": "visitor",
             "on": bool(frame.get("on"))}, exclude=self.conn_id)
@@ -432,6 +444,7 @@ class VisitorSocket(ChatSocket):
         seq = frame.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
             raise ValidationError("seq must be a whole number", code="invalid_seq")
+        self.check_signal_rate(self.session_id)
         await chat.publish_frame(self.ctx, session_channel(self.session_id), {
             "type": "seen", "session_id": self.session_id, "seq": seq, "by": "visitor"},
             exclude=self.conn_id)
@@ -620,6 +633,7 @@ class AgentSocket(ChatSocket):
     async def on_typing(self, frame: dict[str, Any]) -> None:
         sid = self.session_arg(frame)
         await self._assigned(sid)
+        self.check_signal_rate(sid)
         await chat.publish_frame(self.ctx, session_channel(sid), {
             "type": "typing", "session_id": sid, "sender_type": "agent",
             "on": bool(frame.get("on"))}, exclude=self.conn_id)
@@ -630,6 +644,7 @@ class AgentSocket(ChatSocket):
         seq = frame.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
             raise ValidationError("seq must be a whole number", code="invalid_seq")
+        self.check_signal_rate(sid)
         await chat.publish_frame(self.ctx, session_channel(sid), {
             "type": "seen", "session_id": sid, "seq": seq, "by": "agent"}, exclude=self.conn_id)
 

@@ -144,6 +144,43 @@ async def test_frames_before_auth_cannot_keep_a_socket_open(make_world: Any) -> 
     assert {f["code"] for f in ws.seen} <= {"auth_required", "rate_limited"}
 
 
+async def test_a_flood_of_cheap_frames_is_refused_then_closed(make_world: Any) -> None:
+    """seen frames cost the server little each, but they are relayed: past SIGNAL_LIMIT they
+    are refused, and a flood goes on only until the socket is closed (4429: rate-limit
+    strikes, or more frames in flight than INBOX_MAX, whichever comes first)."""
+    from chatserver.realtime.handlers import SIGNAL_LIMIT
+
+    world = await make_world()
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await _flood(visitor, [json.dumps({"type": "seen", "seq": 0})] * 3000)
+    assert await visitor.closed(10) == 4429
+    refused = [f for f in visitor.seen if f.get("code") == "rate_limited"]
+    assert 1 <= len(refused) < 3000 - SIGNAL_LIMIT
+
+
+async def test_a_typing_flood_does_not_reach_the_agent(make_world: Any) -> None:
+    from chatserver.realtime.handlers import SIGNAL_LIMIT
+
+    world = await make_world()
+    s = await world.waiting_session()
+    alice, _ = await world.agent("alice")
+    await alice.send({"type": "accept", "session_id": s["session_id"]})
+    await alice.expect("accepted")
+    visitor, _ = await world.visitor(s)
+    await _flood(visitor, [json.dumps({"type": "typing", "on": bool(i % 2)})
+                           for i in range(1000)])
+    assert await visitor.closed(10) == 4429
+    await alice.quiet(0.3)
+    typing = [f for f in alice.seen if f["type"] == "typing"]
+    assert len(typing) == SIGNAL_LIMIT
+    # The agent's own typing is limited the same way, per chat.
+    await _flood(alice, [json.dumps({"type": "typing", "session_id": s["session_id"],
+                                     "on": True})] * (SIGNAL_LIMIT + 5))
+    errors = [await alice.expect("error") for _ in range(5)]
+    assert {e["code"] for e in errors} == {"rate_limited"}
+
+
 async def test_every_oversized_body_is_refused_with_413(api: Any, app: Any) -> None:
     admin = (await register(api, "root"))["token"]
     key = (await api.post("/api/widgets", {}, token=admin)).json["widget"]["site_key"]
