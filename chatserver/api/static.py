@@ -63,6 +63,9 @@ class WidgetFileHandler(tornado.web.StaticFileHandler):
         self.set_header("Access-Control-Allow-Origin", "*")
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Cross-Origin-Resource-Policy", "cross-origin")
+        # Ignored where the file runs (a page's script); opened as a page, it may do nothing.
+        self.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        self.set_header("Referrer-Policy", "no-referrer")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.clear_header("Cache-Control")
@@ -123,6 +126,8 @@ class DemoPageHandler(tornado.web.RequestHandler):
                         "default-src 'none'; script-src 'self'; connect-src 'self'; "
                         "style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
                         "form-action 'none'; frame-ancestors 'none'")
+        self.set_header("X-Frame-Options", "DENY")
+        self.set_header("Referrer-Policy", "no-referrer")
 
     async def get(self) -> None:
         key = self.get_query_argument("key", "") or await widgets.demo_site_key(self.ctx, DEMO_WIDGET)
