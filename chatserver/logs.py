@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 _STANDARD = set(vars(logging.makeLogRecord({})))
+QUIET_LIBRARIES = ("aiosqlite", "hpack")
 
 # The id of the HTTP request being handled (set by the server for each request; nginx passes
 # its $request_id as X-Request-ID). Every line logged while handling it carries it.
@@ -54,3 +55,8 @@ def setup_logging(fmt: str = "text", level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # Tornado's access log is one line per request; keep it but at our level.
     logging.getLogger("tornado.access").setLevel(max(logging.INFO, root.level))
+    # Libraries whose DEBUG lines carry what we never log: aiosqlite prints every statement
+    # with its parameters (password hashes, visitor token hashes, messages), hpack the HTTP/2
+    # headers sent to the AI provider (its API key).
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
