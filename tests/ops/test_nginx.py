@@ -300,7 +300,8 @@ async def _edge(stack: Stack) -> None:
         assert "x-parley-upstream" not in loader.headers or not loader.headers["x-parley-upstream"]
         again = await http.get("/widget.js", headers={"If-None-Match": loader.headers["etag"]})
         assert again.status_code == 304
-        chunk = next((STATIC / "widget").glob("*.js"))
+        chunk = next((STATIC / "widget").glob("*.js"), None)
+        assert chunk is not None, "the widget's chat chunk is not built (make build)"
         hashed = await http.get(f"/widget/{chunk.name}")
         assert hashed.status_code == 200
         assert hashed.headers["cache-control"] == "public, max-age=31536000, immutable"
