@@ -91,6 +91,8 @@ SUBSCRIBE_CONFIRM_S = 5.0
 # Events sent to Redis in one pipelined round trip, and the most that may wait: past it
 # Redis is down or far too slow, and events are dropped (clients repair gaps with `fetch`).
 PUBLISH_BATCH = 256
+# An idle pub/sub connection is PINGed this often, to find one that died without a word.
+HEALTH_CHECK_S = 15.0
 PUBLISH_QUEUE_MAX = 100_000
 
 
@@ -136,7 +138,7 @@ class RedisBus:
     def client(self) -> Redis:
         if self.redis is None:
             self.redis = Redis.from_url(self.url, socket_connect_timeout=2.0,
-                                        health_check_interval=30)
+                                        health_check_interval=int(HEALTH_CHECK_S))
         return self.redis
 
     async def start(self) -> None:
@@ -280,10 +282,12 @@ class RedisBus:
                 await self._dispatch_forever()
             except asyncio.CancelledError:
                 raise
-            except (RedisError, OSError) as exc:
+            except Exception as exc:
                 if self._closing:
                     return
-                if self.connected.is_set():
+                if not isinstance(exc, RedisError | OSError):
+                    log.exception("redis pub/sub reader failed; reconnecting")
+                elif self.connected.is_set():
                     log.warning("redis pub/sub connection lost (%s); reconnecting",
                                 type(exc).__name__)
                 self.connected.clear()
@@ -309,7 +313,9 @@ class RedisBus:
     async def _dispatch_forever(self) -> None:
         assert self._pubsub is not None
         while True:
-            msg = await self._pubsub.get_message(timeout=None)
+            # Wake up now and then even when nothing comes, so the connection's health check
+            # (a PING) runs and a connection that died silently is noticed.
+            msg = await self._pubsub.get_message(timeout=HEALTH_CHECK_S)
             if msg is None:
                 continue
             kind = msg["type"]

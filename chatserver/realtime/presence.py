@@ -226,6 +226,9 @@ class SharedPresence(Presence):
             except (RedisError, OSError) as exc:
                 log.warning("presence sync failed: %s; retrying", type(exc).__name__)
                 next_refresh = time.monotonic() + min(self.refresh_s, 1.0)
+            except Exception:
+                log.exception("presence sync failed; retrying")
+                next_refresh = time.monotonic() + min(self.refresh_s, 1.0)
 
     async def _flush(self) -> None:
         """Store, then announce, the agents whose status changed here (stored first, so a
