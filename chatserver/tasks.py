@@ -7,6 +7,8 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from chatserver.db.engine import is_unavailable
+
 log = logging.getLogger(__name__)
 
 _running: set[asyncio.Task[Any]] = set()
@@ -21,8 +23,12 @@ def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
 
 def _finished(task: asyncio.Task[Any]) -> None:
     _running.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        exc = task.exception()
+    exc = None if task.cancelled() else task.exception()
+    if exc is not None:
+        if is_unavailable(exc):  # an outage, not a bug: the task's work is lost, say so
+            log.warning("background task stopped: the database is unavailable (%s)",
+                        type(getattr(exc, "orig", None) or exc).__name__)
+            return
         log.error("background task failed: %s", exc, exc_info=exc)
 
 
