@@ -37,6 +37,7 @@ import multiprocessing as mp
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -571,7 +572,8 @@ class LoadGen:
 
     def step(self, step: int, rate: float, duration: float, *, drain_s: float = 10.0,
              cap_s: float = 1.0, server_pid: int | None = None,
-             db_pid: int | None = None) -> dict[str, Any]:
+             db_pid: int | None = None,
+             db_status: Callable[[], dict[str, int]] | None = None) -> dict[str, Any]:
         """One open-loop step at `rate` msg/s in total for `duration` seconds. More than
         `cap_s` seconds' worth of unacknowledged messages and the rest are skipped (counted):
         the server is overloaded and the step failed anyway."""
@@ -579,12 +581,14 @@ class LoadGen:
         start_at = time.monotonic() + 0.3
         cap = max(200, int(rate * cap_s / self.workers))
         before = {"server": proc_cpu(server_pid), "db": proc_cpu(db_pid)}
+        status0 = db_status() if db_status else None
         res = self.call("run", {"step": step, "rate": rate / self.workers,
                                 "duration": duration, "start_at": start_at, "cap": cap,
                                 "drain_s": drain_s})
         end = max(r["last_done"] for r in res)
         wall = max(end - start_at, duration)
         after = {"server": proc_cpu(server_pid), "db": proc_cpu(db_pid)}
+        status1 = db_status() if db_status else None
         ack = [x for r in res for x in r["ack_s"]]
         delivery = [x for r in res for x in r["delivery_s"]]
         lag = [x for r in res for x in r["lag_s"]]
@@ -601,9 +605,16 @@ class LoadGen:
             "client_lag_ms": ms_summary(lag),
             "client_cpu_pct": round(100 * sum(r["cpu_s"] for r in res) / wall, 1),
             "server_cpu_pct": cpu_pct(before["server"], after["server"], wall),
+            # CPU the server spent per message delivered: robust to how much CPU it was given
+            "server_cpu_ms_per_msg": round(1000 * (after["server"][0] - before["server"][0])
+                                           / delivered, 3)
+            if before["server"] and after["server"] and delivered else None,
             "db_cpu_pct": cpu_pct(before["db"], after["db"], wall),
             "server_rss_mib": round(rss_kib(server_pid) / 1024, 1) if server_pid else None,
             "in_flight_before": left,
+            # the whole database server's, every client's (the machine is shared)
+            "db_per_s": {k: round((status1[k] - status0[k]) / wall, 1) for k in status0}
+            if status0 and status1 else None,
             "loadavg": os.getloadavg()[0],
         }
         return out

@@ -158,6 +158,45 @@ def recreate_mariadb(url: str) -> None:
                 cur.execute(sql)
 
 
+def mariadb_status(url: str) -> dict[str, int]:
+    """Global counters of the MariaDB server (all its clients: others' tests share it)."""
+    import pymysql
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with pymysql.connect(host=u.host or "127.0.0.1", port=u.port or 3306, user=u.username,
+                         password=u.password or "", database=u.database) as conn:
+        with conn.cursor() as cur:
+            cur.execute("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', "
+                        "'Innodb_data_fsyncs', 'Questions', 'Innodb_rows_inserted')")
+            return {str(k): int(v) for k, v in cur.fetchall()}
+
+
+def commit_probe(url: str, n: int = 200) -> dict[str, Any] | None:
+    """Latency of one durable single-row commit (autocommit INSERT), one after another: what
+    the disk and the shared database server give right now, whatever Parley does."""
+    if not is_mariadb(url):
+        return None
+    import pymysql
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    times = []
+    with pymysql.connect(host=u.host or "127.0.0.1", port=u.port or 3306, user=u.username,
+                         password=u.password or "", database=u.database,
+                         autocommit=True) as conn:
+        with conn.cursor() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS bench_probe (id BIGINT AUTO_INCREMENT "
+                        "PRIMARY KEY, v VARCHAR(40)) ENGINE=InnoDB")
+            for _ in range(n):
+                t0 = time.perf_counter()
+                cur.execute("INSERT INTO bench_probe (v) VALUES ('probe')")
+                times.append(time.perf_counter() - t0)
+            cur.execute("DROP TABLE bench_probe")
+    return {"n": n, **{k: v for k, v in ms_summary(times).items() if k != "n"},
+            "commits_per_s": round(n / sum(times), 1), "loadavg": os.getloadavg()[0]}
+
+
 def db_durability(url: str) -> dict[str, Any]:
     """The settings that decide whether a commit is on disk when it returns."""
     if not is_mariadb(url):
@@ -181,8 +220,14 @@ def db_durability(url: str) -> dict[str, Any]:
 def parley(work: Path, url: str, extra: dict[str, str] | None = None,
            port: int = 0) -> ChatServer:
     work.mkdir(parents=True, exist_ok=True)
-    return start_server(work, {"PARLEY_DATABASE_URL": url, **PARLEY_ENV, **(extra or {})},
-                        port=port)
+    return start_server(work, {"PARLEY_DATABASE_URL": url, **PARLEY_ENV, **server_env(),
+                               **(extra or {})}, port=port)
+
+
+def server_env() -> dict[str, str]:
+    """PARLEY_BENCH_SERVER_ENV="PARLEY_DB_POOL_SIZE=40 ...": settings for an experiment."""
+    pairs = os.environ.get("PARLEY_BENCH_SERVER_ENV", "").split()
+    return dict(p.split("=", 1) for p in pairs if "=" in p)
 
 
 def target(kind: str, url: str, site_key: str | None = None) -> dict[str, Any]:
@@ -326,9 +371,12 @@ def aggregate(reps: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"rate": reps[0]["rate"], "repeats": len(reps)}
     for key in ("ack_ms", "delivery_ms", "client_lag_ms"):
         out[key] = {p: med(lambda r, k=key, p=p: r[k][p]) for p in ("p50", "p95", "p99", "max")}
-    for key in ("delivered_per_s", "client_cpu_pct", "server_cpu_pct", "db_cpu_pct",
-                "server_rss_mib", "loadavg"):
+    for key in ("delivered_per_s", "client_cpu_pct", "server_cpu_pct", "server_cpu_ms_per_msg",
+                "db_cpu_pct", "server_rss_mib", "loadavg"):
         out[key] = med(lambda r, k=key: r[k])
+    if reps[0].get("db_per_s"):
+        out["db_per_s"] = {k: med(lambda r, k=k: (r.get("db_per_s") or {}).get(k))
+                           for k in reps[0]["db_per_s"]}
     for key in ("sent", "skipped", "acked", "delivered", "errored", "duplicates"):
         out[key] = sum(r[key] for r in reps)
     out["worst_p99_ms"] = med(worst_p99)
@@ -402,6 +450,7 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                 setup[kind] = {"idle": {k: v for k, v in idle.items() if k != "before"},
                                "pairs": pairs, "seconds": round(time.monotonic() - t0, 1),
                                "rss_mib": round(rss_kib(pids[kind]) / 1024, 1)}
+            probes = [commit_probe(url)] if url else []
             steps: dict[str, list[dict[str, Any]]] = {k: [] for k in servers}
             active = {k: True for k in servers}
             for i, rate in enumerate(rates):
@@ -417,7 +466,9 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                         with spy:
                             reps[kind].append(gens[kind].step(
                                 i * 100 + rep, rate, duration, server_pid=pids[kind],
-                                db_pid=db_pid if kind in urls else None))
+                                db_pid=db_pid if kind in urls else None,
+                                db_status=(lambda u=urls[kind]: mariadb_status(u))
+                                if kind in urls and is_mariadb(urls[kind]) else None))
                         if isinstance(spy, PySpy):
                             say(top(spy.out, 15))
                         last = reps[kind][-1]
@@ -431,7 +482,8 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                     say(f"relay: {kind} {rate:>5} msg/s: p50 {agg['delivery_ms']['p50']} ms, "
                         f"p99 ack {agg['ack_ms']['p99']} / delivery {agg['delivery_ms']['p99']}"
                         f" ms, {agg['delivered_per_s']} delivered/s, server CPU "
-                        f"{agg['server_cpu_pct']}%, client CPU {agg['client_cpu_pct']}%, "
+                        f"{agg['server_cpu_pct']}% ({agg['server_cpu_ms_per_msg']} ms/msg), "
+                        f"client CPU {agg['client_cpu_pct']}%, "
                         f"lag p99 {agg['client_lag_ms']['p99']} ms"
                         f"{'' if agg['held'] else '  <- not held'}")
                     # Go on up to 2,000 msg/s (a target), then stop at the first rate missed.
@@ -439,6 +491,8 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                         active[kind] = False
                 if not any(active.values()):
                     break
+            if url:
+                probes.append(commit_probe(url))
             checks: dict[str, Any] = {}
             for kind, lg in gens.items():
                 check = lg.check()
@@ -454,7 +508,8 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                 lg.close()
             for server in [*servers.values(), *peers.values()]:
                 server.kill()
-    result = {"scenario": name, "database": durability, "config": cfg, "setup": setup,
+    result = {"scenario": name, "database": durability, "commit_probe": probes,
+              "server_env": server_env(), "config": cfg, "setup": setup,
               "steps": steps, "exactly_once": checks, "p99_limit_ms": P99_LIMIT_MS}
     summary: dict[str, Any] = {}
     for kind, st in steps.items():
@@ -463,6 +518,8 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
             "max_delivered_per_s": max((s["delivered_per_s"] for s in st), default=None),
             "p99_at_500_ms": (at_rate(st, 500) or {}).get("worst_p99_ms"),
             "p99_at_2000_ms": (at_rate(st, 2000) or {}).get("worst_p99_ms"),
+            "server_cpu_ms_per_msg_at_500": (at_rate(st, 500) or {}).get(
+                "server_cpu_ms_per_msg"),
             "last_rate_tried": st[-1]["rate"] if st else None}
     result["summary"] = summary
     if "parley" in summary and "bare" in summary:
@@ -471,7 +528,9 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
             "highest_rate_held": _ratio(p["highest_rate_held"], b["highest_rate_held"]),
             "max_delivered_per_s": _ratio(p["max_delivered_per_s"], b["max_delivered_per_s"]),
             "p99_at_500": _ratio(p["p99_at_500_ms"], b["p99_at_500_ms"]),
-            "p99_at_2000": _ratio(p["p99_at_2000_ms"], b["p99_at_2000_ms"])}
+            "p99_at_2000": _ratio(p["p99_at_2000_ms"], b["p99_at_2000_ms"]),
+            "server_cpu_per_msg_at_500": _ratio(p["server_cpu_ms_per_msg_at_500"],
+                                                b["server_cpu_ms_per_msg_at_500"])}
         result["target"] = {"persisted_msgs_per_s": 5000, "p99_at_500_ms": 10,
                             "p99_at_2000_ms": 25}
         print(relay_line(result))
@@ -502,6 +561,9 @@ def relay_line(r: dict[str, Any]) -> str:
 
     db = (f"MariaDB, innodb_flush_log_at_trx_commit={d['innodb_flush_log_at_trx_commit']}"
           if d["database"] == "mariadb" else "SQLite")
+    probe = next((x for x in r.get("commit_probe") or [] if x), None)
+    if probe:
+        db += f", a lone durable commit p50 {probe['p50']:.1f} ms"
     return (f"relay ({db}, {r['config']['idle']} idle sockets, {r['config']['visitors']} "
             f"visitors/{r['config']['agents']} agents): highest rate held (p99 <= 25 ms) "
             f"Parley {f(p['highest_rate_held'], ' msg/s')} vs bare "
@@ -509,7 +571,9 @@ def relay_line(r: dict[str, Any]) -> str:
             f"max delivered {f(p['max_delivered_per_s'])}/s vs {f(b['max_delivered_per_s'])}/s;"
             f" p99 at 500 msg/s {f(p['p99_at_500_ms'], ' ms')} (bare "
             f"{f(b['p99_at_500_ms'], ' ms')}), at 2000 msg/s {f(p['p99_at_2000_ms'], ' ms')} "
-            f"(bare {f(b['p99_at_2000_ms'], ' ms')}); exactly once: "
+            f"(bare {f(b['p99_at_2000_ms'], ' ms')}); server CPU per message at 500 msg/s "
+            f"{f(p['server_cpu_ms_per_msg_at_500'], ' ms')} (bare "
+            f"{f(b['server_cpu_ms_per_msg_at_500'], ' ms')}); exactly once: "
             f"{'ok' if ok.get('ok') else 'FAILED'} ({ok.get('sent', 0)} sent, "
             f"{ok.get('db_rows', 'n/a')} rows); targets 5000 msg/s, 10 ms at 500, 25 ms at 2000")
 
