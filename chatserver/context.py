@@ -1,4 +1,4 @@
-"""What every entry point shares: settings and the database engine (and, later, the bus)."""
+"""What every entry point shares: settings, the database engine, the bus, presence and caches."""
 
 from __future__ import annotations
 
