@@ -58,6 +58,9 @@ SIGNAL_LIMIT = 30
 SIGNAL_WINDOW_S = 10.0
 # Frames received but not yet handled, per socket: past this the client is flooding.
 INBOX_MAX = 500
+# The largest seq or user id a frame may name: the database's INTEGER (a bigger number made
+# SQLite raise OverflowError, an internal_error).
+ID_MAX = 2**31 - 1
 # Consecutive chat messages of one socket handed to the writer at once.
 GROUP_MAX = 64
 
@@ -311,7 +314,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         after, before = frame.get("after_seq"), frame.get("before_seq")
         for value in (after, before):
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                      or value < 0):
+                                      or not 0 <= value <= ID_MAX):
                 raise ValidationError("after_seq and before_seq are whole numbers",
                                       code="invalid_seq")
         if not isinstance(after, int):
@@ -658,7 +661,7 @@ class AgentSocket(ChatSocket):
 
     async def on_transfer(self, frame: dict[str, Any]) -> None:
         to = frame.get("to_agent_id")
-        if not isinstance(to, int) or isinstance(to, bool):
+        if not isinstance(to, int) or isinstance(to, bool) or not 0 < to <= ID_MAX:
             raise ValidationError("to_agent_id must be an agent's id", code="invalid_agent")
         session = await chat.transfer(self.ctx, self.me, self.session_arg(frame), to)
         self.send({"type": "transferred", "session": session})
