@@ -7,13 +7,14 @@ PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: help install build run dev test test-js test-sqlite test-mariadb size lint bench bench-quick clean
+.PHONY: help install build run dev test test-js test-sqlite test-mariadb size lint bench bench-quick soak clean
 
 help:
 	@echo "make run    install, build, migrate the SQLite database, seed a demo, serve on :$(PORT)"
 	@echo "make test   install and run every test"
 	@echo "make size   the widget's gzip sizes against its budgets"
 	@echo "make lint   ruff and mypy --strict"
+	@echo "make soak   the full fault run, then a soak of SOAK_MINUTES (30); not part of make test"
 
 $(INSTALLED): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,6 +81,15 @@ bench: $(BENCH_INSTALLED)
 
 bench-quick: $(BENCH_INSTALLED)
 	PARLEY_BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python -m bench.run all --quick
+
+# Reliability, not part of `make test` (tests/reliability/): the full fault run (~6 min: 50 chats,
+# 3 SIGKILLs, a 30 s database outage, dropped sockets), then a soak of SOAK_MINUTES (default 30)
+# that checks memory and open files stay flat. Both use a private mariadbd.
+SOAK_MINUTES ?= 30
+
+soak: install
+	$(BIN)/python -m tests.reliability.harness --full
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m tests.reliability.soak
 
 clean:
 	rm -rf $(VENV) node_modules chatserver/static build dist *.egg-info
