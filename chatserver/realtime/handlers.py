@@ -276,7 +276,12 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             if not self.authed:
                 if ftype != "auth":
                     raise Unauthorized("send an auth frame first", code="auth_required")
-                await self.authenticate(frame)
+                try:
+                    await self.authenticate(frame)
+                except Exception:
+                    if self.authed:  # failed half-way (no ready, or no replay): start over
+                        self.close(CLOSE_RESTART, "could not resume; reconnect")
+                    raise
                 return
             handler = self.handlers().get(ftype)
             if handler is None:
@@ -579,13 +584,20 @@ class AgentSocket(ChatSocket):
             return
         self.replaying[session_id] = []
         await self.join(channel)
-        async with self.ctx.engine.connect() as conn:
-            row = await sessions_db.get(conn, session_id)
-        if row is None:
+        try:
+            async with self.ctx.engine.connect() as conn:
+                row = await sessions_db.get(conn, session_id)
+            if row is None:
+                self.replaying.pop(session_id, None)
+                return
+            self.send({"type": "assigned", "session": agent_view(row)})
+            await self.replay(session_id, from_seq, row["last_seq"])
+        except Exception:
+            # Half-followed, the session's frames would be held back (or its replay missing)
+            # for good: close, so the client resumes and finds it in ready.sessions.
             self.replaying.pop(session_id, None)
-            return
-        self.send({"type": "assigned", "session": agent_view(row)})
-        await self.replay(session_id, from_seq, row["last_seq"])
+            self.close(CLOSE_RESTART, "could not follow a session; reconnect")
+            raise
 
     def on_close(self) -> None:
         actor = self.actor
