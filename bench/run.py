@@ -49,6 +49,7 @@ from bench.loadgen import (
     ms_summary,
     parley_agents,
     precreate_sessions,
+    proc_cpu,
     rss_kib,
 )
 from bench.memtrace import diff as memtrace_diff
@@ -663,19 +664,33 @@ def scenario_config(cfg: dict[str, Any]) -> dict[str, Any]:
                                                                              same.headers)
                 urls = {"parley": server.url + path, "bare": bare.url + path,
                         "parley_no_access_log": quiet.url + path}
+                pids = {"parley": server.proc.pid, "bare": bare.proc.pid,  # type: ignore[union-attr]
+                        "parley_no_access_log": quiet.proc.pid}  # type: ignore[union-attr]
                 for u in urls.values():  # warm up (Parley fills its config cache)
                     http_load(u, 1, conns)
                 for _ in range(repeats):
                     for kind in ("bare", "parley", "parley_no_access_log"):
-                        runs[kind].append(http_load(urls[kind], seconds, conns))
-                        runs[kind][-1]["loadavg"] = os.getloadavg()[0]
+                        cpu0 = proc_cpu(pids[kind])
+                        run = http_load(urls[kind], seconds, conns)
+                        cpu1 = proc_cpu(pids[kind])
+                        if cpu0 and cpu1 and run["requests_per_s"]:
+                            # server CPU per request: robust to how much CPU it was given
+                            run["server_cpu_us_per_request"] = round(
+                                1e6 * (cpu1[0] - cpu0[0]) / (run["requests_per_s"] * seconds),
+                                1)
+                        run["loadavg"] = os.getloadavg()[0]
+                        runs[kind].append(run)
 
     def med(kind: str, key: str) -> float | None:
         vals = [r[key] for r in runs[kind] if r.get(key) is not None]
         return round(statistics.median(vals), 3) if vals else None
 
     summary = {k: {"requests_per_s": med(k, "requests_per_s"), "p50_ms": med(k, "p50"),
-                   "p99_ms": med(k, "p99")} for k in runs}
+                   "p99_ms": med(k, "p99"),
+                   "server_cpu_us_per_request": med(k, "server_cpu_us_per_request")}
+               for k in runs}
+    cpu_ratio = _ratio(summary["bare"]["server_cpu_us_per_request"],
+                       summary["parley"]["server_cpu_us_per_request"])
     ratio = _ratio(summary["parley"]["requests_per_s"], summary["bare"]["requests_per_s"])
     quiet_ratio = _ratio(summary["parley_no_access_log"]["requests_per_s"],
                          summary["bare"]["requests_per_s"])
@@ -683,12 +698,16 @@ def scenario_config(cfg: dict[str, Any]) -> dict[str, Any]:
               "seconds": seconds, "repeats": repeats, "body_bytes": body_file.stat().st_size
               if body_file.exists() else None, "runs": runs, "summary": summary,
               "ratio": ratio, "ratio_without_access_log": quiet_ratio,
+              # bare's CPU per request / Parley's: the requests/s ratio when both are CPU-bound
+              "ratio_by_cpu_per_request": cpu_ratio,
               "target": {"ratio": 0.9}, "target_met": bool(ratio and ratio >= 0.9)}
     p, b = summary["parley"], summary["bare"]
     print(f"config: Parley {p['requests_per_s']:.0f} req/s p99 {p['p99_ms']} ms, bare Tornado "
           f"{b['requests_per_s']:.0f} req/s p99 {b['p99_ms']} ms -> {100 * (ratio or 0):.0f}% "
           f"(target >= 90%: {'met' if result['target_met'] else 'MISSED'}); without the access "
-          f"log {100 * (quiet_ratio or 0):.0f}% [{result['client']}, {conns} connections, "
+          f"log {100 * (quiet_ratio or 0):.0f}%; by server CPU per request "
+          f"{p['server_cpu_us_per_request']} vs {b['server_cpu_us_per_request']} us: "
+          f"{100 * (cpu_ratio or 0):.0f}% [{result['client']}, {conns} connections, "
           f"median of {repeats} x {seconds:g} s]")
     print(f"wrote {write_result('config', result)}")
     return result
