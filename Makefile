@@ -83,8 +83,8 @@ bench-quick: $(BENCH_INSTALLED)
 	PARLEY_BENCH_DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python -m bench.run all --quick
 
 # Reliability, not part of `make test` (tests/reliability/): the full fault run (~6 min: 50 chats,
-# 3 SIGKILLs, a 30 s database outage, dropped sockets), then a soak of SOAK_MINUTES (default 30)
-# that checks memory and open files stay flat. Both use a private mariadbd.
+# 3 SIGKILLs, the database stopped and then killed for 30 s each, dropped sockets), then a soak of
+# SOAK_MINUTES (default 30) that checks memory and open files stay flat. Both use a private mariadbd.
 SOAK_MINUTES ?= 30
 
 soak: install

@@ -81,6 +81,9 @@ class Config:
     kills: int = 3
     db_outages: int = 1
     db_outage_s: float = 30.0
+    # How each outage begins, in turn: "stop" (SIGTERM, a clean shutdown) or "kill" (SIGKILL:
+    # commits in flight end with a lost connection, their outcome unknown to the server).
+    db_outage_modes: tuple[str, ...] = ("stop",)
     # Random sockets dropped by the proxy: every drop_every_s, drop_count of them.
     drop_every_s: float = 4.0
     drop_count: int = 3
@@ -100,8 +103,9 @@ class Config:
 
     @classmethod
     def full(cls) -> Config:
-        """The issue's run: 50 chats, 5 agents, a few minutes, 3 SIGKILLs, a 30 s outage."""
-        return cls()
+        """The issue's run: 50 chats, 5 agents, a few minutes, 3 SIGKILLs of the server, the
+        database stopped for 30 s, then killed for 30 s."""
+        return cls(db_outages=2, db_outage_modes=("stop", "kill"))
 
     @classmethod
     def soak(cls, minutes: float) -> Config:
@@ -677,13 +681,14 @@ class Harness:
                 self.faults.append(Fault("kill", started, self.now(),
                                          f"pid {old} -> {self.server.pid}"))
             else:
-                await self.outage()
+                modes = self.config.db_outage_modes
+                await self.outage(modes[len(self.outages) % len(modes)])
 
-    async def outage(self) -> None:
+    async def outage(self, how: str) -> None:
         assert self.server is not None
         pid = self.server.pid
         started = self.now()
-        await asyncio.to_thread(self.db.stop)
+        await asyncio.to_thread(self.db.kill if how == "kill" else self.db.stop)
         down_from = self.now()
         self.db_down = (down_from, float("inf"))
         alive = True
@@ -697,7 +702,7 @@ class Harness:
         still = self.server.pid == pid and alive
         if not still:
             self.violation(f"the server process did not stay up during the outage (pid {pid})")
-        self.faults.append(Fault("db", started, up, f"down {up - down_from:.1f}s, server pid "
+        self.faults.append(Fault("db", started, up, f"{how}, down {up - down_from:.1f}s, pid "
                                  f"{pid} {'stayed up' if still else 'DIED'}"))
 
     async def drop_sockets(self) -> None:

@@ -2,7 +2,8 @@
 
 Ten chats through a socket-dropping proxy to `chatctl serve` on a private mariadbd; meanwhile
 the server is SIGKILLed and restarted once and the database is stopped for 10 s. The full run
-(50 chats, 3 kills, a 30 s outage, a few minutes) is `make soak`'s first part, or
+(50 chats, 3 kills, the database stopped and then killed for 30 s each, a few minutes) is
+`make soak`'s first part, or
 `.venv/bin/python -m tests.reliability.harness --full`.
 """
 
