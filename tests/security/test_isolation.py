@@ -256,7 +256,7 @@ async def test_an_agent_socket_hears_and_touches_nothing_of_another_widget(
                 got = [await ws.expect("error")]
             except (AssertionError, TimeoutError):
                 raise AssertionError(f"no error for {frame}: {ws.seen[-3:]}") from None
-            got += await ws.quiet(0.05)
+            got += await ws.quiet(0.02)
             return [(f["type"], f.get("code")) for f in got]
 
         nowhere = str(uuid.uuid4())
