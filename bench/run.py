@@ -445,8 +445,10 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                     if kind in urls else None
                 idle = gens[kind].idle(n_idle, concurrency=64, sessions=made,
                                        server_pid=pids[kind])
-                if idle["failed"]:
+                if sum(idle["failed"].values()) > max(10, n_idle // 100):
                     raise RuntimeError(f"{kind}: idle sockets refused: {idle['failed']}")
+                if idle["failed"]:  # a few: noted in the result, the run goes on
+                    say(f"relay: {kind}: {idle['failed']}")
                 pairs = gens[kind].pairs(agents, visitors)
                 setup[kind] = {"idle": {k: v for k, v in idle.items() if k != "before"},
                                "pairs": pairs, "seconds": round(time.monotonic() - t0, 1),
