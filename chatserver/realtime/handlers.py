@@ -47,6 +47,7 @@ CLOSE_AUTH_TIMEOUT = 4408
 CLOSE_RATE = 4429
 CLOSE_SLOW = 4009
 CLOSE_RESTART = 1012
+CLOSE_TRY_AGAIN = 1013
 # A resume that would replay more than this many messages gets `reset` (reload history).
 REPLAY_MAX = 500
 # Rate-limit errors tolerated within a window before the socket is closed with 4429.
@@ -73,6 +74,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
     def initialize(self) -> None:
         self.conn_id = uuid.uuid4().hex
         self.authed = False
+        self.auth_received = False
         self.closing = False
         self.ip = ""
         self.outbox = Outbox(self.ctx.settings.ws_send_queue_messages,
@@ -121,7 +123,8 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
                                            self._auth_timeout))
 
     def _auth_timeout(self) -> None:
-        if not self.authed:
+        # The client must *send* its auth frame in time; a slow check is not its fault.
+        if not self.authed and not self.auth_received:
             self.close(CLOSE_AUTH_TIMEOUT, "no auth frame in time")
 
     # --- sending -------------------------------------------------------------------------
@@ -243,6 +246,8 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
                                   if isinstance(frame.get("client_msg_id"), str) else None)
             self.close(CLOSE_RATE, "too many frames in flight")
             return
+        if frame["type"] == "auth":
+            self.auth_received = True
         self.inbox.append(frame)
         if self.consumer is None or self.consumer.done():
             self.consumer = spawn(self._consume())
@@ -309,6 +314,10 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             log.exception("unexpected error handling a %s frame", ftype)
             self.send_error_frame(ParleyError("internal error", code="internal_error",
                                               retryable=True), client_msg_id)
+        finally:
+            if ftype == "auth" and not self.authed and not self.closing:
+                # The check itself failed (database down…): let the client retry its auth.
+                self.close(CLOSE_TRY_AGAIN, "try again later")
 
     async def authenticate(self, frame: dict[str, Any]) -> None:
         raise NotImplementedError
