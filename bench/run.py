@@ -67,6 +67,7 @@ WIDGET = {"business_name": "Bench", "ai_enabled": False}
 P99_LIMIT_MS = 25.0
 PROFILE = False  # --profile: sample the Parley server with py-spy during each phase
 MEMTRACE = False  # --memtrace: idle's Parley server under tracemalloc (bench/memtrace.py)
+QUICK_RUN = False  # --quick: results to *-quick.json
 
 FULL: dict[str, dict[str, Any]] = {
     "idle": {"sockets": 10_000, "workers": 2, "concurrency": 64},
@@ -82,6 +83,12 @@ QUICK: dict[str, dict[str, Any]] = {
     "config": {"seconds": 2.0, "repeats": 1, "connections": 50},
     "ai": {"replies": 8, "words": 20, "delay": 0.005},
 }
+
+
+def save(name: str, result: dict[str, Any]) -> Path:
+    """bench/results/<name>.json; a --quick run's go to <name>-quick.json (not kept in git),
+    so a smoke run never replaces the figures docs/performance.md is written from."""
+    return write_result(f"{name}-quick" if QUICK_RUN else name, {**result, "quick": QUICK_RUN})
 
 
 def say(*parts: Any) -> None:
@@ -344,7 +351,7 @@ def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
           f"ratio RSS x{result['ratio']['rss_per_socket']}, rate x"
           f"{result['ratio']['handshakes_per_s']}; target <= 20 KiB at 10,000: "
           f"{'met' if met else 'MISSED'}")
-    print(f"wrote {write_result('idle', result)}")
+    print(f"wrote {save('idle', result)}")
     return result
 
 
@@ -550,7 +557,7 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                   f"{summary[kind]['max_delivered_per_s']}/s; delivery p50/p99 at 500 msg/s "
                   + "/".join(str(((at_rate(st, 500) or {}).get("delivery_ms") or {}).get(q))
                              for q in ("p50", "p99")) + " ms")
-    print(f"wrote {write_result(name, result)}")
+    print(f"wrote {save(name, result)}")
     return result
 
 
@@ -711,7 +718,7 @@ def scenario_config(cfg: dict[str, Any]) -> dict[str, Any]:
           f"{p['server_cpu_us_per_request']} vs {b['server_cpu_us_per_request']} us: "
           f"{100 * (cpu_ratio or 0):.0f}% [{result['client']}, {conns} connections, "
           f"median of {repeats} x {seconds:g} s]")
-    print(f"wrote {write_result('config', result)}")
+    print(f"wrote {save('config', result)}")
     return result
 
 
@@ -730,7 +737,7 @@ def scenario_ai(cfg: dict[str, Any]) -> dict[str, Any]:
     print(f"ai: first chunk p50 {f['p50']:.3f} ms p99 {f['p99']:.3f} ms (n={f['n']}); "
           f"later chunks p50 {later['p50']:.3f} ms p99 {later['p99']:.3f} ms "
           f"(n={later['n']}); target p50 <= 1 ms, p99 <= 5 ms: {'met' if met else 'MISSED'}")
-    print(f"wrote {write_result('ai_latency', result)}")
+    print(f"wrote {save('ai_latency', result)}")
     return result
 
 
@@ -768,8 +775,8 @@ def main() -> None:
                         help="idle: trace the server's Python allocations per socket "
                         "(bench/results/memtrace-idle.txt; inflates the RSS figures)")
     args = parser.parse_args()
-    global PROFILE, MEMTRACE
-    PROFILE, MEMTRACE = args.profile, args.memtrace
+    global PROFILE, MEMTRACE, QUICK_RUN
+    PROFILE, MEMTRACE, QUICK_RUN = args.profile, args.memtrace, args.quick
     plan = QUICK if args.quick else FULL
     names = [n for n in SCENARIOS if n not in OPTIONAL] if args.scenario == "all" \
         else [args.scenario]
