@@ -1,0 +1,95 @@
+"""A/B: two Parley source trees side by side, interleaved steps at one rate, so both see the
+same machine load (the machine is shared: run-to-run noise is larger than most changes).
+
+    git archive HEAD chatserver cli migrations | tar -x -C /tmp/a   # before
+    cp -r chatserver cli migrations /tmp/b                           # after (or another commit)
+    .venv/bin/python -m bench.ab /tmp/a /tmp/b [--rate 500] [--visitors 100] [--repeats 4]
+
+Each tree gets its own MariaDB database (the bench database's name + `_ab0`/`_ab1`), server,
+idle sockets and paired conversations; then A and B alternate steps. Prints each step and
+the medians (ack p50/p99, delivered/s, server CPU per message), and writes
+bench/results/ab.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from pathlib import Path
+from typing import Any
+
+from bench.common import database_url, setup_widget, workdir
+from bench.loadgen import LoadGen, parley_agents, precreate_sessions
+from bench.run import WIDGET, bench_url, is_mariadb, parley, recreate_mariadb, save, target
+from tests.helpers.procs import ChatServer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("a", type=Path)
+    parser.add_argument("b", type=Path)
+    parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--visitors", type=int, default=100)
+    parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--duration", type=float, default=4.0)
+    parser.add_argument("--repeats", type=int, default=4)
+    args = parser.parse_args()
+    base = bench_url()
+    if not is_mariadb(base):
+        raise SystemExit("set PARLEY_BENCH_DATABASE_URL to the MariaDB bench database")
+    trees = {"a": args.a.resolve(), "b": args.b.resolve()}
+    servers: dict[str, ChatServer] = {}
+    gens: dict[str, LoadGen] = {}
+    steps: dict[str, list[dict[str, Any]]] = {k: [] for k in trees}
+    with workdir() as tmp:
+        work = Path(tmp)
+        try:
+            for i, (name, tree) in enumerate(trees.items()):
+                os.environ["PARLEY_BENCH_SOURCE"] = str(tree)  # read when each server starts
+                url = f"{base}_ab{i}"
+                recreate_mariadb(url)
+                os.environ["PARLEY_BENCH_DATABASE_URL"] = url
+                database_url(work)
+                servers[name] = parley(work / name, url).start()
+                w = setup_widget(servers[name].url, WIDGET)
+                agents = parley_agents(servers[name].url, w["token"], w["site_key"],
+                                       max(1, args.visitors // 10))
+                gens[name] = LoadGen(target("parley", servers[name].url, w["site_key"]), 2)
+                gens[name].idle(args.idle, concurrency=32,
+                                sessions=precreate_sessions(url, w["site_key"], args.idle))
+                gens[name].pairs(agents, args.visitors)
+                gens[name].step(999, 100, 2.0)  # warm up
+            for rep in range(args.repeats):
+                for name in trees:
+                    proc = servers[name].proc
+                    r = gens[name].step(rep, args.rate, args.duration,
+                                        server_pid=proc.pid if proc else None)
+                    steps[name].append(r)
+                    print(f"{name} {rep}: ack p50 {r['ack_ms']['p50']} p99 {r['ack_ms']['p99']} "
+                          f"ms, {r['delivered_per_s']} delivered/s, "
+                          f"{r['server_cpu_ms_per_msg']} ms CPU/msg, load {r['loadavg']:.1f}",
+                          flush=True)
+        finally:
+            for g in gens.values():
+                g.close()
+            for s in servers.values():
+                s.kill()
+            os.environ["PARLEY_BENCH_DATABASE_URL"] = base
+    summary = {}
+    for name, tree in trees.items():
+        def med(key: str, sub: str | None = None, name: str = name) -> float:
+            return round(statistics.median(
+                (r[key][sub] if sub else r[key]) for r in steps[name]), 3)
+        summary[name] = {"tree": str(tree), "ack_p50_ms": med("ack_ms", "p50"),
+                         "ack_p99_ms": med("ack_ms", "p99"),
+                         "delivered_per_s": med("delivered_per_s"),
+                         "server_cpu_ms_per_msg": med("server_cpu_ms_per_msg")}
+        print(f"median {name} ({tree}): {summary[name]}")
+    result = {"args": {k: str(v) for k, v in vars(args).items()}, "summary": summary,
+              "steps": steps}
+    print(f"wrote {save('ab', result)}")
+
+
+if __name__ == "__main__":
+    main()
