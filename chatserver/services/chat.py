@@ -82,13 +82,14 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
     Concurrent sends are committed together (group commit, services/writer.py)."""
     if ctx.writer is None:
         ctx.writer = MessageWriter(ctx)
-    row, created = await ctx.writer.submit(Send(
-        session_id=session_id, client_msg_id=client_msg_id, sender_type=sender_type,
-        text=text, sender_id=sender_id, sender_name=sender_name, meta=meta))
+    send = Send(session_id=session_id, client_msg_id=client_msg_id, sender_type=sender_type,
+                text=text, sender_id=sender_id, sender_name=sender_name, meta=meta)
+    row, created = await ctx.writer.submit(send)
     msg = message_view(row)
     if created:
         await publish_message(ctx, msg, exclude)
-    if created and sender_type == "visitor" and ctx.ai is not None:
+    # Only when the AI owns the conversation: no task or query per message in human chats.
+    if created and sender_type == "visitor" and send.ai_turn and ctx.ai is not None:
         ctx.ai.on_visitor_message(session_id)
     return msg, created
 

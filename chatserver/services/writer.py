@@ -38,6 +38,8 @@ class Send:
     sender_id: int | None = None
     sender_name: str | None = None
     meta: dict[str, Any] | None = None
+    # Set when stored: the AI owns the conversation, so it should answer this message.
+    ai_turn: bool = False
     future: asyncio.Future[tuple[dict[str, Any], bool]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future())
 
@@ -125,6 +127,8 @@ class MessageWriter:
                        "text": send.text, "meta": send.meta, "created_at": now}
                 if send.sender_type == "agent":
                     agent_replied.add(send.session_id)
+                session = locked[send.session_id]
+                send.ai_turn = bool(session["ai_mode"]) and session["status"] == "active"
                 rows.append(row)
                 seen[key] = row
                 results.append((send, row, True))
