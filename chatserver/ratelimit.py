@@ -15,9 +15,15 @@ class WindowLimiter:
         self.limit = limit
         self.window_s = window_s
         self.events: dict[str, deque[float]] = {}
+        self.swept_at = float("-inf")
 
     def hit(self, key: str, now: float) -> float:
         """Record an event; 0 when allowed, else the seconds until one would be."""
+        if now - self.swept_at >= self.window_s:
+            # Once a window, forget keys whose events have all expired (they limit nothing):
+            # keys come and go (sessions, IPs) for as long as the limiter lives.
+            self._sweep(now)
+            self.swept_at = now
         q = self.events.get(key)
         if q is None:
             if len(self.events) >= self.MAX_KEYS:
