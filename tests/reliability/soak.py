@@ -49,6 +49,9 @@ def check_flat(report: Report) -> list[str]:
                                    round(rss_last / 1024, 1))
     f["rss_growth_last_vs_mid_pct"] = round(100 * (rss_last - rss_mid) / rss_mid, 2)
     f["fds_first_mid_last"] = (samples[0][2], fd_mid, fd_last)
+    after = samples[len(samples) // 3:]  # past warm-up: the drift, for the record
+    f["rss_slope_after_warmup_mib_per_h"] = round(statistics.linear_regression(
+        [t for t, _, _ in after], [rss / 1024 for _, rss, _ in after]).slope * 3600, 1)
     if rss_last > rss_mid * (1 + RSS_MARGIN) + RSS_SLACK_KIB:
         problems.append(f"RSS grows: median {rss_mid / 1024:.1f} MiB in the middle third, "
                         f"{rss_last / 1024:.1f} MiB in the last")
