@@ -48,6 +48,9 @@ const TYPING_SHOWN_MS = 8000;
 // Typing "on" is repeated this often while the visitor keeps typing, "off" after this idle time.
 const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 2500;
+// A hole in the seqs still open this long is repaired with `fetch` (frames relayed between
+// server processes can arrive out of order, or, rarely, not at all).
+export const GAP_GRACE_MS = 1000;
 
 export const ASSISTANT = "Assistant";
 export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
@@ -88,6 +91,10 @@ export class Conversation {
   private escalateOnStart = false;
   private seenSent = 0;
   private open = false;
+  private gapTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The `lastSeq` a fetch was last sent after (asked once per socket: a hole the server
+   * cannot fill stays until the next reconnect). */
+  private gapAsked = -1;
 
   constructor(private readonly host: Host, private readonly events: ConversationEvents) {
     this.transcript = new Transcript((change) => this.events.item(change));
@@ -309,8 +316,25 @@ export class Conversation {
     this.events.announce("Thanks for your feedback.");
   }
 
+  /** Ask for the messages missing below the highest seq held, once a hole has stayed open
+   * for GAP_GRACE_MS. A reconnect resumes after the hole anyway (auth's `last_seq`). */
+  private watchGap(): void {
+    if (this.gapTimer !== undefined || this.transcript.gapBefore === null) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = undefined;
+      const before = this.transcript.gapBefore;
+      const after = this.transcript.lastSeq;
+      if (before !== null && after !== this.gapAsked && this.socket?.isOpen) {
+        this.gapAsked = after;
+        this.socket.signal({ type: "fetch", after_seq: after, before_seq: before });
+      }
+    }, GAP_GRACE_MS);
+  }
+
   /** Forget this conversation; the next message starts a new one. */
   reset(): void {
+    clearTimeout(this.gapTimer);
+    this.gapTimer = undefined;
     this.socket?.stop();
     this.socket = null;
     this.saved = null;
@@ -375,9 +399,11 @@ export class Conversation {
         this.status(f.status);
         if (f.status === "waiting") void this.refreshQueue();
         this.seenSent = 0;
+        this.gapAsked = -1;
         return;
       case "message": {
         if (!this.transcript.message(f)) return;
+        this.watchGap();
         const item = this.transcript.get(f.client_msg_id);
         if (f.sender_type === "agent" && f.sender_name) this.state.agent = f.sender_name;
         if (f.sender_type !== "visitor" && f.sender_type !== "system") this.set({ typing: null });
@@ -390,6 +416,7 @@ export class Conversation {
       }
       case "ack":
         this.transcript.ack(f.client_msg_id, f.seq);
+        this.watchGap();
         return;
       case "error":
         this.onError(f);

@@ -54,6 +54,13 @@ export class Transcript {
     return this.watermark;
   }
 
+  /** Seqs are held above a hole: fetch after `lastSeq`, before this (the highest held). */
+  get gapBefore(): number | null {
+    let highest = 0;
+    for (const s of this.seqs) if (s > highest) highest = s;
+    return highest > this.watermark + 1 ? highest : null;
+  }
+
   list(): readonly Item[] {
     return this.items;
   }

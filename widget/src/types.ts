@@ -106,6 +106,7 @@ export type ClientFrame =
   | MessageFrame
   | { type: "typing"; on: boolean }
   | { type: "seen"; seq: number }
+  | { type: "fetch"; after_seq: number; before_seq: number }
   | { type: "escalate"; reason?: string }
   | { type: "close"; rating?: number }
   | { type: "leave_email"; email: string; note?: string };

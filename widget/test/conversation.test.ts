@@ -239,4 +239,32 @@ describe("Conversation", () => {
     FakeSocket.last.accept();
     expect(FakeSocket.last.sent.map((f) => f.type)).toEqual(["auth", "message", "escalate"]);
   });
+
+  it("fetches the messages missing below a live one once the hole has stayed open a second", async () => {
+    localStorage.setItem("parley:KEY12345", JSON.stringify({ sid: "s1", token: "pv_secret" }));
+    const { conv } = make();
+    await conv.restore();
+    const ws = FakeSocket.last;
+    ws.accept();
+    ws.receive(agentMsg(1, "one"));
+    ws.receive(agentMsg(3, "three")); // 2 is late, or lost between server processes
+    await vi.advanceTimersByTimeAsync(500);
+    ws.receive(agentMsg(2, "two")); // late: nothing to repair
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ws.frames("fetch")).toEqual([]);
+    ws.receive(agentMsg(6, "six")); // 4 and 5 lost
+    ws.receive(agentMsg(7, "seven"));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ws.frames("fetch")).toEqual([{ type: "fetch", after_seq: 3, before_seq: 7 }]);
+    ws.receive(agentMsg(4, "four"));
+    ws.receive(agentMsg(5, "five"));
+    expect(conv.transcript.list().map((i) => i.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(conv.transcript.lastSeq).toBe(7);
+    // A hole the server cannot fill is asked about once per connection, not after every message.
+    ws.receive(agentMsg(9, "nine"));
+    await vi.advanceTimersByTimeAsync(1000);
+    ws.receive(agentMsg(10, "ten"));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ws.frames("fetch").slice(1)).toEqual([{ type: "fetch", after_seq: 7, before_seq: 9 }]);
+  });
 });
