@@ -23,7 +23,7 @@ async def get(conn: AsyncConnection, user_id: int) -> RowMapping | None:
 
 async def find(conn: AsyncConnection, ident: str) -> RowMapping | None:
     """A user by id, username or email."""
-    conds = [users.c.username == ident, users.c.email == ident.lower()]
+    conds = [func.lower(users.c.username) == ident.lower(), users.c.email == ident.lower()]
     if ident.isdigit():
         conds.append(users.c.id == int(ident))
     return (await conn.execute(select(users).where(or_(*conds)))).mappings().first()
@@ -35,9 +35,12 @@ async def by_email(conn: AsyncConnection, email: str) -> RowMapping | None:
 
 
 async def exists(conn: AsyncConnection, *, username: str, email: str) -> tuple[bool, bool]:
+    """Whether the username (in any case: MariaDB's collation ignores case, SQLite's does
+    not, so the comparison is made here) or the email is taken."""
+    name, email = username.lower(), email.lower()
     rows = (await conn.execute(select(users.c.username, users.c.email).where(
-        or_(users.c.username == username, users.c.email == email.lower())))).all()
-    return any(r.username == username for r in rows), any(r.email == email.lower() for r in rows)
+        or_(func.lower(users.c.username) == name, users.c.email == email)))).all()
+    return any(r.username.lower() == name for r in rows), any(r.email == email for r in rows)
 
 
 async def list_all(conn: AsyncConnection) -> list[RowMapping]:

@@ -71,6 +71,11 @@ async def test_duplicate_user_is_a_conflict(api: Api) -> None:
                                                  "password": PASSWORD}, token=admin["token"])
     assert resp.code == 409 and resp.error_code == "user_exists"
     assert resp.json["error"]["fields"] == {"email": "is taken"}
+    # Usernames differ by more than case, on every database (MariaDB's collation ignores case,
+    # SQLite's does not).
+    resp = await api.post("/api/auth/register", {"username": "Root", "email": "other@example.com",
+                                                 "password": PASSWORD}, token=admin["token"])
+    assert resp.code == 409 and resp.json["error"]["fields"] == {"username": "is taken"}
 
 
 async def test_bad_json_is_400(api: Api) -> None:
