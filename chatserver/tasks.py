@@ -7,7 +7,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from chatserver.db.engine import is_unavailable
+from chatserver.db.engine import is_unavailable, outage_log
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,7 @@ def _finished(task: asyncio.Task[Any]) -> None:
     exc = None if task.cancelled() else task.exception()
     if exc is not None:
         if is_unavailable(exc):  # an outage, not a bug: the task's work is lost, say so
-            log.warning("background task stopped: the database is unavailable (%s)",
-                        type(getattr(exc, "orig", None) or exc).__name__)
+            outage_log("background task", exc)
             return
         log.error("background task failed: %s", exc, exc_info=exc)
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from chatserver import metrics
 from chatserver.context import Context
-from chatserver.db.engine import is_unavailable
+from chatserver.db.engine import is_unavailable, outage_log
 from chatserver.errors import (
     BadRequest,
     Forbidden,
@@ -154,8 +154,7 @@ class APIHandler(tornado.web.RequestHandler):
             return
         if isinstance(value, OperationalError | PoolTimeout | DBAPIError) \
                 and is_unavailable(value):
-            log.warning("database unavailable during %s %s: %s", self.request.method,
-                        self.request.path, type(value.__cause__ or value).__name__)
+            outage_log("request", value, f"{self.request.method} {self.request.path}")
             return
         super().log_exception(typ, value, tb)
 

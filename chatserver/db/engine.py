@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +109,34 @@ def is_unavailable(exc: BaseException) -> bool:
             return args[0] in UNAVAILABLE_MYSQL_CODES
         return any(text in str(orig) for text in UNAVAILABLE_SQLITE)
     return False
+
+
+# During an outage every request, frame and background task fails the same way: the first
+# failure is logged, then at most one line per OUTAGE_LOG_EVERY_S says how many followed.
+OUTAGE_LOG_EVERY_S = 10.0
+
+
+class OutageLog:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.last = -OUTAGE_LOG_EVERY_S
+        self.quiet: dict[str, int] = {}
+
+    def __call__(self, kind: str, exc: BaseException, detail: str = "") -> None:
+        """Log that a `kind` of work (a request, a frame, a background task) failed because
+        the database is unavailable, or only count it if a report went out recently."""
+        now = self.clock()
+        if now - self.last < OUTAGE_LOG_EVERY_S:
+            self.quiet[kind] = self.quiet.get(kind, 0) + 1
+            return
+        cause = type(getattr(exc, "orig", None) or exc.__cause__ or exc).__name__
+        since = ""
+        if self.quiet:
+            kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.quiet.items()))
+            since = f"; {sum(self.quiet.values())} more since the last report ({kinds})"
+        log.warning("database unavailable (%s): %s%s failed%s", cause, kind,
+                    f" {detail}" if detail else "", since)
+        self.last, self.quiet = now, {}
+
+
+outage_log = OutageLog()

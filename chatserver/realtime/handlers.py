@@ -26,7 +26,7 @@ from chatserver.bus import Event, session_channel, user_channel, widget_channel
 from chatserver.context import Context
 from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
-from chatserver.db.engine import is_unavailable
+from chatserver.db.engine import is_unavailable, outage_log
 from chatserver.errors import Forbidden, ParleyError, RateLimited, Unauthorized, ValidationError
 from chatserver.origins import origin_allowed, own_origins
 from chatserver.ratelimit import WindowLimiter
@@ -306,8 +306,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
                 self.send_error_frame(ParleyError("internal error", code="internal_error",
                                                   retryable=True), client_msg_id)
                 return
-            log.warning("database unavailable on %s frame: %s", ftype,
-                        type(getattr(exc, "orig", None) or exc).__name__)
+            outage_log(f"{ftype} frame", exc)
             self.send_error_frame(ParleyError("the server cannot store this right now; retry",
                                               code="unavailable", retryable=True), client_msg_id)
         except Exception:
