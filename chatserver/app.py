@@ -25,6 +25,8 @@ def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
                            *inbox.routes, *ui.routes, *analytics.routes]
     handlers += metrics_api.routes
+    if ctx.settings.demo_page:
+        handlers += static.demo_routes
     app_settings: dict[str, Any] = {
         "ctx": ctx,
         "registry": Registry(ctx.bus),

@@ -54,6 +54,8 @@ class Settings:
                                     "believed; empty = the socket peer is the client.")
     ui_origins: str = _setting("", "Comma-separated extra origins allowed for the agent and admin "
                                "UIs (the server's own origin is always allowed).")
+    demo_page: bool = _setting(True, "Serve /test-widget.html, a page on this server that "
+                               "embeds a widget to try it; off in production.")
     shutdown_grace_s: float = _setting(10.0, "Seconds to let in-flight requests finish on SIGTERM.")
     metrics_allow: str = _setting("127.0.0.1,::1", "Comma-separated IPs/CIDRs that may read "
                                   "GET /metrics (the client address after trusted proxies); "

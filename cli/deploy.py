@@ -120,6 +120,9 @@ def check_settings(s: Settings, sources: dict[str, str], workers: int = 1) -> li
         add(WARN, "passwords", f"PARLEY_BCRYPT_ROUNDS={s.bcrypt_rounds} is below 12")
     if s.allow_registration:
         add(WARN, "registration", "PARLEY_ALLOW_REGISTRATION lets anyone create an account")
+    if s.demo_page:
+        add(WARN, "demo page", "/test-widget.html lets anyone try any widget on this server's "
+            "origin; set PARLEY_DEMO_PAGE=false")
     if s.log_format != "json":
         add(WARN, "logs", "PARLEY_LOG_FORMAT=json gives one JSON object per line with request "
             "ids, for journald and log shippers")

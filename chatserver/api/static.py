@@ -155,8 +155,8 @@ def make_routes(static_dir: Path = STATIC_DIR) -> list[Any]:
     return [
         (r"/(widget\.js)", LoaderHandler, {"path": str(static_dir)}),
         (r"/widget/([A-Za-z0-9_.-]+\.js)", WidgetFileHandler, {"path": str(static_dir / "widget")}),
-        (r"/test-widget\.html", DemoPageHandler),
     ]
 
 
 routes = make_routes()
+demo_routes = [(r"/test-widget\.html", DemoPageHandler)]  # PARLEY_DEMO_PAGE

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -116,6 +117,13 @@ async def test_demo_page_embeds_the_demo_widget_else_the_first(api: Api) -> None
 
     resp = await api.get(f"/test-widget.html?key={first['site_key']}")
     assert f'data-site-key="{first["site_key"]}"'.encode() in resp.body
+
+
+@pytest.mark.parametrize("settings_overrides", [{"demo_page": False}])
+async def test_demo_page_can_be_turned_off(api: Api, settings_overrides: dict[str, Any]) -> None:
+    resp = await api.get("/test-widget.html")
+    assert resp.code == 404 and resp.error_code == "not_found"
+    assert (await api.get("/widget.js")).code == 200
 
 
 @pytest.mark.parametrize("key", ['"><script>alert(1)</script>', "short", "a" * 65])

@@ -15,6 +15,7 @@ GOOD = {
     "PARLEY_TRUSTED_PROXIES": "127.0.0.1,::1",
     "PARLEY_LOG_FORMAT": "json",
     "PARLEY_BCRYPT_ROUNDS": "12",
+    "PARLEY_DEMO_PAGE": "false",
 }
 
 
@@ -35,7 +36,7 @@ def test_development_defaults_fail_with_reasons(chatctl: Chatctl) -> None:
     found = lines(result)
     assert found["secret key"] == "FAIL" and found["database"] == "FAIL"
     assert found["public URL"] == "FAIL"
-    assert found["listen address"] == "warn"
+    assert found["listen address"] == found["demo page"] == "warn"
     assert "PARLEY_SECRET_KEY is not set" in result.output
     assert "not ready for production" in result.output
 
