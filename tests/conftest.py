@@ -33,7 +33,7 @@ TEST_SECRET = "test-secret-key-" + "x" * 32
 # so CI runs them on MariaDB only.
 ONCE = ("tests/browser/", "tests/ops/test_nginx.py", "tests/ops/test_containers.py",
         "tests/ops/test_systemd.py", "tests/test_packaging.py", "tests/api/test_schemathesis.py",
-        "tests/security/test_xss", "tests/reliability/test_faults.py")
+        "tests/security/browser/", "tests/reliability/test_faults.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
