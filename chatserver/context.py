@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,6 +29,9 @@ class Context:
     started_at: float = field(default_factory=time.monotonic)
     # site_key -> (expires at, etag, JSON body, allowed origins): the public widget config.
     config_cache: dict[str, tuple[float, str, bytes, list[str]]] = field(default_factory=dict)
+    # site_key -> (expires at, business hours and timezone, member ids): for availability.
+    staff_cache: dict[str, tuple[float, dict[str, Any], frozenset[int]]] = field(
+        default_factory=dict)
     presence: Presence = field(default_factory=Presence)
     bus: Bus = field(default_factory=LocalBus)
     session_locks: SessionLocks = field(default_factory=SessionLocks)

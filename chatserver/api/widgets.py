@@ -10,6 +10,8 @@ from chatserver.services.access import require_admin
 CORS_HEADERS = "Authorization, Content-Type"
 CORS_MAX_AGE_S = 600
 PUBLIC_CONFIG_MAX_AGE_S = 60
+# Availability (is anyone online) changes by the minute: browsers may reuse it this long.
+AVAILABILITY_MAX_AGE_S = 15
 
 
 class WidgetsHandler(APIHandler):
@@ -75,6 +77,13 @@ class WidgetConfigHandler(PublicAPIHandler):
         return None  # set explicitly above
 
 
+class WidgetAvailabilityHandler(PublicAPIHandler):
+    async def get(self, site_key: str) -> None:
+        self.check_origin(await self.allowed_origins(site_key))
+        self.set_header("Cache-Control", f"public, max-age={AVAILABILITY_MAX_AGE_S}")
+        self.send_json(await widgets.availability(self.ctx, site_key))
+
+
 class WidgetAgentsHandler(APIHandler):
     async def get(self, site_key: str) -> None:
         actor = await self.actor()
@@ -102,6 +111,7 @@ routes = [
     (r"/api/widgets/stats/overview", WidgetStatsHandler),
     (r"/api/widgets/([^/]+)", WidgetHandler),
     (r"/api/widgets/([^/]+)/config", WidgetConfigHandler),
+    (r"/api/widgets/([^/]+)/availability", WidgetAvailabilityHandler),
     (r"/api/widgets/([^/]+)/agents", WidgetAgentsHandler),
     (r"/api/widgets/([^/]+)/agents/([^/]+)", WidgetAgentHandler),
 ]

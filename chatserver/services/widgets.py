@@ -294,6 +294,25 @@ async def demo_site_key(ctx: Context, prefer_name: str) -> str | None:
 
 def invalidate_config(ctx: Context, site_key: str) -> None:
     ctx.config_cache.pop(site_key, None)
+    ctx.staff_cache.pop(site_key, None)
+
+
+async def availability(ctx: Context, site_key: str) -> dict[str, bool]:
+    """Could a person answer now? `open`: inside business hours; `agents_online`: one of the
+    widget's agents is online (not away). Hours and membership come from a cache like the
+    public config's; presence is live."""
+    now = time.monotonic()
+    hit = ctx.staff_cache.get(site_key)
+    if hit is None or hit[0] <= now:
+        async with ctx.engine.connect() as conn:
+            row = await db.by_site_key(conn, site_key)
+            if row is None:
+                raise NotFound("no such widget", code="widget_not_found")
+            members = frozenset(m["id"] for m in await db.members(conn, row["id"]))
+        hours = {"business_hours": row["business_hours"], "timezone": row["timezone"]}
+        hit = ctx.staff_cache[site_key] = (now + CONFIG_CACHE_TTL_S, hours, members)
+    _expires, hours, members = hit
+    return {"open": is_open(hours, utcnow()), "agents_online": bool(members & ctx.presence.online())}
 
 
 async def create_widget(ctx: Context, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
@@ -352,9 +371,9 @@ async def set_agent(ctx: Context, actor: Actor, site_key: str, user_id: int,
         row = await access_widget(conn, actor, site_key, manage=True)
         if await users_db.get(conn, user_id) is None:
             raise NotFound("no such user", code="user_not_found")
-        if member:
-            return await db.add_member(conn, row["id"], user_id)
-        return await db.remove_member(conn, row["id"], user_id)
+        changed = await (db.add_member if member else db.remove_member)(conn, row["id"], user_id)
+    ctx.staff_cache.pop(site_key, None)
+    return changed
 
 
 def snippet(base_url: str, site_key: str) -> str:

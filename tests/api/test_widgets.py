@@ -207,3 +207,28 @@ async def test_empty_allowlist_means_own_origin_only(api: Api) -> None:
     path = f"/api/widgets/{key}/config"
     assert (await api.get(path, headers={"Origin": "https://shop.example.com"})).code == 403
     assert (await api.get(path, headers={"Origin": api.url("/").rstrip("/")})).code == 200
+
+
+async def test_availability_follows_hours_membership_and_presence(api: Api, ctx: Any) -> None:
+    admin, _agent, alice = await admin_and_agent(api)
+    always = {"business_hours": None}
+    key = (await api.post("/api/widgets", {**FULL, **always}, token=admin)).json["widget"]["site_key"]
+    path = f"/api/widgets/{key}/availability"
+    resp = await api.get(path, headers={"Origin": "https://shop.example.com"})
+    assert resp.code == 200 and resp.json == {"open": True, "agents_online": False}
+    assert resp.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    assert resp.headers["Cache-Control"] == "public, max-age=15"
+    ctx.presence.connected(alice["id"])
+    assert (await api.get(path)).json["agents_online"] is False  # online, not a member
+    await api.put(f"/api/widgets/{key}/agents/{alice['id']}", token=admin)
+    assert (await api.get(path)).json["agents_online"] is True
+    ctx.presence.set_status(alice["id"], "away")
+    assert (await api.get(path)).json["agents_online"] is False
+    ctx.presence.set_status(alice["id"], "online")
+    # Hours with no span today and tomorrow: closed whatever the time zone.
+    await api.put(f"/api/widgets/{key}", {"business_hours": {"mon": []}}, token=admin)
+    assert (await api.get(path)).json == {"open": False, "agents_online": True}
+    ctx.presence.disconnected(alice["id"])
+    assert (await api.get(path, headers={"Origin": "https://evil.com"})).error_code == \
+        "origin_not_allowed"
+    assert (await api.get("/api/widgets/nope-nope-nope/availability")).code == 404

@@ -51,6 +51,7 @@ SPECS: dict[str, Spec] = {
     "/api/widgets/([^/]+)/sessions/([^/]+)/messages": Spec(("site_key", "session_id"),
                                                           auth="visitor"),
     "/api/widgets/([^/]+)/config": Spec(("site_key",), auth="public"),
+    "/api/widgets/([^/]+)/availability": Spec(("site_key",), auth="public"),
     "/api/agents/stats": Spec(),
     "/api/agents/active-chats": Spec(),
     "/api/agents/waiting-sessions": Spec(),
