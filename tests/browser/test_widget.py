@@ -441,7 +441,7 @@ def test_outside_business_hours_the_visitor_can_leave_an_email(
     launcher.click()
     expect(v.widget(".pw-sub")).to_have_text("We're away · we reply by email")
     send(v, "Is my order shipped?")
-    v.widget("button", has_text="Talk to a person").click()
+    v.widget("button", has_text="Leave a message for the team").click()
     form = v.widget(".pw-card", has_text="Nobody is available right now")
     expect(form).to_be_visible()
     email = v.page.get_by_label("Your email")
@@ -522,6 +522,9 @@ def test_the_visitor_ends_the_conversation_and_starts_another(
     key = site.widget()
     v = visitor()
     open_widget(v, servers, key)
+    # Nobody is online: the assistant still answers, and asking for a person says what happens.
+    expect(v.widget(".pw-sub")).to_have_text("Our assistant replies instantly")
+    expect(v.widget("button", has_text="Leave a message for the team")).to_be_visible()
     send(v, "Just a quick question")
     expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
     first = session_of(v, key)["sid"]

@@ -1,6 +1,6 @@
 // The REST calls the widget makes. Components never call fetch themselves.
 
-import type { History, NewSession, PublicConfig, QueueInfo } from "./types";
+import type { Availability, History, NewSession, PublicConfig, QueueInfo } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -39,6 +39,10 @@ const auth = (token: string): HeadersInit => ({ Authorization: `Bearer ${token}`
 
 export function getConfig(base: string, siteKey: string): Promise<PublicConfig> {
   return request<PublicConfig>(`${site(base, siteKey)}/config`);
+}
+
+export function getAvailability(base: string, siteKey: string): Promise<Availability> {
+  return request<Availability>(`${site(base, siteKey)}/availability`);
 }
 
 export function createSession(base: string, siteKey: string, body: object): Promise<NewSession> {

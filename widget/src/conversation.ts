@@ -2,7 +2,7 @@
 // localStorage), its socket, its transcript and what the panel shows about it. No DOM here
 // but what the browser offers everyone (location, navigator); the panel renders `state`.
 
-import { ApiError, createSession, getHistory, getQueuePosition, socketUrl } from "./api";
+import { ApiError, createSession, getAvailability, getHistory, getQueuePosition, socketUrl } from "./api";
 import { CLOSE_AUTH, ChatSocket, type SocketState } from "./socket";
 import * as storage from "./storage";
 import { type Change, type Item, Transcript } from "./transcript";
@@ -21,6 +21,8 @@ export interface State {
   queue: QueueInfo | null;
   /** Nobody can answer now: offer the email follow-up. */
   away: boolean;
+  /** Before any hand-off: false when no agent is online (asked when the panel opens). */
+  staffed: boolean;
   /** The email left for a reply. */
   email: string | null;
   connection: SocketState | "none";
@@ -51,6 +53,9 @@ const TYPING_IDLE_MS = 2500;
 // A hole in the seqs still open this long is repaired with `fetch` (frames relayed between
 // server processes can arrive out of order, or, rarely, not at all).
 export const GAP_GRACE_MS = 1000;
+// Availability is asked again on opening the panel after this long (the server lets browsers
+// cache it for 15 s).
+const AVAILABILITY_EVERY_MS = 30_000;
 
 export const ASSISTANT = "Assistant";
 export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
@@ -78,7 +83,8 @@ export class Conversation {
   readonly transcript: Transcript;
   state: State = {
     phase: "new", status: null, aiMode: true, agent: null, queue: null, away: false,
-    email: null, connection: "none", typing: null, rated: null, notice: null, errors: {},
+    staffed: true, email: null, connection: "none", typing: null, rated: null, notice: null,
+    errors: {},
   };
   private saved: storage.Saved | null = null;
   private socket: ChatSocket | null = null;
@@ -92,6 +98,7 @@ export class Conversation {
   private seenSent = 0;
   private open = false;
   private gapTimer: ReturnType<typeof setTimeout> | undefined;
+  private staffedAt = -Infinity;
   /** The `lastSeq` a fetch was last sent after (asked once per socket: a hole the server
    * cannot fill stays until the next reconnect). */
   private gapAsked = -1;
@@ -345,7 +352,8 @@ export class Conversation {
     this.events.cleared();
     this.set({
       phase: "new", status: null, aiMode: true, agent: null, queue: null, away: false,
-      email: null, connection: "none", typing: null, rated: null, notice: null, errors: {},
+      staffed: this.state.staffed, email: null, connection: "none", typing: null, rated: null,
+      notice: null, errors: {},
     });
   }
 
@@ -359,6 +367,7 @@ export class Conversation {
 
   setOpen(open: boolean): void {
     this.open = open;
+    if (open) void this.checkStaffed();
     if (!this.saved || !!this.saved.open === open) return;
     this.saved.open = open;
     this.persist();
@@ -499,6 +508,22 @@ export class Conversation {
     if (f.code === "session_closed") this.ended();
     else if (f.code === "invalid_email") this.set({ errors: { email: f.fields?.email ? "Enter a valid email address." : f.message } });
     else if (!f.client_msg_id && !["already_assigned", "rate_limited"].includes(f.code)) this.set({ notice: f.message });
+  }
+
+  /** Is anyone there to hand over to? Asked when the panel opens, before any hand-off, at
+   * most once per AVAILABILITY_EVERY_MS; a failure leaves the last answer. */
+  private async checkStaffed(): Promise<void> {
+    const status = this.state.status;
+    if (this.host.preview || (status !== null && status !== "active")) return;
+    const now = Date.now();
+    if (now - this.staffedAt < AVAILABILITY_EVERY_MS) return;
+    this.staffedAt = now;
+    try {
+      const a = await getAvailability(this.host.base, this.host.siteKey);
+      this.set({ staffed: a.agents_online });
+    } catch {
+      // Unknown: keep what the panel says.
+    }
   }
 
   private async refreshQueue(): Promise<void> {

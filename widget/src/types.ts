@@ -95,6 +95,12 @@ export type ServerFrame =
       fields?: Record<string, string>;
     };
 
+/** GET /api/widgets/{key}/availability: inside business hours, and an agent online. */
+export interface Availability {
+  open: boolean;
+  agents_online: boolean;
+}
+
 export interface MessageFrame {
   type: "message";
   client_msg_id: string;

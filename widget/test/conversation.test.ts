@@ -16,6 +16,7 @@ interface Call { url: string; method: string; headers: Record<string, string>; b
 let calls: Call[];
 let history: { messages: unknown[]; last_seq: number; status: string };
 let emitted: [string, unknown][];
+let staffed: boolean;
 
 function reply(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -27,6 +28,7 @@ beforeEach(() => {
   FakeSocket.all = [];
   calls = [];
   emitted = [];
+  staffed = true;
   history = { messages: [], last_seq: 0, status: "active" };
   vi.stubGlobal("WebSocket", FakeSocket);
   vi.stubGlobal("fetch", vi.fn(async (url: string, init: RequestInit = {}) => {
@@ -36,6 +38,7 @@ beforeEach(() => {
       return reply(201, { session_id: "s1", visitor_token: "pv_secret", status: "active", ai_mode: true, last_seq: 0 });
     }
     if (url.includes("/messages")) return reply(200, { ...history, has_more: false });
+    if (url.endsWith("/availability")) return reply(200, { open: true, agents_online: staffed });
     return reply(404, { error: { code: "not_found", message: "no" } });
   }));
 });
@@ -266,5 +269,24 @@ describe("Conversation", () => {
     ws.receive(agentMsg(10, "ten"));
     await vi.advanceTimersByTimeAsync(1000);
     expect(ws.frames("fetch").slice(1)).toEqual([{ type: "fetch", after_seq: 7, before_seq: 9 }]);
+  });
+
+  it("asks whether anyone is online when the panel opens, until a hand-off", async () => {
+    const { conv } = make();
+    staffed = false;
+    conv.setOpen(true);
+    await settle();
+    expect(calls.map((c) => c.url)).toEqual(["https://chat.test/api/widgets/KEY12345/availability"]);
+    expect(conv.state.staffed).toBe(false);
+    conv.setOpen(false);
+    conv.setOpen(true); // asked again only after a while
+    await settle();
+    expect(calls.length).toBe(1);
+    staffed = true;
+    await vi.advanceTimersByTimeAsync(30_000);
+    conv.setOpen(true);
+    await settle();
+    expect(calls.length).toBe(2);
+    expect(conv.state.staffed).toBe(true);
   });
 });

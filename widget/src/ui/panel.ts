@@ -176,7 +176,9 @@ export class Panel {
 
   private draw(s: State): void {
     const cfg = this.host.config;
-    const awayNow = !isOpen(cfg.business_hours, cfg.timezone);
+    const closed = !isOpen(cfg.business_hours, cfg.timezone);
+    // Nobody to hand over to: outside business hours, or no agent online.
+    const awayNow = closed || !s.staffed;
     // Header: who the visitor is talking to.
     const name = s.agent && s.status === "assigned" ? s.agent : cfg.business_name;
     this.avatar.textContent = (name.trim()[0] ?? "?").toUpperCase();
@@ -184,7 +186,7 @@ export class Panel {
     if (s.phase === "ended") sub = "Conversation ended";
     else if (s.status === "assigned") sub = s.agent ? `You're chatting with ${s.agent}` : "You're chatting with a person";
     else if (s.status === "waiting") sub = s.away ? "We'll reply by email" : "Waiting for a person…";
-    else if (awayNow) sub = "We're away · we reply by email";
+    else if (closed || (awayNow && !cfg.ai_enabled)) sub = "We're away · we reply by email";
     else if (cfg.ai_enabled) sub = "Our assistant replies instantly";
     else sub = "We usually reply in a few minutes";
     this.sub.textContent = sub;
@@ -265,7 +267,7 @@ export class Panel {
       && (s.status === null || s.status === "active");
     replace(this.actions, canEscalate ? h("button", {
       type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
-    }, svg(PERSON_ICON), "Talk to a person") : null);
+    }, svg(PERSON_ICON), awayNow ? "Leave a message for the team" : "Talk to a person") : null);
     this.composer.hidden = ended || !!this.prechat || this.confirmEnd;
   }
 
