@@ -30,6 +30,7 @@ def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
     app_settings: dict[str, Any] = {
         "ctx": ctx,
         "registry": Registry(ctx.bus),
+        "socket_limits": sockets.socket_limits(ctx.settings),
         "default_handler_class": NotFoundHandler,
         "websocket_ping_interval": ctx.settings.ws_ping_interval_s,
         "websocket_ping_timeout": ctx.settings.ws_ping_timeout_s,

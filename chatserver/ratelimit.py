@@ -39,3 +39,20 @@ class WindowLimiter:
     def _sweep(self, now: float) -> None:
         for key in [k for k, q in self.events.items() if not q or q[-1] <= now - self.window_s]:
             del self.events[key]
+
+
+class SocketLimits:
+    """One process's WebSocket limits, kept here by key (a socket's id, with the session it
+    writes to) rather than by each socket: an idle socket costs them nothing, and a key is
+    forgotten a window after its last event."""
+
+    def __init__(self, burst: int, burst_window_s: float, per_minute: int, strikes: int,
+                 signals: int, signal_window_s: float) -> None:
+        self.burst = WindowLimiter(burst, burst_window_s)
+        self.minute = WindowLimiter(per_minute, 60.0)
+        self.strikes = WindowLimiter(strikes, 60.0)
+        self.signals = WindowLimiter(signals, signal_window_s)
+
+    def message(self, key: str, now: float) -> float:
+        """A chat message: 0 when allowed, else the seconds to wait."""
+        return self.burst.hit(key, now) or self.minute.hit(key, now)

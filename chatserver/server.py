@@ -92,6 +92,10 @@ class _CountedRequest(tornado.httputil.HTTPMessageDelegate):
                 finish_response()
             finally:
                 self._done()
+                # Unwrap: a WebSocket keeps its handshake's connection object all its life.
+                conn = self.conn.__dict__
+                conn.pop("finish", None)
+                conn.pop("write_headers", None)
 
         setattr(self.conn, "finish", finish)  # noqa: B010 - wrap this connection's method only
         return self.delegate.headers_received(start_line, headers)

@@ -11,7 +11,6 @@ import json
 import logging
 import time
 import uuid
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,13 +22,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from chatserver import metrics
 from chatserver.api.base import client_ip, from_trusted_proxy
 from chatserver.bus import Event, session_channel, user_channel, widget_channel
+from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
 from chatserver.db.engine import is_unavailable, outage_log
 from chatserver.errors import Forbidden, ParleyError, RateLimited, Unauthorized, ValidationError
 from chatserver.origins import origin_allowed, own_origins
-from chatserver.ratelimit import WindowLimiter
+from chatserver.ratelimit import SocketLimits
 from chatserver.realtime.outbox import Outbox
 from chatserver.realtime.registry import Registry
 from chatserver.services import auth, chat
@@ -70,30 +70,38 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 class ChatSocket(tornado.websocket.WebSocketHandler):
     kind = "socket"
+    # An idle socket should cost little (10,000 of them): what most sockets never change is
+    # a class attribute until it does, and what a socket no longer needs is dropped.
+    authed = False
+    auth_received = False
+    closing = False
+    flooding = False
+    writer: asyncio.Task[None] | None = None
+    consumer: asyncio.Task[None] | None = None
+    # The auth deadline until the socket is authenticated; then, for agents, the token's expiry.
+    timer: object | None = None
 
     def initialize(self) -> None:
         self.conn_id = uuid.uuid4().hex
-        self.authed = False
-        self.auth_received = False
-        self.closing = False
         self.ip = ""
         self.outbox = Outbox(self.ctx.settings.ws_send_queue_messages,
                              self.ctx.settings.ws_send_queue_bytes)
-        self.writer: asyncio.Task[None] | None = None
-        self.timers: list[object] = []
         self.channels: set[str] = set()
         # session id -> frames that arrived while that session's history was being replayed
         self.replaying: dict[str, list[dict[str, Any]]] = {}
-        self.strikes = WindowLimiter(RATE_STRIKES, 60.0)
-        self.signals = WindowLimiter(SIGNAL_LIMIT, SIGNAL_WINDOW_S)
-        self.inbox: deque[dict[str, Any]] = deque()
-        self.flooding = False
-        self.consumer: asyncio.Task[None] | None = None
+        # A list, not a deque: frames come one or a few at a time, and an empty list is 56
+        # bytes to the deque's 600.
+        self.inbox: list[dict[str, Any]] = []
 
     @property
     def ctx(self) -> Context:
         ctx: Context = self.application.settings["ctx"]
         return ctx
+
+    @property
+    def limits(self) -> SocketLimits:
+        limits: SocketLimits = self.application.settings["socket_limits"]
+        return limits
 
     @property
     def registry(self) -> Registry:
@@ -118,9 +126,14 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         self.set_nodelay(True)
         self.ip = client_ip(self.request, self.ctx)
         self.registry.sockets.add(self)
+        self.set_timer(self.ctx.settings.ws_auth_timeout_s, self._auth_timeout)
+
+    def set_timer(self, delay_s: float, callback: Callable[[], None] | None) -> None:
+        """Replace the socket's one timer (None: cancel it)."""
         loop = tornado.ioloop.IOLoop.current()
-        self.timers.append(loop.call_later(self.ctx.settings.ws_auth_timeout_s,
-                                           self._auth_timeout))
+        if self.timer is not None:
+            loop.remove_timeout(self.timer)
+        self.timer = loop.call_later(delay_s, callback) if callback is not None else None
 
     def _auth_timeout(self) -> None:
         # The client must *send* its auth frame in time; a slow check is not its fault.
@@ -143,6 +156,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
                 return
             if not written.done():
                 self.writer = asyncio.ensure_future(self._drain(written))
+                self.writer.add_done_callback(self._writer_done)
             return
         if not self.outbox.push(data):
             log.warning("closing slow %s socket %s (%d frames queued)", self.kind, self.conn_id,
@@ -151,6 +165,12 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             return
         if idle:
             self.writer = asyncio.ensure_future(self._drain())
+            self.writer.add_done_callback(self._writer_done)
+
+    def _writer_done(self, task: asyncio.Future[None]) -> None:
+        # A finished task held by an idle socket is memory for nothing.
+        if self.writer is task:
+            self.writer = None
 
     async def _drain(self, pending: asyncio.Future[None] | None = None) -> None:
         if pending is not None:
@@ -249,12 +269,18 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         if frame["type"] == "auth":
             self.auth_received = True
         self.inbox.append(frame)
-        if self.consumer is None or self.consumer.done():
+        if self.consumer is None:
             self.consumer = spawn(self._consume())
 
     async def _consume(self) -> None:
+        try:
+            await self._consume_inbox()
+        finally:
+            self.consumer = None
+
+    async def _consume_inbox(self) -> None:
         while self.inbox and not self.closing and not self.flooding:
-            frame = self.inbox.popleft()
+            frame = self.inbox.pop(0)
             if frame["type"] != "message" or not self.authed:
                 await self.dispatch(frame)
                 continue
@@ -262,7 +288,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             # order: the writer commits in submission order.
             group = [frame]
             while self.inbox and self.inbox[0]["type"] == "message" and len(group) < GROUP_MAX:
-                group.append(self.inbox.popleft())
+                group.append(self.inbox.pop(0))
             await asyncio.gather(*(self.dispatch(f) for f in group))
         if self.flooding:
             await self.flush_outbox()
@@ -298,7 +324,8 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
                 metrics.ACK_LATENCY.observe(time.monotonic() - started)
         except ParleyError as exc:
             self.send_error_frame(exc, client_msg_id)
-            if isinstance(exc, RateLimited) and self.strikes.hit("x", time.monotonic()):
+            if isinstance(exc, RateLimited) and self.limits.strikes.hit(self.conn_id,
+                                                                        time.monotonic()):
                 self.flooding = True  # closed once the frames in flight are answered
         except (DBAPIError, PoolTimeout, OSError) as exc:
             if isinstance(exc, DBAPIError | PoolTimeout) and not is_unavailable(exc):
@@ -356,7 +383,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
 
     def check_signal_rate(self, session_id: str) -> None:
         """typing and seen go to the other side of the conversation: a flood is refused."""
-        if self.signals.hit(session_id, time.monotonic()):
+        if self.limits.signals.hit(f"{self.conn_id}:{session_id}", time.monotonic()):
             raise RateLimited("too many typing or seen frames", retryable=True)
 
     def close(self, code: int | None = None, reason: str | None = None) -> None:
@@ -365,8 +392,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
 
     def on_close(self) -> None:
         self.closing = True
-        for timer in self.timers:
-            tornado.ioloop.IOLoop.current().remove_timeout(timer)
+        self.set_timer(0, None)
         self.registry.sockets.discard(self)
         spawn(self._cleanup())
 
@@ -378,15 +404,10 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
 class VisitorSocket(ChatSocket):
     kind = "visitor"
 
-    def initialize(self) -> None:
-        super().initialize()
-        s = self.ctx.settings
-        self.burst = WindowLimiter(s.visitor_burst, s.visitor_burst_window_s)
-        self.minute = WindowLimiter(s.visitor_per_minute, 60.0)
-        self.session_id = ""
-        self.site_key = ""
-        self.token = ""
-        self.counted_ip = False
+    session_id = ""
+    site_key = ""
+    token = ""
+    counted_ip = False
 
     async def open(self, session_id: str) -> None:  # type: ignore[override]
         await super().open()
@@ -421,6 +442,7 @@ class VisitorSocket(ChatSocket):
             await self.fail_auth(CLOSE_FORBIDDEN, "this site may not use this widget")
             return
         self.authed = True
+        self.set_timer(0, None)
         self.site_key = row["site_key"]
         self.token = token
         self.replaying[self.session_id] = []
@@ -437,7 +459,7 @@ class VisitorSocket(ChatSocket):
 
     def check_rate(self) -> None:
         now = time.monotonic()
-        wait = self.burst.hit(self.session_id, now) or self.minute.hit(self.session_id, now)
+        wait = self.limits.message(self.conn_id, now)
         if wait:
             raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
 
@@ -507,10 +529,6 @@ class AgentSocket(ChatSocket):
 
     def initialize(self) -> None:
         super().initialize()
-        s = self.ctx.settings
-        # Limited per session written to, so an agent with ten chats is not throttled.
-        self.burst = WindowLimiter(s.visitor_burst, s.visitor_burst_window_s)
-        self.minute = WindowLimiter(s.visitor_per_minute, 60.0)
         self.actor: Actor | None = None
         self.present = False
         self.agent_path_id = ""
@@ -538,9 +556,8 @@ class AgentSocket(ChatSocket):
         assert actor.id is not None
         self.actor = actor
         self.authed = True
-        loop = tornado.ioloop.IOLoop.current()
-        self.timers.append(loop.call_later(max(0.0, claims["exp"] - time.time()),
-                                           lambda: self.close(CLOSE_AUTH, "token expired")))
+        self.set_timer(max(0.0, claims["exp"] - time.time()),
+                       lambda: self.close(CLOSE_AUTH, "token expired"))
         await self.join(user_channel(actor.id))
         async with self.ctx.engine.connect() as conn:
             widget_ids = await visible_widget_ids(conn, actor)
@@ -636,7 +653,8 @@ class AgentSocket(ChatSocket):
         client_msg_id = chat.check_client_msg_id(frame.get("client_msg_id"))
         text = chat.check_text(self.ctx, frame.get("text"))
         now = time.monotonic()
-        wait = self.burst.hit(sid, now) or self.minute.hit(sid, now)
+        # Limited per session written to, so an agent with ten chats is not throttled.
+        wait = self.limits.message(f"{self.conn_id}:{sid}", now)
         if wait:
             raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
         if session_channel(sid) not in self.channels:
@@ -721,3 +739,9 @@ routes = [
     (r"/ws/agent/([0-9]{1,12})", AgentSocket),
     (r"/ws/([0-9a-fA-F-]{1,36})", VisitorSocket),
 ]
+
+
+def socket_limits(s: Settings) -> SocketLimits:
+    """The app's socket limits (make_app puts them in the application's settings)."""
+    return SocketLimits(s.visitor_burst, s.visitor_burst_window_s, s.visitor_per_minute,
+                        RATE_STRIKES, SIGNAL_LIMIT, SIGNAL_WINDOW_S)

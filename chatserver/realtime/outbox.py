@@ -10,11 +10,14 @@ class Outbox:
     def __init__(self, max_frames: int, max_bytes: int) -> None:
         self.max_frames = max_frames
         self.max_bytes = max_bytes
-        self.frames: deque[str] = deque()
+        # Made on first use: most sockets never queue a frame, and an empty deque is 600 bytes.
+        self.frames: deque[str] | None = None
         self.bytes = 0
 
     def push(self, frame: str) -> bool:
         """Queue a frame; False when the reader is too far behind (the caller closes it)."""
+        if self.frames is None:
+            self.frames = deque()
         if len(self.frames) >= self.max_frames or self.bytes + len(frame) > self.max_bytes:
             return False
         self.frames.append(frame)
@@ -23,10 +26,11 @@ class Outbox:
 
     def pop(self) -> str | None:
         if not self.frames:
+            self.frames = None
             return None
         frame = self.frames.popleft()
         self.bytes -= len(frame)
         return frame
 
     def __len__(self) -> int:
-        return len(self.frames)
+        return len(self.frames) if self.frames is not None else 0
