@@ -9,6 +9,7 @@ the product enforces is a setting here, so tests and benchmarks can set the ones
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import os
 import secrets
@@ -116,17 +117,17 @@ class Settings:
             return self.database_url
         return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / 'parley.db'}"
 
-    @property
+    @functools.cached_property  # read on every request; Settings is frozen
     def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(p.strip(), strict=False)
                 for p in self.trusted_proxies.split(",") if p.strip()]
 
-    @property
+    @functools.cached_property
     def metrics_allow_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(p.strip(), strict=False)
                 for p in self.metrics_allow.split(",") if p.strip()]
 
-    @property
+    @functools.cached_property
     def ui_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.ui_origins.split(",") if o.strip()]
 
