@@ -128,12 +128,15 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         self.registry.sockets.add(self)
         self.set_timer(self.ctx.settings.ws_auth_timeout_s, self._auth_timeout)
 
-    def set_timer(self, delay_s: float, callback: Callable[[], None] | None) -> None:
-        """Replace the socket's one timer (None: cancel it)."""
-        loop = tornado.ioloop.IOLoop.current()
+    def set_timer(self, delay_s: float, callback: Callable[[], None]) -> None:
+        """Replace the socket's one timer."""
+        self.cancel_timer()
+        self.timer = tornado.ioloop.IOLoop.current().call_later(delay_s, callback)
+
+    def cancel_timer(self) -> None:
         if self.timer is not None:
-            loop.remove_timeout(self.timer)
-        self.timer = loop.call_later(delay_s, callback) if callback is not None else None
+            tornado.ioloop.IOLoop.current().remove_timeout(self.timer)
+            self.timer = None
 
     def _auth_timeout(self) -> None:
         # The client must *send* its auth frame in time; a slow check is not its fault.
@@ -392,7 +395,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
 
     def on_close(self) -> None:
         self.closing = True
-        self.set_timer(0, None)
+        self.cancel_timer()
         self.registry.sockets.discard(self)
         spawn(self._cleanup())
 
@@ -442,7 +445,7 @@ class VisitorSocket(ChatSocket):
             await self.fail_auth(CLOSE_FORBIDDEN, "this site may not use this widget")
             return
         self.authed = True
-        self.set_timer(0, None)
+        self.cancel_timer()
         self.site_key = row["site_key"]
         self.token = token
         self.replaying[self.session_id] = []
