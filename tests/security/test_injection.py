@@ -317,8 +317,8 @@ async def test_hostile_query_and_path_parameters_are_refused_cleanly(api: Any, a
 
 
 async def test_hostile_frames_get_error_frames_never_internal_errors(
-        api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("chatserver.realtime.handlers.SIGNAL_LIMIT", 100_000)
+        api: Any, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app.settings["socket_limits"].signals, "limit", 100_000)
     w = await _world(api)
     base = api.url("/")
     agent_ws = await WS.connect(ws_url(base, f"/ws/agent/{w['agent_id']}"))
