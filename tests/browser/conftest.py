@@ -11,7 +11,6 @@ on a developer's machine; on CI (CI set) a missing piece fails the run instead.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from chatserver.api.static import STATIC_DIR
 from tests.ai.fake_openai import FakeOpenAIThread
 from tests.browser.harness import Agent, Servers
 from tests.conftest import clear_tables, make_settings
+from tests.helpers import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,9 +55,7 @@ def _missing() -> str | None:
 def browser() -> Iterator[Any]:
     missing = _missing()
     if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run on CI: {missing}")
-        pytest.skip(f"browser tests skipped: {missing}")
+        skip_or_fail(f"browser tests cannot run: {missing}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -21,6 +21,7 @@ import pytest
 from chatserver.api.ui import ADMIN_DIR
 from tests.browser.conftest import PASSWORD, Site, Visitor
 from tests.browser.harness import Servers
+from tests.helpers import skip_or_fail
 
 try:
     from playwright.sync_api import Page, expect
@@ -35,10 +36,7 @@ NEW_COLOR = "#e91e63"
 @pytest.fixture(scope="module", autouse=True)
 def admin_built() -> None:
     if not (ADMIN_DIR / "index.html").exists():
-        message = "the admin UI is not built (make build)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail("the admin UI is not built (make build)")
 
 
 def sign_in(page: Page, servers: Servers, email: str, password: str = PASSWORD) -> None:

@@ -23,6 +23,7 @@ import pytest
 from chatserver.api.ui import AGENT_DIR
 from tests.browser.conftest import DESKTOP, PASSWORD, Site, Visitor
 from tests.browser.harness import Agent, Servers
+from tests.helpers import skip_or_fail
 from tests.realtime.client import WS, ws_url
 
 try:
@@ -56,10 +57,7 @@ Document.prototype.hasFocus = () => false;
 @pytest.fixture(scope="module", autouse=True)
 def inbox_built() -> None:
     if not (AGENT_DIR / "index.html").exists():
-        message = "the agent inbox is not built (make build)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail("the agent inbox is not built (make build)")
 
 
 @dataclass

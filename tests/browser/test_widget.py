@@ -15,6 +15,7 @@ import pytest
 from tests.ai.fake_openai import FakeOpenAIThread
 from tests.browser.conftest import AXE, MOBILE, Site, Visitor
 from tests.browser.harness import Agent, Servers, stream_ai_reply
+from tests.helpers.procs import wait_until
 
 try:
     from playwright.sync_api import expect
@@ -55,16 +56,6 @@ def send(v: Visitor, text: str) -> None:
 def bubbles(v: Visitor, who: str = "") -> list[str]:
     texts: list[str] = v.widget(f".pw-log .pw-msg{who} .pw-bubble").all_text_contents()
     return texts
-
-
-def wait_until(probe: Callable[[], Any], what: str, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def test_a_visitor_talks_to_the_ai_then_to_a_person_and_comes_back(
@@ -168,7 +159,7 @@ def test_a_visitor_talks_to_the_ai_then_to_a_person_and_comes_back(
     v.page.reload()
     expect(v.widget(".pw-panel")).to_be_visible()  # it was open: it opens again
     expect(v.widget(".pw-msg--agent", has_text="Hi Ada")).to_be_visible()
-    wait_until(lambda: bubbles(v) == before, f"the same transcript after reload: {before}")
+    wait_until(lambda: bubbles(v) == before, 10, f"the same transcript after reload: {before}")
     expect(v.widget(".pw-msg--visitor").last.locator(".pw-state")).to_have_text(" · Seen")
     assert session_of(v, key)["sid"] == sid
 
@@ -189,7 +180,7 @@ def test_a_visitor_talks_to_the_ai_then_to_a_person_and_comes_back(
     v.shot("desktop-rating")
     v.widget("button[aria-label^='5 of 5']").click()
     expect(v.widget(".pw-ended")).to_contain_text("Thanks for your feedback")
-    wait_until(lambda: servers.sessions(key)[0]["rating"] == 5, "the rating to be stored")
+    wait_until(lambda: servers.sessions(key)[0]["rating"] == 5, 10, "the rating to be stored")
     assert [m for m in v.console if "error" in m] == []
 
 
@@ -453,7 +444,7 @@ def test_outside_business_hours_the_visitor_can_leave_an_email(
     expect(v.widget(".pw-saved")).to_have_text("Thanks! We'll reply to ada@example.com.")
     sid = session_of(v, key)["sid"]
     wait_until(lambda: next(s for s in servers.sessions() if s["id"] == sid)["offline_email"]
-               == "ada@example.com", "the email to be stored")
+               == "ada@example.com", 10, "the email to be stored")
     v.shot("desktop-away-email")
 
 
@@ -532,10 +523,10 @@ def test_the_visitor_ends_the_conversation_and_starts_another(
     v.widget(".pw-confirm button", has_text="End chat").click()
     expect(v.widget(".pw-ended")).to_be_visible()
     wait_until(lambda: next(s for s in servers.sessions() if s["id"] == first)["status"]
-               == "closed", "the session to be closed")
+               == "closed", 10, "the session to be closed")
     v.widget("button[aria-label^='4 of 5']").click()
     wait_until(lambda: next(s for s in servers.sessions() if s["id"] == first)["rating"] == 4,
-               "the rating to be stored")
+               10, "the rating to be stored")
     v.widget("button", has_text="Start a new conversation").click()
     expect(v.widget("textarea.pw-input")).to_be_focused()
     assert v.storage() == {}  # forgotten until the visitor writes again

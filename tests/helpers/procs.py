@@ -98,9 +98,10 @@ class ChatServer:
         return self
 
     def spawn(self) -> None:
+        """Start the process: on a free port the first time, then on the same one."""
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [str(self.chatctl), "serve", "--host", "127.0.0.1", "--port", "0"],
+                [str(self.chatctl), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                 env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL)
 
@@ -146,6 +147,27 @@ class ChatServer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.kill()
+
+
+class RestartableServer(ChatServer):
+    """`chatctl serve` that comes back on the port its first run got, one log file per run
+    (``serve-<n>.log`` in ``directory``)."""
+
+    def __init__(self, env: Mapping[str, str], directory: Path) -> None:
+        super().__init__(env, directory / "serve-0.log", cwd=directory)
+        self.directory = directory
+        self.runs = 0
+
+    def spawn(self) -> None:
+        self.log_path = self.directory / f"serve-{self.runs}.log"
+        self.runs += 1
+        super().spawn()
+
+    def logs(self) -> str:
+        """Every run's log, in order."""
+        return "\n".join(p.read_text(errors="replace")
+                         for p in sorted(self.directory.glob("serve-*.log")))
+
 
 
 def read_secret_key(data_dir: str, barrier: Any, results: Any) -> None:

@@ -10,7 +10,6 @@ acks it got, and an outbox of sends not yet acknowledged.
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,7 +24,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from chatserver.db.schema import messages
 from chatserver.realtime.handlers import CLOSE_RESTART
 from tests.conftest import clear_tables
-from tests.helpers.procs import ChatServer
+from tests.helpers.procs import ChatServer, RestartableServer
 from tests.realtime.client import WS, ws_url
 
 pytestmark = pytest.mark.slow
@@ -36,22 +35,8 @@ PASSWORD = "correct-horse-battery"
 STOP_S = 10.0
 
 
-class RestartableServer(ChatServer):
+class Server(RestartableServer):
     """`chatctl serve` that comes back on the port its first run got, one log file per run."""
-
-    def __init__(self, env: dict[str, str], directory: Path) -> None:
-        super().__init__(env, directory / "serve-0.log")
-        self.directory = directory
-        self.runs = 0
-
-    def spawn(self) -> None:
-        self.log_path = self.directory / f"serve-{self.runs}.log"
-        self.runs += 1
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [str(self.chatctl), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL)
 
     def stop(self, how: str) -> None:
         assert self.proc is not None
@@ -61,11 +46,6 @@ class RestartableServer(ChatServer):
         else:
             self.proc.kill()
             self.proc.wait(STOP_S)
-
-    def logs(self) -> str:
-        return "\n".join(p.read_text(errors="replace")
-                         for p in sorted(self.directory.glob("serve-*.log")))
-
 
 class Party:
     """One client of one session: its socket, what it knows, its acks and its outbox."""
@@ -193,12 +173,12 @@ class Party:
 
 
 @pytest.fixture
-def server(db_url: str, tmp_path: Path) -> Iterator[RestartableServer]:
+def server(db_url: str, tmp_path: Path) -> Iterator[Server]:
     asyncio.run(clear_tables(db_url))
     env = {"PARLEY_DATABASE_URL": db_url, "PARLEY_DATA_DIR": str(tmp_path / "data"),
            "PARLEY_SECRET_KEY": SECRET, "PARLEY_BCRYPT_ROUNDS": "4",
            "PARLEY_AI_PROVIDER": "none", "PARLEY_LOG_LEVEL": "INFO"}
-    with RestartableServer(env, tmp_path) as proc:
+    with Server(env, tmp_path) as proc:
         yield proc
 
 
@@ -238,7 +218,7 @@ async def _stored(db_url: str, session_id: str) -> dict[int, str]:
     return {seq: cid for seq, cid in rows}
 
 
-async def _scenario(server: RestartableServer, how: str, db_url: str) -> None:
+async def _scenario(server: Server, how: str, db_url: str) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
         world = await _world(http)
         key = world["key"]
@@ -348,6 +328,6 @@ async def _scenario(server: RestartableServer, how: str, db_url: str) -> None:
 
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
 def test_restart_mid_conversation_resumes_with_nothing_lost_or_doubled(
-        server: RestartableServer, db_url: str, how: str) -> None:
+        server: Server, db_url: str, how: str) -> None:
     asyncio.run(_scenario(server, how, db_url))
     assert "Traceback" not in server.logs(), server.logs()

@@ -31,7 +31,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
@@ -46,7 +45,7 @@ import tornado.httpclient
 import tornado.websocket
 
 from tests.helpers.mariadb import PrivateMariaDB
-from tests.helpers.procs import ChatServer
+from tests.helpers.procs import RestartableServer
 
 SECRET = "reliability-harness-secret-" + "x" * 32  # fixed, so tokens survive restarts
 PASSWORD = "correct-horse-battery"
@@ -134,22 +133,8 @@ class Config:
 # --- the pieces: server, proxy --------------------------------------------------------------
 
 
-class Server(ChatServer):
+class Server(RestartableServer):
     """`chatctl serve` that comes back on its first port, one log file per run."""
-
-    def __init__(self, env: dict[str, str], directory: Path) -> None:
-        super().__init__(env, directory / "serve-0.log", cwd=directory)
-        self.directory = directory
-        self.runs = 0
-
-    def spawn(self) -> None:
-        self.log_path = self.directory / f"serve-{self.runs}.log"
-        self.runs += 1
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [str(self.chatctl), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL)
 
     @property
     def pid(self) -> int | None:
@@ -159,10 +144,6 @@ class Server(ChatServer):
         assert self.proc is not None
         self.proc.kill()
         self.proc.wait(10)
-
-    def logs(self) -> str:
-        return "\n".join(p.read_text(errors="replace")
-                         for p in sorted(self.directory.glob("serve-*.log")))
 
 
 class Proxy:

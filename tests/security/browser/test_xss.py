@@ -91,16 +91,6 @@ def make_person(site: Site, key: str, display_name: str) -> tuple[dict[str, Any]
     return user, email
 
 
-def wait_until(probe: Callable[[], Any], what: str, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 # --- the widget -----------------------------------------------------------------------------
 
 def test_the_widget_shows_hostile_text_as_text(
