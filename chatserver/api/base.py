@@ -184,9 +184,6 @@ class APIHandler(tornado.web.RequestHandler):
         self.finish(json.dumps({"error": body}, separators=(",", ":")))
 
 
-# A JSON escape of a UTF-16 surrogate: only then can a decoded body hold a lone surrogate.
-
-
 class NotFoundHandler(APIHandler):
     def prepare(self) -> None:
         raise NotFound("no such endpoint")

@@ -236,12 +236,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
                 self.send({"type": "reset", "session_id": session_id, "last_seq": current_seq})
                 sent = current_seq
             else:
-                async with self.ctx.engine.connect() as conn:
-                    rows = await messages_db.after(conn, session_id, last_seq, REPLAY_MAX)
-                sent = last_seq
-                for row in rows:
-                    self.send({"type": "message", **message_view(row)})
-                    sent = row["seq"]
+                sent = await self.resend(session_id, last_seq, REPLAY_MAX)
         finally:
             buffered = self.replaying.pop(session_id, [])
         for frame in buffered:
@@ -364,12 +359,17 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             raise ValidationError("after_seq is required", code="invalid_seq")
         limit = REPLAY_MAX if before is None else max(0, min(REPLAY_MAX, before - after - 1))
         metrics.FETCHES.inc()
-        if not limit:
-            return
+        if limit:
+            await self.resend(session_id, after, limit)
+
+    async def resend(self, session_id: str, after_seq: int, limit: int) -> int:
+        """Send up to `limit` of the session's messages after `after_seq` as `message`
+        frames, from the database; returns the highest seq sent (`after_seq`: none)."""
         async with self.ctx.engine.connect() as conn:
-            rows = await messages_db.after(conn, session_id, after, limit)
+            rows = await messages_db.after(conn, session_id, after_seq, limit)
         for row in rows:
             self.send({"type": "message", **message_view(row)})
+        return rows[-1]["seq"] if rows else after_seq
 
     def handlers(self) -> dict[str, Handler]:
         raise NotImplementedError
