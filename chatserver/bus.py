@@ -344,7 +344,7 @@ class RedisBus:
         pubsub, self._pubsub = self._pubsub, None
         if pubsub is not None:
             with contextlib.suppress(RedisError, OSError):
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
 
 
 def make_bus(redis_url: str, prefix: str) -> Bus:
@@ -354,6 +354,11 @@ def make_bus(redis_url: str, prefix: str) -> Bus:
 
 def session_channel(session_id: str) -> str:
     return f"session:{session_id}"
+
+
+def session_of(channel: str) -> str:
+    """The session id of a session channel ("" for any other channel)."""
+    return channel.removeprefix("session:") if channel.startswith("session:") else ""
 
 
 def widget_channel(widget_id: int) -> str:
