@@ -41,6 +41,10 @@ class Settings:
     db_pool_size: int = _setting(10, "Database connection pool size (MariaDB).")
     db_pool_recycle_s: int = _setting(3600, "Seconds after which a pooled connection is replaced.")
     db_connect_timeout_s: float = _setting(5.0, "Seconds to wait when opening a database connection.")
+    db_statement_timeout_s: float = _setting(
+        10.0, "Seconds a MariaDB statement or commit may wait for its answer (a hung server): "
+        "then its connection is dropped and the request fails as unavailable, retryable. "
+        "0 = no limit.")
     redis_url: str = _setting("", "Redis URL for fan-out and presence between processes "
                               "(redis://127.0.0.1:6379/0); empty = one process.", secret=True)
     redis_prefix: str = _setting("parley:", "Prefix of Parley's Redis pub/sub channels and keys "

@@ -7,16 +7,24 @@ never restarted between the database's outages: it has to notice and recover by 
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import multiprocessing
 import stat
 import time
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+import websockets.sync.client
+from sqlalchemy import text
 
+from chatserver.config import Settings
+from chatserver.db.engine import OUTAGE_LOG_EVERY_S, create_engine, outage_log
 from tests.helpers.mariadb import PrivateMariaDB, private_mariadb
 from tests.helpers.procs import ChatServer, read_secret_key, wait_until
 
@@ -28,6 +36,8 @@ DOWN_WITHIN_S = 5.0
 BACK_WITHIN_S = 10.0
 # With nothing in flight, SIGTERM to exit takes no more than this.
 PROMPT_EXIT_S = 5.0
+# PARLEY_DB_STATEMENT_TIMEOUT_S of the hung-database test.
+STATEMENT_TIMEOUT_S = 2.0
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +171,90 @@ def _assert_one_private_key(data_dir: Path) -> str:
     key = key_file.read_text().strip()
     assert len(key) >= 32
     return key
+
+
+def test_a_hung_database_answers_unavailable_after_the_statement_timeout(
+        private_db_url: str, tmp_path: Path, mariadb: PrivateMariaDB) -> None:
+    """A database that hangs instead of refusing (SIGSTOP): a socket's message gets the
+    retryable `unavailable` error once the statement timeout has passed, health says the
+    database is down, and the same message is stored once when the database is back."""
+    env = {"PARLEY_DATABASE_URL": private_db_url, "PARLEY_DATA_DIR": str(tmp_path / "data"),
+           "PARLEY_SECRET_KEY": "lifecycle-test-secret-" + "x" * 32,
+           "PARLEY_AI_PROVIDER": "offline", "PARLEY_LOG_LEVEL": "INFO",
+           "PARLEY_DB_STATEMENT_TIMEOUT_S": str(STATEMENT_TIMEOUT_S),
+           "PARLEY_DB_CONNECT_TIMEOUT_S": "1"}
+    with ChatServer(env, tmp_path / "chatctl.log") as server:
+        wait_until(_health_is(server, 200, "ok"), 10, "health 200")
+        session = _demo_session(server)
+        with websockets.sync.client.connect(
+                server.url.replace("http", "ws", 1) + f"/ws/{session['session_id']}") as ws:
+            ws.send(json.dumps({"type": "auth", "token": session["visitor_token"]}))
+            assert json.loads(ws.recv(timeout=10))["type"] == "ready"
+            mariadb.pause()
+            try:
+                started = time.monotonic()
+                frame = {"type": "message", "client_msg_id": "hung-1", "text": "hello?"}
+                ws.send(json.dumps(frame))
+                error = json.loads(ws.recv(timeout=3 * STATEMENT_TIMEOUT_S + 5))
+                waited = time.monotonic() - started
+                status, body = server.health(timeout=10)
+            finally:
+                mariadb.resume()
+            assert (error["type"], error["code"], error["retryable"]) == \
+                ("error", "unavailable", True), error
+            assert error["client_msg_id"] == "hung-1"
+            assert STATEMENT_TIMEOUT_S <= waited < 3 * STATEMENT_TIMEOUT_S + 3, waited
+            assert (status, body["database"]) == (503, "down")
+            # Back: the resend is stored once (or found, had the hung commit gone through).
+            for _ in range(20):
+                ws.send(json.dumps(frame))
+                answer = json.loads(ws.recv(timeout=10))
+                if answer["type"] == "ack":
+                    break
+                time.sleep(0.5)
+            assert answer["type"] == "ack" and answer["seq"] == 1, answer
+    assert "Traceback" not in server.log(), server.log()
+
+
+def _demo_session(server: ChatServer) -> dict[str, Any]:
+    """A widget (made by `chatctl demo`'s API path: register, create) and a session of it."""
+    def post(path: str, body: dict[str, Any], token: str = "") -> Any:
+        req = urllib.request.Request(server.url + path, json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              **({"Authorization": f"Bearer {token}"}
+                                                 if token else {})})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    admin = post("/api/auth/register", {"username": "root", "email": "root@example.com",
+                                        "password": "correct-horse-battery"})["token"]
+    key = post("/api/widgets", {"business_name": "Acme", "ai_enabled": False},
+               admin)["widget"]["site_key"]
+    return post(f"/api/widgets/{key}/sessions", {})  # type: ignore[no-any-return]
+
+
+def test_a_connection_lost_in_an_outage_is_one_outage_line_not_a_traceback(
+        private_db_url: str, tmp_path: Path, mariadb: PrivateMariaDB,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The pool resets a connection it gets back; when the database was killed meanwhile it
+    used to log an ERROR with a traceback ("Exception during reset or similar")."""
+    settings = Settings(database_url=private_db_url, data_dir=str(tmp_path / "data"))
+    outage_log.last = -OUTAGE_LOG_EVERY_S  # a fresh outage: its first failure is reported
+
+    async def lose_a_connection() -> None:
+        engine = create_engine(settings)
+        try:
+            conn = await engine.connect()
+            await conn.execute(text("SELECT 1"))
+            await conn.commit()
+            await asyncio.to_thread(mariadb.kill)
+            await conn.close()  # the pool's reset on return (a ROLLBACK) meets a dead server
+        finally:
+            await engine.dispose()
+
+    caplog.set_level(logging.INFO)
+    asyncio.run(lose_a_connection())
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], \
+        caplog.text
+    assert any(r.getMessage().startswith("database unavailable") and
+               "connection reset failed" in r.getMessage() for r in caplog.records), caplog.text
