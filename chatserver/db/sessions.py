@@ -34,6 +34,12 @@ async def get(conn: AsyncConnection, session_id: str, *,
     return (await conn.execute(stmt)).mappings().first()
 
 
+async def last_seq(conn: AsyncConnection, session_id: str) -> int:
+    """The session's highest seq (0: none, or no such session)."""
+    value = await conn.scalar(select(sessions.c.last_seq).where(sessions.c.id == session_id))
+    return int(value or 0)
+
+
 async def update_session(conn: AsyncConnection, session_id: str, *,
                          only_status: tuple[str, ...] | None = None, **values: Any) -> bool:
     """Update a session; with only_status, only while its status is one of those."""

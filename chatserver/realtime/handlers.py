@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import tornado.ioloop
 import tornado.websocket
@@ -21,7 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from chatserver import metrics
 from chatserver.api.base import client_ip, from_trusted_proxy
-from chatserver.bus import Event, session_channel, user_channel, widget_channel
+from chatserver.bus import Event, session_channel, session_of, user_channel, widget_channel
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import messages as messages_db
@@ -62,10 +62,40 @@ INBOX_MAX = 500
 # The largest seq or user id a frame may name: the database's INTEGER (a bigger number made
 # SQLite raise OverflowError, an internal_error).
 ID_MAX = 2**31 - 1
+# Agent sockets not yet authenticated, per client address: an inbox opens one per tab and
+# authenticates within milliseconds, so even an office behind one NAT stays far below this; a
+# flood of sockets that never authenticate is refused at open (4429) instead of held until
+# the auth timeout.
+PENDING_AGENT_SOCKETS_PER_IP = 20
 # Consecutive chat messages of one socket handed to the writer at once.
 GROUP_MAX = 64
 
+# The longest request_id or client_msg_id an error frame echoes.
+ECHO_MAX = 64
+
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+INTERNAL_ERROR = ParleyError("internal error", code="internal_error", retryable=True)
+# What an `unavailable` error says failed, by the frame that failed (default: "your <type>").
+UNAVAILABLE_WHAT = {
+    "message": "the message was not stored", "auth": "the token could not be checked",
+    "fetch": "the messages could not be read", "typing": "the typing signal was not sent",
+    "seen": "the read receipt was not sent",
+}
+
+
+def unavailable(ftype: str) -> ParleyError:
+    """The retryable error for a frame that failed because the database is unreachable."""
+    what = UNAVAILABLE_WHAT.get(ftype, f"the {ftype[:40]} request was not carried out")
+    return ParleyError(f"the database is unavailable: {what}; retry", code="unavailable",
+                       retryable=True)
+
+
+class Replay(NamedTuple):
+    """The frames a resume sends (messages, or one `reset`) and the seq they end at."""
+
+    frames: list[dict[str, Any]]
+    end: int
 
 
 class ChatSocket(tornado.websocket.WebSocketHandler):
@@ -80,6 +110,8 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
     consumer: asyncio.Task[None] | None = None
     # The auth deadline until the socket is authenticated; then, for agents, the token's expiry.
     timer: object | None = None
+    # session id -> the highest seq its last replay sent (made by the first replay).
+    replayed: dict[str, int] | None = None
 
     def initialize(self) -> None:
         self.conn_id = uuid.uuid4().hex
@@ -190,11 +222,15 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             except tornado.websocket.WebSocketClosedError:
                 return
 
-    def send_error_frame(self, exc: ParleyError, client_msg_id: str | None = None) -> None:
+    def send_error_frame(self, exc: ParleyError, request: dict[str, Any] | None = None) -> None:
+        """An `error` frame; it names the request that failed by the request's `request_id`
+        and `client_msg_id`, when it had them."""
         frame: dict[str, Any] = {"type": "error", "code": exc.code, "message": exc.message,
                                  "retryable": exc.retryable}
-        if client_msg_id:
-            frame["client_msg_id"] = client_msg_id
+        for key in ("request_id", "client_msg_id"):
+            value = request.get(key) if request is not None else None
+            if isinstance(value, str) and 0 < len(value) <= ECHO_MAX:
+                frame[key] = value
         if exc.fields:
             frame["fields"] = exc.fields
         metrics.ERRORS.labels("ws", exc.code).inc()
@@ -210,7 +246,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             sid = frame.get("session_id")
             if sid in self.replaying:
                 self.replaying[sid].append(frame)
-            else:
+            elif not self.already_replayed(frame):
                 self.send(frame)
             return
         self.on_internal(channel, event)
@@ -226,23 +262,41 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
     async def leave(self, channel: str) -> None:
         if channel in self.channels:
             self.channels.discard(channel)
+            if self.replayed is not None:
+                self.replayed.pop(session_of(channel), None)
             await self.registry.leave(channel, self)
 
-    async def replay(self, session_id: str, last_seq: int, current_seq: int) -> None:
-        """Send what the client missed, in order; `reset` when it is too much or impossible.
-        Frames published meanwhile were buffered and are sent after, without duplicates."""
-        try:
-            if last_seq > current_seq or current_seq - last_seq > REPLAY_MAX:
-                self.send({"type": "reset", "session_id": session_id, "last_seq": current_seq})
-                sent = current_seq
-            else:
-                sent = await self.resend(session_id, last_seq, REPLAY_MAX)
-        finally:
-            buffered = self.replaying.pop(session_id, [])
-        for frame in buffered:
-            if frame.get("type") == "message" and frame.get("seq", 0) <= sent:
-                continue
+    async def read_missed(self, conn: Any, session_id: str, last_seq: int,
+                          current_seq: int) -> Replay:
+        """What a resuming client missed in a session, read after the socket joined its
+        channel (so a frame published from now on is held back, not lost): the messages above
+        `last_seq`, or `reset` when that is too much or the client is ahead."""
+        rows = [] if last_seq > current_seq else \
+            await messages_db.after(conn, session_id, last_seq, REPLAY_MAX + 1)
+        if last_seq > current_seq or len(rows) > REPLAY_MAX:
+            end = await sessions_db.last_seq(conn, session_id)  # fresh: after the join
+            return Replay([{"type": "reset", "session_id": session_id, "last_seq": end}], end)
+        end = rows[-1]["seq"] if rows else last_seq
+        return Replay([{"type": "message", **message_view(r)} for r in rows], end)
+
+    def release(self, session_id: str, replay: Replay) -> None:
+        """Send a replay, then what was held back meanwhile. From now on a `message` of the
+        session at or below the replay's end is dropped, whenever its publication arrives
+        (it was committed before the replay's read, so the replay sent it): each seq reaches
+        this socket once."""
+        held = self.replaying.pop(session_id, [])
+        if self.replayed is None:
+            self.replayed = {}
+        self.replayed[session_id] = replay.end
+        for frame in replay.frames:
             self.send(frame)
+        for frame in held:
+            if not self.already_replayed(frame):
+                self.send(frame)
+
+    def already_replayed(self, frame: dict[str, Any]) -> bool:
+        return (self.replayed is not None and frame.get("type") == "message"
+                and frame.get("seq", 0) <= self.replayed.get(frame.get("session_id", ""), 0))
 
     # --- receiving -----------------------------------------------------------------------
 
@@ -260,8 +314,7 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             return
         if len(self.inbox) >= INBOX_MAX:
             self.send_error_frame(RateLimited("too many frames in flight", retryable=True),
-                                  frame.get("client_msg_id")
-                                  if isinstance(frame.get("client_msg_id"), str) else None)
+                                  frame)
             self.close(CLOSE_RATE, "too many frames in flight")
             return
         if frame["type"] == "auth":
@@ -299,8 +352,6 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
 
     async def dispatch(self, frame: dict[str, Any]) -> None:
         ftype = frame["type"]
-        client_msg_id = frame.get("client_msg_id") if isinstance(
-            frame.get("client_msg_id"), str) else None
         try:
             if not self.authed:
                 if ftype != "auth":
@@ -321,23 +372,20 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
             if ftype == "message":
                 metrics.ACK_LATENCY.observe(time.monotonic() - started)
         except ParleyError as exc:
-            self.send_error_frame(exc, client_msg_id)
+            self.send_error_frame(exc, frame)
             if isinstance(exc, RateLimited) and self.limits.strikes.hit(self.conn_id,
                                                                         time.monotonic()):
                 self.flooding = True  # closed once the frames in flight are answered
         except (DBAPIError, PoolTimeout, OSError) as exc:
             if isinstance(exc, DBAPIError | PoolTimeout) and not is_unavailable(exc):
                 log.exception("database error handling a %s frame", ftype)
-                self.send_error_frame(ParleyError("internal error", code="internal_error",
-                                                  retryable=True), client_msg_id)
+                self.send_error_frame(INTERNAL_ERROR, frame)
                 return
             outage_log(f"{ftype} frame", exc)
-            self.send_error_frame(ParleyError("the server cannot store this right now; retry",
-                                              code="unavailable", retryable=True), client_msg_id)
+            self.send_error_frame(unavailable(ftype), frame)
         except Exception:
             log.exception("unexpected error handling a %s frame", ftype)
-            self.send_error_frame(ParleyError("internal error", code="internal_error",
-                                              retryable=True), client_msg_id)
+            self.send_error_frame(INTERNAL_ERROR, frame)
         finally:
             if ftype == "auth" and not self.authed and not self.closing:
                 # The check itself failed (database down…): let the client retry its auth.
@@ -360,16 +408,10 @@ class ChatSocket(tornado.websocket.WebSocketHandler):
         limit = REPLAY_MAX if before is None else max(0, min(REPLAY_MAX, before - after - 1))
         metrics.FETCHES.inc()
         if limit:
-            await self.resend(session_id, after, limit)
-
-    async def resend(self, session_id: str, after_seq: int, limit: int) -> int:
-        """Send up to `limit` of the session's messages after `after_seq` as `message`
-        frames, from the database; returns the highest seq sent (`after_seq`: none)."""
-        async with self.ctx.engine.connect() as conn:
-            rows = await messages_db.after(conn, session_id, after_seq, limit)
-        for row in rows:
-            self.send({"type": "message", **message_view(row)})
-        return rows[-1]["seq"] if rows else after_seq
+            async with self.ctx.engine.connect() as conn:
+                rows = await messages_db.after(conn, session_id, after, limit)
+            for row in rows:
+                self.send({"type": "message", **message_view(row)})
 
     def handlers(self) -> dict[str, Handler]:
         raise NotImplementedError
@@ -450,8 +492,11 @@ class VisitorSocket(ChatSocket):
         self.token = token
         self.replaying[self.session_id] = []
         await self.join(session_channel(self.session_id))
-        self.send({"type": "ready", "role": "visitor", **visitor_view(row)})
-        await self.replay(self.session_id, last_seq, row["last_seq"])
+        async with self.ctx.engine.connect() as conn:
+            replay = await self.read_missed(conn, self.session_id, last_seq, row["last_seq"])
+        self.send({"type": "ready", "role": "visitor", **visitor_view(row),
+                   "last_seq": max(row["last_seq"], replay.end)})
+        self.release(self.session_id, replay)
         log.info("visitor socket %s open for session %s", self.conn_id, self.session_id)
 
     def handlers(self) -> dict[str, Handler]:
@@ -529,6 +574,8 @@ async def _widget_origins(conn: Any, widget_id: int) -> list[str]:
 
 class AgentSocket(ChatSocket):
     kind = "agent"
+    # "agent-pending:<ip>" while this socket counts toward its address's unauthenticated ones.
+    pending_key = ""
 
     def initialize(self) -> None:
         super().initialize()
@@ -542,6 +589,17 @@ class AgentSocket(ChatSocket):
         self.agent_path_id = agent_id
         if not self.origin_ok(self.ctx.settings.ui_origin_list):
             await self.fail_auth(CLOSE_FORBIDDEN, "the agent UI is not served from this origin")
+            return
+        self.pending_key = f"agent-pending:{self.ip}"
+        if self.registry.add_ip(self.pending_key) > PENDING_AGENT_SOCKETS_PER_IP:
+            self.not_pending()
+            self.close(CLOSE_RATE, "too many unauthenticated connections from this address")
+
+    def not_pending(self) -> None:
+        """The socket no longer counts toward its address's unauthenticated sockets."""
+        if self.pending_key:
+            self.registry.remove_ip(self.pending_key)
+            self.pending_key = ""
 
     async def authenticate(self, frame: dict[str, Any]) -> None:
         token, last = frame.get("token"), frame.get("last_seq") or {}
@@ -559,6 +617,7 @@ class AgentSocket(ChatSocket):
         assert actor.id is not None
         self.actor = actor
         self.authed = True
+        self.not_pending()
         self.set_timer(max(0.0, claims["exp"] - time.time()),
                        lambda: self.close(CLOSE_AUTH, "token expired"))
         await self.join(user_channel(actor.id))
@@ -573,22 +632,31 @@ class AgentSocket(ChatSocket):
             if row["id"] in resume:
                 self.replaying[row["id"]] = []
             await self.join(session_channel(row["id"]))
+        replays: dict[str, Replay] = {}
+        if self.replaying:
+            async with self.ctx.engine.connect() as conn:
+                for row in assigned:
+                    if row["id"] in self.replaying:
+                        n = resume.get(row["id"])
+                        valid = isinstance(n, int) and not isinstance(n, bool) and n >= 0
+                        replays[row["id"]] = await self.read_missed(
+                            conn, row["id"], n if valid and isinstance(n, int) else 0,
+                            row["last_seq"])
         self.presence_widgets = await chat.presence_widget_ids(self.ctx, actor.id)
         first = actor.id not in self.ctx.presence.sockets
         self.ctx.presence.connected(actor.id)
         self.present = True
         status = self.ctx.presence.status.get(actor.id, "online")
+        sessions = [agent_view(r) for r in assigned]
+        for view in sessions:
+            if view["session_id"] in replays:
+                view["last_seq"] = max(view["last_seq"], replays[view["session_id"]].end)
         self.send({"type": "ready", "role": "agent",
                    "agent": {"id": actor.id, "display_name": actor.display_name,
                              "role": actor.role, "status": status},
-                   "sessions": [agent_view(r) for r in assigned],
-                   "waiting": [agent_view(r) for r in waiting]})
-        for row in assigned:
-            n = resume.get(row["id"])
-            if row["id"] in self.replaying:
-                valid = isinstance(n, int) and not isinstance(n, bool) and n >= 0
-                await self.replay(row["id"], n if valid and isinstance(n, int) else 0,
-                                  row["last_seq"])
+                   "sessions": sessions, "waiting": [agent_view(r) for r in waiting]})
+        for sid, replay in replays.items():
+            self.release(sid, replay)
         if first:
             await chat.publish_presence(self.ctx, actor.id, status, self.presence_widgets)
             if status == "online":
@@ -615,11 +683,13 @@ class AgentSocket(ChatSocket):
         try:
             async with self.ctx.engine.connect() as conn:
                 row = await sessions_db.get(conn, session_id)
-            if row is None:
+                replay = None if row is None else \
+                    await self.read_missed(conn, session_id, from_seq, row["last_seq"])
+            if row is None or replay is None:
                 self.replaying.pop(session_id, None)
                 return
             self.send({"type": "assigned", "session": agent_view(row)})
-            await self.replay(session_id, from_seq, row["last_seq"])
+            self.release(session_id, replay)
         except Exception:
             # Half-followed, the session's frames would be held back (or its replay missing)
             # for good: close, so the client resumes and finds it in ready.sessions.
@@ -629,6 +699,7 @@ class AgentSocket(ChatSocket):
 
     def on_close(self) -> None:
         actor = self.actor
+        self.not_pending()
         super().on_close()
         if self.present and actor is not None and actor.id is not None \
                 and self.ctx.presence.disconnected(actor.id):

@@ -7,8 +7,12 @@ import time
 from typing import Any
 
 import jwt
+import pymysql
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from chatserver.db import messages as messages_db
+from chatserver.realtime.handlers import PENDING_AGENT_SOCKETS_PER_IP
 from tests.conftest import TEST_SECRET
 from tests.realtime.client import WS
 
@@ -207,3 +211,53 @@ def test_outbox_bounds_frames_and_bytes() -> None:
     assert not box.push("ccc")  # 11 bytes
     assert box.push("cc") and not box.push("d")  # 3 frames
     assert box.pop() == "aaaa" and box.bytes == 6 and len(box) == 2
+
+
+async def test_unauthenticated_agent_sockets_per_address_are_capped(make_world: Any) -> None:
+    world = await make_world()
+    alice = world.agents["alice"]
+    path = f"/ws/agent/{alice['id']}"
+    pending = [await WS.connect(world.url(path)) for _ in range(PENDING_AGENT_SOCKETS_PER_IP)]
+    world.sockets.extend(pending)
+    extra = await WS.connect(world.url(path))
+    world.sockets.append(extra)
+    assert await extra.closed() == 4429
+    # The cap counts sockets waiting for auth only: once those time out, agents get in again.
+    assert [await ws.closed() for ws in pending] == [4408] * len(pending)
+    back, _ = await world.agent("alice")
+    assert back.conn.close_code is None
+
+
+async def test_errors_name_the_request_that_failed(make_world: Any) -> None:
+    world = await make_world()
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.send({"type": "fetch", "after_seq": "x", "request_id": "r-1"})
+    err = await visitor.expect("error")
+    assert (err["code"], err["request_id"]) == ("invalid_seq", "r-1")
+    assert "client_msg_id" not in err
+    await visitor.send({"type": "message", "client_msg_id": "c-1", "text": " ",
+                        "request_id": "r-2"})
+    err = await visitor.expect("error")
+    assert (err["code"], err["request_id"], err["client_msg_id"]) == ("empty_message", "r-2",
+                                                                        "c-1")
+    await visitor.send({"type": "typing", "on": True, "request_id": {"not": "a string"}})
+    await visitor.send({"type": "seen", "seq": -1, "request_id": "r" * 65})
+    err = await visitor.expect("error")
+    assert err["code"] == "invalid_seq" and "request_id" not in err  # not echoed: too long
+
+
+async def test_an_unavailable_database_is_named_by_what_failed(
+        make_world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = await make_world()
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+
+    async def gone(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("SELECT", {}, pymysql.err.OperationalError(2006, "gone away"))
+
+    monkeypatch.setattr(messages_db, "after", gone)
+    await visitor.send({"type": "fetch", "after_seq": 0, "request_id": "r-9"})
+    err = await visitor.expect("error")
+    assert (err["code"], err["retryable"], err["request_id"]) == ("unavailable", True, "r-9")
+    assert "could not be read" in err["message"] and "store" not in err["message"]

@@ -19,6 +19,7 @@ from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
 from chatserver.realtime import handlers
 from chatserver.realtime.handlers import CLOSE_RESTART
+from tests.realtime.client import WS
 
 
 def _lost() -> OperationalError:
@@ -97,9 +98,13 @@ async def test_a_visitor_whose_replay_fails_is_closed_to_resume(
     first.close()
 
     monkeypatch.setattr(handlers, "messages_db", _failing(messages_db, "after"))
-    ws, ready = await world.visitor(session, last_seq=0)  # ready, then the replay fails
-    assert ready["last_seq"] == ack["seq"]
-    assert await ws.closed(3) == CLOSE_RESTART
+    ws = await WS.connect(world.url(f"/ws/{session['session_id']}"))
+    world.sockets.append(ws)
+    await ws.send({"type": "auth", "token": session["visitor_token"], "last_seq": 0})
+    # The replay is read before `ready`: no ready, at most the error, then 1012 to resume.
+    frames, code = await _frames_until(ws, lambda got: False)
+    assert code == CLOSE_RESTART, frames
+    assert [f["code"] for f in frames] in ([], ["unavailable"]), frames
     monkeypatch.setattr(handlers, "messages_db", messages_db)
 
     again, _ = await world.visitor(session, last_seq=0)
@@ -123,8 +128,6 @@ async def test_an_agent_whose_reads_fail_after_the_token_check_is_closed_to_resu
 
 async def handlers_socket(world: Any) -> Any:
     """An agent socket that sent its auth frame (no `ready` expected)."""
-    from tests.realtime.client import WS
-
     alice = world.agents["alice"]
     ws = await WS.connect(world.url(f"/ws/agent/{alice['id']}"))
     world.sockets.append(ws)
