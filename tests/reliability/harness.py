@@ -10,7 +10,11 @@ Every client behaves as docs/protocol.md asks of a real one:
   violation;
 - **gap repair**: a hole in a session's seqs that stays open for a while is filled with a
   `fetch` frame (a commit whose outcome the server could not know is stored but never
-  published).
+  published);
+- **exactly once per socket**: apart from what a `fetch` asked for again, a socket receives
+  each seq as a `message` frame at most once, resumes included. Now and then the proxy drops
+  every socket at once (a resume storm), so replays race the live publishes of the clients
+  that are back first.
 
 At the end the harness compares what everyone holds with the database (`verify`): every
 acknowledged message is stored exactly once with the acknowledged id and seq, every session's
@@ -83,9 +87,11 @@ class Config:
     # How each outage begins, in turn: "stop" (SIGTERM, a clean shutdown) or "kill" (SIGKILL:
     # commits in flight end with a lost connection, their outcome unknown to the server).
     db_outage_modes: tuple[str, ...] = ("stop",)
-    # Random sockets dropped by the proxy: every drop_every_s, drop_count of them.
+    # Random sockets dropped by the proxy: every drop_every_s, drop_count of them; every
+    # storm_every-th drop takes every socket at once (0: never).
     drop_every_s: float = 4.0
     drop_count: int = 3
+    storm_every: int = 4
     # Every send must be acked this long after the last fault (or after it was written).
     settle_limit_s: float = 60.0
     # Soak: end a random chat and start a new one every rotate_every_s (0: never).
@@ -277,6 +283,9 @@ class Client:
         self.waiters: dict[tuple[str, str], asyncio.Future[dict[str, Any]]] = {}
         self.tasks: list[asyncio.Task[Any]] = []
         self.counter = 0
+        # This socket's `message` seqs per session, and the seqs its fetches asked for again.
+        self.on_socket: dict[str, set[int]] = {}
+        self.refetched: dict[str, set[int]] = {}
 
     # -- connection ----------------------------------------------------------------------
 
@@ -317,6 +326,7 @@ class Client:
             backoff = min(backoff * 2, BACKOFF_MAX_S)
 
     async def _session(self, ws: tornado.websocket.WebSocketClientConnection) -> bool:
+        self.on_socket, self.refetched = {}, {}
         if not await self._write(ws, self.auth_frame()):
             return False
         try:
@@ -384,6 +394,10 @@ class Client:
                 h.violation(f"{self.name}: {bad}")
         if ftype == "message":
             h.stats["message_frames"] += 1
+            seqs = self.on_socket.setdefault(sid, set())
+            if frame["seq"] in seqs and frame["seq"] not in self.refetched.get(sid, ()):
+                h.violation(f"{self.name}: seq {frame['seq']} of {sid} reached one socket twice")
+            seqs.add(frame["seq"])
         elif ftype == "ack":
             h.on_ack(self, frame, now)
         elif ftype == "error":
@@ -439,6 +453,8 @@ class Client:
                 if self.kind == "agent":
                     frame["session_id"] = sid
                 view.gap_since = now
+                self.refetched.setdefault(sid, set()).update(
+                    range(frame["after_seq"] + 1, frame["before_seq"]))
                 self.h.stats["fetches"] += 1
                 self.h.spawn(self.send(frame))
 
@@ -691,11 +707,15 @@ class Harness:
         if c.drop_count <= 0:
             return
         await self.at(c.warmup_s)
+        drops = 0
         while self.now() < c.faults_end_s:
             await asyncio.sleep(c.drop_every_s * self.rng.uniform(0.5, 1.5))
             assert self.proxy is not None
-            if self.proxy.drop(self.rng.randint(1, c.drop_count), self.rng):
-                self.faults.append(Fault("drop", self.now(), self.now()))
+            drops += 1
+            storm = c.storm_every > 0 and drops % c.storm_every == 0
+            count = len(self.proxy.pairs) if storm else self.rng.randint(1, c.drop_count)
+            if self.proxy.drop(count, self.rng):
+                self.faults.append(Fault("storm" if storm else "drop", self.now(), self.now()))
 
     async def repair_loop(self) -> None:
         while not self.stopping:
