@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Column, Table, inspect, pool
+from sqlalchemy import Column, Table, inspect, pool, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -70,6 +70,43 @@ def test_upgrade_downgrade_upgrade_leaves_no_drift(empty_db: str) -> None:
     migrate.upgrade(empty_db, "head")
     assert asyncio.run(migrate.current(empty_db)) == migrate.head_revision()
     assert _inspect(empty_db, _drift) == []
+
+
+def test_ids_are_autoincrement_on_sqlite_and_existing_users_get_a_token_key(
+        empty_db: str) -> None:
+    """0005 makes every integer-id table AUTOINCREMENT on SQLite (ids never given twice),
+    keeping the rows and their ids, and gives each existing user a key of their own."""
+    migrate.upgrade(empty_db, "0004")
+
+    def add_users(conn: Connection) -> None:
+        for n in (1, 2):
+            conn.execute(text(
+                "INSERT INTO users (id, username, email, password_hash, role, display_name,"
+                " created_at) VALUES (:n, :u, :e, 'x', 'agent', 'A', '2024-01-01 00:00:00')"),
+                {"n": n, "u": f"u{n}", "e": f"u{n}@example.com"})
+        conn.commit()
+
+    _inspect(empty_db, add_users)
+    migrate.upgrade(empty_db, "head")
+
+    def check(conn: Connection) -> tuple[list[Any], dict[str, str]]:
+        rows = conn.execute(text("SELECT id, token_key FROM users ORDER BY id")).all()
+        sql = {} if conn.dialect.name != "sqlite" else dict(conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+        return list(rows), sql
+
+    rows, sql = _inspect(empty_db, check)
+    assert [r[0] for r in rows] == [1, 2]
+    keys = [r[1] for r in rows]
+    assert all(len(k) == 32 for k in keys) and len(set(keys)) == 2
+    id_tables = {t.name for t in metadata.sorted_tables
+                 if t.autoincrement_column is not None}
+    assert id_tables == {"users", "login_failures", "widget_configs", "messages", "kb_entries",
+                         "canned_responses"}
+    if sql:
+        assert {name for name in id_tables if "AUTOINCREMENT" in sql[name]} == id_tables
+        assert all("AUTOINCREMENT" not in sql[t.name] for t in metadata.sorted_tables
+                   if t.name not in id_tables)
 
 
 def test_schema_change_without_migration_is_detected(empty_db: str) -> None:

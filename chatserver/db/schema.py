@@ -39,6 +39,11 @@ Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 TABLE_ARGS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
               "mysql_collate": "utf8mb4_unicode_ci"}
+# Tables with an integer id: an id is never given twice, or whatever still names the old row
+# (a token, a socket's subscription, a message's sender) would name the new one. SQLite
+# without AUTOINCREMENT reuses the highest deleted id; InnoDB keeps its counter (persistent
+# across restarts since MariaDB 10.2.4).
+ID_TABLE_ARGS: dict[str, Any] = {**TABLE_ARGS, "sqlite_autoincrement": True}
 
 users = Table(
     "users", metadata,
@@ -50,10 +55,13 @@ users = Table(
     Column("display_name", String(100), nullable=False),
     # Bumped on logout, password or role change: every token carrying an older one is refused.
     Column("token_version", Integer, nullable=False, server_default="0"),
+    # Random, set when the user is made and never changed: every token carries it, so a token
+    # is this user's, not whoever holds the id after them.
+    Column("token_key", String(32), nullable=False),
     Column("max_chats", Integer, nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("last_login_at", Timestamp, nullable=True),
-    **TABLE_ARGS,
+    **ID_TABLE_ARGS,
 )
 
 login_failures = Table(
@@ -62,7 +70,7 @@ login_failures = Table(
     Column("key", String(300), nullable=False),
     Column("created_at", Timestamp, nullable=False),
     Index(None, "key", "created_at"),
-    **TABLE_ARGS,
+    **ID_TABLE_ARGS,
 )
 
 widget_configs = Table(
@@ -86,7 +94,7 @@ widget_configs = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "owner_id"),
-    **TABLE_ARGS,
+    **ID_TABLE_ARGS,
 )
 
 widget_agents = Table(
@@ -148,7 +156,7 @@ messages = Table(
     Column("created_at", Timestamp, nullable=False),
     UniqueConstraint("session_id", "seq"),
     UniqueConstraint("session_id", "client_msg_id"),
-    **TABLE_ARGS,
+    **ID_TABLE_ARGS,
 )
 
 kb_entries = Table(
@@ -162,7 +170,7 @@ kb_entries = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "widget_id"),
-    **TABLE_ARGS,
+    **ID_TABLE_ARGS,
 )
 
 ai_usage = Table(
@@ -190,5 +198,5 @@ canned_responses = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     UniqueConstraint("widget_id", "shortcut"),
-    **TABLE_ARGS,
+    **ID_TABLE_ARGS,
 )

@@ -1,7 +1,12 @@
-"""Sign-in: JWTs for agents and admins, revocation by token version, login throttling."""
+"""Sign-in: JWTs for agents and admins, revocation by token version, login throttling.
+
+A token names its user by id (``sub``) and by the user's random ``token_key`` (``uk``), and
+carries the user's token version (``tv``): it is good only while the row with that id is
+the same user (ids are never reused, and the key tells even if one were) at that version."""
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import time
 from datetime import timedelta
@@ -27,6 +32,7 @@ def issue_token(ctx: Context, user: dict[str, Any] | Any, token_version: int) ->
         "sub": str(user["id"]),
         "role": user["role"],
         "tv": token_version,
+        "uk": user["token_key"],
         "iat": now,
         "exp": now + ctx.settings.jwt_lifetime_s,
         "iss": ctx.settings.jwt_issuer,
@@ -49,17 +55,20 @@ def decode_token(ctx: Context, token: str) -> dict[str, Any]:
         raise Unauthorized("the token has expired; sign in again", code="token_expired") from None
     except jwt.PyJWTError:
         raise Unauthorized("the token is not valid", code="invalid_token") from None
-    if not str(claims.get("sub", "")).isdigit() or not isinstance(claims.get("tv"), int):
+    if not str(claims.get("sub", "")).isdigit() or not isinstance(claims.get("tv"), int) \
+            or not isinstance(claims.get("uk"), str):
         raise Unauthorized("the token is not valid", code="invalid_token")
     return claims
 
 
 async def authenticate(ctx: Context, token: str) -> tuple[Actor, dict[str, Any]]:
-    """The actor behind a bearer token, checked against the database (revocation, deletion)."""
+    """The actor behind a bearer token, checked against the user's row (revocation, deletion,
+    another user under the same id): the one query of every signed-in request and socket."""
     claims = decode_token(ctx, token)
     async with ctx.engine.connect() as conn:
         row = await db.get(conn, int(claims["sub"]))
-    if row is None or row["token_version"] != claims["tv"]:
+    if row is None or row["token_version"] != claims["tv"] \
+            or not hmac.compare_digest(row["token_key"].encode(), claims["uk"].encode()):
         raise Unauthorized("the token has been revoked; sign in again", code="token_revoked")
     return Actor(id=row["id"], role=row["role"], display_name=row["display_name"]), claims
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
@@ -25,8 +26,13 @@ async def revoke_sockets(ctx: Context, user_id: int) -> None:
     await ctx.bus.publish(user_channel(user_id), {"kind": "revoked"})
 
 
+def new_token_key() -> str:
+    """The random key a user's tokens carry (``users.token_key``): 128 bits, in hex."""
+    return secrets.token_hex(16)
+
+
 def public(row: RowMapping) -> dict[str, Any]:
-    """A user as any API shows it: never the hash or the token version."""
+    """A user as any API shows it: never the hash, the token version or key."""
     return {
         "id": row["id"],
         "username": row["username"],
@@ -80,7 +86,8 @@ async def create_user(ctx: Context, *, username: str, email: str, password: str,
         try:
             user_id = await db.insert_user(
                 conn, username=username, email=email, password_hash=hashed, role=role,
-                display_name=(display_name or username)[:100], created_at=utcnow())
+                display_name=(display_name or username)[:100], created_at=utcnow(),
+                token_key=new_token_key())
         except IntegrityError:
             raise Conflict("a user with that username or email exists",
                            code="user_exists") from None

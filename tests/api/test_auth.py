@@ -8,7 +8,7 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.api.helpers import PASSWORD, admin_and_agent, login, register
+from tests.api.helpers import PASSWORD, admin_and_agent, login, register, user_key
 from tests.conftest import TEST_SECRET, Api
 
 
@@ -133,7 +133,7 @@ def _forge(claims: dict[str, Any], key: str = TEST_SECRET, alg: str = "HS256") -
 
 async def test_bad_tokens_are_refused(api: Api) -> None:
     admin = await register(api, "root")
-    uid = str(admin["user"]["id"])
+    uid, uk = str(admin["user"]["id"]), user_key(admin["token"])
     none_token = jwt.encode({"sub": uid, "tv": 0, "exp": int(time.time()) + 60, "iat": 1,
                              "iss": "parley", "aud": "parley-ui"}, key="", algorithm="none")
     cases = {
@@ -144,14 +144,16 @@ async def test_bad_tokens_are_refused(api: Api) -> None:
         "wrong aud": _forge({"sub": uid, "aud": "evil"}),
         "expired": _forge({"sub": uid, "exp": int(time.time()) - 10}),
         "visitor token": "pv_" + "a" * 40,
+        "no user key": _forge({"sub": uid}),
+        "another user key": _forge({"sub": uid, "uk": "0" * 32}),
     }
     for name, token in cases.items():
         resp = await api.get("/api/auth/me", token=token)
         assert resp.code == 401, name
-        assert resp.error_code in ("invalid_token", "token_expired"), name
+        assert resp.error_code in ("invalid_token", "token_expired", "token_revoked"), name
     missing = await api.get("/api/auth/me", token="")
     assert missing.code == 401 and missing.error_code == "unauthorized"
-    good = await api.get("/api/auth/me", token=_forge({"sub": uid}))
+    good = await api.get("/api/auth/me", token=_forge({"sub": uid, "uk": uk}))
     assert good.code == 200
 
 
@@ -207,6 +209,15 @@ async def test_user_administration(api: Api) -> None:
     assert (await api.delete("/api/auth/users/abc", token=admin)).code == 404
     assert (await api.delete(f"/api/auth/users/{aid}", token=admin)).code == 204
     assert (await api.get("/api/auth/me", token=agent)).code == 401
+
+
+async def test_a_deleted_users_id_is_never_given_again(api: Api) -> None:
+    """SQLite without AUTOINCREMENT would give the next user the highest deleted id."""
+    admin, _agent, alice = await admin_and_agent(api)
+    bob = (await register(api, "bob", token=admin))["user"]
+    assert (await api.delete(f"/api/auth/users/{bob['id']}", token=admin)).code == 204
+    carol = (await register(api, "carol", token=admin))["user"]
+    assert carol["id"] > bob["id"] > alice["id"]
 
 
 async def test_last_admin_cannot_be_deleted_or_demoted(api: Api) -> None:

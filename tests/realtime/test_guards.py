@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from chatserver.db import messages as messages_db
 from chatserver.realtime.handlers import PENDING_AGENT_SOCKETS_PER_IP
+from tests.api.helpers import user_key
 from tests.conftest import TEST_SECRET
 from tests.realtime.client import WS
 
@@ -100,7 +101,8 @@ async def test_revoked_or_expiring_token_closes_the_agent_socket(make_world: Any
     resp = await world.api.post("/api/auth/logout", token=world.agents["alice"]["token"])
     assert resp.code == 204
     assert await alice.closed(5) == 4401
-    short = _jwt(world.agents["alice"]["id"], tv=1, exp=int(time.time()) + 1)
+    short = _jwt(world.agents["alice"]["id"], tv=1, exp=int(time.time()) + 1,
+                 uk=user_key(world.agents["alice"]["token"]))
     ws = await _auth(world, f"/ws/agent/{world.agents['alice']['id']}",
                      {"type": "auth", "token": short})
     await ws.expect("ready")

@@ -207,7 +207,8 @@ def nothing_leaks(ledger: Ledger, log_lines: LogLines,
 
 def forge(sub: int | str, *, key: str = TEST_SECRET, alg: str = "HS256",
           **claims: Any) -> str:
-    """A JWT as Parley issues them (valid unless a claim, the key or alg say otherwise)."""
+    """A JWT as Parley issues them (valid when given the user's key, ``uk=user_key(token)``,
+    unless a claim, the key or alg say otherwise)."""
     now = int(time.time())
     body: dict[str, Any] = {"sub": str(sub), "role": "admin", "tv": 0, "iat": now,
                             "exp": now + 600, "iss": "parley", "aud": "parley-ui",
@@ -258,6 +259,8 @@ def bad_tokens(user_id: int) -> dict[str, str]:
         "tv not a number": forge(user_id, tv="0"),
         "sub not a user id": forge("1 OR 1=1"),
         "unknown user": forge(987654),
+        "no user key": forge(user_id),
+        "another user's key": forge(user_id, uk="0" * 32),
         "signature stripped": forge(user_id).rsplit(".", 1)[0] + ".",
         "visitor token": "pv_" + "A" * 43,
     }

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.helpers import PASSWORD, login, register
+from chatserver.db import users as users_db
+from chatserver.services.passwords import hash_password
+from chatserver.services.users import new_token_key
+from chatserver.timeutil import utcnow
+from tests.api.helpers import PASSWORD, login, register, user_key
 from tests.realtime.client import WS
 from tests.security.conftest import bad_tokens, forge
 from tests.security.routes import SPECS, api_routes, body_for
@@ -90,7 +94,7 @@ async def test_the_role_comes_from_the_database_not_the_token(api: Any, tenants:
     t = await tenants()
     me = (await api.get("/api/auth/me", token=t.a.agent)).json["user"]
     assert me["role"] == "agent"
-    promoted = forge(me["id"], role="admin")
+    promoted = forge(me["id"], role="admin", uk=user_key(t.a.agent))
     assert (await api.get("/api/auth/me", token=promoted)).json["user"]["role"] == "agent"
     assert (await api.get("/api/auth/users", token=promoted)).code == 403
     assert (await api.get(f"/api/widgets/{t.b.key}", token=promoted)).code == 404
@@ -135,3 +139,44 @@ async def test_a_visitor_token_is_no_agent_token_and_a_jwt_no_visitor_token(
         world.sockets.append(ws)
         await ws.send({"type": "auth", "token": token})
         assert await ws.closed() == 4401
+
+
+async def _agent_socket_refuses(world: Any, agent_id: int, token: str) -> None:
+    ws = await WS.connect(world.url(f"/ws/agent/{agent_id}"))
+    world.sockets.append(ws)
+    await ws.send({"type": "auth", "token": token, "last_seq": {}})
+    assert await ws.closed() == 4401
+    assert "ready" not in [f["type"] for f in ws.seen], ws.seen
+
+
+async def test_a_deleted_users_token_never_passes_for_a_later_user(make_world: Any,
+                                                                    ctx: Any) -> None:
+    """A token is its user's, not its id's: once the user is deleted, neither the next user
+    (ids are never given twice, SQLite included) nor a row made under the same id (the
+    per-user key in the token) makes it good again, on REST or on the agent socket."""
+    world = await make_world()
+    api, admin = world.api, world.admin
+    fired = await world.add_agent("fired")
+    token = fired["token"]
+    ws, _ready = await world.agent("fired")
+    assert (await api.delete(f"/api/auth/users/{fired['id']}", token=admin)).code == 204
+    assert await ws.closed() == 4401
+    assert (await api.get("/api/auth/me", token=token)).error_code == "token_revoked"
+
+    newboss = (await register(api, "newboss", role="admin", token=admin))["user"]
+    assert newboss["id"] > fired["id"]
+    # A row under the old id at token version 0, as SQLite made before ids were AUTOINCREMENT.
+    async with ctx.engine.begin() as conn:
+        await users_db.insert_user(
+            conn, id=fired["id"], username="reborn", email="reborn@example.com",
+            password_hash=await hash_password(PASSWORD, 4), role="admin",
+            display_name="Reborn", created_at=utcnow(), token_key=new_token_key())
+    assert (await api.get(f"/api/auth/users/{fired['id']}", token=admin)).json["user"][
+        "username"] == "reborn"
+    for path in ("/api/auth/users", "/api/auth/me"):
+        resp = await api.get(path, token=token)
+        assert resp.code == 401 and resp.error_code == "token_revoked", (path, resp)
+    for agent_id in (fired["id"], newboss["id"]):
+        await _agent_socket_refuses(world, agent_id, token)
+    # The reborn row's own token works: the refusal is about the token, not the id.
+    assert (await api.get("/api/auth/me", token=await login(api, "reborn"))).code == 200
