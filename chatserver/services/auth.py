@@ -105,7 +105,8 @@ async def login(ctx: Context, email: str, password: str, ip: str, *,
     await _refuse_if_throttled(ctx, keys)
     async with ctx.engine.connect() as conn:
         row = await db.by_email(conn, email)
-    ok = await verify_password(password, row["password_hash"] if row else None)
+    ok = await verify_password(password, row["password_hash"] if row else None,
+                               ctx.settings.bcrypt_rounds)
     if not ok or row is None:
         await _record_failure(ctx, keys)
         raise Unauthorized("wrong email or password", code="invalid_credentials")
@@ -139,7 +140,7 @@ async def change_own_password(ctx: Context, actor: Actor, current: str,
     # not test guesses here that the sign-in throttle would stop.
     account = _throttle_keys(row["email"], "")[:1]
     await _refuse_if_throttled(ctx, account)
-    if not await verify_password(current, row["password_hash"]):
+    if not await verify_password(current, row["password_hash"], ctx.settings.bcrypt_rounds):
         await _record_failure(ctx, account)
         raise Forbidden("the current password is wrong", code="wrong_password",
                         fields={"current_password": "is wrong"})

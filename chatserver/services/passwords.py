@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import secrets
 
 import bcrypt
 
@@ -48,15 +50,24 @@ def _verify(password: str, hashed: str) -> bool:
         return False
 
 
-# A real hash to compare against when the user does not exist, so timing does not tell.
-_DUMMY_HASH = _hash("not-a-real-password", 4)
+@functools.cache
+def _dummy_hash(rounds: int) -> str:
+    """A real hash of the configured cost, made once, to check against when there is no user:
+    an unknown email then costs what a known one does, so timing does not tell which exist."""
+    return _hash(secrets.token_urlsafe(16), rounds)
+
+
+def _verify_or_dummy(password: str, hashed: str | None, rounds: int) -> bool:
+    ok = _verify(password, hashed or _dummy_hash(rounds))
+    return ok and hashed is not None
 
 
 async def hash_password(password: str, rounds: int) -> str:
     return await asyncio.get_running_loop().run_in_executor(None, _hash, password, rounds)
 
 
-async def verify_password(password: str, hashed: str | None) -> bool:
-    ok = await asyncio.get_running_loop().run_in_executor(
-        None, _verify, password, hashed or _DUMMY_HASH)
-    return ok and hashed is not None
+async def verify_password(password: str, hashed: str | None, rounds: int) -> bool:
+    """Whether the password matches the hash; with no hash (no such user), False after the
+    same work: one check against a dummy hash of cost ``rounds`` (the configured cost)."""
+    return await asyncio.get_running_loop().run_in_executor(
+        None, _verify_or_dummy, password, hashed, rounds)

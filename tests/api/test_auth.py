@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import bcrypt
 import jwt
 import pytest
 
@@ -104,6 +105,26 @@ async def test_wrong_password_and_unknown_email_look_the_same(api: Api) -> None:
     b = await api.post("/api/auth/login", {"email": "nobody@example.com", "password": "x"})
     assert a.code == b.code == 401
     assert a.json == b.json
+
+
+@pytest.mark.parametrize("settings_overrides", [{"bcrypt_rounds": 5}])
+async def test_an_unknown_email_costs_one_bcrypt_check_at_the_configured_cost(
+        api: Api, monkeypatch: pytest.MonkeyPatch, settings_overrides: dict[str, Any]) -> None:
+    """Timing must not tell which emails have accounts: a known email costs one bcrypt check
+    of its hash, an unknown one a check of a dummy hash of the same (configured) cost."""
+    await register(api, "root")
+    costs: list[int] = []
+    checkpw = bcrypt.checkpw
+
+    def counting_checkpw(password: bytes, hashed: bytes) -> bool:
+        costs.append(int(hashed.split(b"$")[2]))
+        return checkpw(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", counting_checkpw)
+    for email in ("root@example.com", "nobody@example.com", "nobody@example.com"):
+        resp = await api.post("/api/auth/login", {"email": email, "password": "wrong-pass"})
+        assert resp.code == 401
+    assert costs == [5, 5, 5]
 
 
 async def test_login_is_throttled_after_five_failures(api: Api) -> None:
