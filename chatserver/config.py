@@ -79,7 +79,14 @@ class Settings:
     bcrypt_rounds: int = _setting(12, "bcrypt cost factor for password hashes.")
     allow_registration: bool = _setting(False, "Let anyone register once the first admin exists "
                                         "(the first user can always register).")
-    login_max_failures: int = _setting(5, "Failed logins per account or IP allowed per window.")
+    login_max_failures: int = _setting(5, "Failed sign-ins of one account from one address per "
+                                       "window; then that address gets 429 for that account, "
+                                       "and sign-ins to the account are slowed (never refused).")
+    login_max_failures_per_address: int = _setting(20, "Failed sign-ins from one address, to "
+                                                   "any accounts, per window; then 429 for "
+                                                   "that address.")
+    login_slowdown_max_s: float = _setting(3.0, "Longest delay before answering a sign-in to an "
+                                           "account with many recent failures, in seconds.")
     login_window_s: int = _setting(900, "Window for counting failed logins, in seconds.")
 
     # Sizes and limits

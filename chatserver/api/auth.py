@@ -64,7 +64,8 @@ class PasswordHandler(APIHandler):
         current = f.password("current_password")
         new = f.password("new_password")
         f.check()
-        self.send_json(await auth.change_own_password(self.ctx, actor, current, new))
+        self.send_json(await auth.change_own_password(self.ctx, actor, current, new,
+                                                     self.client_ip))
 
 
 class UsersHandler(APIHandler):

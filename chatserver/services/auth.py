@@ -6,9 +6,11 @@ the same user (ids are never reused, and the key tells even if one were) at that
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -73,36 +75,77 @@ async def authenticate(ctx: Context, token: str) -> tuple[Actor, dict[str, Any]]
     return Actor(id=row["id"], role=row["role"], display_name=row["display_name"]), claims
 
 
-def _throttle_keys(email: str, ip: str) -> list[str]:
-    return [f"acct:{email.lower()[:254]}", f"ip:{ip}"]
+# Sign-in throttling (OWASP's authentication cheat sheet: throttle by address and by
+# account and address, never lock the account itself). A failure counts against three keys:
+# the account from that address and the address are refused (429) past their limits; the
+# account alone is only ever slowed, so nobody can lock someone else out, while a guesser
+# spread over many addresses meets a growing delay on every guess.
+
+# The delay once an account has had PARLEY_LOGIN_MAX_FAILURES failures in the window, from
+# any addresses; it doubles with each further failure, up to PARLEY_LOGIN_SLOWDOWN_MAX_S.
+SLOWDOWN_FIRST_S = 0.25
 
 
-async def _refuse_if_throttled(ctx: Context, keys: list[str]) -> None:
-    """429 (with Retry-After) when any key has had too many failures in the window."""
+def slowdown_s(account_failures: int, allowed: int, cap_s: float) -> float:
+    """How long to wait before answering a sign-in to an account that failed this often."""
+    if account_failures < allowed:
+        return 0.0
+    return min(cap_s, SLOWDOWN_FIRST_S * 2.0 ** min(account_failures - allowed, 16))
+
+
+@dataclass(frozen=True)
+class ThrottleKeys:
+    """login_failures keys of one attempt: the account, the account from this address, and
+    the address (login_failures.key is 300 characters: the address comes first, whole)."""
+
+    account: str
+    pair: str
+    address: str
+
+    @classmethod
+    def of(cls, email: str, ip: str) -> ThrottleKeys:
+        account = email.lower()[:254]
+        return cls(f"acct:{account}", f"pair:{ip}|{account}"[:300], f"ip:{ip}")
+
+    @property
+    def all(self) -> list[str]:
+        return [self.account, self.pair, self.address]
+
+
+async def _throttle(ctx: Context, keys: ThrottleKeys) -> None:
+    """429 (with Retry-After) when this address failed too often on this account or on any;
+    otherwise wait as long as the account's failures from everywhere say (never refuse)."""
     s = ctx.settings
     since = utcnow() - timedelta(seconds=s.login_window_s)
     async with ctx.engine.connect() as conn:
-        failures = await db.count_failures(conn, keys, since)
-        if failures >= s.login_max_failures:
-            oldest = await db.oldest_failure(conn, keys, since)
+        account, pair, address = await db.count_failures(conn, keys.all, since)
+        over = [key for key, n, limit in ((keys.pair, pair, s.login_max_failures),
+                                          (keys.address, address,
+                                           s.login_max_failures_per_address)) if n >= limit]
+        if over:
+            oldest = await db.oldest_failure(conn, over, since)
             wait = s.login_window_s if oldest is None else \
                 max(1, int((oldest - since).total_seconds()) + 1)
             raise RateLimited("too many failed sign-ins; try again later",
                               code="too_many_attempts", headers={"Retry-After": str(wait)})
+    delay = slowdown_s(account, s.login_max_failures, s.login_slowdown_max_s)
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
-async def _record_failure(ctx: Context, keys: list[str]) -> None:
+async def _record_failure(ctx: Context, keys: ThrottleKeys) -> None:
     now = utcnow()
     async with ctx.engine.begin() as conn:
-        await db.record_failures(conn, keys, now)
+        await db.record_failures(conn, keys.all, now)
         await db.prune_failures(conn, now - timedelta(seconds=ctx.settings.login_window_s * 2))
 
 
 async def login(ctx: Context, email: str, password: str, ip: str, *,
                 roles: tuple[str, ...] = ("admin", "agent")) -> dict[str, Any]:
-    """Check credentials (throttled per account and per IP) and issue a token."""
-    keys = _throttle_keys(email, ip)
-    await _refuse_if_throttled(ctx, keys)
+    """Check credentials (throttled by account and address, and by address; slowed by
+    account) and issue a token."""
+    keys = ThrottleKeys.of(email, ip)
+    await _throttle(ctx, keys)
     async with ctx.engine.connect() as conn:
         row = await db.by_email(conn, email)
     ok = await verify_password(password, row["password_hash"] if row else None,
@@ -113,7 +156,7 @@ async def login(ctx: Context, email: str, password: str, ip: str, *,
     if row["role"] not in roles:
         raise Forbidden("this account cannot sign in here", code="role_not_allowed")
     async with ctx.engine.begin() as conn:
-        await db.clear_failures(conn, keys[:1])
+        await db.clear_failures(conn, [keys.pair])
         await db.update_user(conn, row["id"], last_login_at=utcnow())
         row = await db.get(conn, row["id"])
     assert row is not None
@@ -128,20 +171,20 @@ async def logout(ctx: Context, actor: Actor) -> None:
     await revoke_sockets(ctx, actor.id)
 
 
-async def change_own_password(ctx: Context, actor: Actor, current: str,
-                              new: str) -> dict[str, Any]:
+async def change_own_password(ctx: Context, actor: Actor, current: str, new: str,
+                              ip: str) -> dict[str, Any]:
     """Change one's own password: every old token is revoked, a fresh one is returned."""
     assert actor.id is not None
     async with ctx.engine.connect() as conn:
         row = await db.get(conn, actor.id)
     if row is None:
         raise Unauthorized("the token has been revoked; sign in again", code="token_revoked")
-    # A wrong current password counts as a failed sign-in of the account: a stolen token must
-    # not test guesses here that the sign-in throttle would stop.
-    account = _throttle_keys(row["email"], "")[:1]
-    await _refuse_if_throttled(ctx, account)
+    # A wrong current password counts as a failed sign-in of the account from this address: a
+    # stolen token must not test guesses here that the sign-in throttle would stop.
+    keys = ThrottleKeys.of(row["email"], ip)
+    await _throttle(ctx, keys)
     if not await verify_password(current, row["password_hash"], ctx.settings.bcrypt_rounds):
-        await _record_failure(ctx, account)
+        await _record_failure(ctx, keys)
         raise Forbidden("the current password is wrong", code="wrong_password",
                         fields={"current_password": "is wrong"})
     check_password(new, username=row["username"], email=row["email"])

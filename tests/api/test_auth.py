@@ -9,6 +9,8 @@ import bcrypt
 import jwt
 import pytest
 
+from chatserver.config import Settings
+from chatserver.services import auth
 from tests.api.helpers import PASSWORD, admin_and_agent, login, register, user_key
 from tests.conftest import TEST_SECRET, Api
 
@@ -127,7 +129,7 @@ async def test_an_unknown_email_costs_one_bcrypt_check_at_the_configured_cost(
     assert costs == [5, 5, 5]
 
 
-async def test_login_is_throttled_after_five_failures(api: Api) -> None:
+async def test_five_failures_refuse_that_address_on_that_account(api: Api) -> None:
     await register(api, "root")
     for _ in range(5):
         resp = await api.post("/api/auth/login", {"email": "root@example.com", "password": "bad"})
@@ -137,12 +139,44 @@ async def test_login_is_throttled_after_five_failures(api: Api) -> None:
     assert 0 < int(resp.headers["Retry-After"]) <= 900
 
 
-async def test_login_is_throttled_per_ip_across_accounts(api: Api) -> None:
+@pytest.mark.parametrize("settings_overrides", [{"trusted_proxies": "127.0.0.1",
+                                                 "login_slowdown_max_s": 0.4}])
+async def test_nobody_can_lock_an_account_out_from_elsewhere(
+        api: Api, settings_overrides: dict[str, Any]) -> None:
+    """Failures from address A refuse A on that account; its owner still signs in from B,
+    slowed (the account has failed from somewhere), never refused."""
     await register(api, "root")
-    for i in range(5):
-        await api.post("/api/auth/login", {"email": f"u{i}@example.com", "password": "bad"})
+    a, b = {"X-Forwarded-For": "198.51.100.1"}, {"X-Forwarded-For": "203.0.113.2"}
+    for _ in range(6):
+        resp = await api.post("/api/auth/login", {"email": "root@example.com",
+                                                  "password": "guess-guess"}, headers=a)
+        assert resp.code in (401, 429)
+    refused = await api.post("/api/auth/login", {"email": "root@example.com",
+                                                 "password": PASSWORD}, headers=a)
+    assert refused.code == 429 and refused.error_code == "too_many_attempts"
+    for path in ("/api/auth/login", "/api/auth/agent-login"):
+        started = time.monotonic()
+        resp = await api.post(path, {"email": "root@example.com", "password": PASSWORD},
+                              headers=b)
+        assert resp.code == 200, resp
+        assert time.monotonic() - started >= auth.SLOWDOWN_FIRST_S
+
+
+def test_the_slowdown_grows_with_an_accounts_failures_up_to_its_cap() -> None:
+    delays = [auth.slowdown_s(n, 5, 3.0) for n in range(12)]
+    assert delays[:5] == [0.0] * 5
+    assert delays[5:] == [0.25, 0.5, 1.0, 2.0, 3.0, 3.0, 3.0]
+    assert auth.slowdown_s(10**9, 5, 3.0) == 3.0
+
+
+async def test_an_address_failing_on_many_accounts_is_refused(api: Api,
+                                                              settings: Settings) -> None:
+    await register(api, "root")
+    for i in range(settings.login_max_failures_per_address):
+        resp = await api.post("/api/auth/login", {"email": f"u{i}@example.com", "password": "x"})
+        assert resp.code == 401
     resp = await api.post("/api/auth/login", {"email": "root@example.com", "password": PASSWORD})
-    assert resp.code == 429
+    assert resp.code == 429 and resp.error_code == "too_many_attempts"
 
 
 def _forge(claims: dict[str, Any], key: str = TEST_SECRET, alg: str = "HS256") -> str:

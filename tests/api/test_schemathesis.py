@@ -272,6 +272,7 @@ def error_log() -> Any:
 def test_server_conforms_to_its_openapi_document(db_url: str, tmp_path: Path,
                                                  error_log: ErrorLog) -> None:
     settings = make_settings(db_url, tmp_path / "data", login_max_failures=1_000_000,
+                             login_max_failures_per_address=1_000_000,
                              sessions_per_ip_per_minute=1_000_000)
     server = ServerThread(settings)
     base = server.start_and_wait()

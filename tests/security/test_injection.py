@@ -51,6 +51,7 @@ REFUSED = {400, 404, 409, 413, 422}
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
     return {"sessions_per_ip_per_minute": 100_000, "login_max_failures": 100_000,
+            "login_max_failures_per_address": 100_000,
             "visitor_burst": 100_000, "visitor_per_minute": 100_000}
 
 
