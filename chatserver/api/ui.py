@@ -5,6 +5,11 @@ inbox's own routes (``/agent/chats/<id>``, ``/agent/history``) survive a reload.
 revalidated on every load (``no-cache``), so a new build is picked up at once; the files it
 loads are named by a hash of their content and cached for a year.
 
+``/agent/assets/<name>`` serves only a file directly in ``assets/``: Vite writes flat hashed
+names there, so a name that, decoded, is anything else (a ``/`` or ``\\``, ``..``, a NUL, a
+``%``) is a 404 and never reaches the file system. Otherwise ``assets/../index.html`` would
+answer the index with a year's cache and none of the headers below.
+
 The index carries a strict Content-Security-Policy: scripts and styles only from this origin,
 no inline script, no framing. The inbox keeps its sign-in token in ``localStorage``
 (docs/security.md says why), so this policy is what keeps injected script from reading it.
@@ -12,6 +17,8 @@ no inline script, no framing. The inbox keeps its sign-in token in ``localStorag
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +47,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
+# What Vite names a built file: letters, digits, `_`, `-` and dots, not starting with a dot.
+ASSET_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 NOT_BUILT = "the agent inbox is not built: run `make build` (npm run build)\n"
 
 # The admin UI (admin_ui/, built into static/admin/) is served the same way, at /admin. Its
@@ -94,11 +103,29 @@ class AgentIndexHandler(tornado.web.RequestHandler):
 
 
 class AgentAssetHandler(tornado.web.StaticFileHandler):
-    """A hashed build file: never changes under its name."""
+    """A hashed build file in ``assets/``: never changes under its name.
+
+    Every answer carries the UI's security headers, so that nothing served here can be framed
+    or run script, whatever it is; a page (which Vite never puts here) is not cached for good.
+    """
+
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
+
+    def parse_url_path(self, url_path: str) -> str:
+        if not ASSET_NAME.fullmatch(url_path):
+            raise tornado.web.HTTPError(404)
+        return url_path
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        if not os.path.isfile(absolute_path):
+            raise tornado.web.HTTPError(404)
+        return super().validate_absolute_path(root, absolute_path)
 
     def set_extra_headers(self, path: str) -> None:
-        self.set_header("Cache-Control", IMMUTABLE_CACHE)
-        self.set_header("X-Content-Type-Options", "nosniff")
+        page = (self.get_content_type() or "").startswith("text/html")
+        self.set_header("Cache-Control", "no-cache" if page else IMMUTABLE_CACHE)
 
     def get_cache_time(self, path: str, modified: Any, mime_type: str) -> int:
         return 0  # Cache-Control is set in set_extra_headers; no Expires header
@@ -112,7 +139,7 @@ class AgentAssetHandler(tornado.web.StaticFileHandler):
 
 def make_routes(root: Path = AGENT_DIR) -> list[Any]:
     return [
-        (r"/agent/(assets/.+)", AgentAssetHandler, {"path": str(root)}),
+        (r"/agent/assets/(.*)", AgentAssetHandler, {"path": str(root / "assets")}),
         (r"/agent(/.*)?", AgentIndexHandler, {"root": root}),
     ]
 
@@ -120,7 +147,7 @@ def make_routes(root: Path = AGENT_DIR) -> list[Any]:
 def make_admin_routes(root: Path = ADMIN_DIR) -> list[Any]:
     """/admin like /agent, its preview page, and / sends the browser to /admin/."""
     return [
-        (r"/admin/(assets/.+)", AgentAssetHandler, {"path": str(root)}),
+        (r"/admin/assets/(.*)", AgentAssetHandler, {"path": str(root / "assets")}),
         (r"/admin/preview\.html", AgentIndexHandler,
          {"root": root, "page": "preview.html", "headers": PREVIEW_HEADERS,
           "not_built": ADMIN_NOT_BUILT}),

@@ -58,3 +58,15 @@ async def test_an_unbuilt_inbox_says_how_to_build_it(api: Api, tmp_path: Path) -
     resp = await api.get("/agent/")
     assert resp.code == 503 and b"make build" in resp.body
     assert resp.headers["Cache-Control"] == "no-store"
+
+
+async def test_a_page_among_the_assets_is_neither_cached_for_good_nor_framable(
+        api: Any, tmp_path: Path) -> None:
+    """Vite never writes a page into assets/; were one there, it is served as a UI page."""
+    (tmp_path / "assets" / "stray.html").write_bytes(INDEX)
+    resp = await api.get("/agent/assets/stray.html")
+    assert resp.code == 200 and resp.headers["Cache-Control"] == "no-cache"
+    assert resp.headers["Content-Security-Policy"] == ui.CONTENT_SECURITY_POLICY
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    (tmp_path / "assets" / "sub").mkdir()
+    assert (await api.get("/agent/assets/sub")).code == 404
