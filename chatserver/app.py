@@ -5,17 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import tornado.httputil
 import tornado.web
 
 from chatserver.ai.runner import AIRunner
 from chatserver.api import analytics, auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
 from chatserver.api import metrics as metrics_api
-from chatserver.api.base import NotFoundHandler
+from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
 from chatserver.context import Context
 from chatserver.realtime import handlers as sockets
 from chatserver.realtime.registry import Registry
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+
+class Application(tornado.web.Application):
+    """Tornado's, with each REST request's body read within the REST limit (RequestBody)."""
+
+    def get_handler_delegate(  # type: ignore[override]  # any HTTPMessageDelegate serves
+            self, request: tornado.httputil.HTTPServerRequest,
+            target_class: type[tornado.web.RequestHandler],
+            target_kwargs: dict[str, Any] | None = None, path_args: list[bytes] | None = None,
+            path_kwargs: dict[str, bytes] | None = None) -> tornado.httputil.HTTPMessageDelegate:
+        if not issubclass(target_class, APIHandler) or not (
+                "Content-Length" in request.headers or "Transfer-Encoding" in request.headers):
+            # Not a REST request, or one without a body (most: GETs), which Tornado reads as is.
+            return super().get_handler_delegate(request, target_class, target_kwargs,
+                                                path_args, path_kwargs)
+        ctx: Context = self.settings["ctx"]
+        body = RequestBody(request, ctx.settings.max_body_bytes)
+        body.delegate = super().get_handler_delegate(
+            request, target_class, {**(target_kwargs or {}), "body": body}, path_args,
+            path_kwargs)
+        return body
 
 
 def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
@@ -38,4 +60,4 @@ def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
         "xheaders": False,
         **overrides,
     }
-    return tornado.web.Application(handlers, **app_settings)
+    return Application(handlers, **app_settings)

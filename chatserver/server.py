@@ -165,6 +165,13 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
     return log_request
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """The HTTP server's settings. A body is never read past PARLEY_MAX_BODY_BYTES: the REST
+    handlers read theirs within that limit themselves (api.base.RequestBody) and refuse more
+    with 413; the other routes take no body, so Tornado's bare 400 is enough for them."""
+    return {"max_body_size": settings.max_body_bytes, "idle_connection_timeout": 75}
+
+
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
                 stop: asyncio.Event | None = None, notify: bool = True,
                 reuse_port: bool = False) -> None:
@@ -178,8 +185,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     app = make_app(ctx)
     app.settings["log_function"] = access_logger(ctx)
     in_flight = InFlightRequests(app)
-    server = tornado.httpserver.HTTPServer(in_flight, max_body_size=settings.max_body_bytes * 4,
-                                           idle_connection_timeout=75)
+    server = tornado.httpserver.HTTPServer(in_flight, **server_options(settings))
     sockets = tornado.netutil.bind_sockets(settings.port, settings.host,
                                            family=socket.AF_UNSPEC, reuse_port=reuse_port)
     server.add_sockets(sockets)

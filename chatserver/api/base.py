@@ -5,8 +5,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import sys
+from collections.abc import Awaitable
 from typing import Any
 
+import tornado.http1connection
+import tornado.httputil
 import tornado.web
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -33,6 +37,75 @@ log = logging.getLogger(__name__)
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large",
                415: "unsupported_media_type", 429: "rate_limited", 503: "unavailable"}
+
+
+# A body over PARLEY_MAX_BODY_BYTES is read and dropped for up to this much more before it is
+# refused: closing a socket that still holds unread data resets it, and the client would see
+# the reset instead of the 413. A body longer than that, or declared longer, or announced with
+# `Expect: 100-continue`, is refused at once, before it is read, and the connection closed.
+DRAIN_BYTES = 1024 * 1024
+
+
+class RequestBody(tornado.httputil.HTTPMessageDelegate):
+    """Reads a REST request's body for its handler, keeping at most PARLEY_MAX_BODY_BYTES and
+    one byte: enough for ``APIHandler.prepare`` to refuse an oversized body with a 413 in the
+    JSON error shape. Tornado's own limit (the server's ``max_body_size``, past which it
+    answers a bare 400) is lifted for the request, since this bounds what is read.
+
+    The application (``chatserver.app``) puts one in front of every APIHandler's delegate and
+    hands it to the handler, which closes the connection when the body was refused unread.
+    """
+
+    def __init__(self, request: tornado.httputil.HTTPServerRequest, limit: int) -> None:
+        self.request = request
+        self.limit = limit
+        self.delegate: tornado.httputil.HTTPMessageDelegate | None = None  # the handler's
+        self.room = limit + 1  # what is still passed on
+        self.received = 0
+        self.unread = False  # refused before the body was read to its end
+
+    def headers_received(self, start_line: tornado.httputil.RequestStartLine
+                         | tornado.httputil.ResponseStartLine,
+                         headers: tornado.httputil.HTTPHeaders) -> Awaitable[None] | None:
+        assert self.delegate is not None
+        if isinstance(self.request.connection, tornado.http1connection.HTTP1Connection):
+            self.request.connection.set_max_body_size(sys.maxsize)
+        result = self.delegate.headers_received(start_line, headers)
+        length = headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > self.limit:
+            self.room = 0  # refused by its length: nothing of it is kept
+            if int(length) > self.limit + DRAIN_BYTES \
+                    or headers.get("Expect", "").lower() == "100-continue":
+                headers.pop("Expect", None)  # Tornado would invite the body being refused
+                self._refuse()
+        return result
+
+    def data_received(self, chunk: bytes) -> Awaitable[None] | None:
+        assert self.delegate is not None
+        if self.unread:
+            return None
+        self.received += len(chunk)
+        if self.received > self.limit + DRAIN_BYTES:
+            self._refuse()
+            return None
+        kept, self.room = chunk[:self.room], max(0, self.room - len(chunk))
+        return self.delegate.data_received(kept) if kept else None
+
+    def finish(self) -> None:
+        assert self.delegate is not None
+        if not self.unread:
+            self.delegate.finish()
+
+    def on_connection_close(self) -> None:
+        assert self.delegate is not None
+        self.delegate.on_connection_close()
+
+    def _refuse(self) -> None:
+        """Run the handler now, on what was kept; Tornado drops the rest of the body until it
+        closes the connection, once the answer is written."""
+        assert self.delegate is not None
+        self.unread = True
+        self.delegate.finish()
 
 
 def _trusted(addr: str, ctx: Context) -> bool:
@@ -66,6 +139,9 @@ def client_ip(request: tornado.httputil.HTTPServerRequest, ctx: Context) -> str:
 
 
 class APIHandler(tornado.web.RequestHandler):
+    def initialize(self, body: RequestBody | None = None) -> None:
+        self.body = body
+
     @property
     def ctx(self) -> Context:
         ctx: Context = self.application.settings["ctx"]
@@ -80,12 +156,12 @@ class APIHandler(tornado.web.RequestHandler):
         """Token-authenticated JSON API: no cookies, so no XSRF."""
 
     def prepare(self) -> None:
-        length = self.request.headers.get("Content-Length")
-        if length is not None and length.isdigit() \
-                and int(length) > self.ctx.settings.max_body_bytes:
-            raise TooLarge(f"request body over {self.ctx.settings.max_body_bytes} bytes")
-        if len(self.request.body) > self.ctx.settings.max_body_bytes:
-            raise TooLarge(f"request body over {self.ctx.settings.max_body_bytes} bytes")
+        limit = self.ctx.settings.max_body_bytes
+        length = self.request.headers.get("Content-Length", "")
+        if (length.isdigit() and int(length) > limit) or len(self.request.body) > limit:
+            unread = self.body is not None and self.body.unread
+            raise TooLarge(f"request body over {limit} bytes",
+                           headers={"Connection": "close"} if unread else None)
 
     def bearer(self) -> str | None:
         header = self.request.headers.get("Authorization", "")

@@ -48,6 +48,7 @@ import tornado.netutil
 from chatserver.app import make_app
 from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.server import server_options
 from tests.conftest import clear_tables, make_settings
 
 pytestmark = pytest.mark.slow
@@ -104,8 +105,7 @@ class ServerThread(threading.Thread):
     async def _serve(self) -> None:
         await clear_tables(self.settings.database_url)
         ctx = Context.create(self.settings)
-        server = tornado.httpserver.HTTPServer(make_app(ctx),
-                                               max_body_size=self.settings.max_body_bytes * 4)
+        server = tornado.httpserver.HTTPServer(make_app(ctx), **server_options(self.settings))
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
         server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
