@@ -309,6 +309,19 @@ async def _edge(stack: Stack) -> None:
 
         assert (await http.get("/metrics")).status_code == 404  # not for the public
 
+        # A body over client_max_body_size: the API's JSON 413, not nginx's page.
+        big = await http.post("/api/auth/login", content=b"x" * (300 * 1024),
+                              headers={"Content-Type": "application/json"})
+        assert big.status_code == 413, big.text
+        assert big.json()["error"]["code"] == "too_large"
+        # An asset path that is not a plain file name: 404 with the UIs' framing protection.
+        for path in ("/agent/assets/..%2findex.html", "/admin/assets/x%00.js"):
+            resp = await http.get(path)
+            assert resp.status_code in (400, 404), (path, resp.status_code)
+            if resp.status_code == 404:
+                assert "frame-ancestors 'none'" in resp.headers["content-security-policy"], path
+                assert "immutable" not in resp.headers.get("cache-control", ""), path
+
     # The client's own address reaches the server through nginx; a client that sends
     # X-Forwarded-For straight to a chat process is not believed (it is not the proxy).
     spoof = {"X-Forwarded-For": "203.0.113.9"}
