@@ -14,8 +14,8 @@ from chatserver.bus import Bus, LocalBus, RedisBus
 from chatserver.config import Settings, ensure_secret_key
 from chatserver.db.engine import create_engine
 from chatserver.locks import SessionLocks
+from chatserver.presence import Presence, SharedPresence
 from chatserver.ratelimit import WindowLimiter
-from chatserver.realtime.presence import Presence, SharedPresence
 
 if TYPE_CHECKING:
     from chatserver.ai.runner import AIRunner
@@ -59,7 +59,7 @@ class Context:
         """Connect what needs connecting before serving (the Redis bus and presence)."""
         await self.bus.start()
         if isinstance(self.presence, SharedPresence):
-            from chatserver.services.chat import publish_presence
+            from chatserver.services.agent_presence import publish as publish_presence
 
             async def gone(agent_ids: set[int]) -> None:
                 for agent_id in sorted(agent_ids):

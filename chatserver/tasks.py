@@ -7,7 +7,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from chatserver.db.engine import is_unavailable, outage_log
+from chatserver.outage import is_unavailable, outage_log
 
 log = logging.getLogger(__name__)
 

@@ -7,14 +7,14 @@ import logging
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from chatserver.db.engine import OUTAGE_LOG_EVERY_S, OutageLog
+from chatserver.outage import OUTAGE_LOG_EVERY_S, OutageLog
 
 
 def test_an_outage_is_reported_once_then_summarised(caplog: pytest.LogCaptureFixture) -> None:
     now = [100.0]
     report = OutageLog(clock=lambda: now[0])
     exc = OperationalError("SELECT 1", {}, ConnectionRefusedError(111, "refused"))
-    caplog.set_level(logging.WARNING, logger="chatserver.db.engine")
+    caplog.set_level(logging.WARNING, logger="chatserver.outage")
     report("request", exc, "GET /api/sessions")
     for _ in range(50):
         now[0] += 0.1

@@ -24,7 +24,8 @@ import websockets.sync.client
 from sqlalchemy import text
 
 from chatserver.config import Settings
-from chatserver.db.engine import OUTAGE_LOG_EVERY_S, create_engine, outage_log
+from chatserver.db.engine import create_engine
+from chatserver.outage import OUTAGE_LOG_EVERY_S, outage_log
 from tests.helpers.mariadb import PrivateMariaDB, private_mariadb
 from tests.helpers.procs import ChatServer, read_secret_key, wait_until
 

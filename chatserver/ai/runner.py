@@ -33,6 +33,7 @@ from chatserver.db import widgets as widgets_db
 from chatserver.errors import ParleyError
 from chatserver.services import chat
 from chatserver.services.access import OPERATOR
+from chatserver.services.publish import publish_frame
 from chatserver.services.sessions import wait_estimate
 from chatserver.services.widgets import is_open
 from chatserver.tasks import spawn
@@ -194,7 +195,7 @@ class AIRunner:
             if not pieces:
                 metrics.AI_FIRST_TOKEN.labels(provider).observe(time.monotonic() - started)
             pieces.append(text)
-            await chat.publish_frame(ctx, channel, {
+            await publish_frame(ctx, channel, {
                 "type": "ai_delta", "session_id": session_id, "reply_id": reply_id,
                 "index": len(pieces) - 1, "text": text})
 
@@ -260,7 +261,7 @@ class AIRunner:
                                   tokens_in=outcome.tokens_in, tokens_out=outcome.tokens_out)
 
     async def _typing(self, session_id: str, on: bool) -> None:
-        await chat.publish_frame(self.ctx, session_channel(session_id), {
+        await publish_frame(self.ctx, session_channel(session_id), {
             "type": "typing", "session_id": session_id, "sender_type": "ai", "on": on})
 
     async def _hand_off(self, session: Any, widget: Any, reason: str, language: str, *,
@@ -284,7 +285,7 @@ class AIRunner:
 
         async def emit(piece: str) -> None:
             pieces.append(piece)
-            await chat.publish_frame(ctx, session_channel(session["id"]), {
+            await publish_frame(ctx, session_channel(session["id"]), {
                 "type": "ai_delta", "session_id": session["id"], "reply_id": reply_id,
                 "index": len(pieces) - 1, "text": piece})
 

@@ -17,7 +17,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from chatserver import metrics
 from chatserver.context import Context
-from chatserver.db.engine import is_unavailable, outage_log
 from chatserver.errors import (
     BadRequest,
     Forbidden,
@@ -28,6 +27,7 @@ from chatserver.errors import (
     Unavailable,
 )
 from chatserver.origins import origin_allowed, own_origins
+from chatserver.outage import is_unavailable, outage_log
 from chatserver.services import auth
 from chatserver.services.access import Actor
 from chatserver.validate import parse_json

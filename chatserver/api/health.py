@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
-from chatserver import __version__
 from chatserver.api.base import APIHandler
-from chatserver.db.engine import check
+from chatserver.services import health
 
 
 class HealthHandler(APIHandler):
     async def get(self) -> None:
-        db_ok = await check(self.ctx.engine)
-        self.send_json({
-            "status": "ok" if db_ok else "unavailable",
-            "version": __version__,
-            "uptime_s": round(time.monotonic() - self.ctx.started_at, 1),
-            "database": "ok" if db_ok else "down",
-            "ai": self.ctx.ai.health() if self.ctx.ai is not None else None,
-        }, status=200 if db_ok else 503)
+        ok, body = await health.report(self.ctx)
+        self.send_json(body, status=200 if ok else 503)
 
 
 routes = [(r"/api/health", HealthHandler)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chatserver.api.base import APIHandler
 from chatserver.errors import NotFound
+from chatserver.limits import HISTORY_SEARCH_PAGE_MAX
 from chatserver.services import canned, inbox
 from chatserver.validate import Fields
 
@@ -23,7 +24,7 @@ class HistoryHandler(APIHandler):
                     "limit": _int_query(self, "limit", 25),
                     "offset": _int_query(self, "offset", 0)})
         query = f.text("q", max_len=inbox.QUERY_MAX)
-        limit = f.integer("limit", min=1, max=inbox.HISTORY_PAGE_MAX)
+        limit = f.integer("limit", min=1, max=HISTORY_SEARCH_PAGE_MAX)
         offset = f.integer("offset", min=0, max=1_000_000)
         f.check()
         self.send_json(await inbox.search_history(self.ctx, actor, query=query,

@@ -7,7 +7,9 @@ import time
 
 from chatserver.api.base import APIHandler
 from chatserver.api.widgets import PublicAPIHandler
+from chatserver.domain import ESCALATION_REASONS
 from chatserver.errors import RateLimited
+from chatserver.limits import ID_MAX, MESSAGES_PAGE_DEFAULT, MESSAGES_PAGE_MAX
 from chatserver.services import chat, sessions, widgets
 from chatserver.services.access import Actor
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
@@ -42,12 +44,12 @@ class MessagesHandler(VisitorAPIHandler):
     async def get(self, site_key: str, session_id: str) -> None:
         token, actor = await self.caller(site_key)
         f = Fields({"after_seq": _int_arg(self, "after_seq", 0),
-                    "limit": _int_arg(self, "limit", 100)})
-        after_seq = f.integer("after_seq", min=0, max=2**31)
-        limit = f.integer("limit", min=1, max=sessions.HISTORY_PAGE_MAX)
+                    "limit": _int_arg(self, "limit", MESSAGES_PAGE_DEFAULT)})
+        after_seq = f.integer("after_seq", min=0, max=ID_MAX)
+        limit = f.integer("limit", min=1, max=MESSAGES_PAGE_MAX)
         f.check()
         self.send_json(await sessions.history(
-            self.ctx, site_key, session_id, after_seq=after_seq or 0, limit=limit or 100,
+            self.ctx, site_key, session_id, after_seq=after_seq or 0, limit=limit or MESSAGES_PAGE_DEFAULT,
             visitor_token=token, actor=actor))
 
 
@@ -62,7 +64,7 @@ class EscalateHandler(VisitorAPIHandler):
     async def post(self, site_key: str, session_id: str) -> None:
         token, actor = await self.caller(site_key)
         f = Fields(self.json_body())
-        reason = f.choice("reason", sessions.ESCALATION_REASONS)
+        reason = f.choice("reason", ESCALATION_REASONS)
         f.check()
         result = await chat.escalate(self.ctx, site_key, session_id, reason=reason,
                                          visitor_token=token, actor=actor)

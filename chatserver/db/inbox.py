@@ -9,8 +9,8 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.db.schema import messages, sessions, users, widget_agents, widget_configs
+from chatserver.domain import ENDED
 
-ENDED = ("closed", "abandoned")
 _AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
 
 

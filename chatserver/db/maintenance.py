@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from chatserver.db.schema import messages, sessions
+from chatserver.domain import ENDED
 
 
 def _old_finished(cutoff: datetime) -> list[ColumnElement[bool]]:
-    return [sessions.c.status.in_(("closed", "abandoned")),
+    return [sessions.c.status.in_(ENDED),
             or_(sessions.c.closed_at < cutoff,
                 (sessions.c.closed_at.is_(None)) & (sessions.c.last_activity_at < cutoff))]
 

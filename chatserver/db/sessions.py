@@ -10,6 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.db.schema import messages, sessions, users, widget_configs
+from chatserver.domain import OPEN, UNANSWERED
 
 # Columns agents see (never the visitor token hash).
 _AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
@@ -120,12 +121,12 @@ async def touch(conn: AsyncConnection, session_ids: list[str], now: datetime) ->
     for i in range(0, len(session_ids), 500):
         await conn.execute(update(sessions).where(
             sessions.c.id.in_(session_ids[i:i + 500]),
-            sessions.c.status.in_(("active", "waiting", "assigned"))).values(last_activity_at=now))
+            sessions.c.status.in_(OPEN)).values(last_activity_at=now))
 
 
 async def stale(conn: AsyncConnection, before: datetime, limit: int) -> list[RowMapping]:
     """Unattended sessions (with the AI or waiting) idle since before `before`."""
     stmt = (select(sessions.c.id, sessions.c.widget_id, sessions.c.status).where(
-        sessions.c.status.in_(("active", "waiting")), sessions.c.last_activity_at < before)
+        sessions.c.status.in_(UNANSWERED), sessions.c.last_activity_at < before)
         .limit(limit))
     return list((await conn.execute(stmt)).mappings())

@@ -9,6 +9,7 @@ from sqlalchemy import Integer, and_, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.db.schema import messages, sessions, users, widget_configs
+from chatserver.domain import OPEN
 
 
 def _count_if(cond: Any) -> Any:
@@ -147,7 +148,7 @@ async def handled(conn: AsyncConnection, widget_ids: list[int] | None,
 async def open_counts(conn: AsyncConnection, widget_ids: list[int] | None) -> dict[str, int]:
     """Sessions not yet closed, by status (active: with the AI; waiting; assigned)."""
     s = sessions.c
-    stmt = (select(s.status, func.count()).where(s.status.in_(("active", "waiting", "assigned")))
+    stmt = (select(s.status, func.count()).where(s.status.in_(OPEN))
             .group_by(s.status))
     if widget_ids is not None:
         stmt = stmt.where(s.widget_id.in_(widget_ids))

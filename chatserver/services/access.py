@@ -31,6 +31,13 @@ class Actor:
         return self.role == "admin"
 
 
+@dataclass(frozen=True)
+class SignedIn(Actor):
+    """A user signed in with a token: unlike the operator, always has an id."""
+
+    id: int
+
+
 OPERATOR = Actor(id=None, role="admin", display_name="operator")
 
 

@@ -19,7 +19,7 @@ import jwt
 from chatserver.context import Context
 from chatserver.db import users as db
 from chatserver.errors import Forbidden, RateLimited, Unauthorized
-from chatserver.services.access import Actor
+from chatserver.services.access import Actor, SignedIn
 from chatserver.services.passwords import check_password, hash_password, verify_password
 from chatserver.services.users import public, revoke_sockets
 from chatserver.timeutil import utcnow
@@ -63,7 +63,7 @@ def decode_token(ctx: Context, token: str) -> dict[str, Any]:
     return claims
 
 
-async def authenticate(ctx: Context, token: str) -> tuple[Actor, dict[str, Any]]:
+async def authenticate(ctx: Context, token: str) -> tuple[SignedIn, dict[str, Any]]:
     """The actor behind a bearer token, checked against the user's row (revocation, deletion,
     another user under the same id): the one query of every signed-in request and socket."""
     claims = decode_token(ctx, token)
@@ -72,7 +72,7 @@ async def authenticate(ctx: Context, token: str) -> tuple[Actor, dict[str, Any]]
     if row is None or row["token_version"] != claims["tv"] \
             or not hmac.compare_digest(row["token_key"].encode(), claims["uk"].encode()):
         raise Unauthorized("the token has been revoked; sign in again", code="token_revoked")
-    return Actor(id=row["id"], role=row["role"], display_name=row["display_name"]), claims
+    return SignedIn(id=row["id"], role=row["role"], display_name=row["display_name"]), claims
 
 
 # Sign-in throttling (OWASP's authentication cheat sheet: throttle by address and by

@@ -1,4 +1,5 @@
-"""Conversation actions shared by sockets, REST and the CLI: send, accept, transfer, close…
+"""Conversation actions shared by sockets, REST and the CLI: send, hand back, close, leave
+an email, escalate. Taking and passing conversations is services/routing.py.
 
 Each action commits to the database first, then publishes what happened on the bus; the
 database is the source of truth and a publish is only a notification.
@@ -11,31 +12,31 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.bus import session_channel, user_channel, widget_channel
+from chatserver.bus import session_channel, user_channel
 from chatserver.context import Context
 from chatserver.db import sessions as db
-from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
-from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError, ValidationError
-from chatserver.services.access import Actor, access_session, sees_widget
-from chatserver.services.sessions import (
-    ESCALATION_REASONS,
-    add_system_message,
-    agent_view,
-    message_view,
-    position_of,
-    wait_estimate,
+from chatserver.domain import ENDED, ESCALATION_REASONS, UNANSWERED
+from chatserver.errors import Conflict, Forbidden, NotFound, ValidationError
+from chatserver.events import MessageView
+from chatserver.limits import CLIENT_MSG_ID_MAX, NOTE_MAX
+from chatserver.services.access import Actor, SignedIn, access_session
+from chatserver.services.publish import publish_frame, publish_message
+from chatserver.services.routing import (
+    agent_left,
+    agent_session,
+    auto_assign,
+    broadcast_queue,
+    check_in_charge,
 )
+from chatserver.services.sessions import add_system_message, agent_view, message_view, position_of
 from chatserver.services.widgets import is_open
 from chatserver.services.writer import MessageWriter, Send
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
 
 log = logging.getLogger(__name__)
-
-CLIENT_MSG_ID_MAX = 64
 
 
 def check_text(ctx: Context, raw: Any) -> str:
@@ -58,144 +59,28 @@ def check_client_msg_id(raw: Any) -> str:
     return raw
 
 
-def ack(msg: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "ack", "session_id": msg["session_id"], "client_msg_id": msg["client_msg_id"],
-            "id": msg["id"], "seq": msg["seq"]}
-
-
-async def publish_frame(ctx: Context, channel: str, frame: dict[str, Any],
-                        exclude: str | None = None) -> None:
-    await ctx.bus.publish(channel, {"frame": frame, "exclude": exclude})
-
-
-async def publish_message(ctx: Context, msg: dict[str, Any], exclude: str | None = None) -> None:
-    await publish_frame(ctx, session_channel(msg["session_id"]), {"type": "message", **msg},
-                        exclude)
-
-
 async def send_message(ctx: Context, session_id: str, *, sender_type: str, text: str,
-                       client_msg_id: str, sender_id: int | None = None,
-                       sender_name: str | None = None, exclude: str | None = None,
-                       meta: dict[str, Any] | None = None) -> tuple[dict[str, Any], bool]:
+                       client_msg_id: str, actor: SignedIn | None = None,
+                       sender_name: str | None = None,
+                       meta: dict[str, Any] | None = None) -> tuple[MessageView, bool]:
     """Persist a message (or find its earlier copy) and publish it. Returns (message, created).
+    An agent's message names its `actor`; the AI's its `sender_name`.
 
     Concurrent sends are committed together (group commit, services/writer.py)."""
     if ctx.writer is None:
         ctx.writer = MessageWriter(ctx)
     send = Send(session_id=session_id, client_msg_id=client_msg_id, sender_type=sender_type,
-                text=text, sender_id=sender_id, sender_name=sender_name, meta=meta)
+                text=text, sender_id=actor.id if actor else None,
+                sender_name=actor.display_name if actor else sender_name, meta=meta,
+                actor=actor)
     row, created = await ctx.writer.submit(send)
     msg = message_view(row)
     if created:
-        await publish_message(ctx, msg, exclude)
+        await publish_message(ctx, msg)
     # Only when the AI owns the conversation: no task or query per message in human chats.
     if created and sender_type == "visitor" and send.ai_turn and ctx.ai is not None:
         ctx.ai.on_visitor_message(session_id)
     return msg, created
-
-
-async def _system(ctx: Context, conn: AsyncConnection, session_id: str, text: str,
-                  kind: str) -> dict[str, Any]:
-    return await add_system_message(conn, session_id, text, kind)
-
-
-async def _agent_session(conn: AsyncConnection, actor: Actor, session_id: str, *,
-                         for_update: bool = True) -> RowMapping:
-    """A session of a widget the agent works on; 404 otherwise."""
-    row = await db.get(conn, session_id, for_update=for_update) \
-        if isinstance(session_id, str) and len(session_id) <= 36 else None
-    widget = await widgets_db.by_id(conn, row["widget_id"]) if row is not None else None
-    if row is None or widget is None or not await sees_widget(conn, actor, widget):
-        raise NotFound("no such session", code="session_not_found")
-    return row
-
-
-async def _capacity_left(ctx: Context, conn: AsyncConnection, agent_id: int) -> int:
-    user = await users_db.get(conn, agent_id)
-    limit = (user["max_chats"] if user else None) or ctx.settings.agent_max_chats
-    return limit - (await db.active_counts(conn, [agent_id])).get(agent_id, 0)
-
-
-async def accept(ctx: Context, actor: Actor, session_id: str,
-                 exclude: str | None = None) -> dict[str, Any]:
-    """Take a waiting (or AI-handled) session. Exactly one agent wins a race: the update is
-    conditional on the status, and the database decides. The agent's other sockets (all but
-    `exclude`, the one that accepted) are told the session is theirs."""
-    assert actor.id is not None
-    async with ctx.session_locks(session_id):
-        async with ctx.engine.begin() as conn:
-            row = await _agent_session(conn, actor, session_id, for_update=False)
-            if row["assigned_agent_id"] == actor.id and row["status"] == "assigned":
-                return agent_view(row)
-            if await _capacity_left(ctx, conn, actor.id) <= 0:
-                raise Conflict("you are at your limit of open chats", code="at_capacity")
-            now = utcnow()
-            won = await db.update_session(
-                conn, session_id, only_status=("waiting", "active"), status="assigned",
-                assigned_agent_id=actor.id, accepted_at=now, ai_mode=False,
-                last_activity_at=now)
-            if won:
-                event = await _system(ctx, conn, session_id,
-                                      f"{actor.display_name} joined the conversation.", "joined")
-                updated = await db.get(conn, session_id)
-        if not won:
-            async with ctx.engine.connect() as conn:
-                raise await _taken(conn, session_id)
-        assert updated is not None
-        await publish_message(ctx, event)
-    await _agent_joined(ctx, session_id, actor.id, actor.display_name, event["seq"] - 1,
-                        exclude)
-    await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
-                                                        "session_id": session_id})
-    await broadcast_queue(ctx, updated["widget_id"])
-    log.info("session %s accepted by agent %s", session_id, actor.id)
-    return agent_view(updated)
-
-
-async def _taken(conn: AsyncConnection, session_id: str) -> ParleyError:
-    row = await db.get(conn, session_id)
-    if row is None or row["status"] in ("closed", "abandoned"):
-        return Conflict("this conversation has ended", code="conflict")
-    name = None
-    if row["assigned_agent_id"] is not None:
-        user = await users_db.get(conn, row["assigned_agent_id"])
-        name = user["display_name"] if user else None
-    return Conflict(f"taken by {name}" if name else "already taken", code="conflict",
-                    fields={"taken_by": name or ""})
-
-
-async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int) -> dict[str, Any]:
-    assert actor.id is not None
-    async with ctx.session_locks(session_id):
-        async with ctx.engine.begin() as conn:
-            row = await _agent_session(conn, actor, session_id)
-            _check_in_charge(row, actor, "transfer")
-            if to_agent_id == row["assigned_agent_id"]:
-                raise ValidationError("that agent already has this conversation",
-                                      code="same_agent")
-            target = await users_db.get(conn, to_agent_id)
-            if target is None or (not await widgets_db.is_member(conn, row["widget_id"],
-                                                                to_agent_id) \
-                    and target["role"] != "admin"):
-                raise NotFound("no such agent on this widget", code="agent_not_found")
-            if to_agent_id not in ctx.presence.online():
-                raise Conflict(f"{target['display_name']} is not online", code="agent_offline")
-            if await _capacity_left(ctx, conn, to_agent_id) <= 0:
-                raise Conflict(f"{target['display_name']} is at their limit",
-                               code="at_capacity")
-            previous = row["assigned_agent_id"]
-            await db.update_session(conn, session_id, assigned_agent_id=to_agent_id,
-                                    last_activity_at=utcnow())
-            event = await _system(ctx, conn, session_id,
-                                  f"{actor.display_name} transferred the conversation to "
-                                  f"{target['display_name']}.", "transfer")
-            updated = await db.get(conn, session_id)
-        assert updated is not None
-        await publish_message(ctx, event)
-    await _agent_left(ctx, session_id, previous, row["agent_name"], "transfer")
-    await _agent_joined(ctx, session_id, to_agent_id, target["display_name"], event["seq"] - 1)
-    log.info("session %s transferred from %s to %s", session_id, previous, to_agent_id)
-    return agent_view(updated)
 
 
 async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
@@ -203,44 +88,17 @@ async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, An
     assert actor.id is not None
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
-            row = await _agent_session(conn, actor, session_id)
-            _check_in_charge(row, actor, "hand back")
+            row = await agent_session(conn, actor, session_id)
+            check_in_charge(row, actor, "hand back")
             await db.update_session(conn, session_id, status="active", ai_mode=True,
                                     assigned_agent_id=None, last_activity_at=utcnow())
-            event = await _system(ctx, conn, session_id,
+            event = await add_system_message(conn, session_id,
                                   "The assistant is back in the conversation.", "hand_back")
             updated = await db.get(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)
-    await _agent_left(ctx, session_id, row["assigned_agent_id"], row["agent_name"], "hand_back")
+    await agent_left(ctx, session_id, row["assigned_agent_id"], row["agent_name"], "hand_back")
     return agent_view(updated)
-
-
-def _check_in_charge(row: RowMapping, actor: Actor, doing: str) -> None:
-    """Only the assigned agent (or an admin) may transfer or hand back a conversation."""
-    if row["status"] != "assigned" or (row["assigned_agent_id"] != actor.id
-                                       and not actor.is_admin):
-        raise Forbidden(f"only the agent in the conversation can {doing} it",
-                        code="not_assigned")
-
-
-async def _agent_joined(ctx: Context, session_id: str, agent_id: int, name: str,
-                        from_seq: int, exclude: str | None = None) -> None:
-    """Tell the session an agent joined, and the agent's sockets that the session is theirs
-    (from `from_seq` on; `exclude` is the socket that asked and knows already)."""
-    await publish_frame(ctx, session_channel(session_id), {
-        "type": "agent_joined", "session_id": session_id,
-        "agent": {"id": agent_id, "display_name": name}})
-    await ctx.bus.publish(user_channel(agent_id), {"kind": "join", "session_id": session_id,
-                                                   "from_seq": from_seq, "exclude": exclude})
-
-
-async def _agent_left(ctx: Context, session_id: str, agent_id: int, name: str | None,
-                      reason: str) -> None:
-    await publish_frame(ctx, session_channel(session_id), {
-        "type": "agent_left", "session_id": session_id, "reason": reason,
-        "agent": {"id": agent_id, "display_name": name}})
-    await ctx.bus.publish(user_channel(agent_id), {"kind": "leave", "session_id": session_id})
 
 
 def _resolution(row: RowMapping, by: str) -> str:
@@ -262,7 +120,7 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
             if actor is not None:
-                row = await _agent_session(conn, actor, session_id)
+                row = await agent_session(conn, actor, session_id)
                 if row["status"] == "assigned" and row["assigned_agent_id"] != actor.id \
                         and not actor.is_admin:
                     raise Forbidden("another agent has this conversation", code="not_assigned")
@@ -271,16 +129,16 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
                 if found is None:
                     raise NotFound("no such session", code="session_not_found")
                 row = found
-            if row["status"] in ("closed", "abandoned"):
+            if row["status"] in ENDED:
                 if rating is not None and by == "visitor":
                     await db.update_session(conn, session_id, rating=rating)
                 return {"session_id": session_id, "status": row["status"], "rating": rating}
             now = utcnow()
             await db.update_session(conn, session_id, status="closed", closed_at=now,
                                     closed_by=by, resolution=_resolution(row, by),
-                                    rating=rating, close_note=(note or "")[:2000] or None,
+                                    rating=rating, close_note=(note or "")[:NOTE_MAX] or None,
                                     ai_mode=False, last_activity_at=now)
-            event = await _system(ctx, conn, session_id, "The conversation was closed.",
+            event = await add_system_message(conn, session_id, "The conversation was closed.",
                                   "closed")
         await publish_message(ctx, event)
     await publish_frame(ctx, session_channel(session_id),
@@ -312,11 +170,11 @@ async def abandon_idle(ctx: Context, idle_s: float, local_sessions: set[str],
         async with ctx.session_locks(row["id"]):
             async with ctx.engine.begin() as conn:
                 if not await db.update_session(
-                        conn, row["id"], only_status=("active", "waiting"), status="abandoned",
+                        conn, row["id"], only_status=UNANSWERED, status="abandoned",
                         resolution="abandoned", closed_at=now, closed_by="system",
                         ai_mode=False):
                     continue
-                event = await _system(ctx, conn, row["id"],
+                event = await add_system_message(conn, row["id"],
                                       "The visitor left; the conversation was closed.",
                                       "abandoned")
             await publish_message(ctx, event)
@@ -339,7 +197,7 @@ async def leave_email(ctx: Context, session_id: str, email: Any, note: Any) -> d
                               fields={"email": "must be an email address"})
     if note is not None and not isinstance(note, str):
         raise ValidationError("note must be text", code="invalid_note")
-    clean_note = clean_text(note or "")[:2000] or None
+    clean_note = clean_text(note or "")[:NOTE_MAX] or None
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
             row = await db.get(conn, session_id, for_update=True)
@@ -348,7 +206,7 @@ async def leave_email(ctx: Context, session_id: str, email: Any, note: Any) -> d
             await db.update_session(conn, session_id, offline_email=email.strip().lower(),
                                     offline_note=clean_note,
                                     visitor_email=row["visitor_email"] or email.strip().lower())
-            event = await _system(ctx, conn, session_id,
+            event = await add_system_message(conn, session_id,
                                   "Email address saved: the team will reply by email.", "email")
         await publish_message(ctx, event)
     await broadcast_queue(ctx, row["widget_id"])
@@ -368,7 +226,7 @@ async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str 
             row = await access_session(conn, site_key, session_id,
                                        visitor_token=visitor_token, actor=actor,
                                        for_update=True)
-            if row["status"] in ("closed", "abandoned"):
+            if row["status"] in ENDED:
                 raise Conflict("this conversation has ended", code="session_closed")
             if row["status"] == "assigned":
                 raise Conflict("an agent is already in this conversation",
@@ -405,79 +263,3 @@ async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str 
             "offline": offline, "outside_hours": not open_now}
 
 
-async def auto_assign(ctx: Context, widget_id: int) -> bool:
-    """With the auto_assign setting, give waiting sessions to the least-busy online agents of
-    the widget who have room. True when it assigned any (the queue was re-broadcast)."""
-    if not ctx.settings.auto_assign:
-        return False
-    assigned = False
-    online = ctx.presence.online()
-    async with ctx.engine.connect() as conn:
-        waiting = await db.waiting_ids(conn, widget_id)
-        members = [m for m in await widgets_db.members(conn, widget_id) if m["id"] in online]
-        busy = await db.active_counts(conn, [m["id"] for m in members])
-    for session_id in waiting:
-        free = [(busy.get(m["id"], 0), m["id"], m) for m in members
-                if busy.get(m["id"], 0) < (m["max_chats"] or ctx.settings.agent_max_chats)]
-        if not free:
-            break
-        _load, agent_id, member = min(free, key=lambda f: (f[0], f[1]))
-        try:
-            await accept(ctx, Actor(id=agent_id, role=member["role"],
-                                    display_name=member["display_name"]), session_id)
-        except ParleyError:
-            continue
-        busy[agent_id] = busy.get(agent_id, 0) + 1
-        assigned = True
-    return assigned
-
-
-async def broadcast_queue(ctx: Context, widget_id: int) -> None:
-    """Tell the widget's agents the queue, and each waiting visitor their position."""
-    async with ctx.engine.connect() as conn:
-        widget = await widgets_db.by_id(conn, widget_id)
-        if widget is None:
-            return
-        rows = await db.waiting_in(conn, [widget_id])
-        estimates = [await wait_estimate(ctx, conn, widget_id, i + 1) for i in range(len(rows))]
-    waiting = [agent_view(r) for r in rows]
-    await publish_frame(ctx, widget_channel(widget_id), {
-        "type": "queue_update", "widget": widget["site_key"], "waiting": waiting})
-    for position, (row, (wait, online)) in enumerate(zip(rows, estimates, strict=True), 1):
-        await publish_frame(ctx, session_channel(row["id"]), {
-            "type": "queue_position", "session_id": row["id"], "position": position,
-            "estimated_wait_s": wait, "agents_online": online})
-
-
-async def set_presence(ctx: Context, actor: Actor, status: str) -> None:
-    assert actor.id is not None
-    ctx.presence.set_status(actor.id, status)
-    await publish_presence(ctx, actor.id, status)
-    if status == "online":
-        await assign_for(ctx, actor.id)
-
-
-async def assign_for(ctx: Context, agent_id: int) -> None:
-    """An agent came online: offer them waiting sessions (auto_assign setting)."""
-    if not ctx.settings.auto_assign:
-        return
-    async with ctx.engine.connect() as conn:
-        ids = await widgets_db.visible_widget_ids(conn, agent_id)
-    for widget_id in ids:
-        await auto_assign(ctx, widget_id)
-
-
-async def publish_presence(ctx: Context, agent_id: int, status: str,
-                           widget_ids: list[int] | None = None) -> None:
-    """Tell the agent's widgets. ``widget_ids``: those widgets (presence_widget_ids), when the
-    caller has them; a closing socket has, so going offline needs no database."""
-    ids = widget_ids if widget_ids is not None else await presence_widget_ids(ctx, agent_id)
-    for wid in ids:
-        await publish_frame(ctx, widget_channel(wid), {"type": "presence", "agent_id": agent_id,
-                                                       "status": status})
-
-
-async def presence_widget_ids(ctx: Context, agent_id: int) -> list[int]:
-    """The widgets whose agents see this agent's presence."""
-    async with ctx.engine.connect() as conn:
-        return await widgets_db.visible_widget_ids(conn, agent_id)

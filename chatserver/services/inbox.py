@@ -16,7 +16,6 @@ from chatserver.services.access import Actor, access_session, visible_widget_ids
 from chatserver.services.sessions import agent_view
 from chatserver.services.users import public as public_user
 
-HISTORY_PAGE_MAX = 100
 QUERY_MAX = 200
 # How many of a visitor's earlier conversations the details show.
 PREVIOUS_MAX = 10

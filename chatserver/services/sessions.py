@@ -19,16 +19,13 @@ from chatserver.db import messages as messages_db
 from chatserver.db import sessions as db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
+from chatserver.events import MessageView
+from chatserver.limits import MESSAGES_PAGE_MAX
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields, clean_text, is_email
 
-ESCALATION_REASONS = ("explicit_request", "frustration", "repeated_failure",
-                      "no_knowledge_match", "model_request", "ai_error", "budget_exhausted")
-STATUSES = ("active", "waiting", "assigned", "closed", "abandoned")
-OPEN_STATUSES = ("active", "waiting", "assigned")
-HISTORY_PAGE_MAX = 500
 TEL_RE = re.compile(r"^\+?[0-9 ()./-]{3,32}$")
 # How many recent accepted sessions the wait estimate looks at.
 WAIT_SAMPLE = 50
@@ -163,7 +160,7 @@ def agent_view(row: RowMapping) -> dict[str, Any]:
     return out
 
 
-def message_view(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+def message_view(row: RowMapping | dict[str, Any]) -> MessageView:
     return {
         "session_id": row["session_id"],
         "id": row["id"],
@@ -171,7 +168,7 @@ def message_view(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
         "sender_type": row["sender_type"],
         "sender_name": row["sender_name"],
         "text": row["text"],
-        "created_at": iso(row["created_at"]),
+        "created_at": iso(row["created_at"]) or "",
         "client_msg_id": row["client_msg_id"],
     }
 
@@ -179,7 +176,7 @@ def message_view(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
 async def history(ctx: Context, site_key: str, session_id: str, *, after_seq: int, limit: int,
                   visitor_token: str | None = None,
                   actor: Actor | None = None) -> dict[str, Any]:
-    limit = max(1, min(limit, HISTORY_PAGE_MAX))
+    limit = max(1, min(limit, MESSAGES_PAGE_MAX))
     async with ctx.engine.connect() as conn:
         row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
                                    actor=actor)
@@ -228,7 +225,7 @@ async def position_of(ctx: Context, conn: AsyncConnection, row: RowMapping) -> d
 
 
 async def add_system_message(conn: AsyncConnection, session_id: str, text: str,
-                             kind: str) -> dict[str, Any]:
+                             kind: str) -> MessageView:
     """Persist a system event (escalation, join, close…) as a message with its own seq."""
     row, _ = await messages_db.insert_message(
         conn, session_id=session_id, client_msg_id=f"sys-{kind}-{uuid.uuid4().hex[:12]}",

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.context import Context
 from chatserver.db import messages as db
+from chatserver.db import widgets as widgets_db
+from chatserver.domain import ENDED
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError
+from chatserver.services.access import Actor, sees_widget
 from chatserver.tasks import spawn
 from chatserver.timeutil import utcnow
 
@@ -38,22 +42,47 @@ class Send:
     sender_id: int | None = None
     sender_name: str | None = None
     meta: dict[str, Any] | None = None
+    # The agent who writes (for agents: who may see that the session exists).
+    actor: Actor | None = None
     # Set when stored: the AI owns the conversation, so it should answer this message.
     ai_turn: bool = False
     future: asyncio.Future[tuple[dict[str, Any], bool]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
+NOT_FOUND = NotFound("no such session", code="session_not_found")
+
+
 def check_can_send(session: Any, send: Send) -> ParleyError | None:
+    """The one check of a new message: the session is open, and an agent writes only in a
+    conversation assigned to them (`not_assigned`, or not found when the session is on a
+    widget the agent does not work on: see `_hide_foreign`)."""
     if session is None:
-        return NotFound("no such session", code="session_not_found")
-    if session["status"] in ("closed", "abandoned"):
-        return Conflict("this conversation has ended", code="session_closed")
+        return NOT_FOUND
+    # Before the status: an agent of another widget must not learn that it has ended.
     if send.sender_type == "agent" and session["assigned_agent_id"] != send.sender_id:
         return Forbidden("accept the conversation before writing in it", code="not_assigned")
+    if session["status"] in ENDED:
+        return Conflict("this conversation has ended", code="session_closed")
     if send.sender_type == "ai" and not session["ai_mode"]:
         return Conflict("a person owns this conversation", code="ai_silenced")
     return None
+
+
+def check_repeat(found: Any, send: Send) -> ParleyError | None:
+    """A repeated client_msg_id is acknowledged to the agent who sent it only: anybody else
+    learns nothing of another conversation's message (as if the session did not exist)."""
+    if send.sender_type == "agent" and (found["sender_type"] != "agent"
+                                        or found["sender_id"] != send.sender_id):
+        return NOT_FOUND
+    return None
+
+
+async def _hide_foreign(conn: AsyncConnection, session: Any, actor: Actor,
+                        error: ParleyError) -> ParleyError:
+    """`not_assigned` for a session of the agent's widgets; not found for any other."""
+    widget = await widgets_db.by_id(conn, session["widget_id"])
+    return error if widget is not None and await sees_widget(conn, actor, widget) else NOT_FOUND
 
 
 class MessageWriter:
@@ -111,13 +140,17 @@ class MessageWriter:
             for send in batch:
                 key = (send.session_id, send.client_msg_id)
                 if key in found:
-                    results.append((send, dict(found[key]), False))
+                    repeat_error = check_repeat(found[key], send)
+                    results.append((send, repeat_error or dict(found[key]), False))
                     continue
                 if key in seen:  # the same message twice in one batch: one row
                     results.append((send, seen[key], False))
                     continue
                 error = check_can_send(locked.get(send.session_id), send)
                 if error is not None:
+                    if error.code == "not_assigned" and send.actor is not None:
+                        error = await _hide_foreign(conn, locked[send.session_id], send.actor,
+                                                    error)
                     results.append((send, error, False))
                     continue
                 last_seq[send.session_id] += 1

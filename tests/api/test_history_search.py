@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from chatserver.context import Context
-from chatserver.services import chat
+from chatserver.services import chat, routing
 from chatserver.services.access import Actor
 from tests.api.helpers import admin_and_agent, register
 from tests.conftest import Api
@@ -115,7 +115,7 @@ async def test_session_details_show_the_visitor_and_earlier_conversations(
     await chat.escalate(ctx, s["acme"], now, reason="explicit_request",
                         actor=Actor(id=None, role="admin"))
     agent = s["agent_user"]
-    await chat.accept(ctx, Actor(id=agent["id"], role="agent",
+    await routing.accept(ctx, Actor(id=agent["id"], role="agent",
                                  display_name=agent["display_name"]), now)
     resp = await api.get(f"/api/agents/sessions/{now}", token=s["agent"])
     assert resp.code == 200, resp

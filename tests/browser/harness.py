@@ -28,6 +28,7 @@ from chatserver.db.schema import messages, sessions, widget_configs
 from chatserver.realtime.handlers import close_all
 from chatserver.server import sockets_closed
 from chatserver.services import chat
+from chatserver.services.publish import publish_frame
 from chatserver.tasks import drain
 from tests.realtime.client import WS, ws_url
 
@@ -275,7 +276,7 @@ def stream_ai_reply(servers: Servers, session_id: str, pieces: list[str],
 
         async def publish(frame: dict[str, Any] = frame) -> None:
             assert servers.ctx is not None
-            await chat.publish_frame(servers.ctx, session_channel(session_id), frame)
+            await publish_frame(servers.ctx, session_channel(session_id), frame)
 
         servers.call(publish)
         so_far += piece

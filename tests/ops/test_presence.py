@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chatserver.bus import RedisBus
-from chatserver.realtime.presence import Presence, SharedPresence
+from chatserver.presence import Presence, SharedPresence
 
 
 async def _until(check: Callable[[], Any], timeout: float = 5.0, what: str = "it") -> None:

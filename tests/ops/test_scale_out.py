@@ -19,8 +19,8 @@ import tornado.web
 from chatserver.app import make_app
 from chatserver.bus import RedisBus
 from chatserver.context import Context
+from chatserver.presence import SharedPresence
 from chatserver.realtime.handlers import close_all
-from chatserver.realtime.presence import SharedPresence
 from tests.api.helpers import PASSWORD
 from tests.conftest import Api, clear_tables, make_settings
 from tests.realtime.client import WS, ws_url

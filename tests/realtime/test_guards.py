@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from chatserver.db import messages as messages_db
-from chatserver.realtime.handlers import PENDING_AGENT_SOCKETS_PER_IP
+from chatserver.realtime.protocol import PENDING_AGENT_SOCKETS_PER_IP
 from tests.api.helpers import user_key
 from tests.conftest import TEST_SECRET
 from tests.realtime.client import WS
@@ -197,11 +197,11 @@ async def test_slow_reader_is_closed(make_world: Any, app: Any) -> None:
     # The reader's server-side socket stops draining (as if its TCP window were full).
     stuck: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     slow.write_message = lambda *_a, **_k: stuck
-    slow.outbox.max_frames = 3
+    slow.send_queue.max_frames = 3
     for i in range(10):
         await writer.send({"type": "typing", "on": bool(i % 2)})
     assert await reader.closed(5) == 4009
-    assert len(slow.outbox) <= 3
+    assert len(slow.send_queue) <= 3
     stuck.cancel()
 
 

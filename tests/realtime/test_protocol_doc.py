@@ -3,7 +3,7 @@
 Every frame type the sockets handle (the keys of the ``handlers()`` dicts) has a section under
 "Client → server frames"; every frame type the server sends (a ``"type": "…"`` literal in
 chatserver/) has one under "Server → client frames"; every error code the socket path raises
-(in chatserver/realtime/handlers.py, chatserver/services/chat.py and writer.py) is in the
+(in chatserver/realtime/ and the services its sockets call) is in the
 "Errors" table;
 every close code is in the "Close codes" table. And the reverse: the document describes no
 frame or code the code does not have. The code is read with ``ast``, not imported piecemeal,
@@ -20,9 +20,11 @@ from chatserver import errors
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "chatserver"
-HANDLERS = SERVER / "realtime" / "handlers.py"
-SERVICES = SERVER / "services" / "chat.py"
-WRITER = SERVER / "services" / "writer.py"
+REALTIME = sorted((SERVER / "realtime").glob("*.py"))
+PROTOCOL = SERVER / "realtime" / "protocol.py"
+# The services the sockets call: their errors reach clients as error frames.
+SOCKET_SERVICES = [SERVER / "services" / f"{name}.py"
+                   for name in ("chat", "routing", "writer", "agent_presence", "history")]
 DOC = ROOT / "docs" / "protocol.md"
 # Dicts with a "type" key that are not frames: JSON Schema and tool declarations for the AI.
 NOT_FRAME_KEYS = {"properties", "description", "function", "parameters", "items"}
@@ -54,13 +56,14 @@ def _str(node: ast.AST | None) -> str | None:
 
 
 def handled_types() -> set[str]:
-    """Keys of the dicts that the sockets' handlers() methods return."""
+    """Keys of the dicts that the sockets' frame_handlers() methods return."""
     found: set[str] = set()
-    for node in ast.walk(_tree(HANDLERS)):
-        if isinstance(node, ast.FunctionDef) and node.name == "handlers":
-            for ret in ast.walk(node):
-                if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Dict):
-                    found |= {k for k in map(_str, ret.value.keys) if k}
+    for path in REALTIME:
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.FunctionDef) and node.name == "frame_handlers":
+                for ret in ast.walk(node):
+                    if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Dict):
+                        found |= {k for k in map(_str, ret.value.keys) if k}
     return found
 
 
@@ -88,7 +91,7 @@ def error_codes() -> set[str]:
     """Codes the socket path can put in an error frame: code= arguments, the default code of
     error classes raised without one, and codes written into error frames directly."""
     found: set[str] = set()
-    for path in (HANDLERS, SERVICES, WRITER):
+    for path in (*REALTIME, *SOCKET_SERVICES):
         for node in ast.walk(_tree(path)):
             if isinstance(node, ast.Call):
                 code = next((kw.value for kw in node.keywords if kw.arg == "code"), None)
@@ -106,7 +109,7 @@ def error_codes() -> set[str]:
 
 def close_codes() -> dict[str, int]:
     found = {}
-    for node in _tree(HANDLERS).body:
+    for node in _tree(PROTOCOL).body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
             for target in node.targets:
                 if isinstance(target, ast.Name) and target.id.startswith("CLOSE_"):

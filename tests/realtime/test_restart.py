@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chatserver.db.schema import messages
-from chatserver.realtime.handlers import CLOSE_RESTART
+from chatserver.realtime.protocol import CLOSE_RESTART
 from tests.conftest import clear_tables
 from tests.helpers.procs import ChatServer, RestartableServer
 from tests.realtime.client import WS, ws_url

@@ -19,9 +19,7 @@ import pytest
 
 from chatserver.context import Context
 from chatserver.db import messages as messages_db
-from chatserver.db import sessions as sessions_db
-from chatserver.realtime import handlers
-from chatserver.services import chat
+from chatserver.services import chat, history
 from chatserver.tasks import spawn
 
 POINTS = ("before the session read", "before the replay read", "after the replay read")
@@ -101,7 +99,7 @@ async def test_a_visitor_resume_delivers_each_seq_once(make_world: Any, ctx: Con
     tab.close()
 
     race = Race(ctx, monkeypatch, sid, point, hold=published == "after the resume")
-    race.install(monkeypatch, (handlers, "access_session"))
+    race.install(monkeypatch, (history, "open_for_visitor"))
     back, ready = await world.visitor(s, last_seq=1)
     race.release()
     frames = [*back.pending, *await back.quiet(0.5)]
@@ -129,7 +127,7 @@ async def test_an_agent_resume_delivers_each_seq_once(make_world: Any, ctx: Cont
     alice.close()
 
     race = Race(ctx, monkeypatch, sid, point, hold=published == "after the resume")
-    race.install(monkeypatch, (sessions_db, "assigned_to"))
+    race.install(monkeypatch, (history, "agent_snapshot"))
     back, ready = await world.agent("alice", last_seq={sid: held})
     race.release()
     frames = [*back.pending, *await back.quiet(0.5)]

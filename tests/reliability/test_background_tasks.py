@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from chatserver import tasks
-from chatserver.db.engine import OutageLog
+from chatserver.outage import OutageLog
 from chatserver.tasks import drain, spawn
 
 

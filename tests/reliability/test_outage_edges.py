@@ -17,8 +17,8 @@ from sqlalchemy.exc import OperationalError
 
 from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
-from chatserver.realtime import handlers
-from chatserver.realtime.handlers import CLOSE_RESTART
+from chatserver.realtime.protocol import CLOSE_RESTART
+from chatserver.services import history
 from tests.realtime.client import WS
 
 
@@ -70,11 +70,11 @@ async def test_an_agent_tab_that_cannot_adopt_a_session_is_closed_to_resume(
     tab_b, _ = await world.agent("alice")
     visitor, _ = await world.visitor(waiting, last_seq=0)
 
-    monkeypatch.setattr(handlers, "sessions_db", _failing(sessions_db, "get"))
+    monkeypatch.setattr(history, "sessions_db", _failing(sessions_db, "get"))
     await tab_a.send({"type": "accept", "session_id": sid})
     await tab_a.expect("accepted")
     await asyncio.sleep(0.2)  # B's adopt ran, and failed
-    monkeypatch.setattr(handlers, "sessions_db", sessions_db)
+    monkeypatch.setattr(history, "sessions_db", sessions_db)
 
     ack = await visitor.say("are you there?")
     frames, code = await _frames_until(tab_b, lambda got: any(
@@ -97,7 +97,7 @@ async def test_a_visitor_whose_replay_fails_is_closed_to_resume(
     ack = await first.say("hello")
     first.close()
 
-    monkeypatch.setattr(handlers, "messages_db", _failing(messages_db, "after"))
+    monkeypatch.setattr(history, "messages_db", _failing(messages_db, "after"))
     ws = await WS.connect(world.url(f"/ws/{session['session_id']}"))
     world.sockets.append(ws)
     await ws.send({"type": "auth", "token": session["visitor_token"], "last_seq": 0})
@@ -105,7 +105,7 @@ async def test_a_visitor_whose_replay_fails_is_closed_to_resume(
     frames, code = await _frames_until(ws, lambda got: False)
     assert code == CLOSE_RESTART, frames
     assert [f["code"] for f in frames] in ([], ["unavailable"]), frames
-    monkeypatch.setattr(handlers, "messages_db", messages_db)
+    monkeypatch.setattr(history, "messages_db", messages_db)
 
     again, _ = await world.visitor(session, last_seq=0)
     replayed = await again.expect("message", seq=ack["seq"])
@@ -116,12 +116,12 @@ async def test_an_agent_whose_reads_fail_after_the_token_check_is_closed_to_resu
         make_world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not left authenticated without `ready` (where a second auth is refused)."""
     world = await make_world()
-    monkeypatch.setattr(handlers, "sessions_db", _failing(sessions_db, "assigned_to"))
+    monkeypatch.setattr(history, "sessions_db", _failing(sessions_db, "assigned_to"))
     ws = await handlers_socket(world)
     frames, code = await _frames_until(ws, lambda got: False)
     assert code == CLOSE_RESTART, frames
     assert [f["code"] for f in frames if f["type"] == "error"] in ([], ["unavailable"]), frames
-    monkeypatch.setattr(handlers, "sessions_db", sessions_db)
+    monkeypatch.setattr(history, "sessions_db", sessions_db)
     _, ready = await world.agent("alice")
     assert ready["type"] == "ready"
 

@@ -28,8 +28,8 @@ from typing import Any
 import jwt
 import pytest
 
-from chatserver.services import chat
-from chatserver.services.access import Actor
+from chatserver.services import chat, routing
+from chatserver.services.access import SignedIn
 from tests.api.helpers import PASSWORD, login, register
 from tests.conftest import TEST_SECRET, Api, Response
 from tests.realtime.client import WS
@@ -314,7 +314,7 @@ async def _tenant(api: Api, ctx: Any, admin: str, name: str) -> Tenant:
         "text": f"Hello from {marker}"}, token=owner_token)
     assert entry.code == 201 and canned.code == 201, (entry, canned)
     sessions = {}
-    actor = Actor(id=agent["id"], role="agent", display_name=agent["display_name"])
+    actor = SignedIn(id=agent["id"], role="agent", display_name=agent["display_name"])
     for state in ("active", "waiting", "assigned", "closed"):
         resp = await api.post(f"/api/widgets/{key}/sessions", {
             "visitor_name": f"Vis {marker}", "visitor_email": f"{marker}@example.com"})
@@ -327,10 +327,9 @@ async def _tenant(api: Api, ctx: Any, admin: str, name: str) -> Tenant:
             await chat.escalate(ctx, key, sid, reason="explicit_request",
                                 visitor_token=s["visitor_token"])
         if state in ("assigned", "closed"):
-            await chat.accept(ctx, actor, sid)
+            await routing.accept(ctx, actor, sid)
             await chat.send_message(ctx, sid, sender_type="agent", text=f"agent says {marker}",
-                                    client_msg_id="a-1", sender_id=agent["id"],
-                                    sender_name=agent["display_name"])
+                                    client_msg_id="a-1", actor=actor)
         if state == "closed":
             await chat.close(ctx, sid, by="agent", actor=actor, note=f"note {marker}")
         sessions[state] = s

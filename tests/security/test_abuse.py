@@ -160,8 +160,8 @@ async def test_frames_before_auth_cannot_keep_a_socket_open(make_world: Any) -> 
 async def test_a_flood_of_cheap_frames_is_refused_then_closed(make_world: Any) -> None:
     """seen frames cost the server little each, but they are relayed: past SIGNAL_LIMIT they
     are refused, and a flood goes on only until the socket is closed (4429: rate-limit
-    strikes, or more frames in flight than INBOX_MAX, whichever comes first)."""
-    from chatserver.realtime.handlers import SIGNAL_LIMIT
+    strikes, or more frames in flight than FRAME_QUEUE_MAX, whichever comes first)."""
+    from chatserver.realtime.protocol import SIGNAL_LIMIT
 
     world = await make_world()
     s = await world.session()
@@ -173,7 +173,7 @@ async def test_a_flood_of_cheap_frames_is_refused_then_closed(make_world: Any) -
 
 
 async def test_a_typing_flood_does_not_reach_the_agent(make_world: Any) -> None:
-    from chatserver.realtime.handlers import SIGNAL_LIMIT
+    from chatserver.realtime.protocol import SIGNAL_LIMIT
 
     world = await make_world()
     s = await world.waiting_session()
@@ -181,7 +181,7 @@ async def test_a_typing_flood_does_not_reach_the_agent(make_world: Any) -> None:
     await alice.send({"type": "accept", "session_id": s["session_id"]})
     await alice.expect("accepted")
     visitor, _ = await world.visitor(s)
-    # Fewer than INBOX_MAX in flight, so the typing limit (not the inbox bound) decides.
+    # Fewer than FRAME_QUEUE_MAX in flight, so the typing limit (not the inbox bound) decides.
     await _flood(visitor, [json.dumps({"type": "typing", "on": bool(i % 2)})
                            for i in range(200)])
     assert await visitor.closed(10) == 4429

@@ -1,0 +1,56 @@
+"""The shapes that cross module boundaries: a message as everyone sees it, and the events
+services publish on the bus.
+
+Services publish events, never frames for a socket: the socket layer (chatserver/realtime/)
+turns an event into the frame its sockets send, and decides which of them get it. A public
+event's payload is the frame of the same `type` that docs/protocol.md documents; internal
+events (`kind`) tell sockets to follow or stop following a session, or to close.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class MessageView(TypedDict):
+    """A stored message as clients see it (REST, `message` frames, replays)."""
+
+    session_id: str
+    id: int
+    seq: int
+    sender_type: str
+    sender_name: str | None
+    text: str
+    created_at: str
+    client_msg_id: str
+
+
+class PublicEvent(TypedDict):
+    """Something clients are told: `frame` is the protocol frame (its `type` names it)."""
+
+    frame: dict[str, Any]
+    # The socket that caused it and already knows (set by the socket layer only, for the
+    # typing and seen relays: services never name a socket).
+    exclude: NotRequired[str]
+
+
+class FollowEvent(TypedDict):
+    """To an agent's channel: a session became theirs (follow it from `from_seq` on), or is
+    no longer (`leave`)."""
+
+    kind: Literal["join", "leave"]
+    session_id: str
+    from_seq: NotRequired[int]
+
+
+class SessionEvent(TypedDict):
+    """To a session's channel: stop a streaming AI reply (`ai_cancel`)."""
+
+    kind: Literal["ai_cancel"]
+    session_id: str
+
+
+class UserEvent(TypedDict):
+    """To a user's channel: their tokens were revoked (close their sockets)."""
+
+    kind: Literal["revoked"]

@@ -1,0 +1,135 @@
+"""The socket protocol's vocabulary (docs/protocol.md): close codes, the limits of frames,
+the frames the server builds, and the checks of the fields clients send.
+
+No Tornado and no I/O here: what a frame looks like is tested without a socket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatserver.errors import ParleyError, ValidationError
+from chatserver.events import MessageView
+from chatserver.limits import ID_MAX, REQUEST_ID_MAX
+
+# Close codes.
+CLOSE_AUTH = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_AUTH_TIMEOUT = 4408
+CLOSE_RATE = 4429
+CLOSE_SLOW = 4009
+CLOSE_RESTART = 1012
+CLOSE_TRY_AGAIN = 1013
+
+# Rate-limit errors tolerated within a window before the socket is closed with 4429.
+RATE_STRIKES = 10
+# typing and seen frames per session and socket per SIGNAL_WINDOW_S: far above what the widget
+# and the inbox send (typing every few seconds, seen once per new message), low enough that a
+# flood is not relayed to the other side (each one over it is a rate_limited error, a strike).
+SIGNAL_LIMIT = 30
+SIGNAL_WINDOW_S = 10.0
+# Frames received but not yet handled, per socket: past this the client is flooding.
+FRAME_QUEUE_MAX = 500
+# Agent sockets not yet authenticated, per client address: an inbox opens one per tab and
+# authenticates within milliseconds, so even an office behind one NAT stays far below this; a
+# flood of sockets that never authenticate is refused at open (4429) instead of held until
+# the auth timeout.
+PENDING_AGENT_SOCKETS_PER_IP = 20
+# Consecutive chat messages of one socket handed to the message writer at once.
+GROUP_MAX = 64
+
+INTERNAL_ERROR = ParleyError("internal error", code="internal_error", retryable=True)
+# What an `unavailable` error says failed, by the frame that failed.
+UNAVAILABLE_WHAT = {
+    "message": "the message was not stored", "auth": "the token could not be checked",
+    "fetch": "the messages could not be read", "typing": "the typing signal was not sent",
+    "seen": "the read receipt was not sent",
+}
+
+
+def unavailable(ftype: str) -> ParleyError:
+    """The retryable error for a frame that failed because the database is unreachable."""
+    what = UNAVAILABLE_WHAT.get(ftype, f"the {ftype[:40]} request was not carried out")
+    return ParleyError(f"the database is unavailable: {what}; retry", code="unavailable",
+                       retryable=True)
+
+
+# --- frames the server builds -----------------------------------------------------------------
+
+
+def error_frame(exc: ParleyError, request: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An `error` frame; it names the request that failed by the request's `request_id` and
+    `client_msg_id`, when it had them."""
+    frame: dict[str, Any] = {"type": "error", "code": exc.code, "message": exc.message,
+                             "retryable": exc.retryable}
+    for key in ("request_id", "client_msg_id"):
+        value = request.get(key) if request is not None else None
+        if isinstance(value, str) and 0 < len(value) <= REQUEST_ID_MAX:
+            frame[key] = value
+    if exc.fields:
+        frame["fields"] = exc.fields
+    return frame
+
+
+def ack_frame(msg: MessageView) -> dict[str, Any]:
+    return {"type": "ack", "session_id": msg["session_id"], "client_msg_id": msg["client_msg_id"],
+            "id": msg["id"], "seq": msg["seq"]}
+
+
+def message_frame(msg: MessageView) -> dict[str, Any]:
+    return {"type": "message", **msg}
+
+
+def reset_frame(session_id: str, last_seq: int) -> dict[str, Any]:
+    return {"type": "reset", "session_id": session_id, "last_seq": last_seq}
+
+
+def typing_frame(session_id: str, sender_type: str, on: bool) -> dict[str, Any]:
+    return {"type": "typing", "session_id": session_id, "sender_type": sender_type, "on": on}
+
+
+def seen_frame(session_id: str, seq: int, by: str) -> dict[str, Any]:
+    return {"type": "seen", "session_id": session_id, "seq": seq, "by": by}
+
+
+# --- fields clients send --------------------------------------------------------------------
+
+
+def whole_number(value: Any, *, maximum: int = ID_MAX) -> int | None:
+    """The value if it is a whole number from 0 to `maximum` (JSON booleans are not)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum:
+        return value
+    return None
+
+
+def seq_arg(frame: dict[str, Any], name: str) -> int:
+    seq = whole_number(frame.get(name))
+    if seq is None:
+        raise ValidationError(f"{name} must be a whole number from 0 to {ID_MAX}",
+                              code="invalid_seq")
+    return seq
+
+
+def optional_seq_arg(frame: dict[str, Any], name: str) -> int | None:
+    return None if frame.get(name) is None else seq_arg(frame, name)
+
+
+def session_arg(frame: dict[str, Any]) -> str:
+    sid = frame.get("session_id")
+    if not isinstance(sid, str) or not 1 <= len(sid) <= 36:
+        raise ValidationError("session_id is required", code="invalid_session_id")
+    return sid
+
+
+def agent_arg(frame: dict[str, Any], name: str) -> int:
+    value = whole_number(frame.get(name))
+    if not value:
+        raise ValidationError(f"{name} must be an agent's id", code="invalid_agent")
+    return value
+
+
+def note_arg(frame: dict[str, Any]) -> str | None:
+    note = frame.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ValidationError("note must be text", code="invalid_note")
+    return note
