@@ -17,8 +17,9 @@ import tornado.netutil
 import tornado.web
 
 from chatserver import __version__, metrics, sdnotify
+from chatserver.ai.runner import AIRunner
 from chatserver.api.base import client_ip
-from chatserver.app import make_app
+from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.logs import request_id
@@ -173,9 +174,10 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     ``notify``: tell systemd (Type=notify) when listening and when stopping; a worker of
     ``chatctl serve --workers`` leaves that to its parent. ``reuse_port``: bind with
     SO_REUSEPORT, so several processes share the port and the kernel spreads connections."""
-    ctx = Context.create(settings)
+    ai = AIRunner(settings)
+    ctx = open_context(settings, ai)
     await ctx.start()
-    app = make_app(ctx)
+    app = make_app(ctx, ai)
     app.settings["log_function"] = access_logger(ctx)
     in_flight = InFlightRequests(app)
     server = tornado.httpserver.HTTPServer(in_flight, max_body_size=settings.max_body_bytes * 4,
@@ -220,6 +222,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
                     in_flight.count, len(registry.sockets), settings.shutdown_grace_s)
     await server.close_all_connections()
     await drain()
+    await ai.close()
     await ctx.close()
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:

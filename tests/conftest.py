@@ -18,7 +18,8 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chatserver.app import make_app
+from chatserver.ai.runner import AIRunner
+from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import migrate
@@ -112,16 +113,25 @@ def settings(db_url: str, tmp_path: Path, settings_overrides: dict[str, Any]) ->
 
 
 @pytest.fixture
-def ctx(io_loop: tornado.ioloop.IOLoop, settings: Settings) -> Iterator[Context]:
+def ai_runner(settings: Settings) -> AIRunner:
+    """The test server's AI (the ctx fixture closes it, before the context)."""
+    return AIRunner(settings)
+
+
+@pytest.fixture
+def ctx(io_loop: tornado.ioloop.IOLoop, settings: Settings,
+        ai_runner: AIRunner) -> Iterator[Context]:
     io_loop.run_sync(lambda: clear_tables(settings.database_url))
-    context = Context.create(settings)
+    context = open_context(settings, ai_runner)
     yield context
+    io_loop.run_sync(ai_runner.close)
     io_loop.run_sync(context.close)
 
 
 @pytest.fixture
-def app(io_loop: tornado.ioloop.IOLoop, ctx: Context) -> Iterator[tornado.web.Application]:
-    application = make_app(ctx)
+def app(io_loop: tornado.ioloop.IOLoop, ctx: Context,
+        ai_runner: AIRunner) -> Iterator[tornado.web.Application]:
+    application = make_app(ctx, ai_runner)
     yield application
 
     async def stop() -> None:

@@ -29,7 +29,7 @@ from chatserver.services.sessions import (
     wait_estimate,
 )
 from chatserver.services.widgets import is_open
-from chatserver.services.writer import MessageWriter, Send
+from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
 
@@ -80,8 +80,6 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
     """Persist a message (or find its earlier copy) and publish it. Returns (message, created).
 
     Concurrent sends are committed together (group commit, services/writer.py)."""
-    if ctx.writer is None:
-        ctx.writer = MessageWriter(ctx)
     send = Send(session_id=session_id, client_msg_id=client_msg_id, sender_type=sender_type,
                 text=text, sender_id=sender_id, sender_name=sender_name, meta=meta)
     row, created = await ctx.writer.submit(send)
@@ -89,8 +87,9 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
     if created:
         await publish_message(ctx, msg, exclude)
     # Only when the AI owns the conversation: no task or query per message in human chats.
-    if created and sender_type == "visitor" and send.ai_turn and ctx.ai is not None:
-        ctx.ai.on_visitor_message(session_id)
+    if created and sender_type == "visitor" and send.ai_turn \
+            and ctx.on_visitor_message is not None:
+        ctx.on_visitor_message(ctx, session_id)
     return msg, created
 
 

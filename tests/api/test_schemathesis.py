@@ -45,9 +45,9 @@ import pytest
 import tornado.httpserver
 import tornado.netutil
 
-from chatserver.app import make_app
+from chatserver.ai.runner import AIRunner
+from chatserver.app import make_app, open_context
 from chatserver.config import Settings
-from chatserver.context import Context
 from tests.conftest import clear_tables, make_settings
 
 pytestmark = pytest.mark.slow
@@ -103,8 +103,9 @@ class ServerThread(threading.Thread):
 
     async def _serve(self) -> None:
         await clear_tables(self.settings.database_url)
-        ctx = Context.create(self.settings)
-        server = tornado.httpserver.HTTPServer(make_app(ctx),
+        ai = AIRunner(self.settings)
+        ctx = open_context(self.settings, ai)
+        server = tornado.httpserver.HTTPServer(make_app(ctx, ai),
                                                max_body_size=self.settings.max_body_bytes * 4)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
         server.add_sockets(sockets)
@@ -116,6 +117,7 @@ class ServerThread(threading.Thread):
         finally:
             server.stop()
             await server.close_all_connections()
+            await ai.close()
             await ctx.close()
 
     def start_and_wait(self) -> str:

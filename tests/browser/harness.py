@@ -20,7 +20,8 @@ import tornado.netutil
 import tornado.web
 from sqlalchemy import select
 
-from chatserver.app import make_app
+from chatserver.ai.runner import AIRunner
+from chatserver.app import make_app, open_context
 from chatserver.bus import session_channel
 from chatserver.config import Settings
 from chatserver.context import Context
@@ -94,6 +95,7 @@ class Servers:
         self.port = 0
         self.host_port = 0
         self.ctx: Context | None = None
+        self.ai: AIRunner | None = None
         self.app: tornado.web.Application | None = None
         self.server: tornado.httpserver.HTTPServer | None = None
         self.host_server: tornado.httpserver.HTTPServer | None = None
@@ -147,8 +149,9 @@ class Servers:
         self.run(self._start_chat())
 
     async def _start_chat(self) -> None:
-        self.ctx = Context.create(self.settings)
-        self.app = make_app(self.ctx)
+        self.ai = AIRunner(self.settings)
+        self.ctx = open_context(self.settings, self.ai)
+        self.app = make_app(self.ctx, self.ai)
         sockets = tornado.netutil.bind_sockets(self.port, "127.0.0.1")
         self.server = tornado.httpserver.HTTPServer(self.app)
         self.server.add_sockets(sockets)
@@ -160,6 +163,7 @@ class Servers:
 
     async def _stop_chat(self) -> None:
         assert self.server is not None and self.app is not None and self.ctx is not None
+        assert self.ai is not None
         self.server.stop()
         registry = self.app.settings["registry"]
         close_all(registry)
@@ -167,6 +171,7 @@ class Servers:
         await asyncio.wait_for(sockets_closed(registry), 10)
         await self.server.close_all_connections()
         await drain()
+        await self.ai.close()
         await self.ctx.close()
         self.server = None
 
