@@ -7,7 +7,6 @@ from typing import Any
 
 import tornado.web
 
-from chatserver.ai.runner import AIRunner
 from chatserver.api import analytics, auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
 from chatserver.api import metrics as metrics_api
 from chatserver.api.base import NotFoundHandler
@@ -15,6 +14,7 @@ from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.realtime import handlers as sockets
 from chatserver.realtime.registry import Registry
+from chatserver.services.assistant import AIRunner
 from chatserver.services.chat import publish_presence
 
 STATIC_DIR = Path(__file__).parent / "static"

@@ -17,7 +17,6 @@ import tornado.netutil
 import tornado.web
 
 from chatserver import __version__, metrics, sdnotify
-from chatserver.ai.runner import AIRunner
 from chatserver.api.base import client_ip
 from chatserver.app import make_app, open_context
 from chatserver.config import Settings
@@ -26,6 +25,7 @@ from chatserver.logs import request_id
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
+from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
 
 log = logging.getLogger(__name__)

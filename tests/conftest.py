@@ -18,13 +18,13 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chatserver.ai.runner import AIRunner
 from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import migrate
 from chatserver.db.schema import metadata
 from chatserver.realtime.handlers import close_all
+from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
 
 TEST_SECRET = "test-secret-key-" + "x" * 32

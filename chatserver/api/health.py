@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 from chatserver import __version__
-from chatserver.ai.runner import AIRunner
 from chatserver.api.base import APIHandler
 from chatserver.db.engine import check
+from chatserver.services.assistant import AIRunner
 
 
 class HealthHandler(APIHandler):

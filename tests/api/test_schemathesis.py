@@ -45,9 +45,9 @@ import pytest
 import tornado.httpserver
 import tornado.netutil
 
-from chatserver.ai.runner import AIRunner
 from chatserver.app import make_app, open_context
 from chatserver.config import Settings
+from chatserver.services.assistant import AIRunner
 from tests.conftest import clear_tables, make_settings
 
 pytestmark = pytest.mark.slow

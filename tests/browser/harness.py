@@ -20,7 +20,6 @@ import tornado.netutil
 import tornado.web
 from sqlalchemy import select
 
-from chatserver.ai.runner import AIRunner
 from chatserver.app import make_app, open_context
 from chatserver.bus import session_channel
 from chatserver.config import Settings
@@ -29,6 +28,7 @@ from chatserver.db.schema import messages, sessions, widget_configs
 from chatserver.realtime.handlers import close_all
 from chatserver.server import sockets_closed
 from chatserver.services import chat
+from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
 from tests.realtime.client import WS, ws_url
 

@@ -16,12 +16,12 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from chatserver.ai.runner import AIRunner
 from chatserver.app import make_app, open_context
 from chatserver.bus import RedisBus
 from chatserver.context import Context
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.presence import SharedPresence
+from chatserver.services.assistant import AIRunner
 from tests.api.helpers import PASSWORD
 from tests.conftest import Api, clear_tables, make_settings
 from tests.realtime.client import WS, ws_url

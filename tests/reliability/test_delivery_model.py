@@ -39,13 +39,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from chatserver.ai.runner import AIRunner
 from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import migrate
 from chatserver.db.schema import messages, sessions
 from chatserver.realtime.handlers import close_all
+from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
 from tests.conftest import clear_tables, make_settings
 from tests.helpers.mariadb import throwaway_database

@@ -34,6 +34,7 @@ from chatserver.db import widgets as widgets_db
 from chatserver.errors import ParleyError
 from chatserver.services import chat
 from chatserver.services.access import OPERATOR
+from chatserver.services.knowledge import index_for
 from chatserver.services.sessions import wait_estimate
 from chatserver.services.widgets import is_open
 from chatserver.tasks import spawn
@@ -178,8 +179,6 @@ class AIRunner:
         if reason is not None:
             await self._hand_off(ctx, session, widget, reason, language)
             return
-
-        from chatserver.services.knowledge import index_for
 
         index = await index_for(ctx, widget["id"])
         request = AIRequest(business_name=widget["business_name"], history=history,
