@@ -34,9 +34,9 @@ from chatserver.db import widgets as widgets_db
 from chatserver.errors import ParleyError
 from chatserver.services import chat
 from chatserver.services.access import OPERATOR
+from chatserver.services.hours import is_open
 from chatserver.services.knowledge import index_for
 from chatserver.services.sessions import wait_estimate
-from chatserver.services.widgets import is_open
 from chatserver.tasks import spawn
 from chatserver.timeutil import iso, utcnow
 

@@ -20,6 +20,7 @@ from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError, ValidationError
 from chatserver.services.access import Actor, access_session, sees_widget
+from chatserver.services.hours import is_open
 from chatserver.services.sessions import (
     ESCALATION_REASONS,
     add_system_message,
@@ -28,7 +29,6 @@ from chatserver.services.sessions import (
     position_of,
     wait_estimate,
 )
-from chatserver.services.widgets import is_open
 from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
