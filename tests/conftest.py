@@ -30,11 +30,12 @@ from chatserver.tasks import drain
 TEST_SECRET = "test-secret-key-" + "x" * 32
 
 # Suites whose outcome does not depend on which database the server uses (browsers, nginx,
-# containers, packaging, the fuzzer, the fault harness with its own mariadbd): marked `once`,
-# so CI runs them on MariaDB only.
+# containers, packaging, the fuzzer, the fault harness with its own mariadbd, the import
+# graph): marked `once`, so CI runs them on MariaDB only.
 ONCE = ("tests/browser/", "tests/ops/test_nginx.py", "tests/ops/test_containers.py",
         "tests/ops/test_systemd.py", "tests/test_packaging.py", "tests/api/test_schemathesis.py",
-        "tests/security/browser/", "tests/reliability/test_faults.py")
+        "tests/security/browser/", "tests/reliability/test_faults.py",
+        "tests/test_import_graph.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
