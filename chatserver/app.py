@@ -1,4 +1,4 @@
-"""Build the Tornado application from a Context."""
+"""Build a serving process: its Context (with the AI runner's hook) and its Tornado application."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from typing import Any
 import tornado.httputil
 import tornado.web
 
-from chatserver.ai.runner import AIRunner
 from chatserver.api import analytics, auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
 from chatserver.api import metrics as metrics_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
+from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.realtime import handlers as sockets
 from chatserver.realtime.registry import Registry
+from chatserver.services import agent_presence
+from chatserver.services.assistant import AIRunner
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -40,9 +42,20 @@ class Application(tornado.web.Application):
         return body
 
 
-def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
-    if ctx.ai is None:
-        ctx.ai = AIRunner(ctx)
+def open_context(settings: Settings, ai: AIRunner | None) -> Context:
+    """The Context of a serving process whose AI is ``ai`` (built first: it takes the context
+    with each call). Whoever built ``ai`` closes it, before the context."""
+    return Context.create(settings, on_agents_gone=agents_gone,
+                          on_visitor_message=ai.on_visitor_message if ai is not None else None)
+
+
+async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:
+    """Another process died with these agents online: tell their widgets they are offline."""
+    for agent_id in sorted(agent_ids):
+        await agent_presence.publish(ctx, agent_id, "offline")
+
+
+def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> tornado.web.Application:
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
                            *inbox.routes, *ui.routes, *analytics.routes]
@@ -51,6 +64,7 @@ def make_app(ctx: Context, **overrides: Any) -> tornado.web.Application:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {
         "ctx": ctx,
+        "ai": ai,
         "registry": Registry(ctx.bus),
         "socket_limits": sockets.socket_limits(ctx.settings),
         "default_handler_class": NotFoundHandler,

@@ -1,10 +1,17 @@
-"""What every entry point shares: settings, the database engine, the bus, presence and caches."""
+"""What every entry point shares: settings, the database engine, the bus, presence and caches.
+
+Only handles that need nothing above them: the services, the AI runner and the sockets take
+a Context, never the other way round. What a Context must call upward (start the AI on a
+visitor's message, announce agents whose process died) is a hook given to ``create`` by
+whoever builds it (chatserver/app.py for a serving process), so nothing is attached later.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,10 +23,12 @@ from chatserver.db.engine import create_engine
 from chatserver.locks import SessionLocks
 from chatserver.presence import Presence, SharedPresence
 from chatserver.ratelimit import WindowLimiter
+from chatserver.services.writer import MessageWriter
 
-if TYPE_CHECKING:
-    from chatserver.ai.runner import AIRunner
-    from chatserver.services.writer import MessageWriter
+# A visitor wrote in a session the AI owns (called once the message is stored and published).
+VisitorHook = Callable[["Context", str], None]
+# Agents went offline because their process died (another process noticed).
+AgentsGoneHook = Callable[["Context", set[int]], Awaitable[None]]
 
 
 @dataclass
@@ -36,41 +45,47 @@ class Context:
     bus: Bus = field(default_factory=LocalBus)
     session_locks: SessionLocks = field(default_factory=SessionLocks)
     knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
-    ai: AIRunner | None = None
-    writer: MessageWriter | None = None
+    on_visitor_message: VisitorHook | None = None
+    on_agents_gone: AgentsGoneHook | None = None
+    # Group commit of chat messages over this engine (services/writer.py).
+    writer: MessageWriter = field(init=False)
     session_limiter: WindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:
+        self.writer = MessageWriter(self.engine)
         self.session_limiter = WindowLimiter(self.settings.sessions_per_ip_per_minute, 60.0)
 
     @classmethod
-    def create(cls, settings: Settings) -> Context:
+    def create(cls, settings: Settings, *, on_visitor_message: VisitorHook | None = None,
+               on_agents_gone: AgentsGoneHook | None = None) -> Context:
         """With PARLEY_REDIS_URL, fan-out and presence are shared with the other processes
-        through Redis; without, they stay in this process."""
+        through Redis; without, they stay in this process. Without ``on_visitor_message``
+        (the CLI) no AI answers; without ``on_agents_gone`` nobody announces the agents of a
+        process that died."""
         settings = ensure_secret_key(settings)
-        ctx = cls(settings=settings, engine=create_engine(settings))
+        bus: Bus = LocalBus()
+        presence = Presence()
         if settings.redis_url:
-            bus = RedisBus(settings.redis_url, settings.redis_prefix)
-            ctx.bus, ctx.presence = bus, SharedPresence(bus)
-        ctx.bus.observer = metrics.observe_publish
-        return ctx
+            redis_bus = RedisBus(settings.redis_url, settings.redis_prefix)
+            bus, presence = redis_bus, SharedPresence(redis_bus)
+        bus.observer = metrics.observe_publish
+        return cls(settings=settings, engine=create_engine(settings), bus=bus,
+                   presence=presence, on_visitor_message=on_visitor_message,
+                   on_agents_gone=on_agents_gone)
 
     async def start(self) -> None:
         """Connect what needs connecting before serving (the Redis bus and presence)."""
         await self.bus.start()
-        if isinstance(self.presence, SharedPresence):
-            from chatserver.services.agent_presence import publish as publish_presence
+        if isinstance(self.presence, SharedPresence) and self.on_agents_gone is not None:
+            hook = self.on_agents_gone
 
             async def gone(agent_ids: set[int]) -> None:
-                for agent_id in sorted(agent_ids):
-                    await publish_presence(self, agent_id, "offline")
+                await hook(self, agent_ids)
 
             self.presence.on_gone = gone
         await self.presence.start()
 
     async def close(self) -> None:
-        if self.ai is not None:
-            await self.ai.close()
         await self.presence.close()
         await self.bus.close()
         await self.engine.dispose()

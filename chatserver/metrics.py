@@ -27,8 +27,10 @@ from prometheus_client import (
 )
 
 if TYPE_CHECKING:
-    from chatserver.bus import Event
-    from chatserver.context import Context
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from chatserver.bus import Bus, Event
+    from chatserver.presence import Presence
     from chatserver.realtime.registry import Registry
 
 __all__ = ["CONTENT_TYPE", "REGISTRY", "render"]
@@ -108,8 +110,9 @@ def observe_request(method: str, status: int, seconds: float) -> None:
     HTTP_LATENCY.observe(seconds)
 
 
-async def refresh(ctx: Context, registry: Registry) -> None:
-    """Read the state gauges (called just before rendering a scrape)."""
+async def refresh(registry: Registry, presence: Presence, engine: AsyncEngine, bus: Bus) -> None:
+    """Read the state gauges (called just before rendering a scrape). Given the handles it
+    reads, not the Context, which imports this module."""
     from chatserver.bus import RedisBus
     from chatserver.db import sessions as sessions_db
     from chatserver.db import widgets as widgets_db
@@ -120,18 +123,17 @@ async def refresh(ctx: Context, registry: Registry) -> None:
         SOCKETS.labels(kind).set(kinds.get(kind, 0))
     CHANNELS.set(len(registry.channels))
 
-    statuses = Tally(ctx.presence.status.values())
+    statuses = Tally(presence.status.values())
     for status in ("online", "away"):
         AGENTS_ONLINE.labels(status).set(statuses.get(status, 0))
 
-    pool: Any = ctx.engine.pool
+    pool: Any = engine.pool
     if hasattr(pool, "checkedout"):
         DB_POOL.labels("size").set(pool.size())
         DB_POOL.labels("checked_out").set(pool.checkedout())
         DB_POOL.labels("idle").set(pool.checkedin())
         DB_POOL.labels("overflow").set(max(0, pool.overflow()))
 
-    bus = ctx.bus
     if isinstance(bus, RedisBus):
         for what, value in (("published", bus.published), ("publish_failures",
                             bus.publish_failures), ("received", bus.received),
@@ -139,7 +141,7 @@ async def refresh(ctx: Context, registry: Registry) -> None:
             BUS.labels(what).set(value)
         UP.set(1 if bus.connected.is_set() else 0)
 
-    async with ctx.engine.connect() as conn:
+    async with engine.connect() as conn:
         widgets = {w["id"]: w["site_key"] for w in await widgets_db.list_widgets(conn)}
         waiting = await sessions_db.waiting_in(conn, list(widgets))
     now = time.time()

@@ -18,13 +18,14 @@ import tornado.web
 
 from chatserver import __version__, metrics, sdnotify
 from chatserver.api.base import client_ip
-from chatserver.app import make_app
+from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.logs import request_id
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
+from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
 
 log = logging.getLogger(__name__)
@@ -180,9 +181,10 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     ``notify``: tell systemd (Type=notify) when listening and when stopping; a worker of
     ``chatctl serve --workers`` leaves that to its parent. ``reuse_port``: bind with
     SO_REUSEPORT, so several processes share the port and the kernel spreads connections."""
-    ctx = Context.create(settings)
+    ai = AIRunner(settings)
+    ctx = open_context(settings, ai)
     await ctx.start()
-    app = make_app(ctx)
+    app = make_app(ctx, ai)
     app.settings["log_function"] = access_logger(ctx)
     in_flight = InFlightRequests(app)
     server = tornado.httpserver.HTTPServer(in_flight, **server_options(settings))
@@ -226,6 +228,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
                     in_flight.count, len(registry.sockets), settings.shutdown_grace_s)
     await server.close_all_connections()
     await drain()
+    await ai.close()
     await ctx.close()
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:

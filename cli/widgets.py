@@ -13,6 +13,7 @@ from rich.text import Text
 from chatserver.context import Context
 from chatserver.errors import ParleyError
 from chatserver.services import users as users_svc
+from chatserver.services import widget_form
 from chatserver.services import widgets as svc
 from chatserver.services.access import OPERATOR, Actor
 from cli.common import base_url, current_state, out, print_json, short_time, uses_context
@@ -30,7 +31,7 @@ OPTION_OF = {
 
 
 def _default(name: str) -> str:
-    value = svc.DEFAULTS[name]
+    value = widget_form.DEFAULTS[name]
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value) if value != [] else "none"
@@ -54,7 +55,7 @@ def widget_options(creating: bool) -> Callable[[F], F]:
                      + note("primary_color") + "."),
         click.option("--secondary-color", metavar="#RRGGBB",
                      help="Accent colour" + note("secondary_color") + "."),
-        click.option("--position", type=click.Choice(svc.POSITIONS),
+        click.option("--position", type=click.Choice(widget_form.POSITIONS),
                      help="Corner of the page for the launcher" + note("position") + "."),
         click.option("--prechat/--no-prechat", "enable_prechat_form", default=None,
                      help="Ask for the visitor's name and email before the chat"

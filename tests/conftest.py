@@ -18,22 +18,24 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chatserver.app import make_app
+from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import migrate
 from chatserver.db.schema import metadata
 from chatserver.realtime.handlers import close_all
+from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
 
 TEST_SECRET = "test-secret-key-" + "x" * 32
 
 # Suites whose outcome does not depend on which database the server uses (browsers, nginx,
-# containers, packaging, the fuzzer, the fault harness with its own mariadbd): marked `once`,
-# so CI runs them on MariaDB only.
+# containers, packaging, the fuzzer, the fault harness with its own mariadbd, the import
+# graph): marked `once`, so CI runs them on MariaDB only.
 ONCE = ("tests/browser/", "tests/ops/test_nginx.py", "tests/ops/test_containers.py",
         "tests/ops/test_systemd.py", "tests/test_packaging.py", "tests/api/test_schemathesis.py",
-        "tests/security/browser/", "tests/reliability/test_faults.py")
+        "tests/security/browser/", "tests/reliability/test_faults.py",
+        "tests/test_import_graph.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -112,16 +114,25 @@ def settings(db_url: str, tmp_path: Path, settings_overrides: dict[str, Any]) ->
 
 
 @pytest.fixture
-def ctx(io_loop: tornado.ioloop.IOLoop, settings: Settings) -> Iterator[Context]:
+def ai_runner(settings: Settings) -> AIRunner:
+    """The test server's AI (the ctx fixture closes it, before the context)."""
+    return AIRunner(settings)
+
+
+@pytest.fixture
+def ctx(io_loop: tornado.ioloop.IOLoop, settings: Settings,
+        ai_runner: AIRunner) -> Iterator[Context]:
     io_loop.run_sync(lambda: clear_tables(settings.database_url))
-    context = Context.create(settings)
+    context = open_context(settings, ai_runner)
     yield context
+    io_loop.run_sync(ai_runner.close)
     io_loop.run_sync(context.close)
 
 
 @pytest.fixture
-def app(io_loop: tornado.ioloop.IOLoop, ctx: Context) -> Iterator[tornado.web.Application]:
-    application = make_app(ctx)
+def app(io_loop: tornado.ioloop.IOLoop, ctx: Context,
+        ai_runner: AIRunner) -> Iterator[tornado.web.Application]:
+    application = make_app(ctx, ai_runner)
     yield application
 
     async def stop() -> None:

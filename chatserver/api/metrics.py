@@ -20,7 +20,8 @@ from chatserver.errors import Forbidden, NotFound, Unauthorized
 class MetricsHandler(APIHandler):
     async def get(self) -> None:
         self.check_allowed()
-        await metrics.refresh(self.ctx, self.application.settings["registry"])
+        await metrics.refresh(self.application.settings["registry"], self.ctx.presence,
+                              self.ctx.engine, self.ctx.bus)
         self.set_header("Content-Type", metrics.CONTENT_TYPE)
         self.finish(metrics.render())
 

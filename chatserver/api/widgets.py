@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chatserver.api.base import APIHandler
 from chatserver.errors import NotFound
-from chatserver.services import maintenance, widgets
+from chatserver.services import maintenance, widget_config, widgets
 from chatserver.services.access import require_admin
 
 CORS_HEADERS = "Authorization, Content-Type"
@@ -49,7 +49,7 @@ class PublicAPIHandler(APIHandler):
     """Visitor-facing endpoints: CORS for the widget's allowed origins only."""
 
     async def allowed_origins(self, site_key: str) -> list[str]:
-        _etag, _body, origins = await widgets.cached_public_config(self.ctx, site_key)
+        _etag, _body, origins = await widget_config.cached_public_config(self.ctx, site_key)
         return origins
 
     async def options(self, site_key: str, *_rest: str) -> None:
@@ -63,7 +63,7 @@ class PublicAPIHandler(APIHandler):
 
 class WidgetConfigHandler(PublicAPIHandler):
     async def get(self, site_key: str) -> None:
-        etag, body, origins = await widgets.cached_public_config(self.ctx, site_key)
+        etag, body, origins = await widget_config.cached_public_config(self.ctx, site_key)
         self.check_origin(origins)
         self.set_header("Cache-Control", f"public, max-age={PUBLIC_CONFIG_MAX_AGE_S}")
         self.set_header("ETag", etag)
@@ -81,7 +81,7 @@ class WidgetAvailabilityHandler(PublicAPIHandler):
     async def get(self, site_key: str) -> None:
         self.check_origin(await self.allowed_origins(site_key))
         self.set_header("Cache-Control", f"public, max-age={AVAILABILITY_MAX_AGE_S}")
-        self.send_json(await widgets.availability(self.ctx, site_key))
+        self.send_json(await widget_config.availability(self.ctx, site_key))
 
 
 class WidgetAgentsHandler(APIHandler):

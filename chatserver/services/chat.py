@@ -22,6 +22,7 @@ from chatserver.errors import Conflict, Forbidden, NotFound, ValidationError
 from chatserver.events import MessageView
 from chatserver.limits import CLIENT_MSG_ID_MAX, NOTE_MAX
 from chatserver.services.access import Actor, SignedIn, access_session
+from chatserver.services.hours import is_open
 from chatserver.services.publish import publish_frame, publish_message
 from chatserver.services.routing import (
     agent_left,
@@ -31,8 +32,7 @@ from chatserver.services.routing import (
     check_in_charge,
 )
 from chatserver.services.sessions import add_system_message, agent_view, message_view, position_of
-from chatserver.services.widgets import is_open
-from chatserver.services.writer import MessageWriter, Send
+from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
 
@@ -67,8 +67,6 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
     An agent's message names its `actor`; the AI's its `sender_name`.
 
     Concurrent sends are committed together (group commit, services/writer.py)."""
-    if ctx.writer is None:
-        ctx.writer = MessageWriter(ctx)
     send = Send(session_id=session_id, client_msg_id=client_msg_id, sender_type=sender_type,
                 text=text, sender_id=actor.id if actor else None,
                 sender_name=actor.display_name if actor else sender_name, meta=meta,
@@ -78,8 +76,9 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
     if created:
         await publish_message(ctx, msg)
     # Only when the AI owns the conversation: no task or query per message in human chats.
-    if created and sender_type == "visitor" and send.ai_turn and ctx.ai is not None:
-        ctx.ai.on_visitor_message(session_id)
+    if created and sender_type == "visitor" and send.ai_turn \
+            and ctx.on_visitor_message is not None:
+        ctx.on_visitor_message(ctx, session_id)
     return msg, created
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from chatserver import __version__
 from chatserver.context import Context
 from chatserver.db.engine import check
+from chatserver.services.assistant import AIRunner
 
 
-async def report(ctx: Context) -> tuple[bool, dict[str, Any]]:
+async def report(ctx: Context, ai: AIRunner | None) -> tuple[bool, dict[str, Any]]:
     """(healthy, the report)."""
     db_ok = await check(ctx.engine)
     return db_ok, {
@@ -19,5 +20,5 @@ async def report(ctx: Context) -> tuple[bool, dict[str, Any]]:
         "version": __version__,
         "uptime_s": round(time.monotonic() - ctx.started_at, 1),
         "database": "ok" if db_ok else "down",
-        "ai": ctx.ai.health() if ctx.ai is not None else None,
+        "ai": ai.health() if ai is not None else None,
     }

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from chatserver.context import Context
 from chatserver.db import messages as db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
@@ -86,8 +85,10 @@ async def _hide_foreign(conn: AsyncConnection, session: Any, actor: Actor,
 
 
 class MessageWriter:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    """One per process (the Context holds it): batches are per database engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
         self.pending: list[Send] = []
         self.running = False
 
@@ -128,7 +129,7 @@ class MessageWriter:
     async def _write(self, batch: list[Send]) -> None:
         now = utcnow()
         results: list[tuple[Send, dict[str, Any] | ParleyError, bool]] = []
-        async with self.ctx.engine.begin() as conn:
+        async with self.engine.begin() as conn:
             found = await db.existing_batch(conn, sorted({(s.session_id, s.client_msg_id)
                                                           for s in batch}))
             fresh = [s for s in batch if (s.session_id, s.client_msg_id) not in found]

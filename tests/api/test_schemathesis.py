@@ -45,10 +45,10 @@ import pytest
 import tornado.httpserver
 import tornado.netutil
 
-from chatserver.app import make_app
+from chatserver.app import make_app, open_context
 from chatserver.config import Settings
-from chatserver.context import Context
 from chatserver.server import server_options
+from chatserver.services.assistant import AIRunner
 from tests.conftest import clear_tables, make_settings
 
 pytestmark = pytest.mark.slow
@@ -104,8 +104,9 @@ class ServerThread(threading.Thread):
 
     async def _serve(self) -> None:
         await clear_tables(self.settings.database_url)
-        ctx = Context.create(self.settings)
-        server = tornado.httpserver.HTTPServer(make_app(ctx), **server_options(self.settings))
+        ai = AIRunner(self.settings)
+        ctx = open_context(self.settings, ai)
+        server = tornado.httpserver.HTTPServer(make_app(ctx, ai), **server_options(self.settings))
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
         server.add_sockets(sockets)
         self.port = sockets[0].getsockname()[1]
@@ -116,6 +117,7 @@ class ServerThread(threading.Thread):
         finally:
             server.stop()
             await server.close_all_connections()
+            await ai.close()
             await ctx.close()
 
     def start_and_wait(self) -> str:

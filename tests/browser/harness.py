@@ -20,7 +20,7 @@ import tornado.netutil
 import tornado.web
 from sqlalchemy import select
 
-from chatserver.app import make_app
+from chatserver.app import make_app, open_context
 from chatserver.bus import session_channel
 from chatserver.config import Settings
 from chatserver.context import Context
@@ -28,6 +28,7 @@ from chatserver.db.schema import messages, sessions, widget_configs
 from chatserver.realtime.handlers import close_all
 from chatserver.server import sockets_closed
 from chatserver.services import chat
+from chatserver.services.assistant import AIRunner
 from chatserver.services.publish import publish_frame
 from chatserver.tasks import drain
 from tests.realtime.client import WS, ws_url
@@ -95,6 +96,7 @@ class Servers:
         self.port = 0
         self.host_port = 0
         self.ctx: Context | None = None
+        self.ai: AIRunner | None = None
         self.app: tornado.web.Application | None = None
         self.server: tornado.httpserver.HTTPServer | None = None
         self.host_server: tornado.httpserver.HTTPServer | None = None
@@ -148,8 +150,9 @@ class Servers:
         self.run(self._start_chat())
 
     async def _start_chat(self) -> None:
-        self.ctx = Context.create(self.settings)
-        self.app = make_app(self.ctx)
+        self.ai = AIRunner(self.settings)
+        self.ctx = open_context(self.settings, self.ai)
+        self.app = make_app(self.ctx, self.ai)
         sockets = tornado.netutil.bind_sockets(self.port, "127.0.0.1")
         self.server = tornado.httpserver.HTTPServer(self.app)
         self.server.add_sockets(sockets)
@@ -161,6 +164,7 @@ class Servers:
 
     async def _stop_chat(self) -> None:
         assert self.server is not None and self.app is not None and self.ctx is not None
+        assert self.ai is not None
         self.server.stop()
         registry = self.app.settings["registry"]
         close_all(registry)
@@ -168,6 +172,7 @@ class Servers:
         await asyncio.wait_for(sockets_closed(registry), 10)
         await self.server.close_all_connections()
         await drain()
+        await self.ai.close()
         await self.ctx.close()
         self.server = None
 

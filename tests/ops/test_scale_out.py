@@ -16,11 +16,12 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from chatserver.app import make_app
+from chatserver.app import make_app, open_context
 from chatserver.bus import RedisBus
 from chatserver.context import Context
 from chatserver.presence import SharedPresence
 from chatserver.realtime.handlers import close_all
+from chatserver.services.assistant import AIRunner
 from tests.api.helpers import PASSWORD
 from tests.conftest import Api, clear_tables, make_settings
 from tests.realtime.client import WS, ws_url
@@ -29,9 +30,9 @@ from tests.realtime.client import WS, ws_url
 class Node:
     """One "process": its own Context (bus, presence, pool), app and HTTP server."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.app: tornado.web.Application = make_app(ctx)
+    def __init__(self, ctx: Context, ai: AIRunner) -> None:
+        self.ctx, self.ai = ctx, ai
+        self.app: tornado.web.Application = make_app(ctx, ai)
         self.server = tornado.httpserver.HTTPServer(self.app)
         [sock] = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
         self.server.add_sockets([sock])
@@ -43,6 +44,7 @@ class Node:
         self.server.stop()
         await asyncio.sleep(0.05)
         await self.server.close_all_connections()
+        await self.ai.close()
         await self.ctx.close()
 
 
@@ -66,11 +68,13 @@ async def two_nodes(db_url: str, tmp_path: Path, redis_url: str,
     await clear_tables(db_url)
     nodes = []
     for name in ("a", "b"):
-        ctx = Context.create(make_settings(db_url, tmp_path / name, redis_url=redis_url,
-                                           redis_prefix=prefix, ai_provider="none"))
+        settings = make_settings(db_url, tmp_path / name, redis_url=redis_url,
+                                 redis_prefix=prefix, ai_provider="none")
+        ai = AIRunner(settings)
+        ctx = open_context(settings, ai)
         assert isinstance(ctx.bus, RedisBus) and isinstance(ctx.presence, SharedPresence)
         await ctx.start()
-        nodes.append(Node(ctx))
+        nodes.append(Node(ctx, ai))
     try:
         yield nodes[0], nodes[1]
     finally:

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from chatserver.context import Context
 from chatserver.db.schema import sessions
 from chatserver.services import chat
-from chatserver.services.widgets import is_open
+from chatserver.services.hours import is_open
 from chatserver.timeutil import utcnow
 
 

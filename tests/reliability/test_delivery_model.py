@@ -39,12 +39,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from chatserver.app import make_app
+from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import migrate
 from chatserver.db.schema import messages, sessions
 from chatserver.realtime.handlers import close_all
+from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
 from tests.conftest import clear_tables, make_settings
 from tests.helpers.mariadb import throwaway_database
@@ -70,6 +71,7 @@ class InProcessServer:
         self.settings = settings_
         self.port = free_port()
         self.ctx: Context | None = None
+        self.ai: AIRunner | None = None
         self.app: Any = None
         self.http: tornado.httpserver.HTTPServer | None = None
 
@@ -78,9 +80,10 @@ class InProcessServer:
         return f"http://127.0.0.1:{self.port}"
 
     async def start(self) -> None:
-        self.ctx = Context.create(self.settings)
+        self.ai = AIRunner(self.settings)
+        self.ctx = open_context(self.settings, self.ai)
         await self.ctx.start()
-        self.app = make_app(self.ctx)
+        self.app = make_app(self.ctx, self.ai)
         self.http = tornado.httpserver.HTTPServer(self.app)
         self.http.add_sockets(tornado.netutil.bind_sockets(self.port, "127.0.0.1",
                                                            family=socket.AF_INET))
@@ -88,7 +91,7 @@ class InProcessServer:
     async def stop(self, abrupt: bool) -> None:
         """Stop listening, then close every socket with 1012 (a restart) or cut it (a crash
         as its clients see it); frames being handled finish, as in a real process."""
-        assert self.http is not None and self.ctx is not None
+        assert self.http is not None and self.ctx is not None and self.ai is not None
         self.http.stop()
         registry = self.app.settings["registry"]
         if abrupt:
@@ -104,8 +107,9 @@ class InProcessServer:
             await asyncio.sleep(0.01)
         await self.http.close_all_connections()
         await drain()
+        await self.ai.close()
         await self.ctx.close()
-        self.http = self.ctx = None
+        self.http = self.ctx = self.ai = None
 
 
 class Party:

@@ -26,6 +26,7 @@ from chatserver.ai.language import guess, phrase
 from chatserver.ai.offline import OfflineResponder, stream_words
 from chatserver.ai.openai import OpenAIResponder, make_client
 from chatserver.bus import Event, session_channel
+from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import knowledge as kb_db
 from chatserver.db import sessions as sessions_db
@@ -33,9 +34,10 @@ from chatserver.db import widgets as widgets_db
 from chatserver.errors import ParleyError
 from chatserver.services import chat
 from chatserver.services.access import OPERATOR
+from chatserver.services.hours import is_open
+from chatserver.services.knowledge import index_for
 from chatserver.services.publish import publish_frame
 from chatserver.services.sessions import wait_estimate
-from chatserver.services.widgets import is_open
 from chatserver.tasks import spawn
 from chatserver.timeutil import iso, utcnow
 
@@ -84,9 +86,12 @@ class _Running:
 
 
 class AIRunner:
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        s = ctx.settings
+    """Built at start-up before the Context (chatserver/app.py), which is given
+    `on_visitor_message` as its hook; like every service function it takes the context with
+    each call, and keeps only its own state: the replies running and the providers' health."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = s = settings
         self.default = "none" if s.ai_provider == "none" else (
             "openai" if s.ai_provider == "openai" or (s.ai_provider == "auto" and s.ai_api_key)
             else "offline")
@@ -103,8 +108,8 @@ class AIRunner:
     def responder(self, provider: str) -> Responder:
         if provider == "openai":
             if self.http is None:
-                self.http = make_client(self.ctx.settings)
-            return OpenAIResponder(self.ctx.settings, self.http)
+                self.http = make_client(self.settings)
+            return OpenAIResponder(self.settings, self.http)
         return OfflineResponder()
 
     def health(self) -> dict[str, Any]:
@@ -114,15 +119,15 @@ class AIRunner:
 
     # --- scheduling ----------------------------------------------------------------------
 
-    def on_visitor_message(self, session_id: str) -> None:
+    def on_visitor_message(self, ctx: Context, session_id: str) -> None:
         run = self.running.get(session_id)
         if run is not None:
             run.again = True
             return
-        task = spawn(self._loop(session_id))
+        task = spawn(self._loop(ctx, session_id))
         self.running[session_id] = _Running(task=task)
 
-    async def _loop(self, session_id: str) -> None:
+    async def _loop(self, ctx: Context, session_id: str) -> None:
         run = self.running[session_id]
 
         def on_event(event: Event) -> None:
@@ -133,22 +138,21 @@ class AIRunner:
 
         run.listener = on_event
         channel = session_channel(session_id)
-        await self.ctx.bus.subscribe(channel, on_event)
+        await ctx.bus.subscribe(channel, on_event)
         try:
             while True:
                 run.again = False
                 run.cancelled = False
-                await self._reply(session_id, run)
+                await self._reply(ctx, session_id, run)
                 if not run.again or run.cancelled:
                     break
         finally:
-            await self.ctx.bus.unsubscribe(channel, on_event)
+            await ctx.bus.unsubscribe(channel, on_event)
             self.running.pop(session_id, None)
 
     # --- one reply -----------------------------------------------------------------------
 
-    async def _reply(self, session_id: str, run: _Running) -> None:
-        ctx = self.ctx
+    async def _reply(self, ctx: Context, session_id: str, run: _Running) -> None:
         async with ctx.engine.connect() as conn:
             session = await sessions_db.get(conn, session_id)
             if session is None or session["status"] != "active" or not session["ai_mode"]:
@@ -174,10 +178,8 @@ class AIRunner:
         if reason is None:
             reason = self._over_budget(settings, ai_count, usage)
         if reason is not None:
-            await self._hand_off(session, widget, reason, language)
+            await self._hand_off(ctx, session, widget, reason, language)
             return
-
-        from chatserver.services.knowledge import index_for
 
         index = await index_for(ctx, widget["id"])
         request = AIRequest(business_name=widget["business_name"], history=history,
@@ -199,7 +201,7 @@ class AIRunner:
                 "type": "ai_delta", "session_id": session_id, "reply_id": reply_id,
                 "index": len(pieces) - 1, "text": text})
 
-        await self._typing(session_id, True)
+        await self._typing(ctx, session_id, True)
         status = self.status.get(provider)
         run.stream = asyncio.ensure_future(self.responder(provider).respond(request, emit))
         try:
@@ -217,11 +219,11 @@ class AIRunner:
             if status:
                 status.failed(str(exc))
             log.warning("AI provider failed in session %s: %s", session_id, exc)
-            await self._hand_off(session, widget, "ai_error", language, apologise=True)
+            await self._hand_off(ctx, session, widget, "ai_error", language, apologise=True)
             return
         finally:
             run.stream = None
-            await self._typing(session_id, False)
+            await self._typing(ctx, session_id, False)
 
         metrics.AI_REPLY.labels(provider, "ok").observe(time.monotonic() - started)
         text = "".join(pieces).strip()
@@ -237,12 +239,12 @@ class AIRunner:
             except ParleyError as exc:  # a person took over meanwhile: stay silent
                 log.info("AI reply in session %s dropped: %s", session_id, exc.code)
                 return
-        await self._account(widget["id"], outcome)
+        await self._account(ctx, widget["id"], outcome)
         if outcome.escalate:
-            await self._hand_off(session, widget, outcome.escalate, language)
+            await self._hand_off(ctx, session, widget, outcome.escalate, language)
         elif outcome.no_match and knowledge_misses(
                 [*history, Turn("ai", text, no_match=True)]) >= MISSES_BEFORE_ESCALATION:
-            await self._hand_off(session, widget, "no_knowledge_match", language)
+            await self._hand_off(ctx, session, widget, "no_knowledge_match", language)
 
     def _over_budget(self, settings: dict[str, Any], ai_count: int, usage: Any) -> str | None:
         limit = settings.get("visitor_message_limit")
@@ -253,22 +255,21 @@ class AIRunner:
             return "budget_exhausted"
         return None
 
-    async def _account(self, widget_id: int, outcome: Outcome) -> None:
+    async def _account(self, ctx: Context, widget_id: int, outcome: Outcome) -> None:
         metrics.AI_TOKENS.labels("in").inc(outcome.tokens_in)
         metrics.AI_TOKENS.labels("out").inc(outcome.tokens_out)
-        async with self.ctx.engine.begin() as conn:
+        async with ctx.engine.begin() as conn:
             await kb_db.add_usage(conn, widget_id, utcnow().date(),
                                   tokens_in=outcome.tokens_in, tokens_out=outcome.tokens_out)
 
-    async def _typing(self, session_id: str, on: bool) -> None:
-        await publish_frame(self.ctx, session_channel(session_id), {
+    async def _typing(self, ctx: Context, session_id: str, on: bool) -> None:
+        await publish_frame(ctx, session_channel(session_id), {
             "type": "typing", "session_id": session_id, "sender_type": "ai", "on": on})
 
-    async def _hand_off(self, session: Any, widget: Any, reason: str, language: str, *,
-                        apologise: bool = False) -> None:
+    async def _hand_off(self, ctx: Context, session: Any, widget: Any, reason: str,
+                        language: str, *, apologise: bool = False) -> None:
         """Tell the visitor honestly what happens next (a realistic wait, or email), then
         put the session in the queue with the reason."""
-        ctx = self.ctx
         async with ctx.engine.connect() as conn:
             queue = await sessions_db.waiting_ids(conn, widget["id"])
             wait, online = await wait_estimate(ctx, conn, widget["id"], len(queue) + 1)

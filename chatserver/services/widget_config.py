@@ -1,0 +1,72 @@
+"""A widget's public side, cached: the config the widget script loads (with its ETag and
+allowed origins) and whether a person could answer now. Each process caches for
+CONFIG_CACHE_TTL_S; a change made in this process drops its entry at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+
+from chatserver.context import Context
+from chatserver.db import widgets as db
+from chatserver.errors import NotFound
+from chatserver.services.hours import is_open
+from chatserver.timeutil import utcnow
+
+# The fields a public (visitor-facing) config shows.
+PUBLIC_FIELDS = ("site_key", "business_name", "widget_title", "welcome_message",
+                 "primary_color", "secondary_color", "position", "enable_prechat_form",
+                 "prechat_fields", "business_hours", "timezone", "ai_enabled")
+
+
+def public_config(row: RowMapping) -> dict[str, Any]:
+    return {k: row[k] for k in PUBLIC_FIELDS}
+
+
+# Other processes learn of a change within this time (the bus invalidates sooner when present).
+CONFIG_CACHE_TTL_S = 30.0
+
+
+async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes, list[str]]:
+    """(ETag, JSON body, allowed origins) of a widget's public config, from a cache."""
+    now = time.monotonic()
+    hit = ctx.config_cache.get(site_key)
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2], hit[3]
+    async with ctx.engine.connect() as conn:
+        row = await db.by_site_key(conn, site_key)
+    if row is None:
+        ctx.config_cache.pop(site_key, None)
+        raise NotFound("no such widget", code="widget_not_found")
+    body = json.dumps(public_config(row), separators=(",", ":"), ensure_ascii=False).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    origins = list(row["allowed_origins"])
+    ctx.config_cache[site_key] = (now + CONFIG_CACHE_TTL_S, etag, body, origins)
+    return etag, body, origins
+
+
+def invalidate_config(ctx: Context, site_key: str) -> None:
+    ctx.config_cache.pop(site_key, None)
+    ctx.staff_cache.pop(site_key, None)
+
+
+async def availability(ctx: Context, site_key: str) -> dict[str, bool]:
+    """Could a person answer now? `open`: inside business hours; `agents_online`: one of the
+    widget's agents is online (not away). Hours and membership come from a cache like the
+    public config's; presence is live."""
+    now = time.monotonic()
+    hit = ctx.staff_cache.get(site_key)
+    if hit is None or hit[0] <= now:
+        async with ctx.engine.connect() as conn:
+            row = await db.by_site_key(conn, site_key)
+            if row is None:
+                raise NotFound("no such widget", code="widget_not_found")
+            members = frozenset(m["id"] for m in await db.members(conn, row["id"]))
+        hours = {"business_hours": row["business_hours"], "timezone": row["timezone"]}
+        hit = ctx.staff_cache[site_key] = (now + CONFIG_CACHE_TTL_S, hours, members)
+    _expires, hours, members = hit
+    return {"open": is_open(hours, utcnow()), "agents_online": bool(members & ctx.presence.online())}
