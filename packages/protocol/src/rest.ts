@@ -120,12 +120,16 @@ export interface Session {
   assigned_agent_id: number | null;
   escalation_reason: string | null;
   accepted_at: string | null;
+  /** Sent by the server but missing from docs/openapi.yaml's AgentSession (hence optional). */
+  first_agent_reply_at?: string | null;
   closed_at: string | null;
   last_activity_at: string;
   offline_email: string | null;
   offline_note: string | null;
   rating: number | null;
   resolution: string | null;
+  /** The agent in the conversation, while it is assigned (not in openapi.yaml either). */
+  agent?: { id: number; display_name: string | null } | null;
   last_message?: string | null;
   widget_name?: string;
 }

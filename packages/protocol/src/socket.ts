@@ -26,7 +26,7 @@ const RATE_ATTEMPT = 5;
 
 /** Delay before reconnect attempt `attempt` (0-based): "equal jitter": half of the capped
  * exponential step, plus a random share of the other half, so retries spread out but grow. */
-export function backoffDelay(attempt: number, random: () => number, b: Backoff = BACKOFF): number {
+export function backoffDelay(attempt: number, b: Backoff, random: () => number): number {
   const step = Math.min(b.cap, b.base * 2 ** Math.min(attempt, 20));
   return Math.round(step / 2 + (random() * step) / 2);
 }
@@ -99,7 +99,7 @@ export class ReconnectingSocket<In extends { type: string }, Out extends object 
 
   /** The delay before the next retry of something refused as retryable, on the same policy. */
   nextDelay(): number {
-    return backoffDelay(this.attempt++, this.env.random, this.backoff);
+    return backoffDelay(this.attempt++, this.backoff, this.env.random);
   }
 
   connect(): void {
@@ -197,7 +197,7 @@ export class ReconnectingSocket<In extends { type: string }, Out extends object 
       this.attempt = 1;
     } else {
       const attempt = code === CLOSE_RATE ? Math.max(this.attempt, RATE_ATTEMPT) : this.attempt;
-      delay = backoffDelay(attempt, this.env.random, this.backoff);
+      delay = backoffDelay(attempt, this.backoff, this.env.random);
       this.attempt = attempt + 1;
     }
     this.hooks.state("waiting", { code, reason, delay });

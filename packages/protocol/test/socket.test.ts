@@ -38,9 +38,9 @@ function harness(random = () => 0) {
 describe("backoff", () => {
   it("is 0.5 s doubling to 15 s, with up to half of each step as jitter", () => {
     expect(BACKOFF).toEqual({ base: 500, cap: 15_000 });
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map((a) => backoffDelay(a, () => 1)))
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map((a) => backoffDelay(a, BACKOFF, () => 1)))
       .toEqual([500, 1000, 2000, 4000, 8000, 15000, 15000, 15000]);
-    expect([0, 5].map((a) => backoffDelay(a, () => 0))).toEqual([250, 7500]);
+    expect([0, 5].map((a) => backoffDelay(a, BACKOFF, () => 0))).toEqual([250, 7500]);
   });
 });
 
@@ -78,6 +78,6 @@ describe("ReconnectingSocket", () => {
     expect(h.states.at(-1)?.[1]).toMatchObject({ delay: 750 });
     h.timers.at(-1)!.fn();
     FakeWs.all[1]!.close(4429);
-    expect(h.states.at(-1)?.[1]).toMatchObject({ delay: backoffDelay(5, () => 0.5) });
+    expect(h.states.at(-1)?.[1]).toMatchObject({ delay: backoffDelay(5, BACKOFF, () => 0.5) });
   });
 });
