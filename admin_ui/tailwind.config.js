@@ -1,6 +1,6 @@
 // The same theme as the agent inbox: one preset carries DESIGN.md's tokens for both UIs. The
 // admin adds a few larger sizes for its page layout (on the same 4 px grid).
-import preset from "../agent_ui/tailwind.preset.js";
+import preset from "@parley/tokens";
 
 /** @type {import('tailwindcss').Config} */
 export default {

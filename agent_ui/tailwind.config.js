@@ -1,4 +1,4 @@
-import preset from "./tailwind.preset.js";
+import preset from "@parley/tokens";
 
 /** @type {import('tailwindcss').Config} */
 export default {

@@ -16,7 +16,7 @@ export default [
     output: { dir: `${STATIC}widget`, format: "es", entryFileNames: "chat.[hash].js" },
     plugins: [
       { name: "clean", buildStart: () => rmSync(`${STATIC}widget`, { recursive: true, force: true }) },
-      typescript({ noEmitOnError: true, include: ["src/**/*.ts"] }),
+      typescript({ noEmitOnError: true, include: ["src/**/*.ts", "../packages/protocol/src/**/*.ts"] }),
       minify(),
       {
         name: "record-chunk-name",
@@ -30,7 +30,7 @@ export default [
     input: "src/loader.ts",
     output: { file: `${STATIC}widget.js`, format: "iife" },
     plugins: [
-      typescript({ noEmitOnError: true, include: ["src/**/*.ts"] }),
+      typescript({ noEmitOnError: true, include: ["src/**/*.ts", "../packages/protocol/src/**/*.ts"] }),
       {
         name: "chunk-name",
         transform(code) {

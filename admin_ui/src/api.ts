@@ -1,14 +1,10 @@
 // Every REST call the admin UI makes. Components never call fetch themselves.
 
+import { ApiError, type Call, type Endpoint, request as requestCall, send as sendCall } from "@parley/protocol";
 import type { AnalyticsReport, KnowledgeEntry, LiveFigures, Role, TryAnswer, User, Widget,
   WidgetCounts, WidgetSettings } from "./types";
 
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string,
-    readonly fields: Record<string, string> = {}) {
-    super(message);
-  }
-}
+export { ApiError };
 
 let token: string | null = null;
 let onUnauthorized: (() => void) | null = null;
@@ -23,36 +19,15 @@ export function setUnauthorizedHandler(fn: (() => void) | null): void {
   onUnauthorized = fn;
 }
 
-async function send(path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (init.body !== undefined) headers["Content-Type"] = "application/json";
-  let resp: Response;
-  try {
-    resp = await fetch(path, { method: init.method ?? "GET", headers, credentials: "omit",
-      body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  } catch {
-    throw new ApiError(0, "network", "Can't reach the server. Check your connection.");
-  }
-  if (resp.ok) return resp;
-  let body: unknown = null;
-  try {
-    body = await resp.json();
-  } catch {
-    // not JSON: the status says enough
-  }
-  const err = (body as { error?: { code?: string; message?: string;
-    fields?: Record<string, string> } } | null)?.error ?? {};
-  if (resp.status === 401 && token && onUnauthorized) onUnauthorized();
-  throw new ApiError(resp.status, err.code ?? `http_${resp.status}`,
-    err.message ?? `The server answered ${resp.status}.`, err.fields ?? {});
-}
+const SERVER: Endpoint = {
+  offline: "Can't reach the server. Check your connection.",
+  failed: (status) => `The server answered ${status}.`,
+  token: () => token,
+  unauthorized: () => onUnauthorized?.(),
+};
 
-async function request<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const resp = await send(path, init);
-  if (resp.status === 204) return undefined as T;
-  return (await resp.json()) as T;
-}
+const send = (path: string, call?: Call): Promise<Response> => sendCall(SERVER, path, call);
+const request = <T>(path: string, call?: Call): Promise<T> => requestCall<T>(SERVER, path, call);
 
 const widgetPath = (key: string) => `/api/widgets/${encodeURIComponent(key)}`;
 

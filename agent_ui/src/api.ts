@@ -1,14 +1,9 @@
 // Every REST call the inbox makes. Components never call fetch themselves.
 
-import type { CannedResponse, HistorySession, Message, Session, SessionDetails, TeamMember,
-  User } from "./types";
+import { ApiError, type Endpoint, type HistoryPage, request as send } from "@parley/protocol";
+import type { CannedResponse, Message, Session, SessionDetails, TeamMember, User } from "./types";
 
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string,
-    readonly fields: Record<string, string> = {}) {
-    super(message);
-  }
-}
+export { ApiError };
 
 /** Called when the server says the token is no longer good (401). */
 let onUnauthorized: (() => void) | null = null;
@@ -16,31 +11,14 @@ export function setUnauthorizedHandler(fn: (() => void) | null): void {
   onUnauthorized = fn;
 }
 
-async function request<T>(path: string, token: string | null,
-  init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (init.body !== undefined) headers["Content-Type"] = "application/json";
-  let resp: Response;
-  try {
-    resp = await fetch(path, { method: init.method ?? "GET", headers, credentials: "omit",
-      body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  } catch {
-    throw new ApiError(0, "network", "Can't reach the server. Check your connection.");
-  }
-  if (resp.status === 204) return undefined as T;
-  let body: unknown = null;
-  try {
-    body = await resp.json();
-  } catch {
-    // not JSON: the status says enough
-  }
-  if (resp.ok) return body as T;
-  const err = (body as { error?: { code?: string; message?: string;
-    fields?: Record<string, string> } } | null)?.error ?? {};
-  if (resp.status === 401 && token && onUnauthorized) onUnauthorized();
-  throw new ApiError(resp.status, err.code ?? `http_${resp.status}`,
-    err.message ?? `The server answered ${resp.status}.`, err.fields ?? {});
+const SERVER: Endpoint = {
+  offline: "Can't reach the server. Check your connection.",
+  failed: (status) => `The server answered ${status}.`,
+  unauthorized: () => onUnauthorized?.(),
+};
+
+function request<T>(path: string, token: string | null, call: { method?: string; body?: unknown } = {}): Promise<T> {
+  return send<T>(SERVER, path, { ...call, token });
 }
 
 export function agentLogin(email: string, password: string): Promise<{ token: string; user: User }> {
@@ -68,11 +46,7 @@ export function sessionDetails(token: string, sessionId: string): Promise<Sessio
   return request(`/api/agents/sessions/${encodeURIComponent(sessionId)}`, token);
 }
 
-export interface HistoryPage {
-  sessions: HistorySession[];
-  has_more: boolean;
-  next_offset: number | null;
-}
+export type { HistoryPage };
 
 export function searchHistory(token: string, query: string, offset = 0,
   limit = 25): Promise<HistoryPage> {

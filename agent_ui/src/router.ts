@@ -1,6 +1,6 @@
 // The inbox's few routes, under /agent/: the inbox (a chat open or not), the history (a
 // past chat open or not) and the sign-in page.
-import { useEffect, useState } from "react";
+import { createRouter } from "@parley/protocol/router";
 
 export const BASE = "/agent";
 
@@ -29,20 +29,4 @@ export function routePath(route: Route): string {
   }
 }
 
-export function navigate(route: Route, replace = false): void {
-  const path = routePath(route);
-  if (path === window.location.pathname) return;
-  if (replace) window.history.replaceState(null, "", path);
-  else window.history.pushState(null, "", path);
-  window.dispatchEvent(new PopStateEvent("popstate"));
-}
-
-export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(window.location.pathname));
-  useEffect(() => {
-    const update = () => setRoute(parseRoute(window.location.pathname));
-    window.addEventListener("popstate", update);
-    return () => window.removeEventListener("popstate", update);
-  }, []);
-  return route;
-}
+export const { navigate, useRoute } = createRouter(parseRoute, routePath);

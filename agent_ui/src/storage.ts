@@ -2,27 +2,14 @@
 // drafts and the outbox per agent, and a few preferences. Every access tolerates storage
 // being unavailable or full.
 
+import { getItem, setItem } from "@parley/protocol";
 import type { OutboxEntry } from "./state/outbox";
 
 const TOKEN = "parley:agent:token";
 const NOTICE = "parley:agent:notice";
 
-function get(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function set(key: string, value: string | null): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch {
-    // private mode or full: the value lives for this page only
-  }
-}
+const get = (key: string): string | null => getItem(key);
+const set = (key: string, value: string | null): void => setItem(key, value);
 
 export const tokenKey = TOKEN;
 
@@ -48,22 +35,13 @@ export function tokenClaims(token: string): { sub?: string; exp?: number } | nul
 
 /** A message for the sign-in page, kept across the redirect (this tab only). */
 export function setNotice(text: string | null): void {
-  try {
-    if (text === null) sessionStorage.removeItem(NOTICE);
-    else sessionStorage.setItem(NOTICE, text);
-  } catch {
-    // ignore
-  }
+  setItem(NOTICE, text, "sessionStorage");
 }
 
 export function takeNotice(): string | null {
-  try {
-    const text = sessionStorage.getItem(NOTICE);
-    sessionStorage.removeItem(NOTICE);
-    return text;
-  } catch {
-    return null;
-  }
+  const text = getItem(NOTICE, "sessionStorage");
+  setItem(NOTICE, null, "sessionStorage");
+  return text;
 }
 
 export function loadOutbox(agentId: number): OutboxEntry[] {

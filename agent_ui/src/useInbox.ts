@@ -10,7 +10,7 @@ import { type State, arrivals, initialState, previewOf, reduce, resumeMap } from
 import { makeEntry, messageFrame, toResend } from "./state/outbox";
 import * as storage from "./storage";
 import { visitorLabel } from "./format";
-import type { CannedResponse, Presence, ServerFrame, User } from "./types";
+import type { CannedResponse, ClientFrame, Presence, ServerFrame, User } from "./types";
 
 export interface Toast {
   id: number;
@@ -81,7 +81,7 @@ export function useInbox(token: string, user: User,
     window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
   }, []);
 
-  const send = useCallback((frame: Record<string, unknown>) => socketRef.current?.send(frame)
+  const send = useCallback((frame: ClientFrame) => socketRef.current?.send(frame)
     ?? false, []);
 
   const refreshTeam = useCallback(() => {
@@ -340,8 +340,8 @@ export function useInbox(token: string, user: User,
       }
     },
     close(sessionId, note) {
-      const frame: Record<string, unknown> = { type: "close", session_id: sessionId };
-      if (note.trim()) frame.note = note.trim();
+      const frame: ClientFrame = { type: "close", session_id: sessionId,
+        ...(note.trim() ? { note: note.trim() } : {}) };
       pendingClose.current = sessionId;
       if (!send(frame)) toast("Not connected: try again in a moment.", "error");
     },

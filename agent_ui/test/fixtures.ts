@@ -9,7 +9,8 @@ export function session(over: Partial<Session> = {}): Session {
     visitor_email: null, status: "waiting", ai_mode: false,
     escalated_at: `2026-11-26T10:00:${String(n % 60).padStart(2, "0")}.000Z`, last_seq: 0,
     created_at: "2026-11-26T09:59:00.000Z", visitor_info: {}, assigned_agent_id: null,
-    escalation_reason: "explicit_request", accepted_at: null, closed_at: null,
+    escalation_reason: "explicit_request", accepted_at: null, first_agent_reply_at: null,
+    closed_at: null, agent: null,
     last_activity_at: "2026-11-26T10:00:00.000Z", offline_email: null, offline_note: null,
     rating: null, resolution: null, last_message: null, widget_name: "Acme", ...over,
   };

@@ -8,7 +8,10 @@ import type { ServerFrame, Session } from "../src/types";
 import { ME, msg, session } from "./fixtures";
 
 const run = (state: State, ...actions: Action[]): State => actions.reduce(reduce, state);
-const frame = (f: ServerFrame): Action => ({ type: "frame", frame: f });
+// Fixtures build sessions as the REST type (Session); the socket's frames carry the agents'
+// view with a few more fields, which the reducer does not read.
+const frame = (f: ServerFrame | { type: string; [k: string]: unknown }): Action =>
+  ({ type: "frame", frame: f as ServerFrame });
 
 function readyWith(sessions: Session[], waiting: Session[] = []): State {
   return run(initialState(), frame({ type: "ready", role: "agent", agent: ME, sessions, waiting }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InboxSocket, agentSocketUrl, backoffDelay } from "../src/socket";
+import { CONNECT_TIMEOUT_MS } from "@parley/protocol";
+import { BACKOFF, InboxSocket, agentSocketUrl, backoffDelay } from "../src/socket";
 import type { ServerFrame } from "../src/types";
 
 class FakeSocket {
@@ -42,7 +43,8 @@ function harness(lastSeq: Record<string, number> = {}) {
     url: "ws://x/ws/agent/7", token: "jwt", lastSeq: () => lastSeq,
     onFrame: (f) => frames.push(f), onState: (s) => states.push(s), onAuthLost: (r) => lost.push(r),
     WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
-    setTimer: (fn, ms) => timers.push({ fn, ms }), clearTimer: () => undefined, random: () => 0,
+    // The connect time-out is the shared socket's (tested in packages/protocol): left out here.
+    setTimer: (fn, ms) => (ms === CONNECT_TIMEOUT_MS ? 0 : timers.push({ fn, ms })), clearTimer: () => undefined, random: () => 0,
   });
   return { socket, timers, frames, states, lost };
 }
@@ -54,10 +56,10 @@ describe("InboxSocket", () => {
     const h = harness({ s1: 4 });
     h.socket.start();
     const ws = FakeSocket.all[0]!;
-    expect(h.socket.send({ type: "accept" })).toBe(false);
+    expect(h.socket.send({ type: "accept", session_id: "s1" })).toBe(false);
     ws.open();
     expect(ws.sent[0]).toEqual({ type: "auth", token: "jwt", last_seq: { s1: 4 } });
-    expect(h.socket.send({ type: "accept" })).toBe(false); // not before ready
+    expect(h.socket.send({ type: "accept", session_id: "s1" })).toBe(false); // not before ready
     ws.receive(READY);
     expect(h.states).toContain("open");
     expect(h.socket.send({ type: "accept", session_id: "s1" })).toBe(true);
@@ -72,17 +74,17 @@ describe("InboxSocket", () => {
     FakeSocket.all[0]!.receive(READY);
     FakeSocket.all[0]!.drop(1012, "server restart");
     expect(h.states.at(-1)).toBe("reconnecting");
-    expect(h.timers[0]!.ms).toBe(500);
-    h.timers[0]!.fn();
+    expect(h.timers.at(-1)!.ms).toBe(250); // a restart: spread over a second
+    h.timers.at(-1)!.fn();
     FakeSocket.all[1]!.drop();
-    expect(h.timers[1]!.ms).toBe(1000);
+    expect(h.timers.at(-1)!.ms).toBe(500); // then the back-off, half of it as jitter
     resume.s9 = 12;
     h.timers[1]!.fn();
     FakeSocket.all[2]!.open();
     expect(FakeSocket.all[2]!.sent[0]).toMatchObject({ last_seq: { s9: 12 } });
     FakeSocket.all[2]!.receive(READY);
     FakeSocket.all[2]!.drop();
-    expect(h.timers[2]!.ms).toBe(500); // a successful ready resets the backoff
+    expect(h.timers[2]!.ms).toBe(250); // a successful ready resets the backoff
   });
 
   it("stops and reports when the token is refused, expired or revoked (4401)", () => {
@@ -95,11 +97,11 @@ describe("InboxSocket", () => {
     expect(h.states.at(-1)).toBe("stopped");
   });
 
-  it("computes the backoff and the socket URL", () => {
-    expect(backoffDelay(0, () => 0)).toBe(500);
-    expect(backoffDelay(3, () => 0)).toBe(4000);
-    expect(backoffDelay(20, () => 0)).toBe(30000);
-    expect(backoffDelay(0, () => 1)).toBe(350);
+  it("uses the widget's back-off (0.5 s doubling to 15 s, with jitter) and the socket URL", () => {
+    expect(backoffDelay(0, BACKOFF, () => 1)).toBe(500);
+    expect(backoffDelay(3, BACKOFF, () => 1)).toBe(4000);
+    expect(backoffDelay(20, BACKOFF, () => 1)).toBe(15000);
+    expect(backoffDelay(0, BACKOFF, () => 0)).toBe(250);
     expect(agentSocketUrl({ protocol: "https:", host: "chat.example.com" }, 7))
       .toBe("wss://chat.example.com/ws/agent/7");
     expect(agentSocketUrl({ protocol: "http:", host: "127.0.0.1:8080" }, 7))

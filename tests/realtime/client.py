@@ -15,6 +15,8 @@ class WS:
     def __init__(self, conn: tornado.websocket.WebSocketClientConnection) -> None:
         self.conn = conn
         self.seen: list[dict[str, Any]] = []
+        # Every frame this client sent (JSON objects only), in order.
+        self.sent: list[dict[str, Any]] = []
         # Frames received but not yet matched by expect(), in arrival order.
         self.pending: list[dict[str, Any]] = []
 
@@ -25,6 +27,8 @@ class WS:
         return cls(await tornado.websocket.websocket_connect(req, max_message_size=1 << 20))
 
     async def send(self, frame: dict[str, Any] | str) -> None:
+        if not isinstance(frame, str):
+            self.sent.append(frame)
         await self.conn.write_message(frame if isinstance(frame, str) else json.dumps(frame))
 
     async def recv(self, timeout: float = 3.0) -> dict[str, Any] | None:

@@ -156,3 +156,97 @@ def test_every_close_code_is_documented() -> None:
     expected = set(close_codes().values()) | TORNADO_CLOSES
     missing = sorted(expected - documented)
     assert not missing, f"docs/protocol.md lacks close codes {missing}"
+
+
+# --- docs/protocol.md against docs/protocol.schema.json ---------------------------------------
+
+SCHEMA = ROOT / "docs" / "protocol.schema.json"
+# Said once for every client frame ("Every frame a client sends may carry `request_id`").
+EVERY_REQUEST = frozenset({"request_id"})
+
+Shape = tuple[frozenset[str], frozenset[str]]  # (every field, the optional ones)
+
+
+def _top_level_keys(span: str) -> Shape:
+    """The keys of the outer object of a frame as protocol.md writes it, e.g.
+    ``{"type": "close", "session_id": string, "note"?: string}`` or
+    ``{"type": "ack", "session_id", "client_msg_id", "id", "seq"}``; a key is a quoted word
+    at depth 1 after ``{`` or ``,`` (values follow ``:`` or ``|``); ``"key"?`` is optional."""
+    keys, optional = set(), set()
+    depth, prev = 0, ""
+    for m in re.finditer(r'"([^"]*)"(\?)?|[{\[]|[}\]]|[,:|]', span):
+        tok = m.group(0)
+        if tok in "{[":
+            depth += 1
+        elif tok in "}]":
+            depth -= 1
+        elif tok.startswith('"') and depth == 1 and prev in ("{", ","):
+            keys.add(m.group(1))
+            if m.group(2):
+                optional.add(m.group(1))
+        prev = tok[0] if not tok.startswith('"') else '"'
+    return frozenset(keys), frozenset(optional)
+
+
+def doc_frames(title: str) -> dict[str, set[Shape]]:
+    """Frame type -> the shapes its section of protocol.md declares (in the section's first
+    paragraph; later ones hold examples)."""
+    out: dict[str, set[Shape]] = {}
+    parts = re.split(r"^### `([a-z_]+)`\n", _section(title), flags=re.MULTILINE)
+    for ftype, body in zip(parts[1::2], parts[2::2], strict=True):
+        first = body.strip("\n").split("\n\n", 1)[0]
+        spans = re.findall(rf'`(\{{"type": "{ftype}"[^`]*\}})`', first)
+        out[ftype] = {_top_level_keys(span) for span in spans}
+    return out
+
+
+def schema_frames(*unions: str, said_once: frozenset[str] = frozenset()) -> dict[str, set[Shape]]:
+    """Frame type -> the shapes of the schema's frames of that type in these unions, without
+    the fields protocol.md documents once for all of them (`said_once`)."""
+    import json
+
+    defs = json.loads(SCHEMA.read_text())["$defs"]
+    out: dict[str, set[Shape]] = {}
+    for union in unions:
+        for ref in defs[union]["oneOf"]:
+            frame = defs[ref["$ref"].rsplit("/", 1)[1]]
+            props = set(frame["properties"]) - said_once
+            optional = props - set(frame["required"])
+            out.setdefault(frame["properties"]["type"]["const"], set()).add(
+                (frozenset(props), frozenset(optional)))
+    return out
+
+
+def test_the_field_parser_reads_protocol_md_notation() -> None:
+    keys, optional = _top_level_keys(
+        '{"type": "ready", "role": "agent", "agent": {"id", "display_name"}, '
+        '"last_seq": number | {session_id: number}, "note"?: string, "by": "a" | "b"}')
+    assert keys == {"type", "role", "agent", "last_seq", "note", "by"}
+    assert optional == {"note"}
+
+
+def test_every_client_frame_of_the_schema_is_documented_with_its_fields() -> None:
+    documented = doc_frames("Client → server frames")
+    declared = schema_frames("VisitorClientFrame", "AgentClientFrame", said_once=EVERY_REQUEST)
+    assert sorted(documented) == sorted(declared), "frame types differ between protocol.md " \
+        "(Client → server) and protocol.schema.json"
+    wrong = [f"client frame {ftype!r}: protocol.md lists {_show(documented[ftype])}, "
+             f"the schema {_show(shapes)}"
+             for ftype, shapes in declared.items() if documented[ftype] != shapes]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_server_frame_of_the_schema_is_documented_with_its_fields() -> None:
+    documented = doc_frames("Server → client frames")
+    declared = schema_frames("VisitorServerFrame", "AgentServerFrame")
+    assert sorted(documented) == sorted(declared), "frame types differ between protocol.md " \
+        "(Server → client) and protocol.schema.json"
+    wrong = [f"server frame {ftype!r}: protocol.md lists {_show(documented[ftype])}, "
+             f"the schema {_show(shapes)}"
+             for ftype, shapes in declared.items() if documented[ftype] != shapes]
+    assert not wrong, "\n".join(wrong)
+
+
+def _show(shapes: set[Shape]) -> list[str]:
+    return sorted(", ".join(sorted(k + ("?" if k in opt else "") for k in keys))
+                  for keys, opt in shapes)

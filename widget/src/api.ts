@@ -1,70 +1,43 @@
 // The REST calls the widget makes. Components never call fetch themselves.
 
+import { ApiError, type Endpoint, request } from "@parley/protocol";
 import type { Availability, History, NewSession, PublicConfig, QueueInfo } from "./types";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
-async function request<T>(url: string, init: RequestInit = {}): Promise<T> {
-  let resp: Response;
-  try {
-    resp = await fetch(url, { ...init, credentials: "omit", mode: "cors" });
-  } catch {
-    throw new ApiError(0, "network", "We can't reach the chat right now. Check your connection.");
-  }
-  if (resp.ok) return (await resp.json()) as T;
-  let body: { error?: { code?: string; message?: string; fields?: Record<string, string> } } = {};
-  try {
-    body = await resp.json();
-  } catch {
-    // not JSON: the status says enough
-  }
-  const err = body.error ?? {};
-  throw new ApiError(resp.status, err.code ?? "http_" + resp.status,
-    err.message ?? "Something went wrong. Please try again.", err.fields ?? {});
-}
+const CHAT: Endpoint = {
+  offline: "We can't reach the chat right now. Check your connection.",
+  failed: () => "Something went wrong. Please try again.",
+  cors: true,
+};
 
 const site = (base: string, siteKey: string): string =>
   `${base}api/widgets/${encodeURIComponent(siteKey)}`;
 
-const auth = (token: string): HeadersInit => ({ Authorization: `Bearer ${token}` });
-
 export function getConfig(base: string, siteKey: string): Promise<PublicConfig> {
-  return request<PublicConfig>(`${site(base, siteKey)}/config`);
+  return request<PublicConfig>(CHAT, `${site(base, siteKey)}/config`);
 }
 
 export function getAvailability(base: string, siteKey: string): Promise<Availability> {
-  return request<Availability>(`${site(base, siteKey)}/availability`);
+  return request<Availability>(CHAT, `${site(base, siteKey)}/availability`);
 }
 
 export function createSession(base: string, siteKey: string, body: object): Promise<NewSession> {
-  return request<NewSession>(`${site(base, siteKey)}/sessions`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  return request<NewSession>(CHAT, `${site(base, siteKey)}/sessions`, { method: "POST", body });
 }
 
 export function getHistory(base: string, siteKey: string, sid: string, token: string,
                            afterSeq: number): Promise<History> {
-  return request<History>(
+  return request<History>(CHAT,
     `${site(base, siteKey)}/sessions/${encodeURIComponent(sid)}/messages?after_seq=${afterSeq}&limit=500`,
-    { headers: auth(token) });
+    { token });
 }
 
 export function getQueuePosition(base: string, siteKey: string, sid: string,
                                  token: string): Promise<QueueInfo> {
-  return request<QueueInfo>(
+  return request<QueueInfo>(CHAT,
     `${base}api/widgets/queue-position/${encodeURIComponent(siteKey)}/${encodeURIComponent(sid)}`,
-    { headers: auth(token) });
+    { token });
 }
 
 export function socketUrl(base: string, sid: string): string {

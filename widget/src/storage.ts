@@ -2,6 +2,7 @@
 // started a conversation (nothing before). Storage may be blocked (privacy modes, sandboxed
 // frames): then the conversation lasts as long as the page.
 
+import { getJson, setItem } from "@parley/protocol";
 import type { MessageFrame } from "./types";
 
 export interface Saved {
@@ -24,27 +25,14 @@ export interface Saved {
 const key = (siteKey: string): string => `parley:${siteKey}`;
 
 export function load(siteKey: string): Saved | null {
-  try {
-    const raw = localStorage.getItem(key(siteKey));
-    const saved = raw ? (JSON.parse(raw) as Saved) : null;
-    return saved && typeof saved.sid === "string" && typeof saved.token === "string" ? saved : null;
-  } catch {
-    return null;
-  }
+  const saved = getJson<Saved>(key(siteKey));
+  return saved && typeof saved.sid === "string" && typeof saved.token === "string" ? saved : null;
 }
 
 export function save(siteKey: string, saved: Saved): void {
-  try {
-    localStorage.setItem(key(siteKey), JSON.stringify(saved));
-  } catch {
-    // Blocked or full: keep going without persistence.
-  }
+  setItem(key(siteKey), JSON.stringify(saved));
 }
 
 export function clear(siteKey: string): void {
-  try {
-    localStorage.removeItem(key(siteKey));
-  } catch {
-    // Blocked storage: nothing was saved.
-  }
+  setItem(key(siteKey), null);
 }

@@ -1,6 +1,8 @@
 // Messages the agent wrote that the server has not acknowledged yet. Each keeps its
 // client_msg_id for good, so a resend after a reconnect is stored once (the server dedupes).
 
+import type { AgentMessageRequest } from "@parley/protocol";
+
 export interface OutboxEntry {
   clientMsgId: string;
   sessionId: string;
@@ -41,6 +43,6 @@ export function pendingIn(outbox: OutboxEntry[], sessionId: string): OutboxEntry
   return outbox.filter((e) => e.sessionId === sessionId);
 }
 
-export function messageFrame(e: OutboxEntry): Record<string, unknown> {
+export function messageFrame(e: OutboxEntry): AgentMessageRequest {
   return { type: "message", session_id: e.sessionId, client_msg_id: e.clientMsgId, text: e.text };
 }

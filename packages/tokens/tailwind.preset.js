@@ -1,15 +1,17 @@
-// Parley's design tokens (shared/DESIGN.md, "Look") as a Tailwind preset. The agent UI and the
-// admin UI both use it: `presets: [require or import of this file]`. Self-contained on purpose:
-// no imports, so any Tailwind 3 config can load it.
+// Parley's design tokens (shared/DESIGN.md, "Look") as a Tailwind preset: the one place they
+// are written. The agent UI and the admin UI use it (`presets: [preset]` in their
+// tailwind.config.js); the widget's CSS custom properties come from the same values
+// (widget.js here; widget/test/tokens.test.ts checks its CSS against them). No imports, so any
+// Tailwind 3 config can load it.
 
 /** The brand and semantic colours; primary and secondary are configurable per widget. */
 export const colors = {
   primary: { DEFAULT: "#007bff", 50: "#e6f1ff", 100: "#cce4ff", 600: "#0069d9", 700: "#0056b3" },
   secondary: { DEFAULT: "#6c757d", 50: "#f1f3f5", 100: "#e9ecef", 200: "#dee2e6", 300: "#ced4da",
-    500: "#868e96", 600: "#6c757d", 700: "#495057", 800: "#343a40", 900: "#212529" },
+    400: "#adb5bd", 500: "#868e96", 600: "#6c757d", 700: "#495057", 800: "#343a40", 900: "#212529" },
   success: { DEFAULT: "#28a745", 50: "#e9f7ec", 700: "#1e7e34" },
   warning: { DEFAULT: "#ffc107", 50: "#fff8e1", 700: "#8a6100" },
-  error: { DEFAULT: "#dc3545", 50: "#fbeaec", 700: "#a71d2a" },
+  error: { DEFAULT: "#dc3545", 50: "#fbeaec", 600: "#c82333", 700: "#a71d2a" },
   ai: { DEFAULT: "#6f42c1", 50: "#f3eefb", 700: "#59339d" },
 };
 

@@ -1,0 +1,538 @@
+// Generated from docs/protocol.schema.json by `npm run generate -w @parley/protocol`.
+// Do not edit: change the schema (and docs/protocol.md), then generate again.
+
+/**
+ * Every frame of docs/protocol.md, client to server and server to client. Frames are closed (additionalProperties: false) so that tests catch an undocumented field; a client must still ignore frame types and fields it does not know (docs/protocol.md, Compatibility). tests/realtime/test_protocol_schema.py validates real frames against it; the front ends' TypeScript types are generated from it (packages/protocol).
+ */
+export type ParleyRealTimeFrames =
+  VisitorClientFrame | AgentClientFrame | VisitorServerFrame | AgentServerFrame;
+/**
+ * What a visitor socket (/ws/<session_id>) accepts.
+ */
+export type VisitorClientFrame =
+  | VisitorAuthFrame
+  | VisitorMessageRequest
+  | VisitorTypingRequest
+  | VisitorSeenRequest
+  | EscalateRequest
+  | VisitorCloseRequest
+  | LeaveEmailRequest
+  | VisitorFetchRequest;
+/**
+ * Any string the client likes; an error frame answering the request carries it back.
+ */
+export type RequestId = string;
+/**
+ * Made by the sender (a UUID), unique within the session.
+ */
+export type ClientMsgId = string;
+/**
+ * What an agent socket (/ws/agent/<agent_id>) accepts.
+ */
+export type AgentClientFrame =
+  | AgentAuthFrame
+  | AgentMessageRequest
+  | AgentTypingRequest
+  | AgentSeenRequest
+  | AcceptRequest
+  | TransferRequest
+  | AgentCloseRequest
+  | HandBackRequest
+  | PresenceRequest
+  | AgentFetchRequest;
+/**
+ * the session's UUID
+ */
+export type SessionId = string;
+/**
+ * What a visitor socket sends.
+ */
+export type VisitorServerFrame =
+  | VisitorReadyFrame
+  | AckFrame
+  | MessageFrame
+  | ResetFrame
+  | TypingFrame
+  | SeenFrame
+  | AiDeltaFrame
+  | EscalatedFrame
+  | QueuePositionFrame
+  | AgentJoinedFrame
+  | AgentLeftFrame
+  | SessionClosedFrame
+  | ErrorFrame
+  | EmailSavedFrame;
+export type SessionStatus = "active" | "waiting" | "assigned" | "closed" | "abandoned";
+export type SenderType = "visitor" | "ai" | "agent" | "system";
+/**
+ * What an agent socket sends.
+ */
+export type AgentServerFrame =
+  | AgentReadyFrame
+  | AckFrame
+  | MessageFrame
+  | ResetFrame
+  | TypingFrame
+  | SeenFrame
+  | AiDeltaFrame
+  | EscalatedFrame
+  | QueuePositionFrame
+  | AgentJoinedFrame
+  | AgentLeftFrame
+  | SessionClosedFrame
+  | ErrorFrame
+  | QueueUpdateFrame
+  | PresenceFrame
+  | AcceptedFrame
+  | AssignedFrame
+  | TransferredFrame;
+
+/**
+ * The visitor socket's first frame.
+ */
+export interface VisitorAuthFrame {
+  type: "auth";
+  token: string;
+  /**
+   * highest seq held; invalid values count as 0
+   */
+  last_seq?: number;
+  request_id?: RequestId;
+}
+/**
+ * A visitor's chat message; answered by ack.
+ */
+export interface VisitorMessageRequest {
+  type: "message";
+  client_msg_id: ClientMsgId;
+  text: string;
+  request_id?: RequestId;
+}
+/**
+ * The visitor started or stopped typing.
+ */
+export interface VisitorTypingRequest {
+  type: "typing";
+  on: boolean;
+  request_id?: RequestId;
+}
+/**
+ * Everything up to seq is displayed.
+ */
+export interface VisitorSeenRequest {
+  type: "seen";
+  seq: number;
+  request_id?: RequestId;
+}
+/**
+ * Ask for a person.
+ */
+export interface EscalateRequest {
+  type: "escalate";
+  reason?:
+    | "explicit_request"
+    | "frustration"
+    | "repeated_failure"
+    | "no_knowledge_match"
+    | "model_request"
+    | "ai_error"
+    | "budget_exhausted";
+  request_id?: RequestId;
+}
+/**
+ * End the conversation, or rate a closed one.
+ */
+export interface VisitorCloseRequest {
+  type: "close";
+  rating?: number;
+  request_id?: RequestId;
+}
+/**
+ * An email for a reply when nobody can answer.
+ */
+export interface LeaveEmailRequest {
+  type: "leave_email";
+  email: string;
+  note?: string;
+  request_id?: RequestId;
+}
+/**
+ * Send the messages with after_seq < seq < before_seq again (gap repair).
+ */
+export interface VisitorFetchRequest {
+  type: "fetch";
+  after_seq: number;
+  before_seq?: number;
+  request_id?: RequestId;
+}
+/**
+ * The agent socket's first frame.
+ */
+export interface AgentAuthFrame {
+  type: "auth";
+  token: string;
+  /**
+   * session_id -> highest seq held
+   */
+  last_seq?: {
+    [k: string]: number;
+  };
+  request_id?: RequestId;
+}
+/**
+ * An agent's chat message in an assigned session; answered by ack.
+ */
+export interface AgentMessageRequest {
+  type: "message";
+  session_id: SessionId;
+  client_msg_id: ClientMsgId;
+  text: string;
+  request_id?: RequestId;
+}
+/**
+ * The agent started or stopped typing.
+ */
+export interface AgentTypingRequest {
+  type: "typing";
+  session_id: SessionId;
+  on: boolean;
+  request_id?: RequestId;
+}
+/**
+ * Everything up to seq is displayed.
+ */
+export interface AgentSeenRequest {
+  type: "seen";
+  session_id: SessionId;
+  seq: number;
+  request_id?: RequestId;
+}
+/**
+ * Take a waiting session.
+ */
+export interface AcceptRequest {
+  type: "accept";
+  session_id: SessionId;
+  request_id?: RequestId;
+}
+/**
+ * Hand an assigned session to another agent.
+ */
+export interface TransferRequest {
+  type: "transfer";
+  session_id: SessionId;
+  to_agent_id: number;
+  request_id?: RequestId;
+}
+/**
+ * Close an assigned session.
+ */
+export interface AgentCloseRequest {
+  type: "close";
+  session_id: SessionId;
+  note?: string;
+  request_id?: RequestId;
+}
+/**
+ * Leave the session to the AI.
+ */
+export interface HandBackRequest {
+  type: "hand_back";
+  session_id: SessionId;
+  request_id?: RequestId;
+}
+/**
+ * Set the agent's status.
+ */
+export interface PresenceRequest {
+  type: "presence";
+  status: "online" | "away";
+  request_id?: RequestId;
+}
+/**
+ * Send a followed session's messages with after_seq < seq < before_seq again.
+ */
+export interface AgentFetchRequest {
+  type: "fetch";
+  session_id: SessionId;
+  after_seq: number;
+  before_seq?: number;
+  request_id?: RequestId;
+}
+/**
+ * After a successful auth on a visitor socket; last_seq is where the replay that follows ends.
+ */
+export interface VisitorReadyFrame {
+  type: "ready";
+  role: "visitor";
+  session_id: SessionId;
+  site_key: string;
+  visitor_name: string | null;
+  visitor_email: string | null;
+  status: SessionStatus;
+  ai_mode: boolean;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  escalated_at: string | null;
+  last_seq: number;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  created_at: string;
+  /**
+   * the agent in the conversation, while it is assigned
+   */
+  agent: AgentRef | null;
+}
+/**
+ * An agent: id and display name.
+ */
+export interface AgentRef {
+  id: number;
+  display_name: string | null;
+}
+/**
+ * The message is committed; identical for every repeat of its client_msg_id.
+ */
+export interface AckFrame {
+  type: "ack";
+  session_id: SessionId;
+  client_msg_id: ClientMsgId;
+  id: number;
+  seq: number;
+}
+/**
+ * A stored message, live or replayed.
+ */
+export interface MessageFrame {
+  type: "message";
+  session_id: SessionId;
+  id: number;
+  seq: number;
+  sender_type: SenderType;
+  sender_name: string | null;
+  text: string;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  created_at: string;
+  client_msg_id: ClientMsgId;
+}
+/**
+ * Instead of a replay: reload the history up to last_seq over REST.
+ */
+export interface ResetFrame {
+  type: "reset";
+  session_id: SessionId;
+  last_seq: number;
+}
+/**
+ * The other side started or stopped typing.
+ */
+export interface TypingFrame {
+  type: "typing";
+  session_id: SessionId;
+  sender_type: "visitor" | "agent" | "ai";
+  on: boolean;
+}
+/**
+ * The other side displayed everything up to seq.
+ */
+export interface SeenFrame {
+  type: "seen";
+  session_id: SessionId;
+  seq: number;
+  by: "visitor" | "agent";
+}
+/**
+ * A piece of an AI reply being streamed.
+ */
+export interface AiDeltaFrame {
+  type: "ai_delta";
+  session_id: SessionId;
+  reply_id: string;
+  index: number;
+  text: string;
+}
+/**
+ * The session entered the queue.
+ */
+export interface EscalatedFrame {
+  type: "escalated";
+  session_id: SessionId;
+  reason: string;
+  agents_online: number;
+  offline: boolean;
+  outside_hours: boolean;
+}
+/**
+ * A waiting visitor's place in the queue.
+ */
+export interface QueuePositionFrame {
+  type: "queue_position";
+  session_id: SessionId;
+  position: number | null;
+  estimated_wait_s: number | null;
+  agents_online: number | null;
+}
+/**
+ * An agent joined the conversation.
+ */
+export interface AgentJoinedFrame {
+  type: "agent_joined";
+  session_id: SessionId;
+  agent: AgentRef;
+}
+/**
+ * An agent left the conversation.
+ */
+export interface AgentLeftFrame {
+  type: "agent_left";
+  session_id: SessionId;
+  agent: AgentRef;
+  reason: "transfer" | "hand_back";
+}
+/**
+ * The conversation ended.
+ */
+export interface SessionClosedFrame {
+  type: "session_closed";
+  session_id: SessionId;
+  by: "visitor" | "agent" | "system";
+}
+/**
+ * A request failed; code is stable, message is for people.
+ */
+export interface ErrorFrame {
+  type: "error";
+  code: string;
+  message: string;
+  retryable: boolean;
+  request_id?: RequestId;
+  client_msg_id?: string;
+  fields?: {
+    [k: string]: string;
+  };
+}
+/**
+ * The email left with leave_email is stored.
+ */
+export interface EmailSavedFrame {
+  type: "email_saved";
+  session_id: SessionId;
+  email: string;
+}
+/**
+ * After a successful auth on an agent socket.
+ */
+export interface AgentReadyFrame {
+  type: "ready";
+  role: "agent";
+  agent: AgentMe;
+  sessions: AgentSession[];
+  waiting: AgentSession[];
+}
+/**
+ * The signed-in agent.
+ */
+export interface AgentMe {
+  id: number;
+  display_name: string;
+  role: "admin" | "agent";
+  status: "online" | "away" | "offline";
+}
+/**
+ * A session in the agents' view (sessions.agent_view): the visitor's view and more.
+ */
+export interface AgentSession {
+  session_id: SessionId;
+  site_key: string;
+  visitor_name: string | null;
+  visitor_email: string | null;
+  status: SessionStatus;
+  ai_mode: boolean;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  escalated_at: string | null;
+  last_seq: number;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  created_at: string;
+  /**
+   * the agent in the conversation, while it is assigned
+   */
+  agent: AgentRef | null;
+  /**
+   * pre-chat answers, page, user agent, IP, time zone
+   */
+  visitor_info: {
+    [k: string]: unknown;
+  };
+  assigned_agent_id: number | null;
+  escalation_reason: string | null;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  accepted_at: string | null;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  first_agent_reply_at: string | null;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  closed_at: string | null;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  last_activity_at: string;
+  resolution: string | null;
+  rating: number | null;
+  offline_email: string | null;
+  offline_note: string | null;
+  last_message?: string | null;
+  widget_name?: string;
+}
+/**
+ * A widget's whole queue, in order.
+ */
+export interface QueueUpdateFrame {
+  type: "queue_update";
+  /**
+   * the widget's site key
+   */
+  widget: string;
+  waiting: AgentSession[];
+}
+/**
+ * An agent's status changed.
+ */
+export interface PresenceFrame {
+  type: "presence";
+  agent_id: number;
+  status: "online" | "away" | "offline";
+}
+/**
+ * The session this socket accepted.
+ */
+export interface AcceptedFrame {
+  type: "accepted";
+  session: AgentSession;
+}
+/**
+ * A session became this agent's without this socket asking.
+ */
+export interface AssignedFrame {
+  type: "assigned";
+  session: AgentSession;
+}
+/**
+ * The session this socket transferred.
+ */
+export interface TransferredFrame {
+  type: "transferred";
+  session: AgentSession;
+}

@@ -1,0 +1,12 @@
+// @parley/protocol: what the widget, the inbox and the admin share to talk to the server.
+// Tree-shaken: the widget's loader takes the request helper only. The router is a separate
+// entry (@parley/protocol/router) because it needs React.
+export type * from "./frames.generated";
+export type * from "./rest";
+export { ApiError, request, send, type Call, type Endpoint } from "./request";
+export {
+  BACKOFF, CLOSE_AUTH, CLOSE_FORBIDDEN, CLOSE_RATE, CLOSE_RESTART, CONNECT_TIMEOUT_MS,
+  ReconnectingSocket, backoffDelay, type Backoff, type SocketEnv, type SocketHooks,
+  type SocketState, type StateDetail, type WebSocketLike,
+} from "./socket";
+export { getItem, getJson, setItem } from "./storage";

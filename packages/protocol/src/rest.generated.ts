@@ -1,0 +1,3442 @@
+// Generated from docs/openapi.yaml by `npm run generate -w @parley/protocol`.
+// Do not edit: change docs/openapi.yaml, then generate again.
+
+export interface paths {
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness and database state
+         * @description 200 while the database answers; 503 with the same body (`status: unavailable`,
+         *     `database: down`) when it does not. Also says how the AI provider's last calls went
+         *     (it never waits on the provider). Never needs authentication.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of this process
+         * @description The process's metrics in the Prometheus text format: open sockets by kind, messages
+         *     by sender type, ack latency, queue length and oldest wait per widget, AI latency and
+         *     tokens, database pool use, errors by code, HTTP requests, the Redis bus. Each process
+         *     has its own; scrape every process. Served to a request carrying
+         *     `Authorization: Bearer <PARLEY_METRICS_TOKEN>` or coming from an address in
+         *     `PARLEY_METRICS_ALLOW` (default loopback, the client's address after trusted proxies);
+         *     with neither setting, 404. nginx does not pass it on (docs/deploy.md).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a user
+         * @description The first user ever registered becomes an admin and is signed in (the answer carries a
+         *     token). After that an admin creates users (any role; no token in the answer), or,
+         *     when `PARLEY_ALLOW_REGISTRATION` is on, anyone may sign up as an agent and is signed in.
+         *     Otherwise 403 `registration_closed`; a signed-in non-admin gets 403 `admin_required`.
+         */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in (admin UI)
+         * @description Exchange an email and password for a JWT. Failed attempts are counted by account and
+         *     client address, by address and by account, within `PARLEY_LOGIN_WINDOW_S` (15
+         *     minutes): after `PARLEY_LOGIN_MAX_FAILURES` (5) on one account from one address, that
+         *     address gets 429 `too_many_attempts` with `Retry-After` on that account, right
+         *     password or not; after `PARLEY_LOGIN_MAX_FAILURES_PER_ADDRESS` (20) from one address
+         *     on any accounts, on every account. An account is never refused: once it has had
+         *     `PARLEY_LOGIN_MAX_FAILURES` failures from anywhere, every attempt on it is answered
+         *     after a delay (0.25 s, doubling with each further failure, at most
+         *     `PARLEY_LOGIN_SLOWDOWN_MAX_S`, 3 s).
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/agent-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in (agent UI)
+         * @description The agent UI's sign-in; agents and admins (admins take chats too). Same body, answer
+         *     and throttling as `POST /api/auth/login`.
+         */
+        post: operations["agentLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user */
+        get: operations["getMe"];
+        /**
+         * Change one's own profile
+         * @description Only the fields given change. `max_chats` null returns to the server default.
+         */
+        put: operations["updateMe"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Revokes every token of the signed-in user (on every device).
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change one's own password
+         * @description Checks the current password (403 `wrong_password`), applies the password rules
+         *     (422 `weak_password`), revokes every older token and returns a fresh one. A wrong
+         *     current password counts as a failed sign-in of the account from the caller's address:
+         *     after `PARLEY_LOGIN_MAX_FAILURES` that address gets 429 `too_many_attempts` with
+         *     `Retry-After` on this account for the window, here and at sign-in.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List users (admin) */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        /** One user (admin) */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user (admin)
+         * @description Their widgets lose their owner, their chats their agent. The last admin cannot be
+         *     deleted (409 `last_admin`).
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/users/{userId}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a user's role (admin)
+         * @description Revokes the user's tokens when the role changes. The last admin cannot be demoted
+         *     (409 `last_admin`).
+         */
+        put: operations["setUserRole"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/users/{userId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a user's password (admin)
+         * @description Applies the password rules and revokes every token of that user.
+         */
+        post: operations["setUserPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/escalate/{siteKey}/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a person
+         * @description Puts the session in its widget's waiting queue with a reason code (default
+         *     `explicit_request`) and turns the AI off in it. Idempotent: escalating a waiting
+         *     session answers its current position. A closed session is 409 `session_closed`, one
+         *     an agent already took is 409 `already_assigned`. `offline` is true when no agent of
+         *     the widget is online, `outside_hours` when the widget is outside its business hours
+         *     (the widget then offers to leave a message).
+         *     Called by the visitor (visitor token) or by an agent of the widget (JWT).
+         */
+        post: operations["escalateSession"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["escalateSessionPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/queue-position/{siteKey}/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Place in the waiting queue
+         * @description For a waiting session: its 1-based position, the agents of the widget online now and an
+         *     estimated wait (median of recent waits × position ÷ free agent capacity; null when
+         *     there is no history or nobody is online). For any other status the numbers are null.
+         */
+        get: operations["getQueuePosition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["getQueuePositionPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a conversation
+         * @description Opens a visitor session on a widget and returns the visitor token (`pv_…`), the only
+         *     key to it: keep it, it is never shown again. When the widget's pre-chat form is
+         *     enabled, `prechat` answers are checked against its fields (required, email, tel,
+         *     select options); answers to unknown fields are refused. At most
+         *     `PARLEY_SESSIONS_PER_IP_PER_MINUTE` (30) sessions per client address per minute, then
+         *     429 with `Retry-After`.
+         */
+        post: operations["createSession"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["createSessionPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/sessions/{sessionId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Conversation history
+         * @description Messages with `seq` greater than `after_seq`, oldest first, at most `limit`;
+         *     `has_more` says whether another page follows. Called by the visitor (visitor token)
+         *     or by an agent of the widget (JWT).
+         */
+        get: operations["getMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["getMessagesPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in agent's dashboard numbers */
+        get: operations["getAgentStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/active-chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in agent's open chats
+         * @description Sessions assigned to the signed-in agent and not closed.
+         */
+        get: operations["listActiveChats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/waiting-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The waiting queue
+         * @description Waiting sessions of every widget the agent works on (admins see all), oldest first.
+         */
+        get: operations["listWaitingSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List widgets
+         * @description Admins see every widget; others the widgets they own or work on.
+         */
+        get: operations["listWidgets"];
+        put?: never;
+        /**
+         * Create a widget
+         * @description Any signed-in user may create a widget and owns it. Fields not given take their
+         *     defaults; the server generates the `site_key` (192 random bits) to paste into the
+         *     site's script tag.
+         */
+        post: operations["createWidget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/stats/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session and message counts per widget
+         * @description Every widget the caller can see (admins all), zeros included, and their totals.
+         */
+        get: operations["getWidgetStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One widget's full configuration
+         * @description For admins, its owner and its agents; 404 for anyone else.
+         */
+        get: operations["getWidget"];
+        /**
+         * Change a widget
+         * @description Only the fields given change. Admins and the widget's owner may change it; its agents
+         *     get 403 `not_owner`. Visitors see the change within the public config's cache time.
+         */
+        put: operations["updateWidget"];
+        post?: never;
+        /**
+         * Delete a widget
+         * @description Deletes the widget with its sessions and messages (admins and the owner).
+         */
+        delete: operations["deleteWidget"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The public widget configuration
+         * @description What the embedded widget needs to render: looks, welcome message, pre-chat form,
+         *     business hours. No authentication. Cached (`Cache-Control: public, max-age=60`) and
+         *     revalidated with `ETag` / `If-None-Match` (304).
+         */
+        get: operations["getWidgetConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["getWidgetConfigPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Could a person answer now
+         * @description Whether the widget is inside its business hours (`open`) and whether any of its
+         *     agents is online and not away (`agents_online`), so the widget can say "we reply by
+         *     email" before the visitor asks for a person. No authentication; no counts or names.
+         *     Cached (`Cache-Control: public, max-age=15`).
+         */
+        get: operations["getWidgetAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["getWidgetAvailabilityPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /** The widget's agents */
+        get: operations["listWidgetAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/agents/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add an agent to the widget (admin)
+         * @description Idempotent. Answers the widget's agents afterwards.
+         */
+        put: operations["addWidgetAgent"];
+        post?: never;
+        /**
+         * Remove an agent from the widget (admin)
+         * @description Idempotent. Answers the widget's agents afterwards.
+         */
+        delete: operations["removeWidgetAgent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The widget's knowledge base
+         * @description Every entry, oldest first. For admins, the owner and the widget's agents.
+         */
+        get: operations["listKnowledge"];
+        put?: never;
+        /**
+         * Add an entry
+         * @description A question and its answer (`qa`, the default) or an article. Admins and the widget's
+         *     owner; its agents get 403 `not_owner`. The AI answers from it at once.
+         */
+        post: operations["createKnowledgeEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import entries from Markdown or CSV
+         * @description CSV: a header row with `question,answer` (Q&A pairs) or `title,body` (articles), or
+         *     both kinds with a `kind` column. Markdown: each `#`–`###` heading starts an entry; a
+         *     heading ending in `?` is a question and the text under it the answer, any other heading
+         *     an article. All or nothing: a bad row is 422 `invalid_import` naming its line; at most
+         *     1000 entries (422 `too_many_entries`). Admins and the widget's owner.
+         */
+        post: operations["importKnowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the AI would answer
+         * @description Asks the offline knowledge responder a question and shows its answer, whether it is
+         *     confident, and the passages retrieval found (best first). Nothing is stored.
+         */
+        post: operations["tryKnowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The entry's numeric id. Anything else is 404 `entry_not_found`. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change an entry
+         * @description Only the fields given change. Admins and the widget's owner.
+         */
+        put: operations["updateKnowledgeEntry"];
+        post?: never;
+        /**
+         * Delete an entry
+         * @description Admins and the widget's owner.
+         */
+        delete: operations["deleteKnowledgeEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search ended conversations
+         * @description Closed and abandoned conversations of the widgets the agent works on (admins: all),
+         *     newest first (by `closed_at`). With `q`, only those whose visitor name or email, or
+         *     the text of any visitor, AI or agent message, contains `q` (case-insensitive; `%` and
+         *     `_` are taken literally); `match` is then the first message text that matched.
+         */
+        get: operations["searchHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One conversation and its visitor
+         * @description A conversation of the agent's widgets (any status) in the agents' view, the agent
+         *     assigned to it, and the same visitor's other conversations on that widget (matched by
+         *     email, newest first, at most 10). Messages come from
+         *     `GET /api/widgets/{siteKey}/sessions/{sessionId}/messages`.
+         */
+        get: operations["getSessionDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agents one can transfer to
+         * @description The agents of the widgets the agent works on, and every admin, with their presence as
+         *     this server process sees it (`presence` frames on the agent socket keep it current)
+         *     and their load. An admin may receive transfers on any widget; an agent on the widgets
+         *     listed.
+         */
+        get: operations["listTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List canned responses
+         * @description The saved replies an agent can insert with `/`: the global ones and those of the
+         *     widgets the agent works on (admins: all), by shortcut. With `site_key`, the global ones
+         *     and that widget's.
+         */
+        get: operations["listCannedResponses"];
+        put?: never;
+        /**
+         * Add a canned response
+         * @description With `site_key`, for that widget (its owner or an admin); without, for every widget
+         *     (admins only). A shortcut is unique per widget, and among the global ones
+         *     (409 `shortcut_taken`).
+         */
+        post: operations["createCannedResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-responses/{cannedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The canned response's numeric id. Anything else is 404 `canned_not_found`. */
+                cannedId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a canned response
+         * @description Only the fields given change. The widget's owner or an admin; global responses: admins.
+         *     It cannot move to another widget.
+         */
+        put: operations["updateCannedResponse"];
+        post?: never;
+        /**
+         * Delete a canned response
+         * @description The widget's owner or an admin; global responses, admins.
+         */
+        delete: operations["deleteCannedResponse"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversations over a period, as JSON or CSV
+         * @description What became of the conversations started in a period: per local day, their number
+         *     and outcome (the session's `resolution`: `ai_resolved`, `agent_resolved`,
+         *     `abandoned`, or still `open`), how many were escalated, the median wait for an agent
+         *     (`accepted_at - escalated_at`) and median first response (`first_agent_reply_at -
+         *     accepted_at`); over the whole period, escalation reasons, ratings, a weekday x hour
+         *     grid of when conversations start, and per-agent figures. Admins see every widget,
+         *     others the widgets they own or work on; `site_key` narrows it to one (404 if the
+         *     caller cannot see it). `chatctl stats` prints the same figures from the same queries.
+         *
+         *     With `format=csv`, the days as CSV (one row a day and a `total` row) as a download.
+         */
+        get: operations["getAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard — now and today so far
+         * @description Conversations open now (with the AI, waiting, with an agent), the longest wait, who is
+         *     online (the agents' presence, as `GET /api/agents/team` shows it) and their load, and today's figures (the
+         *     local day in `tz`) with conversations per hour. Cheap enough to poll every few seconds.
+         */
+        get: operations["getLiveAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document, as JSON */
+        get: operations["getOpenAPI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Error: {
+            error: {
+                /** @description Stable, machine-readable (`validation_failed`, `widget_not_found`…). */
+                code: string;
+                /** @description For people; may change. */
+                message: string;
+                /** @description Each offending field (dotted path) and what is wrong with it. */
+                fields?: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /**
+         * Format: date-time
+         * @description UTC, ISO-8601 with milliseconds and `Z`.
+         */
+        Timestamp: string;
+        /** Format: date-time */
+        NullableTimestamp: string | null;
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "unavailable";
+            version: string;
+            uptime_s: number;
+            /** @enum {string} */
+            database: "ok" | "down";
+            /**
+             * @description The AI responder's state from its last calls (cached; never a live probe). Null
+             *     before the AI runner starts.
+             */
+            ai: null | {
+                /** @enum {string} */
+                default_provider: "openai" | "offline" | "none";
+                openai?: components["schemas"]["ProviderStatus"];
+            };
+        };
+        /** @description Present once the OpenAI-compatible provider is the default or has been called. */
+        ProviderStatus: {
+            provider: string;
+            /** @enum {string} */
+            status: "unknown" | "ok" | "failing";
+            last_ok_at: components["schemas"]["NullableTimestamp"];
+            last_error_at: components["schemas"]["NullableTimestamp"];
+            last_error: string | null;
+            consecutive_failures: number;
+        };
+        /** @description A signed JWT; send it as `Authorization: Bearer <token>`. */
+        JWT: string;
+        /** @enum {string} */
+        Role: "admin" | "agent";
+        /**
+         * @description 8 characters to 72 bytes (bcrypt's limit), at least 4 different characters, not a
+         *     common password, not the username or email; else 422 `weak_password`.
+         */
+        Password: string;
+        /** @description An email address; stored in lower case. */
+        Email: string;
+        User: {
+            id: number;
+            username: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            display_name: string;
+            /** @description Concurrent chats this agent takes; null means the server default. */
+            max_chats: number | null;
+            created_at: components["schemas"]["Timestamp"];
+            last_login_at: components["schemas"]["NullableTimestamp"];
+        };
+        UserEnvelope: {
+            user: components["schemas"]["User"];
+        };
+        SignedIn: {
+            token: components["schemas"]["JWT"];
+            user: components["schemas"]["User"];
+        };
+        AgentList: {
+            agents: components["schemas"]["User"][];
+        };
+        NewUser: {
+            /** @description Letters, digits, `.`, `_` and `-`; 2 to 64 characters; unique. */
+            username: string;
+            email: components["schemas"]["Email"];
+            password: components["schemas"]["Password"];
+            /** @description Default `agent`. Only an admin may create an admin. */
+            role?: components["schemas"]["Role"];
+            /** @description Shown to visitors; defaults to the username. */
+            display_name?: string;
+        };
+        Credentials: {
+            email: string;
+            password: string;
+        };
+        ProfileUpdate: {
+            display_name?: string;
+            max_chats?: number | null;
+        };
+        /** @description A colour like `#007bff` (stored in lower case). */
+        Color: string;
+        /** @enum {string} */
+        Position: "bottom-right" | "bottom-left";
+        PrechatField: {
+            /** @description Unique within the form; `name` and `email` also fill the visitor's name and email. */
+            name: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "email" | "tel" | "textarea" | "select";
+            /** @default false */
+            required?: boolean;
+            /**
+             * @description The choices of a `select` field (at least one, each 1–100 characters; the first 50
+             *     are kept). Ignored for other types.
+             */
+            options?: unknown[] | null;
+        };
+        /**
+         * @description Opening hours per day in the widget's time zone: `[["09:00", "17:30"], …]`, each span
+         *     with start < end (`24:00` allowed as an end). Days not listed are closed; null means
+         *     always open.
+         */
+        BusinessHours: {
+            mon?: components["schemas"]["DayHours"];
+            tue?: components["schemas"]["DayHours"];
+            wed?: components["schemas"]["DayHours"];
+            thu?: components["schemas"]["DayHours"];
+            fri?: components["schemas"]["DayHours"];
+            sat?: components["schemas"]["DayHours"];
+            sun?: components["schemas"]["DayHours"];
+        } | null;
+        DayHours: string[][];
+        /** @description Per-widget AI overrides; a key left out (or null) uses the server's setting. */
+        AISettings: {
+            /** @enum {string|null} */
+            provider?: "default" | "openai" | "offline" | null;
+            model?: string | null;
+            fallback_model?: string | null;
+            system_prompt?: string | null;
+            temperature?: number | null;
+            max_tokens?: number | null;
+            daily_token_budget?: number | null;
+            visitor_message_limit?: number | null;
+            language?: string | null;
+        };
+        /** @description Widget fields; creation fills the ones left out with defaults. */
+        WidgetInput: {
+            /** @default My business */
+            business_name?: string;
+            /** @default Chat with us */
+            widget_title?: string;
+            welcome_message?: string;
+            /** @default #007bff */
+            primary_color?: components["schemas"]["Color"];
+            /** @default #6c757d */
+            secondary_color?: components["schemas"]["Color"];
+            /** @default bottom-right */
+            position?: components["schemas"]["Position"];
+            /** @default false */
+            enable_prechat_form?: boolean;
+            prechat_fields?: components["schemas"]["PrechatField"][];
+            /**
+             * @description Origins (`https://shop.example.com`, scheme and host and an optional port, no path)
+             *     whose pages may embed the widget; normalised and de-duplicated, at most 50. Empty
+             *     means only the server's own origin.
+             */
+            allowed_origins?: string[];
+            business_hours?: components["schemas"]["BusinessHours"];
+            /**
+             * @description An IANA time zone such as `Europe/Paris`.
+             * @default UTC
+             */
+            timezone?: string;
+            /** @default true */
+            ai_enabled?: boolean;
+            ai_settings?: components["schemas"]["AISettings"];
+        };
+        StoredPrechatField: {
+            name: string;
+            label: string;
+            /** @enum {string} */
+            type: "text" | "email" | "tel" | "textarea" | "select";
+            required: boolean;
+            options?: string[];
+        };
+        Widget: {
+            id: number;
+            site_key: string;
+            /** @description The user who created it; null once that user is deleted. */
+            owner_id: number | null;
+            business_name: string;
+            widget_title: string;
+            welcome_message: string;
+            primary_color: string;
+            secondary_color: string;
+            position: components["schemas"]["Position"];
+            enable_prechat_form: boolean;
+            prechat_fields: components["schemas"]["StoredPrechatField"][];
+            allowed_origins: string[];
+            business_hours: components["schemas"]["BusinessHours"];
+            timezone: string;
+            ai_enabled: boolean;
+            ai_settings: components["schemas"]["AISettings"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        WidgetEnvelope: {
+            widget: components["schemas"]["Widget"];
+        };
+        /** @description The visitor-facing subset of a widget. */
+        PublicConfig: {
+            site_key: string;
+            business_name: string;
+            widget_title: string;
+            welcome_message: string;
+            primary_color: string;
+            secondary_color: string;
+            position: components["schemas"]["Position"];
+            enable_prechat_form: boolean;
+            prechat_fields: components["schemas"]["StoredPrechatField"][];
+            business_hours: components["schemas"]["BusinessHours"];
+            timezone: string;
+            ai_enabled: boolean;
+        };
+        WidgetCounts: {
+            sessions: number;
+            escalations: number;
+            waiting: number;
+            assigned: number;
+            active: number;
+            closed: number;
+            ai_resolved: number;
+            agent_resolved: number;
+            abandoned: number;
+            messages: number;
+        };
+        StatsOverview: {
+            totals: components["schemas"]["WidgetCounts"];
+            widgets: {
+                id: number;
+                site_key: string;
+                business_name: string;
+                sessions: number;
+                escalations: number;
+                waiting: number;
+                assigned: number;
+                active: number;
+                closed: number;
+                ai_resolved: number;
+                agent_resolved: number;
+                abandoned: number;
+                messages: number;
+            }[];
+        };
+        KnowledgeEntryInput: {
+            /**
+             * @default qa
+             * @enum {string}
+             */
+            kind?: "qa" | "article";
+            /** @description The question (`qa`) or the article's title. */
+            title?: string;
+            /** @description The answer or the article's text. */
+            body?: string;
+        };
+        KnowledgeEntry: {
+            id: number;
+            /** @enum {string} */
+            kind: "qa" | "article";
+            title: string;
+            body: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        KnowledgeEntryEnvelope: {
+            entry: components["schemas"]["KnowledgeEntry"];
+        };
+        KnowledgeTry: {
+            answer: string;
+            /** @description Whether the best passage covers the question well enough to answer from. */
+            confident: boolean;
+            /** @description The responder found nothing to answer from (a person would be offered). */
+            no_match: boolean;
+            passages: {
+                entry_id: number;
+                title: string;
+                text: string;
+                /** @description BM25 relevance (relative to this knowledge base). */
+                score: number;
+                /** @description The share of the question's words the passage contains. */
+                coverage: number;
+            }[];
+        };
+        /**
+         * @description `active` with the AI, `waiting` in the human queue, `assigned` to an agent, then
+         *     `closed` or `abandoned`.
+         * @enum {string}
+         */
+        SessionStatus: "active" | "waiting" | "assigned" | "closed" | "abandoned";
+        /** @enum {string} */
+        EscalationReason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted";
+        NewSession: {
+            visitor_name?: string;
+            visitor_email?: components["schemas"]["Email"];
+            /** @description The page the chat was opened on (an http(s) URL). */
+            page_url?: string;
+            /**
+             * @description The visitor's IANA time zone (e.g. `Europe/Paris`, from
+             *     `Intl.DateTimeFormat().resolvedOptions().timeZone`), so agents see their local time.
+             */
+            timezone?: string;
+            /**
+             * @description Answers to the widget's pre-chat form, by field name (textarea answers up to 2000
+             *     characters, others up to 200).
+             */
+            prechat?: {
+                [key: string]: string;
+            };
+        };
+        VisitorSession: {
+            /** Format: uuid */
+            session_id: string;
+            site_key: string;
+            visitor_name: string | null;
+            visitor_email: string | null;
+            status: components["schemas"]["SessionStatus"];
+            /** @description Whether the AI answers in this session (off once a person is asked for). */
+            ai_mode: boolean;
+            escalated_at: components["schemas"]["NullableTimestamp"];
+            /** @description The sequence number of the newest message. */
+            last_seq: number;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The person in the conversation (while one is), as the visitor sees them. */
+            agent?: null | {
+                id: number;
+                display_name: string | null;
+            };
+        };
+        NewSessionResult: {
+            /** Format: uuid */
+            session_id: string;
+            site_key: string;
+            visitor_name: string | null;
+            visitor_email: string | null;
+            status: components["schemas"]["SessionStatus"];
+            /** @description Whether the AI answers in this session (off once a person is asked for). */
+            ai_mode: boolean;
+            escalated_at: components["schemas"]["NullableTimestamp"];
+            /** @description The sequence number of the newest message. */
+            last_seq: number;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The person in the conversation (while one is), as the visitor sees them. */
+            agent?: null | {
+                id: number;
+                display_name: string | null;
+            };
+            /** @description The visitor's key to this session (`visitorToken`); shown only once. */
+            visitor_token: string;
+        };
+        /** @description What agents see of a session. */
+        AgentSession: {
+            /** Format: uuid */
+            session_id: string;
+            site_key: string;
+            visitor_name: string | null;
+            visitor_email: string | null;
+            status: components["schemas"]["SessionStatus"];
+            /** @description Whether the AI answers in this session (off once a person is asked for). */
+            ai_mode: boolean;
+            escalated_at: components["schemas"]["NullableTimestamp"];
+            /** @description The sequence number of the newest message. */
+            last_seq: number;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The person in the conversation (while one is), as the visitor sees them. */
+            agent?: null | {
+                id: number;
+                display_name: string | null;
+            };
+            /** @description What the visitor told and where they came from. */
+            visitor_info: {
+                prechat?: {
+                    [key: string]: string;
+                };
+                page_url?: string | null;
+                user_agent?: string;
+                ip?: string;
+                /** @description The visitor's IANA time zone, when the widget sent it. */
+                timezone?: string | null;
+            };
+            assigned_agent_id: number | null;
+            escalation_reason: string | null;
+            accepted_at: components["schemas"]["NullableTimestamp"];
+            first_agent_reply_at: components["schemas"]["NullableTimestamp"];
+            closed_at: components["schemas"]["NullableTimestamp"];
+            last_activity_at: components["schemas"]["Timestamp"];
+            resolution: string | null;
+            rating: number | null;
+            offline_email: string | null;
+            offline_note: string | null;
+            /** @description The start of the newest message (lists only). */
+            last_message?: string | null;
+            /** @description The widget's business name (lists only). */
+            widget_name?: string;
+        };
+        AgentSessionList: {
+            sessions: components["schemas"]["AgentSession"][];
+        };
+        Message: {
+            session_id: string;
+            id: number;
+            /** @description Increases by one per message within the session. */
+            seq: number;
+            /** @enum {string} */
+            sender_type: "visitor" | "ai" | "agent" | "system";
+            sender_name: string | null;
+            text: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The sender's id for the message (dedupe key within the session). */
+            client_msg_id: string;
+        };
+        History: {
+            messages: components["schemas"]["Message"][];
+            has_more: boolean;
+            last_seq: number;
+            status: components["schemas"]["SessionStatus"];
+        };
+        QueuePosition: {
+            session_id: string;
+            status: components["schemas"]["SessionStatus"];
+            /** @description 1 is next; null unless waiting. */
+            position: number | null;
+            /** @description Null when there is no history to estimate from or nobody is online. */
+            estimated_wait_s: number | null;
+            agents_online: number | null;
+        };
+        Escalation: {
+            session_id: string;
+            status: components["schemas"]["SessionStatus"];
+            position: number | null;
+            estimated_wait_s: number | null;
+            agents_online: number | null;
+            /** @enum {string|null} */
+            reason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | null;
+            /** @description The system message this escalation added; null when already waiting. */
+            event: components["schemas"]["Message"] | null;
+            /** @description True when no agent of the widget is online. */
+            offline: boolean;
+            /** @description True when the widget is outside its business hours right now. */
+            outside_hours?: boolean;
+        };
+        AgentStats: {
+            active_chats: number;
+            /** @description Sessions waiting in the agent's widgets. */
+            waiting: number;
+            closed_today: number;
+            max_chats: number;
+            /** @description Widgets the agent works on (admins count all). */
+            widgets: number;
+            /** @enum {string} */
+            status: "online" | "away" | "offline";
+        };
+        /** @description An ended conversation in the history (the agents' view, and more). */
+        HistorySession: {
+            /** Format: uuid */
+            session_id: string;
+            site_key: string;
+            visitor_name: string | null;
+            visitor_email: string | null;
+            status: components["schemas"]["SessionStatus"];
+            /** @description Whether the AI answers in this session (off once a person is asked for). */
+            ai_mode: boolean;
+            escalated_at: components["schemas"]["NullableTimestamp"];
+            /** @description The sequence number of the newest message. */
+            last_seq: number;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description The person in the conversation (while one is), as the visitor sees them. */
+            agent?: null | {
+                id: number;
+                display_name: string | null;
+            };
+            /** @description What the visitor told and where they came from. */
+            visitor_info: {
+                prechat?: {
+                    [key: string]: string;
+                };
+                page_url?: string | null;
+                user_agent?: string;
+                ip?: string;
+                /** @description The visitor's IANA time zone, when the widget sent it. */
+                timezone?: string | null;
+            };
+            assigned_agent_id: number | null;
+            escalation_reason: string | null;
+            accepted_at: components["schemas"]["NullableTimestamp"];
+            first_agent_reply_at: components["schemas"]["NullableTimestamp"];
+            closed_at: components["schemas"]["NullableTimestamp"];
+            last_activity_at: components["schemas"]["Timestamp"];
+            resolution: string | null;
+            rating: number | null;
+            offline_email: string | null;
+            offline_note: string | null;
+            /** @description The start of the newest message (lists only). */
+            last_message?: string | null;
+            /** @description The widget's business name (lists only). */
+            widget_name?: string;
+            /** @description The display name of the agent who had it, if one did. */
+            agent_name: string | null;
+            /** @description The note the agent left when closing (never shown to the visitor). */
+            close_note: string | null;
+            /** @description visitor, agent or system (abandoned). */
+            closed_by: string | null;
+            /** @description The first message text containing the query (searches only). */
+            match: string | null;
+        };
+        HistoryPage: {
+            sessions: components["schemas"]["HistorySession"][];
+            has_more: boolean;
+            /** @description The `offset` of the next page, or null on the last one. */
+            next_offset: number | null;
+        };
+        SessionDetails: {
+            /** @description The conversation in the agents' view, with the close note and the widget's name. */
+            session: {
+                /** Format: uuid */
+                session_id: string;
+                site_key: string;
+                visitor_name: string | null;
+                visitor_email: string | null;
+                status: components["schemas"]["SessionStatus"];
+                /** @description Whether the AI answers in this session (off once a person is asked for). */
+                ai_mode: boolean;
+                escalated_at: components["schemas"]["NullableTimestamp"];
+                /** @description The sequence number of the newest message. */
+                last_seq: number;
+                created_at: components["schemas"]["Timestamp"];
+                /** @description The person in the conversation (while one is), as the visitor sees them. */
+                agent?: null | {
+                    id: number;
+                    display_name: string | null;
+                };
+                /** @description What the visitor told and where they came from. */
+                visitor_info: {
+                    prechat?: {
+                        [key: string]: string;
+                    };
+                    page_url?: string | null;
+                    user_agent?: string;
+                    ip?: string;
+                    /** @description The visitor's IANA time zone, when the widget sent it. */
+                    timezone?: string | null;
+                };
+                assigned_agent_id: number | null;
+                escalation_reason: string | null;
+                accepted_at: components["schemas"]["NullableTimestamp"];
+                first_agent_reply_at: components["schemas"]["NullableTimestamp"];
+                closed_at: components["schemas"]["NullableTimestamp"];
+                last_activity_at: components["schemas"]["Timestamp"];
+                resolution: string | null;
+                rating: number | null;
+                offline_email: string | null;
+                offline_note: string | null;
+                /** @description The start of the newest message (lists only). */
+                last_message?: string | null;
+                /** @description The widget's business name (lists only). */
+                widget_name?: string;
+                close_note: string | null;
+                closed_by: string | null;
+            };
+            /** @description The agent assigned to it (or who had it when it ended), if any. */
+            agent: null | {
+                id: number;
+                display_name: string;
+            };
+            /** @description The visitor's other conversations on this widget, by email, newest first. */
+            previous_sessions: components["schemas"]["HistorySession"][];
+        };
+        TeamMember: {
+            id: number;
+            username: string;
+            role: components["schemas"]["Role"];
+            display_name: string;
+            /** @description Open chats this agent may have (their own limit or the server's). */
+            max_chats: number;
+            created_at: components["schemas"]["Timestamp"];
+            last_login_at: components["schemas"]["NullableTimestamp"];
+            /** @description Site keys of the widgets (among the caller's) this agent works on. */
+            widgets: string[];
+            /** @enum {string} */
+            status: "online" | "away" | "offline";
+            active_chats: number;
+        };
+        Team: {
+            agents: components["schemas"]["TeamMember"][];
+        };
+        CannedResponseInput: {
+            /** @description What agents type after `/` (lower-case letters, digits, `-`, `_`). */
+            shortcut?: string;
+            /** @description A short label shown in the picker (defaults to the shortcut). */
+            title?: string | null;
+            /** @description The reply inserted into the message box (plain text, newlines kept). */
+            text?: string;
+        };
+        CannedResponse: {
+            id: number;
+            /** @description The widget it belongs to; null for a global response. */
+            site_key: string | null;
+            shortcut: string;
+            title: string;
+            text: string;
+            created_by: number | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        CannedResponseEnvelope: {
+            canned_response: components["schemas"]["CannedResponse"];
+        };
+        CannedResponseList: {
+            canned_responses: components["schemas"]["CannedResponse"][];
+        };
+        /** @description A median in seconds (one decimal); null when there is nothing to measure. */
+        Seconds: number | null;
+        AnalyticsCounts: {
+            /** @description Started in the day or period. */
+            conversations: number;
+            /** @description Closed without a person (the visitor ended it, or said thanks and left). */
+            ai_resolved: number;
+            /** @description An agent had accepted it. */
+            agent_resolved: number;
+            /** @description The visitor left while it was open or waiting, and nobody took it. */
+            abandoned: number;
+            /** @description Not closed yet. */
+            open: number;
+            /** @description Handed to the queue */
+            escalated: number;
+            median_wait_s: components["schemas"]["Seconds"];
+            median_first_response_s: components["schemas"]["Seconds"];
+        };
+        AnalyticsReport: {
+            period: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+                tz: string;
+                site_key: string | null;
+            };
+            totals: components["schemas"]["AnalyticsCounts"] & {
+                rated: number;
+                rating_avg: number | null;
+            };
+            /** @description Every day of the period, oldest first, zeros included. */
+            days: (components["schemas"]["AnalyticsCounts"] & {
+                /** Format: date */
+                date: string;
+            })[];
+            /** @description Every known reason code (zeros included), then any other, by count. */
+            escalation_reasons: {
+                reason: string;
+                count: number;
+            }[];
+            /** @description How many conversations were rated 1, 2, 3, 4 and 5. */
+            ratings: {
+                rating: number;
+                count: number;
+            }[];
+            /** @description Conversations started, by local weekday (Monday first) and hour (0-23). */
+            busiest_hours: number[][];
+            /** @description Agents who accepted conversations started in the period, busiest first. */
+            agents: {
+                id: number;
+                display_name: string;
+                conversations: number;
+                median_first_response_s: components["schemas"]["Seconds"];
+                rating_avg: number | null;
+            }[];
+        };
+        LiveAnalytics: {
+            at: components["schemas"]["Timestamp"];
+            now: {
+                /** @description With the AI. */
+                active: number;
+                /** @description In the queue. */
+                waiting: number;
+                /** @description With an agent. */
+                assigned: number;
+                longest_wait_s: components["schemas"]["Seconds"];
+                agents_online: number;
+            };
+            agents: {
+                id: number;
+                display_name: string;
+                role: components["schemas"]["Role"];
+                /** @enum {string} */
+                status: "online" | "away" | "offline";
+                active_chats: number;
+                max_chats: number;
+            }[];
+            today: components["schemas"]["AnalyticsCounts"] & {
+                /** Format: date */
+                date: string;
+                rated: number;
+                rating_avg: number | null;
+                /** @description Conversations started in each local hour of today. */
+                hours: number[];
+            };
+        };
+    };
+    responses: {
+        /**
+         * @description The body is not a JSON object (`invalid_json`), a field has the wrong JSON type
+         *     (`invalid_type`, with `fields`), or the URL is not valid UTF-8 (`bad_request`).
+         */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description No token, or one that is invalid (`invalid_token`), expired (`token_expired`) or
+         *     revoked (`token_revoked`); wrong email or password (`invalid_credentials`).
+         */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description Signed in but not allowed (`admin_required`, `not_owner`, `registration_closed`,
+         *     `wrong_password`), or an Origin the widget does not allow (`origin_not_allowed`).
+         */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description No such object, or one the caller may not see (`widget_not_found`, `session_not_found`,
+         *     `user_not_found`).
+         */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The request clashes with the current state (`user_exists`, `last_admin`,
+         *     `session_closed`, `already_assigned`).
+         */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than `PARLEY_MAX_BODY_BYTES` (`too_large`). */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A value breaks a rule (`validation_failed`, `weak_password`); `fields` says which and why. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many requests (`rate_limited`, `too_many_attempts`); see `Retry-After`. */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The database is unavailable (`unavailable`); retry shortly. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The Origin is allowed; the CORS answer. */
+        Preflight: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                /** @description `GET, POST, OPTIONS` */
+                "Access-Control-Allow-Methods"?: string;
+                /** @description `Authorization, Content-Type` */
+                "Access-Control-Allow-Headers"?: string;
+                /** @description Seconds the browser may cache this answer. */
+                "Access-Control-Max-Age"?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+    };
+    parameters: {
+        /** @description The IANA time zone days and hours are counted in (default UTC). */
+        analyticsTz: string;
+        /** @description Only this widget (default every widget the caller can see). */
+        analyticsSiteKey: string;
+        /** @description The widget's public site key (as in the script tag). */
+        siteKey: string;
+        /** @description The session's id (a UUID). */
+        sessionId: string;
+        /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+        userId: string;
+        /**
+         * @description Sent by browsers. Must be the server's own origin or one of the widget's
+         *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+         *     the token alone decides.
+         */
+        Origin: string;
+    };
+    requestBodies: never;
+    headers: {
+        /** @description The request's Origin, echoed when it is allowed. */
+        AccessControlAllowOrigin: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server and its database are up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The database is down. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUser"];
+            };
+        };
+        responses: {
+            /** @description The user was created. `token` is present when the new user signed themselves up. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token?: components["schemas"]["JWT"];
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    agentLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the token no longer works. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    current_password: string;
+                    new_password: components["schemas"]["Password"];
+                };
+            };
+        };
+        responses: {
+            /** @description Changed; use the new token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: components["schemas"]["User"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setUserRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    role: components["schemas"]["Role"];
+                };
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setUserPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: components["schemas"]["Password"];
+                };
+            };
+        };
+        responses: {
+            /** @description Set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    escalateSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    reason?: components["schemas"]["EscalationReason"];
+                };
+            };
+        };
+        responses: {
+            /** @description The session is waiting; its place in the queue. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    escalateSessionPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getQueuePosition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The position. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePosition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getQueuePositionPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NewSession"];
+            };
+        };
+        responses: {
+            /** @description The session, with its visitor token. */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewSessionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createSessionPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMessages: {
+        parameters: {
+            query?: {
+                /** @description Only messages after this sequence number (default 0, from the start). */
+                after_seq?: number;
+                /** @description Page size (default 100). */
+                limit?: number;
+            };
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of history. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMessagesPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAgentStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts for the signed-in agent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentStats"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listActiveChats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSessionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWaitingSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSessionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWidgets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The widgets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        widgets: components["schemas"]["Widget"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createWidget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WidgetInput"];
+            };
+        };
+        responses: {
+            /** @description The new widget. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWidgetStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsOverview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWidget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The widget. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateWidget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WidgetInput"];
+            };
+        };
+        responses: {
+            /** @description The updated widget. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteWidget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWidgetConfig: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+                /** @description An ETag from an earlier answer; 304 when it still matches. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public configuration. */
+            200: {
+                headers: {
+                    /** @description Strong validator of this configuration. */
+                    ETag?: string;
+                    /** @description `public, max-age=60` */
+                    "Cache-Control"?: string;
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConfig"];
+                };
+            };
+            /** @description Not modified since the ETag given in `If-None-Match`; no body. */
+            304: {
+                headers: {
+                    /** @description The same validator. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWidgetConfigPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWidgetAvailability: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The availability now. */
+            200: {
+                headers: {
+                    /** @description `public, max-age=15` */
+                    "Cache-Control"?: string;
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        open: boolean;
+                        agents_online: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getWidgetAvailabilityPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listWidgetAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agents who work on this widget. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addWidgetAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The widget's agents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeWidgetAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
+                userId: components["parameters"]["userId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The widget's agents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: components["schemas"]["KnowledgeEntry"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createKnowledgeEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeEntryInput"];
+            };
+        };
+        responses: {
+            /** @description The new entry. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeEntryEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    importKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    format: "markdown" | "csv";
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The entries added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        entries: components["schemas"]["KnowledgeEntry"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    tryKnowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    question: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The answer and its sources. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeTry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateKnowledgeEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The entry's numeric id. Anything else is 404 `entry_not_found`. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeEntryInput"];
+            };
+        };
+        responses: {
+            /** @description The updated entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeEntryEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteKnowledgeEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The entry's numeric id. Anything else is 404 `entry_not_found`. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    searchHistory: {
+        parameters: {
+            query?: {
+                /** @description Text to look for (up to 200 characters); empty lists everything. */
+                q?: string;
+                /** @description Page size, 1-100 (default 25). */
+                limit?: number;
+                /** @description How many results to skip (the previous page's `next_offset`). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of conversations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSessionDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionDetails"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listCannedResponses: {
+        parameters: {
+            query?: {
+                /** @description Only this widget's (and the global) responses. */
+                site_key?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canned responses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedResponseInput"] & {
+                    /** @description The widget; absent or null for a global response. */
+                    site_key?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The new canned response. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The canned response's numeric id. Anything else is 404 `canned_not_found`. */
+                cannedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CannedResponseInput"];
+            };
+        };
+        responses: {
+            /** @description The updated canned response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The canned response's numeric id. Anything else is 404 `canned_not_found`. */
+                cannedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First local day (default 29 days before `to`). */
+                from?: string;
+                /** @description Last local day, included (default today in `tz`). At most 366 days in all. */
+                to?: string;
+                /** @description The IANA time zone days and hours are counted in (default UTC). */
+                tz?: components["parameters"]["analyticsTz"];
+                /** @description Only this widget (default every widget the caller can see). */
+                site_key?: components["parameters"]["analyticsSiteKey"];
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    /** @description With `format=csv`, `attachment; filename="parley-analytics-FROM-to-TO.csv"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLiveAnalytics: {
+        parameters: {
+            query?: {
+                /** @description The IANA time zone days and hours are counted in (default UTC). */
+                tz?: components["parameters"]["analyticsTz"];
+                /** @description Only this widget (default every widget the caller can see). */
+                site_key?: components["parameters"]["analyticsSiteKey"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveAnalytics"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOpenAPI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 description of this API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,276 @@
+// The REST shapes the front ends read and send, one copy for the three apps. docs/openapi.yaml
+// is the truth: test/rest-types.ts checks each of these against src/rest.generated.ts (which is
+// generated from it), so a drift fails `npm test`.
+
+import type { SenderType, SessionStatus } from "./frames.generated";
+
+export type { SenderType, SessionStatus };
+export type Role = "admin" | "agent";
+export type Presence = "online" | "away" | "offline";
+export type FieldType = "text" | "email" | "tel" | "textarea" | "select";
+export type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+export type BusinessHours = Partial<Record<Day, [string, string][]>>;
+
+/** The error body every REST error has. */
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+  role: Role;
+  display_name: string;
+  max_chats: number | null;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface PrechatField {
+  name: string;
+  label: string;
+  type: FieldType;
+  required: boolean;
+  options?: string[];
+}
+
+/** GET /api/widgets/{siteKey}/config */
+export interface PublicConfig {
+  site_key: string;
+  business_name: string;
+  widget_title: string;
+  welcome_message: string;
+  primary_color: string;
+  secondary_color: string;
+  position: "bottom-right" | "bottom-left";
+  enable_prechat_form: boolean;
+  prechat_fields: PrechatField[];
+  business_hours: BusinessHours | null;
+  timezone: string;
+  ai_enabled: boolean;
+}
+
+/** GET /api/widgets/{key}/availability: inside business hours, and an agent online. */
+export interface Availability {
+  open: boolean;
+  agents_online: boolean;
+}
+
+export interface Message {
+  session_id: string;
+  id: number;
+  seq: number;
+  sender_type: SenderType;
+  sender_name: string | null;
+  text: string;
+  created_at: string;
+  client_msg_id: string;
+}
+
+/** What a visitor sees of their session (session creation, `ready`). */
+export interface SessionView {
+  session_id: string;
+  status: SessionStatus;
+  ai_mode: boolean;
+  last_seq: number;
+  visitor_name: string | null;
+}
+
+/** POST /api/widgets/{siteKey}/sessions */
+export interface NewSession extends SessionView {
+  visitor_token: string;
+}
+
+/** GET …/sessions/{id}/messages */
+export interface History {
+  messages: Message[];
+  has_more: boolean;
+  last_seq: number;
+  status: SessionStatus;
+}
+
+/** GET /api/widgets/queue-position/{siteKey}/{sessionId} (and the queue_position frame). */
+export interface QueueInfo {
+  position: number | null;
+  estimated_wait_s: number | null;
+  agents_online: number | null;
+}
+
+export interface VisitorInfo {
+  prechat?: Record<string, string>;
+  page_url?: string | null;
+  user_agent?: string;
+  ip?: string;
+  timezone?: string | null;
+}
+
+/** A session in the agents' view. */
+export interface Session {
+  session_id: string;
+  site_key: string;
+  visitor_name: string | null;
+  visitor_email: string | null;
+  status: SessionStatus;
+  ai_mode: boolean;
+  escalated_at: string | null;
+  last_seq: number;
+  created_at: string;
+  visitor_info: VisitorInfo;
+  assigned_agent_id: number | null;
+  escalation_reason: string | null;
+  accepted_at: string | null;
+  /** Sent by the server but missing from docs/openapi.yaml's AgentSession (hence optional). */
+  first_agent_reply_at?: string | null;
+  closed_at: string | null;
+  last_activity_at: string;
+  offline_email: string | null;
+  offline_note: string | null;
+  rating: number | null;
+  resolution: string | null;
+  /** The agent in the conversation, while it is assigned (not in openapi.yaml either). */
+  agent?: { id: number; display_name: string | null } | null;
+  last_message?: string | null;
+  widget_name?: string;
+}
+
+export interface HistorySession extends Session {
+  agent_name: string | null;
+  close_note: string | null;
+  closed_by: string | null;
+  match: string | null;
+}
+
+export interface HistoryPage {
+  sessions: HistorySession[];
+  has_more: boolean;
+  next_offset: number | null;
+}
+
+export interface TeamMember {
+  id: number;
+  username: string;
+  role: Role;
+  display_name: string;
+  widgets: string[];
+  status: Presence;
+  active_chats: number;
+  max_chats: number;
+}
+
+export interface CannedResponse {
+  id: number;
+  site_key: string | null;
+  shortcut: string;
+  title: string;
+  text: string;
+}
+
+export interface SessionDetails {
+  session: Session & { close_note: string | null; closed_by: string | null };
+  agent: { id: number; display_name: string } | null;
+  previous_sessions: HistorySession[];
+}
+
+/** Per-widget AI overrides; a key left out (or null) uses the server's setting. */
+export interface AISettings {
+  provider?: "default" | "openai" | "offline" | null;
+  model?: string | null;
+  fallback_model?: string | null;
+  system_prompt?: string | null;
+  temperature?: number | null;
+  max_tokens?: number | null;
+  daily_token_budget?: number | null;
+  visitor_message_limit?: number | null;
+  language?: string | null;
+}
+
+/** What an admin can set on a widget (POST/PUT /api/widgets). */
+export interface WidgetSettings {
+  business_name: string;
+  widget_title: string;
+  welcome_message: string;
+  primary_color: string;
+  secondary_color: string;
+  position: "bottom-right" | "bottom-left";
+  enable_prechat_form: boolean;
+  prechat_fields: PrechatField[];
+  allowed_origins: string[];
+  business_hours: BusinessHours | null;
+  timezone: string;
+  ai_enabled: boolean;
+  ai_settings: AISettings;
+}
+
+export interface Widget extends WidgetSettings {
+  id: number;
+  site_key: string;
+  owner_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WidgetCounts {
+  id: number;
+  site_key: string;
+  business_name: string;
+  sessions: number;
+  escalations: number;
+  waiting: number;
+  assigned: number;
+  active: number;
+  closed: number;
+  ai_resolved: number;
+  agent_resolved: number;
+  abandoned: number;
+  messages: number;
+}
+
+export interface KnowledgeEntry {
+  id: number;
+  kind: "qa" | "article";
+  title: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TryAnswer {
+  answer: string;
+  confident: boolean;
+  no_match: boolean;
+  passages: { entry_id: number; title: string; text: string; score: number; coverage: number }[];
+}
+
+export interface DayFigures {
+  date: string;
+  conversations: number;
+  ai_resolved: number;
+  agent_resolved: number;
+  abandoned: number;
+  open: number;
+  escalated: number;
+  median_wait_s: number | null;
+  median_first_response_s: number | null;
+}
+
+export interface AnalyticsReport {
+  period: { from: string; to: string; tz: string; site_key: string | null };
+  totals: Omit<DayFigures, "date"> & { rated: number; rating_avg: number | null };
+  days: DayFigures[];
+  escalation_reasons: { reason: string; count: number }[];
+  ratings: { rating: number; count: number }[];
+  busiest_hours: number[][];
+  agents: { id: number; display_name: string; conversations: number;
+    median_first_response_s: number | null; rating_avg: number | null }[];
+}
+
+export interface LiveFigures {
+  at: string;
+  now: { active: number; waiting: number; assigned: number; longest_wait_s: number | null;
+    agents_online: number };
+  agents: { id: number; display_name: string; role: Role; status: Presence;
+    active_chats: number; max_chats: number }[];
+  today: Omit<DayFigures, "date"> & { date: string; hours: number[]; rated: number;
+    rating_avg: number | null };
+}
