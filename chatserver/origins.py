@@ -1,4 +1,4 @@
-"""Origin rules shared by public REST endpoints and sockets.
+"""Origin rules and the client's address, shared by public REST endpoints and sockets.
 
 Exact ``scheme://host[:port]`` match; an empty allowlist means only the server's own origin;
 a request without an ``Origin`` header (a server-side client) is not refused for that alone:
@@ -7,6 +7,7 @@ the token is the authentication.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 
 import tornado.httputil
@@ -31,3 +32,33 @@ def origin_allowed(origin: str | None, allowed: Iterable[str], own: set[str]) ->
         return True
     origin = origin.strip().lower()
     return origin in own or origin in {o.lower() for o in allowed}
+
+
+def _trusted(addr: str, settings: Settings) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    return any(ip in net for net in settings.trusted_proxy_networks)
+
+
+def from_trusted_proxy(request: tornado.httputil.HTTPServerRequest, settings: Settings) -> bool:
+    return _trusted(request.remote_ip or "", settings)
+
+
+def client_ip(request: tornado.httputil.HTTPServerRequest, settings: Settings) -> str:
+    """The client's address: X-Forwarded-For is believed only from a trusted proxy."""
+    peer = request.remote_ip or ""
+    forwarded = request.headers.get("X-Forwarded-For")
+    if not forwarded or not from_trusted_proxy(request, settings):
+        return peer
+
+    def trusted(addr: str) -> bool:
+        return _trusted(addr, settings)
+
+    # Walk from the nearest hop back; the first untrusted address is the client.
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not trusted(hop):
+            return hop
+    return hops[0] if hops else peer

@@ -17,11 +17,11 @@ import tornado.netutil
 import tornado.web
 
 from chatserver import __version__, metrics, sdnotify
-from chatserver.api.base import client_ip
 from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.logs import request_id
+from chatserver.origins import client_ip
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
@@ -156,7 +156,7 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
         seconds = request.request_time()
         metrics.observe_request(request.method or "", status, seconds)
         ms = 1000.0 * seconds
-        ip = client_ip(request, ctx)
+        ip = client_ip(request, ctx.settings)
         access_log.log(level, "%d %s %s %.1fms %s", status, request.method, request.path, ms,
                        ip, extra={"request_id": request.headers.get("X-Request-ID"),
                                   "status": status, "method": request.method,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import sys
@@ -26,7 +25,7 @@ from chatserver.errors import (
     Unauthorized,
     Unavailable,
 )
-from chatserver.origins import origin_allowed, own_origins
+from chatserver.origins import client_ip, from_trusted_proxy, origin_allowed, own_origins
 from chatserver.outage import is_unavailable, outage_log
 from chatserver.services import auth
 from chatserver.services.access import Actor
@@ -108,34 +107,6 @@ class RequestBody(tornado.httputil.HTTPMessageDelegate):
         self.delegate.finish()
 
 
-def _trusted(addr: str, ctx: Context) -> bool:
-    try:
-        ip = ipaddress.ip_address(addr)
-    except ValueError:
-        return False
-    return any(ip in net for net in ctx.settings.trusted_proxy_networks)
-
-
-def from_trusted_proxy(request: tornado.httputil.HTTPServerRequest, ctx: Context) -> bool:
-    return _trusted(request.remote_ip or "", ctx)
-
-
-def client_ip(request: tornado.httputil.HTTPServerRequest, ctx: Context) -> str:
-    """The client's address: X-Forwarded-For is believed only from a trusted proxy."""
-    peer = request.remote_ip or ""
-    forwarded = request.headers.get("X-Forwarded-For")
-    if not forwarded or not from_trusted_proxy(request, ctx):
-        return peer
-
-    def trusted(addr: str) -> bool:
-        return _trusted(addr, ctx)
-
-    # Walk from the nearest hop back; the first untrusted address is the client.
-    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-    for hop in reversed(hops):
-        if not trusted(hop):
-            return hop
-    return hops[0] if hops else peer
 
 
 class APIHandler(tornado.web.RequestHandler):
@@ -185,13 +156,13 @@ class APIHandler(tornado.web.RequestHandler):
 
     @property
     def client_ip(self) -> str:
-        return client_ip(self.request, self.ctx)
+        return client_ip(self.request, self.ctx.settings)
 
     def check_origin(self, allowed: list[str]) -> None:
         """Refuse (403) an Origin that is neither ours nor in the allowlist; set CORS headers."""
         origin = self.request.headers.get("Origin")
         own = own_origins(self.request, self.ctx.settings,
-                          from_trusted_proxy(self.request, self.ctx))
+                          from_trusted_proxy(self.request, self.ctx.settings))
         if not origin_allowed(origin, allowed, own):
             raise Forbidden("this site is not allowed to use this widget",
                             code="origin_not_allowed")

@@ -21,10 +21,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from chatserver import metrics
-from chatserver.api.base import client_ip, from_trusted_proxy
 from chatserver.context import Context
 from chatserver.errors import ParleyError, RateLimited, Unauthorized, ValidationError
-from chatserver.origins import origin_allowed, own_origins
+from chatserver.origins import client_ip, from_trusted_proxy, origin_allowed, own_origins
 from chatserver.outage import is_unavailable, outage_log
 from chatserver.ratelimit import SocketLimits
 from chatserver.realtime.outbox import Outbox
@@ -97,13 +96,13 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
 
     def origin_ok(self, allowed: list[str]) -> bool:
         own = own_origins(self.request, self.ctx.settings,
-                          from_trusted_proxy(self.request, self.ctx))
+                          from_trusted_proxy(self.request, self.ctx.settings))
         return origin_allowed(self.request.headers.get("Origin"), allowed, own)
 
     async def open(self, *args: str) -> None:
         # Chat frames are small and latency matters: no Nagle delay behind unacked frames.
         self.set_nodelay(True)
-        self.ip = client_ip(self.request, self.ctx)
+        self.ip = client_ip(self.request, self.ctx.settings)
         self.registry.sockets.add(self)
         self.set_timer(self.ctx.settings.ws_auth_timeout_s, self._auth_timeout)
 
