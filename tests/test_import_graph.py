@@ -213,6 +213,11 @@ def test_api_imports_nothing_from_db() -> None:
     assert not bad, "\n" + "\n".join(map(str, bad))
 
 
+def test_realtime_and_api_import_nothing_from_each_other() -> None:
+    bad = forbidden(("realtime",), ("api",)) + forbidden(("api",), ("realtime",))
+    assert not bad, "\n" + "\n".join(map(str, bad))
+
+
 def test_realtime_imports_nothing_from_db() -> None:
     bad = forbidden(("realtime",), ("db",))
     assert not bad, "\n" + "\n".join(map(str, bad))
