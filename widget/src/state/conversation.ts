@@ -4,17 +4,13 @@
 // screen readers, timers, REST calls) in the order they happen. No I/O and no clock here:
 // times and ids come in actions. `Conversation` runs the effects; the tests drive this directly.
 
-import type { SocketState } from "@parley/protocol";
+import { CLOSE_AUTH, type SocketState } from "@parley/protocol";
 import type { Saved } from "../storage";
 import { type Change, EMPTY_LOG, type Item, type Log, Transcript, gapBefore } from "../transcript";
 import type {
   ChatMessage, ClientFrame, History, Identity, MessageFrame, NewSession, QueueInfo, ServerFrame,
   SessionStatus, WidgetEvent,
 } from "../types";
-
-// The close code for a token the server no longer takes (@parley/protocol's CLOSE_AUTH; not
-// imported, so this module pulls no socket code into a test).
-const CLOSE_AUTH = 4401;
 
 export type Phase = "new" | "starting" | "live" | "ended";
 
