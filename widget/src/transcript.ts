@@ -2,6 +2,10 @@
 // pending (no seq until acked), and AI replies still streaming. Every entry is keyed by its
 // client_msg_id — unique per session on the server too — so a message that arrives twice
 // (replay after a reconnect, an ack and its echo, history reloaded after `reset`) is one entry.
+//
+// A transcript is a value (`Log`); `Transcript` edits a working copy of one and hands back the
+// result (`log`), never changing the `Log` it started from nor an `Item` it returned before:
+// the conversation's reducer stays pure with it.
 
 import type { ChatMessage, SenderType } from "./types";
 
@@ -34,21 +38,66 @@ export interface Change {
   removed?: boolean;
 }
 
-interface Stream {
-  parts: Map<number, string>;
+/** The pieces of an AI reply still streaming, by index. */
+type Stream = ReadonlyMap<number, string>;
+
+export interface Log {
+  /** Seq order, then entries without a seq in the order written. */
+  readonly items: readonly Item[];
+  readonly streams: ReadonlyMap<string, Stream>;
+  /** Highest seq up to which nothing is missing: what a reconnect resumes after. */
+  readonly watermark: number;
+  /** Seqs held above the watermark (there is a hole below them). */
+  readonly held: readonly number[];
+  /** Highest seq the other side has read. */
+  readonly seenByOther: number;
+  readonly counter: number;
+}
+
+export const EMPTY_LOG: Log = {
+  items: [], streams: new Map(), watermark: 0, held: [], seenByOther: 0, counter: 0,
+};
+
+/** Seqs are held above a hole: fetch after the watermark, before this (the highest held). */
+export function gapBefore(log: Log): number | null {
+  return holeBelow(log.watermark, log.held);
+}
+
+function holeBelow(watermark: number, held: Iterable<number>): number | null {
+  let highest = 0;
+  for (const s of held) if (s > highest) highest = s;
+  return highest > watermark + 1 ? highest : null;
 }
 
 export class Transcript {
-  private items: Item[] = [];
-  private byKey = new Map<string, Item>();
-  private streams = new Map<string, Stream>();
-  private counter = 0;
-  /** Highest seq up to which nothing is missing: what a reconnect resumes after. */
-  private watermark = 0;
-  private seqs = new Set<number>();
-  seenByOther = 0;
+  private items: Item[];
+  private byKey: Map<string, Item>;
+  private streams: Map<string, Stream>;
+  private counter: number;
+  private watermark: number;
+  private seqs: Set<number>;
+  seenByOther: number;
+  /** Items copied by this editor (changed in place from then on); the rest are shared. */
+  private owned = new Set<Item>();
 
-  constructor(private readonly onChange: (change: Change) => void = () => {}) {}
+  constructor(private readonly onChange: (change: Change) => void = () => {}, log: Log = EMPTY_LOG) {
+    this.items = [...log.items];
+    this.byKey = new Map(log.items.map((i) => [i.key, i]));
+    this.streams = new Map(log.streams);
+    this.counter = log.counter;
+    this.watermark = log.watermark;
+    this.seqs = new Set(log.held);
+    this.seenByOther = log.seenByOther;
+  }
+
+  /** The transcript as it is now, as a value later edits leave alone. */
+  get log(): Log {
+    this.owned.clear();
+    return {
+      items: [...this.items], streams: new Map(this.streams), watermark: this.watermark,
+      held: [...this.seqs], seenByOther: this.seenByOther, counter: this.counter,
+    };
+  }
 
   get lastSeq(): number {
     return this.watermark;
@@ -56,9 +105,7 @@ export class Transcript {
 
   /** Seqs are held above a hole: fetch after `lastSeq`, before this (the highest held). */
   get gapBefore(): number | null {
-    let highest = 0;
-    for (const s of this.seqs) if (s > highest) highest = s;
-    return highest > this.watermark + 1 ? highest : null;
+    return holeBelow(this.watermark, this.seqs);
   }
 
   list(): readonly Item[] {
@@ -82,7 +129,7 @@ export class Transcript {
   }
 
   ack(key: string, seq: number): Item | undefined {
-    const item = this.byKey.get(key);
+    const item = this.own(key);
     if (!item) return undefined;
     if (item.seq === null) item.seq = seq;
     if (item.state === "pending" || item.state === "failed") {
@@ -95,8 +142,8 @@ export class Transcript {
   }
 
   fail(key: string, error: string): Item | undefined {
-    const item = this.byKey.get(key);
-    if (!item || item.seq !== null) return undefined;
+    if (this.byKey.get(key)?.seq !== null) return undefined;
+    const item = this.own(key) as Item;
     item.state = "failed";
     item.error = error;
     this.place(item, false);
@@ -104,8 +151,8 @@ export class Transcript {
   }
 
   retry(key: string): Item | undefined {
-    const item = this.byKey.get(key);
-    if (!item || item.state !== "failed") return undefined;
+    if (this.byKey.get(key)?.state !== "failed") return undefined;
+    const item = this.own(key) as Item;
     item.state = "pending";
     delete item.error;
     this.place(item, false);
@@ -116,10 +163,12 @@ export class Transcript {
    * message: not seen before, or replacing what was pending or streaming under its id. */
   message(m: ChatMessage): boolean {
     this.noteSeq(m.seq);
-    let item = this.byKey.get(m.client_msg_id);
-    const added = !item;
-    if (item) {
-      if (item.state === "sent" || item.state === "seen") return false;
+    const known = this.byKey.get(m.client_msg_id);
+    let item: Item;
+    const added = !known;
+    if (known) {
+      if (known.state === "sent" || known.state === "seen") return false;
+      item = this.own(m.client_msg_id) as Item;
       item.seq = m.seq;
       item.text = m.text;
       item.at = m.created_at;
@@ -145,22 +194,20 @@ export class Transcript {
   /** A piece of an AI reply being streamed. Pieces are joined in index order; a repeated
    * index is ignored; the final `message` (client_msg_id = reply_id) replaces the lot. */
   delta(replyId: string, index: number, text: string, at: string): Item | undefined {
-    const existing = this.byKey.get(replyId);
-    if (existing && existing.state !== "streaming") return undefined; // already final
-    let stream = this.streams.get(replyId);
-    if (!stream) {
-      stream = { parts: new Map() };
-      this.streams.set(replyId, stream);
-    }
-    if (stream.parts.has(index)) return existing;
-    stream.parts.set(index, text);
+    const found = this.byKey.get(replyId);
+    if (found && found.state !== "streaming") return undefined; // already final
+    const stream = this.streams.get(replyId);
+    if (stream?.has(index)) return found;
+    const parts = new Map(stream).set(index, text);
+    this.streams.set(replyId, parts);
     // The run of consecutive pieces from the first one we have (a reply may have started
     // before this page connected).
-    let i = Math.min(...stream.parts.keys());
+    let i = Math.min(...parts.keys());
     let joined = "";
-    for (let part = stream.parts.get(i); part !== undefined; part = stream.parts.get(++i)) {
+    for (let part = parts.get(i); part !== undefined; part = parts.get(++i)) {
       joined += part;
     }
+    const existing = this.own(replyId);
     if (existing) {
       existing.text = joined;
       this.place(existing, false);
@@ -186,8 +233,9 @@ export class Transcript {
     if (seq <= this.seenByOther) return [];
     this.seenByOther = seq;
     const changed: Item[] = [];
-    for (const item of this.items) {
-      if (item.sender === "visitor" && item.state === "sent" && item.seq !== null && item.seq <= seq) {
+    for (const shown of [...this.items]) {
+      if (shown.sender === "visitor" && shown.state === "sent" && shown.seq !== null && shown.seq <= seq) {
+        const item = this.own(shown.key) as Item;
         item.state = "seen";
         changed.push(item);
         this.place(item, false);
@@ -221,6 +269,17 @@ export class Transcript {
     this.seenByOther = 0;
   }
 
+  /** The entry under `key`, copied the first time this editor changes it. */
+  private own(key: string): Item | undefined {
+    const item = this.byKey.get(key);
+    if (!item || this.owned.has(item)) return item;
+    const copy = { ...item };
+    this.owned.add(copy);
+    this.byKey.set(key, copy);
+    this.items[this.items.indexOf(item)] = copy;
+    return copy;
+  }
+
   private noteSeq(seq: number): void {
     this.seqs.add(seq);
     while (this.seqs.has(this.watermark + 1)) this.seqs.delete(++this.watermark);
@@ -228,6 +287,7 @@ export class Transcript {
   }
 
   private insert(item: Item): void {
+    this.owned.add(item);
     this.byKey.set(item.key, item);
     this.items.push(item);
     this.place(item, true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Change, Transcript } from "../src/transcript";
+import { type Change, EMPTY_LOG, Transcript, gapBefore } from "../src/transcript";
 import type { ChatMessage, SenderType } from "../src/types";
 
 let nextId = 1;
@@ -159,5 +159,28 @@ describe("Transcript: streamed AI replies", () => {
     t.delta("ai-1", 0, "half", "x");
     expect(t.dropStreaming().map((i) => i.key)).toEqual(["ai-1"]);
     expect(view()).toEqual([]);
+  });
+
+  it("edits a copy: the log it started from and the items it returned stay as they were", () => {
+    const first = new Transcript();
+    first.addPending("k1", "hello", "x");
+    first.delta("ai-1", 0, "Hi ", "x");
+    const before = first.log;
+    const snapshot = JSON.stringify(before.items);
+    const changes: Change[] = [];
+    const t = new Transcript((c) => changes.push(c), before);
+    const pending = t.get("k1");
+    t.ack("k1", 1);
+    t.delta("ai-1", 1, "there", "x");
+    t.seen(1);
+    t.message(m(3, "agent", "three"));
+    expect(JSON.stringify(before.items)).toBe(snapshot);
+    expect(before.streams.get("ai-1")?.size).toBe(1);
+    expect(pending?.state).toBe("pending");
+    const after = t.log;
+    expect(after.items.map((i) => [i.key, i.state, i.text])).toEqual([
+      ["k1", "seen", "hello"], ["c3", "sent", "three"], ["ai-1", "streaming", "Hi there"]]);
+    expect([after.watermark, gapBefore(after), gapBefore(before), gapBefore(EMPTY_LOG)]).toEqual([1, 3, null, null]);
+    expect(changes.length).toBeGreaterThan(0);
   });
 });
