@@ -12,6 +12,14 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypedDict
 
 
+class Source(TypedDict):
+    """A knowledge-base entry an AI answer is drawn from."""
+
+    id: int
+    title: str
+    url: str | None
+
+
 class MessageView(TypedDict):
     """A stored message as clients see it (REST, `message` frames, replays)."""
 
@@ -23,6 +31,9 @@ class MessageView(TypedDict):
     text: str
     created_at: str
     client_msg_id: str
+    # AI messages: the entries quoted or cited, and an offer of a person.
+    sources: NotRequired[list[Source]]
+    offer: NotRequired[str]
 
 
 class PublicEvent(TypedDict):

@@ -161,7 +161,8 @@ def agent_view(row: RowMapping) -> dict[str, Any]:
 
 
 def message_view(row: RowMapping | dict[str, Any]) -> MessageView:
-    return {
+    """A message as clients see it; an AI message's sources and offer come from its meta."""
+    view: MessageView = {
         "session_id": row["session_id"],
         "id": row["id"],
         "seq": row["seq"],
@@ -171,6 +172,15 @@ def message_view(row: RowMapping | dict[str, Any]) -> MessageView:
         "created_at": iso(row["created_at"]) or "",
         "client_msg_id": row["client_msg_id"],
     }
+    meta = row.get("meta") if row["sender_type"] == "ai" else None
+    if meta:
+        sources = [s for s in meta.get("sources") or () if isinstance(s, dict)]
+        if sources:
+            view["sources"] = [{"id": s["id"], "title": s["title"], "url": s.get("url")}
+                               for s in sources]
+        if meta.get("offer") == "person":
+            view["offer"] = "person"
+    return view
 
 
 async def history(ctx: Context, site_key: str, session_id: str, *, after_seq: int, limit: int,

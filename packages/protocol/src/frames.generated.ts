@@ -318,6 +318,22 @@ export interface MessageFrame {
    */
   created_at: string;
   client_msg_id: ClientMsgId;
+  /**
+   * AI messages: the entries the answer quotes or cites, in order (absent on other messages).
+   */
+  sources?: Source[];
+  /**
+   * AI messages: the message offers a person; a yes hands over (absent otherwise).
+   */
+  offer?: "person";
+}
+/**
+ * A knowledge-base entry an AI answer is drawn from: its title, and its page when it came from a URL.
+ */
+export interface Source {
+  id: number;
+  title: string;
+  url: string | null;
 }
 /**
  * Instead of a replay: reload the history up to last_seq over REST.

@@ -1372,6 +1372,18 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             /** @description The sender's id for the message (dedupe key within the session). */
             client_msg_id: string;
+            /** @description AI messages only, when the answer comes from the knowledge base — the entries it quotes or cites, in order. */
+            sources?: components["schemas"]["Source"][];
+            /**
+             * @description AI messages only — the message offers a person; a yes hands over.
+             * @enum {string}
+             */
+            offer?: "person";
+        };
+        Source: {
+            id: number;
+            title: string;
+            url: string | null;
         };
         History: {
             messages: components["schemas"]["Message"][];
