@@ -13,6 +13,7 @@ class Turn:
     role: str  # visitor | ai | agent | system
     text: str
     no_match: bool = False  # an AI turn that found nothing in the knowledge base
+    offer: str | None = None  # an AI turn that offered a person: the reason a yes hands over
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class AIRequest:
 class Outcome:
     escalate: str | None = None  # a reason code when the responder wants a person
     no_match: bool = False  # the answer is "I don't know"
+    offer: bool = False  # the answer offers a person (a yes hands over)
     sources: list[int] = field(default_factory=list)  # knowledge entries used
     tokens_in: int = 0
     tokens_out: int = 0

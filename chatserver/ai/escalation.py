@@ -254,16 +254,3 @@ def detect(history: list[Turn]) -> str | None:
             and failures(history) >= REPEATED_FAILURE_AFTER:
         return "repeated_failure"
     return None
-
-
-def knowledge_misses(history: list[Turn]) -> int:
-    """How many AI answers in a row (the latest first) found nothing in the knowledge base."""
-    count = 0
-    for turn in reversed(history):
-        if turn.role == "ai":
-            if not turn.no_match:
-                break
-            count += 1
-        elif turn.role in ("agent", "system"):
-            break
-    return count

@@ -89,6 +89,10 @@ class KnowledgeIndex:
             self.bm25 = bm25s.BM25()
             self.bm25.index([d.tokens or ["\u0000"] for d in self.docs], show_progress=False)
 
+    def titles(self) -> dict[int, str]:
+        """Entry id -> title."""
+        return {d.entry_id: d.title for d in self.docs}
+
     def search(self, question: str, k: int = 3) -> list[Passage]:
         """The best passages, best first, each with its BM25 score and question coverage."""
         query = terms(question)

@@ -25,6 +25,7 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "offer_declined": "No problem. What else can I help you with?",
         "no_match": "I'm sorry, I don't know the answer to that. Would you like me to connect "
                     "you with a person?",
         "greeting": "Hi! I'm the assistant of {business}. Ask me anything, or ask for a person "
@@ -39,6 +40,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "error": "Sorry, I'm having trouble answering right now.",
     },
     "es": {
+        "offer_declined": "De acuerdo. ¿En qué más puedo ayudarle?",
         "no_match": "Lo siento, no sé la respuesta. ¿Quiere que le ponga en contacto con una "
                     "persona?",
         "greeting": "¡Hola! Soy el asistente de {business}. Pregúnteme lo que quiera, o pida "
@@ -52,6 +54,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "error": "Lo siento, ahora mismo no puedo responder.",
     },
     "fr": {
+        "offer_declined": "Très bien. Puis-je vous aider pour autre chose ?",
         "no_match": "Désolé, je ne connais pas la réponse. Voulez-vous que je vous mette en "
                     "relation avec une personne ?",
         "greeting": "Bonjour ! Je suis l'assistant de {business}. Posez-moi vos questions, ou "
@@ -66,6 +69,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "error": "Désolé, je n'arrive pas à répondre pour le moment.",
     },
     "de": {
+        "offer_declined": "Alles klar. Wobei kann ich sonst noch helfen?",
         "no_match": "Das weiß ich leider nicht. Soll ich Sie mit einem Mitarbeiter verbinden?",
         "greeting": "Hallo! Ich bin der Assistent von {business}. Fragen Sie mich, oder "
                     "verlangen Sie jederzeit einen Mitarbeiter.",

@@ -23,18 +23,21 @@ async def stream_words(text: str, emit: Emit) -> None:
 class OfflineResponder:
     name = "offline"
 
-    async def respond(self, request: AIRequest, emit: Emit) -> Outcome:
+    async def respond(self, request: AIRequest, emit: Emit, *, apology: bool = False) -> Outcome:
+        """`apology`: the model failed; answer from the knowledge base if it knows, else say
+        sorry before offering a person."""
         question = request.question
         tokens = words(question)
         lang = request.language
-        if tokens and len(tokens) <= 3 and tokens[0] in GREETINGS:
+        if tokens and len(tokens) <= 3 and tokens[0] in GREETINGS and not apology:
             await stream_words(phrase(lang, "greeting", business=request.business_name), emit)
             return Outcome(model=self.name)
-        if THANKS_RE.search(question) and len(tokens) <= 6:
+        if THANKS_RE.search(question) and len(tokens) <= 6 and not apology:
             await stream_words(phrase(lang, "thanks"), emit)
             return Outcome(model=self.name)
         if not confident(request.passages):
-            await stream_words(phrase(lang, "no_match"), emit)
+            text = phrase(lang, "no_match")
+            await stream_words(f"{phrase(lang, 'error')} {text}" if apology else text, emit)
             return Outcome(no_match=True, model=self.name)
         best = request.passages[0]
         await stream_words(best.text, emit)

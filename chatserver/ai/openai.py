@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import httpx
 
 from chatserver import __version__
-from chatserver.ai.base import AIError, AIRequest, Emit, Outcome
+from chatserver.ai.base import AIError, AIRequest, Emit, Outcome, Passage
 from chatserver.config import Settings
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,11 @@ DEFAULT_PROMPT = (
     "policies. If the knowledge does not cover the question, say you don't know and offer a "
     "person. If the visitor asks for a human, is upset, or you cannot help, call the "
     "escalate_to_human tool. Reply in the visitor's language.")
+# Added to every prompt, the operator's own included: how to cite the numbered passages.
+CITE_INSTRUCTION = (
+    "The knowledge is given as numbered passages. When you use one, cite it right after the "
+    "sentence as [n] with its number; cite only passages you used.")
+CITE_RE = re.compile(r"\[(\d{1,3})\]")
 RETRY_STATUSES = {408, 409, 425, 429, 500, 502, 503, 504}
 # The history sent to the model: the last this many turns.
 HISTORY_TURNS = 20
@@ -78,7 +84,7 @@ class OpenAIResponder:
         if request.passages:
             knowledge = "\n\n".join(f"[{i + 1}] {p.title}\n{p.text}"
                                     for i, p in enumerate(request.passages))
-            system += f"\n\nKnowledge:\n{knowledge}"
+            system += f"\n\n{CITE_INSTRUCTION}\n\nKnowledge:\n{knowledge}"
         else:
             system += "\n\nKnowledge: (nothing relevant found)"
         out: list[dict[str, Any]] = [{"role": "system", "content": system}]
@@ -133,8 +139,8 @@ class OpenAIResponder:
                 await asyncio.sleep(delay)
                 continue
             escalate = "model_request" if state.tool_called else None
-            return Outcome(escalate=escalate, tokens_in=state.tokens_in,
-                           tokens_out=state.tokens_out, model=model)
+            return Outcome(escalate=escalate, sources=cited("".join(state.text), request.passages),
+                           tokens_in=state.tokens_in, tokens_out=state.tokens_out, model=model)
 
     async def _stream(self, request: AIRequest, model: str, emit: Emit, state: _Stream) -> None:
         url = self.settings.ai_base_url.rstrip("/") + "/chat/completions"
@@ -232,3 +238,14 @@ def make_client(settings: Settings) -> httpx.AsyncClient:
                             read=settings.ai_read_timeout_s, write=10.0, pool=10.0)
     return httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(
         max_connections=100, max_keepalive_connections=20))
+
+
+def cited(text: str, passages: list[Passage]) -> list[int]:
+    """The entries of the passages a model's answer cites as [n], in order of first citation,
+    each once (a number outside the list cites nothing)."""
+    out: list[int] = []
+    for match in CITE_RE.finditer(text):
+        n = int(match.group(1))
+        if 1 <= n <= len(passages) and passages[n - 1].entry_id not in out:
+            out.append(passages[n - 1].entry_id)
+    return out

@@ -21,8 +21,10 @@ import httpx
 
 from chatserver import metrics
 from chatserver.ai.base import AIError, AIRequest, Outcome, Responder, Turn
-from chatserver.ai.escalation import detect, knowledge_misses
+from chatserver.ai.escalation import detect
+from chatserver.ai.knowledge import KnowledgeIndex
 from chatserver.ai.language import guess, phrase
+from chatserver.ai.offer import answer_to_offer
 from chatserver.ai.offline import OfflineResponder, stream_words
 from chatserver.ai.openai import OpenAIResponder, make_client
 from chatserver.bus import Event, session_channel
@@ -45,8 +47,6 @@ log = logging.getLogger(__name__)
 
 ASSISTANT_NAME = "Assistant"
 HISTORY_LIMIT = 30
-# Consecutive "I don't know" answers before a person is offered by escalation.
-MISSES_BEFORE_ESCALATION = 2
 
 
 @dataclass
@@ -168,11 +168,20 @@ class AIRunner:
         provider = self.default if provider == "default" else provider
         if provider == "none":
             return
-        history = [Turn(r["sender_type"], r["text"], no_match=bool((r["meta"] or {}).get("no_match")))
-                   for r in rows]
+        history = [_turn(r) for r in rows]
         if not history or history[-1].role != "visitor":
             return
         language = settings.get("language") or guess(history[-1].text)
+
+        offered = history[-2].offer if len(history) >= 2 and history[-2].role == "ai" else None
+        if offered is not None:  # the visitor answers the offer of a person
+            answer = answer_to_offer(history[-1].text)
+            if answer == "yes":
+                await self._hand_off(ctx, session, widget, offered, language)
+                return
+            if answer == "no":
+                await self._say(ctx, session_id, phrase(language, "offer_declined"))
+                return
 
         reason = detect(history)
         if reason is None:
@@ -203,34 +212,43 @@ class AIRunner:
 
         await self._typing(ctx, session_id, True)
         status = self.status.get(provider)
+        answered_from = 0  # the pieces before this index belong to a failed provider's answer
+        offer_reason = "no_knowledge_match"
         run.stream = asyncio.ensure_future(self.responder(provider).respond(request, emit))
         try:
-            outcome = await run.stream
-            if status:
-                status.ok()
+            try:
+                outcome = await run.stream
+                if status:
+                    status.ok()
+            except AIError as exc:
+                metrics.AI_REPLY.labels(provider, "error").observe(time.monotonic() - started)
+                if status:
+                    status.failed(str(exc))
+                log.warning("AI provider failed in session %s: %s", session_id, exc)
+                # The knowledge base may still know: the offline responder answers from it,
+                # and only when it cannot does the visitor get the apology and the offer.
+                answered_from, offer_reason, provider = len(pieces), "ai_error", "offline"
+                run.stream = asyncio.ensure_future(OfflineResponder().respond(
+                    request, emit, apology=True))
+                outcome = await run.stream
         except asyncio.CancelledError:
             metrics.AI_REPLY.labels(provider, "cancelled").observe(time.monotonic() - started)
             if not run.cancelled:  # we are being shut down, not told to stop
                 raise
             log.info("AI reply in session %s cancelled", session_id)
             return
-        except AIError as exc:
-            metrics.AI_REPLY.labels(provider, "error").observe(time.monotonic() - started)
-            if status:
-                status.failed(str(exc))
-            log.warning("AI provider failed in session %s: %s", session_id, exc)
-            await self._hand_off(ctx, session, widget, "ai_error", language, apologise=True)
-            return
         finally:
             run.stream = None
             await self._typing(ctx, session_id, False)
 
         metrics.AI_REPLY.labels(provider, "ok").observe(time.monotonic() - started)
-        text = "".join(pieces).strip()
+        text = "".join(pieces[answered_from:]).strip()
         meta: dict[str, Any] = {"provider": provider, "model": outcome.model,
-                                "sources": outcome.sources}
+                                "sources": _sources(outcome.sources, index)}
         if outcome.no_match:
             meta["no_match"] = True
+        if outcome.no_match or outcome.offer:
+            meta["offer"], meta["offer_reason"] = "person", offer_reason
         if text and not run.cancelled:
             try:
                 await chat.send_message(ctx, session_id, sender_type="ai", text=text,
@@ -242,9 +260,6 @@ class AIRunner:
         await self._account(ctx, widget["id"], outcome)
         if outcome.escalate:
             await self._hand_off(ctx, session, widget, outcome.escalate, language)
-        elif outcome.no_match and knowledge_misses(
-                [*history, Turn("ai", text, no_match=True)]) >= MISSES_BEFORE_ESCALATION:
-            await self._hand_off(ctx, session, widget, "no_knowledge_match", language)
 
     def _over_budget(self, settings: dict[str, Any], ai_count: int, usage: Any) -> str | None:
         limit = settings.get("visitor_message_limit")
@@ -267,7 +282,7 @@ class AIRunner:
             "type": "typing", "session_id": session_id, "sender_type": "ai", "on": on})
 
     async def _hand_off(self, ctx: Context, session: Any, widget: Any, reason: str,
-                        language: str, *, apologise: bool = False) -> None:
+                        language: str) -> None:
         """Tell the visitor honestly what happens next (a realistic wait, or email), then
         put the session in the queue with the reason."""
         async with ctx.engine.connect() as conn:
@@ -279,22 +294,38 @@ class AIRunner:
             text = phrase(language, "handoff_wait", minutes=max(1, round(wait / 60)))
         else:
             text = phrase(language, "handoff_soon")
-        if apologise:
-            text = phrase(language, "error") + " " + text
+        try:
+            await self._say(ctx, session["id"], text)
+            await chat.escalate(ctx, session["site_key"], session["id"], reason=reason,
+                                actor=OPERATOR)
+        except ParleyError as exc:
+            log.info("hand-off of session %s skipped: %s", session["id"], exc.code)
+
+    async def _say(self, ctx: Context, session_id: str, text: str) -> None:
+        """Stream a fixed text as an AI reply, then store it."""
         reply_id = f"ai-{uuid.uuid4().hex}"
         pieces: list[str] = []
 
         async def emit(piece: str) -> None:
             pieces.append(piece)
-            await publish_frame(ctx, session_channel(session["id"]), {
-                "type": "ai_delta", "session_id": session["id"], "reply_id": reply_id,
+            await publish_frame(ctx, session_channel(session_id), {
+                "type": "ai_delta", "session_id": session_id, "reply_id": reply_id,
                 "index": len(pieces) - 1, "text": piece})
 
         await stream_words(text, emit)
-        try:
-            await chat.send_message(ctx, session["id"], sender_type="ai", text=text,
-                                    client_msg_id=reply_id, sender_name=ASSISTANT_NAME)
-            await chat.escalate(ctx, session["site_key"], session["id"], reason=reason,
-                                actor=OPERATOR)
-        except ParleyError as exc:
-            log.info("hand-off of session %s skipped: %s", session["id"], exc.code)
+        await chat.send_message(ctx, session_id, sender_type="ai", text=text,
+                                client_msg_id=reply_id, sender_name=ASSISTANT_NAME)
+
+
+def _turn(row: Any) -> Turn:
+    meta = row["meta"] or {}
+    offer = (meta.get("offer_reason") or "no_knowledge_match") \
+        if meta.get("offer") == "person" else None
+    return Turn(row["sender_type"], row["text"], no_match=bool(meta.get("no_match")),
+                offer=offer)
+
+
+def _sources(entry_ids: list[int], index: KnowledgeIndex) -> list[dict[str, Any]]:
+    """The entries an answer used, as clients show them: id, title and (later) page URL."""
+    titles = index.titles()
+    return [{"id": i, "title": titles[i], "url": None} for i in entry_ids if i in titles]

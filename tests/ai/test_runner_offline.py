@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from chatserver.context import Context
@@ -66,16 +67,52 @@ async def test_explicit_request_hands_off_honestly(make_world: Any, ctx: Context
     assert (await alice.expect("queue_update"))["waiting"]
 
 
-async def test_two_unknown_questions_escalate_no_knowledge_match(make_world: Any) -> None:  # noqa: F811
+async def test_an_unknown_question_offers_a_person_and_only_a_yes_hands_over(
+        make_world: Any) -> None:  # noqa: F811
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)
     await visitor.say("Do you sell pizza?")
     _, first = await _reply(visitor)
-    assert "don't know" in first["text"]
-    await visitor.say("What about tacos?")
+    assert "don't know" in first["text"] and first["offer"] == "person"
+    await visitor.say("What about tacos?")  # a new question, not an answer: no hand-off
+    _, second = await _reply(visitor)
+    assert second["offer"] == "person"
+    await visitor.say("No thanks")
+    _, declined = await _reply(visitor)
+    assert "No problem" in declined["text"] and "offer" not in declined
+    await visitor.say("And burgers, do you have those?")
+    await _reply(visitor)
+    assert not [f for f in visitor.seen if f["type"] == "escalated"]
+    await visitor.say("Yes please")
     esc = await visitor.expect("escalated")
     assert esc["reason"] == "no_knowledge_match"
+
+
+@pytest.mark.parametrize("yes", ["sí", "oui", "ja", "yes", "Oui, merci", "Ja bitte"])
+async def test_the_offer_is_accepted_in_every_language(make_world: Any,  # noqa: F811
+                                                       yes: str) -> None:
+    world = await _ai_world(make_world)
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("Do you sell pizza?")
+    await _reply(visitor)
+    await visitor.say(yes)
+    assert (await visitor.expect("escalated"))["reason"] == "no_knowledge_match"
+
+
+@pytest.mark.parametrize("no", ["no gracias", "non merci", "nein danke", "no"])
+async def test_the_offer_is_declined_in_every_language(make_world: Any,  # noqa: F811
+                                                       no: str) -> None:
+    world = await _ai_world(make_world)
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("Do you sell pizza?")
+    await _reply(visitor)
+    await visitor.say(no)
+    _, declined = await _reply(visitor)
+    assert "offer" not in declined
+    assert not [f for f in visitor.seen if f["type"] == "escalated"]
 
 
 async def test_frustration_and_budget(make_world: Any, ctx: Context) -> None:  # noqa: F811

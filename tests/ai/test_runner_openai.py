@@ -78,18 +78,21 @@ async def test_retry_after_429_and_malformed_chunks(make_world: Any, fake: FakeO
     assert [r.status for r in fake.completions] == [429, 503, 200]
 
 
-async def test_provider_down_escalates_ai_error(make_world: Any, fake: FakeOpenAI,  # noqa: F811
-                                               api: Any) -> None:
+async def test_provider_down_apologises_and_offers_a_person(make_world: Any,  # noqa: F811
+                                                             fake: FakeOpenAI,
+                                                             api: Any) -> None:
     world = await _world(make_world)
     fake.behaviour.status_always = 500
     s = await world.session()
     visitor, _ = await world.visitor(s)
     await visitor.say("hello?")
+    apology = await visitor.expect("message", sender_type="ai", timeout=10)
+    assert apology["text"].startswith("Sorry") and apology["offer"] == "person"
+    assert not [f for f in visitor.seen if f["type"] == "escalated"]
+    assert len(fake.completions) == 3  # the first try and two retries
+    await visitor.say("yes")
     esc = await visitor.expect("escalated", timeout=10)
     assert esc["reason"] == "ai_error"
-    apology = await visitor.expect("message", sender_type="ai")
-    assert apology["text"].startswith("Sorry")
-    assert len(fake.completions) == 3  # the first try and two retries
     health = (await api.get("/api/health")).json["ai"]["openai"]
     assert health["status"] == "failing" and health["consecutive_failures"] == 1
 
@@ -100,7 +103,8 @@ async def test_stream_cut_mid_way_is_an_error_not_a_short_answer(make_world: Any
     s = await world.session()
     visitor, _ = await world.visitor(s)
     await visitor.say("hello?")
-    assert (await visitor.expect("escalated", timeout=10))["reason"] == "ai_error"
+    apology = await visitor.expect("message", sender_type="ai", timeout=10)
+    assert apology["text"].startswith("Sorry") and apology["offer"] == "person"
 
 
 async def test_fallback_model(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
@@ -177,3 +181,30 @@ async def test_daily_token_budget_escalates(make_world: Any, fake: FakeOpenAI) -
     await visitor.say("and another question about shipping")
     assert (await visitor.expect("escalated"))["reason"] == "budget_exhausted"
     assert len(fake.completions) == 1
+
+
+async def test_provider_down_the_knowledge_base_still_answers(make_world: Any,  # noqa: F811
+                                                              fake: FakeOpenAI) -> None:
+    world = await _world(make_world)
+    fake.behaviour.status_always = 500
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("How long does shipping take?")
+    final = await visitor.expect("message", sender_type="ai", timeout=10)
+    assert "2-4 business days" in final["text"] and not final["text"].startswith("Sorry")
+    assert "offer" not in final and [x["title"] for x in final["sources"]]
+    assert not [f for f in visitor.seen if f["type"] == "escalated"]
+
+
+async def test_the_answers_sources_are_the_passages_it_cites(make_world: Any,  # noqa: F811
+                                                             fake: FakeOpenAI) -> None:
+    fake.behaviour.reply = "It takes 2-4 business days [1]. Returns are free [9]."
+    world = await _world(make_world)
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("How long does shipping take?")
+    final = await visitor.expect("message", sender_type="ai", timeout=10)
+    system = fake.completions[-1].messages[0]["content"]
+    assert "cite it right after the sentence as [n]" in system
+    first = system.split("[1] ", 1)[1].split("\n", 1)[0]  # the title of passage 1
+    assert [x["title"] for x in final["sources"]] == [first]  # [9] cites nothing: no such passage
