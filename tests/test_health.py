@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 
 async def test_health_reports_database_ok(api: Api) -> None:

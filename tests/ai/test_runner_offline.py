@@ -8,12 +8,11 @@ from sqlalchemy import select
 
 from chatserver.context import Context
 from chatserver.db.schema import messages, sessions
-from tests.ai.test_knowledge import FAQ_MD
-from tests.realtime.client import WS
-from tests.realtime.conftest import make_world  # noqa: F401 - the fixture
+from tests.helpers.knowledge import FAQ_MD
+from tests.helpers.sockets import WS
 
 
-async def _ai_world(make_world: Any, **ai_settings: Any) -> Any:  # noqa: F811
+async def _ai_world(make_world: Any, **ai_settings: Any) -> Any:
     world = await make_world(ai_enabled=True, ai_settings=ai_settings)
     resp = await world.api.post(f"/api/widgets/{world.key}/knowledge/import",
                                 {"format": "markdown", "content": FAQ_MD}, token=world.admin)
@@ -28,7 +27,7 @@ async def _reply(ws: WS) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return deltas, final
 
 
-async def test_answer_streams_then_persists(make_world: Any, ctx: Context) -> None:  # noqa: F811
+async def test_answer_streams_then_persists(make_world: Any, ctx: Context) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -47,7 +46,7 @@ async def test_answer_streams_then_persists(make_world: Any, ctx: Context) -> No
     assert row["text"] == final["text"] and row["seq"] == final["seq"]
 
 
-async def test_explicit_request_hands_off_honestly(make_world: Any, ctx: Context) -> None:  # noqa: F811
+async def test_explicit_request_hands_off_honestly(make_world: Any, ctx: Context) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -66,7 +65,7 @@ async def test_explicit_request_hands_off_honestly(make_world: Any, ctx: Context
     assert (await alice.expect("queue_update"))["waiting"]
 
 
-async def test_two_unknown_questions_escalate_no_knowledge_match(make_world: Any) -> None:  # noqa: F811
+async def test_two_unknown_questions_escalate_no_knowledge_match(make_world: Any) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -78,7 +77,7 @@ async def test_two_unknown_questions_escalate_no_knowledge_match(make_world: Any
     assert esc["reason"] == "no_knowledge_match"
 
 
-async def test_frustration_and_budget(make_world: Any, ctx: Context) -> None:  # noqa: F811
+async def test_frustration_and_budget(make_world: Any, ctx: Context) -> None:
     world = await _ai_world(make_world, visitor_message_limit=1)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -97,7 +96,7 @@ async def test_frustration_and_budget(make_world: Any, ctx: Context) -> None:  #
     assert reasons[s2["session_id"]] == "frustration"
 
 
-async def test_ai_is_silent_once_an_agent_joined(make_world: Any) -> None:  # noqa: F811
+async def test_ai_is_silent_once_an_agent_joined(make_world: Any) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)

@@ -10,11 +10,8 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.procs import ChatServer
-from tests.realtime.conftest import make_world
-
-__all__ = ["make_world"]
 
 TOKEN = "metrics-token-" + "m" * 24
 

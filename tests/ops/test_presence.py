@@ -4,20 +4,10 @@ over Redis, where a process that dies stops counting within the TTL."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
-from typing import Any
 
 from chatserver.bus import RedisBus
 from chatserver.presence import Presence, SharedPresence
-
-
-async def _until(check: Callable[[], Any], timeout: float = 5.0, what: str = "it") -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
+from tests.helpers.wait import wait_until_async
 
 
 def test_one_process_counts_sockets() -> None:
@@ -74,23 +64,24 @@ async def test_presence_crosses_processes_and_expires_when_one_dies(
         for p in (a, b, c):
             await p.start()
         a.connected(10)
-        await _until(lambda: b.online() == {10} and c.online() == {10}, what="10 online on b, c")
+        await wait_until_async(lambda: b.online() == {10} and c.online() == {10}, timeout=5,
+                               what="10 online on b, c")
         a.set_status(10, "away")
-        await _until(lambda: b.status == {10: "away"}, what="away on b")
+        await wait_until_async(lambda: b.status == {10: "away"}, timeout=5, what="away on b")
         b.connected(10)  # a second tab on b keeps the status chosen on a
         assert b.local == {10: "away"}
         b.set_status(10, "online")
-        await _until(lambda: a.status == {10: "online"}, what="the new status on a")
+        await wait_until_async(lambda: a.status == {10: "online"}, timeout=5, what="the new status on a")
         assert b.disconnected(10) is False  # still on a
-        await _until(lambda: 10 not in b.remote.get(b.proc, {}), what="b's report")
+        await wait_until_async(lambda: 10 not in b.remote.get(b.proc, {}), timeout=5, what="b's report")
 
         a.connected(11)
-        await _until(lambda: 11 in b.status, what="11 on b")
+        await wait_until_async(lambda: 11 in b.status, timeout=5, what="11 on b")
         # a dies: it stops refreshing and says nothing; its entry expires within the TTL
         assert a.task is not None
         a.task.cancel()
-        await _until(lambda: not b.status and not c.status, timeout=5, what="a's agents to expire")
-        await _until(lambda: reported, what="the departure to be reported")
+        await wait_until_async(lambda: not b.status and not c.status, timeout=5, what="a's agents to expire")
+        await wait_until_async(lambda: reported, timeout=5, what="the departure to be reported")
         await asyncio.sleep(0.5)
         assert reported == [{10, 11}]  # by b or c, once
     finally:
@@ -107,9 +98,9 @@ async def test_closing_says_goodbye_at_once(redis_url: str, redis_prefix: str) -
         await a.start()
         await b.start()
         a.connected(3)
-        await _until(lambda: b.online() == {3}, what="3 online on b")
+        await wait_until_async(lambda: b.online() == {3}, timeout=5, what="3 online on b")
         await a.close()
-        await _until(lambda: b.online() == set(), timeout=2, what="3 gone on b")
+        await wait_until_async(lambda: b.online() == set(), timeout=2, what="3 gone on b")
         await b.refresh()
         assert b.status == {}
     finally:
