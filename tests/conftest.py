@@ -34,7 +34,7 @@ from tests.helpers.world import World
 ONCE = ("tests/browser/", "tests/ops/test_nginx.py", "tests/ops/test_containers.py",
         "tests/ops/test_systemd.py", "tests/test_packaging.py", "tests/api/test_schemathesis.py",
         "tests/security/browser/", "tests/reliability/test_faults.py",
-        "tests/test_import_graph.py")
+        "tests/test_import_graph.py", "tests/test_test_layout.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
