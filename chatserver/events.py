@@ -33,7 +33,7 @@ class MessageView(TypedDict):
     client_msg_id: str
     # AI messages: the entries quoted or cited, and an offer of a person.
     sources: NotRequired[list[Source]]
-    offer: NotRequired[str]
+    offer: NotRequired[Literal["person"]]
 
 
 class PublicEvent(TypedDict):

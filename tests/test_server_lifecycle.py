@@ -27,7 +27,8 @@ from chatserver.config import Settings
 from chatserver.db.engine import create_engine
 from chatserver.outage import OUTAGE_LOG_EVERY_S, outage_log
 from tests.helpers.mariadb import PrivateMariaDB, private_mariadb
-from tests.helpers.procs import ChatServer, read_secret_key, wait_until
+from tests.helpers.procs import ChatServer, read_secret_key
+from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.slow
 

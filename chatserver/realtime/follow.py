@@ -13,6 +13,7 @@ services, which publish events without knowing any socket:
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from chatserver import metrics
@@ -123,13 +124,13 @@ class ConversationSocket(FrameSocket):
             self.in_flight.discard(key)
         return msg
 
-    async def relay(self, frame: dict[str, Any]) -> None:
+    async def relay(self, frame: Mapping[str, Any]) -> None:
         """A `typing` or `seen` frame to the session's other sockets (not stored)."""
         session_id = frame["session_id"]
         if self.limits.signals.hit(f"{self.conn_id}:{session_id}", time.monotonic()):
             raise RateLimited("too many typing or seen frames", retryable=True)
         await self.ctx.bus.publish(session_channel(session_id),
-                                   {"frame": frame, "exclude": self.conn_id})
+                                   {"frame": dict(frame), "exclude": self.conn_id})
 
     async def fetch(self, session_id: str, frame: dict[str, Any]) -> None:
         """Send a session's messages with after_seq < seq < before_seq again: the client saw a

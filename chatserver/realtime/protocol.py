@@ -6,7 +6,7 @@ No Tornado and no I/O here: what a frame looks like is tested without a socket.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, NotRequired, TypedDict
 
 from chatserver.errors import ParleyError, ValidationError
 from chatserver.events import MessageView
@@ -57,38 +57,100 @@ def unavailable(ftype: str) -> ParleyError:
 # --- frames the server builds -----------------------------------------------------------------
 
 
-def error_frame(exc: ParleyError, request: dict[str, Any] | None = None) -> dict[str, Any]:
+class AckFrame(TypedDict):
+    """The message is committed; identical for every repeat of its client_msg_id."""
+
+    type: Literal["ack"]
+    session_id: str
+    client_msg_id: str
+    id: int
+    seq: int
+
+
+class MessageFrame(MessageView):
+    """A stored message, live or replayed."""
+
+    type: Literal["message"]
+
+
+class ResetFrame(TypedDict):
+    """Instead of a replay: reload the history up to last_seq over REST."""
+
+    type: Literal["reset"]
+    session_id: str
+    last_seq: int
+
+
+class ErrorFrame(TypedDict):
+    """A request failed: a stable code, a message for people, and the request it answers."""
+
+    type: Literal["error"]
+    code: str
+    message: str
+    retryable: bool
+    request_id: NotRequired[str]
+    client_msg_id: NotRequired[str]
+    fields: NotRequired[dict[str, str]]
+
+
+class TypingFrame(TypedDict):
+    """The other side started or stopped typing."""
+
+    type: Literal["typing"]
+    session_id: str
+    sender_type: str
+    on: bool
+
+
+class SeenFrame(TypedDict):
+    """The other side displayed everything up to seq."""
+
+    type: Literal["seen"]
+    session_id: str
+    seq: int
+    by: str
+
+
+def error_frame(exc: ParleyError, request: dict[str, Any] | None = None) -> ErrorFrame:
     """An `error` frame; it names the request that failed by the request's `request_id` and
     `client_msg_id`, when it had them."""
-    frame: dict[str, Any] = {"type": "error", "code": exc.code, "message": exc.message,
-                             "retryable": exc.retryable}
-    for key in ("request_id", "client_msg_id"):
-        value = request.get(key) if request is not None else None
-        if isinstance(value, str) and 0 < len(value) <= REQUEST_ID_MAX:
-            frame[key] = value
+    frame: ErrorFrame = {"type": "error", "code": exc.code, "message": exc.message,
+                         "retryable": exc.retryable}
+    request_id = _echoed(request, "request_id")
+    if request_id is not None:
+        frame["request_id"] = request_id
+    client_msg_id = _echoed(request, "client_msg_id")
+    if client_msg_id is not None:
+        frame["client_msg_id"] = client_msg_id
     if exc.fields:
         frame["fields"] = exc.fields
     return frame
 
 
-def ack_frame(msg: MessageView) -> dict[str, Any]:
+def _echoed(request: dict[str, Any] | None, key: str) -> str | None:
+    """A request's id field, if it is one an error frame may carry back."""
+    value = request.get(key) if request is not None else None
+    return value if isinstance(value, str) and 0 < len(value) <= REQUEST_ID_MAX else None
+
+
+def ack_frame(msg: MessageView) -> AckFrame:
     return {"type": "ack", "session_id": msg["session_id"], "client_msg_id": msg["client_msg_id"],
             "id": msg["id"], "seq": msg["seq"]}
 
 
-def message_frame(msg: MessageView) -> dict[str, Any]:
+def message_frame(msg: MessageView) -> MessageFrame:
     return {"type": "message", **msg}
 
 
-def reset_frame(session_id: str, last_seq: int) -> dict[str, Any]:
+def reset_frame(session_id: str, last_seq: int) -> ResetFrame:
     return {"type": "reset", "session_id": session_id, "last_seq": last_seq}
 
 
-def typing_frame(session_id: str, sender_type: str, on: bool) -> dict[str, Any]:
+def typing_frame(session_id: str, sender_type: str, on: bool) -> TypingFrame:
     return {"type": "typing", "session_id": session_id, "sender_type": sender_type, "on": on}
 
 
-def seen_frame(session_id: str, seq: int, by: str) -> dict[str, Any]:
+def seen_frame(session_id: str, seq: int, by: str) -> SeenFrame:
     return {"type": "seen", "session_id": session_id, "seq": seq, "by": by}
 
 

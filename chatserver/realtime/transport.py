@@ -12,7 +12,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import tornado.ioloop
@@ -123,7 +123,7 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
 
     # --- sending -------------------------------------------------------------------------
 
-    def send(self, frame: dict[str, Any]) -> None:
+    def send(self, frame: Mapping[str, Any]) -> None:
         if self.closing:
             return
         data = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)

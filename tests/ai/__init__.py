@@ -1,5 +1,5 @@
-"""Test assets for the AI first responder: a fake OpenAI-compatible provider (fake_openai.py)
-and a labelled escalation corpus (corpus.json, loaded with :func:`load_corpus`)."""
+"""Test assets for the AI first responder: a labelled escalation corpus (corpus.json, loaded
+with :func:`load_corpus`). The fake OpenAI-compatible provider is tests/helpers/fake_openai.py."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.ai.fake_openai import (
+from tests.helpers.fake_openai import (
     DEFAULT_REPLY,
     ESCALATION_TOOL,
     FakeBehaviour,

@@ -10,23 +10,9 @@ from chatserver.ai.base import AIRequest, Turn
 from chatserver.ai.knowledge import KnowledgeIndex, confident, split_passages
 from chatserver.ai.offline import OfflineResponder
 from chatserver.services.knowledge import parse_import
-from tests.api.helpers import admin_and_agent, login, register
-from tests.conftest import Api
-
-FAQ_MD = """# Acme Bikes help
-
-## What are your opening hours?
-We are open Monday to Friday from 9:00 to 18:00, and Saturday from 10:00 to 14:00.
-
-## How long does shipping take?
-Orders ship within 24 hours. Delivery takes 2-4 business days in the EU.
-
-## Can I return a bike?
-Yes: you can return any unused bike within 30 days for a full refund.
-
-## Warranty
-Every frame has a lifetime warranty. Components are covered for two years.
-"""
+from tests.helpers.accounts import admin_and_agent, login, register
+from tests.helpers.api import Api
+from tests.helpers.knowledge import FAQ_MD
 
 FAQ_CSV = 'question,answer\nDo you repair bikes?,"Yes, our workshop repairs all brands."\n'
 

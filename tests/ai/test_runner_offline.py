@@ -9,12 +9,11 @@ from sqlalchemy import select
 
 from chatserver.context import Context
 from chatserver.db.schema import messages, sessions
-from tests.ai.test_knowledge import FAQ_MD
-from tests.realtime.client import WS
-from tests.realtime.conftest import make_world  # noqa: F401 - the fixture
+from tests.helpers.knowledge import FAQ_MD
+from tests.helpers.sockets import WS
 
 
-async def _ai_world(make_world: Any, **ai_settings: Any) -> Any:  # noqa: F811
+async def _ai_world(make_world: Any, **ai_settings: Any) -> Any:
     world = await make_world(ai_enabled=True, ai_settings=ai_settings)
     resp = await world.api.post(f"/api/widgets/{world.key}/knowledge/import",
                                 {"format": "markdown", "content": FAQ_MD}, token=world.admin)
@@ -29,7 +28,7 @@ async def _reply(ws: WS) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return deltas, final
 
 
-async def test_answer_streams_then_persists(make_world: Any, ctx: Context) -> None:  # noqa: F811
+async def test_answer_streams_then_persists(make_world: Any, ctx: Context) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -48,7 +47,7 @@ async def test_answer_streams_then_persists(make_world: Any, ctx: Context) -> No
     assert row["text"] == final["text"] and row["seq"] == final["seq"]
 
 
-async def test_explicit_request_hands_off_honestly(make_world: Any, ctx: Context) -> None:  # noqa: F811
+async def test_explicit_request_hands_off_honestly(make_world: Any, ctx: Context) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -68,7 +67,7 @@ async def test_explicit_request_hands_off_honestly(make_world: Any, ctx: Context
 
 
 async def test_an_unknown_question_offers_a_person_and_only_a_yes_hands_over(
-        make_world: Any) -> None:  # noqa: F811
+        make_world: Any) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -90,7 +89,7 @@ async def test_an_unknown_question_offers_a_person_and_only_a_yes_hands_over(
 
 
 @pytest.mark.parametrize("yes", ["sí", "oui", "ja", "yes", "Oui, merci", "Ja bitte"])
-async def test_the_offer_is_accepted_in_every_language(make_world: Any,  # noqa: F811
+async def test_the_offer_is_accepted_in_every_language(make_world: Any,
                                                        yes: str) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
@@ -102,7 +101,7 @@ async def test_the_offer_is_accepted_in_every_language(make_world: Any,  # noqa:
 
 
 @pytest.mark.parametrize("no", ["no gracias", "non merci", "nein danke", "no"])
-async def test_the_offer_is_declined_in_every_language(make_world: Any,  # noqa: F811
+async def test_the_offer_is_declined_in_every_language(make_world: Any,
                                                        no: str) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
@@ -115,7 +114,7 @@ async def test_the_offer_is_declined_in_every_language(make_world: Any,  # noqa:
     assert not [f for f in visitor.seen if f["type"] == "escalated"]
 
 
-async def test_frustration_and_budget(make_world: Any, ctx: Context) -> None:  # noqa: F811
+async def test_frustration_and_budget(make_world: Any, ctx: Context) -> None:
     world = await _ai_world(make_world, visitor_message_limit=1)
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -134,7 +133,7 @@ async def test_frustration_and_budget(make_world: Any, ctx: Context) -> None:  #
     assert reasons[s2["session_id"]] == "frustration"
 
 
-async def test_ai_is_silent_once_an_agent_joined(make_world: Any) -> None:  # noqa: F811
+async def test_ai_is_silent_once_an_agent_joined(make_world: Any) -> None:
     world = await _ai_world(make_world)
     s = await world.session()
     visitor, _ = await world.visitor(s)

@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from chatserver.context import Context
 from chatserver.db.schema import ai_usage, messages, sessions
-from tests.ai.fake_openai import FakeOpenAI
-from tests.ai.test_knowledge import FAQ_MD
-from tests.realtime.conftest import make_world  # noqa: F401 - the fixture
+from tests.helpers.fake_openai import FakeOpenAI
+from tests.helpers.knowledge import FAQ_MD
 
 
 @pytest.fixture
@@ -31,14 +30,14 @@ def settings_overrides(fake: FakeOpenAI) -> dict[str, Any]:
             "ai_model": "fake/default", "ai_read_timeout_s": 1.0, "ai_max_retries": 2}
 
 
-async def _world(make_world: Any, **ai: Any) -> Any:  # noqa: F811
+async def _world(make_world: Any, **ai: Any) -> Any:
     world = await make_world(ai_enabled=True, ai_settings=ai)
     await world.api.post(f"/api/widgets/{world.key}/knowledge/import",
                          {"format": "markdown", "content": FAQ_MD}, token=world.admin)
     return world
 
 
-async def test_streamed_deltas_in_order_and_grounded(make_world: Any, fake: FakeOpenAI,  # noqa: F811
+async def test_streamed_deltas_in_order_and_grounded(make_world: Any, fake: FakeOpenAI,
                                                     ctx: Context) -> None:
     fake.behaviour.reply = "Orders ship within 24 hours and arrive in 2-4 business days."
     world = await _world(make_world, temperature=0.2, max_tokens=300)
@@ -66,7 +65,7 @@ async def test_streamed_deltas_in_order_and_grounded(make_world: Any, fake: Fake
     assert usage is not None and usage["requests"] == 1 and usage["tokens_in"] > 0 and usage["tokens_out"] > 0
 
 
-async def test_retry_after_429_and_malformed_chunks(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+async def test_retry_after_429_and_malformed_chunks(make_world: Any, fake: FakeOpenAI) -> None:
     world = await _world(make_world)
     fake.behaviour.status_sequence = [429, 503, 200]
     fake.behaviour.malformed_at = 2
@@ -78,7 +77,7 @@ async def test_retry_after_429_and_malformed_chunks(make_world: Any, fake: FakeO
     assert [r.status for r in fake.completions] == [429, 503, 200]
 
 
-async def test_provider_down_apologises_and_offers_a_person(make_world: Any,  # noqa: F811
+async def test_provider_down_apologises_and_offers_a_person(make_world: Any,
                                                              fake: FakeOpenAI,
                                                              api: Any) -> None:
     world = await _world(make_world)
@@ -97,7 +96,7 @@ async def test_provider_down_apologises_and_offers_a_person(make_world: Any,  # 
     assert health["status"] == "failing" and health["consecutive_failures"] == 1
 
 
-async def test_stream_cut_mid_way_is_an_error_not_a_short_answer(make_world: Any,  # noqa: F811
+async def test_stream_cut_mid_way_is_an_error_not_a_short_answer(make_world: Any,
                                                                 fake: FakeOpenAI) -> None:
     world = await _world(make_world, model="fake/stop")
     s = await world.session()
@@ -107,7 +106,7 @@ async def test_stream_cut_mid_way_is_an_error_not_a_short_answer(make_world: Any
     assert apology["text"].startswith("Sorry") and apology["offer"] == "person"
 
 
-async def test_fallback_model(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+async def test_fallback_model(make_world: Any, fake: FakeOpenAI) -> None:
     world = await _world(make_world, model="bad-model", fallback_model="fake/default")
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -117,7 +116,7 @@ async def test_fallback_model(make_world: Any, fake: FakeOpenAI) -> None:  # noq
     assert [r.model for r in fake.completions] == ["bad-model", "fake/default"]
 
 
-async def test_model_calls_the_escalation_tool(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+async def test_model_calls_the_escalation_tool(make_world: Any, fake: FakeOpenAI) -> None:
     world = await _world(make_world, model="fake/tool")
     s = await world.session()
     visitor, _ = await world.visitor(s)
@@ -125,7 +124,7 @@ async def test_model_calls_the_escalation_tool(make_world: Any, fake: FakeOpenAI
     assert (await visitor.expect("escalated", timeout=10))["reason"] == "model_request"
 
 
-async def test_agent_takeover_cancels_the_upstream_stream(make_world: Any, fake: FakeOpenAI,  # noqa: F811
+async def test_agent_takeover_cancels_the_upstream_stream(make_world: Any, fake: FakeOpenAI,
                                                          ctx: Context) -> None:
     world = await _world(make_world)
     fake.behaviour.reply = " ".join(f"word{i}" for i in range(100))
@@ -148,7 +147,7 @@ async def test_agent_takeover_cancels_the_upstream_stream(make_world: Any, fake:
     assert "ai" not in kinds
 
 
-async def test_visitor_reload_mid_reply_gets_the_finished_reply(make_world: Any,  # noqa: F811
+async def test_visitor_reload_mid_reply_gets_the_finished_reply(make_world: Any,
                                                                fake: FakeOpenAI,
                                                                ctx: Context) -> None:
     world = await _world(make_world)
@@ -171,7 +170,7 @@ async def test_visitor_reload_mid_reply_gets_the_finished_reply(make_world: Any,
     assert status == "active"
 
 
-async def test_daily_token_budget_escalates(make_world: Any, fake: FakeOpenAI) -> None:  # noqa: F811
+async def test_daily_token_budget_escalates(make_world: Any, fake: FakeOpenAI) -> None:
     world = await _world(make_world, daily_token_budget=10)
     fake.behaviour.usage = (50, 20)
     s = await world.session()
@@ -183,7 +182,7 @@ async def test_daily_token_budget_escalates(make_world: Any, fake: FakeOpenAI) -
     assert len(fake.completions) == 1
 
 
-async def test_provider_down_the_knowledge_base_still_answers(make_world: Any,  # noqa: F811
+async def test_provider_down_the_knowledge_base_still_answers(make_world: Any,
                                                               fake: FakeOpenAI) -> None:
     world = await _world(make_world)
     fake.behaviour.status_always = 500
@@ -196,7 +195,7 @@ async def test_provider_down_the_knowledge_base_still_answers(make_world: Any,  
     assert not [f for f in visitor.seen if f["type"] == "escalated"]
 
 
-async def test_the_answers_sources_are_the_passages_it_cites(make_world: Any,  # noqa: F811
+async def test_the_answers_sources_are_the_passages_it_cites(make_world: Any,
                                                              fake: FakeOpenAI) -> None:
     fake.behaviour.reply = "It takes 2-4 business days [1]. Returns are free [9]."
     world = await _world(make_world)

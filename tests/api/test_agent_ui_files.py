@@ -10,7 +10,7 @@ import pytest
 import tornado.web
 
 from chatserver.api import ui
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 INDEX = b'<!doctype html><script type="module" src="/agent/assets/index-abc123.js"></script>'
 

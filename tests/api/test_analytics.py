@@ -20,8 +20,8 @@ from chatserver.db.sessions import insert_session
 from chatserver.services import analytics
 from chatserver.timeutil import utcnow
 from cli.main import cli
-from tests.api.helpers import admin_and_agent, register
-from tests.conftest import Api
+from tests.helpers.accounts import admin_and_agent, register
+from tests.helpers.api import Api
 
 DAY1 = datetime(2025, 3, 3)  # a Monday
 DAY2 = datetime(2025, 3, 4)

@@ -13,8 +13,8 @@ import logging
 import pytest
 
 from chatserver.api.static import IMMUTABLE_CACHE, STATIC_DIR
-from tests.conftest import Api
-from tests.security.test_headers import csp
+from tests.helpers.api import Api
+from tests.helpers.headers import csp
 
 PAGES = ("agent/index.html", "admin/index.html", "admin/preview.html", "widget.js")
 # Ways to name a file outside the folder (or no file): encoded, double-encoded, backslashed,

@@ -11,8 +11,10 @@ import pytest
 
 from chatserver.config import Settings
 from chatserver.services import auth
-from tests.api.helpers import PASSWORD, admin_and_agent, login, register, user_key
-from tests.conftest import TEST_SECRET, Api
+from tests.helpers.accounts import PASSWORD, admin_and_agent, login, register
+from tests.helpers.api import Api
+from tests.helpers.settings import TEST_SECRET
+from tests.helpers.tokens import user_key
 
 
 async def test_first_user_becomes_admin_and_gets_a_token(api: Api) -> None:

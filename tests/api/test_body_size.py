@@ -21,7 +21,7 @@ import tornado.web
 from chatserver.api.base import DRAIN_BYTES
 from chatserver.config import Settings
 from chatserver.server import server_options
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 BIG = json.dumps({"email": "a@example.com", "password": "x" * (300 * 1024)}).encode()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.helpers import admin_and_agent, login, register
-from tests.conftest import Api
+from tests.helpers.accounts import admin_and_agent, login, register
+from tests.helpers.api import Api
 
 
 async def _setup(api: Api) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 from chatserver.context import Context
 from chatserver.services import chat, routing
 from chatserver.services.access import Actor
-from tests.api.helpers import admin_and_agent, register
-from tests.conftest import Api
+from tests.helpers.accounts import admin_and_agent, register
+from tests.helpers.api import Api
 
 
 async def _setup(api: Api) -> dict[str, Any]:

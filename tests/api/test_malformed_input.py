@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.helpers import register
-from tests.conftest import Api
+from tests.helpers.accounts import register
+from tests.helpers.api import Api
 
 
 async def _admin_and_widget(api: Api) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from tornado.routing import PathMatches, Router
 from chatserver import __version__
 from chatserver.api import openapi
 from chatserver.api.base import APIHandler
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "docs" / "openapi.yaml"

@@ -49,7 +49,8 @@ from chatserver.app import make_app, open_context
 from chatserver.config import Settings
 from chatserver.server import server_options
 from chatserver.services.assistant import AIRunner
-from tests.conftest import clear_tables, make_settings
+from tests.helpers.database import clear_tables
+from tests.helpers.settings import make_settings
 
 pytestmark = pytest.mark.slow
 

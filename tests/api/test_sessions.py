@@ -11,8 +11,8 @@ from sqlalchemy import update
 from chatserver.context import Context
 from chatserver.db.schema import sessions as sessions_table
 from chatserver.timeutil import utcnow
-from tests.api.helpers import admin_and_agent, login, register
-from tests.conftest import Api
+from tests.helpers.accounts import admin_and_agent, login, register
+from tests.helpers.api import Api
 
 FORM = {"enable_prechat_form": True, "prechat_fields": [
     {"name": "name", "label": "Name", "type": "text", "required": True},

@@ -14,8 +14,8 @@ from urllib.parse import quote
 import pytest
 
 from chatserver.api import static
-from tests.api.helpers import register
-from tests.conftest import Api
+from tests.helpers.accounts import register
+from tests.helpers.api import Api
 
 CHUNK = "chat.Ab3_x-9Z.js"
 LOADER = f'!function(){{import(b+"widget/{CHUNK}")}}();'

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.helpers import admin_and_agent, login, register
-from tests.conftest import Api
+from tests.helpers.accounts import admin_and_agent, login, register
+from tests.helpers.api import Api
 
 FULL = {
     "business_name": "Acme", "widget_title": "Talk to Acme", "welcome_message": "Hello!\nHi.",

@@ -4,7 +4,7 @@ embeds that tag on a page of another origin where a visitor chats; creates an ag
 them the widget; finds the conversation counted in analytics. An agent who is not an admin
 sees no user administration.
 
-Reuses the browser suite's fixtures (tests/browser/conftest.py). Screenshots go to
+Reuses the browser suite's fixtures (tests/helpers/browser.py). Screenshots go to
 test-artifacts/screenshots/admin-*.png.
 """
 
@@ -19,9 +19,10 @@ import httpx
 import pytest
 
 from chatserver.api.ui import ADMIN_DIR
-from tests.browser.conftest import PASSWORD, Site, Visitor
-from tests.browser.harness import Servers
 from tests.helpers import skip_or_fail
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.browser import Site, Visitor
+from tests.helpers.browser_servers import Servers
 
 try:
     from playwright.sync_api import Page, expect

@@ -2,7 +2,7 @@
 take escalated chats from the queue, talk with a visitor (a real visitor socket), transfer,
 close, search the history; a lost accept race, a reload and a server restart mid-chat.
 
-Reuses the browser suite's fixtures (tests/browser/conftest.py): one Chromium for the whole
+Reuses the browser suite's fixtures (tests/helpers/browser.py): one Chromium for the whole
 package, the chat server in-process on the test database, and a fresh context per page.
 Screenshots go to test-artifacts/screenshots/agent-*.png.
 """
@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 
 from chatserver.api.ui import AGENT_DIR
-from tests.browser.conftest import DESKTOP, PASSWORD, Site, Visitor
-from tests.browser.harness import Agent, Servers
 from tests.helpers import skip_or_fail
-from tests.realtime.client import WS, ws_url
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.browser import DESKTOP, Site, Visitor
+from tests.helpers.browser_servers import Agent, Servers
+from tests.helpers.sockets import WS, ws_url
 
 try:
     from playwright.sync_api import Page, WebSocketRoute, expect

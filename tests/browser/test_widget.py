@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.ai.fake_openai import FakeOpenAIThread
-from tests.browser.conftest import AXE, MOBILE, Site, Visitor
-from tests.browser.harness import Agent, Servers, stream_ai_reply
-from tests.helpers.procs import wait_until
+from tests.helpers.browser import AXE, MOBILE, Site, Visitor
+from tests.helpers.browser_servers import Agent, Servers, stream_ai_reply
+from tests.helpers.fake_openai import FakeOpenAIThread
+from tests.helpers.wait import wait_until
 
 try:
     from playwright.sync_api import expect

@@ -25,7 +25,8 @@ from cli import docs
 from cli.common import guarded
 from cli.db import parse_duration
 from cli.main import cli
-from tests.cli.conftest import PASSWORD, Chatctl
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.chatctl import Chatctl
 
 # -- helpers ---------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chatserver.demo_knowledge import demo_entries
-from tests.cli.conftest import Chatctl
+from tests.helpers.chatctl import Chatctl
 
 MARKDOWN = """\
 Text before the first heading is not an entry, nor is a heading with no text.

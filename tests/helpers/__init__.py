@@ -1,4 +1,8 @@
-"""Test helpers that run real things: a private MariaDB server, `chatctl` subprocesses."""
+"""Helpers every suite shares, one module per thing they hold: waiting (wait), the JSON
+client (api), users (accounts), tokens, socket clients (sockets), a widget with agents (world),
+servers in subprocesses (procs), MariaDB, Redis, the fake AI provider, the browser harness.
+Test modules import from here, never from each other or from a conftest; skip_or_fail is
+here."""
 
 from __future__ import annotations
 

@@ -9,15 +9,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
+from tests.helpers.wait import wait_until
 
 # The environment a child must not inherit: settings of the developer's shell or of the suite.
 _SCRUBBED_PREFIXES = ("PARLEY_",)
@@ -42,19 +41,6 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
            if k not in _SCRUBBED and not k.startswith(_SCRUBBED_PREFIXES)}
     env.update(extra or {})
     return env
-
-
-def wait_until(probe: Callable[[], T | None], timeout: float, what: str,
-               interval: float = 0.05) -> T:
-    """Call ``probe`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
 
 
 def get_json(url: str, timeout: float = 10.0) -> tuple[int, Any]:
@@ -167,7 +153,6 @@ class RestartableServer(ChatServer):
         """Every run's log, in order."""
         return "\n".join(p.read_text(errors="replace")
                          for p in sorted(self.directory.glob("serve-*.log")))
-
 
 
 def read_secret_key(data_dir: str, barrier: Any, results: Any) -> None:

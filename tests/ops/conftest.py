@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.ops.redis_helpers import PrivateRedis, delete_prefix, shared_redis_or_skip, unique_prefix
+from tests.helpers.redis_servers import PrivateRedis, delete_prefix, shared_redis_or_skip, unique_prefix
 
 
 @pytest.fixture

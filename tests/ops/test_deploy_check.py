@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.cli.conftest import Chatctl, chatctl
-
-__all__ = ["chatctl"]
+from tests.helpers.chatctl import Chatctl
 
 GOOD = {
     "PARLEY_SECRET_KEY": "Zq3u0v9Lk2PmW8rT4yHnB6cD1fGhJ5sA7eXoQ",

@@ -4,17 +4,15 @@ when chat happens."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.procs import ChatServer
-from tests.realtime.conftest import make_world
-
-__all__ = ["make_world"]
 
 TOKEN = "metrics-token-" + "m" * 24
 
@@ -52,6 +50,7 @@ async def test_counters_move_with_a_conversation(make_world: Any, api: Api) -> N
     await alice.say("an answer", session_id=s["session_id"])
     await visitor.send({"type": "message", "client_msg_id": "e-1", "text": "   "})
     assert (await visitor.expect("error"))["code"] == "empty_message"
+    queued_at = time.monotonic()
     other = await world.waiting_session()  # stays in the queue
     await asyncio.sleep(0.05)
     after = await scrape(api)
@@ -68,9 +67,13 @@ async def test_counters_move_with_a_conversation(make_world: Any, api: Api) -> N
     assert value(after, "parley_open_sockets", kind="visitor") == 1
     assert value(after, "parley_open_sockets", kind="agent") == 1
     assert value(after, "parley_queue_waiting", widget=world.key) == 1
-    assert value(after, "parley_queue_oldest_wait_seconds", widget=world.key) >= 0
+    # `other` has waited since just after queued_at (the database's clock may keep whole seconds)
+    assert 0 <= value(after, "parley_queue_oldest_wait_seconds", widget=world.key) \
+        <= time.monotonic() - queued_at + 1
     assert value(after, "parley_agents_online", status="online") == 1
-    assert value(after, "parley_db_pool_connections", state="checked_out") >= 0
+    # the pool is reported, and between requests no connection is held
+    assert ("parley_db_pool_connections", (("state", "checked_out"),)) in after
+    assert value(after, "parley_db_pool_connections", state="checked_out") == 0
     assert value(after, "process_resident_memory_bytes") > 0
     assert other["session_id"]
 

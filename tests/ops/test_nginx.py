@@ -28,12 +28,14 @@ import pytest
 import tornado.httpclient
 import tornado.websocket
 
-from tests.conftest import clear_tables
 from tests.helpers import skip_or_fail
-from tests.helpers.procs import ChatServer, free_port, wait_until
-from tests.ops.redis_helpers import delete_prefix, shared_redis_or_skip, unique_prefix
-from tests.realtime.client import WS
-from tests.realtime.test_restart import PASSWORD, Party, _stored
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.database import clear_tables, stored_messages
+from tests.helpers.party import Party
+from tests.helpers.procs import ChatServer, free_port
+from tests.helpers.redis_servers import delete_prefix, shared_redis_or_skip, unique_prefix
+from tests.helpers.sockets import WS
+from tests.helpers.wait import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "deploy" / "nginx" / "parley.conf"
@@ -400,7 +402,7 @@ async def _conversation(stack: Stack, db_url: str) -> None:
         await visitor.caught_up(last["seq"])
 
         # Nothing lost, nothing doubled: both hold every stored message once, in seq order.
-        stored = await _stored(db_url, sid)
+        stored = await stored_messages(db_url, sid)
         assert sorted(stored) == list(range(1, len(stored) + 1))
         visitor.absorb()
         agent.absorb()

@@ -4,20 +4,10 @@ subscriptions are confirmed before subscribe() returns, and the bus survives Red
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
-from typing import Any
 
 from chatserver.bus import Event, LocalBus, RedisBus, make_bus
-from tests.ops.redis_helpers import PrivateRedis
-
-
-async def _until(check: Callable[[], Any], timeout: float = 5.0, what: str = "it") -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
+from tests.helpers.redis_servers import PrivateRedis
+from tests.helpers.wait import wait_until_async
 
 
 async def test_events_cross_between_two_buses(redis_url: str, redis_prefix: str) -> None:
@@ -29,7 +19,7 @@ async def test_events_cross_between_two_buses(redis_url: str, redis_prefix: str)
         for seq in range(1, 51):
             await a.publish("session:s1", {"frame": {"type": "message", "seq": seq}})
         await a.publish("session:other", {"frame": {"type": "message", "seq": 1}})
-        await _until(lambda: len(got) >= 50, what="50 events")
+        await wait_until_async(lambda: len(got) >= 50, timeout=5, what="50 events")
         assert [e["frame"]["seq"] for e in got] == list(range(1, 51))
         await asyncio.sleep(0.05)
         assert len(got) == 50  # nothing from a channel b does not follow
@@ -47,7 +37,7 @@ async def test_a_burst_keeps_its_order_across(redis_url: str, redis_prefix: str)
     try:
         await b.subscribe("session:burst", got.append)
         await asyncio.gather(*(a.publish("session:burst", {"seq": i}) for i in range(3000)))
-        await _until(lambda: len(got) == 3000, what="3000 events")
+        await wait_until_async(lambda: len(got) == 3000, timeout=5, what="3000 events")
         assert [e["seq"] for e in got] == list(range(3000))
         assert a.publish_failures == 0
     finally:
@@ -74,7 +64,7 @@ async def test_unsubscribe_stops_delivery(redis_url: str, redis_prefix: str) -> 
     try:
         await b.subscribe("user:7", got.append)
         await a.publish("user:7", {"kind": "join", "session_id": "x"})
-        await _until(lambda: got, what="the first event")
+        await wait_until_async(lambda: got, timeout=5, what="the first event")
         await b.unsubscribe("user:7", got.append)
         await a.publish("user:7", {"kind": "join", "session_id": "y"})
         await asyncio.sleep(0.1)
@@ -94,19 +84,20 @@ async def test_survives_redis_restarting(private_redis: PrivateRedis) -> None:
         await b.subscribe("session:s", remote.append)
         await a.subscribe("session:s", local.append)
         await a.publish("session:s", {"n": 1})
-        await _until(lambda: remote, what="the first event")
+        await wait_until_async(lambda: remote, timeout=5, what="the first event")
 
         private_redis.kill()
-        await _until(lambda: not b.connected.is_set(), what="b to notice")
+        await wait_until_async(lambda: not b.connected.is_set(), timeout=5, what="b to notice")
         await a.publish("session:s", {"n": 2})
         assert [e["n"] for e in local] == [1, 2]  # this process's listeners still hear it
-        await _until(lambda: a.publish_failures == 1, what="the failed publish to be counted")
+        await wait_until_async(lambda: a.publish_failures == 1, timeout=5,
+                               what="the failed publish to be counted")
 
         private_redis.start()
-        await _until(lambda: a.connected.is_set() and b.connected.is_set(), timeout=10,
+        await wait_until_async(lambda: a.connected.is_set() and b.connected.is_set(), timeout=10,
                      what="both to reconnect")
         await a.publish("session:s", {"n": 3})
-        await _until(lambda: len(remote) == 2, what="an event after the restart")
+        await wait_until_async(lambda: len(remote) == 2, timeout=5, what="an event after the restart")
         assert [e["n"] for e in remote] == [1, 3]  # 2 was lost in the outage, as pub/sub does
         assert b.reconnects >= 2
     finally:

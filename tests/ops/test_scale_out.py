@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,12 @@ from chatserver.context import Context
 from chatserver.presence import SharedPresence
 from chatserver.realtime.handlers import close_all
 from chatserver.services.assistant import AIRunner
-from tests.api.helpers import PASSWORD
-from tests.conftest import Api, clear_tables, make_settings
-from tests.realtime.client import WS, ws_url
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.api import Api
+from tests.helpers.database import clear_tables
+from tests.helpers.settings import make_settings
+from tests.helpers.sockets import WS, ws_url
+from tests.helpers.wait import wait_until_async
 
 
 class Node:
@@ -49,7 +52,7 @@ class Node:
 
 
 class _Client:
-    """What tests.conftest.Api needs from pytest-tornasync's client, for any base URL."""
+    """What tests.helpers.api.Api needs from pytest-tornasync's client, for any base URL."""
 
     def __init__(self, base: str) -> None:
         self.base = base
@@ -105,13 +108,6 @@ async def _connect(node: Node, path: str, auth: dict[str, Any]) -> WS:
     return ws
 
 
-async def _until(check: Callable[[], Any], what: str, timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.01)
-
-
 async def test_visitor_and_agent_on_two_processes(db_url: str, tmp_path: Path, redis_url: str,
                                                   redis_prefix: str) -> None:
     async with two_nodes(db_url, tmp_path, redis_url, redis_prefix) as (a, b):
@@ -120,7 +116,8 @@ async def test_visitor_and_agent_on_two_processes(db_url: str, tmp_path: Path, r
         agent = await _connect(b, f"/ws/agent/{world['agent']['id']}",
                                {"token": world["token"], "last_seq": {}})
         # b's agent is online for a too: the visitor on a is told someone can answer
-        await _until(lambda: world["agent"]["id"] in a.ctx.presence.online(), "presence on a")
+        await wait_until_async(lambda: world["agent"]["id"] in a.ctx.presence.online(),
+                               timeout=5, what="presence on a")
         visitor = await _connect(a, f"/ws/{sid}", {"token": world["session"]["visitor_token"],
                                                    "last_seq": 0})
         await visitor.send({"type": "escalate"})
@@ -142,7 +139,8 @@ async def test_visitor_and_agent_on_two_processes(db_url: str, tmp_path: Path, r
 
         # the agent leaves b: a hears it at once
         agent.close()
-        await _until(lambda: not a.ctx.presence.online(), "the agent offline on a")
+        await wait_until_async(lambda: not a.ctx.presence.online(), timeout=5,
+                               what="the agent offline on a")
         visitor.close()
 
 

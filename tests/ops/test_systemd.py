@@ -16,7 +16,8 @@ import pytest
 
 from chatserver import sdnotify
 from tests.helpers import skip_or_fail
-from tests.helpers.procs import ChatServer, venv_bin, wait_until
+from tests.helpers.procs import ChatServer, venv_bin
+from tests.helpers.wait import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = ROOT / "deploy" / "systemd"

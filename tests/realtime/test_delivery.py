@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from chatserver.context import Context
 from chatserver.db.schema import messages
-from tests.realtime.client import WS
+from tests.helpers.sockets import WS
 
 
 async def _count(ctx: Context, client_msg_id: str) -> int:

@@ -13,9 +13,9 @@ from sqlalchemy.exc import OperationalError
 
 from chatserver.db import messages as messages_db
 from chatserver.realtime.protocol import PENDING_AGENT_SOCKETS_PER_IP
-from tests.api.helpers import user_key
-from tests.conftest import TEST_SECRET
-from tests.realtime.client import WS
+from tests.helpers.settings import TEST_SECRET
+from tests.helpers.sockets import WS
+from tests.helpers.tokens import user_key
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from tests.realtime.client import WS
+from tests.helpers.sockets import WS
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "protocol.schema.json"
 # Sent only where an AI provider answers; tests/ai covers the AI's frames.

@@ -10,29 +10,22 @@ acks it got, and an outbox of sends not yet acknowledged.
 from __future__ import annotations
 
 import asyncio
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from chatserver.db.schema import messages
 from chatserver.realtime.protocol import CLOSE_RESTART
-from tests.conftest import clear_tables
-from tests.helpers.procs import ChatServer, RestartableServer
-from tests.realtime.client import WS, ws_url
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.database import clear_tables, stored_messages
+from tests.helpers.party import STOP_S, Party
+from tests.helpers.procs import RestartableServer
 
 pytestmark = pytest.mark.slow
 
 SECRET = "restart-test-secret-" + "x" * 32  # fixed, so tokens survive the restart
-PASSWORD = "correct-horse-battery"
-# How long a stopped server may take to exit, and a client to see it go.
-STOP_S = 10.0
 
 
 class Server(RestartableServer):
@@ -46,131 +39,6 @@ class Server(RestartableServer):
         else:
             self.proc.kill()
             self.proc.wait(STOP_S)
-
-class Party:
-    """One client of one session: its socket, what it knows, its acks and its outbox."""
-
-    def __init__(self, name: str, session_id: str, path: str, server: ChatServer) -> None:
-        self.name = name
-        self.sid = session_id
-        self.path = path
-        self.server = server
-        self.ws: WS | None = None
-        self.opened: list[WS] = []
-        self.live = False  # self.ws is open (not yet seen closed or lost)
-        self.read = 0  # frames of self.ws already absorbed
-        self.known: dict[int, str] = {}  # seq -> client_msg_id, each received once
-        self.acks: dict[str, dict[str, Any]] = {}  # client_msg_id -> its (first) ack
-        self.repeat_acks: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (first, repeat)
-        self.outbox: dict[str, dict[str, Any]] = {}  # client_msg_id -> frame, until acked
-        self.extra: dict[str, Any] = {}  # fields every send carries (session_id for agents)
-
-    @property
-    def sock(self) -> WS:
-        assert self.ws is not None
-        return self.ws
-
-    @property
-    def last_seq(self) -> int:
-        return max(self.known, default=0)
-
-    async def connect(self, auth: dict[str, Any]) -> dict[str, Any]:
-        self.ws = await WS.connect(ws_url(self.server.url, self.path))
-        self.opened.append(self.ws)
-        self.live = True
-        self.read = 0
-        await self.ws.send({"type": "auth", **auth})
-        return await self.ws.expect("ready", timeout=5)
-
-    def absorb(self) -> None:
-        assert self.ws is not None
-        for frame in self.ws.seen[self.read:]:
-            assert frame["type"] != "error", (self.name, frame)
-            if frame.get("session_id") != self.sid:
-                continue
-            if frame["type"] == "message":
-                seq, cid = frame["seq"], frame["client_msg_id"]
-                assert seq not in self.known, f"{self.name} got seq {seq} twice: {frame}"
-                self.known[seq] = cid
-            elif frame["type"] == "ack":
-                seq, cid = frame["seq"], frame["client_msg_id"]
-                assert self.known.get(seq, cid) == cid, (self.name, frame, self.known)
-                self.known[seq] = cid
-                if cid in self.acks:
-                    self.repeat_acks.append((self.acks[cid], frame))
-                else:
-                    self.acks[cid] = frame
-                self.outbox.pop(cid, None)
-        self.read = len(self.ws.seen)
-
-    async def until(self, done: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
-        assert self.ws is not None
-        deadline = time.monotonic() + timeout
-        while True:
-            self.absorb()
-            if done():
-                return
-            left = deadline - time.monotonic()
-            assert left > 0, f"{self.name}: timed out waiting for {what}; saw {self.ws.seen[-5:]}"
-            frame = await self.ws.recv(left)
-            assert frame is not None, f"{self.name}: closed waiting for {what}"
-
-    async def caught_up(self, seq: int) -> None:
-        await self.until(lambda: self.last_seq >= seq, f"seq {seq}")
-
-    def write(self, text: str) -> str:
-        """Put a message in the outbox (sent on the next flush)."""
-        cid = str(uuid.uuid4())
-        self.outbox[cid] = {"type": "message", "client_msg_id": cid, "text": text,
-                            **self.extra}
-        return cid
-
-    async def send(self, text: str) -> str:
-        """Write and send a message without waiting for its ack (it stays in the outbox)."""
-        cid = self.write(text)
-        await self.sock.send(self.outbox[cid])
-        return cid
-
-    async def say(self, text: str) -> dict[str, Any]:
-        cid = await self.send(text)
-        await self.until(lambda: cid in self.acks, f"the ack of {cid}")
-        return self.acks[cid]
-
-    async def flush(self) -> None:
-        """Resend everything not acknowledged, with the same client_msg_id, and await acks."""
-        pending = list(self.outbox)
-        for cid in pending:
-            await self.sock.send(self.outbox[cid])
-        await self.until(lambda: all(c in self.acks for c in pending), "the outbox's acks")
-
-    async def resend(self, cid: str) -> dict[str, Any]:
-        """Send an already acknowledged message again; the repeat ack it got."""
-        frame = {"type": "message", "client_msg_id": cid, "text": "repeat", **self.extra}
-        before = len(self.repeat_acks)
-        await self.sock.send(frame)
-        await self.until(lambda: len(self.repeat_acks) > before, f"the repeat ack of {cid}")
-        first, repeat = self.repeat_acks[-1]
-        assert first["client_msg_id"] == cid
-        return repeat
-
-    async def dropped(self) -> int | None:
-        """Read to the end of a socket the server closed or lost; its close code."""
-        assert self.ws is not None
-        code = await self.ws.closed(STOP_S)
-        self.live = False
-        self.absorb()
-        return code
-
-    async def close(self) -> None:
-        for ws in self.opened:
-            ws.close()
-        if self.live and self.ws is not None:
-            self.live = False
-            try:
-                await self.ws.closed(2)
-            except (AssertionError, TimeoutError):
-                pass
-
 
 @pytest.fixture
 def server(db_url: str, tmp_path: Path) -> Iterator[Server]:
@@ -204,18 +72,6 @@ async def _world(http: httpx.AsyncClient) -> dict[str, Any]:
     sessions = [await _json(await http.post(f"/api/widgets/{key}/sessions", json={}), 201)
                 for _ in range(3)]
     return {"key": key, "agent_id": agent["id"], "agent_token": token, "sessions": sessions}
-
-
-async def _stored(db_url: str, session_id: str) -> dict[int, str]:
-    engine = create_async_engine(db_url)
-    try:
-        async with engine.connect() as conn:
-            rows = (await conn.execute(
-                select(messages.c.seq, messages.c.client_msg_id)
-                .where(messages.c.session_id == session_id).order_by(messages.c.seq))).all()
-    finally:
-        await engine.dispose()
-    return {seq: cid for seq, cid in rows}
 
 
 async def _scenario(server: Server, how: str, db_url: str) -> None:
@@ -313,7 +169,7 @@ async def _scenario(server: Server, how: str, db_url: str) -> None:
                 await party.sock.quiet(0.3)
                 party.absorb()
                 assert not party.outbox
-            stored = await _stored(db_url, sid)
+            stored = await stored_messages(db_url, sid)
             assert list(stored) == list(range(1, len(stored) + 1))
             assert len(set(stored.values())) == len(stored)
             assert visitor.known == stored

@@ -47,9 +47,10 @@ from chatserver.db.schema import messages, sessions
 from chatserver.realtime.handlers import close_all
 from chatserver.services.assistant import AIRunner
 from chatserver.tasks import drain
-from tests.conftest import clear_tables, make_settings
+from tests.helpers.database import clear_tables
 from tests.helpers.mariadb import throwaway_database
 from tests.helpers.procs import free_port
+from tests.helpers.settings import make_settings
 from tests.reliability.harness import View
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
 from chatserver.realtime.protocol import CLOSE_RESTART
 from chatserver.services import history
-from tests.realtime.client import WS
+from tests.helpers.sockets import WS
 
 
 def _lost() -> OperationalError:
@@ -37,25 +37,6 @@ def _failing(module: Any, name: str) -> types.SimpleNamespace:
 
     setattr(copy, name, lost)
     return copy
-
-
-async def _frames_until(ws: Any, done: Any, timeout: float = 3.0) -> tuple[list[dict[str, Any]],
-                                                                          int | None]:
-    """Frames read until done(frames) or the socket closes: (frames, close code or None)."""
-    got: list[dict[str, Any]] = []
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not done(got):
-        left = deadline - asyncio.get_running_loop().time()
-        if left <= 0:
-            return got, None
-        try:
-            frame = await ws.recv(left)
-        except TimeoutError:
-            return got, None
-        if frame is None:
-            return got, ws.conn.close_code
-        got.append(frame)
-    return got, None
 
 
 async def test_an_agent_tab_that_cannot_adopt_a_session_is_closed_to_resume(
@@ -77,14 +58,14 @@ async def test_an_agent_tab_that_cannot_adopt_a_session_is_closed_to_resume(
     monkeypatch.setattr(history, "sessions_db", sessions_db)
 
     ack = await visitor.say("are you there?")
-    frames, code = await _frames_until(tab_b, lambda got: any(
+    frames, code = await tab_b.read_until(lambda got: any(
         f["type"] == "message" and f.get("seq") == ack["seq"] for f in got))
     said = [f for f in frames if f["type"] == "message" and f.get("seq") == ack["seq"]]
     assert said or code is not None, ("tab B neither got the message nor was closed", frames)
     if code is not None:  # its client reconnects and resumes: the session is there
         again, ready = await world.agent("alice", last_seq={sid: 0})
         assert sid in {s["session_id"] for s in ready["sessions"]}
-        frames, _ = await _frames_until(again, lambda got: any(
+        frames, _ = await again.read_until(lambda got: any(
             f["type"] == "message" and f.get("seq") == ack["seq"] for f in got))
         assert any(f.get("seq") == ack["seq"] for f in frames), frames
 
@@ -102,7 +83,7 @@ async def test_a_visitor_whose_replay_fails_is_closed_to_resume(
     world.sockets.append(ws)
     await ws.send({"type": "auth", "token": session["visitor_token"], "last_seq": 0})
     # The replay is read before `ready`: no ready, at most the error, then 1012 to resume.
-    frames, code = await _frames_until(ws, lambda got: False)
+    frames, code = await ws.read_until(lambda got: False)
     assert code == CLOSE_RESTART, frames
     assert [f["code"] for f in frames] in ([], ["unavailable"]), frames
     monkeypatch.setattr(history, "messages_db", messages_db)
@@ -118,7 +99,7 @@ async def test_an_agent_whose_reads_fail_after_the_token_check_is_closed_to_resu
     world = await make_world()
     monkeypatch.setattr(history, "sessions_db", _failing(sessions_db, "assigned_to"))
     ws = await handlers_socket(world)
-    frames, code = await _frames_until(ws, lambda got: False)
+    frames, code = await ws.read_until(lambda got: False)
     assert code == CLOSE_RESTART, frames
     assert [f["code"] for f in frames if f["type"] == "error"] in ([], ["unavailable"]), frames
     monkeypatch.setattr(history, "sessions_db", sessions_db)

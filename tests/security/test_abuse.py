@@ -19,8 +19,8 @@ import pytest
 
 from chatserver.config import Settings
 from chatserver.services.auth import SLOWDOWN_FIRST_S
-from tests.api.helpers import PASSWORD, login, register
-from tests.realtime.client import WS
+from tests.helpers.accounts import PASSWORD, login, register
+from tests.helpers.sockets import WS
 from tests.security.routes import api_routes
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from chatserver.api.static import STATIC_DIR
-from tests.api.helpers import register
+from tests.helpers.accounts import register
+from tests.helpers.headers import csp
 
 STRICT_REFERRER = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 # Where a page may be framed: nowhere, or (the admin's widget preview) by the admin UI only.
@@ -27,16 +28,6 @@ def _built() -> None:
     for page in ("agent/index.html", "admin/index.html", "admin/preview.html", "widget.js"):
         if not (STATIC_DIR / page).exists():
             pytest.skip(f"the front ends are not built (make build): {page} is missing")
-
-
-def csp(header: str) -> dict[str, list[str]]:
-    """A Content-Security-Policy header as {directive: [sources]}."""
-    out: dict[str, list[str]] = {}
-    for part in header.split(";"):
-        words = part.split()
-        if words:
-            out.setdefault(words[0].lower(), [w.lower() for w in words[1:]])
-    return out
 
 
 def check_page_headers(path: str, headers: Any) -> None:

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 
 from chatserver.validate import clean_text
-from tests.api.helpers import login, register
-from tests.realtime.client import WS, ws_url
+from tests.helpers.accounts import login, register
+from tests.helpers.sockets import WS, ws_url
 from tests.security.routes import api_routes
 
 WRONG_TYPES: list[Any] = [

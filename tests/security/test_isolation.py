@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
-from tests.realtime.client import WS, ws_url
+from tests.helpers.sockets import WS, ws_url
 from tests.security.routes import api_routes, body_for
 
 SESSION_ROUTES = ("/api/widgets/{key}/sessions/{sid}/messages",

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.realtime.client import WS
+from tests.helpers.sockets import WS
 
 ALLOWED = "https://shop.example.com"
 # Origins a hostile page could have, each of which must be refused.

@@ -25,10 +25,12 @@ import tornado.httpclient
 
 from chatserver.logs import setup_logging
 from chatserver.server import serve
-from tests.ai.fake_openai import FakeOpenAI
-from tests.conftest import clear_tables, make_settings
-from tests.realtime.client import WS, ws_url
-from tests.security.conftest import Ledger, LogLines, RecordingApi, forge, log_leaks
+from tests.helpers.database import clear_tables
+from tests.helpers.fake_openai import FakeOpenAI
+from tests.helpers.leaks import Ledger, LogLines, RecordingApi, log_leaks
+from tests.helpers.settings import make_settings
+from tests.helpers.sockets import WS, ws_url
+from tests.helpers.tokens import forge
 
 PASSWORDS = {"admin": "admin-secret-pass-1", "agent": "agent-secret-pass-2",
              "reset": "reset-secret-pass-3", "changed": "changed-secret-pass-4"}

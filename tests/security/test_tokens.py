@@ -14,9 +14,9 @@ from chatserver.db import users as users_db
 from chatserver.services.passwords import hash_password
 from chatserver.services.users import new_token_key
 from chatserver.timeutil import utcnow
-from tests.api.helpers import PASSWORD, login, register, user_key
-from tests.realtime.client import WS
-from tests.security.conftest import bad_tokens, forge
+from tests.helpers.accounts import PASSWORD, login, register
+from tests.helpers.sockets import WS
+from tests.helpers.tokens import bad_tokens, forge, user_key
 from tests.security.routes import SPECS, api_routes, body_for
 
 

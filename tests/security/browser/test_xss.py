@@ -25,9 +25,10 @@ import pytest
 import tornado.httpclient
 
 from chatserver.api.static import STATIC_DIR
-from tests.browser.conftest import PASSWORD, Site, Visitor
-from tests.browser.harness import Agent, Servers
-from tests.realtime.client import WS, ws_url
+from tests.helpers.accounts import PASSWORD
+from tests.helpers.browser import Site, Visitor
+from tests.helpers.browser_servers import Agent, Servers
+from tests.helpers.sockets import WS, ws_url
 from tests.security.browser.xss import PAYLOADS, SHORT, TRIPWIRE, assert_inert, chunks, scan
 
 try:

@@ -1,16 +1,14 @@
-"""Fixtures for socket tests: a widget with agents, visitor sessions, connected clients."""
+"""A widget with agents, visitor sessions and connected socket clients, made through the real
+endpoints (the `make_world` fixture of tests/conftest.py builds one)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
-from tests.api.helpers import login, register
-from tests.conftest import Api
-from tests.realtime.client import WS, ws_url
+from tests.helpers.accounts import login, register
+from tests.helpers.api import Api
+from tests.helpers.sockets import WS, ws_url
 
 
 @dataclass
@@ -56,23 +54,3 @@ class World:
                                    token=s["visitor_token"])
         assert resp.code == 200, resp
         return s
-
-
-@pytest.fixture
-def make_world(api: Api) -> Iterator[Any]:
-    worlds: list[World] = []
-
-    async def build(**widget: Any) -> World:
-        admin = (await register(api, "root"))["token"]
-        w = (await api.post("/api/widgets", {"business_name": "Acme", "ai_enabled": False,
-                                              **widget},
-                            token=admin)).json["widget"]
-        world = World(api=api, admin=admin, key=w["site_key"])
-        await world.add_agent("alice")
-        worlds.append(world)
-        return world
-
-    yield build
-    for world in worlds:
-        for ws in world.sockets:
-            ws.close()

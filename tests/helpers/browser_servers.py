@@ -31,7 +31,7 @@ from chatserver.services import chat
 from chatserver.services.assistant import AIRunner
 from chatserver.services.publish import publish_frame
 from chatserver.tasks import drain
-from tests.realtime.client import WS, ws_url
+from tests.helpers.sockets import WS, ws_url
 
 T = TypeVar("T")
 CALL_TIMEOUT_S = 20.0

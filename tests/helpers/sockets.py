@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import tornado.httpclient
@@ -70,6 +71,25 @@ class WS:
         except TimeoutError:
             pass
         return got
+
+    async def read_until(self, done: Callable[[list[dict[str, Any]]], bool],
+                         timeout: float = 3.0) -> tuple[list[dict[str, Any]], int | None]:
+        """Frames read until ``done(frames)``, the timeout or the server's close:
+        (the frames read, the close code or None)."""
+        got: list[dict[str, Any]] = []
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not done(got):
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return got, None
+            try:
+                frame = await self.recv(left)
+            except TimeoutError:
+                return got, None
+            if frame is None:
+                return got, self.conn.close_code
+            got.append(frame)
+        return got, None
 
     async def closed(self, timeout: float = 6.0) -> int | None:
         """Wait for the server to close; the close code."""

@@ -1,12 +1,10 @@
-"""Helpers for REST tests: create users and sign in through the real endpoints."""
+"""Users made and signed in through the real endpoints, all with one password."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import jwt
-
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 PASSWORD = "correct-horse-battery"
 
@@ -34,10 +32,3 @@ async def admin_and_agent(api: Api) -> tuple[str, str, dict[str, Any]]:
     admin = await register(api, "root")
     agent = await register(api, "alice", role="agent", token=admin["token"])
     return admin["token"], await login(api, "alice"), agent["user"]
-
-
-def user_key(token: str) -> str:
-    """The per-user key (``uk``) an issued token carries, to forge tokens that are valid but
-    for the one claim a test changes."""
-    key: str = jwt.decode(token, options={"verify_signature": False})["uk"]
-    return key

@@ -60,6 +60,8 @@ import tornado.iostream
 import tornado.netutil
 import tornado.web
 
+from tests.helpers.wait import wait_until, wait_until_async
+
 DEFAULT_REPLY = "Hello! How can I help?"
 ESCALATION_TOOL = "escalate_to_human"
 FOREVER = math.inf
@@ -560,14 +562,7 @@ class FakeOpenAI:
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0,
                        what: str = "condition") -> Any:
         """Poll ``predicate`` on this loop until it is truthy; AssertionError after ``timeout``."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"fake OpenAI: timed out after {timeout}s waiting for {what}")
-            await asyncio.sleep(0.005)
+        return await wait_until_async(predicate, timeout, f"fake OpenAI: {what}", interval=0.005)
 
 
 class FakeOpenAIThread:
@@ -681,20 +676,13 @@ class FakeOpenAIThread:
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0,
                  what: str = "condition") -> Any:
         """Poll ``predicate`` from the calling thread until it is truthy."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"fake OpenAI: timed out after {timeout}s waiting for {what}")
-            time.sleep(0.005)
+        return wait_until(predicate, timeout, f"fake OpenAI: {what}", interval=0.005)
 
 
 @pytest.fixture
 def fake_openai(io_loop: tornado.ioloop.IOLoop) -> Iterator[FakeOpenAI]:
     """A started FakeOpenAI on the test's IOLoop. Import it into a conftest to use it:
-    ``from tests.ai.fake_openai import fake_openai  # noqa: F401``."""
+    ``from tests.helpers.fake_openai import fake_openai  # noqa: F401``."""
     fake = FakeOpenAI()
     io_loop.run_sync(fake.start)
     yield fake

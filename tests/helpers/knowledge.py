@@ -1,0 +1,16 @@
+"""A small knowledge base in Markdown (Acme Bikes' FAQ), for the AI responders' tests."""
+
+FAQ_MD = """# Acme Bikes help
+
+## What are your opening hours?
+We are open Monday to Friday from 9:00 to 18:00, and Saturday from 10:00 to 14:00.
+
+## How long does shipping take?
+Orders ship within 24 hours. Delivery takes 2-4 business days in the EU.
+
+## Can I return a bike?
+Yes: you can return any unused bike within 30 days for a full refund.
+
+## Warranty
+Every frame has a lifetime warranty. Components are covered for two years.
+"""
