@@ -54,6 +54,14 @@ def is_email(value: str) -> bool:
     return len(value) <= 254 and bool(EMAIL_RE.match(value))
 
 
+def whole_number(value: Any, *, maximum: int = 2**31 - 1) -> int | None:
+    """The value if it is a whole number from 0 to `maximum` (JSON booleans are not), else
+    None: for fields read one by one (socket frames), where `Fields` collects many."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum:
+        return value
+    return None
+
+
 class Fields:
     """Reads typed fields from a JSON object, collecting every error before raising once."""
 

@@ -11,6 +11,7 @@ from typing import Any, Literal, NotRequired, TypedDict
 from chatserver.errors import ParleyError, ValidationError
 from chatserver.events import MessageView
 from chatserver.limits import ID_MAX, REQUEST_ID_MAX
+from chatserver.validate import whole_number
 
 # Close codes.
 CLOSE_AUTH = 4401
@@ -155,13 +156,6 @@ def seen_frame(session_id: str, seq: int, by: str) -> SeenFrame:
 
 
 # --- fields clients send --------------------------------------------------------------------
-
-
-def whole_number(value: Any, *, maximum: int = ID_MAX) -> int | None:
-    """The value if it is a whole number from 0 to `maximum` (JSON booleans are not)."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= maximum:
-        return value
-    return None
 
 
 def seq_arg(frame: dict[str, Any], name: str) -> int:

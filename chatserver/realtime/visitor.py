@@ -16,11 +16,11 @@ from chatserver.realtime.protocol import (
     seen_frame,
     seq_arg,
     typing_frame,
-    whole_number,
 )
 from chatserver.realtime.transport import FrameHandler
 from chatserver.services import chat, history
 from chatserver.services.sessions import visitor_view
+from chatserver.validate import whole_number
 
 log = logging.getLogger(__name__)
 
