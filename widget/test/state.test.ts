@@ -91,6 +91,22 @@ describe("reduce", () => {
     expect(effects.map((e) => e.type)).toEqual(["clear_timer", "forget", "cleared"]);
   });
 
+  it("posts what the visitor writes while a reloaded conversation's history loads", () => {
+    const saved = { sid: "s1", token: "pv", outbox: [{ type: "message" as const, client_msg_id: "k9", text: "hi", at: AT }] };
+    const loading = run(initialModel(), { type: "restore", saved },
+      { type: "send", id: "k1", text: "still there?", at: AT, aiEnabled: true }).model;
+    expect(loading.log.items.map((i) => [i.key, i.state])).toEqual([["k9", "pending"], ["k1", "pending"]]);
+    let { model, effects } = run(loading, { type: "restored", expired: false });
+    expect(sent(effects).map((f) => "client_msg_id" in f && f.client_msg_id)).toEqual(["k9", "k1"]);
+    expect(model.unsent).toEqual([]);
+    // The server no longer knows the session: what was written starts the next one.
+    ({ model, effects } = run(loading, { type: "restored", expired: true }));
+    expect(model.log.items.map((i) => [i.key, i.text, i.state])).toEqual([["k1", "still there?", "pending"]]);
+    expect(of(effects, "create")).toHaveLength(1);
+    ({ effects } = run(model, { type: "created", session: SESSION }));
+    expect(sent(effects)).toEqual([{ type: "message", client_msg_id: "k1", text: "still there?" }]);
+  });
+
   it("resumes after the highest seq with no hole below, and asks for a hole once per connection", () => {
     let { model, effects } = run(live(), agentMsg(1, "one"), agentMsg(3, "three"));
     expect(model.log.watermark).toBe(1);

@@ -260,12 +260,22 @@ class Step {
    * socket retries and replays what we miss), or the server no longer knows the session. */
   private restored(expired: boolean): void {
     const saved = this.m.saved;
-    if (expired) return this.expired();
+    // Written while the history loaded (there was a session, so none was started for them).
+    const unsent = this.m.unsent;
+    if (expired) {
+      this.expired();
+      for (const frame of unsent) this.t.addPending(frame.client_msg_id, frame.text, this.m.sentAt[frame.client_msg_id] ?? "");
+      this.m.unsent = unsent;
+      if (unsent.length) this.start();
+      return;
+    }
     if (!saved) return;
     this.connect();
     for (const frame of saved.outbox ?? []) {
       this.do({ type: "post", frame: { type: "message", client_msg_id: frame.client_msg_id, text: frame.text } });
     }
+    for (const frame of unsent) this.do({ type: "post", frame });
+    this.m.unsent = [];
   }
 
   private start(prechat?: Record<string, string>): void {
