@@ -14,7 +14,7 @@ import pytest
 
 from tests.ai.fake_openai import FakeOpenAIThread
 from tests.browser.conftest import AXE, MOBILE, Site, Visitor
-from tests.browser.harness import Agent, Servers, stream_ai_reply
+from tests.browser.harness import Agent, Servers, ai_says, stream_ai_reply
 from tests.helpers.procs import wait_until
 
 try:
@@ -560,3 +560,62 @@ def test_an_ai_reply_from_the_provider_streams_into_the_widget(
     request = fake_ai.fake.completions[-1]
     assert request.messages[-1] == {"role": "user", "content": "What is Parley, in one sentence?"}
     assert request.api_key == "sk-browser"
+
+
+ANSWER = ("**Refunds** take *5 working days*.\n\n"
+          "- Ask in the [help centre](https://help.example.com/refunds)\n"
+          "- or reply `REFUND`\n\n"
+          "1. Sign in\n2. Open _Orders_\n\n"
+          "Not a link: [this](javascript:alert(1)) <b>nor this</b>")
+SOURCES = [{"id": 1, "title": "Refund policy", "url": "https://help.example.com/refunds"},
+           {"id": 2, "title": "Typed-in answer <i>", "url": None},
+           {"id": 3, "title": "Odd entry", "url": "javascript:alert(2)"}]
+
+
+def test_ai_answers_show_their_markdown_and_their_sources(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget()
+    v = visitor()
+    open_widget(v, servers, key)
+    send(v, "**my words** stay as [typed](https://example.com/x)")
+    expect(v.widget(".pw-msg--ai[data-state=sent]").first).to_be_visible(timeout=15_000)
+    mine = v.widget(".pw-msg--visitor .pw-bubble").first
+    expect(mine).to_have_text("**my words** stay as [typed](https://example.com/x)")
+    expect(mine.locator("strong")).to_have_count(0)
+    reply = ai_says(servers, session_of(v, key)["sid"], ANSWER, sources=SOURCES)
+
+    def check() -> None:
+        msg = v.widget(f".pw-msg--ai[data-key='{reply}']")
+        bubble = msg.locator(".pw-bubble")
+        expect(bubble.locator("strong")).to_have_text("Refunds")
+        expect(bubble.locator("em")).to_have_text(["5 working days", "Orders"])
+        expect(bubble.locator("ul > li")).to_have_text(["Ask in the help centre", "or reply REFUND"])
+        expect(bubble.locator("ol > li")).to_have_text(["Sign in", "Open Orders"])
+        expect(bubble.locator("code")).to_have_text("REFUND")
+        expect(bubble.locator("p").last).to_have_text(
+            "Not a link: [this](javascript:alert(1)) <b>nor this</b>")
+        link = bubble.locator("a")
+        expect(link).to_have_count(1)
+        expect(link).to_have_text("help centre")
+        expect(link).to_have_attribute("href", "https://help.example.com/refunds")
+        expect(link).to_have_attribute("target", "_blank")
+        expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b.*\bnoreferrer\b"))
+        sources = msg.get_by_role("list", name="Sources")
+        expect(sources.get_by_role("listitem")).to_have_text(
+            ["Refund policy", "Typed-in answer <i>", "Odd entry"])
+        expect(sources.get_by_role("link")).to_have_count(1)
+        expect(sources.get_by_role("link", name="Refund policy")).to_have_attribute(
+            "href", "https://help.example.com/refunds")
+        expect(sources.get_by_role("link")).to_have_attribute("target", "_blank")
+        assert v.page.evaluate("""() => {
+            const root = document.querySelector('parley-widget').shadowRoot;
+            return root.querySelectorAll('b, i, [href^="javascript"]').length }""") == 0
+
+    check()  # live
+    assert axe_violations(v) == []
+    v.page.reload()  # and from the history
+    v.page.evaluate("() => Parley.open()")
+    check()
+    time.sleep(0.2)
+    assert v.dialogs == []
+

@@ -1,10 +1,12 @@
 // The transcript on screen: one element per entry, placed where the Transcript says, updated
-// in place (an ack, a read receipt, a streamed AI reply growing word by word).
+// in place (an ack, a read receipt, a streamed AI reply growing word by word). AI text is
+// Markdown (ui/markdown.ts) with its sources under it; everyone else's is plain text.
 
 import type { Change, Item } from "../transcript";
 import { h, replace } from "./dom";
 import { longTime, shortTime } from "./format";
 import { linkify } from "./linkify";
+import { markdown, sourceList } from "./markdown";
 
 const STATE_TEXT: Record<string, string> = {
   pending: "Sending…",
@@ -24,6 +26,8 @@ interface View {
   state: HTMLElement;
   text: string;
   status: string;
+  /** The sources shown (as JSON, to redraw them only when they change). */
+  sources: string;
 }
 
 export class MessageList {
@@ -94,7 +98,7 @@ export class MessageList {
     const state = h("span", { class: "pw-state", "aria-hidden": "true" });
     const meta = h("div", { class: "pw-meta" });
     if (item.sender === "system") {
-      return { node: h("div", { class: "pw-note" }, bubble), bubble, meta, state, text: "", status: "" };
+      return { node: h("div", { class: "pw-note" }, bubble), bubble, meta, state, text: "", status: "", sources: "" };
     }
     meta.append(h("time", { datetime: item.at, title: longTime(item.at) }, shortTime(item.at)), state);
     const node = h("div", { class: `pw-msg pw-msg--${item.sender}` },
@@ -102,7 +106,7 @@ export class MessageList {
         : h("div", { class: "pw-who" }, this.who(item),
           item.sender === "ai" ? h("span", { class: "pw-tag" }, "AI") : null),
       bubble, meta);
-    return { node, bubble, meta, state, text: "", status: "" };
+    return { node, bubble, meta, state, text: "", status: "", sources: "" };
   }
 
   /** Change only what changed, so screen readers hear a message once, not at every ack or
@@ -114,7 +118,13 @@ export class MessageList {
     else view.node.removeAttribute("aria-busy");
     if (view.text !== item.text) {
       view.text = item.text;
-      replace(view.bubble, ...linkify(item.text));
+      replace(view.bubble, ...(item.sender === "ai" ? markdown(item.text) : linkify(item.text)));
+    }
+    const sources = item.sources?.length ? JSON.stringify(item.sources) : "";
+    if (view.sources !== sources) {
+      view.sources = sources;
+      view.node.querySelector(".pw-sources")?.remove();
+      if (item.sources?.length) view.bubble.after(sourceList(item.sources));
     }
     if (view.status === item.state || item.sender === "system") return;
     view.status = item.state;

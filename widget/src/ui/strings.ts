@@ -1,0 +1,7 @@
+// The words the chat shows that a translation will have to change, in one place (English for
+// now). Older text is still written where it is used; new text comes here.
+
+export const STRINGS = {
+  /** The list of knowledge-base entries under an AI answer. */
+  sources: "Sources",
+};
