@@ -619,3 +619,31 @@ def test_ai_answers_show_their_markdown_and_their_sources(
     time.sleep(0.2)
     assert v.dialogs == []
 
+
+def test_the_ai_offers_a_person_and_a_quick_reply_answers(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget()
+    v = visitor()
+    open_widget(v, servers, key)
+    send(v, "Where is my parcel?")
+    expect(v.widget(".pw-msg--ai[data-state=sent]").first).to_be_visible(timeout=15_000)
+    sid = session_of(v, key)["sid"]
+    offer = ai_says(servers, sid, "I don't know that. Would you like me to connect you with "
+                                  "a person?", offer=True)
+    replies = v.widget(f".pw-msg--ai[data-key='{offer}']").get_by_role("group", name="Quick replies")
+    expect(replies.get_by_role("button")).to_have_text(["Yes, a person please", "No thanks"])
+    assert axe_violations(v) == []
+    # Only under the newest message: a later one takes them away.
+    later = ai_says(servers, sid, "Still there? Would you like a person?", offer=True)
+    expect(replies).to_have_count(0)
+    replies = v.widget(f".pw-msg--ai[data-key='{later}']").get_by_role("group", name="Quick replies")
+    # From the keyboard: the answer is sent as the visitor's own message.
+    replies.get_by_role("button", name="Yes, a person please").focus()
+    v.page.keyboard.press("Enter")
+    mine = v.widget(".pw-msg--visitor").last
+    expect(mine.locator(".pw-bubble")).to_have_text("Yes, a person please")
+    expect(mine).to_have_attribute("data-state", re.compile("sent|seen"))
+    expect(v.widget(".pw-replies")).to_have_count(0)
+    expect(v.widget("textarea.pw-input")).to_be_focused()
+    wait_until(lambda: any(m["sender_type"] == "visitor" and m["text"] == "Yes, a person please"
+                           for m in servers.messages(sid)), 10, "the quick reply stored")

@@ -27,6 +27,8 @@ export interface Item {
   error?: string;
   /** AI messages: the knowledge-base entries the answer draws on. */
   sources?: readonly Source[];
+  /** AI messages: the message offers a person. */
+  offer?: boolean;
   /** Insertion order, for entries without a seq. */
   order: number;
 }
@@ -187,6 +189,8 @@ export class Transcript {
     }
     if (m.sources?.length) item.sources = m.sources;
     else delete item.sources;
+    if (m.offer === "person") item.offer = true;
+    else delete item.offer;
     this.streams.delete(m.client_msg_id);
     item.state = m.sender_type === "visitor" && m.seq <= this.seenByOther ? "seen" : "sent";
     delete item.error;

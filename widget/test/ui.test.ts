@@ -116,6 +116,22 @@ describe("MessageList", () => {
     expect(agent?.querySelector(".pw-bubble strong, .pw-bubble em, .pw-bubble a, .pw-sources")).toBeNull();
   });
 
+  it("shows the quick replies to an offer of a person under it, and sends what is picked", () => {
+    const picked: string[] = [];
+    const list = new MessageList({ ai: "Assistant", business: "Acme" }, () => {}, (text) => picked.push(text));
+    const t = new Transcript((c) => list.apply(c));
+    t.message({ session_id: "s", id: 1, seq: 1, sender_type: "ai", sender_name: "Assistant",
+      created_at: "2026-11-26T10:00:00Z", client_msg_id: "ai-1", text: "Shall I find a person?", offer: "person" });
+    list.offer("ai-1");
+    const group = list.el.querySelector("[data-key='ai-1'] [role=group][aria-label='Quick replies']");
+    const buttons = [...(group?.querySelectorAll("button") ?? [])];
+    expect(buttons.map((b) => [b.type, b.textContent])).toEqual([["button", "Yes, a person please"], ["button", "No thanks"]]);
+    buttons[0]?.click();
+    expect(picked).toEqual(["Yes, a person please"]);
+    list.offer(null);
+    expect(list.el.querySelector("[role=group]")).toBeNull();
+  });
+
   it("offers a retry on a message that was not sent", () => {
     const retried: string[] = [];
     const list = new MessageList({ ai: "Assistant", business: "Acme" }, (k) => retried.push(k));

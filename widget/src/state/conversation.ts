@@ -36,6 +36,9 @@ export interface State {
   notice: string | null;
   /** Field errors of the form in use (pre-chat or email), by field name. */
   errors: Record<string, string>;
+  /** The key of the AI message offering a person, while it is the newest message and the
+   * conversation is still with the AI: quick replies go under it. */
+  offer: string | null;
 }
 
 /** Everything the conversation knows. */
@@ -138,7 +141,7 @@ export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
 
 const fresh = (staffed: boolean): State => ({
   phase: "new", status: null, aiMode: true, agent: null, queue: null, away: false, staffed,
-  email: null, connection: "none", typing: null, rated: null, notice: null, errors: {},
+  email: null, connection: "none", typing: null, rated: null, notice: null, errors: {}, offer: null,
 });
 
 export function initialModel(preview = false): Model {
@@ -180,6 +183,8 @@ class Step {
 
   done(): { model: Model; effects: Effect[] } {
     if (this.editor) this.m.log = this.editor.log;
+    const offer = this.offer();
+    if (offer !== this.m.view.offer) this.set({ offer });
     if (!this.shown) this.m.view = this.before.view;
     return { model: this.m, effects: this.fx };
   }
@@ -187,6 +192,15 @@ class Step {
   /** The transcript, being edited (its changes become `item` effects). */
   private get t(): Transcript {
     return this.editor ??= new Transcript((change) => this.fx.push({ type: "item", change }), this.m.log);
+  }
+
+  /** The AI message offering a person, if it is the newest entry (nothing written, streamed
+   * or stored after it) and nobody has taken the conversation from the AI. */
+  private offer(): string | null {
+    const { phase, status, aiMode } = this.m.view;
+    const last = this.m.log.items[this.m.log.items.length - 1];
+    const withAi = phase === "live" && aiMode && (status === null || status === "active");
+    return withAi && last?.offer && last.sender === "ai" && last.state === "sent" ? last.key : null;
   }
 
   private set(patch: Partial<State>): void {

@@ -7,6 +7,7 @@ import { h, replace } from "./dom";
 import { longTime, shortTime } from "./format";
 import { linkify } from "./linkify";
 import { markdown, sourceList } from "./markdown";
+import { STRINGS } from "./strings";
 
 const STATE_TEXT: Record<string, string> = {
   pending: "Sending…",
@@ -33,10 +34,13 @@ interface View {
 export class MessageList {
   readonly el: HTMLDivElement;
   private views = new Map<string, View>();
+  /** The quick replies under the message offering a person, and its key. */
+  private replies: { key: string; el: HTMLElement } | null = null;
 
   constructor(
     private readonly names: { ai: string; business: string },
     private readonly onRetry: (key: string) => void,
+    private readonly onReply: (text: string) => void = () => {},
   ) {
     this.el = h("div", {
       class: "pw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
@@ -68,7 +72,22 @@ export class MessageList {
     if (pinned || (change.added && item.sender === "visitor")) this.scrollToEnd();
   }
 
+  /** Show the quick replies to an offer of a person under message `key`, or none (null). */
+  offer(key: string | null): void {
+    if (this.replies?.key === key) return;
+    this.replies?.el.remove();
+    this.replies = null;
+    const view = key === null ? undefined : this.views.get(key);
+    if (!key || !view) return;
+    const el = h("div", { class: "pw-replies", role: "group", "aria-label": STRINGS.quickReplies },
+      ...[STRINGS.offerYes, STRINGS.offerNo].map((text) =>
+        h("button", { type: "button", class: "pw-chip", onclick: () => this.onReply(text) }, text)));
+    view.node.append(el);
+    this.replies = { key, el };
+  }
+
   remove(key: string): void {
+    if (this.replies?.key === key) this.replies = null;
     this.views.get(key)?.node.remove();
     this.views.delete(key);
   }
@@ -76,6 +95,7 @@ export class MessageList {
   clear(): void {
     for (const view of this.views.values()) view.node.remove();
     this.views.clear();
+    this.replies = null;
   }
 
   scrollToEnd(): void {

@@ -4,4 +4,8 @@
 export const STRINGS = {
   /** The list of knowledge-base entries under an AI answer. */
   sources: "Sources",
+  /** The quick replies under an AI message that offers a person (sent as the visitor's words). */
+  quickReplies: "Quick replies",
+  offerYes: "Yes, a person please",
+  offerNo: "No thanks",
 };
