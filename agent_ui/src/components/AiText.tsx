@@ -2,7 +2,7 @@
 // parser, built as React elements with the text as text children (never as HTML); links go
 // only to http(s) and mailto URLs, and a source's title is a link only to an http(s) page.
 
-import { type Block, type Inline, type Source, parseMarkdown, safeUrl } from "@parley/protocol";
+import { type Block, type Inline, type Source, pageUrl, parseMarkdown } from "@parley/protocol";
 import { Fragment, type ReactNode } from "react";
 
 export function AiText({ text }: { text: string }) {
@@ -30,12 +30,6 @@ function inline(tokens: Inline[]): ReactNode[] {
   });
 }
 
-/** An http(s) URL, or null (a source's page is never a mailto: or script link). */
-function webPage(url: string | null): string | null {
-  const href = url ? safeUrl(url) : null;
-  return href && /^https?:/.test(href) ? href : null;
-}
-
 /** The knowledge-base entries an AI answer draws on, under it. */
 export function AiSources({ sources }: { sources: Source[] }) {
   return (
@@ -43,7 +37,7 @@ export function AiSources({ sources }: { sources: Source[] }) {
       <span aria-hidden>Sources:</span>
       <ul role="list" aria-label="Sources" className="flex flex-wrap gap-x-2">
         {sources.map((s, i) => {
-          const href = webPage(s.url);
+          const href = pageUrl(s.url);
           return (
             <li key={`${s.id}-${i}`}>
               {href ? <a href={href} target="_blank" rel="noopener noreferrer" className="underline">{s.title}</a> : s.title}

@@ -10,5 +10,5 @@ export {
   ReconnectingSocket, backoffDelay, type Backoff, type SocketEnv, type SocketHooks,
   type SocketState, type StateDetail, type WebSocketLike,
 } from "./socket";
-export { type Block, type Inline, parseMarkdown, safeUrl } from "./markdown";
+export { type Block, type Inline, pageUrl, parseMarkdown, safeUrl } from "./markdown";
 export { getItem, getJson, setItem } from "./storage";

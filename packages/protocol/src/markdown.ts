@@ -45,6 +45,12 @@ export function safeUrl(raw: string): string | null {
   }
 }
 
+/** The URL of a web page (a source's), normalised, when it is http or https; otherwise null. */
+export function pageUrl(raw: string | null): string | null {
+  const url = raw ? safeUrl(raw) : null;
+  return url && !url.startsWith("mailto:") ? url : null;
+}
+
 /** The blocks of a text: paragraphs (lines kept as line breaks) and lists. */
 export function parseMarkdown(text: string): Block[] {
   const blocks: Block[] = [];

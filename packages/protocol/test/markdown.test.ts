@@ -1,6 +1,6 @@
 // The Markdown subset of AI text: what it makes, and that hostile text stays text.
 import { describe, expect, it } from "vitest";
-import { type Block, type Inline, parseMarkdown, safeUrl } from "../src/markdown";
+import { type Block, type Inline, pageUrl, parseMarkdown, safeUrl } from "../src/markdown";
 
 const t = (text: string): Inline => ({ type: "text", text });
 /** One paragraph's tokens. */
@@ -82,6 +82,11 @@ describe("parseMarkdown", () => {
     expect(safeUrl("https://a.test/\"><img")).toBe("https://a.test/%22%3E%3Cimg");
     expect(safeUrl("mailto:a@b.test")).toBe("mailto:a@b.test");
     expect(safeUrl("javascript:alert(1)")).toBeNull();
+    // A source's page: http(s) only.
+    expect(pageUrl("https://a.test/kb/1")).toBe("https://a.test/kb/1");
+    for (const raw of [null, "", "mailto:a@b.test", "javascript:alert(1)", "/kb/1", "https://a.test/a b"]) {
+      expect(pageUrl(raw), String(raw)).toBeNull();
+    }
   });
 
   it("keeps HTML as text", () => {

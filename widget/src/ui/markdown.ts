@@ -1,9 +1,9 @@
 // AI text on screen: the Markdown subset of @parley/protocol's parser, built node by node with
 // text nodes (never HTML). Plain URLs in its text are linked as in every other message.
 
-import { type Block, type Inline, type Source, parseMarkdown } from "@parley/protocol";
+import { type Block, type Inline, type Source, pageUrl, parseMarkdown } from "@parley/protocol";
 import { h } from "./dom";
-import { linkify, safeHref } from "./linkify";
+import { linkify } from "./linkify";
 import { STRINGS } from "./strings";
 
 const NEW_TAB = { target: "_blank", rel: "noopener noreferrer nofollow ugc" };
@@ -35,7 +35,7 @@ export function sourceList(sources: readonly Source[]): HTMLElement {
     h("span", { "aria-hidden": "true" }, `${STRINGS.sources}:`),
     // role=list: a list styled without bullets is still a list to VoiceOver.
     h("ul", { role: "list", "aria-label": STRINGS.sources }, ...sources.map((s) => {
-      const href = s.url ? safeHref(s.url) : null;
+      const href = pageUrl(s.url);
       return h("li", null, href ? h("a", { href, ...NEW_TAB }, s.title) : s.title);
     })));
 }
