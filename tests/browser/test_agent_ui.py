@@ -24,7 +24,7 @@ from chatserver.api.ui import AGENT_DIR
 from tests.helpers import skip_or_fail
 from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import DESKTOP, Site, Visitor
-from tests.helpers.browser_servers import Agent, Servers
+from tests.helpers.browser_servers import Agent, Servers, ai_says
 from tests.helpers.sockets import WS, ws_url
 
 try:
@@ -464,3 +464,47 @@ def test_keyboard_moves_between_chats_and_unread_counts_follow(
     page.keyboard.press("Alt+ArrowDown")
     expect(title).to_have_text("Uma")
     v.shot("agent-two-chats")
+
+
+def test_ai_answers_show_their_markdown_and_sources_in_the_transcript(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor],
+        visitors: Callable[..., VisitorSocket]) -> None:
+    key = site.widget(business_name="Acme")
+    alice = make_agent(site, key, "Alice")
+    v = visitor(DESKTOP)
+    page = sign_in(v, servers, alice)
+    vera = visitors(key, visitor_name="Vera")
+    vera.say("How do **refunds** work? [x](https://example.com/v)")
+    vera.expect("message", sender_type="ai", timeout=15)  # the offline responder
+    answer = ("**Refunds** take *5 working days*:\n- ask the [help centre](https://help.example.com/r)\n"
+              "- or reply `REFUND`\n\nNot a link: [this](javascript:alert(1)) <b>nor this</b>")
+    ai_says(servers, vera.session_id, answer, sources=[
+        {"id": 1, "title": "Refund policy", "url": "https://help.example.com/r"},
+        {"id": 2, "title": "Typed-in <i>answer</i>", "url": None}])
+    vera.expect("message", sender_type="ai", text=answer)
+    vera.send({"type": "escalate"})
+    expect(page.get_by_test_id("queue").locator(f"li[data-session='{vera.session_id}']")).to_be_visible()
+    page.locator("body").press("a")
+    transcript = page.get_by_test_id("transcript")
+    mine = transcript.locator("li[data-sender=visitor]").first
+    expect(mine).to_contain_text("How do **refunds** work? [x](https://example.com/v)")
+    expect(mine.locator("strong, a")).to_have_count(0)
+
+    ai = transcript.locator("li[data-sender=ai]", has_text="take 5 working days")
+    expect(ai.locator("strong")).to_have_text("Refunds")
+    expect(ai.locator("em")).to_have_text("5 working days")
+    expect(ai.locator("ul:not([aria-label]) > li")).to_have_text(["ask the help centre", "or reply REFUND"])
+    expect(ai.locator("code")).to_have_text("REFUND")
+    expect(ai.locator("p").last).to_have_text("Not a link: [this](javascript:alert(1)) <b>nor this</b>")
+    link = ai.get_by_role("link", name="help centre")
+    expect(link).to_have_attribute("href", "https://help.example.com/r")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    sources = ai.get_by_role("list", name="Sources")
+    expect(sources.get_by_role("listitem")).to_have_text(["Refund policy", "Typed-in <i>answer</i>"])
+    expect(sources.get_by_role("link")).to_have_count(1)
+    expect(sources.get_by_role("link", name="Refund policy")).to_have_attribute(
+        "href", "https://help.example.com/r")
+    assert page.locator("[data-testid=transcript] :is(b, i, [href^='javascript'])").count() == 0
+
+    assert v.dialogs == []

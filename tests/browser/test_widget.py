@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.browser import AXE, MOBILE, Site, Visitor
-from tests.helpers.browser_servers import Agent, Servers, stream_ai_reply
+from tests.helpers.browser_servers import Agent, Servers, ai_says, stream_ai_reply
 from tests.helpers.fake_openai import FakeOpenAIThread
 from tests.helpers.wait import wait_until
 
@@ -560,3 +560,90 @@ def test_an_ai_reply_from_the_provider_streams_into_the_widget(
     request = fake_ai.fake.completions[-1]
     assert request.messages[-1] == {"role": "user", "content": "What is Parley, in one sentence?"}
     assert request.api_key == "sk-browser"
+
+
+ANSWER = ("**Refunds** take *5 working days*.\n\n"
+          "- Ask in the [help centre](https://help.example.com/refunds)\n"
+          "- or reply `REFUND`\n\n"
+          "1. Sign in\n2. Open _Orders_\n\n"
+          "Not a link: [this](javascript:alert(1)) <b>nor this</b>")
+SOURCES = [{"id": 1, "title": "Refund policy", "url": "https://help.example.com/refunds"},
+           {"id": 2, "title": "Typed-in answer <i>", "url": None},
+           {"id": 3, "title": "Odd entry", "url": "javascript:alert(2)"}]
+
+
+def test_ai_answers_show_their_markdown_and_their_sources(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget()
+    v = visitor()
+    open_widget(v, servers, key)
+    send(v, "**my words** stay as [typed](https://example.com/x)")
+    expect(v.widget(".pw-msg--ai[data-state=sent]").first).to_be_visible(timeout=15_000)
+    mine = v.widget(".pw-msg--visitor .pw-bubble").first
+    expect(mine).to_have_text("**my words** stay as [typed](https://example.com/x)")
+    expect(mine.locator("strong")).to_have_count(0)
+    reply = ai_says(servers, session_of(v, key)["sid"], ANSWER, sources=SOURCES)
+
+    def check() -> None:
+        msg = v.widget(f".pw-msg--ai[data-key='{reply}']")
+        bubble = msg.locator(".pw-bubble")
+        expect(bubble.locator("strong")).to_have_text("Refunds")
+        expect(bubble.locator("em")).to_have_text(["5 working days", "Orders"])
+        expect(bubble.locator("ul > li")).to_have_text(["Ask in the help centre", "or reply REFUND"])
+        expect(bubble.locator("ol > li")).to_have_text(["Sign in", "Open Orders"])
+        expect(bubble.locator("code")).to_have_text("REFUND")
+        expect(bubble.locator("p").last).to_have_text(
+            "Not a link: [this](javascript:alert(1)) <b>nor this</b>")
+        link = bubble.locator("a")
+        expect(link).to_have_count(1)
+        expect(link).to_have_text("help centre")
+        expect(link).to_have_attribute("href", "https://help.example.com/refunds")
+        expect(link).to_have_attribute("target", "_blank")
+        expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b.*\bnoreferrer\b"))
+        sources = msg.get_by_role("list", name="Sources")
+        expect(sources.get_by_role("listitem")).to_have_text(
+            ["Refund policy", "Typed-in answer <i>", "Odd entry"])
+        expect(sources.get_by_role("link")).to_have_count(1)
+        expect(sources.get_by_role("link", name="Refund policy")).to_have_attribute(
+            "href", "https://help.example.com/refunds")
+        expect(sources.get_by_role("link")).to_have_attribute("target", "_blank")
+        assert v.page.evaluate("""() => {
+            const root = document.querySelector('parley-widget').shadowRoot;
+            return root.querySelectorAll('b, i, [href^="javascript"]').length }""") == 0
+
+    check()  # live
+    assert axe_violations(v) == []
+    v.page.reload()  # and from the history
+    v.page.evaluate("() => Parley.open()")
+    check()
+    time.sleep(0.2)
+    assert v.dialogs == []
+
+
+def test_the_ai_offers_a_person_and_a_quick_reply_answers(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget()
+    v = visitor()
+    open_widget(v, servers, key)
+    send(v, "Where is my parcel?")
+    expect(v.widget(".pw-msg--ai[data-state=sent]").first).to_be_visible(timeout=15_000)
+    sid = session_of(v, key)["sid"]
+    offer = ai_says(servers, sid, "I don't know that. Would you like me to connect you with "
+                                  "a person?", offer=True)
+    replies = v.widget(f".pw-msg--ai[data-key='{offer}']").get_by_role("group", name="Quick replies")
+    expect(replies.get_by_role("button")).to_have_text(["Yes, a person please", "No thanks"])
+    assert axe_violations(v) == []
+    # Only under the newest message: a later one takes them away.
+    later = ai_says(servers, sid, "Still there? Would you like a person?", offer=True)
+    expect(replies).to_have_count(0)
+    replies = v.widget(f".pw-msg--ai[data-key='{later}']").get_by_role("group", name="Quick replies")
+    # From the keyboard: the answer is sent as the visitor's own message.
+    replies.get_by_role("button", name="Yes, a person please").focus()
+    v.page.keyboard.press("Enter")
+    mine = v.widget(".pw-msg--visitor").last
+    expect(mine.locator(".pw-bubble")).to_have_text("Yes, a person please")
+    expect(mine).to_have_attribute("data-state", re.compile("sent|seen"))
+    expect(v.widget(".pw-replies")).to_have_count(0)
+    expect(v.widget("textarea.pw-input")).to_be_focused()
+    wait_until(lambda: any(m["sender_type"] == "visitor" and m["text"] == "Yes, a person please"
+                           for m in servers.messages(sid)), 10, "the quick reply stored")

@@ -295,3 +295,21 @@ def stream_ai_reply(servers: Servers, session_id: str, pieces: list[str],
 
     servers.call(final)
     return reply_id
+
+
+def ai_says(servers: Servers, session_id: str, text: str, *,
+            sources: list[dict[str, Any]] | None = None, offer: bool = False) -> str:
+    """Store and publish an AI message as the AI runner would, with the knowledge-base entries
+    it draws on and an offer of a person (the message's meta). Returns its client_msg_id."""
+    reply_id = f"ai-{uuid.uuid4().hex}"
+    meta: dict[str, Any] = {**({"sources": sources} if sources else {}),
+                            **({"offer": "person"} if offer else {})}
+
+    async def store() -> None:
+        assert servers.ctx is not None
+        await chat.send_message(servers.ctx, session_id, sender_type="ai", text=text,
+                                client_msg_id=reply_id, sender_name="Assistant",
+                                meta=meta or None)
+
+    servers.call(store)
+    return reply_id

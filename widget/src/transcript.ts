@@ -7,7 +7,7 @@
 // result (`log`), never changing the `Log` it started from nor an `Item` it returned before:
 // the conversation's reducer stays pure with it.
 
-import type { ChatMessage, SenderType } from "./types";
+import type { ChatMessage, SenderType, Source } from "./types";
 
 export type ItemState =
   | "pending" // written here, not acknowledged yet
@@ -25,6 +25,10 @@ export interface Item {
   at: string;
   state: ItemState;
   error?: string;
+  /** AI messages: the knowledge-base entries the answer draws on. */
+  sources?: readonly Source[];
+  /** AI messages: the message offers a person. */
+  offer?: boolean;
   /** Insertion order, for entries without a seq. */
   order: number;
 }
@@ -183,6 +187,10 @@ export class Transcript {
         text: m.text, at: m.created_at, state: "sent", order: this.counter++,
       };
     }
+    if (m.sources?.length) item.sources = m.sources;
+    else delete item.sources;
+    if (m.offer === "person") item.offer = true;
+    else delete item.offer;
     this.streams.delete(m.client_msg_id);
     item.state = m.sender_type === "visitor" && m.seq <= this.seenByOther ? "seen" : "sent";
     delete item.error;

@@ -91,6 +91,22 @@ describe("reduce", () => {
     expect(effects.map((e) => e.type)).toEqual(["clear_timer", "forget", "cleared"]);
   });
 
+  it("posts what the visitor writes while a reloaded conversation's history loads", () => {
+    const saved = { sid: "s1", token: "pv", outbox: [{ type: "message" as const, client_msg_id: "k9", text: "hi", at: AT }] };
+    const loading = run(initialModel(), { type: "restore", saved },
+      { type: "send", id: "k1", text: "still there?", at: AT, aiEnabled: true }).model;
+    expect(loading.log.items.map((i) => [i.key, i.state])).toEqual([["k9", "pending"], ["k1", "pending"]]);
+    let { model, effects } = run(loading, { type: "restored", expired: false });
+    expect(sent(effects).map((f) => "client_msg_id" in f && f.client_msg_id)).toEqual(["k9", "k1"]);
+    expect(model.unsent).toEqual([]);
+    // The server no longer knows the session: what was written starts the next one.
+    ({ model, effects } = run(loading, { type: "restored", expired: true }));
+    expect(model.log.items.map((i) => [i.key, i.text, i.state])).toEqual([["k1", "still there?", "pending"]]);
+    expect(of(effects, "create")).toHaveLength(1);
+    ({ effects } = run(model, { type: "created", session: SESSION }));
+    expect(sent(effects)).toEqual([{ type: "message", client_msg_id: "k1", text: "still there?" }]);
+  });
+
   it("resumes after the highest seq with no hole below, and asks for a hole once per connection", () => {
     let { model, effects } = run(live(), agentMsg(1, "one"), agentMsg(3, "three"));
     expect(model.log.watermark).toBe(1);
@@ -125,6 +141,40 @@ describe("reduce", () => {
     expect(model.log.items.map((i) => [i.text, i.state])).toEqual([["Parley is a chat.", "sent"]]);
     expect(of(effects, "incoming").map((e) => e.item.text)).toEqual(["Parley is a chat."]);
     expect(of(effects, "emit").map((e) => e.event)).toEqual(["message"]);
+  });
+
+  it("offers quick replies under the newest AI message offering a person, while the AI has the chat", () => {
+    const offer = (seq: number, key = `ai-${seq}`): Action => frame({ type: "message", session_id: "s1", id: seq, seq,
+      sender_type: "ai", sender_name: "Assistant", text: "Shall I find a person?", created_at: AT,
+      client_msg_id: key, offer: "person" });
+    let { model } = run(live(), offer(1));
+    expect(model.view.offer).toBe("ai-1");
+    expect(model.log.items[0]).toMatchObject({ offer: true });
+    // A quick reply is an ordinary message: pending, posted, kept in the outbox; the offer goes.
+    let effects: Effect[];
+    ({ model, effects } = run(model, { type: "send", id: "k1", text: "Yes, a person please", at: AT, aiEnabled: true }));
+    expect(model.view.offer).toBeNull();
+    expect(sent(effects)).toEqual([{ type: "message", client_msg_id: "k1", text: "Yes, a person please" }]);
+    // Any later message ends it: the visitor's, an agent's, a system note, an AI reply streaming.
+    for (const later of [agentMsg(2, "hi"), frame({ type: "ai_delta", reply_id: "ai-9", index: 0, text: "…" }),
+      frame({ type: "message", session_id: "s1", id: 2, seq: 2, sender_type: "system", sender_name: null,
+        text: "Escalated", created_at: AT, client_msg_id: "sys-1" })]) {
+      expect(run(live(), offer(1), later).model.view.offer).toBeNull();
+    }
+    // Not once a person has the conversation, nor after it ended; and from history too.
+    expect(run(live(), offer(1), frame({ type: "escalated", agents_online: 1, offline: false, outside_hours: false }))
+      .model.view.offer).toBeNull();
+    expect(run(live(), offer(1), frame({ type: "session_closed", by: "visitor" })).model.view.offer).toBeNull();
+    expect(run(live(), frame({ type: "ready", session_id: "s1", status: "assigned", ai_mode: false, last_seq: 0 }),
+      offer(1)).model.view.offer).toBeNull();
+    const saved = { sid: "s1", token: "pv" };
+    ({ model } = run(initialModel(), { type: "restore", saved }, { type: "history", page: {
+      messages: [{ ...message(1, "hi"), sender_type: "ai", client_msg_id: "ai-1", offer: "person" }],
+      last_seq: 1, has_more: false, status: "active" } }));
+    expect(model.view.offer).toBe("ai-1");
+    // A plain AI message offers nothing.
+    expect(run(live(), frame({ type: "message", ...message(1, "hello"), sender_type: "ai", client_msg_id: "ai-1" }))
+      .model.view.offer).toBeNull();
   });
 
   it("asks for a person before the session exists, then offers email when nobody is there", () => {

@@ -84,6 +84,54 @@ describe("MessageList", () => {
     expect(node?.querySelector(".pw-bubble")?.textContent).toBe("Hello there!");
   });
 
+  it("renders AI text as Markdown, with its sources; everyone else's stays plain text", () => {
+    const list = new MessageList({ ai: "Assistant", business: "Acme" }, () => {});
+    const t = new Transcript((c) => list.apply(c));
+    const at = "2026-11-26T10:00:00Z";
+    t.message({ session_id: "s", id: 1, seq: 1, sender_type: "ai", sender_name: "Assistant", created_at: at,
+      client_msg_id: "ai-1", text: "**Refunds** take *5 days*:\n- see [the policy](https://a.test/refunds)\n"
+        + "- or `/help` at https://a.test/help\n\n[bad](javascript:alert(1)) <img src=x onerror=alert(1)>",
+      sources: [{ id: 1, title: "Refund <b>policy</b>", url: "https://a.test/refunds" },
+        { id: 2, title: "Typed in", url: null }, { id: 3, title: "Odd", url: "javascript:alert(1)" }] });
+    t.message({ session_id: "s", id: 2, seq: 2, sender_type: "agent", sender_name: "Alex", created_at: at,
+      client_msg_id: "a-1", text: "**not bold** _nor this_ [x](mailto:a@b.test)" });
+    const [ai, agent] = [...list.el.querySelectorAll<HTMLElement>(".pw-msg")];
+    const bubble = ai?.querySelector(".pw-bubble") as HTMLElement;
+    expect(bubble.querySelector("strong")?.textContent).toBe("Refunds");
+    expect(bubble.querySelector("em")?.textContent).toBe("5 days");
+    expect([...bubble.querySelectorAll("li")].map((li) => li.textContent))
+      .toEqual(["see the policy", "or /help at https://a.test/help"]);
+    expect(bubble.querySelector("code")?.textContent).toBe("/help");
+    const links = [...bubble.querySelectorAll("a")];
+    expect(links.map((a) => [a.textContent, a.getAttribute("href"), a.target]))
+      .toEqual([["the policy", "https://a.test/refunds", "_blank"], ["https://a.test/help", "https://a.test/help", "_blank"]]);
+    expect(bubble.querySelector("img, script, b")).toBeNull();
+    expect(bubble.lastElementChild?.textContent).toBe("[bad](javascript:alert(1)) <img src=x onerror=alert(1)>");
+    const sources = ai?.querySelector<HTMLElement>(".pw-sources ul[aria-label='Sources']");
+    expect([...(sources?.querySelectorAll("li") ?? [])].map((li) => li.textContent))
+      .toEqual(["Refund <b>policy</b>", "Typed in", "Odd"]);
+    expect([...(sources?.querySelectorAll("a") ?? [])].map((a) => [a.textContent, a.getAttribute("href"), a.rel]))
+      .toEqual([["Refund <b>policy</b>", "https://a.test/refunds", "noopener noreferrer nofollow ugc"]]);
+    expect(agent?.querySelector(".pw-bubble")?.textContent).toBe("**not bold** _nor this_ [x](mailto:a@b.test)");
+    expect(agent?.querySelector(".pw-bubble strong, .pw-bubble em, .pw-bubble a, .pw-sources")).toBeNull();
+  });
+
+  it("shows the quick replies to an offer of a person under it, and sends what is picked", () => {
+    const picked: string[] = [];
+    const list = new MessageList({ ai: "Assistant", business: "Acme" }, () => {}, (text) => picked.push(text));
+    const t = new Transcript((c) => list.apply(c));
+    t.message({ session_id: "s", id: 1, seq: 1, sender_type: "ai", sender_name: "Assistant",
+      created_at: "2026-11-26T10:00:00Z", client_msg_id: "ai-1", text: "Shall I find a person?", offer: "person" });
+    list.offer("ai-1");
+    const group = list.el.querySelector("[data-key='ai-1'] [role=group][aria-label='Quick replies']");
+    const buttons = [...(group?.querySelectorAll("button") ?? [])];
+    expect(buttons.map((b) => [b.type, b.textContent])).toEqual([["button", "Yes, a person please"], ["button", "No thanks"]]);
+    buttons[0]?.click();
+    expect(picked).toEqual(["Yes, a person please"]);
+    list.offer(null);
+    expect(list.el.querySelector("[role=group]")).toBeNull();
+  });
+
   it("offers a retry on a message that was not sent", () => {
     const retried: string[] = [];
     const list = new MessageList({ ai: "Assistant", business: "Acme" }, (k) => retried.push(k));

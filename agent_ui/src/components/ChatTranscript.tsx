@@ -3,6 +3,7 @@ import { clock } from "../format";
 import type { AiDraft } from "../state/inbox";
 import type { OutboxEntry } from "../state/outbox";
 import type { Message } from "../types";
+import { AiSources, AiText } from "./AiText";
 
 interface Props {
   messages: Message[];
@@ -35,11 +36,17 @@ function Bubble({ m, seen }: { m: Message; seen: boolean }) {
         {m.sender_type !== "visitor" && m.sender_name && <span>{m.sender_name}</span>}
         <span>{clock(m.created_at)}</span>
       </span>
-      <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm ${
-        mine ? "bg-primary text-white" : ai ? "border border-ai-50 bg-ai-50 text-secondary-900"
-          : "border border-secondary-200 bg-white text-secondary-900"}`}>
-        {m.text}
-      </p>
+      {ai ? (
+        <div className="max-w-[75%] space-y-2 whitespace-pre-wrap break-words rounded-lg border border-ai-50 bg-ai-50 px-3 py-2 text-sm text-secondary-900">
+          <AiText text={m.text} />
+        </div>
+      ) : (
+        <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm ${
+          mine ? "bg-primary text-white" : "border border-secondary-200 bg-white text-secondary-900"}`}>
+          {m.text}
+        </p>
+      )}
+      {ai && m.sources?.length ? <AiSources sources={m.sources} /> : null}
       {seen && <span className="px-1 text-xs text-secondary-600" data-testid="seen">Seen</span>}
     </li>
   );
@@ -81,9 +88,9 @@ export function ChatTranscript({ messages, pending = [], aiDraft = null, visitor
             <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
               <span className="badge bg-ai text-white">AI</span> writing…
             </span>
-            <p className="max-w-[75%] whitespace-pre-wrap break-words rounded-lg border border-ai-50 bg-ai-50 px-3 py-2 text-sm">
-              {aiDraft.pieces.join("")}<span aria-hidden className="typing-dots">▍</span>
-            </p>
+            <div className="max-w-[75%] space-y-2 whitespace-pre-wrap break-words rounded-lg border border-ai-50 bg-ai-50 px-3 py-2 text-sm">
+              <AiText text={aiDraft.pieces.join("")} /><span aria-hidden className="typing-dots">▍</span>
+            </div>
           </li>
         )}
         {pending.map((e) => (

@@ -1,6 +1,7 @@
 // @parley/protocol: what the widget, the inbox and the admin share to talk to the server.
-// Tree-shaken: the widget's loader takes the request helper only. The router is a separate
-// entry (@parley/protocol/router) because it needs React.
+// Tree-shaken: the widget's loader takes the request helper only; the chat chunk and the inbox
+// also take the Markdown subset of AI text. The router is a separate entry
+// (@parley/protocol/router) because it needs React.
 export type * from "./frames.generated";
 export type * from "./rest";
 export { ApiError, request, send, type Call, type Endpoint } from "./request";
@@ -9,4 +10,5 @@ export {
   ReconnectingSocket, backoffDelay, type Backoff, type SocketEnv, type SocketHooks,
   type SocketState, type StateDetail, type WebSocketLike,
 } from "./socket";
+export { type Block, type Inline, pageUrl, parseMarkdown, safeUrl } from "./markdown";
 export { getItem, getJson, setItem } from "./storage";

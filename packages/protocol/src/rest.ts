@@ -2,9 +2,9 @@
 // is the truth: test/rest-types.ts checks each of these against src/rest.generated.ts (which is
 // generated from it), so a drift fails `npm test`.
 
-import type { SenderType, SessionStatus } from "./frames.generated";
+import type { SenderType, SessionStatus, Source } from "./frames.generated";
 
-export type { SenderType, SessionStatus };
+export type { SenderType, SessionStatus, Source };
 export type Role = "admin" | "agent";
 export type Presence = "online" | "away" | "offline";
 export type FieldType = "text" | "email" | "tel" | "textarea" | "select";
@@ -66,6 +66,10 @@ export interface Message {
   text: string;
   created_at: string;
   client_msg_id: string;
+  /** AI messages: the knowledge-base entries the answer quotes or cites. */
+  sources?: Source[];
+  /** AI messages: the message offers a person. */
+  offer?: "person";
 }
 
 /** What a visitor sees of their session (session creation, `ready`). */

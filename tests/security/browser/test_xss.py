@@ -2,7 +2,8 @@
 tests/security/browser/xss.py, placed in everything a visitor, an agent, an admin or the AI
 can write — visitor names, pre-chat labels, options and answers, page URLs, the browser's
 User-Agent, visitor, agent and AI messages (the offline knowledge responder repeats knowledge
-entries holding payloads), widget titles, welcome messages and business names, canned
+entries holding payloads; AI text is also rendered as Markdown, and its sources' titles and URLs
+are shown), widget titles, welcome messages and business names, canned
 responses, knowledge entries, agent names, close notes — and shown in Chromium by the widget
 (in its Shadow DOM, on a host page of another origin), the agent inbox and the admin UI.
 
@@ -27,7 +28,7 @@ import tornado.httpclient
 from chatserver.api.static import STATIC_DIR
 from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import Site, Visitor
-from tests.helpers.browser_servers import Agent, Servers
+from tests.helpers.browser_servers import Agent, Servers, ai_says
 from tests.helpers.sockets import WS, ws_url
 from tests.security.browser.xss import PAYLOADS, SHORT, TRIPWIRE, assert_inert, chunks, scan
 
@@ -297,6 +298,88 @@ def test_the_agent_inbox_shows_hostile_text_as_text(
         time.sleep(0.3)
         assert_inert(v, "a closed conversation", [*said, short(21)])
         assert_inert(bob_page, "another agent's inbox")
+    finally:
+        vera.close()
+
+
+# --- AI answers: Markdown and sources, in the widget and the inbox --------------------------
+
+# Payloads inside the Markdown AI text may use, and the text each must show (markers gone).
+MARKDOWN: list[tuple[str, str]] = [
+    ("[click](javascript:__xss(50))", "[click](javascript:__xss(50))"),
+    ("[click](JaVaScRiPt:__xss(51))", "[click](JaVaScRiPt:__xss(51))"),
+    ("[x](data:text/html,<script>__xss(52)</script>)", "[x](data:text/html,<script>__xss(52)</script>)"),
+    ("**<img xss src=x onerror=__xss(53)>**", "<img xss src=x onerror=__xss(53)>"),
+    ("[<svg xss onload=__xss(54)>](https://example.com/a)", "<svg xss onload=__xss(54)>"),
+    ("`<script xss>__xss(55)</script>`", "<script xss>__xss(55)</script>"),
+    ("_<iframe xss src=\"javascript:__xss(56)\"></iframe>_",
+     "<iframe xss src=\"javascript:__xss(56)\"></iframe>"),
+]
+MARKDOWN_TEXT = "Markdown:\n" + "\n".join(f"- {source}" for source, _ in MARKDOWN)
+# Where a source's page may point: only the http(s) ones become links.
+SOURCE_URLS = [None, "javascript:__xss(60)", "JaVaScRiPt:__xss(61)",
+               "data:text/html,<script>parent.__xss(62)</script>",
+               'https://example.com/"><img/xss/src=x/onerror=__xss(63)>', "vbscript:__xss(64)",
+               "/relative", "mailto:x@example.com"]
+
+
+def hostile_answers(servers: Servers, session_id: str) -> list[str]:
+    """The whole corpus as AI messages with payloads for sources' titles and URLs, and the
+    payloads wrapped in Markdown; returns the texts that must be shown as written."""
+    texts = chunks(3500)
+    for i, text in enumerate([*texts, MARKDOWN_TEXT]):
+        ai_says(servers, session_id, text, sources=[
+            {"id": n, "title": short(n), "url": SOURCE_URLS[n % len(SOURCE_URLS)]}
+            for n in range(i * 5, i * 5 + 5)])
+    return [*texts, *SHORT[:5 * (len(texts) + 1)], *(shown for _, shown in MARKDOWN)]
+
+
+def test_ai_markdown_and_sources_show_hostile_text_as_text(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(ai_enabled=True)
+
+    # The widget: live, then from the history after a reload.
+    v = hostile(visitor)
+    v.page.goto(servers.page_url(key))
+    v.widget(".pw-launcher").click()
+    box = v.widget("textarea.pw-input")
+    box.fill("Hello?")
+    box.press("Enter")
+    expect(v.widget(".pw-msg--ai[data-state=sent]").first).to_be_visible(timeout=15_000)
+    sid = json.loads(v.storage()[f"parley:{key}"])["sid"]
+    shown = hostile_answers(servers, sid)
+    expect(v.widget(".pw-msg--ai .pw-bubble li").last).to_have_text(MARKDOWN[-1][1])
+    time.sleep(0.3)
+    assert_inert(v, "the widget: AI Markdown and sources", shown)
+    assert v.widget(".pw-sources a").count() > 0  # the http(s) ones are links
+    v.page.reload()
+    v.page.evaluate("() => Parley.open()")
+    expect(v.widget(".pw-msg--ai .pw-bubble li").last).to_have_text(MARKDOWN[-1][1])
+    time.sleep(0.3)
+    assert_inert(v, "the widget: AI Markdown and sources from the history", shown)
+
+    # The inbox: such a conversation, handed over (HostileVisitor fills in a pre-chat form).
+    key = site.widget(ai_enabled=True, enable_prechat_form=True, prechat_fields=[
+        {"name": "name", "label": "Name", "type": "text"},
+        {"name": "notes", "label": "Notes", "type": "textarea"}])
+    _me, email = make_person(site, key, "Ines")
+    vera = HostileVisitor(servers, key)
+    try:
+        vera.say("Hello?")
+        vera.expect("message", sender_type="ai")
+        shown = hostile_answers(servers, vera.session_id)
+        vera.send({"type": "escalate"})
+        a = hostile(visitor)
+        sign_in_inbox(a.page, servers, email)
+        expect(a.page.get_by_test_id("queue").locator(f"li[data-session='{vera.session_id}']")
+               ).to_be_visible()
+        a.page.locator("body").press("a")  # accept the oldest
+        transcript = a.page.get_by_test_id("transcript")
+        items = transcript.locator("li[data-sender=ai] ul:not([aria-label]) > li")
+        expect(items.last).to_have_text(MARKDOWN[-1][1])
+        time.sleep(0.3)
+        assert_inert(a, "the inbox: AI Markdown and sources", shown)
+        assert transcript.get_by_test_id("sources").locator("a").count() > 0
     finally:
         vera.close()
 

@@ -36,6 +36,9 @@ export interface State {
   notice: string | null;
   /** Field errors of the form in use (pre-chat or email), by field name. */
   errors: Record<string, string>;
+  /** The key of the AI message offering a person, while it is the newest message and the
+   * conversation is still with the AI: quick replies go under it. */
+  offer: string | null;
 }
 
 /** Everything the conversation knows. */
@@ -138,7 +141,7 @@ export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
 
 const fresh = (staffed: boolean): State => ({
   phase: "new", status: null, aiMode: true, agent: null, queue: null, away: false, staffed,
-  email: null, connection: "none", typing: null, rated: null, notice: null, errors: {},
+  email: null, connection: "none", typing: null, rated: null, notice: null, errors: {}, offer: null,
 });
 
 export function initialModel(preview = false): Model {
@@ -180,6 +183,8 @@ class Step {
 
   done(): { model: Model; effects: Effect[] } {
     if (this.editor) this.m.log = this.editor.log;
+    const offer = this.offer();
+    if (offer !== this.m.view.offer) this.set({ offer });
     if (!this.shown) this.m.view = this.before.view;
     return { model: this.m, effects: this.fx };
   }
@@ -187,6 +192,15 @@ class Step {
   /** The transcript, being edited (its changes become `item` effects). */
   private get t(): Transcript {
     return this.editor ??= new Transcript((change) => this.fx.push({ type: "item", change }), this.m.log);
+  }
+
+  /** The AI message offering a person, if it is the newest entry (nothing written, streamed
+   * or stored after it) and nobody has taken the conversation from the AI. */
+  private offer(): string | null {
+    const { phase, status, aiMode } = this.m.view;
+    const last = this.m.log.items[this.m.log.items.length - 1];
+    const withAi = phase === "live" && aiMode && (status === null || status === "active");
+    return withAi && last?.offer && last.sender === "ai" && last.state === "sent" ? last.key : null;
   }
 
   private set(patch: Partial<State>): void {
@@ -260,12 +274,22 @@ class Step {
    * socket retries and replays what we miss), or the server no longer knows the session. */
   private restored(expired: boolean): void {
     const saved = this.m.saved;
-    if (expired) return this.expired();
+    // Written while the history loaded (there was a session, so none was started for them).
+    const unsent = this.m.unsent;
+    if (expired) {
+      this.expired();
+      for (const frame of unsent) this.t.addPending(frame.client_msg_id, frame.text, this.m.sentAt[frame.client_msg_id] ?? "");
+      this.m.unsent = unsent;
+      if (unsent.length) this.start();
+      return;
+    }
     if (!saved) return;
     this.connect();
     for (const frame of saved.outbox ?? []) {
       this.do({ type: "post", frame: { type: "message", client_msg_id: frame.client_msg_id, text: frame.text } });
     }
+    for (const frame of unsent) this.do({ type: "post", frame });
+    this.m.unsent = [];
   }
 
   private start(prechat?: Record<string, string>): void {

@@ -1,10 +1,13 @@
 // The transcript on screen: one element per entry, placed where the Transcript says, updated
-// in place (an ack, a read receipt, a streamed AI reply growing word by word).
+// in place (an ack, a read receipt, a streamed AI reply growing word by word). AI text is
+// Markdown (ui/markdown.ts) with its sources under it; everyone else's is plain text.
 
 import type { Change, Item } from "../transcript";
 import { h, replace } from "./dom";
 import { longTime, shortTime } from "./format";
 import { linkify } from "./linkify";
+import { markdown, sourceList } from "./markdown";
+import { STRINGS } from "./strings";
 
 const STATE_TEXT: Record<string, string> = {
   pending: "Sending…",
@@ -24,15 +27,20 @@ interface View {
   state: HTMLElement;
   text: string;
   status: string;
+  /** The sources shown (as JSON, to redraw them only when they change). */
+  sources: string;
 }
 
 export class MessageList {
   readonly el: HTMLDivElement;
   private views = new Map<string, View>();
+  /** The quick replies under the message offering a person, and its key. */
+  private replies: { key: string; el: HTMLElement } | null = null;
 
   constructor(
     private readonly names: { ai: string; business: string },
     private readonly onRetry: (key: string) => void,
+    private readonly onReply: (text: string) => void = () => {},
   ) {
     this.el = h("div", {
       class: "pw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
@@ -64,7 +72,22 @@ export class MessageList {
     if (pinned || (change.added && item.sender === "visitor")) this.scrollToEnd();
   }
 
+  /** Show the quick replies to an offer of a person under message `key`, or none (null). */
+  offer(key: string | null): void {
+    if (this.replies?.key === key) return;
+    this.replies?.el.remove();
+    this.replies = null;
+    const view = key === null ? undefined : this.views.get(key);
+    if (!key || !view) return;
+    const el = h("div", { class: "pw-replies", role: "group", "aria-label": STRINGS.quickReplies },
+      ...[STRINGS.offerYes, STRINGS.offerNo].map((text) =>
+        h("button", { type: "button", class: "pw-chip", onclick: () => this.onReply(text) }, text)));
+    view.node.append(el);
+    this.replies = { key, el };
+  }
+
   remove(key: string): void {
+    if (this.replies?.key === key) this.replies = null;
     this.views.get(key)?.node.remove();
     this.views.delete(key);
   }
@@ -72,6 +95,7 @@ export class MessageList {
   clear(): void {
     for (const view of this.views.values()) view.node.remove();
     this.views.clear();
+    this.replies = null;
   }
 
   scrollToEnd(): void {
@@ -94,7 +118,7 @@ export class MessageList {
     const state = h("span", { class: "pw-state", "aria-hidden": "true" });
     const meta = h("div", { class: "pw-meta" });
     if (item.sender === "system") {
-      return { node: h("div", { class: "pw-note" }, bubble), bubble, meta, state, text: "", status: "" };
+      return { node: h("div", { class: "pw-note" }, bubble), bubble, meta, state, text: "", status: "", sources: "" };
     }
     meta.append(h("time", { datetime: item.at, title: longTime(item.at) }, shortTime(item.at)), state);
     const node = h("div", { class: `pw-msg pw-msg--${item.sender}` },
@@ -102,7 +126,7 @@ export class MessageList {
         : h("div", { class: "pw-who" }, this.who(item),
           item.sender === "ai" ? h("span", { class: "pw-tag" }, "AI") : null),
       bubble, meta);
-    return { node, bubble, meta, state, text: "", status: "" };
+    return { node, bubble, meta, state, text: "", status: "", sources: "" };
   }
 
   /** Change only what changed, so screen readers hear a message once, not at every ack or
@@ -114,7 +138,13 @@ export class MessageList {
     else view.node.removeAttribute("aria-busy");
     if (view.text !== item.text) {
       view.text = item.text;
-      replace(view.bubble, ...linkify(item.text));
+      replace(view.bubble, ...(item.sender === "ai" ? markdown(item.text) : linkify(item.text)));
+    }
+    const sources = item.sources?.length ? JSON.stringify(item.sources) : "";
+    if (view.sources !== sources) {
+      view.sources = sources;
+      view.node.querySelector(".pw-sources")?.remove();
+      if (item.sources?.length) view.bubble.after(sourceList(item.sources));
     }
     if (view.status === item.state || item.sender === "system") return;
     view.status = item.state;

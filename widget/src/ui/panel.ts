@@ -50,7 +50,10 @@ export class Panel {
               private readonly ctl: PanelActions) {
     const cfg = host.config;
     this.list = new MessageList({ ai: ASSISTANT, business: cfg.business_name },
-      (key) => conv.retry(key));
+      (key) => conv.retry(key), (text) => {
+        conv.send(text);
+        this.input.focus(); // the buttons are gone: keep the focus where the chat goes on
+      });
     this.list.welcome(cfg.welcome_message);
     this.endButton = this.iconButton(END_ICON, "End conversation", () => {
       this.confirmEnd = true;
@@ -220,6 +223,7 @@ export class Panel {
       if (newErrors && errors !== "{}") this.prechat.fields.show(s.errors);
     }
 
+    this.list.offer(s.offer);
     this.typingLine.textContent = s.typing ? `${s.typing} is typing…` : "";
     this.typingLine.hidden = !s.typing;
 

@@ -43,6 +43,15 @@ border-bottom-left-radius:var(--pw-r4);border-bottom-right-radius:var(--pw-r1)}
 .pw-msg[data-state=pending] .pw-bubble{opacity:.75}
 .pw-msg[data-state=streaming] .pw-bubble::after{content:"▍";animation:pw-blink 1s steps(2) infinite}
 .pw-bubble a{color:inherit;text-decoration:underline;text-underline-offset:2px}
+.pw-bubble :is(p,ul,ol){margin:0;white-space:normal}
+.pw-bubble :is(p,ul,ol)+:is(p,ul,ol){margin-top:.5em}
+.pw-bubble :is(ul,ol){padding-left:1.25em}
+.pw-bubble p{white-space:pre-wrap}
+.pw-bubble code{font:.9em ui-monospace,Menlo,Consolas,monospace;padding:0 3px;border-radius:3px;background:rgba(0,0,0,.07)}
+.pw-sources{display:flex;flex-wrap:wrap;gap:2px 6px;padding:0 var(--pw-s1);font-size:var(--pw-fs-xs);color:var(--pw-muted)}
+.pw-sources ul{display:flex;flex-wrap:wrap;gap:2px 8px;margin:0;padding:0;list-style:none}
+.pw-sources a{color:inherit;text-decoration:underline;text-underline-offset:2px}
+.pw-replies{display:flex;flex-wrap:wrap;gap:var(--pw-s2);margin-top:var(--pw-s1)}
 .pw-meta{font-size:var(--pw-fs-xs);color:var(--pw-muted);padding:0 var(--pw-s1)}
 .pw-msg[data-state=failed] .pw-meta{color:var(--pw-error)}
 .pw-note{align-self:center;max-width:90%;text-align:center;font-size:var(--pw-fs-xs);color:var(--pw-muted)}
