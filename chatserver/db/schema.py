@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -170,6 +171,22 @@ kb_entries = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "widget_id"),
+    **ID_TABLE_ARGS,
+)
+
+# A knowledge-base entry's passage vectors (chatserver/ai/embedding.py): one row per text of
+# `dense_texts(entry)`, float32 bytes; `model` says which model made it (another model's rows
+# are recomputed). Deleted with the entry, and when the entry changes.
+kb_embeddings = Table(
+    "kb_embeddings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", Integer, ForeignKey("kb_entries.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("passage", Integer, nullable=False),  # position in dense_texts(entry)
+    Column("model", String(100), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    UniqueConstraint("entry_id", "passage"),
     **ID_TABLE_ARGS,
 )
 
