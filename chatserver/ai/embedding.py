@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,9 @@ BATCH = 8
 # One thread: the model is not known to be thread-safe, and one core stays free for serving.
 WORKERS = 1
 DIM = 384
+# The worker runs at a lower CPU priority than the event loop (Linux nice is per thread): on
+# a busy machine serving wins, embedding waits.
+WORKER_NICE = 10
 
 
 class Embedder:
@@ -34,7 +38,8 @@ class Embedder:
     (E5's "passage: " / "query: " prefixes), rows normalised, float32."""
 
     def __init__(self) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="embed")
+        self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="embed",
+                                           initializer=_lower_priority)
         self._model: Any = None
         self._lock = threading.Lock()
         self.passage_calls = 0  # passages embedded by this process (tests count them)
@@ -79,6 +84,13 @@ class Embedder:
     async def query(self, text: str) -> np.ndarray:
         return await asyncio.get_running_loop().run_in_executor(
             self.executor, self.embed_query, text)
+
+
+def _lower_priority() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
+    except (AttributeError, OSError):  # not Linux, or not allowed: same priority then
+        log.debug("could not lower the embedding thread's priority")
 
 
 def available() -> bool:
