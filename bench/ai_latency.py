@@ -26,7 +26,7 @@ from bench.common import (
     workdir,
     write_result,
 )
-from tests.ai.fake_openai import FakeOpenAIThread
+from tests.helpers.fake_openai import FakeOpenAIThread
 
 
 async def visitor(ws_url: str, token: str, replies: int) -> list[list[float]]:

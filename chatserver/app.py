@@ -8,6 +8,7 @@ from typing import Any
 import tornado.httputil
 import tornado.web
 
+from chatserver.ai import embedding
 from chatserver.api import analytics, auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
 from chatserver.api import metrics as metrics_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
@@ -45,8 +46,10 @@ class Application(tornado.web.Application):
 def open_context(settings: Settings, ai: AIRunner | None) -> Context:
     """The Context of a serving process whose AI is ``ai`` (built first: it takes the context
     with each call). Whoever built ``ai`` closes it, before the context."""
+    embedder = embedding.shared() if settings.ai_dense and embedding.available() else None
     return Context.create(settings, on_agents_gone=agents_gone,
-                          on_visitor_message=ai.on_visitor_message if ai is not None else None)
+                          on_visitor_message=ai.on_visitor_message if ai is not None else None,
+                          embedder=embedder)
 
 
 async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:

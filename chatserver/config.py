@@ -121,6 +121,14 @@ class Settings:
     ai_connect_timeout_s: float = _setting(5.0, "AI provider connect timeout, in seconds.")
     ai_read_timeout_s: float = _setting(30.0, "AI provider read timeout between chunks, in seconds.")
     ai_max_retries: int = _setting(2, "Retries on 429/5xx before the first token.")
+    ai_dense: bool = _setting(True, "Search knowledge bases with the embedding model "
+                              "(multilingual-e5-small, in-process on the CPU, ~100 MB): passage "
+                              "vectors are computed when an entry is saved. Off = keyword search "
+                              "(BM25) only.")
+    ai_min_similarity: float = _setting(
+        0.87, "Cosine similarity between a visitor's question and the best knowledge-base "
+        "passage at or above which the offline responder answers (below: it offers a person). "
+        "Lower answers more, and more wrongly; see bench/ai_eval.md.")
 
     @property
     def effective_database_url(self) -> str:

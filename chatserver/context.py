@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from chatserver import metrics
+from chatserver.ai.embedding import Embedder
 from chatserver.ai.knowledge import KnowledgeCache
 from chatserver.bus import Bus, LocalBus, RedisBus
 from chatserver.config import Settings, ensure_secret_key
@@ -45,6 +46,8 @@ class Context:
     bus: Bus = field(default_factory=LocalBus)
     session_locks: SessionLocks = field(default_factory=SessionLocks)
     knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
+    # The embedding model of a serving process (None: keyword search only, e.g. the CLI).
+    embedder: Embedder | None = None
     on_visitor_message: VisitorHook | None = None
     on_agents_gone: AgentsGoneHook | None = None
     # Group commit of chat messages over this engine (services/writer.py).
@@ -57,7 +60,8 @@ class Context:
 
     @classmethod
     def create(cls, settings: Settings, *, on_visitor_message: VisitorHook | None = None,
-               on_agents_gone: AgentsGoneHook | None = None) -> Context:
+               on_agents_gone: AgentsGoneHook | None = None,
+               embedder: Embedder | None = None) -> Context:
         """With PARLEY_REDIS_URL, fan-out and presence are shared with the other processes
         through Redis; without, they stay in this process. Without ``on_visitor_message``
         (the CLI) no AI answers; without ``on_agents_gone`` nobody announces the agents of a
@@ -71,7 +75,7 @@ class Context:
         bus.observer = metrics.observe_publish
         return cls(settings=settings, engine=create_engine(settings), bus=bus,
                    presence=presence, on_visitor_message=on_visitor_message,
-                   on_agents_gone=on_agents_gone)
+                   on_agents_gone=on_agents_gone, embedder=embedder)
 
     async def start(self) -> None:
         """Connect what needs connecting before serving (the Redis bus and presence)."""
@@ -86,6 +90,7 @@ class Context:
         await self.presence.start()
 
     async def close(self) -> None:
+        await self.knowledge.stop()
         await self.presence.close()
         await self.bus.close()
         await self.engine.dispose()

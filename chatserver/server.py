@@ -227,6 +227,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
         log.warning("%d in-flight requests and %d sockets still open after %ss; closing",
                     in_flight.count, len(registry.sockets), settings.shutdown_grace_s)
     await server.close_all_connections()
+    # Vectors being computed are not waited for: the next start computes what is missing.
+    await ctx.knowledge.stop()
     await drain()
     await ai.close()
     await ctx.close()

@@ -25,6 +25,7 @@ class Passage:
     coverage: float  # share of the question's content words found in the passage
     matched: int = 0  # how many of them
     query_terms: int = 0  # how many content words the question has
+    similarity: float | None = None  # cosine with the question, when the index has vectors
 
 
 @dataclass
@@ -34,6 +35,7 @@ class AIRequest:
     passages: list[Passage]  # the best knowledge-base passages for the question
     settings: dict[str, Any]  # the widget's ai_settings
     language: str = "en"
+    min_similarity: float = 0.87  # the dense score that answers (Settings.ai_min_similarity)
 
     @property
     def question(self) -> str:

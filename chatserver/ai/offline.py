@@ -35,7 +35,7 @@ class OfflineResponder:
         if THANKS_RE.search(question) and len(tokens) <= 6 and not apology:
             await stream_words(phrase(lang, "thanks"), emit)
             return Outcome(model=self.name)
-        if not confident(request.passages):
+        if not confident(request.passages, request.min_similarity):
             text = phrase(lang, "no_match")
             await stream_words(f"{phrase(lang, 'error')} {text}" if apology else text, emit)
             return Outcome(no_match=True, model=self.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -10,7 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.db.schema import ai_usage, kb_entries, messages
+from chatserver.db.schema import ai_usage, kb_embeddings, kb_entries, messages
 
 
 async def insert_entries(conn: AsyncConnection, rows: list[dict[str, Any]]) -> list[int]:
@@ -40,6 +40,39 @@ async def delete_entry(conn: AsyncConnection, widget_id: int, entry_id: int) -> 
     result = await conn.execute(delete(kb_entries).where(kb_entries.c.widget_id == widget_id,
                                                          kb_entries.c.id == entry_id))
     return result.rowcount > 0
+
+
+async def vectors(conn: AsyncConnection, widget_id: int, model: str) -> dict[int, list[bytes]]:
+    """Entry id -> its stored vectors of `model`, in passage order (another model's are not
+    returned: to the caller they are missing)."""
+    stmt = (select(kb_embeddings.c.entry_id, kb_embeddings.c.vector)
+            .join(kb_entries, kb_entries.c.id == kb_embeddings.c.entry_id)
+            .where(kb_entries.c.widget_id == widget_id, kb_embeddings.c.model == model)
+            .order_by(kb_embeddings.c.entry_id, kb_embeddings.c.passage))
+    out: dict[int, list[bytes]] = {}
+    for entry_id, blob in (await conn.execute(stmt)).all():
+        out.setdefault(int(entry_id), []).append(bytes(blob))
+    return out
+
+
+async def delete_vectors(conn: AsyncConnection, entry_id: int) -> None:
+    await conn.execute(delete(kb_embeddings).where(kb_embeddings.c.entry_id == entry_id))
+
+
+async def store_vectors(conn: AsyncConnection, entry_id: int, updated_at: datetime, model: str,
+                        blobs: list[bytes], now: datetime) -> bool:
+    """Replace an entry's vectors, unless it changed (or went) since `updated_at`, when they
+    were computed: then they are stale and dropped (False)."""
+    current = (await conn.execute(select(kb_entries.c.updated_at)
+                                  .where(kb_entries.c.id == entry_id).with_for_update())).first()
+    if current is None or current[0] != updated_at:
+        return False
+    await delete_vectors(conn, entry_id)
+    if blobs:
+        await conn.execute(insert(kb_embeddings), [
+            {"entry_id": entry_id, "passage": i, "model": model, "vector": blob,
+             "created_at": now} for i, blob in enumerate(blobs)])
+    return True
 
 
 async def usage_today(conn: AsyncConnection, widget_id: int, day: date) -> RowMapping | None:

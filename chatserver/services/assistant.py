@@ -37,7 +37,7 @@ from chatserver.errors import ParleyError
 from chatserver.services import chat
 from chatserver.services.access import OPERATOR
 from chatserver.services.hours import is_open
-from chatserver.services.knowledge import index_for
+from chatserver.services.knowledge import index_for, search
 from chatserver.services.publish import publish_frame
 from chatserver.services.sessions import wait_estimate
 from chatserver.tasks import spawn
@@ -192,8 +192,9 @@ class AIRunner:
 
         index = await index_for(ctx, widget["id"])
         request = AIRequest(business_name=widget["business_name"], history=history,
-                            passages=index.search(history[-1].text), settings=settings,
-                            language=language)
+                            passages=await search(ctx, index, history), settings=settings,
+                            language=language,
+                            min_similarity=self.settings.ai_min_similarity)
         reply_id = f"ai-{uuid.uuid4().hex}"
         pieces: list[str] = []
         channel = session_channel(session_id)

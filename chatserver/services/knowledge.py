@@ -10,13 +10,14 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
-from chatserver.ai.base import AIRequest, Turn
-from chatserver.ai.knowledge import KnowledgeIndex, confident
+from chatserver.ai.base import AIRequest, Passage, Turn
+from chatserver.ai.knowledge import KnowledgeIndex, confident, query_text
 from chatserver.ai.language import guess
 from chatserver.ai.offline import OfflineResponder
 from chatserver.context import Context
 from chatserver.db import knowledge as db
 from chatserver.errors import NotFound, ValidationError
+from chatserver.services import embeddings
 from chatserver.services.access import Actor, access_widget
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields
@@ -46,13 +47,27 @@ def parse_entry(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any
 
 
 async def index_for(ctx: Context, widget_id: int) -> KnowledgeIndex:
+    """The widget's index: dense once all its entries have vectors of the running model (the
+    missing ones are computed in the background meanwhile), BM25 until then."""
     index = ctx.knowledge.get(widget_id)
     if index is None:
-        async with ctx.engine.connect() as conn:
-            rows = await db.entries(conn, widget_id)
-        index = KnowledgeIndex([dict(r) for r in rows])
+        rows, vectors = await embeddings.load(ctx, widget_id)
+        index = KnowledgeIndex(rows, vectors)
         ctx.knowledge.put(widget_id, index)
+        if vectors is not None and not index.dense and rows:
+            embeddings.schedule(ctx, widget_id)
     return index
+
+
+async def search(ctx: Context, index: KnowledgeIndex, history: list[Turn],
+                 k: int = 3) -> list[Passage]:
+    """The best passages for the visitor's last message: by cosine when the index is dense
+    (the question embedded off the event loop, after the previous visitor message when it is
+    short), else by BM25 on the message alone."""
+    if index.dense and ctx.embedder is not None:
+        vector = await ctx.embedder.query(query_text(history))
+        return index.search(history[-1].text, k, vector=vector)
+    return index.search(history[-1].text, k)
 
 
 async def list_entries(ctx: Context, actor: Actor, site_key: str) -> list[dict[str, Any]]:
@@ -73,6 +88,7 @@ async def add_entries(ctx: Context, actor: Actor, site_key: str,
                 for item in items]
         ids = await db.insert_entries(conn, rows)
     ctx.knowledge.invalidate(widget["id"])
+    embeddings.schedule(ctx, widget["id"])
     return [serialize({**row, "id": i}) for row, i in zip(rows, ids, strict=True)]
 
 
@@ -84,8 +100,10 @@ async def update_entry(ctx: Context, actor: Actor, site_key: str, entry_id: int,
         if await db.entry(conn, widget["id"], entry_id) is None:
             raise NotFound("no such entry", code="entry_not_found")
         await db.update_entry(conn, entry_id, updated_at=utcnow(), **values)
+        await db.delete_vectors(conn, entry_id)
         row = await db.entry(conn, widget["id"], entry_id)
     ctx.knowledge.invalidate(widget["id"])
+    embeddings.schedule(ctx, widget["id"])
     assert row is not None
     return serialize(row)
 
@@ -156,7 +174,8 @@ async def try_question(ctx: Context, actor: Actor, site_key: str,
     async with ctx.engine.connect() as conn:
         widget = await access_widget(conn, actor, site_key)
     index = await index_for(ctx, widget["id"])
-    passages = index.search(question)
+    history = [Turn("visitor", question)]
+    passages = await search(ctx, index, history)
     language = widget["ai_settings"].get("language") or guess(question)
     pieces: list[str] = []
 
@@ -164,11 +183,13 @@ async def try_question(ctx: Context, actor: Actor, site_key: str,
         pieces.append(text)
 
     request = AIRequest(business_name=widget["business_name"],
-                        history=[Turn("visitor", question)], passages=passages,
-                        settings=widget["ai_settings"], language=language)
+                        history=history, passages=passages, settings=widget["ai_settings"],
+                        language=language, min_similarity=ctx.settings.ai_min_similarity)
     outcome = await OfflineResponder().respond(request, collect)
-    return {"answer": "".join(pieces), "confident": confident(passages),
+    return {"answer": "".join(pieces),
+            "confident": confident(passages, ctx.settings.ai_min_similarity),
             "no_match": outcome.no_match,
             "passages": [{"entry_id": p.entry_id, "title": p.title, "text": p.text,
-                          "score": round(p.score, 3), "coverage": round(p.coverage, 2)}
+                          "score": round(p.score, 3), "coverage": round(p.coverage, 2),
+                          "similarity": None if p.similarity is None else round(p.similarity, 3)}
                          for p in passages]}

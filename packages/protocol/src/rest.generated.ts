@@ -1232,7 +1232,7 @@ export interface components {
         };
         KnowledgeTry: {
             answer: string;
-            /** @description Whether the best passage covers the question well enough to answer from. */
+            /** @description Whether the best passage is close enough to the question to answer from (its similarity reaches PARLEY_AI_MIN_SIMILARITY, or without vectors its coverage rule holds). */
             confident: boolean;
             /** @description The responder found nothing to answer from (a person would be offered). */
             no_match: boolean;
@@ -1240,10 +1240,12 @@ export interface components {
                 entry_id: number;
                 title: string;
                 text: string;
-                /** @description BM25 relevance (relative to this knowledge base). */
+                /** @description The cosine similarity when the knowledge base has vectors, else BM25 relevance (relative to this knowledge base, above 0). */
                 score: number;
-                /** @description The share of the question's words the passage contains. */
+                /** @description The share of the question's words the passage contains (0 when found by similarity). */
                 coverage: number;
+                /** @description Cosine similarity with the question (multilingual-e5-small); null until the knowledge base's vectors exist. */
+                similarity: number | null;
             }[];
         };
         /**
