@@ -125,6 +125,10 @@ class Settings:
                               "(multilingual-e5-small, in-process on the CPU, ~100 MB): passage "
                               "vectors are computed when an entry is saved. Off = keyword search "
                               "(BM25) only.")
+    ai_full_knowledge_tokens: int = _setting(
+        6000, "A model is given a widget's whole knowledge base (numbered, the best passages "
+        "first) when it is under this many tokens (about 4 characters each); above, the best "
+        "passages only. 0 = always the best passages only.")
     ai_min_similarity: float = _setting(
         0.87, "Cosine similarity between a visitor's question and the best knowledge-base "
         "passage at or above which the offline responder answers (below: it offers a person). "

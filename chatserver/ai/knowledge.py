@@ -139,6 +139,17 @@ class KnowledgeIndex:
         """Entry id -> title."""
         return {d.entry_id: d.title for d in self.docs}
 
+    def chars(self) -> int:
+        """The size of the whole knowledge base, in characters of its passages."""
+        return sum(len(d.title) + len(d.text) for d in self.docs)
+
+    def with_everything(self, best: list[Passage]) -> list[Passage]:
+        """`best`, then every other passage of the knowledge base (unscored), for a model
+        that is given all of a small knowledge base."""
+        given = {(p.entry_id, p.text) for p in best}
+        return [*best, *(Passage(d.entry_id, d.title, d.text, 0.0, 0.0) for d in self.docs
+                         if (d.entry_id, d.text) not in given)]
+
     def search(self, question: str, k: int = 3, *,
                vector: np.ndarray | None = None) -> list[Passage]:
         """The best passages, best first: by cosine with `vector` (the question embedded, see

@@ -25,6 +25,7 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "lead_in": "Here is what our information says:",
         "offer_declined": "No problem. What else can I help you with?",
         "no_match": "I'm sorry, I don't know the answer to that. Would you like me to connect "
                     "you with a person?",
@@ -40,6 +41,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "error": "Sorry, I'm having trouble answering right now.",
     },
     "es": {
+        "lead_in": "Esto es lo que dice nuestra información:",
         "offer_declined": "De acuerdo. ¿En qué más puedo ayudarle?",
         "no_match": "Lo siento, no sé la respuesta. ¿Quiere que le ponga en contacto con una "
                     "persona?",
@@ -54,6 +56,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "error": "Lo siento, ahora mismo no puedo responder.",
     },
     "fr": {
+        "lead_in": "Voici ce que disent nos informations :",
         "offer_declined": "Très bien. Puis-je vous aider pour autre chose ?",
         "no_match": "Désolé, je ne connais pas la réponse. Voulez-vous que je vous mette en "
                     "relation avec une personne ?",
@@ -69,6 +72,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "error": "Désolé, je n'arrive pas à répondre pour le moment.",
     },
     "de": {
+        "lead_in": "Das steht in unseren Informationen:",
         "offer_declined": "Alles klar. Wobei kann ich sonst noch helfen?",
         "no_match": "Das weiß ich leider nicht. Soll ich Sie mit einem Mitarbeiter verbinden?",
         "greeting": "Hallo! Ich bin der Assistent von {business}. Fragen Sie mich, oder "

@@ -7,7 +7,7 @@ import re
 
 from chatserver.ai.base import AIRequest, Emit, Outcome
 from chatserver.ai.knowledge import confident
-from chatserver.ai.language import phrase, words
+from chatserver.ai.language import guess, phrase, words
 
 GREETINGS = frozenset("hi hello hey hiya howdy hola buenas bonjour salut coucou hallo servus "
                       "moin".split())
@@ -40,5 +40,7 @@ class OfflineResponder:
             await stream_words(f"{phrase(lang, 'error')} {text}" if apology else text, emit)
             return Outcome(no_match=True, model=self.name)
         best = request.passages[0]
+        if guess(best.text, default=lang) != lang:  # an entry in another language: say so
+            await stream_words(phrase(lang, "lead_in") + "\n\n", emit)
         await stream_words(best.text, emit)
         return Outcome(sources=[best.entry_id], model=self.name)

@@ -191,8 +191,11 @@ class AIRunner:
             return
 
         index = await index_for(ctx, widget["id"])
+        passages = await search(ctx, index, history)
+        if provider == "openai" and index.chars() <= 4 * self.settings.ai_full_knowledge_tokens:
+            passages = index.with_everything(passages)  # small: the model sees all of it
         request = AIRequest(business_name=widget["business_name"], history=history,
-                            passages=await search(ctx, index, history), settings=settings,
+                            passages=passages, settings=settings,
                             language=language,
                             min_similarity=self.settings.ai_min_similarity)
         reply_id = f"ai-{uuid.uuid4().hex}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -150,3 +151,17 @@ async def test_ai_is_silent_once_an_agent_joined(make_world: Any) -> None:
 async def test_health_reports_the_ai(api: Any) -> None:
     resp = await api.get("/api/health")
     assert resp.json["ai"]["default_provider"] == "offline"
+
+
+async def test_a_spanish_question_gets_the_english_entry_with_a_spanish_lead_in(
+        make_world: Any, ctx: Context) -> None:
+    world = await _ai_world(make_world)
+    while ctx.knowledge.embedding:  # the entries' vectors, computed in the background
+        await asyncio.wait(set(ctx.knowledge.embedding.values()), timeout=30)
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("¿Cuánto tarda en llegar mi pedido?")
+    _, final = await _reply(visitor)
+    assert final["text"].startswith("Esto es lo que dice nuestra información:"), final
+    assert "2-4 business days" in final["text"]
+    assert [x["title"] for x in final["sources"]] == ["How long does shipping take?"]

@@ -207,3 +207,16 @@ async def test_the_answers_sources_are_the_passages_it_cites(make_world: Any,
     assert "cite it right after the sentence as [n]" in system
     first = system.split("[1] ", 1)[1].split("\n", 1)[0]  # the title of passage 1
     assert [x["title"] for x in final["sources"]] == [first]  # [9] cites nothing: no such passage
+
+
+async def test_a_small_knowledge_base_is_given_whole_the_best_passage_first(
+        make_world: Any, fake: FakeOpenAI) -> None:
+    world = await _world(make_world)
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("How long does shipping take?")
+    await visitor.expect("message", sender_type="ai", timeout=10)
+    system = fake.completions[-1].messages[0]["content"]
+    numbered = [line for line in system.splitlines() if line[:1] == "[" and "] " in line]
+    assert len(numbered) == 4  # every entry of the FAQ, numbered
+    assert numbered[0] == "[1] How long does shipping take?"
