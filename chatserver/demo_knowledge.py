@@ -76,7 +76,7 @@ No cookies. The chat stores nothing in the visitor's browser before they start a
 conversation; after that it keeps only the conversation's id (in local storage) so a reload
 resumes the chat. Your data stays private, on your own server.
 
-## What languages do you support?
+## What languages do you speak?
 
 The assistant supports and speaks four languages: English, Spanish, French and German. It
 replies in the language the visitor writes in, and understands requests for a person in
