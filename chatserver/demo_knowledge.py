@@ -4,9 +4,11 @@ entries.
 
 Markdown as `chatctl kb import` reads it: each `## Heading` is an entry, a heading ending in
 "?" a question and the text under it the answer. The offline responder matches a question
-to a heading and its answer by their words (see chatserver/ai/knowledge.py), so each
+to a heading and its answer by meaning, in any of the four languages, once their vectors
+are computed, and by their words until then (see chatserver/ai/knowledge.py), so each
 heading uses the words a visitor would, and the answer repeats a few of them.
-tests/cli/test_kb.py checks that the demo questions are answered confidently.
+tests/cli/test_kb.py checks that the demo questions are answered confidently, and
+tests/ai/test_demo_knowledge.py that they are in English, Spanish, French and German.
 """
 
 from __future__ import annotations
