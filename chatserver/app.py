@@ -46,10 +46,9 @@ class Application(tornado.web.Application):
 def open_context(settings: Settings, ai: AIRunner | None) -> Context:
     """The Context of a serving process whose AI is ``ai`` (built first: it takes the context
     with each call). Whoever built ``ai`` closes it, before the context."""
-    embedder = embedding.shared() if settings.ai_dense and embedding.available() else None
     return Context.create(settings, on_agents_gone=agents_gone,
                           on_visitor_message=ai.on_visitor_message if ai is not None else None,
-                          embedder=embedder)
+                          embedder=embedding.configured(settings.ai_dense))
 
 
 async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:

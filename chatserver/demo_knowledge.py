@@ -4,9 +4,11 @@ entries.
 
 Markdown as `chatctl kb import` reads it: each `## Heading` is an entry, a heading ending in
 "?" a question and the text under it the answer. The offline responder matches a question
-to a heading and its answer by their words (see chatserver/ai/knowledge.py), so each
+to a heading and its answer by meaning, in any of the four languages, once their vectors
+are computed, and by their words until then (see chatserver/ai/knowledge.py), so each
 heading uses the words a visitor would, and the answer repeats a few of them.
-tests/cli/test_kb.py checks that the demo questions are answered confidently.
+tests/cli/test_kb.py checks that the demo questions are answered confidently, and
+tests/ai/test_demo_knowledge.py that they are in English, Spanish, French and German.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ No cookies. The chat stores nothing in the visitor's browser before they start a
 conversation; after that it keeps only the conversation's id (in local storage) so a reload
 resumes the chat. Your data stays private, on your own server.
 
-## What languages do you support?
+## What languages do you speak?
 
 The assistant supports and speaks four languages: English, Spanish, French and German. It
 replies in the language the visitor writes in, and understands requests for a person in

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from chatserver.ai import embedding
 from chatserver.config import Settings, load_settings
 from chatserver.context import Context
 from chatserver.errors import ParleyError
@@ -123,9 +124,14 @@ def run_async(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
     return wrapper
 
 
-async def with_context(state: CliState, body: Callable[[Context], Awaitable[T]]) -> T:
-    """Open a Context (settings + engine) for one command, and close it after."""
-    ctx = Context.create(state.settings())
+async def with_context(state: CliState, body: Callable[[Context], Awaitable[T]], *,
+                       search: bool = False) -> T:
+    """Open a Context (settings + engine) for one command, and close it after. `search`: with
+    the embedding model, when PARLEY_AI_DENSE is on, to search knowledge bases as the server
+    does (loading it takes a second, so only the commands that search ask for it)."""
+    settings = state.settings()
+    ctx = Context.create(settings, embedder=embedding.configured(settings.ai_dense)
+                         if search else None)
     try:
         return await body(ctx)
     except DBAPIError as exc:
@@ -136,12 +142,22 @@ async def with_context(state: CliState, body: Callable[[Context], Awaitable[T]])
 
 def uses_context(fn: Callable[Concatenate[Context, P], Coroutine[Any, Any, T]]) -> Callable[P, T]:
     """Decorator for a command whose async body takes an open Context as first argument."""
+    return _in_context(fn, search=False)
 
+
+def uses_search_context(
+        fn: Callable[Concatenate[Context, P], Coroutine[Any, Any, T]]) -> Callable[P, T]:
+    """`uses_context`, with the embedding model in the Context (see `with_context`)."""
+    return _in_context(fn, search=True)
+
+
+def _in_context(fn: Callable[Concatenate[Context, P], Coroutine[Any, Any, T]], *,
+                search: bool) -> Callable[P, T]:
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         state = current_state()
         return guarded(lambda: asyncio.run(
-            with_context(state, lambda ctx: fn(ctx, *args, **kwargs))))
+            with_context(state, lambda ctx: fn(ctx, *args, **kwargs), search=search)))
 
     return wrapper
 

@@ -18,7 +18,7 @@ from chatserver.context import Context
 from chatserver.errors import NotFound, ParleyError
 from chatserver.services import knowledge as svc
 from chatserver.services.access import OPERATOR
-from cli.common import out, print_json, uses_context
+from cli.common import out, print_json, uses_context, uses_search_context
 
 # Entry field -> the options that set it, to name options (not fields) in error messages.
 OPTION_OF = {"kind": "--kind", "title": "--question/--title", "body": "--answer/--body"}
@@ -26,6 +26,9 @@ OPTION_OF = {"kind": "--kind", "title": "--question/--title", "body": "--answer/
 FORMAT_OF = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".csv": "csv"}
 # Characters of an entry's body shown in `kb list`.
 PREVIEW_CHARS = 80
+# How `kb try` names the search that found its passages.
+SEARCHED = {"meaning": "by meaning, in any language",
+            "keywords": "by keywords"}
 
 
 def _read_text(path: str) -> str:
@@ -180,16 +183,19 @@ async def delete(ctx: Context, site_key: str, entry_id: int, yes: bool) -> None:
 @kb.command("try", short_help="Show what the assistant would answer.")
 @click.argument("site_key")
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer and passages as JSON.")
-@uses_context
+@click.option("--json", "as_json", is_flag=True, help="Print the decision and passages as JSON.")
+@uses_search_context
 async def try_(ctx: Context, site_key: str, question: str, as_json: bool) -> None:
-    """Show what the offline assistant of the widget SITE_KEY would answer QUESTION, whether
-    it is confident, and the knowledge base passages it found.
+    """Show whether the offline assistant of the widget SITE_KEY would answer QUESTION or
+    decline and offer a person, why, its reply, and the knowledge base entries it found,
+    each a close, partial or weak match.
 
-    A message that asks for a person (or sounds angry) is handed to the team in a real
-    chat before the assistant answers; this says so.
+    It searches as the server does: by meaning with the embedding model (computing the
+    entries' missing vectors first) unless PARLEY_AI_DENSE is off. A message that asks for
+    a person (or sounds angry) is handed to the team in a real chat before the assistant
+    answers; this says so.
     """
-    result = await svc.try_question(ctx, OPERATOR, site_key, question)
+    result = await svc.try_question(ctx, OPERATOR, site_key, question, embed_missing=True)
     escalate = detect([Turn("visitor", question)])
     if as_json:
         print_json({**result, "escalate": escalate})
@@ -199,26 +205,19 @@ async def try_(ctx: Context, site_key: str, question: str, as_json: bool) -> Non
         console.print(Text(f"hands off: in a chat, this message goes to a person "
                            f"(reason: {escalate}); the assistant does not answer it",
                            style="bold yellow"))
-    console.print(Text("answer: ", style="bold") + Text(result["answer"]))
-    if result["confident"]:
-        best = result["passages"][0]
-        console.print(Text("confident: ", style="bold")
-                      + Text(f"yes, from entry {best['entry_id']} {best['title']!r}"))
-    else:
-        console.print(Text("confident: ", style="bold")
-                      + Text("no: no entry matches well enough, so the assistant offers a "
-                             "person"))
+    style = "bold green" if result["decision"] == "answer" else "bold yellow"
+    console.print(Text(f"{result['decision']}: ", style=style) + Text(result["explanation"]))
+    console.print(Text("reply: ", style="bold") + Text(result["answer"]))
     if not result["passages"]:
-        console.print(Text("passages: ", style="bold") + Text("none found"))
         return
-    table = Table(title="passages", title_justify="left", box=box.SIMPLE_HEAD,
-                  pad_edge=False)
+    searched = SEARCHED[result["search"]]
+    table = Table(title=f"entries found ({searched})", title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("entry", justify="right", no_wrap=True)
     table.add_column("title", overflow="fold", ratio=2, min_width=16)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("coverage", justify="right", no_wrap=True)
+    table.add_column("match", no_wrap=True)
     table.add_column("text", overflow="fold", ratio=3, min_width=16)
     for p in result["passages"]:
-        table.add_row(str(p["entry_id"]), Text(p["title"]), f"{p['score']:.2f}",
-                      f"{p['coverage']:.0%}", Text(_preview(p["text"])))
+        match = f"{p['match']} match" + (", answered with" if p["used"] else "")
+        table.add_row(str(p["entry_id"]), Text(p["title"]), match, Text(_preview(p["text"])))
     console.print(table)

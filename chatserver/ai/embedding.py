@@ -109,6 +109,12 @@ def shared() -> Embedder:
     return Embedder()
 
 
+def configured(ai_dense: bool) -> Embedder | None:
+    """The process's embedder when dense search is on (PARLEY_AI_DENSE) and the model is
+    installed, else None (keyword search)."""
+    return shared() if ai_dense and available() else None
+
+
 def to_blob(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
-from chatserver.ai.base import AIRequest, Passage, Turn
+from chatserver.ai.base import AIRequest, Outcome, Passage, Turn
 from chatserver.ai.knowledge import KnowledgeIndex, confident, query_text
 from chatserver.ai.language import guess
 from chatserver.ai.offline import OfflineResponder
@@ -26,6 +26,11 @@ KINDS = ("qa", "article")
 MAX_TITLE = 500
 MAX_BODY = 20_000
 MAX_IMPORT_ENTRIES = 1000
+# "Try it" labels a dense passage within this much cosine below the answer threshold a
+# "partial" match (most rewordings of the entry's own question land in it), lower "weak".
+PARTIAL_MARGIN = 0.04
+# ... and a keyword passage with at least this share of the question's words "partial".
+PARTIAL_COVERAGE = 0.25
 
 
 def serialize(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
@@ -168,11 +173,19 @@ def _checked(item: dict[str, Any], where: str) -> dict[str, Any]:
                               fields={where: detail}) from None
 
 
-async def try_question(ctx: Context, actor: Actor, site_key: str,
-                       question: str) -> dict[str, Any]:
-    """What the offline responder would answer, and the passages retrieval found."""
+async def try_question(ctx: Context, actor: Actor, site_key: str, question: str, *,
+                       embed_missing: bool = False) -> dict[str, Any]:
+    """What the offline responder would do with `question`: its `decision` ("answer" or
+    "decline": it does not know and offers a person), an `explanation` of it in one plain
+    sentence, its answer, and the passages retrieval found, each labelled by how close it is.
+
+    `embed_missing` (the CLI, a process about to exit): compute and store the entries'
+    missing vectors first, so the question is searched as the server will search it, rather
+    than leave them to a background task."""
     async with ctx.engine.connect() as conn:
         widget = await access_widget(conn, actor, site_key)
+    if embed_missing:
+        await embeddings.embed_missing(ctx, widget["id"])
     index = await index_for(ctx, widget["id"])
     history = [Turn("visitor", question)]
     passages = await search(ctx, index, history)
@@ -182,14 +195,46 @@ async def try_question(ctx: Context, actor: Actor, site_key: str,
     async def collect(text: str) -> None:
         pieces.append(text)
 
+    min_similarity = ctx.settings.ai_min_similarity
     request = AIRequest(business_name=widget["business_name"],
                         history=history, passages=passages, settings=widget["ai_settings"],
-                        language=language, min_similarity=ctx.settings.ai_min_similarity)
+                        language=language, min_similarity=min_similarity)
     outcome = await OfflineResponder().respond(request, collect)
-    return {"answer": "".join(pieces),
-            "confident": confident(passages, ctx.settings.ai_min_similarity),
+    return {"decision": "decline" if outcome.no_match else "answer",
+            "explanation": explain(outcome, passages, empty=not index.docs),
+            "answer": "".join(pieces),
+            "search": "meaning" if index.dense and ctx.embedder is not None else "keywords",
+            "confident": confident(passages, min_similarity),
             "no_match": outcome.no_match,
             "passages": [{"entry_id": p.entry_id, "title": p.title, "text": p.text,
+                          "match": closeness(p, min_similarity),
+                          "used": p.entry_id in outcome.sources,
                           "score": round(p.score, 3), "coverage": round(p.coverage, 2),
                           "similarity": None if p.similarity is None else round(p.similarity, 3)}
                          for p in passages]}
+
+
+def closeness(passage: Passage, min_similarity: float) -> str:
+    """"close" (enough to answer from), "partial" (near the threshold: a rewording of the
+    entry's question would likely reach it) or "weak"."""
+    if confident([passage], min_similarity):
+        return "close"
+    if passage.similarity is not None:
+        return "partial" if passage.similarity >= min_similarity - PARTIAL_MARGIN else "weak"
+    return "partial" if passage.coverage >= PARTIAL_COVERAGE else "weak"
+
+
+def explain(outcome: Outcome, passages: list[Passage], *, empty: bool) -> str:
+    """One sentence, in plain words, of what was found and what the assistant would do."""
+    offer = "the assistant would say it doesn't know and offer a person."
+    if outcome.sources:
+        used = next(p for p in passages if p.entry_id == outcome.sources[0])
+        return f"Found “{used.title}” — a close match: the assistant would answer with it."
+    if not outcome.no_match:
+        return ("This is a greeting or a thank-you: the assistant would reply politely, "
+                "without the knowledge base.")
+    if empty:
+        return f"The knowledge base is empty: {offer}"
+    if not passages:
+        return f"Nothing in the knowledge base matches: {offer}"
+    return f"The closest entry, “{passages[0].title}”, is not close enough: {offer}"

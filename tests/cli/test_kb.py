@@ -240,8 +240,8 @@ DEMO_QUESTIONS = [
     ("is it free?", "Is Parley free? How much does it cost?"),
     ("How much does it cost?", "Is Parley free? How much does it cost?"),
     ("where is my data stored?", "Where is my data stored?"),
-    ("what languages do you support?", "What languages do you support?"),
-    ("Do you speak Spanish?", "What languages do you support?"),
+    ("what languages do you support?", "What languages do you speak?"),
+    ("Do you speak Spanish?", "What languages do you speak?"),
     ("How do I install Parley?", "How do I install Parley?"),
     ("What are your opening hours?",
      "What are your opening hours? When is the support team available?"),
@@ -255,21 +255,31 @@ DEMO_QUESTIONS = [
 def test_demo_answers_its_questions(chatctl: Chatctl, demo_key: str, question: str,
                                     title: str) -> None:
     result = _json(chatctl.ok("kb", "try", demo_key, question, "--json"))
-    assert result["confident"] and not result["no_match"] and result["escalate"] is None
+    assert result["decision"] == "answer" and result["escalate"] is None
+    assert result["search"] == "meaning"  # the vectors were computed, as the server would
     best = result["passages"][0]
-    assert best["title"] == title
+    assert best["title"] == title and best["match"] == "close" and best["used"]
+    assert result["explanation"] == (f"Found “{title}” — a close match: the assistant would "
+                                     "answer with it.")
     assert result["answer"] == best["text"]
     text = chatctl.ok("kb", "try", demo_key, question).stdout
-    assert f"confident: yes, from entry {best['entry_id']} {title!r}" in text
-    assert "answer: " + best["text"].split("\n")[0] in text
+    assert f"answer: Found “{title}” — a close match" in text
+    assert "reply: " + best["text"].split("\n")[0][:40] in text
+    assert "close match, answered with" in text and "score" not in text
 
 
 def test_demo_declines_what_it_does_not_know(chatctl: Chatctl, demo_key: str) -> None:
     result = _json(chatctl.ok("kb", "try", demo_key, "do you sell pizza?", "--json"))
-    assert not result["confident"] and result["no_match"] and result["escalate"] is None
+    assert result["decision"] == "decline" and result["escalate"] is None
     assert "connect you with a person" in result["answer"]
+    closest = result["passages"][0]
+    assert closest["match"] != "close" and not any(p["used"] for p in result["passages"])
+    assert result["explanation"] == (
+        f"The closest entry, “{closest['title']}”, is not close enough: the assistant would "
+        "say it doesn't know and offer a person.")
     text = chatctl.ok("kb", "try", demo_key, "do you sell pizza?").stdout
-    assert "confident: no" in text and "passages: none found" in text
+    assert f"decline: The closest entry, “{closest['title']}”, is not close enough" in text
+    assert "answered with" not in text and "used" not in text
 
 
 def test_demo_hands_a_request_for_a_person_to_the_team(chatctl: Chatctl, demo_key: str) -> None:
@@ -282,7 +292,17 @@ def test_demo_hands_a_request_for_a_person_to_the_team(chatctl: Chatctl, demo_ke
 
 def test_try_on_an_empty_knowledge_base(chatctl: Chatctl, site_key: str) -> None:
     text = chatctl.ok("kb", "try", site_key, "is it free?").stdout
-    assert "confident: no" in text and "passages: none found" in text
+    assert text.startswith("decline: The knowledge base is empty: the assistant would say it "
+                           "doesn't know and offer a person.")
+    assert "entries found" not in text
+
+
+def test_try_without_the_embedding_model_searches_by_keywords(
+        chatctl: Chatctl, demo_key: str) -> None:
+    result = _json(chatctl.ok("kb", "try", demo_key, "is it free?", "--json",
+                              env={"PARLEY_AI_DENSE": "0"}))
+    assert result["search"] == "keywords" and result["decision"] == "answer"
+    assert result["passages"][0]["similarity"] is None
 
 
 # -- the demo's knowledge base ----------------------------------------------------------------

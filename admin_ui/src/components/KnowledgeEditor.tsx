@@ -252,7 +252,7 @@ function TryIt({ siteKey, onUsed }: { siteKey: string; onUsed: (ids: Set<number>
     try {
       const r = await api.tryKnowledge(siteKey, question.trim());
       setResult(r);
-      onUsed(new Set(r.passages.map((p) => p.entry_id)));
+      onUsed(new Set(r.passages.filter((p) => p.used).map((p) => p.entry_id)));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -262,7 +262,7 @@ function TryIt({ siteKey, onUsed }: { siteKey: string; onUsed: (ids: Set<number>
   return (
     <section aria-labelledby="try-h" className="card px-5 py-4">
       <h2 id="try-h">Try it</h2>
-      <p className="mt-1 text-sm text-secondary-600">Ask what a visitor would; see what the AI would answer and which entries it used.</p>
+      <p className="mt-1 text-sm text-secondary-600">Ask what a visitor would; see whether the AI would answer, and from which entry.</p>
       <form className="mt-3 space-y-2" onSubmit={(ev) => void ask(ev)}>
         <textarea className="field" rows={2} aria-label="Question" placeholder="e.g. Do you ship abroad?" value={question}
           maxLength={4000} onChange={(e) => setQuestion(e.target.value)}
@@ -275,31 +275,48 @@ function TryIt({ siteKey, onUsed }: { siteKey: string; onUsed: (ids: Set<number>
         <button type="submit" className="btn-primary w-full" disabled={busy || !question.trim()}>{busy ? "Thinking…" : "Ask"}</button>
       </form>
       {error && <p role="alert" className="error-text mt-3">{error}</p>}
-      {result && (
-        <div className="mt-4 space-y-3" data-testid="try-result">
-          <div className={`rounded px-3 py-2 text-sm ${result.no_match ? "bg-warning-50 text-warning-700" : "bg-ai-50 text-secondary-900"}`}>
-            <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-secondary-600">
-              {result.no_match ? "No good match: the AI would offer a person" : result.confident ? "Answer (confident)" : "Answer (unsure)"}
-            </p>
-            <p className="whitespace-pre-line">{result.answer}</p>
-          </div>
-          {result.passages.length > 0 && (
-            <div>
-              <p className="text-xs font-semibold uppercase tracking-wide text-secondary-600">Entries used</p>
-              <ol className="mt-1 space-y-1 text-sm">
-                {result.passages.map((p) => (
-                  <li key={`${p.entry_id}-${p.text.slice(0, 20)}`} className="flex justify-between gap-2">
-                    <span className="truncate">{p.title}</span>
-                    <span className="shrink-0 tabular-nums text-secondary-600" title="retrieval score · share of the question's words found">
-                      {p.score.toFixed(2)} · {Math.round(p.coverage * 100)}%
-                    </span>
-                  </li>
-                ))}
-              </ol>
-            </div>
-          )}
+      {result && <TryResult result={result} />}
+    </section>
+  );
+}
+
+// How close a found entry is, in words (the REST `match`).
+const MATCH_LABEL: Record<TryAnswer["passages"][number]["match"], string> = {
+  close: "close match",
+  partial: "partial match",
+  weak: "weak match",
+};
+
+export function TryResult({ result }: { result: TryAnswer }) {
+  const declined = result.decision === "decline";
+  return (
+    <div className="mt-4 space-y-3" data-testid="try-result">
+      <div className={`rounded px-3 py-2 text-sm ${declined ? "bg-warning-50 text-warning-700" : "bg-ai-50 text-secondary-900"}`}>
+        <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-secondary-600">
+          {declined ? "Would decline and offer a person" : "Would answer"}
+        </p>
+        <p data-testid="try-explanation">{result.explanation}</p>
+        <p className="mt-2 whitespace-pre-line" data-testid="try-reply">
+          <span className="sr-only">Reply: </span>{result.answer}
+        </p>
+      </div>
+      {result.passages.length > 0 && (
+        <div>
+          <p className="text-xs font-semibold uppercase tracking-wide text-secondary-600">
+            Entries found{result.search === "meaning" ? " (by meaning, any language)" : " (by keywords)"}
+          </p>
+          <ol className="mt-1 space-y-1 text-sm">
+            {result.passages.map((p) => (
+              <li key={`${p.entry_id}-${p.text.slice(0, 20)}`} className="flex justify-between gap-2" data-testid="try-passage">
+                <span className="truncate">{p.title}</span>
+                <span className="shrink-0 text-secondary-600">
+                  {MATCH_LABEL[p.match]}{p.used && " · answered with"}
+                </span>
+              </li>
+            ))}
+          </ol>
         </div>
       )}
-    </section>
+    </div>
   );
 }

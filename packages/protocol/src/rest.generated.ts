@@ -717,8 +717,9 @@ export interface paths {
         put?: never;
         /**
          * What the AI would answer
-         * @description Asks the offline knowledge responder a question and shows its answer, whether it is
-         *     confident, and the passages retrieval found (best first). Nothing is stored.
+         * @description Asks the offline knowledge responder a question: whether it would answer or decline
+         *     and offer a person, why (one plain sentence), its reply, and the passages retrieval
+         *     found (best first), each labelled a close, partial or weak match. Nothing is stored.
          */
         post: operations["tryKnowledge"];
         delete?: never;
@@ -1231,15 +1232,46 @@ export interface components {
             entry: components["schemas"]["KnowledgeEntry"];
         };
         KnowledgeTry: {
+            /**
+             * @description `answer`: the assistant would reply (from the entry marked `used`, or to a
+             *     greeting or thanks without the knowledge base). `decline`: no entry is close
+             *     enough, so it would say it does not know and offer a person.
+             * @enum {string}
+             */
+            decision: "answer" | "decline";
+            /**
+             * @description The decision in one plain sentence, to show as is, e.g. "Found “How long does
+             *     shipping take?” — a close match: the assistant would answer with it." or "The
+             *     closest entry, “Warranty”, is not close enough: the assistant would say it doesn't
+             *     know and offer a person."
+             */
+            explanation: string;
+            /** @description The assistant's reply (its "I don't know" when it declines). */
             answer: string;
+            /**
+             * @description `meaning`: by the embedding model, in any language (the knowledge base's vectors
+             *     exist). `keywords`: BM25, while they are computed or with PARLEY_AI_DENSE off.
+             * @enum {string}
+             */
+            search: "meaning" | "keywords";
             /** @description Whether the best passage is close enough to the question to answer from (its similarity reaches PARLEY_AI_MIN_SIMILARITY, or without vectors its coverage rule holds). */
             confident: boolean;
-            /** @description The responder found nothing to answer from (a person would be offered). */
+            /** @description The responder found nothing to answer from (a person would be offered); `decision` is `decline`. */
             no_match: boolean;
+            /** @description What retrieval found, best first (at most 3). */
             passages: {
                 entry_id: number;
                 title: string;
                 text: string;
+                /**
+                 * @description How close the passage is to the question, to show instead of a score:
+                 *     `close` is enough to answer from, `partial` falls a little short (rewording
+                 *     the entry's question would likely reach it), `weak` is far off.
+                 * @enum {string}
+                 */
+                match: "close" | "partial" | "weak";
+                /** @description The answer is this passage (never true when the decision is `decline`). */
+                used: boolean;
                 /** @description The cosine similarity when the knowledge base has vectors, else BM25 relevance (relative to this knowledge base, above 0). */
                 score: number;
                 /** @description The share of the question's words the passage contains (0 when found by similarity). */

@@ -240,10 +240,21 @@ export interface KnowledgeEntry {
 }
 
 export interface TryAnswer {
+  /** "decline": it would say it does not know and offer a person. */
+  decision: "answer" | "decline";
+  /** The decision in one plain sentence, to show as is. */
+  explanation: string;
   answer: string;
+  search: "meaning" | "keywords";
   confident: boolean;
   no_match: boolean;
-  passages: { entry_id: number; title: string; text: string; score: number; coverage: number }[];
+  passages: {
+    entry_id: number; title: string; text: string;
+    match: "close" | "partial" | "weak";
+    /** The answer is this passage. */
+    used: boolean;
+    score: number; coverage: number; similarity: number | null;
+  }[];
 }
 
 export interface DayFigures {
