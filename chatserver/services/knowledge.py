@@ -6,14 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.engine import RowMapping
 
 from chatserver.ai.base import AIRequest, Passage, Turn
-from chatserver.ai.knowledge import KnowledgeIndex, confident, query_text
+from chatserver.ai.knowledge import KnowledgeIndex, confident, decision, query_text
 from chatserver.ai.language import guess
 from chatserver.ai.offline import OfflineResponder
+from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import knowledge as db
 from chatserver.errors import NotFound, ValidationError
@@ -57,6 +58,21 @@ async def index_for(ctx: Context, widget_id: int) -> KnowledgeIndex:
         if vectors is not None and not index.dense and rows:
             embeddings.schedule(ctx, widget_id)
     return index
+
+
+class DecisionSettings(TypedDict):
+    min_similarity: float
+    answer_margin: float
+    hedge_similarity: float
+    hedge_margin: float
+
+
+def decision_settings(settings: Settings) -> DecisionSettings:
+    """The answer / hedge / decline settings, as AIRequest and `decision` take them."""
+    return DecisionSettings(min_similarity=settings.ai_min_similarity,
+                            answer_margin=settings.ai_answer_margin,
+                            hedge_similarity=settings.ai_hedge_similarity,
+                            hedge_margin=settings.ai_hedge_margin)
 
 
 async def search(ctx: Context, index: KnowledgeIndex, history: list[Turn],
@@ -184,10 +200,11 @@ async def try_question(ctx: Context, actor: Actor, site_key: str,
 
     request = AIRequest(business_name=widget["business_name"],
                         history=history, passages=passages, settings=widget["ai_settings"],
-                        language=language, min_similarity=ctx.settings.ai_min_similarity)
+                        language=language, **decision_settings(ctx.settings))
     outcome = await OfflineResponder().respond(request, collect)
     return {"answer": "".join(pieces),
             "confident": confident(passages, ctx.settings.ai_min_similarity),
+            "decision": decision(passages, **decision_settings(ctx.settings)),
             "no_match": outcome.no_match,
             "passages": [{"entry_id": p.entry_id, "title": p.title, "text": p.text,
                           "score": round(p.score, 3), "coverage": round(p.coverage, 2),
