@@ -129,10 +129,25 @@ class Settings:
         6000, "A model is given a widget's whole knowledge base (numbered, the best passages "
         "first) when it is under this many tokens (about 4 characters each); above, the best "
         "passages only. 0 = always the best passages only.")
+    # The offline responder's answer / hedge / decline on dense scores (chatserver.ai.knowledge
+    # .decide): defaults chosen on the tune split of tests/ai/eval/ by bench/ai_rules.py,
+    # maximising right - 2 x wrong (a hedge showing the wrong entry counts as wrong).
     ai_min_similarity: float = _setting(
         0.87, "Cosine similarity between a visitor's question and the best knowledge-base "
-        "passage at or above which the offline responder answers (below: it offers a person). "
-        "Lower answers more, and more wrongly; see bench/ai_eval.md.")
+        "entry at or above which the offline responder answers (when the entry also leads "
+        "the next best by PARLEY_AI_ANSWER_MARGIN). Lower answers more, and more wrongly; "
+        "see bench/ai_rules.py.")
+    ai_answer_margin: float = _setting(
+        0.01, "How far the best entry's similarity must lead the next best entry's for the "
+        "offline responder to answer; two entries closer than this are not told apart.")
+    ai_hedge_similarity: float = _setting(
+        0.84, "Similarity from which, below PARLEY_AI_MIN_SIMILARITY, the offline responder "
+        "hedges: it gives the entry as what might help and offers a person (when the entry "
+        "leads by PARLEY_AI_HEDGE_MARGIN). Below it (or with a smaller lead) it declines and "
+        "offers a person. Set it to PARLEY_AI_MIN_SIMILARITY for no hedging.")
+    ai_hedge_margin: float = _setting(
+        0.035, "How far the best entry's similarity must lead the next best entry's for the "
+        "offline responder to hedge with it.")
 
     @property
     def effective_database_url(self) -> str:

@@ -35,7 +35,12 @@ class AIRequest:
     passages: list[Passage]  # the best knowledge-base passages for the question
     settings: dict[str, Any]  # the widget's ai_settings
     language: str = "en"
-    min_similarity: float = 0.87  # the dense score that answers (Settings.ai_min_similarity)
+    # The dense decision (knowledge.decide; Settings.ai_min_similarity, ai_answer_margin,
+    # ai_hedge_similarity, ai_hedge_margin).
+    min_similarity: float = 0.87
+    answer_margin: float = 0.01
+    hedge_similarity: float = 0.84
+    hedge_margin: float = 0.035
 
     @property
     def question(self) -> str:

@@ -3,7 +3,8 @@ widget's vectors exist, BM25 (bm25s) until then; and the yes/no "we know this" o
 
 Dense text per entry (`dense_texts`): a Q&A pair is embedded as its question alone and as
 question + answer, an article as its title with each passage; an entry scores its best row.
-Measured in bench/ai_eval.md (R@1 0.84 vs 0.35 for BM25 on the tune split)."""
+Measured in bench/ai_eval.md (R@1 0.84 vs 0.35 for BM25 on the tune split). Answer, hedge or
+decline on the best two entries' scores: `decide` (rules measured in bench/ai_rules.py)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,15 @@ from chatserver.ai.language import FILLER, STOPWORDS, words
 MIN_COVERAGE = 0.5
 # Articles are split into passages of about this many characters.
 PASSAGE_CHARS = 600
-# The cosine that answers (bench/ai_eval.md, tuned on the tune split); Settings overrides it.
+# The decision on dense scores (`decide`), chosen on the tune split with bench/ai_rules.py
+# (right - 2 x wrong); Settings overrides them. The cosine that answers, when the best entry
+# leads the next by ANSWER_MARGIN:
 MIN_SIMILARITY = 0.87
-# A visitor message shorter than this (in words) is searched with the visitor's previous
-# message in front of it: "how much can I put on one?" after "do you sell gift cards?".
-SHORT_QUESTION_WORDS = 8
+ANSWER_MARGIN = 0.01
+# Below that, down to HEDGE_SIMILARITY and with a lead of HEDGE_MARGIN, the entry is given as
+# "this might help" with the offer of a person.
+HEDGE_SIMILARITY = 0.84
+HEDGE_MARGIN = 0.035
 # How long another process's edits may take to be seen (this process invalidates at once).
 CACHE_TTL_S = 30.0
 
@@ -89,14 +94,12 @@ def dense_texts(entry: Mapping[str, Any]) -> list[str]:
 
 
 def query_text(history: Sequence[Turn]) -> str:
-    """The dense query: the last visitor message, after the previous visitor message when it
-    is short (a follow-up rarely names its subject)."""
+    """The dense query: the last visitor message after the previous visitor message, if any
+    (a follow-up rarely names its subject: "how much can I put on one?" after "do you sell
+    gift cards?"). Always, not only for short messages: +2 on the tune split
+    (bench/ai_rules.py)."""
     said = [t.text for t in history if t.role == "visitor"]
-    if not said:
-        return ""
-    if len(said) >= 2 and len(said[-1].split()) < SHORT_QUESTION_WORDS:
-        return f"{said[-2]} {said[-1]}"
-    return said[-1]
+    return " ".join(said[-2:])
 
 
 class KnowledgeIndex:
@@ -189,6 +192,36 @@ class KnowledgeIndex:
             if len(out) == k:
                 break
         return out
+
+
+def decide(best: float, second: float | None, *, answer_min: float = MIN_SIMILARITY,
+           hedge_min: float = HEDGE_SIMILARITY, hedge_margin: float = HEDGE_MARGIN,
+           answer_margin: float = ANSWER_MARGIN) -> str:
+    """Answer, hedge or decline on the dense scores of the best entry (`best`) and the best
+    other entry (`second`, None when there is none): "answer" when `best` reaches
+    `answer_min` and leads `second` by `answer_margin`; else "hedge" (the entry, introduced
+    as what might help, with the offer of a person) when it reaches `hedge_min` and leads by
+    `hedge_margin`; else "decline". Pure; the defaults are chosen in bench/ai_rules.py."""
+    margin = best - second if second is not None else float("inf")
+    if best >= answer_min and margin >= answer_margin:
+        return "answer"
+    if best >= hedge_min and margin >= hedge_margin:
+        return "hedge"
+    return "decline"
+
+
+def decision(passages: Sequence[Passage], min_similarity: float = MIN_SIMILARITY, *,
+             hedge_similarity: float = HEDGE_SIMILARITY, hedge_margin: float = HEDGE_MARGIN,
+             answer_margin: float = ANSWER_MARGIN) -> str:
+    """"answer", "hedge" or "decline" for the passages of one search, best first (one per
+    entry when dense: the second is the best other entry). Dense: `decide`; BM25: answer
+    when `confident`, else decline (its scores are not calibrated for a hedge)."""
+    if not passages or passages[0].similarity is None:
+        return "answer" if confident(list(passages)) else "decline"
+    second = passages[1].similarity if len(passages) > 1 else None
+    return decide(passages[0].similarity, second, answer_min=min_similarity,
+                  hedge_min=hedge_similarity, hedge_margin=hedge_margin,
+                  answer_margin=answer_margin)
 
 
 def confident(passages: list[Passage], min_similarity: float = MIN_SIMILARITY) -> bool:

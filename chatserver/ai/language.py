@@ -26,6 +26,9 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "lead_in": "Here is what our information says:",
+        "hedge": "This might help:",
+        "hedge_offer": "If that doesn't answer your question, would you like me to connect you "
+                       "with a person?",
         "offer_declined": "No problem. What else can I help you with?",
         "no_match": "I'm sorry, I don't know the answer to that. Would you like me to connect "
                     "you with a person?",
@@ -42,6 +45,9 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "es": {
         "lead_in": "Esto es lo que dice nuestra información:",
+        "hedge": "Esto podría ayudarle:",
+        "hedge_offer": "Si no responde a su pregunta, ¿quiere que le ponga en contacto con una "
+                       "persona?",
         "offer_declined": "De acuerdo. ¿En qué más puedo ayudarle?",
         "no_match": "Lo siento, no sé la respuesta. ¿Quiere que le ponga en contacto con una "
                     "persona?",
@@ -57,6 +63,9 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "lead_in": "Voici ce que disent nos informations :",
+        "hedge": "Ceci pourrait vous aider :",
+        "hedge_offer": "Si cela ne répond pas à votre question, voulez-vous que je vous mette en "
+                       "relation avec une personne ?",
         "offer_declined": "Très bien. Puis-je vous aider pour autre chose ?",
         "no_match": "Désolé, je ne connais pas la réponse. Voulez-vous que je vous mette en "
                     "relation avec une personne ?",
@@ -73,6 +82,9 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "de": {
         "lead_in": "Das steht in unseren Informationen:",
+        "hedge": "Vielleicht hilft Ihnen das:",
+        "hedge_offer": "Falls das Ihre Frage nicht beantwortet: Soll ich Sie mit einem Mitarbeiter "
+                       "verbinden?",
         "offer_declined": "Alles klar. Wobei kann ich sonst noch helfen?",
         "no_match": "Das weiß ich leider nicht. Soll ich Sie mit einem Mitarbeiter verbinden?",
         "greeting": "Hallo! Ich bin der Assistent von {business}. Fragen Sie mich, oder "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from chatserver.ai.base import AIRequest, Emit, Outcome
-from chatserver.ai.knowledge import confident
+from chatserver.ai.knowledge import decision
 from chatserver.ai.language import guess, phrase, words
 
 GREETINGS = frozenset("hi hello hey hiya howdy hola buenas bonjour salut coucou hallo servus "
@@ -35,12 +35,21 @@ class OfflineResponder:
         if THANKS_RE.search(question) and len(tokens) <= 6 and not apology:
             await stream_words(phrase(lang, "thanks"), emit)
             return Outcome(model=self.name)
-        if not confident(request.passages, request.min_similarity):
+        decided = decision(request.passages, request.min_similarity,
+                           hedge_similarity=request.hedge_similarity,
+                           hedge_margin=request.hedge_margin,
+                           answer_margin=request.answer_margin)
+        if decided == "decline":
             text = phrase(lang, "no_match")
             await stream_words(f"{phrase(lang, 'error')} {text}" if apology else text, emit)
             return Outcome(no_match=True, model=self.name)
         best = request.passages[0]
-        if guess(best.text, default=lang) != lang:  # an entry in another language: say so
+        hedge = decided == "hedge"  # a middling match: say it may be this, offer a person
+        if hedge:
+            await stream_words(phrase(lang, "hedge") + "\n\n", emit)
+        elif guess(best.text, default=lang) != lang:  # an entry in another language: say so
             await stream_words(phrase(lang, "lead_in") + "\n\n", emit)
         await stream_words(best.text, emit)
-        return Outcome(sources=[best.entry_id], model=self.name)
+        if hedge:
+            await stream_words("\n\n" + phrase(lang, "hedge_offer"), emit)
+        return Outcome(sources=[best.entry_id], offer=hedge, model=self.name)

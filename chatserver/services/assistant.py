@@ -37,7 +37,7 @@ from chatserver.errors import ParleyError
 from chatserver.services import chat
 from chatserver.services.access import OPERATOR
 from chatserver.services.hours import is_open
-from chatserver.services.knowledge import index_for, search
+from chatserver.services.knowledge import decision_settings, index_for, search
 from chatserver.services.publish import publish_frame
 from chatserver.services.sessions import wait_estimate
 from chatserver.tasks import spawn
@@ -197,7 +197,7 @@ class AIRunner:
         request = AIRequest(business_name=widget["business_name"], history=history,
                             passages=passages, settings=settings,
                             language=language,
-                            min_similarity=self.settings.ai_min_similarity)
+                            **decision_settings(self.settings))
         reply_id = f"ai-{uuid.uuid4().hex}"
         pieces: list[str] = []
         channel = session_channel(session_id)

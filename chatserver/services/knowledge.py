@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.engine import RowMapping
 
@@ -14,6 +14,7 @@ from chatserver.ai.base import AIRequest, Outcome, Passage, Turn
 from chatserver.ai.knowledge import KnowledgeIndex, confident, query_text
 from chatserver.ai.language import guess
 from chatserver.ai.offline import OfflineResponder
+from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import knowledge as db
 from chatserver.errors import NotFound, ValidationError
@@ -62,6 +63,21 @@ async def index_for(ctx: Context, widget_id: int) -> KnowledgeIndex:
         if vectors is not None and not index.dense and rows:
             embeddings.schedule(ctx, widget_id)
     return index
+
+
+class DecisionSettings(TypedDict):
+    min_similarity: float
+    answer_margin: float
+    hedge_similarity: float
+    hedge_margin: float
+
+
+def decision_settings(settings: Settings) -> DecisionSettings:
+    """The answer / hedge / decline settings, as AIRequest and `decision` take them."""
+    return DecisionSettings(min_similarity=settings.ai_min_similarity,
+                            answer_margin=settings.ai_answer_margin,
+                            hedge_similarity=settings.ai_hedge_similarity,
+                            hedge_margin=settings.ai_hedge_margin)
 
 
 async def search(ctx: Context, index: KnowledgeIndex, history: list[Turn],
@@ -198,10 +214,11 @@ async def try_question(ctx: Context, actor: Actor, site_key: str, question: str,
     min_similarity = ctx.settings.ai_min_similarity
     request = AIRequest(business_name=widget["business_name"],
                         history=history, passages=passages, settings=widget["ai_settings"],
-                        language=language, min_similarity=min_similarity)
+                        language=language, **decision_settings(ctx.settings))
     outcome = await OfflineResponder().respond(request, collect)
-    return {"decision": "decline" if outcome.no_match else "answer",
-            "explanation": explain(outcome, passages, empty=not index.docs),
+    decided = "decline" if outcome.no_match else "hedge" if outcome.offer else "answer"
+    return {"decision": decided,
+            "explanation": explain(outcome, passages, empty=not index.docs, decided=decided),
             "answer": "".join(pieces),
             "search": "meaning" if index.dense and ctx.embedder is not None else "keywords",
             "confident": confident(passages, min_similarity),
@@ -224,11 +241,15 @@ def closeness(passage: Passage, min_similarity: float) -> str:
     return "partial" if passage.coverage >= PARTIAL_COVERAGE else "weak"
 
 
-def explain(outcome: Outcome, passages: list[Passage], *, empty: bool) -> str:
+def explain(outcome: Outcome, passages: list[Passage], *, empty: bool,
+            decided: str = "answer") -> str:
     """One sentence, in plain words, of what was found and what the assistant would do."""
     offer = "the assistant would say it doesn't know and offer a person."
     if outcome.sources:
         used = next(p for p in passages if p.entry_id == outcome.sources[0])
+        if decided == "hedge":
+            return (f"Found “{used.title}”, a likely but not certain match: the assistant "
+                    "would offer it as what might help, and offer a person.")
         return f"Found “{used.title}” — a close match: the assistant would answer with it."
     if not outcome.no_match:
         return ("This is a greeting or a thank-you: the assistant would reply politely, "

@@ -22,10 +22,12 @@ from chatserver.context import Context
 from tests.helpers.sockets import WS
 
 EVAL = Path(__file__).parent / "eval"
-# Floors from the run recorded in docs/ai.md (held out: 71 questions, 16 out of scope).
+# Floors from the run recorded in docs/ai.md (held out: 71 questions, 16 out of scope; last
+# run 45 right, 2 wrong, 16 of 16 out of scope declined). Right did not improve with the
+# hedge rule (46 before): its floor stays.
 HELD_OUT_RIGHT_MIN = 40
-HELD_OUT_WRONG_MAX = 9
-OUT_OF_SCOPE_DECLINED_MIN = 0.85
+HELD_OUT_WRONG_MAX = 4
+OUT_OF_SCOPE_DECLINED_MIN = 0.90
 
 
 @pytest.fixture

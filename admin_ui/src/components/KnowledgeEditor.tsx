@@ -293,7 +293,9 @@ export function TryResult({ result }: { result: TryAnswer }) {
     <div className="mt-4 space-y-3" data-testid="try-result">
       <div className={`rounded px-3 py-2 text-sm ${declined ? "bg-warning-50 text-warning-700" : "bg-ai-50 text-secondary-900"}`}>
         <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-secondary-600">
-          {declined ? "Would decline and offer a person" : "Would answer"}
+          {declined ? "Would decline and offer a person"
+            : result.decision === "hedge" ? "Would offer it as what might help, and a person"
+              : "Would answer"}
         </p>
         <p data-testid="try-explanation">{result.explanation}</p>
         <p className="mt-2 whitespace-pre-line" data-testid="try-reply">

@@ -1234,11 +1234,13 @@ export interface components {
         KnowledgeTry: {
             /**
              * @description `answer`: the assistant would reply (from the entry marked `used`, or to a
-             *     greeting or thanks without the knowledge base). `decline`: no entry is close
-             *     enough, so it would say it does not know and offer a person.
+             *     greeting or thanks without the knowledge base). `hedge`: a likely but not certain
+             *     match: it would offer the entry marked `used` as what might help, and offer a
+             *     person. `decline`: no entry is close enough, so it would say it does not know and
+             *     offer a person.
              * @enum {string}
              */
-            decision: "answer" | "decline";
+            decision: "answer" | "hedge" | "decline";
             /**
              * @description The decision in one plain sentence, to show as is, e.g. "Found “How long does
              *     shipping take?” — a close match: the assistant would answer with it." or "The

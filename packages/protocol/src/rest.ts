@@ -241,7 +241,7 @@ export interface KnowledgeEntry {
 
 export interface TryAnswer {
   /** "decline": it would say it does not know and offer a person. */
-  decision: "answer" | "decline";
+  decision: "answer" | "hedge" | "decline";
   /** The decision in one plain sentence, to show as is. */
   explanation: string;
   answer: string;
