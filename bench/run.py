@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.run all            # every scenario (~10 min)
     .venv/bin/python -m bench.run all --quick    # smoke run (~1 min)
-    .venv/bin/python -m bench.run idle|relay|config|ai [--quick]
+    .venv/bin/python -m bench.run idle|relay|config|ai|retrieval [--quick]
 
 Each scenario prints one line of figures and writes bench/results/<scenario>.json.
 PARLEY_BENCH_DATABASE_URL picks the database (`make bench` sets MariaDB); without it an
@@ -75,6 +75,7 @@ FULL: dict[str, dict[str, Any]] = {
               "repeats": 3, "idle": 5_000, "visitors": 200, "agents": 20, "workers": 2},
     "config": {"seconds": 5.0, "repeats": 3, "connections": 50},
     "ai": {"replies": 40, "words": 50, "delay": 0.005},
+    "retrieval": {"quick": False},
 }
 QUICK: dict[str, dict[str, Any]] = {
     "idle": {"sockets": 1_000, "workers": 2, "concurrency": 32},
@@ -82,6 +83,7 @@ QUICK: dict[str, dict[str, Any]] = {
               "visitors": 40, "agents": 4, "workers": 2},
     "config": {"seconds": 2.0, "repeats": 1, "connections": 50},
     "ai": {"replies": 8, "words": 20, "delay": 0.005},
+    "retrieval": {"quick": True},
 }
 
 
@@ -741,6 +743,17 @@ def scenario_ai(cfg: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# --- 5. retrieval ------------------------------------------------------------------------
+
+
+def scenario_retrieval(cfg: dict[str, Any]) -> dict[str, Any]:
+    """bench/retrieval.py: knowledge retrieval on one core (its own SQLite database and
+    server; the bench database is not used)."""
+    from bench import retrieval
+
+    return retrieval.run(cfg["quick"])
+
+
 # --- ad hoc (bench/loadgen.py's command line) -------------------------------------------
 
 
@@ -759,7 +772,7 @@ def scenario_relay_redis(cfg: dict[str, Any]) -> dict[str, Any]:
 
 SCENARIOS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "idle": scenario_idle, "relay": scenario_relay, "config": scenario_config,
-    "ai": scenario_ai, "relay-redis": scenario_relay_redis}
+    "ai": scenario_ai, "retrieval": scenario_retrieval, "relay-redis": scenario_relay_redis}
 # Not part of `all` (make bench): it needs Redis and takes as long as relay.
 OPTIONAL = {"relay-redis"}
 
