@@ -191,8 +191,9 @@ def _checked(item: dict[str, Any], where: str) -> dict[str, Any]:
 
 async def try_question(ctx: Context, actor: Actor, site_key: str, question: str, *,
                        embed_missing: bool = False) -> dict[str, Any]:
-    """What the offline responder would do with `question`: its `decision` ("answer" or
-    "decline": it does not know and offers a person), an `explanation` of it in one plain
+    """What the offline responder would do with `question`: its `decision` ("answer", "hedge":
+    offer the entry as what might help with a person, or "decline": it does not know and
+    offers a person), an `explanation` of it in one plain
     sentence, its answer, and the passages retrieval found, each labelled by how close it is.
 
     `embed_missing` (the CLI, a process about to exit): compute and store the entries'
