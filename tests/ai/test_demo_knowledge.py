@@ -7,7 +7,7 @@ from chatserver.context import Context
 from chatserver.services import maintenance
 from chatserver.services.access import OPERATOR
 from chatserver.services.knowledge import try_question
-from tests.ai.test_embeddings import embedded
+from tests.helpers.knowledge import embedded
 
 # The entry that answers, and a visitor's question in English, Spanish, French and German.
 QUESTIONS: list[tuple[str, dict[str, str]]] = [

@@ -14,7 +14,7 @@ from chatserver.context import Context
 from chatserver.db import widgets as widgets_db
 from chatserver.db.schema import kb_embeddings, kb_entries
 from chatserver.services.knowledge import index_for
-from tests.helpers.knowledge import FAQ_MD
+from tests.helpers.knowledge import FAQ_MD, embedded
 
 
 async def _world_with_faq(make_world: Any, ctx: Context) -> tuple[Any, int]:
@@ -27,11 +27,6 @@ async def _world_with_faq(make_world: Any, ctx: Context) -> tuple[Any, int]:
     assert widget is not None
     return world, widget["id"]
 
-
-async def embedded(ctx: Context) -> None:
-    """Wait for the background embedding tasks to finish."""
-    while ctx.knowledge.embedding:
-        await asyncio.wait(set(ctx.knowledge.embedding.values()), timeout=30)
 
 
 async def _stored(ctx: Context, widget_id: int) -> list[Any]:

@@ -10,7 +10,6 @@ to choose anything: see tests/ai/eval/README.md).
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 
 from chatserver.context import Context
+from tests.helpers.knowledge import embedded
 from tests.helpers.sockets import WS
 
 EVAL = Path(__file__).parent / "eval"
@@ -46,8 +46,7 @@ async def _business(world: Any, ctx: Context, data: dict[str, Any]) -> dict[int,
                                      "body": entry["body"]}, token=world.admin)
         assert resp.code == 201, resp
         ids[entry["id"]] = resp.json["entry"]["id"]
-    while ctx.knowledge.embedding:  # the vectors, computed in the background
-        await asyncio.wait(set(ctx.knowledge.embedding.values()), timeout=120)
+    await embedded(ctx)  # the entries' vectors, computed in the background
     return ids
 
 

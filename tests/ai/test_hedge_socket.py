@@ -3,13 +3,12 @@ entry, the offer of a person) and a yes to the offer hands over."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
 from chatserver.context import Context
-from tests.helpers.knowledge import FAQ_MD
+from tests.helpers.knowledge import FAQ_MD, embedded
 
 
 @pytest.fixture
@@ -23,8 +22,7 @@ async def test_a_middling_match_is_hedged_with_an_offer(make_world: Any, ctx: Co
     resp = await world.api.post(f"/api/widgets/{world.key}/knowledge/import",
                                 {"format": "markdown", "content": FAQ_MD}, token=world.admin)
     assert resp.code == 201
-    while ctx.knowledge.embedding:  # the entries' vectors, computed in the background
-        await asyncio.wait(set(ctx.knowledge.embedding.values()), timeout=30)
+    await embedded(ctx)  # the entries' vectors, computed in the background
     s = await world.session()
     visitor, _ = await world.visitor(s)
     await visitor.say("when will my parcel get to me?")

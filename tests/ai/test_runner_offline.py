@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ from sqlalchemy import select
 
 from chatserver.context import Context
 from chatserver.db.schema import messages, sessions
-from tests.helpers.knowledge import FAQ_MD
+from tests.helpers.knowledge import FAQ_MD, embedded
 from tests.helpers.sockets import WS
 
 
@@ -156,8 +155,7 @@ async def test_health_reports_the_ai(api: Any) -> None:
 async def test_a_spanish_question_gets_the_english_entry_with_a_spanish_lead_in(
         make_world: Any, ctx: Context) -> None:
     world = await _ai_world(make_world)
-    while ctx.knowledge.embedding:  # the entries' vectors, computed in the background
-        await asyncio.wait(set(ctx.knowledge.embedding.values()), timeout=30)
+    await embedded(ctx)  # the entries' vectors, computed in the background
     s = await world.session()
     visitor, _ = await world.visitor(s)
     await visitor.say("¿Cuánto tarda en llegar mi pedido?")

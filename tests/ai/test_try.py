@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from chatserver.context import Context
-from tests.ai.test_embeddings import embedded
 from tests.helpers.chatctl import Chatctl, chatctl_env
-from tests.helpers.knowledge import FAQ_MD
+from tests.helpers.knowledge import FAQ_MD, embedded
 
 
 async def test_the_cli_answers_as_the_server_does(make_world: Any, ctx: Context, db_url: str,

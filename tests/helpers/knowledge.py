@@ -1,4 +1,11 @@
-"""A small knowledge base in Markdown (Acme Bikes' FAQ), for the AI responders' tests."""
+"""A small knowledge base in Markdown (Acme Bikes' FAQ), for the AI responders' tests, and
+waiting for the knowledge bases' vectors."""
+
+from __future__ import annotations
+
+import asyncio
+
+from chatserver.context import Context
 
 FAQ_MD = """# Acme Bikes help
 
@@ -14,3 +21,9 @@ Yes: you can return any unused bike within 30 days for a full refund.
 ## Warranty
 Every frame has a lifetime warranty. Components are covered for two years.
 """
+
+
+async def embedded(ctx: Context, timeout: float = 120.0) -> None:
+    """Wait for the background embedding tasks (the entries' vectors) to finish."""
+    while ctx.knowledge.embedding:
+        await asyncio.wait(set(ctx.knowledge.embedding.values()), timeout=timeout)
