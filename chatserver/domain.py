@@ -14,13 +14,10 @@ class SessionStatus(StrEnum):
     ABANDONED = "abandoned"  # the visitor left without a word (idle_abandon_s)
 
 
-STATUSES = tuple(s.value for s in SessionStatus)
 OPEN = (SessionStatus.ACTIVE, SessionStatus.WAITING, SessionStatus.ASSIGNED)
 ENDED = (SessionStatus.CLOSED, SessionStatus.ABANDONED)
 # Sessions nobody has answered yet: the idle sweep may abandon them.
 UNANSWERED = (SessionStatus.ACTIVE, SessionStatus.WAITING)
-
-SENDER_TYPES = ("visitor", "ai", "agent", "system")
 
 ESCALATION_REASONS = ("explicit_request", "frustration", "repeated_failure",
                       "no_knowledge_match", "model_request", "ai_error", "budget_exhausted")

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
-from chatserver.bus import session_channel, user_channel
+from chatserver.bus import session_channel
 from chatserver.context import Context
 from chatserver.db import sessions as db
 from chatserver.db import widgets as widgets_db
@@ -23,7 +23,12 @@ from chatserver.events import MessageView
 from chatserver.limits import CLIENT_MSG_ID_MAX, NOTE_MAX
 from chatserver.services.access import Actor, SignedIn, access_session
 from chatserver.services.hours import is_open
-from chatserver.services.publish import publish_frame, publish_message
+from chatserver.services.publish import (
+    cancel_ai_reply,
+    publish_frame,
+    publish_message,
+    unfollow,
+)
 from chatserver.services.routing import (
     agent_left,
     agent_session,
@@ -142,11 +147,9 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
         await publish_message(ctx, event)
     await publish_frame(ctx, session_channel(session_id),
                         {"type": "session_closed", "session_id": session_id, "by": by})
-    await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
-                                                        "session_id": session_id})
+    await cancel_ai_reply(ctx, session_id)
     if row["assigned_agent_id"] is not None:
-        await ctx.bus.publish(user_channel(row["assigned_agent_id"]),
-                              {"kind": "leave", "session_id": session_id})
+        await unfollow(ctx, row["assigned_agent_id"], session_id)
     if row["status"] == "waiting":
         await broadcast_queue(ctx, row["widget_id"])
     elif row["assigned_agent_id"] is not None:
@@ -253,8 +256,7 @@ async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str 
             "type": "escalated", "session_id": session_id, "reason": reason,
             "agents_online": position["agents_online"], "offline": offline,
             "outside_hours": not open_now})
-        await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
-                                                            "session_id": session_id})
+        await cancel_ai_reply(ctx, session_id)
         log.info("session %s escalated (%s)", session_id, reason)
         if not await auto_assign(ctx, row["widget_id"]):
             await broadcast_queue(ctx, row["widget_id"])

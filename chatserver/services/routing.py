@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.bus import session_channel, user_channel, widget_channel
+from chatserver.bus import session_channel, widget_channel
 from chatserver.context import Context
 from chatserver.db import sessions as db
 from chatserver.db import users as users_db
@@ -22,7 +22,13 @@ from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError, ValidationError
 from chatserver.services.access import Actor, sees_widget
-from chatserver.services.publish import publish_frame, publish_message
+from chatserver.services.publish import (
+    cancel_ai_reply,
+    follow,
+    publish_frame,
+    publish_message,
+    unfollow,
+)
 from chatserver.services.sessions import add_system_message, agent_view, wait_estimate
 from chatserver.timeutil import utcnow
 
@@ -73,8 +79,7 @@ async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
         assert updated is not None
         await publish_message(ctx, event)
     await agent_joined(ctx, session_id, actor.id, actor.display_name, event["seq"] - 1)
-    await ctx.bus.publish(session_channel(session_id), {"kind": "ai_cancel",
-                                                        "session_id": session_id})
+    await cancel_ai_reply(ctx, session_id)
     await broadcast_queue(ctx, updated["widget_id"])
     log.info("session %s accepted by agent %s", session_id, actor.id)
     return agent_view(updated)
@@ -141,8 +146,7 @@ async def agent_joined(ctx: Context, session_id: str, agent_id: int, name: str,
     await publish_frame(ctx, session_channel(session_id), {
         "type": "agent_joined", "session_id": session_id,
         "agent": {"id": agent_id, "display_name": name}})
-    await ctx.bus.publish(user_channel(agent_id), {"kind": "join", "session_id": session_id,
-                                                   "from_seq": from_seq})
+    await follow(ctx, agent_id, session_id, from_seq)
 
 
 async def agent_left(ctx: Context, session_id: str, agent_id: int, name: str | None,
@@ -150,7 +154,7 @@ async def agent_left(ctx: Context, session_id: str, agent_id: int, name: str | N
     await publish_frame(ctx, session_channel(session_id), {
         "type": "agent_left", "session_id": session_id, "reason": reason,
         "agent": {"id": agent_id, "display_name": name}})
-    await ctx.bus.publish(user_channel(agent_id), {"kind": "leave", "session_id": session_id})
+    await unfollow(ctx, agent_id, session_id)
 
 
 async def auto_assign(ctx: Context, widget_id: int) -> bool:

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
-from chatserver.bus import user_channel
 from chatserver.context import Context
 from chatserver.db import users as db
 from chatserver.errors import Conflict, NotFound, ValidationError
 from chatserver.services.passwords import check_password, hash_password
+from chatserver.services.publish import revoke
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields
 
@@ -23,7 +23,7 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 
 async def revoke_sockets(ctx: Context, user_id: int) -> None:
     """Tell every process to close this user's sockets (their tokens were just revoked)."""
-    await ctx.bus.publish(user_channel(user_id), {"kind": "revoked"})
+    await revoke(ctx, user_id)
 
 
 def new_token_key() -> str:
