@@ -111,6 +111,41 @@ class Settings:
                                        "and keeps its open visitors' sessions alive (seconds).")
     sessions_per_ip_per_minute: int = _setting(30, "Visitor sessions one IP may create per minute.")
 
+    # Email (docs/email.md). Off while PARLEY_SMTP_HOST is empty.
+    smtp_host: str = _setting("", "SMTP server that Parley sends mail through; empty = no mail "
+                              "is sent (nothing is queued either).")
+    smtp_port: int = _setting(587, "SMTP server port (587 for starttls, 465 for tls, 25 for none).")
+    smtp_user: str = _setting("", "SMTP user name; empty = no authentication.")
+    smtp_password: str = _setting("", "SMTP password.", secret=True)
+    smtp_tls: str = _setting("starttls", "How to secure the SMTP connection: none, starttls "
+                             "(upgrade a plain connection; refused if the server cannot) or tls "
+                             "(TLS from the first byte).")
+    smtp_timeout_s: float = _setting(30.0, "Seconds to wait for the SMTP server at each step.")
+    mail_from: str = _setting("", "From address of the mail Parley sends (Support <help@example."
+                              "com>); required when PARLEY_SMTP_HOST is set.")
+    mail_reply_domain: str = _setting("", "Domain of the reply addresses (reply+<token>@<domain>)"
+                                      " whose mail your MTA forwards to PARLEY_MAIL_LISTEN; empty "
+                                      "= emails carry no reply address and replies go to "
+                                      "PARLEY_MAIL_FROM.")
+    mail_listen: str = _setting("", "host:port of the built-in listener for replies that your "
+                                "MTA forwards (127.0.0.1:2525); empty = no listener.")
+    mail_listen_protocol: str = _setting("lmtp", "What the listener speaks: lmtp (Postfix's "
+                                         "lmtp transport) or smtp.")
+    mail_max_inbound_bytes: int = _setting(10 * 1024 * 1024, "Largest email the listener "
+                                           "accepts, in bytes (larger: 552).")
+    mail_batch_s: float = _setting(60.0, "Agent messages the visitor has not seen this many "
+                                   "seconds after the first of them are mailed together.")
+    mail_link_lifetime_s: int = _setting(14 * 24 * 3600, "How long the conversation link in an "
+                                         "email opens the conversation (seconds; 14 days).")
+    mail_max_attempts: int = _setting(12, "Delivery attempts of one email before it is marked "
+                                      "failed (shown in the admin UI and `chatctl mail queue`).")
+    mail_retry_base_s: float = _setting(30.0, "Wait before the second delivery attempt; doubled "
+                                        "at each attempt after, up to an hour.")
+    notify_waiting_s: int = _setting(300, "Email a widget's agents when a visitor has waited "
+                                     "this many seconds and nobody accepted; 0 = never.")
+    mail_digest_hour: int = _setting(8, "Hour of the day (UTC, 0-23) at which the daily digest "
+                                     "of missed conversations is sent.")
+
     # AI
     ai_provider: str = _setting("auto", "AI responder: auto (openai if a key is set, else offline), "
                                 "openai (any OpenAI-compatible API), offline, or none.")
@@ -148,6 +183,10 @@ class Settings:
     ai_hedge_margin: float = _setting(
         0.035, "How far the best entry's similarity must lead the next best entry's for the "
         "offline responder to hedge with it.")
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def effective_database_url(self) -> str:
@@ -254,6 +293,26 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"PARLEY_METRICS_ALLOW: {exc}") from None
     if s.port < 0 or s.port > 65535:
         raise ConfigError("PARLEY_PORT must be between 0 and 65535")
+    _validate_mail(s)
+
+
+def _validate_mail(s: Settings) -> None:
+    if s.smtp_tls not in ("none", "starttls", "tls"):
+        raise ConfigError("PARLEY_SMTP_TLS must be none, starttls or tls")
+    if s.mail_listen_protocol not in ("lmtp", "smtp"):
+        raise ConfigError("PARLEY_MAIL_LISTEN_PROTOCOL must be lmtp or smtp")
+    if not 0 <= s.mail_digest_hour <= 23:
+        raise ConfigError("PARLEY_MAIL_DIGEST_HOUR must be between 0 and 23")
+    if s.mail_listen:
+        host, _, port = s.mail_listen.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ConfigError("PARLEY_MAIL_LISTEN must be host:port, such as 127.0.0.1:2525")
+    if s.smtp_host:
+        if not s.mail_from:
+            raise ConfigError("PARLEY_MAIL_FROM is required when PARLEY_SMTP_HOST is set")
+        if not s.public_url.startswith(("http://", "https://")):
+            raise ConfigError("PARLEY_PUBLIC_URL (https://chat.example.com) is required when "
+                              "PARLEY_SMTP_HOST is set: every link in an email is absolute")
 
 
 def ensure_secret_key(settings: Settings) -> Settings:

@@ -85,6 +85,9 @@ users = Table(
     # is this user's, not whoever holds the id after them.
     Column("token_key", String(32), nullable=False),
     Column("max_chats", Integer, nullable=True),
+    # Which team emails the user gets ({"waiting": true, ...}); NULL = the defaults
+    # (services/notify_prefs.py).
+    Column("notify_prefs", JSON, nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("last_login_at", Timestamp, nullable=True),
     **ID_TABLE_ARGS,
@@ -115,6 +118,8 @@ widget_configs = Table(
     Column("allowed_origins", JSON, nullable=False),
     Column("business_hours", JSON, nullable=True),
     Column("timezone", String(64), nullable=False),
+    # The language of the emails sent for this widget (en, es, fr, de).
+    Column("language", String(16), nullable=False, server_default="en"),
     Column("ai_enabled", Boolean, nullable=False),
     Column("ai_settings", JSON, nullable=False),
     Column("created_at", Timestamp, nullable=False),
@@ -153,6 +158,10 @@ sessions = Table(
     Column("close_note", String(2000), nullable=True),
     Column("offline_email", String(255), nullable=True),
     Column("offline_note", String(2000), nullable=True),
+    # The highest seq the visitor said they saw (a `seen` frame), and the highest agent
+    # message seq mailed to them: agent messages above both are what an email would carry.
+    Column("visitor_seen_seq", Integer, nullable=False, server_default="0"),
+    Column("mailed_seq", Integer, nullable=False, server_default="0"),
     Column("created_at", Timestamp, nullable=False),
     Column("last_activity_at", Timestamp, nullable=False),
     Column("escalated_at", Timestamp, nullable=True),
@@ -240,5 +249,48 @@ canned_responses = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     UniqueConstraint("widget_id", "shortcut"),
+    **ID_TABLE_ARGS,
+)
+
+# More visitor tokens of a session, one per device (a conversation link opened elsewhere):
+# the first is sessions.visitor_token_hash; issuing one never revokes another.
+session_tokens = Table(
+    "session_tokens", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("session_id", String(36), ForeignKey("sessions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Timestamp, nullable=False),
+    Index(None, "session_id"),
+    **ID_TABLE_ARGS,
+)
+
+# The durable outbox (services/outbox.py): everything Parley sends to another system (email
+# now, webhooks later) is a row written in the same transaction as its cause, and sent by
+# whichever process claims it first. `key` makes a cause enqueue once; `message_id` is the
+# email's stable Message-ID.
+outbox = Table(
+    "outbox", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("key", String(191), nullable=False, unique=True),
+    Column("session_id", String(36), ForeignKey("sessions.id", ondelete="CASCADE"),
+           nullable=True),
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           nullable=True),
+    Column("recipient", String(255), nullable=True),
+    Column("payload", JSON, nullable=False),
+    # pending -> sent | skipped (nothing left to send when due) | failed (attempts used up)
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("due_at", Timestamp, nullable=False),
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", Timestamp, nullable=True),
+    Column("last_error", String(1000), nullable=True),
+    Column("message_id", String(255), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("sent_at", Timestamp, nullable=True),
+    Index(None, "status", "due_at"),
+    Index(None, "session_id"),
     **ID_TABLE_ARGS,
 )
