@@ -1,0 +1,111 @@
+"""A real SMTP server on loopback that keeps what it receives (aiosmtpd, in its own thread),
+for the tests of what Parley sends. It can be stopped and started again on the same port
+(an SMTP outage), and told to refuse mail for a while with a given reply."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    message: EmailMessage
+
+    @property
+    def text(self) -> str:
+        part = self.message.get_body(("plain",))
+        return part.get_content() if part is not None else ""  # type: ignore[union-attr]
+
+    @property
+    def html(self) -> str:
+        part = self.message.get_body(("html",))
+        return part.get_content() if part is not None else ""  # type: ignore[union-attr]
+
+
+@dataclass
+class SmtpSink:
+    port: int = field(default_factory=free_port)
+    received: list[Received] = field(default_factory=list)
+    # While set, every DATA is answered with this reply ("451 4.3.0 try later").
+    refuse_with: str | None = None
+    controller: Controller | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.refuse_with:
+            return self.refuse_with
+        raw = envelope.original_content or b""
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        with self.lock:
+            self.received.append(Received(str(envelope.mail_from),
+                                          [str(r) for r in envelope.rcpt_tos],
+                                          message))  # type: ignore[arg-type]
+        return "250 2.0.0 OK"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
+                                     data_size_limit=50 * 1024 * 1024)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def settings(self, public_url: str = "http://127.0.0.1:9") -> dict[str, Any]:
+        """Settings overrides that send mail here (no TLS on loopback)."""
+        return {"smtp_host": "127.0.0.1", "smtp_port": self.port, "smtp_tls": "none",
+                "mail_from": "Support <support@parley.test>",
+                "mail_reply_domain": "reply.parley.test", "public_url": public_url,
+                "mail_retry_base_s": 0.2}
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        """At least `count` emails received (from a test on the server's own loop)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"expected {count} emails, got {len(self.received)}")
+
+    def wait_for_sync(self, count: int, timeout: float = 10.0) -> list[Received]:
+        """The same, for a test whose server runs in another process."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} emails, got {len(self.received)}")
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
