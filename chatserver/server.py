@@ -26,6 +26,7 @@ from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
 from chatserver.services.assistant import AIRunner
+from chatserver.services.outbox_sender import OutboxSender
 from chatserver.tasks import drain
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     server.add_sockets(sockets)
     sweeper = Sweeper(ctx, app.settings["registry"])
     sweeper.start()
+    outbox = OutboxSender(ctx)
+    outbox.start()
     port = sockets[0].getsockname()[1]
     log.info("parley %s listening on http://%s:%s (database: %s, bus: %s)", __version__,
              settings.host, port, ctx.engine.url.get_backend_name(),
@@ -229,6 +232,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     await server.close_all_connections()
     # Vectors being computed are not waited for: the next start computes what is missing.
     await ctx.knowledge.stop()
+    await outbox.stop()
     await drain()
     await ai.close()
     await ctx.close()

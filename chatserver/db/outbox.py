@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.db.schema import outbox
@@ -20,4 +22,36 @@ async def insert_once(conn: AsyncConnection, **values: Any) -> bool:
     else:
         stmt = insert(outbox).values(**values).prefix_with("IGNORE")
     result = await conn.execute(stmt)
+    return bool(result.rowcount)
+
+
+async def due_ids(conn: AsyncConnection, now: datetime, limit: int) -> list[int]:
+    """Pending rows that are due and not leased by a live sender, oldest first."""
+    stmt = (select(outbox.c.id).where(
+        outbox.c.status == "pending", outbox.c.due_at <= now,
+        or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))
+        .order_by(outbox.c.due_at, outbox.c.id).limit(limit))
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def claim(conn: AsyncConnection, row_id: int, owner: str, now: datetime,
+                until: datetime) -> bool:
+    """Lease a row to `owner` if nobody holds a live lease: of several processes that try at
+    once, exactly one gets True."""
+    result = await conn.execute(update(outbox).where(
+        outbox.c.id == row_id, outbox.c.status == "pending",
+        or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))
+        .values(lease_owner=owner, lease_until=until))
+    return bool(result.rowcount)
+
+
+async def get(conn: AsyncConnection, row_id: int) -> RowMapping | None:
+    return (await conn.execute(select(outbox).where(outbox.c.id == row_id))).mappings().first()
+
+
+async def finish(conn: AsyncConnection, row_id: int, owner: str, **values: Any) -> bool:
+    """Update a row this owner holds and release the lease; False if the lease was lost."""
+    result = await conn.execute(update(outbox).where(
+        outbox.c.id == row_id, outbox.c.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None, **values))
     return bool(result.rowcount)

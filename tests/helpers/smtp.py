@@ -109,3 +109,18 @@ def smtp_sink() -> Iterator[SmtpSink]:
         yield sink
     finally:
         sink.stop()
+
+
+@pytest.fixture
+def outbox_sender(io_loop: Any, ctx: Any) -> Iterator[Any]:
+    """The outbox's sender on the test server's context, polling often."""
+    from chatserver.services.outbox_sender import OutboxSender
+
+    sender = OutboxSender(ctx, interval_s=0.05)
+    io_loop.run_sync(lambda: _start(sender))
+    yield sender
+    io_loop.run_sync(sender.stop)
+
+
+async def _start(sender: Any) -> None:
+    sender.start()

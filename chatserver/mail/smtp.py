@@ -1,0 +1,38 @@
+"""Deliver one email to the configured SMTP server (aiosmtplib): TLS as PARLEY_SMTP_TLS says,
+authentication when a user is set, a timeout at every step."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from chatserver.config import Settings
+
+
+class DeliveryError(Exception):
+    """The SMTP server refused the email or could not be reached. `permanent`: a 5xx answer
+    (trying again will not help); otherwise try again later."""
+
+    def __init__(self, text: str, *, permanent: bool = False) -> None:
+        super().__init__(text)
+        self.permanent = permanent
+
+
+async def send(settings: Settings, message: EmailMessage) -> str:
+    """Send; the server's answer (e.g. "250 2.0.0 Ok: queued as 4Q..."), or DeliveryError."""
+    try:
+        errors, answer = await aiosmtplib.send(
+            message, hostname=settings.smtp_host, port=settings.smtp_port,
+            username=settings.smtp_user or None, password=settings.smtp_password or None,
+            use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
+            timeout=settings.smtp_timeout_s)
+    except aiosmtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"{exc.code} {exc.message}", permanent=500 <= exc.code < 600) \
+            from None
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
+    if errors:  # some recipients refused, the others accepted: not worth sending again
+        refused = "; ".join(f"{rcpt}: {r.code} {r.message}" for rcpt, r in errors.items())
+        return f"{answer} (refused: {refused})"
+    return answer
