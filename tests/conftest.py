@@ -26,6 +26,7 @@ from tests.helpers.api import Api
 from tests.helpers.chatctl import Chatctl, chatctl_env
 from tests.helpers.database import clear_tables, database_name, drop_everything
 from tests.helpers.settings import make_settings
+from tests.helpers.smtp import outbox_sender, smtp_sink  # noqa: F401 - fixtures for every test
 from tests.helpers.world import World
 
 # Suites whose outcome does not depend on which database the server uses (browsers, nginx,

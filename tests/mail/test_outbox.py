@@ -16,7 +16,7 @@ from chatserver.db.schema import outbox
 from chatserver.services import mail_kinds
 from chatserver.services.mail_kinds import Outgoing
 from chatserver.services.outbox import enqueue
-from tests.helpers.smtp import SmtpSink, outbox_sender, smtp_sink  # noqa: F401
+from tests.helpers.smtp import SmtpSink
 
 
 @pytest.fixture
