@@ -120,6 +120,8 @@ class Settings:
     smtp_tls: str = _setting("starttls", "How to secure the SMTP connection: none, starttls "
                              "(upgrade a plain connection; refused if the server cannot) or tls "
                              "(TLS from the first byte).")
+    smtp_ca_file: str = _setting("", "PEM file of the CA certificates that the SMTP server's "
+                                 "certificate is checked against; empty = the system's CAs.")
     smtp_timeout_s: float = _setting(30.0, "Seconds to wait for the SMTP server at each step.")
     mail_from: str = _setting("", "From address of the mail Parley sends (Support <help@example."
                               "com>); required when PARLEY_SMTP_HOST is set.")

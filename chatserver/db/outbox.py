@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -55,3 +55,27 @@ async def finish(conn: AsyncConnection, row_id: int, owner: str, **values: Any) 
         outbox.c.id == row_id, outbox.c.lease_owner == owner)
         .values(lease_owner=None, lease_until=None, **values))
     return bool(result.rowcount)
+
+
+async def counts(conn: AsyncConnection) -> dict[str, int]:
+    """How many rows have each status."""
+    stmt = select(outbox.c.status, func.count()).group_by(outbox.c.status)
+    return {status: int(n) for status, n in (await conn.execute(stmt)).all()}
+
+
+async def list_rows(conn: AsyncConnection, status: str, limit: int) -> list[RowMapping]:
+    """Rows of one status: pending by when they are due, the others newest first."""
+    order = (outbox.c.due_at, outbox.c.id) if status == "pending" \
+        else (outbox.c.due_at.desc(), outbox.c.id.desc())
+    stmt = select(outbox).where(outbox.c.status == status).order_by(*order).limit(limit)
+    return list((await conn.execute(stmt)).mappings())
+
+
+async def retry(conn: AsyncConnection, row_ids: list[int] | None, now: datetime) -> int:
+    """Failed rows (those of `row_ids`, or all when None) and pending ones of `row_ids` back
+    to pending, due now, with their attempts counted afresh; how many."""
+    where = [outbox.c.status == "failed"] if row_ids is None else \
+        [outbox.c.id.in_(row_ids), outbox.c.status.in_(("failed", "pending"))]
+    result = await conn.execute(update(outbox).where(*where).values(
+        status="pending", due_at=now, attempts=0))
+    return int(result.rowcount)

@@ -1,5 +1,6 @@
-"""Deliver one email to the configured SMTP server (aiosmtplib): TLS as PARLEY_SMTP_TLS says,
-authentication when a user is set, a timeout at every step."""
+"""Deliver one email to the configured SMTP server (aiosmtplib): TLS as PARLEY_SMTP_TLS says
+(verified against the system's CAs, or PARLEY_SMTP_CA_FILE), authentication when a user is
+set, a timeout at every step."""
 
 from __future__ import annotations
 
@@ -26,7 +27,13 @@ async def send(settings: Settings, message: EmailMessage) -> str:
             message, hostname=settings.smtp_host, port=settings.smtp_port,
             username=settings.smtp_user or None, password=settings.smtp_password or None,
             use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
-            timeout=settings.smtp_timeout_s)
+            cert_bundle=settings.smtp_ca_file or None, timeout=settings.smtp_timeout_s)
+    except aiosmtplib.SMTPRecipientsRefused as exc:  # every recipient refused
+        codes = [r.code for r in exc.recipients]
+        text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+        raise DeliveryError(f"recipients refused: {text}",
+                            permanent=bool(codes) and all(500 <= c < 600 for c in codes)) \
+            from None
     except aiosmtplib.SMTPResponseException as exc:
         raise DeliveryError(f"{exc.code} {exc.message}", permanent=500 <= exc.code < 600) \
             from None

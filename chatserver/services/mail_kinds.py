@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.mail.render import Brand, compose, render
+
+# The brand of mail that belongs to no widget (the test email).
+PARLEY_COLOR = "#2563eb"
 
 
 @dataclass
@@ -25,4 +31,18 @@ class Outgoing:
 
 Builder = Callable[[Context, RowMapping], Awaitable[Outgoing | None]]
 
-BUILDERS: dict[str, Builder] = {}
+
+
+def test_message(settings: Settings, to: str) -> EmailMessage:
+    """The test email (`chatctl mail test`), from PARLEY_MAIL_FROM, in English."""
+    name = parseaddr(settings.mail_from)[0] or "Parley"
+    return compose(render("test", Brand(name=name, color=PARLEY_COLOR)),
+                   sender=settings.mail_from, to=to)
+
+
+async def _test(ctx: Context, row: RowMapping) -> Outgoing:
+    """`chatctl mail test --queue`: the test email through the outbox."""
+    return Outgoing(test_message(ctx.settings, row["recipient"]))
+
+
+BUILDERS: dict[str, Builder] = {"test": _test}
