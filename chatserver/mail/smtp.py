@@ -13,7 +13,8 @@ from chatserver.config import Settings
 
 class DeliveryError(Exception):
     """The SMTP server refused the email or could not be reached. `permanent`: a 5xx answer
-    (trying again will not help); otherwise try again later."""
+    about the email (trying again will not help); otherwise (4xx, no connection, TLS or
+    credentials refused: the settings or the server will be fixed) try again later."""
 
     def __init__(self, text: str, *, permanent: bool = False) -> None:
         super().__init__(text)
@@ -34,6 +35,8 @@ async def send(settings: Settings, message: EmailMessage) -> str:
         raise DeliveryError(f"recipients refused: {text}",
                             permanent=bool(codes) and all(500 <= c < 600 for c in codes)) \
             from None
+    except aiosmtplib.SMTPAuthenticationError as exc:  # the settings' fault: fixed, all go
+        raise DeliveryError(f"{exc.code} {exc.message}") from None
     except aiosmtplib.SMTPResponseException as exc:
         raise DeliveryError(f"{exc.code} {exc.message}", permanent=500 <= exc.code < 600) \
             from None

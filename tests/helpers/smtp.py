@@ -8,16 +8,19 @@ import asyncio
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 def free_port() -> int:
@@ -51,6 +54,10 @@ class SmtpSink:
     refuse_with: str | None = None
     controller: Controller | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Extra aiosmtpd options (tls_context + require_starttls, authenticator, ...), and an
+    # SSLContext for TLS from the first byte (`smtp_tls=tls`).
+    options: dict[str, Any] = field(default_factory=dict)
+    ssl_context: ssl.SSLContext | None = None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse_with:
@@ -65,7 +72,8 @@ class SmtpSink:
 
     def start(self) -> None:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
-                                     data_size_limit=50 * 1024 * 1024)
+                                     data_size_limit=50 * 1024 * 1024,
+                                     ssl_context=self.ssl_context, **self.options)
         self.controller.start()
 
     def stop(self) -> None:
@@ -124,3 +132,32 @@ def outbox_sender(io_loop: Any, ctx: Any) -> Iterator[Any]:
 
 async def _start(sender: Any) -> None:
     sender.start()
+
+
+def self_signed_cert(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key (openssl): the server's
+    certificate and, for the client, the one CA it trusts."""
+    cert, key = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def server_tls(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def authenticator(user: str, password: str) -> Callable[..., AuthResult]:
+    """An aiosmtpd authenticator (AUTH PLAIN and LOGIN) that knows one user."""
+
+    def check(server: SMTP, session: Session, envelope: Envelope, mechanism: str,
+              auth_data: Any) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == user.encode() \
+            and auth_data.password == password.encode()
+        return AuthResult(success=ok, handled=False)
+
+    return check
