@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 from rich.markup import escape
 
 from chatserver.config import Settings
+from chatserver.errors import ConfigError
 from cli.common import CliState, guarded, out, pass_state
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
@@ -114,6 +116,7 @@ def check_settings(s: Settings, sources: dict[str, str], workers: int = 1) -> li
             ([s.metrics_allow] if networks else []) + (["a bearer token"]
                                                         if s.metrics_token else [])))
 
+    found += check_mail(s)
     if s.ai_provider == "openai" and not s.ai_api_key:
         add(FAIL, "AI", "PARLEY_AI_PROVIDER=openai needs PARLEY_AI_API_KEY")
     if s.bcrypt_rounds < 12:
@@ -127,6 +130,43 @@ def check_settings(s: Settings, sources: dict[str, str], workers: int = 1) -> li
         add(WARN, "logs", "PARLEY_LOG_FORMAT=json gives one JSON object per line with request "
             "ids, for journald and log shippers")
     return found
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def check_mail(s: Settings) -> list[Finding]:
+    """The mail settings (docs/email.md); nothing when mail is off but a line saying so."""
+    if not s.smtp_host:
+        return [Finding(OK, "mail", "off: PARLEY_SMTP_HOST is not set, no email is sent")]
+    found = [Finding(OK, "mail", f"via {s.smtp_host}:{s.smtp_port} ({s.smtp_tls}), from "
+                     f"{s.mail_from}")]
+    if s.smtp_tls == "none" and not _loopback(s.smtp_host):
+        found.append(Finding(WARN, "mail TLS", f"PARLEY_SMTP_TLS=none to {s.smtp_host}: emails "
+                             "(and the SMTP password) cross the network in clear; use "
+                             "starttls or tls"))
+    if s.smtp_ca_file and not Path(s.smtp_ca_file).is_file():
+        found.append(Finding(FAIL, "mail CA file", f"PARLEY_SMTP_CA_FILE {s.smtp_ca_file} is not a "
+                             "readable file"))
+    if not s.mail_reply_domain:
+        found.append(Finding(WARN, "mail replies", "PARLEY_MAIL_REPLY_DOMAIN is empty: replies "
+                             "go to PARLEY_MAIL_FROM, not back into the conversation"))
+    elif not s.mail_listen:
+        found.append(Finding(WARN, "mail replies", "PARLEY_MAIL_LISTEN is empty: nothing "
+                             f"receives the replies to reply+…@{s.mail_reply_domain}"))
+    if s.mail_listen and not _loopback(s.mail_listen.rpartition(":")[0]):
+        found.append(Finding(WARN, "mail listener", f"PARLEY_MAIL_LISTEN={s.mail_listen} is "
+                             "not loopback: let only your MTA reach it (listen on 127.0.0.1)"))
+    return found
+
+
+def settings_error(exc: ConfigError) -> list[Finding]:
+    """Settings that do not even load (PARLEY_SMTP_HOST without PARLEY_PUBLIC_URL, …)."""
+    return [Finding(FAIL, "settings", exc.message)]
 
 
 async def check_live(s: Settings) -> list[Finding]:
@@ -175,7 +215,21 @@ async def check_live(s: Settings) -> list[Finding]:
 
     if s.redis_url:
         found.append(await _check_redis(s.redis_url))
+    if s.smtp_host:
+        found.append(await _check_smtp(s))
     return found
+
+
+async def _check_smtp(s: Settings) -> Finding:
+    from chatserver.mail.smtp import DeliveryError, check
+
+    try:
+        greeting = await check(s.replace(smtp_timeout_s=min(s.smtp_timeout_s, 10.0)))
+    except DeliveryError as exc:
+        return Finding(FAIL, "smtp connection", f"{s.smtp_host}:{s.smtp_port}: {exc}")
+    login = f", logged in as {s.smtp_user}" if s.smtp_user else ""
+    return Finding(OK, "smtp connection", f"{s.smtp_host}:{s.smtp_port} answers "
+                   f"({greeting[:80]}){login}")
 
 
 async def _check_redis(url: str) -> Finding:
@@ -218,15 +272,31 @@ def deploy() -> None:
 def check(state: CliState, offline: bool, strict: bool, workers: int | None) -> None:
     """Check the settings (environment, .env file, options) for a production server: a real
     secret key, MariaDB, an https public URL, trusted proxies behind nginx, Redis for several
-    processes, metrics access; then, unless --offline, that the database answers and is
-    migrated, that Redis answers, and that every widget lists the origins allowed to embed it.
+    processes, metrics access, mail (TLS to a remote SMTP server, a reply domain, a loopback
+    listener); then, unless --offline, that the database answers and is migrated, that Redis
+    and the SMTP server answer (with the SMTP login), and that every widget lists the
+    origins allowed to embed it.
 
     Prints one line per check and exits 1 when any check fails (with --strict, also when any
     warns)."""
-    settings = guarded(lambda: state.settings())
+
+    def load() -> Settings | ConfigError:
+        try:
+            return state.settings()
+        except ConfigError as exc:  # reported as a failed check, like the others
+            return exc
+
+    settings = guarded(load)
+    if isinstance(settings, ConfigError):
+        _report(settings_error(settings), strict)
+        return
     findings = check_settings(settings, state.sources, workers or 1)
     if not offline:
         findings += guarded(lambda: asyncio.run(check_live(settings)))
+    _report(findings, strict)
+
+
+def _report(findings: list[Finding], strict: bool) -> None:
     console = out()
     styles = {OK: "green", WARN: "yellow", FAIL: "bold red"}
     for f in findings:

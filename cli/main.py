@@ -13,7 +13,7 @@ from click.core import ParameterSource
 
 from chatserver import __version__
 from chatserver.config import Settings, ensure_secret_key
-from cli import db, deploy, kb, ops, users, widgets
+from cli import db, deploy, kb, mail, ops, users, widgets
 from cli.common import CliState, fail, guarded, pass_state, run_async, with_context
 
 __all__ = ["CliState", "cli", "fail", "main", "run_async", "with_context"]
@@ -95,6 +95,7 @@ cli.add_command(ops.stats)
 cli.add_command(ops.demo)
 cli.add_command(ops.config)
 cli.add_command(deploy.deploy)
+cli.add_command(mail.mail)
 
 
 def main() -> None:

@@ -79,3 +79,7 @@ async def retry(conn: AsyncConnection, row_ids: list[int] | None, now: datetime)
     result = await conn.execute(update(outbox).where(*where).values(
         status="pending", due_at=now, attempts=0))
     return int(result.rowcount)
+
+
+async def id_of(conn: AsyncConnection, key: str) -> int:
+    return int((await conn.execute(select(outbox.c.id).where(outbox.c.key == key))).scalar_one())

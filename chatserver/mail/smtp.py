@@ -46,3 +46,23 @@ async def send(settings: Settings, message: EmailMessage) -> str:
         refused = "; ".join(f"{rcpt}: {r.code} {r.message}" for rcpt, r in errors.items())
         return f"{answer} (refused: {refused})"
     return answer
+
+
+async def check(settings: Settings) -> str:
+    """Connect, secure and log in as a delivery would, send nothing; what the server said
+    (its greeting), or DeliveryError."""
+    client = aiosmtplib.SMTP(
+        hostname=settings.smtp_host, port=settings.smtp_port,
+        username=settings.smtp_user or None, password=settings.smtp_password or None,
+        use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
+        cert_bundle=settings.smtp_ca_file or None, timeout=settings.smtp_timeout_s)
+    try:
+        greeting = await client.connect()
+        await client.quit()
+    except aiosmtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"{exc.code} {exc.message}") from None
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        client.close()
+    return f"{greeting.code} {greeting.message}"
