@@ -12,7 +12,7 @@ import ssl
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -58,16 +58,24 @@ class SmtpSink:
     # SSLContext for TLS from the first byte (`smtp_tls=tls`).
     options: dict[str, Any] = field(default_factory=dict)
     ssl_context: ssl.SSLContext | None = None
+    # Awaited (on the server's loop) before a DATA is taken; called with what was taken,
+    # before the answer is sent.
+    hold: Callable[[], Awaitable[None]] | None = None
+    on_receive: Callable[[Received], None] | None = None
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse_with:
             return self.refuse_with
+        if self.hold is not None:
+            await self.hold()
         raw = envelope.original_content or b""
         message = email.message_from_bytes(raw, policy=email.policy.default)
+        mail = Received(str(envelope.mail_from), [str(r) for r in envelope.rcpt_tos],
+                        message)  # type: ignore[arg-type]
         with self.lock:
-            self.received.append(Received(str(envelope.mail_from),
-                                          [str(r) for r in envelope.rcpt_tos],
-                                          message))  # type: ignore[arg-type]
+            self.received.append(mail)
+        if self.on_receive is not None:
+            self.on_receive(mail)
         return "250 2.0.0 OK"
 
     def start(self) -> None:
