@@ -953,10 +953,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Emails of one status in the outbox (admin)
+         * @description The outbox holds every email Parley has to send (docs/email-outbox.md). `pending`
+         *     rows are listed by when they are due, the others newest first. A `failed` email is
+         *     not tried again until it is retried (POST .../retry or `chatctl mail retry`).
+         */
+        get: operations["listOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/outbox/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many emails of each status the outbox holds (admin)
+         * @description For the admin UI's badge on its Mail page (failed > 0).
+         */
+        get: operations["countOutbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/outbox/{emailId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The email's id in the outbox. Anything else is 404 `outbox_not_found`. */
+                emailId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed (or pending) email again, now (admin)
+         * @description Back to pending, due now, its attempts counted afresh. 409 `outbox_not_retryable`
+         *     for an email already sent or skipped.
+         */
+        post: operations["retryOutboxEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        OutboxCounts: {
+            pending: number;
+            failed: number;
+            sent: number;
+            /** @description Nothing was left to send when due. */
+            skipped: number;
+        };
+        OutboxEmail: {
+            id: number;
+            /** @description What the email is (`test`, an agent's reply, a notification…). */
+            kind: string;
+            /** @description Its address (null when the kind finds its recipients when due). */
+            recipient: string | null;
+            /** @enum {string} */
+            status: "pending" | "failed" | "sent" | "skipped";
+            attempts: number;
+            due_at: components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
+            sent_at: components["schemas"]["Timestamp"] | null;
+            /** @description The SMTP server's answer or the connection error of the last attempt. */
+            last_error: string | null;
+            session_id: string | null;
+            /** @description A server process is delivering it right now. */
+            leased: boolean;
+        };
         Error: {
             error: {
                 /** @description Stable, machine-readable (`validation_failed`, `widget_not_found`…). */
@@ -3485,6 +3576,95 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+        };
+    };
+    listOutbox: {
+        parameters: {
+            query?: {
+                /** @description Which emails (default failed). */
+                status?: "pending" | "failed" | "sent" | "skipped";
+                /** @description At most this many (1-500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts by status, and the emails. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: components["schemas"]["OutboxCounts"];
+                        rows: components["schemas"]["OutboxEmail"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    countOutbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: components["schemas"]["OutboxCounts"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    retryOutboxEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The email's id in the outbox. Anything else is 404 `outbox_not_found`. */
+                emailId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The email, pending. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: components["schemas"]["OutboxEmail"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

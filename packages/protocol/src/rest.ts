@@ -289,3 +289,28 @@ export interface LiveFigures {
   today: Omit<DayFigures, "date"> & { date: string; hours: number[]; rated: number;
     rating_avg: number | null };
 }
+
+/** GET /api/admin/outbox/counts: emails in the outbox by status. */
+export interface OutboxCounts {
+  pending: number;
+  failed: number;
+  sent: number;
+  skipped: number;
+}
+
+export type OutboxStatus = keyof OutboxCounts;
+
+/** An email in the outbox (GET /api/admin/outbox). */
+export interface OutboxEmail {
+  id: number;
+  kind: string;
+  recipient: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  due_at: string;
+  created_at: string;
+  sent_at: string | null;
+  last_error: string | null;
+  session_id: string | null;
+  leased: boolean;
+}

@@ -35,5 +35,7 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   TryAnswer: true as Reads<R.TryAnswer, S["KnowledgeTry"]>,
   AnalyticsReport: true as Reads<R.AnalyticsReport, S["AnalyticsReport"]>,
   LiveFigures: true as Reads<R.LiveFigures, S["LiveAnalytics"]>,
+  OutboxCounts: true as Reads<R.OutboxCounts, S["OutboxCounts"]>,
+  OutboxEmail: true as Reads<R.OutboxEmail, S["OutboxEmail"]>,
   ErrorBody: true as Reads<R.ErrorBody, S["Error"]>,
 };
