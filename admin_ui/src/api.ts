@@ -1,8 +1,8 @@
 // Every REST call the admin UI makes. Components never call fetch themselves.
 
 import { ApiError, type Call, type Endpoint, request as requestCall, send as sendCall } from "@parley/protocol";
-import type { AnalyticsReport, KnowledgeEntry, LiveFigures, Role, TryAnswer, User, Widget,
-  WidgetCounts, WidgetSettings } from "./types";
+import type { AnalyticsReport, KnowledgeEntry, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
+  Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings } from "./types";
 
 export { ApiError };
 
@@ -173,4 +173,18 @@ export function live(tz: string, siteKey: string | null = null): Promise<LiveFig
   const q = new URLSearchParams({ tz });
   if (siteKey) q.set("site_key", siteKey);
   return request(`/api/analytics/live?${q}`);
+}
+
+// --- mail (admins) ------------------------------------------------------------------------
+
+export async function outboxCounts(): Promise<OutboxCounts> {
+  return (await request<{ counts: OutboxCounts }>("/api/admin/outbox/counts")).counts;
+}
+
+export function outbox(status: OutboxStatus, limit = 100): Promise<{ counts: OutboxCounts; rows: OutboxEmail[] }> {
+  return request(`/api/admin/outbox?status=${status}&limit=${limit}`);
+}
+
+export async function retryEmail(id: number): Promise<OutboxEmail> {
+  return (await request<{ email: OutboxEmail }>(`/api/admin/outbox/${id}/retry`, { method: "POST" })).email;
 }

@@ -10,7 +10,8 @@ export type Route =
   | { page: "widget"; key: string | null; tab: string }
   | { page: "knowledge"; key: string }
   | { page: "users" }
-  | { page: "analytics" };
+  | { page: "analytics" }
+  | { page: "mail" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -28,6 +29,8 @@ export function parseRoute(pathname: string): Route {
       return { page: "users" };
     case "analytics":
       return { page: "analytics" };
+    case "mail":
+      return { page: "mail" };
     case "widgets":
       if (parts[1] === "new") return { page: "widget", key: null, tab: parts[2] ?? "appearance" };
       if (parts[1] && parts[2] === "knowledge") return { page: "knowledge", key: parts[1] };
@@ -44,6 +47,7 @@ export function routePath(route: Route): string {
     case "login":
     case "users":
     case "analytics":
+    case "mail":
     case "widgets":
       return `${BASE}/${route.page}`;
     case "widget":

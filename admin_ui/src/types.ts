@@ -3,5 +3,6 @@
 
 export type {
   AISettings, AnalyticsReport, BusinessHours, Day, DayFigures, FieldType, KnowledgeEntry,
-  LiveFigures, PrechatField, Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings,
+  LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus, PrechatField, Role, TryAnswer, User,
+  Widget, WidgetCounts, WidgetSettings,
 } from "@parley/protocol";

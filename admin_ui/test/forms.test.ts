@@ -45,7 +45,7 @@ describe("routes", () => {
   it("round-trips every page through its URL", () => {
     for (const path of ["/admin/", "/admin/widgets", "/admin/widgets/new", "/admin/widgets/new/ai",
       "/admin/widgets/KEY_1", "/admin/widgets/KEY_1/install", "/admin/widgets/KEY_1/knowledge",
-      "/admin/users", "/admin/analytics", "/admin/login"]) {
+      "/admin/users", "/admin/analytics", "/admin/mail", "/admin/login"]) {
       expect(routePath(parseRoute(path))).toBe(path);
     }
     expect(parseRoute("/admin/nowhere")).toEqual({ page: "dashboard" });

@@ -12,9 +12,13 @@ import { LoginPage } from "./LoginPage";
 import { Spinner, ToastProvider } from "./ui";
 import { WidgetsPage } from "./WidgetsPage";
 
+// How often the nav's Mail badge asks for the outbox's counts.
+const MAIL_REFRESH_MS = 60_000;
+
 const WidgetBuilder = lazy(() => import("./WidgetBuilder").then((m) => ({ default: m.WidgetBuilder })));
 const KnowledgeEditor = lazy(() => import("./KnowledgeEditor").then((m) => ({ default: m.KnowledgeEditor })));
 const UsersTable = lazy(() => import("./UsersTable").then((m) => ({ default: m.UsersTable })));
+const MailPage = lazy(() => import("./MailPage").then((m) => ({ default: m.MailPage })));
 const AnalyticsPage = lazy(() => import("./AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })));
 
 export function App() {
@@ -22,6 +26,18 @@ export function App() {
   const [user, setUser] = useState<User | null>(null);
   const [checking, setChecking] = useState(() => loadToken() !== null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [failedMail, setFailedMail] = useState(0);
+
+  // The Mail badge: on every page change, and every minute, for admins.
+  const admin = user?.role === "admin";
+  const refreshMail = useCallback(() => {
+    if (admin) api.outboxCounts().then((c) => setFailedMail(c.failed), () => undefined);
+  }, [admin]);
+  useEffect(() => {
+    refreshMail();
+    const timer = window.setInterval(refreshMail, MAIL_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [refreshMail, route]);
 
   const signOut = useCallback((why: string | null) => {
     saveToken(null);
@@ -73,17 +89,19 @@ export function App() {
   }
   return (
     <ToastProvider>
-      <Layout user={user} route={route} onLogout={() => void logout()}>
+      <Layout user={user} route={route} onLogout={() => void logout()} failedMail={failedMail}>
         <Suspense fallback={<Spinner />}>
-          <Page route={route} user={user} />
+          <Page route={route} user={user} onMailChange={refreshMail} />
         </Suspense>
       </Layout>
     </ToastProvider>
   );
 }
 
-function Page({ route, user }: { route: Route; user: User }) {
+function Page({ route, user, onMailChange }: { route: Route; user: User; onMailChange: () => void }) {
   switch (route.page) {
+    case "mail":
+      return user.role === "admin" ? <MailPage onChange={onMailChange} /> : <NotAllowed />;
     case "widgets":
       return <WidgetsPage user={user} />;
     case "widget":
@@ -103,7 +121,7 @@ function NotAllowed() {
   return (
     <div className="card px-6 py-10 text-center">
       <h1>Admins only</h1>
-      <p className="mt-2 text-sm text-secondary-600">Ask an admin if you need to manage users.</p>
+      <p className="mt-2 text-sm text-secondary-600">Ask an admin if you need this page.</p>
     </div>
   );
 }

@@ -10,6 +10,7 @@ const NAV: NavItem[] = [
   { label: "Dashboard", route: { page: "dashboard" }, icon: "M3 13h8V3H3zm0 8h8v-6H3zm10 0h8V11h-8zm0-18v6h8V3z" },
   { label: "Widgets", route: { page: "widgets" }, icon: "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z" },
   { label: "Analytics", route: { page: "analytics" }, icon: "M5 9.2h3V19H5zM10.6 5h2.8v14h-2.8zm5.6 8H19v6h-2.8z" },
+  { label: "Mail", route: { page: "mail" }, icon: "M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z", adminOnly: true },
   { label: "Users", route: { page: "users" }, icon: "M16 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm0 2c-2.33 0-7 1.17-7 3.5V19h14v-2.5C15 14.17 10.33 13 8 13zm8 0c-.29 0-.62.02-.97.05 1.16.84 1.97 1.97 1.97 3.45V19h6v-2.5c0-2.33-4.67-3.5-7-3.5z", adminOnly: true },
 ];
 
@@ -18,10 +19,12 @@ function section(route: Route): string {
   return route.page;
 }
 
-export function Layout({ user, route, onLogout, children }: {
+export function Layout({ user, route, onLogout, failedMail = 0, children }: {
   user: User;
   route: Route;
   onLogout: () => void;
+  /** Emails that could not be sent: a warning badge on Mail. */
+  failedMail?: number;
   children: ReactNode;
 }) {
   const [menu, setMenu] = useState(false);
@@ -41,6 +44,12 @@ export function Layout({ user, route, onLogout, children }: {
             className={`flex items-center gap-3 rounded px-3 py-2 text-sm font-medium ${current ? "bg-primary-50 text-primary-700" : "text-secondary-700 hover:bg-secondary-100"}`}>
             <svg viewBox="0 0 24 24" className="h-5 w-5" aria-hidden="true"><path fill="currentColor" d={n.icon} /></svg>
             {n.label}
+            {n.route.page === "mail" && failedMail > 0 && (
+              <span data-testid="mail-failed-badge" title={`${failedMail} email${failedMail === 1 ? "" : "s"} could not be sent`}
+                className="badge ml-auto bg-error-700 text-white">
+                {failedMail}<span className="sr-only"> failed</span>
+              </span>
+            )}
           </a>
         );
       })}
