@@ -45,6 +45,20 @@ async def claim(conn: AsyncConnection, row_id: int, owner: str, now: datetime,
     return bool(result.rowcount)
 
 
+async def claim_many(conn: AsyncConnection, ids: list[int], owner: str, now: datetime,
+                     until: datetime) -> list[RowMapping]:
+    """`claim` for several rows in one statement; the rows `owner` got, in order. (An owner
+    claims one set at a time, and a row it still holds is never due: so its pending rows
+    among `ids` are those it just got.)"""
+    await conn.execute(update(outbox).where(
+        outbox.c.id.in_(ids), outbox.c.status == "pending",
+        or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))
+        .values(lease_owner=owner, lease_until=until))
+    stmt = select(outbox).where(outbox.c.id.in_(ids), outbox.c.status == "pending",
+                                outbox.c.lease_owner == owner).order_by(outbox.c.id)
+    return list((await conn.execute(stmt)).mappings())
+
+
 async def get(conn: AsyncConnection, row_id: int) -> RowMapping | None:
     return (await conn.execute(select(outbox).where(outbox.c.id == row_id))).mappings().first()
 

@@ -13,8 +13,9 @@ from chatserver.config import Settings
 
 class DeliveryError(Exception):
     """The SMTP server refused the email or could not be reached. `permanent`: a 5xx answer
-    about the email (trying again will not help); otherwise (4xx, no connection, TLS or
-    credentials refused: the settings or the server will be fixed) try again later."""
+    to the email's envelope or data (trying again will not help); otherwise (4xx, no
+    connection, TLS or credentials refused, a 5xx greeting: the settings or the server will
+    be fixed) try again later."""
 
     def __init__(self, text: str, *, permanent: bool = False) -> None:
         super().__init__(text)
@@ -35,11 +36,13 @@ async def send(settings: Settings, message: EmailMessage) -> str:
         raise DeliveryError(f"recipients refused: {text}",
                             permanent=bool(codes) and all(500 <= c < 600 for c in codes)) \
             from None
-    except aiosmtplib.SMTPAuthenticationError as exc:  # the settings' fault: fixed, all go
-        raise DeliveryError(f"{exc.code} {exc.message}") from None
     except aiosmtplib.SMTPResponseException as exc:
-        raise DeliveryError(f"{exc.code} {exc.message}", permanent=500 <= exc.code < 600) \
-            from None
+        # A 5xx to the envelope or the data is about this email; to the greeting, EHLO or
+        # STARTTLS it is about the server or the settings, which will be fixed.
+        about_email = isinstance(exc, aiosmtplib.SMTPDataError | aiosmtplib.SMTPSenderRefused
+                                 | aiosmtplib.SMTPRecipientRefused)
+        raise DeliveryError(f"{exc.code} {exc.message}",
+                            permanent=about_email and 500 <= exc.code < 600) from None
     except (aiosmtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
     if errors:  # some recipients refused, the others accepted: not worth sending again

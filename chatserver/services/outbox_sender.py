@@ -123,37 +123,29 @@ class OutboxSender:
                 await asyncio.wait_for(self.wake.wait(), self.interval_s)
 
     async def run_once(self) -> int:
-        """Deliver what is due now (up to BATCH rows, CONCURRENCY at once); how many rows
-        this process claimed."""
+        """Deliver what is due now: up to BATCH rows, claimed and delivered CONCURRENCY at a
+        time; how many rows this process claimed."""
         async with self.ctx.engine.connect() as conn:
             ids = await db.due_ids(conn, utcnow(), BATCH)
         self._full = len(ids) == BATCH
-        todo = iter(ids)
         claimed = 0
-
-        async def work() -> None:
-            nonlocal claimed
-            for row_id in todo:
-                if self.stopping:
-                    return
-                row = await self._claim(row_id)
-                if row is not None:
-                    claimed += 1
-                    await self.deliver(row)
-
-        async with asyncio.TaskGroup() as group:
-            for _ in range(min(CONCURRENCY, len(ids))):
-                group.create_task(work())
+        for start in range(0, len(ids), CONCURRENCY):
+            if self.stopping:
+                break
+            rows = await self._claim(ids[start:start + CONCURRENCY])
+            claimed += len(rows)
+            async with asyncio.TaskGroup() as group:
+                for row in rows:
+                    group.create_task(self.deliver(row))
         return claimed
 
-    async def _claim(self, row_id: int) -> RowMapping | None:
-        """Lease a row just before delivering it; None when another sender has it."""
+    async def _claim(self, ids: list[int]) -> list[RowMapping]:
+        """Lease rows just before delivering them (at once: the lease covers one attempt);
+        those that another sender has are left out."""
         now = utcnow()
         until = now + timedelta(seconds=lease_s(self.ctx.settings))
         async with self.ctx.engine.begin() as conn:
-            if not await db.claim(conn, row_id, self.owner, now, until):
-                return None
-            return await db.get(conn, row_id)
+            return await db.claim_many(conn, ids, self.owner, now, until)
 
     async def deliver(self, row: RowMapping) -> None:
         """One attempt at a claimed row, and its mark. Raises only when the database is
