@@ -52,6 +52,8 @@ class SmtpSink:
     received: list[Received] = field(default_factory=list)
     # While set, every DATA is answered with this reply ("451 4.3.0 try later").
     refuse_with: str | None = None
+    # While set, every RCPT TO is answered with this reply ("550 5.1.1 no such user").
+    refuse_rcpt: str | None = None
     controller: Controller | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Extra aiosmtpd options (tls_context + require_starttls, authenticator, ...), and an
@@ -62,6 +64,13 @@ class SmtpSink:
     # before the answer is sent.
     hold: Callable[[], Awaitable[None]] | None = None
     on_receive: Callable[[Received], None] | None = None
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, rcpt_options: list[str]) -> str:
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse_with:

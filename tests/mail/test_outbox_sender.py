@@ -104,6 +104,19 @@ async def test_a_550_fails_the_email_at_once_with_the_servers_answer(
     assert smtp_sink.received == []
 
 
+@pytest.mark.parametrize(("answer", "status"), [("550 5.1.1 No such user", "failed"),
+                                                ("450 4.2.1 Mailbox busy", "pending")])
+async def test_a_refused_recipient_fails_the_email_on_a_5xx_only(
+        ctx: Context, smtp_sink: SmtpSink, sender: OutboxSender, answer: str,
+        status: str) -> None:
+    smtp_sink.refuse_rcpt = answer
+    await queue(ctx.engine, ctx.settings, 1)
+    assert await sender.run_once() == 1
+    [row] = await rows(ctx.engine)
+    assert (row["status"], row["attempts"]) == (status, 1)
+    assert row["last_error"] == f"recipients refused: r0@x.test: {answer}"
+
+
 async def test_4xx_answers_fail_the_email_once_the_attempts_are_used_up(
         ctx: Context, smtp_sink: SmtpSink, sender: OutboxSender) -> None:
     smtp_sink.refuse_with = "421 4.7.0 Too many connections"
