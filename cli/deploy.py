@@ -197,6 +197,8 @@ async def check_live(s: Settings) -> list[Finding]:
                              "run `chatctl db upgrade`"))
     else:
         found.append(Finding(OK, "schema", f"at head ({head})"))
+        if s.smtp_host:
+            found.append(await _check_outbox(engine_settings=s))
     if not widgets:
         found.append(Finding(WARN, "widgets", "no widget yet: `chatctl widget create`"))
     for w in widgets:
@@ -218,6 +220,24 @@ async def check_live(s: Settings) -> list[Finding]:
     if s.smtp_host:
         found.append(await _check_smtp(s))
     return found
+
+
+async def _check_outbox(engine_settings: Settings) -> Finding:
+    from chatserver.db import outbox as outbox_db
+    from chatserver.db.engine import create_engine
+
+    engine = create_engine(engine_settings)
+    try:
+        async with engine.connect() as conn:
+            counts = await outbox_db.counts(conn)
+    finally:
+        await engine.dispose()
+    failed, pending = counts.get("failed", 0), counts.get("pending", 0)
+    if failed:
+        return Finding(WARN, "mail queue", f"{failed} email{'s' if failed != 1 else ''} could "
+                       "not be sent: `chatctl mail queue --status failed`, then `chatctl mail "
+                       "retry`")
+    return Finding(OK, "mail queue", f"no failed email, {pending} waiting")
 
 
 async def _check_smtp(s: Settings) -> Finding:
@@ -274,8 +294,8 @@ def check(state: CliState, offline: bool, strict: bool, workers: int | None) -> 
     secret key, MariaDB, an https public URL, trusted proxies behind nginx, Redis for several
     processes, metrics access, mail (TLS to a remote SMTP server, a reply domain, a loopback
     listener); then, unless --offline, that the database answers and is migrated, that Redis
-    and the SMTP server answer (with the SMTP login), and that every widget lists the
-    origins allowed to embed it.
+    and the SMTP server answer (with the SMTP login), that no email has failed, and that
+    every widget lists the origins allowed to embed it.
 
     Prints one line per check and exits 1 when any check fails (with --strict, also when any
     warns)."""

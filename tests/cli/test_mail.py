@@ -175,13 +175,17 @@ def test_deploy_check_warns_about_risky_mail_settings(chatctl: Chatctl) -> None:
     assert "mail TLS" not in _checks(chatctl("deploy", "check", "--offline", env=env))
 
 
-def test_deploy_check_connects_to_the_smtp_server(chatctl: Chatctl, db_url: str,
-                                                  smtp_sink: SmtpSink) -> None:
+def test_deploy_check_connects_to_the_smtp_server_and_counts_failed_emails(
+        chatctl: Chatctl, db_url: str, smtp_sink: SmtpSink, tmp_path: Path) -> None:
     env = {**GOOD, **_mail_env(smtp_sink), "PARLEY_DATABASE_URL": db_url}
     found = _checks(chatctl("deploy", "check", env=env))
+    assert found["mail queue"] == ["ok", "no failed email, 0 waiting"]
     assert found["smtp connection"][0] == "ok"
     assert found["smtp connection"][1].startswith(f"127.0.0.1:{smtp_sink.port} answers (220")
     smtp_sink.stop()
+    _fail_rows(db_url, tmp_path, smtp_sink, 2)
     found = _checks(chatctl("deploy", "check", env=env))
+    assert found["mail queue"][0] == "warn" and found["mail queue"][1].startswith(
+        "2 emails could not be sent")
     assert found["smtp connection"][0] == "FAIL"
     assert "SMTPConnectError" in found["smtp connection"][1]
