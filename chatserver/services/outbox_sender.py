@@ -165,15 +165,22 @@ class OutboxSender:
         except Exception as exc:
             await self._failed(row, attempts, exc)
             return
-        async with self.ctx.engine.begin() as conn:
-            if outgoing is None:
-                done = await db.finish(conn, row["id"], self.owner, status="skipped",
-                                       attempts=attempts, sent_at=utcnow())
-            else:
-                done = await db.finish(conn, row["id"], self.owner, status="sent",
+        status = "skipped" if outgoing is None else "sent"
+        try:
+            async with self.ctx.engine.begin() as conn:
+                done = await db.finish(conn, row["id"], self.owner, status=status,
                                        attempts=attempts, sent_at=utcnow(), last_error=None)
-                if done and outgoing.on_sent is not None:
+                if done and outgoing is not None and outgoing.on_sent is not None:
                     await outgoing.on_sent(conn)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise
+            # The email went: mark it all the same, or it would go again and again.
+            log.error("outbox %s (%s) sent, but what follows a delivery failed", row["id"],
+                      row["kind"], exc_info=exc)
+            async with self.ctx.engine.begin() as conn:
+                done = await db.finish(conn, row["id"], self.owner, status=status,
+                                       attempts=attempts, sent_at=utcnow(), last_error=None)
         if not done:
             log.warning("outbox %s (%s): lease lost before it was marked", row["id"], row["kind"])
         elif outgoing is not None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from chatserver.context import Context
 from chatserver.db import outbox as outbox_db
 from chatserver.services import mail_kinds
+from chatserver.services.mail_kinds import Outgoing
 from chatserver.services.outbox_sender import OutboxSender, backoff_s, lease_s
 from chatserver.timeutil import advance, reset_clock, utcnow
 from tests.helpers.outbox import queue, rows, wait_rows
@@ -146,6 +147,24 @@ async def test_a_builder_that_raises_is_retried_then_failed_and_others_go_on(
     assert (broken_row["status"], broken_row["attempts"]) == ("failed", 4)
     assert broken_row["last_error"] == "KeyError: 'widget_id'"
     assert (good_row["status"], good_row["attempts"]) == ("sent", 1)
+    assert len(smtp_sink.received) == 1
+
+
+async def test_an_email_whose_on_sent_raises_is_marked_sent_and_never_sent_again(
+        ctx: Context, smtp_sink: SmtpSink, sender: OutboxSender,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken_after(ctx: Context, row: RowMapping) -> Outgoing:
+        async def on_sent(conn: Any) -> None:
+            raise ValueError("bug in on_sent")
+
+        return Outgoing(mail_kinds.test_message(ctx.settings, row["recipient"]), on_sent)
+
+    monkeypatch.setitem(mail_kinds.BUILDERS, "after", broken_after)
+    await queue(ctx.engine, ctx.settings, 1, kind="after")
+    assert await sender.run_once() == 1
+    advance(lease_s(ctx.settings) + LATER_S)
+    assert await sender.run_once() == 0
+    assert _summary(await rows(ctx.engine)) == [("sent", 1)]
     assert len(smtp_sink.received) == 1
 
 
