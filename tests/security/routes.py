@@ -18,7 +18,8 @@ from chatserver.api.base import APIHandler
 
 @dataclass(frozen=True)
 class Spec:
-    """params: what each URL group is (site_key, session_id, entry_id, canned_id, user_id).
+    """params: what each URL group is (site_key, session_id, entry_id, canned_id, user_id,
+    email_id: an email in the outbox).
     auth: "jwt" (a signed-in user), "visitor" (a visitor token or a JWT, Origin checked),
     "public" (anyone, Origin checked), "none" (anyone; a token, if sent, must be valid),
     "metrics" (its own rules). admin: only admins, checked before anything else.
@@ -71,6 +72,9 @@ SPECS: dict[str, Spec] = {
     "/api/canned-responses/([^/]+)": Spec(("canned_id",)),
     "/api/analytics": Spec(query=("site_key",)),
     "/api/analytics/live": Spec(query=("site_key",)),
+    "/api/admin/outbox": Spec(admin=True),
+    "/api/admin/outbox/counts": Spec(admin=True),
+    "/api/admin/outbox/([^/]+)/retry": Spec(("email_id",), admin=True),
 }
 
 

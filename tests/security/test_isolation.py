@@ -104,12 +104,13 @@ async def test_visitor_socket_opens_only_with_the_sessions_own_token(
 def _b_values(t: Any, state: str) -> dict[str, Any]:
     b = t.b
     return {"site_key": b.key, "session_id": b.sessions[state]["session_id"],
-            "entry_id": b.entry_id, "canned_id": b.canned_id, "user_id": b.agent_id}
+            "entry_id": b.entry_id, "canned_id": b.canned_id, "user_id": b.agent_id,
+            "email_id": 1}
 
 
 def _missing_values(t: Any) -> dict[str, Any]:
     return {"site_key": "NoSuchWidgetKey000000000000000000", "session_id": str(uuid.uuid4()),
-            "entry_id": 987654, "canned_id": 987654, "user_id": 987654}
+            "entry_id": 987654, "canned_id": 987654, "user_id": 987654, "email_id": 987654}
 
 
 def _request(route: Any, method: str, values: dict[str, Any]) -> tuple[str, Any]:
