@@ -307,6 +307,9 @@ def _validate_mail(s: Settings) -> None:
         host, _, port = s.mail_listen.rpartition(":")
         if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise ConfigError("PARLEY_MAIL_LISTEN must be host:port, such as 127.0.0.1:2525")
+        if not s.mail_reply_domain:
+            raise ConfigError("PARLEY_MAIL_REPLY_DOMAIN is required when PARLEY_MAIL_LISTEN is "
+                              "set: the listener accepts mail for reply+<token>@<that domain>")
     if s.smtp_host:
         if not s.mail_from:
             raise ConfigError("PARLEY_MAIL_FROM is required when PARLEY_SMTP_HOST is set")

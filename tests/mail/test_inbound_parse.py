@@ -63,7 +63,7 @@ REPLIES = [
      f"Support Acme <{ADDR}> a écrit :\n>\n> Quelle couleur ?\n", "D'accord."),
     ("thunderbird, signature", "My order number is 12345.\n- the blue mug\n- the red cup\n\n"
      "Thanks, that helps.\n\n-- \nJane Doe\nACME Corp, +1 555 0100\n\nOn 07/12/2026 10:02, "
-     f"Acme Support wrote:\n> Which order?\n",
+     "Acme Support wrote:\n> Which order?\n",
      "My order number is 12345.\n- the blue mug\n- the red cup\n\nThanks, that helps."),
     ("quoted below without a header", "Blue.\n\n> Which colour?\n> Alice\n", "Blue."),
 ]
