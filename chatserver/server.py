@@ -194,8 +194,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     sweeper = Sweeper(ctx, app.settings["registry"])
     sweeper.start()
     listener = mail_listener(ctx) if settings.mail_listen else None
-    if listener is not None:
-        await listener.start(reuse_port=reuse_port)
+    if listener is not None:  # SO_REUSEPORT always: N workers or N instances share the port
+        await listener.start(reuse_port=True)
     port = sockets[0].getsockname()[1]
     log.info("parley %s listening on http://%s:%s (database: %s, bus: %s)", __version__,
              settings.host, port, ctx.engine.url.get_backend_name(),
