@@ -171,7 +171,8 @@ def body_text(msg: email.message.EmailMessage) -> str:
 def strip_reply(body: str) -> str:
     """The reply at the top of a body, without the history it quotes or its signature."""
     text = body.replace("\r\n", "\n").replace("\r", "\n")[:MAX_BODY_CHARS]
-    extra = EXTRA_HEADER.search(text)
+    # A quote header has the date in it: "El martes mi hermano escribió:" is not one.
+    extra = next((m for m in EXTRA_HEADER.finditer(text) if re.search(r"\d", m.group())), None)
     if extra is not None:
         text = text[:extra.start()]
     parsed = EmailMessage(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True).read()

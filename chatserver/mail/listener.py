@@ -184,6 +184,8 @@ class MailListener:
     async def start(self, *, reuse_port: bool = False) -> tuple[str, int]:
         """Listen on PARLEY_MAIL_LISTEN; the (host, port) bound. ``reuse_port``: several
         worker processes share the port (SO_REUSEPORT), like the HTTP socket."""
+        # aiosmtpd logs every command (with addresses) at INFO; this module logs each delivery.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         host, _, port = self.settings.mail_listen.rpartition(":")
         loop = asyncio.get_running_loop()
         self.server = await loop.create_server(self._protocol, host.strip("[]"), int(port),

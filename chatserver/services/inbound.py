@@ -82,7 +82,9 @@ async def receive(ctx: Context, session_id: str, mail: InboundMail) -> MessageVi
     if handed is not None:
         await _announce(ctx, handed)
     elif row["status"] == SessionStatus.WAITING:
-        await broadcast_queue(ctx, row["widget_id"])  # the queue shows the last message
+        # The queue shows the last message; and on a retry after a failure between the
+        # reopening and the message, auto-assignment gets its turn now.
+        await _assign_or_broadcast(ctx, row["widget_id"])
     return msg
 
 
@@ -126,5 +128,9 @@ async def _announce(ctx: Context, row: RowMapping) -> None:
         "offline": not position["agents_online"] or not open_now,
         "outside_hours": not open_now})
     await cancel_ai_reply(ctx, row["id"])
-    if not await auto_assign(ctx, row["widget_id"]):
-        await broadcast_queue(ctx, row["widget_id"])
+    await _assign_or_broadcast(ctx, row["widget_id"])
+
+
+async def _assign_or_broadcast(ctx: Context, widget_id: int) -> None:
+    if not await auto_assign(ctx, widget_id):
+        await broadcast_queue(ctx, widget_id)

@@ -5,16 +5,21 @@ SMTP, and a fixture that starts the listener on a free loopback port of the test
 from __future__ import annotations
 
 import asyncio
+import types
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
+import pymysql
 import pytest
 import tornado.ioloop
+from sqlalchemy.exc import OperationalError
 
 from chatserver.app import mail_listener
 from chatserver.context import Context
+from chatserver.db import messages as messages_db
 from chatserver.mail.listener import MailListener
 from chatserver.mail.tokens import reply_address
+from chatserver.services import writer
 from tests.helpers.settings import TEST_SECRET
 
 REPLY_DOMAIN = "reply.parley.test"
@@ -83,6 +88,20 @@ async def lmtp_send(port: int, recipients: list[str], raw: bytes,
     finally:
         writer.close()
     return out
+
+
+def lose_message_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until monkeypatch.undo() or the end of the test, the message writer's insert loses its
+    connection to the database (MySQL 2013), as in an outage: nothing of its batch commits."""
+
+    async def lost(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT", {}, pymysql.err.OperationalError(
+            2013, "Lost connection to MySQL server during query"))
+
+    failing = types.SimpleNamespace(**{k: getattr(messages_db, k) for k in dir(messages_db)
+                                       if not k.startswith("__")})
+    failing.insert_batch = lost
+    monkeypatch.setattr(writer, "db", failing)
 
 
 StartListener = Callable[..., Awaitable[int]]

@@ -17,6 +17,7 @@ from tests.helpers.inbound import (
     StartListener,
     address_of,
     lmtp_send,
+    lose_message_writes,
     reply_email,
 )
 
@@ -129,3 +130,30 @@ async def test_a_mail_bomb_is_slowed_down_per_conversation(
     assert later.data[0].startswith("250")
     texts = [m["text"] for m in await history(world, s) if m["sender_type"] == "visitor"]
     assert texts == ["Mail 0", "Mail 1", "Mail 2", "Mail 3"]
+
+
+async def test_a_retry_after_a_failure_between_reopening_and_the_message_still_assigns(
+        make_world: Any, ctx: Context, reply_listener: StartListener,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reopening commits, the message does not (451): the MTA's retry posts the message
+    once, and auto-assignment, which the failed attempt never reached, gives it to alice."""
+    port = await reply_listener()
+    world = await make_world()
+    s = await world.waiting_session(visitor_email="jane@example.org")
+    sid = s["session_id"]
+    await chat.close(ctx, sid, by="visitor")
+    agent, _ = await world.agent("alice")
+    monkeypatch.setattr(ctx, "settings", ctx.settings.replace(auto_assign=True))
+    to = address_of(sid)
+    raw = reply_email(to, "Is it shipped yet?", message_id="<late@x.example>")
+    lose_message_writes(monkeypatch)
+    assert (await lmtp_send(port, [to], raw)).data[0].startswith("451 4.3.0")
+    monkeypatch.undo()
+    monkeypatch.setattr(ctx, "settings", ctx.settings.replace(auto_assign=True))
+    assert (await status_of(world, s))["status"] == "waiting"  # reopened, no message yet
+    assert (await lmtp_send(port, [to], raw)).data[0].startswith("250")
+    await agent.expect("assigned")
+    said = await history(world, s)
+    assert [m["text"] for m in said if m["sender_type"] == "visitor"] == ["Is it shipped yet?"]
+    assert [m["text"] for m in said].count(REOPENED) == 1
+    assert (await status_of(world, s))["status"] == "assigned"

@@ -160,3 +160,10 @@ def test_a_long_reply_is_cut_with_a_note() -> None:
     assert fit("short", 100) == "short"
     cut = fit("word " * 1000, 200)
     assert len(cut) <= 200 and cut.endswith(TRUNCATED)
+
+
+def test_a_spanish_sentence_that_ends_in_escribio_is_not_a_quote_header() -> None:
+    body = ("El martes mi hermano escribió:\n\"¿Dónde está el pedido?\"\nY sigue sin llegar.\n\n"
+            "El lun, 7 dic 2026 a las 10:02, Soporte Acme (<x@example.com>) escribió:\n> Hola\n")
+    assert strip_reply(body) == ("El martes mi hermano escribió:\n\"¿Dónde está el pedido?\"\n"
+                                 "Y sigue sin llegar.")
