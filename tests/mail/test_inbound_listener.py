@@ -184,3 +184,13 @@ async def test_an_unexpected_failure_answers_451_and_is_logged(
         out = await lmtp_send(port, [to], reply_email(to, "hello"))
     assert out.data == ["451 4.3.0 Temporary failure; please try again later"]
     assert any("failed; the MTA will retry" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_genuine_address_of_a_deleted_conversation_is_refused_after_data(
+        make_world: Any, reply_listener: StartListener) -> None:
+    port = await reply_listener()
+    await make_world()
+    to = address_of(str(uuid.uuid4()))  # signed by this server, but no such session
+    out = await lmtp_send(port, [to], reply_email(to, "Hello?"))
+    assert out.rcpt == ["250 2.1.5 OK"]
+    assert out.data == ["550 5.1.1 This conversation no longer exists"]
