@@ -128,7 +128,8 @@ class Settings:
                                       "= emails carry no reply address and replies go to "
                                       "PARLEY_MAIL_FROM.")
     mail_listen: str = _setting("", "host:port of the built-in listener for replies that your "
-                                "MTA forwards (127.0.0.1:2525); empty = no listener.")
+                                "MTA forwards (127.0.0.1:2525; needs PARLEY_MAIL_REPLY_DOMAIN); "
+                                "empty = no listener. Every process binds it with SO_REUSEPORT.")
     mail_listen_protocol: str = _setting("lmtp", "What the listener speaks: lmtp (Postfix's "
                                          "lmtp transport) or smtp.")
     mail_max_inbound_bytes: int = _setting(10 * 1024 * 1024, "Largest email the listener "
