@@ -14,9 +14,11 @@ from chatserver.api import metrics as metrics_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
 from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.mail.inbound import InboundMail
+from chatserver.mail.listener import MailListener
 from chatserver.realtime import handlers as sockets
 from chatserver.realtime.registry import Registry
-from chatserver.services import agent_presence
+from chatserver.services import agent_presence, inbound
 from chatserver.services.assistant import AIRunner
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -49,6 +51,15 @@ def open_context(settings: Settings, ai: AIRunner | None) -> Context:
     return Context.create(settings, on_agents_gone=agents_gone,
                           on_visitor_message=ai.on_visitor_message if ai is not None else None,
                           embedder=embedding.configured(settings.ai_dense))
+
+
+def mail_listener(ctx: Context) -> MailListener:
+    """The listener for email replies (PARLEY_MAIL_LISTEN), posting each in its conversation."""
+
+    async def deliver(session_id: str, mail: InboundMail) -> None:
+        await inbound.receive(ctx, session_id, mail)
+
+    return MailListener(ctx.settings, deliver)
 
 
 async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:

@@ -128,7 +128,8 @@ class Settings:
                                       "= emails carry no reply address and replies go to "
                                       "PARLEY_MAIL_FROM.")
     mail_listen: str = _setting("", "host:port of the built-in listener for replies that your "
-                                "MTA forwards (127.0.0.1:2525); empty = no listener.")
+                                "MTA forwards (127.0.0.1:2525; needs PARLEY_MAIL_REPLY_DOMAIN); "
+                                "empty = no listener. Every process binds it with SO_REUSEPORT.")
     mail_listen_protocol: str = _setting("lmtp", "What the listener speaks: lmtp (Postfix's "
                                          "lmtp transport) or smtp.")
     mail_max_inbound_bytes: int = _setting(10 * 1024 * 1024, "Largest email the listener "
@@ -307,6 +308,9 @@ def _validate_mail(s: Settings) -> None:
         host, _, port = s.mail_listen.rpartition(":")
         if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise ConfigError("PARLEY_MAIL_LISTEN must be host:port, such as 127.0.0.1:2525")
+        if not s.mail_reply_domain:
+            raise ConfigError("PARLEY_MAIL_REPLY_DOMAIN is required when PARLEY_MAIL_LISTEN is "
+                              "set: the listener accepts mail for reply+<token>@<that domain>")
     if s.smtp_host:
         if not s.mail_from:
             raise ConfigError("PARLEY_MAIL_FROM is required when PARLEY_SMTP_HOST is set")

@@ -17,7 +17,7 @@ import tornado.netutil
 import tornado.web
 
 from chatserver import __version__, metrics, sdnotify
-from chatserver.app import make_app, open_context
+from chatserver.app import mail_listener, make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.logs import request_id
@@ -196,6 +196,9 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     sweeper.start()
     outbox = OutboxSender(ctx)
     outbox.start()
+    listener = mail_listener(ctx) if settings.mail_listen else None
+    if listener is not None:  # SO_REUSEPORT always: N workers or N instances share the port
+        await listener.start(reuse_port=True)
     port = sockets[0].getsockname()[1]
     log.info("parley %s listening on http://%s:%s (database: %s, bus: %s)", __version__,
              settings.host, port, ctx.engine.url.get_backend_name(),
@@ -230,6 +233,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
         log.warning("%d in-flight requests and %d sockets still open after %ss; closing",
                     in_flight.count, len(registry.sockets), settings.shutdown_grace_s)
     await server.close_all_connections()
+    if listener is not None:  # deliveries under way commit (or the MTA retries) first
+        await listener.close(settings.shutdown_grace_s)
     # Vectors being computed are not waited for: the next start computes what is missing.
     await ctx.knowledge.stop()
     await outbox.stop()

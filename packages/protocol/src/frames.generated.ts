@@ -136,7 +136,8 @@ export interface EscalateRequest {
     | "no_knowledge_match"
     | "model_request"
     | "ai_error"
-    | "budget_exhausted";
+    | "budget_exhausted"
+    | "email_reply";
   request_id?: RequestId;
 }
 /**

@@ -1289,7 +1289,7 @@ export interface components {
          */
         SessionStatus: "active" | "waiting" | "assigned" | "closed" | "abandoned";
         /** @enum {string} */
-        EscalationReason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted";
+        EscalationReason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | "email_reply";
         NewSession: {
             visitor_name?: string;
             visitor_email?: components["schemas"]["Email"];
@@ -1443,7 +1443,7 @@ export interface components {
             estimated_wait_s: number | null;
             agents_online: number | null;
             /** @enum {string|null} */
-            reason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | null;
+            reason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | "email_reply" | null;
             /** @description The system message this escalation added; null when already waiting. */
             event: components["schemas"]["Message"] | null;
             /** @description True when no agent of the widget is online. */
