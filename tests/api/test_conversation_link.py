@@ -11,6 +11,7 @@ import pytest
 
 from chatserver.context import Context
 from chatserver.mail.tokens import link_token, read_link_token
+from chatserver.server import access_logger
 from chatserver.services import links
 from chatserver.services.sessions import issue_device_token
 from chatserver.timeutil import utcnow
@@ -134,3 +135,20 @@ async def test_conversation_link_is_absolute_and_lasts_the_configured_lifetime(
     lifetime = (found[1] - utcnow()).total_seconds()
     assert ctx.settings.mail_link_lifetime_s - 60 < lifetime <= ctx.settings.mail_link_lifetime_s
     assert (await api.get(url.removeprefix("https://chat.example.com"))).code == 200
+
+
+async def test_the_access_log_keeps_the_links_token_out(make_world: Any, api: Api, ctx: Context,
+                                                       app: Any,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    app.settings["log_function"] = access_logger(ctx)  # the production server's
+    world = await make_world()
+    s = await world.session()
+    path = _link(s["session_id"])
+    caplog.set_level(logging.DEBUG)
+    resp = await api.get(path)
+    assert resp.code == 200
+    token = path.removeprefix("/c/")
+    visitor_token = TOKEN_ATTR.search(resp.body.decode()).group(1)  # type: ignore[union-attr]
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("200 GET /c/…") for line in lines), lines
+    assert not [line for line in lines if token in line or visitor_token in line]
