@@ -110,7 +110,8 @@ async def test_forged_and_orphaned_links_are_a_polite_404(make_world: Any, api: 
     world = await make_world()
     s = await world.session()
     good = _link(s["session_id"])
-    forged = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    # A character in the middle (the last one holds padding bits that decode to nothing).
+    forged = good[:12] + ("A" if good[12] != "A" else "B") + good[13:]
     unknown = _link("00000000-0000-4000-8000-000000000000")
     caplog.set_level(logging.DEBUG)
     for path in (forged, unknown, "/c/", "/c/" + "x" * 300, "/c/%00%ff", "/c/<script>"):
