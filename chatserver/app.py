@@ -9,7 +9,19 @@ import tornado.httputil
 import tornado.web
 
 from chatserver.ai import embedding
-from chatserver.api import analytics, auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
+from chatserver.api import (
+    analytics,
+    auth,
+    health,
+    inbox,
+    knowledge,
+    links,
+    openapi,
+    sessions,
+    static,
+    ui,
+    widgets,
+)
 from chatserver.api import metrics as metrics_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
 from chatserver.config import Settings
@@ -71,7 +83,7 @@ async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:
 def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> tornado.web.Application:
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
-                           *inbox.routes, *ui.routes, *analytics.routes]
+                           *inbox.routes, *ui.routes, *analytics.routes, *links.routes]
     handlers += metrics_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes

@@ -106,7 +106,8 @@ class Settings:
     agent_max_chats: int = _setting(5, "Default number of concurrent chats per agent.")
     auto_assign: bool = _setting(False, "Assign waiting sessions to the least-busy online agent.")
     idle_abandon_s: int = _setting(1800, "A visitor session with no socket and no activity for "
-                                   "this long is marked abandoned.")
+                                   "this long is marked abandoned (never one whose visitor "
+                                   "left an email).")
     sweep_interval_s: float = _setting(30.0, "How often a process marks idle sessions abandoned "
                                        "and keeps its open visitors' sessions alive (seconds).")
     sessions_per_ip_per_minute: int = _setting(30, "Visitor sessions one IP may create per minute.")

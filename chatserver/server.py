@@ -147,7 +147,8 @@ async def sockets_closed(registry: Registry) -> None:
 def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
     """Tornado's log_function: one line per request, with its id, the client's address (as
     the trusted proxy gives it) and the timing as fields (log_format=json shows them). The
-    path is logged without its query string."""
+    path is logged without its query string, and a conversation link's without its token
+    (it opens the conversation)."""
 
     def log_request(handler: tornado.web.RequestHandler) -> None:
         status = handler.get_status()
@@ -158,10 +159,11 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
         metrics.observe_request(request.method or "", status, seconds)
         ms = 1000.0 * seconds
         ip = client_ip(request, ctx.settings)
-        access_log.log(level, "%d %s %s %.1fms %s", status, request.method, request.path, ms,
+        path = "/c/…" if request.path.startswith("/c/") else request.path
+        access_log.log(level, "%d %s %s %.1fms %s", status, request.method, path, ms,
                        ip, extra={"request_id": request.headers.get("X-Request-ID"),
                                   "status": status, "method": request.method,
-                                  "path": request.path, "duration_ms": round(ms, 2),
+                                  "path": path, "duration_ms": round(ms, 2),
                                   "client_ip": ip})
 
     return log_request

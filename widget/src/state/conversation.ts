@@ -455,6 +455,7 @@ class Step {
   private status(status: SessionStatus): void {
     this.set({ status });
     if (status === "closed" || status === "abandoned") this.set({ phase: "ended", typing: null });
+    else if (this.m.view.phase === "ended") this.set({ phase: "live" }); // reopened meanwhile
   }
 
   /** Note the agent's name from messages (a reload knows the agent from history only). */
@@ -551,7 +552,8 @@ class Step {
         return;
       case "agent_joined":
         this.t.dropStreaming();
-        this.set({ status: "assigned", aiMode: false, agent: f.agent.display_name, queue: null, away: false });
+        // Also after the end: an agent reopened the conversation (the visitor left an email).
+        this.set({ phase: "live", status: "assigned", aiMode: false, agent: f.agent.display_name, queue: null, away: false });
         this.do({ type: "emit", event: "agent_joined", detail: { name: f.agent.display_name } });
         return;
       case "agent_left":
