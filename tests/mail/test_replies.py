@@ -7,6 +7,7 @@ after an email, the next agent message starts the next batch."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -187,3 +188,30 @@ async def test_no_email_no_batch(make_world: Any, ctx: Context) -> None:
     s, alice = await chat_with_alice(world)
     await alice.say("Hi", "a-1", session_id=s["session_id"])
     assert await rows(ctx) == []
+
+
+async def test_two_senders_mail_a_batch_once(
+        make_world: Any, ctx: Context, settings: Any, smtp_sink: SmtpSink) -> None:
+    """Two processes' senders (each its own engine) race for the due batch: one email."""
+    from chatserver.app import open_context
+    from chatserver.services.assistant import AIRunner
+    from chatserver.services.outbox_sender import OutboxSender
+
+    world = await make_world()
+    s, alice = await chat_with_alice(world, visitor_email="vera@example.test")
+    for i in range(3):
+        await alice.say(f"message {i}", f"a-{i}", session_id=s["session_id"])
+    runner = AIRunner(settings)
+    other = open_context(settings, runner)
+    try:
+        advance(BATCH_S + 1)
+        here, there = OutboxSender(ctx), OutboxSender(other)
+        claimed = await asyncio.gather(here.run_once(), there.run_once())
+        assert sorted(claimed) == [0, 1]
+        assert [r["status"] for r in await rows(ctx)] == ["sent"]
+        await asyncio.gather(here.run_once(), there.run_once())
+    finally:
+        await runner.close()
+        await other.close()
+    assert len(smtp_sink.received) == 1
+    assert all(f"message {i}" in smtp_sink.received[0].text for i in range(3))
