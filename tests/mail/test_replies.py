@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import RowMapping
 
 from chatserver.context import Context
-from chatserver.db.schema import outbox, sessions
+from chatserver.db.schema import sessions
 from chatserver.mail.tokens import read_link_token, session_of_reply_address
 from chatserver.timeutil import advance, reset_clock
+from tests.helpers.mail_flow import chat_with_alice, rows, until_done
 from tests.helpers.smtp import SmtpSink
-from tests.helpers.sockets import WS
 
 BATCH_S = 60.0
 
@@ -37,33 +37,9 @@ def clock() -> Iterator[None]:
     reset_clock()
 
 
-async def rows(ctx: Context) -> list[RowMapping]:
-    async with ctx.engine.connect() as conn:
-        return list((await conn.execute(select(outbox).order_by(outbox.c.id))).mappings())
-
-
 async def session_row(ctx: Context, sid: str) -> RowMapping:
     async with ctx.engine.connect() as conn:
         return (await conn.execute(select(sessions).where(sessions.c.id == sid))).mappings().one()
-
-
-async def until_done(ctx: Context, sender: Any, count: int) -> list[RowMapping]:
-    """Run the sender until `count` rows have left `pending`."""
-    for _ in range(300):
-        found = await rows(ctx)
-        if sum(r["status"] != "pending" for r in found) >= count:
-            return found
-        await sender.run_once()
-    raise AssertionError(f"expected {count} rows done: {[dict(r) for r in await rows(ctx)]}")
-
-
-async def chat_with_alice(world: Any, **visitor: Any) -> tuple[dict[str, Any], WS]:
-    """A waiting session with an email, accepted by alice over her socket."""
-    s = await world.waiting_session(visitor_name="Vera", **visitor)
-    alice, _ = await world.agent("alice")
-    await alice.send({"type": "accept", "session_id": s["session_id"]})
-    await alice.expect("accepted")
-    return s, alice
 
 
 async def test_unseen_agent_messages_are_mailed_together_once(

@@ -10,8 +10,8 @@ import pytest
 
 from chatserver.context import Context
 from tests.helpers.accounts import login, register
+from tests.helpers.mail_flow import chat_with_alice, rows, until_done
 from tests.helpers.smtp import SmtpSink
-from tests.mail.test_replies import chat_with_alice, rows, until_done
 
 
 @pytest.fixture
