@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from chatserver.services.outbox_sender import OutboxSender
 from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import AXE, Site, Visitor
 from tests.helpers.browser_servers import Servers
-from tests.helpers.database import clear_tables
 from tests.helpers.settings import make_settings
 from tests.helpers.smtp import SmtpSink, free_port
 
@@ -39,16 +40,17 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture(scope="module")
-def servers(db_url: str, tmp_path_factory: pytest.TempPathFactory,
-            sink: SmtpSink) -> Iterator[Servers]:
-    """This module's own chat server: with mail, and the outbox's sender running."""
+def mail_servers(db_url: str, tmp_path_factory: pytest.TempPathFactory,
+                 sink: SmtpSink, site: Site) -> Iterator[Servers]:
+    """This module's own chat server, on the suite's database as it is (the package's admin
+    signs in here too): with mail, and the outbox's sender running."""
     port = free_port()  # the public URL (the inbox's origin, the emails' links) is known
     settings = make_settings(db_url, tmp_path_factory.mktemp("mail-browser-data"),
                              sessions_per_ip_per_minute=10_000,
                              **sink.settings(public_url=f"http://127.0.0.1:{port}"))
     running = Servers(settings)
     running.port = port
-    running.start(prepare=clear_tables(db_url))
+    running.start()
     assert running.ctx is not None
     sender = OutboxSender(running.ctx, interval_s=0.05)
 
@@ -62,10 +64,19 @@ def servers(db_url: str, tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="module")
-def site(servers: Servers) -> Iterator[Site]:
-    s = Site(servers)
-    yield s
-    s.http.close()
+def admin(mail_servers: Servers, site: Site) -> Iterator[httpx.Client]:
+    """The package's admin, on this module's server."""
+    with httpx.Client(base_url=mail_servers.url, timeout=10,
+                      headers={"Authorization": f"Bearer {site.admin}"}) as client:
+        yield client
+
+
+def make_widget(admin: httpx.Client, servers: Servers, **fields: Any) -> str:
+    resp = admin.post("/api/widgets", json={"business_name": "Acme", "ai_enabled": False,
+                                            "allowed_origins": [servers.host_origin], **fields})
+    assert resp.status_code == 201, resp.text
+    key: str = resp.json()["widget"]["site_key"]
+    return key
 
 
 def start_chat(v: Visitor, servers: Servers, key: str, email: str) -> None:
@@ -82,12 +93,13 @@ def start_chat(v: Visitor, servers: Servers, key: str, email: str) -> None:
 
 
 def test_the_visitor_gets_the_transcript_by_email(
-        servers: Servers, site: Site, sink: SmtpSink,
+        mail_servers: Servers, admin: httpx.Client, sink: SmtpSink,
         visitor: Callable[..., Visitor]) -> None:
-    key = site.widget(business_name="Acme", ai_enabled=False, enable_prechat_form=True,
-                      prechat_fields=PRECHAT, language="fr")
+    key = make_widget(admin, mail_servers, enable_prechat_form=True, prechat_fields=PRECHAT,
+                      language="fr")
+    before = len(sink.received)
     v = visitor()
-    start_chat(v, servers, key, "vera@example.test")
+    start_chat(v, mail_servers, key, "vera@example.test")
     v.widget("button[aria-label='End conversation']").click()
     box = v.page.get_by_label("Email me the transcript")
     expect(box).to_be_visible()
@@ -97,7 +109,7 @@ def test_the_visitor_gets_the_transcript_by_email(
     box.check()
     v.widget(".pw-confirm button", has_text="End chat").click()
     expect(v.widget(".pw-ended")).to_be_visible()
-    [mail] = sink.wait_for_sync(1)
+    mail = sink.wait_for_sync(before + 1)[-1]
     assert mail.recipients == ["vera@example.test"]
     assert mail.message["Subject"] == "Votre conversation avec Acme"
     assert "Where is my order <42>?" in mail.text and "Vous · " in mail.text
@@ -105,37 +117,36 @@ def test_the_visitor_gets_the_transcript_by_email(
 
 
 def test_no_transcript_offered_without_an_email(
-        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
-    key = site.widget(ai_enabled=False, enable_prechat_form=True, prechat_fields=PRECHAT)
+        mail_servers: Servers, admin: httpx.Client, visitor: Callable[..., Visitor]) -> None:
+    key = make_widget(admin, mail_servers, enable_prechat_form=True, prechat_fields=PRECHAT)
     v = visitor()
-    start_chat(v, servers, key, "")
+    start_chat(v, mail_servers, key, "")
     v.widget("button[aria-label='End conversation']").click()
     expect(v.widget(".pw-confirm button", has_text="End chat")).to_be_visible()
     expect(v.widget(".pw-confirm input[type=checkbox]")).to_have_count(0)
 
 
 def test_an_agent_emails_the_transcript_from_the_history(
-        servers: Servers, site: Site, sink: SmtpSink,
+        mail_servers: Servers, admin: httpx.Client, sink: SmtpSink,
         visitor: Callable[..., Visitor]) -> None:
-    key = site.widget(business_name="Acme")
-    auth = {"Authorization": f"Bearer {site.admin}"}
-    agent = site.http.post("/api/auth/register", headers=auth, json={
-        "username": "mailer", "email": "mailer@example.com", "password": PASSWORD,
+    key = make_widget(admin, mail_servers)
+    email = f"mailer-{uuid.uuid4().hex[:8]}@example.com"
+    agent = admin.post("/api/auth/register", json={
+        "username": email.split("@")[0], "email": email, "password": PASSWORD,
         "role": "agent", "display_name": "Alex"}).json()["user"]
-    assert site.http.put(f"/api/widgets/{key}/agents/{agent['id']}", headers=auth) \
-        .status_code == 200
-    resp = site.http.post(f"/api/widgets/{key}/sessions",
+    assert admin.put(f"/api/widgets/{key}/agents/{agent['id']}").status_code == 200
+    resp = admin.post(f"/api/widgets/{key}/sessions",
                           json={"visitor_name": "Vera", "visitor_email": "vera@example.test"})
     assert resp.status_code == 201, resp.text
     sid = resp.json()["session_id"]
     before = len(sink.received)
     page = visitor().page
-    page.goto(f"{servers.url}/agent/")
-    page.get_by_label("Email").fill("mailer@example.com")
+    page.goto(f"{mail_servers.url}/agent/")
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("queue-count")).to_be_visible()
-    page.goto(f"{servers.url}/agent/history/{sid}")
+    page.goto(f"{mail_servers.url}/agent/history/{sid}")
     button = page.get_by_role("button", name="Email transcript")
     expect(button).to_be_visible()
     button.click()
