@@ -6,6 +6,10 @@ above both the visitor's seen mark (`visitor_seen_seq`, moved by their `seen` fr
 what was mailed before (`mailed_seq`). None left: the visitor read them in the widget, the
 row is skipped. Either way `mailed_seq` moves past the messages dealt with, and an agent
 message written meanwhile (it found this batch's key taken) gets the next batch at once.
+
+A person wrote these messages, so the email has no Auto-Submitted header (the visitor's
+auto-responder may answer it, and the answer lands in the conversation like any reply), and
+no List-Unsubscribe: it is the conversation itself, which the visitor started.
 """
 
 from __future__ import annotations
