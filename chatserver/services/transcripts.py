@@ -56,10 +56,10 @@ def transcript_key(session: Mapping[Any, Any]) -> str:
 
 async def request_transcript(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
     """An agent who can see the session mails its transcript to the visitor."""
-    if not ctx.settings.mail_enabled:
-        raise Conflict("email is not set up on this server", code="mail_disabled")
     async with ctx.engine.begin() as conn:
-        row = await access_session(conn, None, session_id, actor=actor)
+        row = await access_session(conn, None, session_id, actor=actor)  # first: 404 if not theirs
+        if not ctx.settings.mail_enabled:
+            raise Conflict("email is not set up on this server", code="mail_disabled")
         if not recipient_of(row):
             raise Conflict("the visitor left no email address", code="no_email")
         queued = await queue_transcript(conn, ctx.settings, row)
