@@ -2,6 +2,6 @@
 // docs/openapi.yaml there).
 
 export type {
-  AISettings, AnalyticsReport, BusinessHours, Day, DayFigures, FieldType, KnowledgeEntry,
+  AISettings, AnalyticsReport, BusinessHours, Day, DayFigures, EmailLanguage, FieldType, KnowledgeEntry,
   LiveFigures, PrechatField, Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings,
 } from "@parley/protocol";

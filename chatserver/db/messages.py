@@ -67,7 +67,8 @@ async def lock_sessions(conn: AsyncConnection, session_ids: list[str]) -> dict[s
     what sending checks and seq allocation need."""
     stmt = (select(sessions.c.id, sessions.c.widget_id, sessions.c.status,
                    sessions.c.assigned_agent_id, sessions.c.ai_mode, sessions.c.last_seq,
-                   sessions.c.first_agent_reply_at)
+                   sessions.c.first_agent_reply_at, sessions.c.offline_email,
+                   sessions.c.visitor_email, sessions.c.mailed_seq)
             .where(sessions.c.id.in_(sorted(session_ids))).order_by(sessions.c.id)
             .with_for_update())
     return {r["id"]: r for r in (await conn.execute(stmt)).mappings()}

@@ -55,3 +55,8 @@ async def finish(conn: AsyncConnection, row_id: int, owner: str, **values: Any) 
         outbox.c.id == row_id, outbox.c.lease_owner == owner)
         .values(lease_owner=None, lease_until=None, **values))
     return bool(result.rowcount)
+
+
+async def id_by_key(conn: AsyncConnection, key: str) -> int | None:
+    value = await conn.scalar(select(outbox.c.id).where(outbox.c.key == key))
+    return int(value) if value is not None else None

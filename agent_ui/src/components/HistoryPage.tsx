@@ -4,6 +4,7 @@ import { dateTime, visitorLabel } from "../format";
 import { navigate } from "../router";
 import type { HistorySession, Message, Session } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
+import { TranscriptButton } from "./TranscriptButton";
 import { VisitorDetails } from "./VisitorDetails";
 
 /** `text` with every occurrence of `query` marked, as React text (never HTML). */
@@ -142,6 +143,7 @@ function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: st
             onClick={() => navigate({ page: "history", chatId: null })}>←</button>
           <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
           <span className="ml-auto text-xs text-secondary-600">{session.status}</span>
+          <TranscriptButton token={token} session={session} />
           {ended && email && (
             <button type="button" className="btn-primary" data-testid="reopen"
               title={`Reopen the conversation and reply to ${email}`}

@@ -146,6 +146,7 @@ export interface EscalateRequest {
 export interface VisitorCloseRequest {
   type: "close";
   rating?: number;
+  transcript?: boolean;
   request_id?: RequestId;
 }
 /**

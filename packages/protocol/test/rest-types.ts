@@ -12,6 +12,7 @@ type Sends<Mine, Spec> = [Mine] extends [Spec] ? true : false;
 // business_hours is checked the other way: what the front ends hold fits the spec.
 type Hourless<T> = Omit<T, "business_hours">;
 type Availability = operations["getWidgetAvailability"]["responses"][200]["content"]["application/json"];
+type TranscriptQueued = operations["emailTranscript"]["responses"][202]["content"]["application/json"];
 
 export const restTypesAgreeWithOpenapi: Record<string, true> = {
   User: true as Reads<R.User, S["User"]>,
@@ -36,4 +37,5 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   AnalyticsReport: true as Reads<R.AnalyticsReport, S["AnalyticsReport"]>,
   LiveFigures: true as Reads<R.LiveFigures, S["LiveAnalytics"]>,
   ErrorBody: true as Reads<R.ErrorBody, S["Error"]>,
+  TranscriptQueued: true as Reads<R.TranscriptQueued, TranscriptQueued>,
 };
