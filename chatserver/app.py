@@ -15,6 +15,7 @@ from chatserver.api import (
     health,
     inbox,
     knowledge,
+    links,
     openapi,
     outbox,
     sessions,
@@ -26,9 +27,11 @@ from chatserver.api import metrics as metrics_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
 from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.mail.inbound import InboundMail
+from chatserver.mail.listener import MailListener
 from chatserver.realtime import handlers as sockets
 from chatserver.realtime.registry import Registry
-from chatserver.services import agent_presence
+from chatserver.services import agent_presence, inbound
 from chatserver.services.assistant import AIRunner
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -63,6 +66,15 @@ def open_context(settings: Settings, ai: AIRunner | None) -> Context:
                           embedder=embedding.configured(settings.ai_dense))
 
 
+def mail_listener(ctx: Context) -> MailListener:
+    """The listener for email replies (PARLEY_MAIL_LISTEN), posting each in its conversation."""
+
+    async def deliver(session_id: str, mail: InboundMail) -> None:
+        await inbound.receive(ctx, session_id, mail)
+
+    return MailListener(ctx.settings, deliver)
+
+
 async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:
     """Another process died with these agents online: tell their widgets they are offline."""
     for agent_id in sorted(agent_ids):
@@ -72,7 +84,8 @@ async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:
 def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> tornado.web.Application:
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
-                           *inbox.routes, *ui.routes, *analytics.routes, *outbox.routes]
+                           *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
+                           *outbox.routes]
     handlers += metrics_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes

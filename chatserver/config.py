@@ -106,7 +106,8 @@ class Settings:
     agent_max_chats: int = _setting(5, "Default number of concurrent chats per agent.")
     auto_assign: bool = _setting(False, "Assign waiting sessions to the least-busy online agent.")
     idle_abandon_s: int = _setting(1800, "A visitor session with no socket and no activity for "
-                                   "this long is marked abandoned.")
+                                   "this long is marked abandoned (never one whose visitor "
+                                   "left an email).")
     sweep_interval_s: float = _setting(30.0, "How often a process marks idle sessions abandoned "
                                        "and keeps its open visitors' sessions alive (seconds).")
     sessions_per_ip_per_minute: int = _setting(30, "Visitor sessions one IP may create per minute.")
@@ -130,7 +131,8 @@ class Settings:
                                       "= emails carry no reply address and replies go to "
                                       "PARLEY_MAIL_FROM.")
     mail_listen: str = _setting("", "host:port of the built-in listener for replies that your "
-                                "MTA forwards (127.0.0.1:2525); empty = no listener.")
+                                "MTA forwards (127.0.0.1:2525; needs PARLEY_MAIL_REPLY_DOMAIN); "
+                                "empty = no listener. Every process binds it with SO_REUSEPORT.")
     mail_listen_protocol: str = _setting("lmtp", "What the listener speaks: lmtp (Postfix's "
                                          "lmtp transport) or smtp.")
     mail_max_inbound_bytes: int = _setting(10 * 1024 * 1024, "Largest email the listener "
@@ -309,6 +311,9 @@ def _validate_mail(s: Settings) -> None:
         host, _, port = s.mail_listen.rpartition(":")
         if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise ConfigError("PARLEY_MAIL_LISTEN must be host:port, such as 127.0.0.1:2525")
+        if not s.mail_reply_domain:
+            raise ConfigError("PARLEY_MAIL_REPLY_DOMAIN is required when PARLEY_MAIL_LISTEN is "
+                              "set: the listener accepts mail for reply+<token>@<that domain>")
     if s.smtp_host:
         if not s.mail_from:
             raise ConfigError("PARLEY_MAIL_FROM is required when PARLEY_SMTP_HOST is set")

@@ -55,7 +55,7 @@ class Context:
     session_limiter: WindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writer = MessageWriter(self.engine)
+        self.writer = MessageWriter(self.engine, self.settings)
         self.session_limiter = WindowLimiter(self.settings.sessions_per_ip_per_minute, 60.0)
 
     @classmethod

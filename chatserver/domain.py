@@ -20,4 +20,5 @@ ENDED = (SessionStatus.CLOSED, SessionStatus.ABANDONED)
 UNANSWERED = (SessionStatus.ACTIVE, SessionStatus.WAITING)
 
 ESCALATION_REASONS = ("explicit_request", "frustration", "repeated_failure",
-                      "no_knowledge_match", "model_request", "ai_error", "budget_exhausted")
+                      "no_knowledge_match", "model_request", "ai_error", "budget_exhausted",
+                      "email_reply")

@@ -17,7 +17,7 @@ import tornado.netutil
 import tornado.web
 
 from chatserver import __version__, metrics, sdnotify
-from chatserver.app import make_app, open_context
+from chatserver.app import mail_listener, make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.logs import request_id
@@ -147,7 +147,8 @@ async def sockets_closed(registry: Registry) -> None:
 def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
     """Tornado's log_function: one line per request, with its id, the client's address (as
     the trusted proxy gives it) and the timing as fields (log_format=json shows them). The
-    path is logged without its query string."""
+    path is logged without its query string, and a conversation link's without its token
+    (it opens the conversation)."""
 
     def log_request(handler: tornado.web.RequestHandler) -> None:
         status = handler.get_status()
@@ -158,10 +159,11 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
         metrics.observe_request(request.method or "", status, seconds)
         ms = 1000.0 * seconds
         ip = client_ip(request, ctx.settings)
-        access_log.log(level, "%d %s %s %.1fms %s", status, request.method, request.path, ms,
+        path = "/c/…" if request.path.startswith("/c/") else request.path
+        access_log.log(level, "%d %s %s %.1fms %s", status, request.method, path, ms,
                        ip, extra={"request_id": request.headers.get("X-Request-ID"),
                                   "status": status, "method": request.method,
-                                  "path": request.path, "duration_ms": round(ms, 2),
+                                  "path": path, "duration_ms": round(ms, 2),
                                   "client_ip": ip})
 
     return log_request
@@ -196,6 +198,9 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     sweeper.start()
     outbox = OutboxSender(ctx)
     outbox.start()
+    listener = mail_listener(ctx) if settings.mail_listen else None
+    if listener is not None:  # SO_REUSEPORT always: N workers or N instances share the port
+        await listener.start(reuse_port=True)
     port = sockets[0].getsockname()[1]
     log.info("parley %s listening on http://%s:%s (database: %s, bus: %s)", __version__,
              settings.host, port, ctx.engine.url.get_backend_name(),
@@ -230,6 +235,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
         log.warning("%d in-flight requests and %d sockets still open after %ss; closing",
                     in_flight.count, len(registry.sockets), settings.shutdown_grace_s)
     await server.close_all_connections()
+    if listener is not None:  # deliveries under way commit (or the MTA retries) first
+        await listener.close(settings.shutdown_grace_s)
     # Vectors being computed are not waited for: the next start computes what is missing.
     await ctx.knowledge.stop()
     await outbox.stop()

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from chatserver.context import Context
 from chatserver.mail.smtp import DeliveryError
-from chatserver.services import outbox as svc
+from chatserver.services import outbox_admin as svc
 from chatserver.services.access import OPERATOR
 from cli.common import (
     CliState,

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from chatserver.context import Context
 from chatserver.errors import ParleyError
+from chatserver.mail.strings import LANGUAGES
 from chatserver.services import users as users_svc
 from chatserver.services import widget_form
 from chatserver.services import widgets as svc
@@ -26,7 +27,7 @@ OPTION_OF = {
     "welcome_message": "--welcome", "primary_color": "--primary-color",
     "secondary_color": "--secondary-color", "position": "--position",
     "enable_prechat_form": "--prechat", "allowed_origins": "--allowed-origin",
-    "ai_enabled": "--ai", "timezone": "--timezone",
+    "ai_enabled": "--ai", "timezone": "--timezone", "language": "--language",
 }
 
 
@@ -70,6 +71,9 @@ def widget_options(creating: bool) -> Callable[[F], F]:
         click.option("--timezone", metavar="ZONE",
                      help="IANA time zone for business hours, like Europe/Paris"
                      + note("timezone") + "."),
+        click.option("--language", type=click.Choice(LANGUAGES),
+                     help="Language of the emails to visitors (replies, transcripts)"
+                     + note("language") + "."),
     ]
 
     def apply(fn: F) -> F:
@@ -113,6 +117,7 @@ def _rows(w: dict[str, Any], owner: str, agents: list[str]) -> list[tuple[str, s
         ("allowed origins", ", ".join(w["allowed_origins"]) or "none"),
         ("AI", flag(w["ai_enabled"])),
         ("timezone", w["timezone"]),
+        ("email language", w["language"]),
         ("owner", owner),
         ("agents", ", ".join(agents) or "-"),
         ("created", short_time(w["created_at"]) + " UTC"),

@@ -11,6 +11,7 @@ export const REASON_LABELS: Record<string, string> = {
   model_request: "AI handed over",
   ai_error: "AI error",
   budget_exhausted: "AI budget used up",
+  email_reply: "Replied by email",
   unknown: "Unknown",
 };
 

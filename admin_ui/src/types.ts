@@ -2,7 +2,7 @@
 // docs/openapi.yaml there).
 
 export type {
-  AISettings, AnalyticsReport, BusinessHours, Day, DayFigures, FieldType, KnowledgeEntry,
-  LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus, PrechatField, Role, TryAnswer, User,
-  Widget, WidgetCounts, WidgetSettings,
+  AISettings, AnalyticsReport, BusinessHours, Day, DayFigures, EmailLanguage, FieldType,
+  KnowledgeEntry, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus, PrechatField, Role,
+  TryAnswer, User, Widget, WidgetCounts, WidgetSettings,
 } from "@parley/protocol";

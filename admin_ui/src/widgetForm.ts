@@ -3,13 +3,18 @@
 // config the live preview renders. Field keys are the server's (`prechat_fields[0].name`,
 // `business_hours.mon`, `ai_settings.temperature`), so a 422's `fields` land in the same place.
 
-import type { AISettings, BusinessHours, Day, PrechatField, Widget, WidgetSettings } from "./types";
+import type { AISettings, BusinessHours, Day, EmailLanguage, PrechatField, Widget, WidgetSettings } from "./types";
 
 export const DAYS: Day[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 export const DAY_NAMES: Record<Day, string> = {
   mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday",
   sat: "Saturday", sun: "Sunday",
 };
+/** The languages of the emails sent to a widget's visitors (chatserver/mail/strings.py). */
+export const EMAIL_LANGUAGES: { id: EmailLanguage; label: string }[] = [
+  { id: "en", label: "English" }, { id: "es", label: "Español" }, { id: "fr", label: "Français" },
+  { id: "de", label: "Deutsch" },
+];
 export const MAX_PRECHAT_FIELDS = 10;
 export const MAX_ORIGINS = 50;
 const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
@@ -28,6 +33,7 @@ export const DEFAULTS: WidgetSettings = {
   allowed_origins: [],
   business_hours: null,
   timezone: "UTC",
+  language: "en",
   ai_enabled: true,
   ai_settings: {},
 };
@@ -120,6 +126,9 @@ export function validate(s: WidgetSettings, zones?: Set<string>): Record<string,
   } else if (new Set(s.allowed_origins.map(normalizeOrigin)).size > MAX_ORIGINS) {
     errors.allowed_origins = `at most ${MAX_ORIGINS} origins`;
   }
+  if (!EMAIL_LANGUAGES.some((l) => l.id === s.language)) {
+    errors.language = `must be one of ${EMAIL_LANGUAGES.map((l) => l.id).join(", ")}`;
+  }
   if (!s.timezone.trim()) errors.timezone = "is required";
   else if (zones && zones.size && !zones.has(s.timezone)) {
     errors.timezone = "must be an IANA time zone such as Europe/Paris";
@@ -199,6 +208,7 @@ export function previewConfig(s: WidgetSettings, siteKey: string | null) {
     business_hours: s.business_hours,
     timezone: s.timezone,
     ai_enabled: s.ai_enabled,
+    mail: false, // the preview sends nothing
   };
 }
 
@@ -229,7 +239,7 @@ export function errorsUnder(errors: Record<string, string>, prefix: string): str
 
 /** Which builder tab shows a field, so a server error on a hidden tab can be pointed at. */
 export function tabOf(key: string): string {
-  if (/^(business_name|widget_title|welcome_message)/.test(key)) return "messages";
+  if (/^(business_name|widget_title|welcome_message|language)/.test(key)) return "messages";
   if (/^(primary_color|secondary_color|position)/.test(key)) return "appearance";
   if (/^(enable_prechat_form|prechat_fields)/.test(key)) return "prechat";
   if (/^(business_hours|timezone)/.test(key)) return "hours";

@@ -31,6 +31,16 @@ describe("validation mirrors the server's field errors", () => {
     expect(validate(structuredClone(DEFAULTS))).toEqual({});
   });
 
+  it("takes the four email languages and points a wrong one at the Messages tab", () => {
+    for (const language of ["en", "es", "fr", "de"] as const) {
+      expect(validate({ ...structuredClone(DEFAULTS), language })).toEqual({});
+    }
+    const errors = validate({ ...structuredClone(DEFAULTS), language: "pt" as "en" });
+    expect(errors).toEqual({ language: "must be one of en, es, fr, de" });
+    expect(tabOf("language")).toBe("messages");
+    expect(changes(DEFAULTS, { ...structuredClone(DEFAULTS), language: "de" })).toEqual({ language: "de" });
+  });
+
   it("names each field with the server's key and wording", () => {
     const s = {
       ...structuredClone(DEFAULTS), business_name: " ", widget_title: "x".repeat(101),

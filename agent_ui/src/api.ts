@@ -1,7 +1,9 @@
 // Every REST call the inbox makes. Components never call fetch themselves.
 
 import { ApiError, type Endpoint, type HistoryPage, request as send } from "@parley/protocol";
-import type { CannedResponse, Message, Session, SessionDetails, TeamMember, User } from "./types";
+import type {
+  CannedResponse, Message, Session, SessionDetails, TeamMember, TranscriptQueued, User,
+} from "./types";
 
 export { ApiError };
 
@@ -75,4 +77,10 @@ export async function messagesAfter(token: string, session: Pick<Session, "site_
     if (!page.has_more || !last || pageSize < 500) return out;
     after = last.seq;
   }
+}
+
+/** Mail the conversation's transcript to the visitor (queued; asking twice sends one). */
+export function emailTranscript(token: string, sessionId: string): Promise<TranscriptQueued> {
+  return request(`/api/agents/sessions/${encodeURIComponent(sessionId)}/transcript`, token,
+    { method: "POST" });
 }

@@ -8,6 +8,7 @@ export const ESCALATION_REASONS: Record<string, string> = {
   model_request: "AI handed over",
   ai_error: "AI error",
   budget_exhausted: "AI budget used up",
+  email_reply: "Replied by email",
 };
 
 export function reasonLabel(code: string | null | undefined): string {

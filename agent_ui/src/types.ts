@@ -3,7 +3,7 @@
 
 export type {
   CannedResponse, HistoryPage, HistorySession, Message, Presence, SenderType, Session,
-  SessionDetails, SessionStatus, TeamMember, User, VisitorInfo,
+  SessionDetails, SessionStatus, TeamMember, TranscriptQueued, User, VisitorInfo,
 } from "@parley/protocol";
 export type { AgentMe as Me } from "@parley/protocol";
 

@@ -1,12 +1,12 @@
-"""/api/agents/history, /api/agents/sessions/<id>, /api/agents/team and
-/api/canned-responses: what the agent inbox reads besides its socket."""
+"""/api/agents/history, /api/agents/sessions/<id> (and its transcript by email),
+/api/agents/team and /api/canned-responses: what the agent inbox reads besides its socket."""
 
 from __future__ import annotations
 
 from chatserver.api.base import APIHandler
 from chatserver.errors import NotFound
 from chatserver.limits import HISTORY_SEARCH_PAGE_MAX
-from chatserver.services import canned, inbox
+from chatserver.services import canned, inbox, transcripts
 from chatserver.validate import Fields
 
 
@@ -35,6 +35,13 @@ class SessionDetailsHandler(APIHandler):
     async def get(self, session_id: str) -> None:
         actor = await self.actor()
         self.send_json(await inbox.session_details(self.ctx, actor, session_id))
+
+
+class TranscriptHandler(APIHandler):
+    async def post(self, session_id: str) -> None:
+        actor = await self.actor()
+        self.send_json(await transcripts.request_transcript(self.ctx, actor, session_id),
+                       status=202)
 
 
 class TeamHandler(APIHandler):
@@ -76,6 +83,7 @@ class CannedHandler(APIHandler):
 routes = [
     (r"/api/agents/history", HistoryHandler),
     (r"/api/agents/sessions/([^/]+)", SessionDetailsHandler),
+    (r"/api/agents/sessions/([^/]+)/transcript", TranscriptHandler),
     (r"/api/agents/team", TeamHandler),
     (r"/api/canned-responses", CannedListHandler),
     (r"/api/canned-responses/([^/]+)", CannedHandler),

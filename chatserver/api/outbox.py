@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chatserver.api.base import APIHandler
 from chatserver.errors import NotFound
-from chatserver.services import outbox
+from chatserver.services import outbox_admin as outbox
 from chatserver.validate import Fields
 
 LIST_DEFAULT = 50

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, insert, select, tuple_, update
+from sqlalchemy import case, func, insert, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -67,7 +67,8 @@ async def lock_sessions(conn: AsyncConnection, session_ids: list[str]) -> dict[s
     what sending checks and seq allocation need."""
     stmt = (select(sessions.c.id, sessions.c.widget_id, sessions.c.status,
                    sessions.c.assigned_agent_id, sessions.c.ai_mode, sessions.c.last_seq,
-                   sessions.c.first_agent_reply_at)
+                   sessions.c.first_agent_reply_at, sessions.c.offline_email,
+                   sessions.c.visitor_email, sessions.c.mailed_seq)
             .where(sessions.c.id.in_(sorted(session_ids))).order_by(sessions.c.id)
             .with_for_update())
     return {r["id"]: r for r in (await conn.execute(stmt)).mappings()}
@@ -93,3 +94,14 @@ async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
     result = await conn.execute(insert(messages).returning(messages.c.id,
                                                            sort_by_parameter_order=True), rows)
     return [int(r[0]) for r in result.all()]
+
+
+async def count_since(conn: AsyncConnection, session_id: str, client_msg_id_prefix: str,
+                      since: datetime) -> int:
+    """Messages of the session whose client_msg_id starts with the prefix, stored since then
+    (replies by email: ``mail-``). The (session_id, client_msg_id) key serves the prefix."""
+    stmt = select(func.count()).select_from(messages).where(
+        messages.c.session_id == session_id,
+        messages.c.client_msg_id.startswith(client_msg_id_prefix, autoescape=True),
+        messages.c.created_at >= since)
+    return int((await conn.execute(stmt)).scalar_one())

@@ -94,6 +94,6 @@ async def retry(conn: AsyncConnection, row_ids: list[int] | None, now: datetime)
         status="pending", due_at=now, attempts=0))
     return int(result.rowcount)
 
-
-async def id_of(conn: AsyncConnection, key: str) -> int:
-    return int((await conn.execute(select(outbox.c.id).where(outbox.c.key == key))).scalar_one())
+async def id_by_key(conn: AsyncConnection, key: str) -> int | None:
+    value = await conn.scalar(select(outbox.c.id).where(outbox.c.key == key))
+    return int(value) if value is not None else None

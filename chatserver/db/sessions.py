@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.db.schema import messages, sessions, users, widget_configs
+from chatserver.db.schema import messages, session_tokens, sessions, users, widget_configs
 from chatserver.domain import OPEN, UNANSWERED
 
 # Columns agents see (never the visitor token hash).
@@ -125,8 +125,23 @@ async def touch(conn: AsyncConnection, session_ids: list[str], now: datetime) ->
 
 
 async def stale(conn: AsyncConnection, before: datetime, limit: int) -> list[RowMapping]:
-    """Unattended sessions (with the AI or waiting) idle since before `before`."""
-    stmt = (select(sessions.c.id, sessions.c.widget_id, sessions.c.status).where(
-        sessions.c.status.in_(UNANSWERED), sessions.c.last_activity_at < before)
+    """Unattended sessions (with the AI or waiting) idle since before `before`, whose visitor
+    left no email: a visitor who did can still be answered, so theirs is never abandoned."""
+    s = sessions.c
+    stmt = (select(s.id, s.widget_id, s.status).where(
+        s.status.in_(UNANSWERED), s.last_activity_at < before,
+        s.offline_email.is_(None), s.visitor_email.is_(None))
         .limit(limit))
     return list((await conn.execute(stmt)).mappings())
+
+
+async def device_token_hashes(conn: AsyncConnection, session_id: str) -> list[str]:
+    """The hashes of the session's further visitor tokens (one per device it was opened on)."""
+    stmt = select(session_tokens.c.token_hash).where(session_tokens.c.session_id == session_id)
+    return list((await conn.execute(stmt)).scalars())
+
+
+async def insert_device_token(conn: AsyncConnection, session_id: str, token_hash: str,
+                              now: datetime) -> None:
+    await conn.execute(insert(session_tokens).values(session_id=session_id,
+                                                     token_hash=token_hash, created_at=now))

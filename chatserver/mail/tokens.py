@@ -53,6 +53,8 @@ def session_of_reply_address(secret: str, address: str, domain: str) -> str | No
     raw, mac = signed[:16], signed[16:]
     if len(raw) != 16 or not hmac.compare_digest(mac, _mac(secret, "reply", raw, _REPLY_MAC)):
         return None
+    if base64.b32encode(signed).decode().rstrip("=") != token:  # one spelling per token
+        return None
     return str(uuid.UUID(bytes=raw))
 
 
@@ -74,6 +76,8 @@ def read_link_token(secret: str, token: str) -> tuple[str, datetime] | None:
         return None
     data, mac = signed[:24], signed[24:]
     if len(data) != 24 or not hmac.compare_digest(mac, _mac(secret, "link", data, _LINK_MAC)):
+        return None
+    if base64.urlsafe_b64encode(signed).decode().rstrip("=") != token:  # one spelling
         return None
     (stamp,) = struct.unpack(">Q", data[16:])
     return str(uuid.UUID(bytes=data[:16])), EPOCH + timedelta(seconds=stamp)

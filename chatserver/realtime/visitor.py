@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from chatserver.errors import ParleyError, RateLimited, ValidationError
@@ -32,6 +33,11 @@ class VisitorSocket(ConversationSocket):
     site_key = ""
     token = ""
     counted_ip = False
+    # The highest seq of an agent message this socket sent (live, replayed or fetched), and
+    # the highest seen seq it stored: a `seen` frame is stored only when it covers an agent
+    # message not covered before, so a chat with the AI alone never writes one.
+    agent_seq_sent = 0
+    seen_stored = 0
 
     async def open(self, session_id: str) -> None:  # type: ignore[override]
         await super().open()
@@ -92,8 +98,19 @@ class VisitorSocket(ConversationSocket):
     async def on_typing_frame(self, frame: dict[str, Any]) -> None:
         await self.relay(typing_frame(self.session_id, "visitor", bool(frame.get("on"))))
 
+    def send(self, frame: Mapping[str, Any]) -> None:
+        if frame.get("sender_type") == "agent" and frame.get("type") == "message":
+            self.agent_seq_sent = max(self.agent_seq_sent, frame["seq"])
+        super().send(frame)
+
     async def on_seen_frame(self, frame: dict[str, Any]) -> None:
         seq = seq_arg(frame, "seq")
+        # What the visitor saw of what reached them here, stored before the agents hear of
+        # it: the database keeps the highest, which the email batches of every process read.
+        covered = min(seq, self.agent_seq_sent)
+        if covered > self.seen_stored:
+            self.seen_stored = covered
+            await chat.mark_seen(self.ctx, self.session_id, covered)
         await self.relay(seen_frame(self.session_id, seq, "visitor"))
 
     async def on_escalate_frame(self, frame: dict[str, Any]) -> None:
@@ -109,7 +126,8 @@ class VisitorSocket(ConversationSocket):
                        "agents_online": result["agents_online"]})
 
     async def on_close_frame(self, frame: dict[str, Any]) -> None:
-        await chat.close(self.ctx, self.session_id, by="visitor", rating=frame.get("rating"))
+        await chat.close(self.ctx, self.session_id, by="visitor", rating=frame.get("rating"),
+                         transcript=frame.get("transcript", False))
 
     async def on_leave_email_frame(self, frame: dict[str, Any]) -> None:
         result = await chat.leave_email(self.ctx, self.session_id, frame.get("email"),

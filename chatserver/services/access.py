@@ -77,11 +77,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+async def _opens(conn: AsyncConnection, row: RowMapping, token_hash: str) -> bool:
+    """The token is the session's first (no query: the common case) or one of its device
+    tokens (session_tokens: a conversation link opened on another device)."""
+    if hmac.compare_digest(row["visitor_token_hash"], token_hash):
+        return True
+    found = False
+    for candidate in await sessions_db.device_token_hashes(conn, row["id"]):
+        found |= hmac.compare_digest(candidate, token_hash)
+    return found
+
+
 async def access_session(conn: AsyncConnection, site_key: str | None, session_id: str, *,
                          visitor_token: str | None = None, actor: Actor | None = None,
                          for_update: bool = False) -> RowMapping:
-    """The session if the caller may touch it: its visitor (by token) or an agent of its
-    widget. Anything else, including a valid token of another session, is 404. A site key
+    """The session if the caller may touch it: its visitor (by any of its tokens) or an agent
+    of its widget. Anything else, including a valid token of another session, is 404. A site key
     of None skips the widget check (the socket URL names only the session)."""
     if visitor_token is None and actor is None:
         raise Unauthorized("a visitor token or a signed-in agent is required")
@@ -89,7 +100,7 @@ async def access_session(conn: AsyncConnection, site_key: str | None, session_id
     if row is None or (site_key is not None and row["site_key"] != site_key):
         raise NotFound("no such session", code="session_not_found")
     if visitor_token is not None:
-        if not hmac.compare_digest(row["visitor_token_hash"], hash_token(visitor_token)):
+        if not await _opens(conn, row, hash_token(visitor_token)):
             raise NotFound("no such session", code="session_not_found")
         return row
     assert actor is not None

@@ -36,9 +36,9 @@ from chatserver.timeutil import iso, utcnow
 MAX_DAYS = 366
 DEFAULT_DAYS = 30
 RESOLUTIONS = ("ai_resolved", "agent_resolved", "abandoned")
-# The AI's escalation reason codes (docs/ai.md), in the order the charts show them.
+# The escalation reason codes (docs/ai.md), in the order the charts show them.
 REASONS = ("explicit_request", "frustration", "repeated_failure", "no_knowledge_match",
-           "model_request", "ai_error", "budget_exhausted")
+           "model_request", "ai_error", "budget_exhausted", "email_reply")
 FORMATS = ("json", "csv")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CSV_COLUMNS = ("date", "conversations", "ai_resolved", "agent_resolved", "abandoned", "open",

@@ -15,6 +15,7 @@ from sqlalchemy.engine import RowMapping
 
 from chatserver.bus import session_channel
 from chatserver.context import Context
+from chatserver.db import replies as replies_db
 from chatserver.db import sessions as db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED, ESCALATION_REASONS, UNANSWERED
@@ -37,6 +38,7 @@ from chatserver.services.routing import (
     check_in_charge,
 )
 from chatserver.services.sessions import add_system_message, agent_view, message_view, position_of
+from chatserver.services.transcripts import queue_transcript
 from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
@@ -87,6 +89,14 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
     return msg, created
 
 
+async def mark_seen(ctx: Context, session_id: str, seq: int) -> None:
+    """The visitor saw their conversation up to `seq` (an agent message there or below is
+    not mailed: services/mail_replies.py). The visitor socket calls this only when the seen
+    seq covers an agent message it delivered, so chats without agents write nothing."""
+    async with ctx.engine.begin() as conn:
+        await replies_db.raise_seen(conn, session_id, seq)
+
+
 async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
     """The agent leaves and the AI answers again."""
     assert actor.id is not None
@@ -114,9 +124,12 @@ def _resolution(row: RowMapping, by: str) -> str:
 
 
 async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None = None,
-                note: str | None = None, rating: int | None = None) -> dict[str, Any]:
+                note: str | None = None, rating: int | None = None,
+                transcript: bool = False) -> dict[str, Any]:
     """Close a conversation (by the visitor, an agent or the system). A visitor may rate it,
-    also after an agent closed it."""
+    and ask for its transcript by email (`transcript`), also after an agent closed it."""
+    if not isinstance(transcript, bool):
+        raise ValidationError("transcript is true or false", code="invalid_transcript")
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)
                                or not 1 <= rating <= 5):
         raise ValidationError("rating is a whole number from 1 to 5", code="invalid_rating",
@@ -133,9 +146,13 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
                 if found is None:
                     raise NotFound("no such session", code="session_not_found")
                 row = found
+            mail_transcript = transcript and by == "visitor" and bool(
+                row["offline_email"] or row["visitor_email"])
             if row["status"] in ENDED:
                 if rating is not None and by == "visitor":
                     await db.update_session(conn, session_id, rating=rating)
+                if mail_transcript:
+                    await queue_transcript(conn, ctx.settings, row)
                 return {"session_id": session_id, "status": row["status"], "rating": rating}
             now = utcnow()
             await db.update_session(conn, session_id, status="closed", closed_at=now,
@@ -144,6 +161,8 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
                                     ai_mode=False, last_activity_at=now)
             event = await add_system_message(conn, session_id, "The conversation was closed.",
                                   "closed")
+            if mail_transcript:  # with the line that says it closed
+                await queue_transcript(conn, ctx.settings, {**row, "last_seq": event["seq"]})
         await publish_message(ctx, event)
     await publish_frame(ctx, session_channel(session_id),
                         {"type": "session_closed", "session_id": session_id, "by": by})

@@ -3,34 +3,29 @@ the row is due and returns what to send, or None when there is nothing left to s
 visitor saw the messages, somebody accepted the conversation): the row is then `skipped`.
 
 `on_sent` runs in the transaction that marks the row sent (e.g. remembering which messages
-were mailed), so a failed delivery that is tried again builds the same email."""
+were mailed), so a failed delivery that is tried again builds the same email.
+
+Builder modules take `Outgoing` from mail/outgoing.py (not from here: this table imports
+them)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
 
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.mail.outgoing import Outgoing as Outgoing
 from chatserver.mail.render import Brand, compose, render
+from chatserver.services import mail_replies, transcripts
 
 # The brand of mail that belongs to no widget (the test email).
 PARLEY_COLOR = "#2563eb"
 
-
-@dataclass
-class Outgoing:
-    message: EmailMessage  # with From, To (and Bcc), Subject and both bodies; no Message-ID
-    on_sent: Callable[[AsyncConnection], Awaitable[None]] | None = None
-
-
 Builder = Callable[[Context, RowMapping], Awaitable[Outgoing | None]]
-
 
 
 def test_message(settings: Settings, to: str) -> EmailMessage:
@@ -45,4 +40,8 @@ async def _test(ctx: Context, row: RowMapping) -> Outgoing:
     return Outgoing(test_message(ctx.settings, row["recipient"]))
 
 
-BUILDERS: dict[str, Builder] = {"test": _test}
+BUILDERS: dict[str, Builder] = {
+    "test": _test,
+    mail_replies.KIND: mail_replies.build,
+    transcripts.KIND: transcripts.build,
+}

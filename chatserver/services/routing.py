@@ -52,10 +52,20 @@ async def _capacity_left(ctx: Context, conn: AsyncConnection, agent_id: int) -> 
     return limit - (await db.active_counts(conn, [agent_id])).get(agent_id, 0)
 
 
+def reachable(row: RowMapping) -> bool:
+    """The visitor left an email: an ended conversation can still reach them, so it may be
+    reopened (and is never abandoned)."""
+    return bool(row["offline_email"] or row["visitor_email"])
+
+
 async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
     """Take a waiting (or AI-handled) session. Exactly one agent wins a race: the update is
     conditional on the status, and the database decides. The agent's sockets are told the
-    session is theirs."""
+    session is theirs.
+
+    A closed or abandoned session whose visitor left an email is reopened, assigned to the
+    agent (the reply reaches the visitor by email, or in the widget if it is open); without an
+    email nobody could read the reply, and it stays ended (`conflict`)."""
     assert actor.id is not None
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
@@ -65,13 +75,21 @@ async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
             if await _capacity_left(ctx, conn, actor.id) <= 0:
                 raise Conflict("you are at your limit of open chats", code="at_capacity")
             now = utcnow()
-            won = await db.update_session(
-                conn, session_id, only_status=("waiting", "active"), status="assigned",
-                assigned_agent_id=actor.id, accepted_at=now, ai_mode=False,
-                last_activity_at=now)
+            if row["status"] in ENDED and reachable(row):
+                won = await db.update_session(
+                    conn, session_id, only_status=ENDED, status="assigned",
+                    assigned_agent_id=actor.id, accepted_at=row["accepted_at"] or now,
+                    ai_mode=False, last_activity_at=now, closed_at=None, closed_by=None,
+                    resolution=None)
+                said = f"{actor.display_name} reopened the conversation.", "reopened"
+            else:
+                won = await db.update_session(
+                    conn, session_id, only_status=("waiting", "active"), status="assigned",
+                    assigned_agent_id=actor.id, accepted_at=now, ai_mode=False,
+                    last_activity_at=now)
+                said = f"{actor.display_name} joined the conversation.", "joined"
             if won:
-                event = await add_system_message(conn, session_id,
-                                      f"{actor.display_name} joined the conversation.", "joined")
+                event = await add_system_message(conn, session_id, *said)
                 updated = await db.get(conn, session_id)
         if not won:
             async with ctx.engine.connect() as conn:

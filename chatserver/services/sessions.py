@@ -19,6 +19,7 @@ from chatserver.db import messages as messages_db
 from chatserver.db import sessions as db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
+from chatserver.errors import NotFound
 from chatserver.events import MessageView
 from chatserver.limits import MESSAGES_PAGE_MAX
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
@@ -119,6 +120,18 @@ async def create_session(ctx: Context, widget: RowMapping, data: dict[str, Any],
         row = await db.get(conn, session_id)
     assert row is not None
     return {**visitor_view(row), "visitor_token": token}
+
+
+async def issue_device_token(ctx: Context, session_id: str) -> str:
+    """A further visitor token of the session, for another device (a conversation link opened
+    there). Every token issued keeps working: issuing one never revokes another. The session
+    must exist (404 otherwise)."""
+    token = new_visitor_token()
+    async with ctx.engine.begin() as conn:
+        if len(session_id) > 36 or await db.get(conn, session_id) is None:
+            raise NotFound("no such session", code="session_not_found")
+        await db.insert_device_token(conn, session_id, hash_token(token), utcnow())
+    return token
 
 
 def visitor_view(row: RowMapping) -> dict[str, Any]:

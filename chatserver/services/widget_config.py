@@ -23,8 +23,9 @@ PUBLIC_FIELDS = ("site_key", "business_name", "widget_title", "welcome_message",
                  "prechat_fields", "business_hours", "timezone", "ai_enabled")
 
 
-def public_config(row: RowMapping) -> dict[str, Any]:
-    return {k: row[k] for k in PUBLIC_FIELDS}
+def public_config(row: RowMapping, mail: bool = False) -> dict[str, Any]:
+    """`mail`: this server sends email (the widget offers the transcript by email)."""
+    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail}
 
 
 # Other processes learn of a change within this time (the bus invalidates sooner when present).
@@ -42,7 +43,8 @@ async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes,
     if row is None:
         ctx.config_cache.pop(site_key, None)
         raise NotFound("no such widget", code="widget_not_found")
-    body = json.dumps(public_config(row), separators=(",", ":"), ensure_ascii=False).encode()
+    body = json.dumps(public_config(row, ctx.settings.mail_enabled), separators=(",", ":"),
+                      ensure_ascii=False).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     origins = list(row["allowed_origins"])
     ctx.config_cache[site_key] = (now + CONFIG_CACHE_TTL_S, etag, body, origins)

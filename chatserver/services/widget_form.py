@@ -7,6 +7,7 @@ import zoneinfo
 from typing import Any
 from urllib.parse import urlsplit
 
+from chatserver.mail.strings import LANGUAGES
 from chatserver.services.hours import check_hours
 from chatserver.validate import Fields
 
@@ -36,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "allowed_origins": [],
     "business_hours": None,
     "timezone": "UTC",
+    # The emails' language (mail/strings.py LANGUAGES).
+    "language": "en",
     "ai_enabled": True,
     "ai_settings": {},
 }
@@ -166,6 +169,8 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
         if tz and tz not in zoneinfo.available_timezones():
             f.error("timezone", "must be an IANA time zone such as Europe/Paris")
         out["timezone"] = tz
+    if "language" in data:
+        out["language"] = f.choice("language", LANGUAGES, required=True)
     if "business_hours" in data:
         hours = f.obj("business_hours")
         out["business_hours"] = check_hours(f, hours) if hours is not None else None

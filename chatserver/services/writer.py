@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from chatserver.config import Settings
 from chatserver.db import messages as db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError
 from chatserver.services.access import Actor, sees_widget
+from chatserver.services.reply_batch import has_email, queue_batch
 from chatserver.tasks import spawn
 from chatserver.timeutil import utcnow
 
@@ -87,8 +89,9 @@ async def _hide_foreign(conn: AsyncConnection, session: Any, actor: Actor,
 class MessageWriter:
     """One per process (the Context holds it): batches are per database engine."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
         self.engine = engine
+        self.settings = settings
         self.pending: list[Send] = []
         self.running = False
 
@@ -171,6 +174,13 @@ class MessageWriter:
             ids = await db.insert_batch(conn, rows, changed, agent_replied, now)
             for row, new_id in zip(rows, ids, strict=True):
                 row["id"] = new_id
+            # An agent's reply to a visitor who gave an email: their next email batch (in
+            # this transaction, so the row exists exactly when the message does).
+            for sid in sorted(agent_replied):
+                if self.settings.mail_enabled and has_email(locked[sid]):
+                    await queue_batch(conn, self.settings, session_id=sid,
+                                      widget_id=locked[sid]["widget_id"],
+                                      mailed_seq=locked[sid]["mailed_seq"], first_at=now)
         for send, outcome, created in results:
             if send.future.done():
                 continue

@@ -155,7 +155,8 @@ async def test_public_config_shows_only_what_the_widget_needs(api: Api) -> None:
     assert set(resp.json) == {"site_key", "business_name", "widget_title", "welcome_message",
                               "primary_color", "secondary_color", "position",
                               "enable_prechat_form", "prechat_fields", "business_hours",
-                              "timezone", "ai_enabled"}
+                              "timezone", "ai_enabled", "mail"}
+    assert resp.json["mail"] is False  # this server sends no email: no transcript offered
     assert "max-age" in resp.headers["Cache-Control"]
     assert (await api.get("/api/widgets/nope-nope-nope/config")).code == 404
 
@@ -232,3 +233,18 @@ async def test_availability_follows_hours_membership_and_presence(api: Api, ctx:
     assert (await api.get(path, headers={"Origin": "https://evil.com"})).error_code == \
         "origin_not_allowed"
     assert (await api.get("/api/widgets/nope-nope-nope/availability")).code == 404
+
+
+async def test_the_email_language_is_one_of_four(api: Api) -> None:
+    admin, key = await _public_widget(api)
+    created = (await api.get(f"/api/widgets/{key}", token=admin)).json["widget"]
+    assert created["language"] == "en"
+    resp = await api.put(f"/api/widgets/{key}", {"language": "fr"}, token=admin)
+    assert resp.code == 200 and resp.json["widget"]["language"] == "fr"
+    for bad in ("pt", "", "FR"):
+        resp = await api.put(f"/api/widgets/{key}", {"language": bad}, token=admin)
+        assert resp.code == 422 and resp.error_code == "validation_failed"
+        assert "language" in resp.json["error"]["fields"]
+    resp = await api.put(f"/api/widgets/{key}", {"language": 3}, token=admin)
+    assert resp.code == 400 and resp.error_code == "invalid_type"
+    assert (await api.get(f"/api/widgets/{key}", token=admin)).json["widget"]["language"] == "fr"

@@ -508,3 +508,51 @@ def test_ai_answers_show_their_markdown_and_sources_in_the_transcript(
     assert page.locator("[data-testid=transcript] :is(b, i, [href^='javascript'])").count() == 0
 
     assert v.dialogs == []
+
+
+def test_an_agent_reopens_an_ended_conversation_from_the_history_and_replies(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor],
+        visitors: Callable[..., VisitorSocket]) -> None:
+    key = site.widget(business_name="Reopeners", ai_enabled=False)
+    erin = make_agent(site, key, "Erin")
+    # Nobody was online: the visitor left an email and closed the chat.
+    olga = visitors(key, visitor_name="Olga")
+    olga.say("Do you ship to Norway?")
+    olga.send({"type": "escalate"})
+    olga.expect("escalated")
+    olga.send({"type": "leave_email", "email": "olga@example.com"})
+    olga.expect("email_saved")
+    olga.send({"type": "close"})
+    olga.expect("session_closed")
+    # Another ended conversation, with no email: nothing to reopen.
+    nemo = visitors(key, visitor_name="Nemo")
+    nemo.say("Just looking")
+    nemo.send({"type": "close"})
+    nemo.expect("session_closed")
+
+    v = visitor(DESKTOP)
+    page = sign_in(v, servers, erin)
+    page.goto(f"{servers.url}/agent/history/{nemo.session_id}")
+    expect(page.get_by_test_id("transcript")).to_contain_text("Just looking")
+    expect(page.get_by_test_id("reopen")).to_have_count(0)
+    page.goto(f"{servers.url}/agent/history/{olga.session_id}")
+    expect(page.get_by_test_id("transcript")).to_contain_text("Do you ship to Norway?")
+    reopen = page.get_by_role("button", name="Reopen and reply")
+    expect(reopen).to_be_visible()
+    v.shot("agent-history-reopen")
+    reopen.click()
+
+    # The conversation opens in the inbox, assigned to Erin, and her reply reaches the visitor.
+    expect(page).to_have_url(re.compile(rf"/agent/chats/{olga.session_id}$"))
+    transcript = page.get_by_test_id("transcript")
+    expect(transcript).to_contain_text("Erin reopened the conversation.")
+    expect(transcript).to_contain_text("Do you ship to Norway?")
+    olga.expect("agent_joined")
+    composer = page.get_by_test_id("composer")
+    composer.fill("Yes, we ship to Norway.")
+    composer.press("Enter")
+    got = olga.expect("message", sender_type="agent")
+    assert got["text"] == "Yes, we ship to Norway." and got["sender_name"] == "Erin"
+    row = next(s for s in servers.sessions() if s["id"] == olga.session_id)
+    assert row["status"] == "assigned" and row["assigned_agent_id"] == erin.id
+    no_csp_violations(v)

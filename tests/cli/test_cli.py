@@ -265,7 +265,8 @@ def test_widget_create_with_every_option(chatctl: Chatctl) -> None:
                       "--position", "bottom-left", "--prechat", "--no-ai",
                       "--allowed-origin", "https://Acme.example:443/",
                       "--allowed-origin", "http://localhost:3000",
-                      "--timezone", "Europe/Paris", "--owner", "kate@example.com")
+                      "--timezone", "Europe/Paris", "--language", "de",
+                      "--owner", "kate@example.com")
     assert w["business_name"] == "Acme"
     assert w["widget_title"] == "Talk to Acme"
     assert w["welcome_message"] == "Hello there"
@@ -273,7 +274,7 @@ def test_widget_create_with_every_option(chatctl: Chatctl) -> None:
     assert w["position"] == "bottom-left"
     assert w["enable_prechat_form"] is True and w["ai_enabled"] is False
     assert w["allowed_origins"] == ["https://acme.example", "http://localhost:3000"]
-    assert w["timezone"] == "Europe/Paris"
+    assert w["timezone"] == "Europe/Paris" and w["language"] == "de"
     assert w["owner_id"] == owner["id"]
     assert len(w["site_key"]) >= 32
 

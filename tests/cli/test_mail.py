@@ -163,13 +163,19 @@ def test_deploy_check_reports_smtp_without_a_public_url(chatctl: Chatctl) -> Non
 
 def test_deploy_check_warns_about_risky_mail_settings(chatctl: Chatctl) -> None:
     env = {**GOOD, **MAIL, "PARLEY_SMTP_TLS": "none", "PARLEY_MAIL_REPLY_DOMAIN": "",
-           "PARLEY_MAIL_LISTEN": "0.0.0.0:2525", "PARLEY_SMTP_CA_FILE": "/nonexistent.pem"}
+           "PARLEY_MAIL_LISTEN": "", "PARLEY_SMTP_CA_FILE": "/nonexistent.pem"}
     found = _checks(chatctl("deploy", "check", "--offline", env=env))
     assert found["mail TLS"][0] == "warn" and "in clear" in found["mail TLS"][1]
     assert found["mail replies"][0] == "warn" and "go to PARLEY_MAIL_FROM" in \
         found["mail replies"][1]
-    assert found["mail listener"][0] == "warn" and "not loopback" in found["mail listener"][1]
     assert found["mail CA file"][0] == "FAIL"
+    found = _checks(chatctl("deploy", "check", "--offline",
+                            env={**GOOD, **MAIL, "PARLEY_MAIL_LISTEN": "0.0.0.0:2525"}))
+    assert found["mail listener"][0] == "warn" and "not loopback" in found["mail listener"][1]
+    found = _checks(chatctl("deploy", "check", "--offline",
+                            env={**GOOD, **MAIL, "PARLEY_MAIL_LISTEN": ""}))
+    assert found["mail replies"][0] == "warn" and "nothing receives" in \
+        found["mail replies"][1]
     # On loopback, plain SMTP is fine.
     env = {**GOOD, **MAIL, "PARLEY_SMTP_HOST": "127.0.0.1", "PARLEY_SMTP_TLS": "none"}
     assert "mail TLS" not in _checks(chatctl("deploy", "check", "--offline", env=env))

@@ -15,7 +15,7 @@ import pytest
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.mail.smtp import DeliveryError
-from chatserver.services.outbox import send_test
+from chatserver.services.outbox_admin import send_test
 from chatserver.services.outbox_sender import OutboxSender
 from tests.helpers.outbox import queue, rows
 from tests.helpers.smtp import SmtpSink, authenticator, self_signed_cert, server_tls

@@ -31,7 +31,9 @@ def test_forged_altered_or_foreign_reply_addresses_name_nothing() -> None:
     address = reply_address("secret", sid, DOMAIN)
     local = address.split("@")[0]
     flipped = local[:-1] + ("a" if local[-1] != "a" else "b")
-    for bad in (reply_address("other", sid, DOMAIN), f"{flipped}@{DOMAIN}",
+    middle = len(local) // 2
+    changed = local[:middle] + ("a" if local[middle] != "a" else "b") + local[middle + 1:]
+    for bad in (reply_address("other", sid, DOMAIN), f"{flipped}@{DOMAIN}", f"{changed}@{DOMAIN}",
                 address.replace(DOMAIN, "evil.example.com"), f"reply+@{DOMAIN}",
                 f"reply+{'1' * 42}@{DOMAIN}", f"someone@{DOMAIN}", "reply+!!!@" + DOMAIN, ""):
         assert session_of_reply_address("secret", bad, DOMAIN) is None, bad
@@ -43,6 +45,8 @@ def test_a_link_carries_its_session_and_expiry_and_refuses_forgery() -> None:
     token = link_token("secret", sid, expires)
     assert read_link_token("secret", token) == (sid, expires)
     assert read_link_token("other", token) is None
-    assert read_link_token("secret", token[:-2] + ("AA" if token[-2:] != "AA" else "BB")) is None
+    for i in (len(token) // 2, len(token) - 1):  # a middle one, and the last (padding bits)
+        altered = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+        assert read_link_token("secret", altered) is None
     assert read_link_token("secret", "x" * 65) is None
     assert read_link_token("secret", "%%%") is None

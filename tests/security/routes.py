@@ -59,6 +59,7 @@ SPECS: dict[str, Spec] = {
     "/api/agents/history": Spec(),
     "/api/agents/team": Spec(),
     "/api/agents/sessions/([^/]+)": Spec(("session_id",)),
+    "/api/agents/sessions/([^/]+)/transcript": Spec(("session_id",)),
     "/api/widgets": Spec(),
     "/api/widgets/stats/overview": Spec(),
     "/api/widgets/([^/]+)": Spec(("site_key",)),
@@ -130,6 +131,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/canned-responses/([^/]+)"): {"text": "changed"},
     ("POST", "/api/widgets/escalate/([^/]+)/([^/]+)"): {},
     ("POST", "/api/widgets/([^/]+)/sessions"): {},
+    ("POST", "/api/agents/sessions/([^/]+)/transcript"): {},
 }
 
 

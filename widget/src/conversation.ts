@@ -215,8 +215,9 @@ export class Conversation {
     return !this.model.view.errors.email;
   }
 
-  end(): void {
-    void this.dispatch({ type: "end" });
+  /** End the conversation; `transcript`: mail it to the session's email. */
+  end(transcript = false): void {
+    void this.dispatch({ type: "end", transcript });
   }
 
   rate(rating: number): void {

@@ -7,11 +7,15 @@
 // Preview mode (the admin UI's live preview; docs/widget.md): a tag with `data-preview` and no
 // site key fetches nothing; the page hands the config to Parley.preview(config), again at every
 // change, and the chat never creates a session.
+//
+// A conversation link (Parley's /c/<token> page; docs/widget.md) hands the tag a conversation
+// to continue: `data-session-id` and `data-visitor-token` replace whatever conversation this
+// browser had stored for the widget, and `data-open` opens the panel at once.
 
 import { getConfig } from "./api";
 import { readablePair, readableOn } from "./color";
 import { isOpen } from "./hours";
-import { load } from "./storage";
+import { load, save } from "./storage";
 import type { ChatApp, Host, Identity, PublicConfig, WidgetEvent } from "./types";
 import { CHAT_ICON, CLOSE_ICON, LOADER_CSS, addStyles, svg } from "./ui/launcher";
 
@@ -51,7 +55,11 @@ function clean(value: unknown, max: number): string | undefined {
 
 function start(script: HTMLScriptElement, siteKey: string, preview: boolean): void {
   const base = new URL(".", script.src).href;
-  const theme = script.dataset.theme; // "light" (default), "dark" or "auto"
+  const { theme, sessionId: sid, visitorToken: token } = script.dataset; // theme: light, dark, auto
+  if (sid && token) {
+    const had = load(siteKey);
+    save(siteKey, had?.sid === sid ? { ...had, token } : { sid, token });
+  }
   const listeners = new Map<string, Set<Listener>>();
   const identity: Identity = {};
   let config: PublicConfig | null = null;
@@ -216,6 +224,7 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
 
   window.Parley = api;
   window.dispatchEvent(new CustomEvent("parley:load"));
+  if (script.dataset.open != null) api.open();
 }
 
 (() => {

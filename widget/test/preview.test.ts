@@ -10,7 +10,7 @@ const CONFIG: PublicConfig = {
   site_key: "preview", business_name: "Acme", widget_title: "Chat with Acme",
   welcome_message: "Hi!", primary_color: "#007bff", secondary_color: "#6c757d",
   position: "bottom-right", enable_prechat_form: false, prechat_fields: [], business_hours: null,
-  timezone: "UTC", ai_enabled: true,
+  timezone: "UTC", ai_enabled: true, mail: false,
 };
 
 const fetchSpy = vi.fn(async () => new Response("{}", { status: 500 }));

@@ -217,6 +217,29 @@ describe("reduce", () => {
     expect(effects.map((e) => e.type)).toEqual(["clear_timer", "stop", "forget", "cleared"]);
   });
 
+  it("comes back to life when an agent reopens the ended conversation", () => {
+    let { model } = run(live(), frame({ type: "session_closed", by: "system" }));
+    expect(model.view.phase).toBe("ended");
+    ({ model } = run(model, frame({ type: "agent_joined", agent: { id: 7, display_name: "Alex" } })));
+    expect(model.view).toMatchObject({ phase: "live", status: "assigned", agent: "Alex" });
+    // A reconnect that finds it reopened says so too.
+    ({ model } = run(live(), frame({ type: "session_closed", by: "agent" })));
+    ({ model } = run(model, frame({ type: "ready", session_id: "s1", status: "assigned", ai_mode: false, last_seq: 0 })));
+    expect(model.view).toMatchObject({ phase: "live", status: "assigned" });
+  });
+
+  it("knows the session's email from `ready` or a left email, and asks for the transcript on ending", () => {
+    let { model } = run(live());
+    expect(model.view.mailTo).toBeNull();
+    ({ model } = run(model, frame({ type: "ready", session_id: "s1", status: "active", ai_mode: true, last_seq: 0,
+      visitor_email: "ada@example.com" })));
+    expect(model.view.mailTo).toBe("ada@example.com");
+    ({ model } = run(live(), frame({ type: "email_saved", session_id: "s1", email: "bo@example.com" })));
+    expect(model.view.mailTo).toBe("bo@example.com");
+    expect(sent(run(model, { type: "end", transcript: true }).effects)).toEqual([{ type: "close", transcript: true }]);
+    expect(sent(run(model, { type: "end" }).effects)).toEqual([{ type: "close" }]);
+  });
+
   it("reloads history on `reset`, and forgets the session on an auth close", () => {
     const { effects } = run(live(), frame({ type: "reset", last_seq: 4 }));
     expect(effects).toEqual([{ type: "load_history", sid: "s1", token: "pv_secret", restoring: false }]);

@@ -5,9 +5,9 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import * as api from "../api";
 import { browserZone, zones } from "../format";
 import { navigate } from "../router";
-import type { User, Widget, WidgetSettings } from "../types";
+import type { EmailLanguage, User, Widget, WidgetSettings } from "../types";
 import {
-  changes, newSettings, payload, previewConfig, settingsOf, tabOf, validate,
+  EMAIL_LANGUAGES, changes, newSettings, payload, previewConfig, settingsOf, tabOf, validate,
 } from "../widgetForm";
 import { AISettingsForm } from "./AISettingsForm";
 import { BusinessHoursEditor } from "./BusinessHoursEditor";
@@ -201,6 +201,14 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                 <Field label="Welcome message" hint={`The first message a visitor sees. ${draft.welcome_message.length}/1000`} error={errors.welcome_message}>
                   {(p) => <textarea {...p} className="field" rows={4} value={draft.welcome_message} maxLength={1000} disabled={!editable}
                     onChange={(e) => set("welcome_message", e.target.value)} />}
+                </Field>
+                <Field label="Email language" hint="Replies and transcripts emailed to visitors are written in this language." error={errors.language}>
+                  {(p) => (
+                    <select {...p} className="field" value={draft.language} disabled={!editable}
+                      onChange={(e) => set("language", e.target.value as EmailLanguage)}>
+                      {EMAIL_LANGUAGES.map((l) => <option key={l.id} value={l.id}>{l.label}</option>)}
+                    </select>
+                  )}
                 </Field>
               </>}
               {current === "prechat" && <>

@@ -6,6 +6,7 @@ import type { CannedResponse, TeamMember } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
 import { CloseDialog } from "./CloseDialog";
 import { type ComposerHandle, MessageComposer } from "./MessageComposer";
+import { TranscriptButton } from "./TranscriptButton";
 import { TransferDialog } from "./TransferDialog";
 import { VisitorDetails } from "./VisitorDetails";
 import { Badge } from "./common";
@@ -74,6 +75,7 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
           </div>
           <button type="button" className="btn-secondary lg:hidden" aria-pressed={details}
             onClick={() => setDetails((d) => !d)}>Details</button>
+          <TranscriptButton token={token} session={s} />
           {!ended && (
             <>
               <button type="button" className="btn-secondary"

@@ -4,6 +4,7 @@ import { dateTime, visitorLabel } from "../format";
 import { navigate } from "../router";
 import type { HistorySession, Message, Session } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
+import { TranscriptButton } from "./TranscriptButton";
 import { VisitorDetails } from "./VisitorDetails";
 
 /** `text` with every occurrence of `query` marked, as React text (never HTML). */
@@ -21,8 +22,17 @@ function Highlight({ text, query }: { text: string; query: string }) {
   return <>{parts}</>;
 }
 
-/** Ended conversations, searchable by visitor or text, and one of them read-only. */
-export function HistoryPage({ token, chatId }: { token: string; chatId: string | null }) {
+interface Props {
+  token: string;
+  chatId: string | null;
+  /** Reopen an ended conversation whose visitor left an email (the socket's `accept`): it
+   * opens in the inbox once the server answers `accepted`. */
+  onReopen: (sessionId: string) => void;
+}
+
+/** Ended conversations, searchable by visitor or text, and one of them read-only (or reopened,
+ * when the visitor left an email that a reply can reach). */
+export function HistoryPage({ token, chatId, onReopen }: Props) {
   const [query, setQuery] = useState(() => new URLSearchParams(window.location.search).get("q") ?? "");
   const [results, setResults] = useState<HistorySession[]>([]);
   const [more, setMore] = useState<number | null>(null);
@@ -97,14 +107,14 @@ export function HistoryPage({ token, chatId }: { token: string; chatId: string |
         </div>
       </section>
       <main className={`${chatId ? "flex" : "hidden md:flex"} min-w-0 flex-1`}>
-        {chatId ? <PastChat key={chatId} token={token} sessionId={chatId} />
+        {chatId ? <PastChat key={chatId} token={token} sessionId={chatId} onReopen={onReopen} />
           : <p className="m-auto p-8 text-secondary-600">Pick a conversation to read it.</p>}
       </main>
     </div>
   );
 }
 
-function PastChat({ token, sessionId }: { token: string; sessionId: string }) {
+function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: string } & Pick<Props, "onReopen">) {
   const [session, setSession] = useState<Session | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -123,6 +133,8 @@ function PastChat({ token, sessionId }: { token: string; sessionId: string }) {
   if (error) return <p role="alert" className="m-auto p-8 text-error-700">{error}</p>;
   if (!session) return <p className="m-auto p-8 text-secondary-600">Loading…</p>;
   const name = visitorLabel(session);
+  const ended = session.status === "closed" || session.status === "abandoned";
+  const email = session.offline_email ?? session.visitor_email;
   return (
     <div className="flex min-h-0 flex-1">
       <section className="flex min-w-0 flex-1 flex-col" aria-label={`Past chat with ${name}`}>
@@ -131,6 +143,12 @@ function PastChat({ token, sessionId }: { token: string; sessionId: string }) {
             onClick={() => navigate({ page: "history", chatId: null })}>←</button>
           <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
           <span className="ml-auto text-xs text-secondary-600">{session.status}</span>
+          <TranscriptButton token={token} session={session} />
+          {ended && email && (
+            <button type="button" className="btn-primary" data-testid="reopen"
+              title={`Reopen the conversation and reply to ${email}`}
+              onClick={() => onReopen(session.session_id)}>Reopen and reply</button>
+          )}
         </header>
         <ChatTranscript messages={messages} visitorName={name} />
       </section>

@@ -126,7 +126,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
         onPresence={(s) => inbox.setPresence(s)} onHelp={() => setHelp(true)} onLogout={onLogout} />
       <ConnectionBanner connection={state.connection} />
       {route.page === "history" ? (
-        <HistoryPage token={token} chatId={route.chatId} />
+        <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)} />
       ) : (
         <div className="flex min-h-0 flex-1">
           <aside aria-label="Queue and chats"

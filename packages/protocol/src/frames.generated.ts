@@ -136,7 +136,8 @@ export interface EscalateRequest {
     | "no_knowledge_match"
     | "model_request"
     | "ai_error"
-    | "budget_exhausted";
+    | "budget_exhausted"
+    | "email_reply";
   request_id?: RequestId;
 }
 /**
@@ -145,6 +146,7 @@ export interface EscalateRequest {
 export interface VisitorCloseRequest {
   type: "close";
   rating?: number;
+  transcript?: boolean;
   request_id?: RequestId;
 }
 /**

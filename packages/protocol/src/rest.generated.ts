@@ -806,6 +806,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/sessions/{sessionId}/transcript": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email the conversation's transcript to the visitor
+         * @description Queues an email with the whole conversation so far (visitor, assistant and agent
+         *     messages; system events as small lines), in the widget's brand and language, to the
+         *     visitor's email (the one left for a reply, else the one given at the start). For any
+         *     conversation of the agent's widgets, open or closed. Asking again before the
+         *     conversation changes (a double click) queues nothing more and answers the same row.
+         *     409 `mail_disabled` when the server sends no email, 409 `no_email` when the visitor
+         *     gave no address.
+         */
+        post: operations["emailTranscript"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/team": {
         parameters: {
             query?: never;
@@ -1218,10 +1247,19 @@ export interface components {
              * @default UTC
              */
             timezone?: string;
+            language?: components["schemas"]["EmailLanguage"];
             /** @default true */
             ai_enabled?: boolean;
             ai_settings?: components["schemas"]["AISettings"];
         };
+        /**
+         * @description The language of the emails sent to this widget's visitors (replies, transcripts):
+         *     English, Spanish, French or German. Anything else is 422 `validation_failed`
+         *     (`fields.language`).
+         * @default en
+         * @enum {string}
+         */
+        EmailLanguage: "en" | "es" | "fr" | "de";
         StoredPrechatField: {
             name: string;
             label: string;
@@ -1246,6 +1284,7 @@ export interface components {
             allowed_origins: string[];
             business_hours: components["schemas"]["BusinessHours"];
             timezone: string;
+            language: components["schemas"]["EmailLanguage"];
             ai_enabled: boolean;
             ai_settings: components["schemas"]["AISettings"];
             created_at: components["schemas"]["Timestamp"];
@@ -1268,6 +1307,11 @@ export interface components {
             business_hours: components["schemas"]["BusinessHours"];
             timezone: string;
             ai_enabled: boolean;
+            /**
+             * @description The server sends email: the widget offers the visitor the transcript by email
+             *     when they end the conversation.
+             */
+            mail: boolean;
         };
         WidgetCounts: {
             sessions: number;
@@ -1380,7 +1424,7 @@ export interface components {
          */
         SessionStatus: "active" | "waiting" | "assigned" | "closed" | "abandoned";
         /** @enum {string} */
-        EscalationReason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted";
+        EscalationReason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | "email_reply";
         NewSession: {
             visitor_name?: string;
             visitor_email?: components["schemas"]["Email"];
@@ -1534,7 +1578,7 @@ export interface components {
             estimated_wait_s: number | null;
             agents_online: number | null;
             /** @enum {string|null} */
-            reason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | null;
+            reason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | "email_reply" | null;
             /** @description The system message this escalation added; null when already waiting. */
             event: components["schemas"]["Message"] | null;
             /** @description True when no agent of the widget is online. */
@@ -1850,7 +1894,7 @@ export interface components {
         };
         /**
          * @description The request clashes with the current state (`user_exists`, `last_admin`,
-         *     `session_closed`, `already_assigned`).
+         *     `session_closed`, `already_assigned`, `mail_disabled`, `no_email`).
          */
         Conflict: {
             headers: {
@@ -3346,6 +3390,39 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    emailTranscript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; the outbox sends it shortly. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The outbox row that sends it. */
+                        id: number;
+                        session_id: string;
+                        /** @description False when the same transcript was queued already. */
+                        queued: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
         };
     };

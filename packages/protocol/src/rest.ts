@@ -8,6 +8,7 @@ export type { SenderType, SessionStatus, Source };
 export type Role = "admin" | "agent";
 export type Presence = "online" | "away" | "offline";
 export type FieldType = "text" | "email" | "tel" | "textarea" | "select";
+export type EmailLanguage = "en" | "es" | "fr" | "de";
 export type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 export type BusinessHours = Partial<Record<Day, [string, string][]>>;
 
@@ -49,6 +50,8 @@ export interface PublicConfig {
   business_hours: BusinessHours | null;
   timezone: string;
   ai_enabled: boolean;
+  /** The server sends email: offer the transcript by email when the visitor ends the chat. */
+  mail: boolean;
 }
 
 /** GET /api/widgets/{key}/availability: inside business hours, and an agent online. */
@@ -189,6 +192,14 @@ export interface AISettings {
   language?: string | null;
 }
 
+/** POST /api/agents/sessions/{id}/transcript: the outbox row that mails it. */
+export interface TranscriptQueued {
+  id: number;
+  session_id: string;
+  /** False: the same transcript was queued already (a double click). */
+  queued: boolean;
+}
+
 /** What an admin can set on a widget (POST/PUT /api/widgets). */
 export interface WidgetSettings {
   business_name: string;
@@ -202,6 +213,8 @@ export interface WidgetSettings {
   allowed_origins: string[];
   business_hours: BusinessHours | null;
   timezone: string;
+  /** The language of the emails to this widget's visitors. */
+  language: EmailLanguage;
   ai_enabled: boolean;
   ai_settings: AISettings;
 }

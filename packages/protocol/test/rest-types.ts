@@ -12,6 +12,7 @@ type Sends<Mine, Spec> = [Mine] extends [Spec] ? true : false;
 // business_hours is checked the other way: what the front ends hold fits the spec.
 type Hourless<T> = Omit<T, "business_hours">;
 type Availability = operations["getWidgetAvailability"]["responses"][200]["content"]["application/json"];
+type TranscriptQueued = operations["emailTranscript"]["responses"][202]["content"]["application/json"];
 
 export const restTypesAgreeWithOpenapi: Record<string, true> = {
   User: true as Reads<R.User, S["User"]>,
@@ -38,4 +39,5 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   OutboxCounts: true as Reads<R.OutboxCounts, S["OutboxCounts"]>,
   OutboxEmail: true as Reads<R.OutboxEmail, S["OutboxEmail"]>,
   ErrorBody: true as Reads<R.ErrorBody, S["Error"]>,
+  TranscriptQueued: true as Reads<R.TranscriptQueued, TranscriptQueued>,
 };

@@ -28,6 +28,9 @@ export interface State {
   staffed: boolean;
   /** The email left for a reply. */
   email: string | null;
+  /** The session has an email (given at the start or left for a reply): a transcript can
+   * be mailed to it. */
+  mailTo: string | null;
   connection: SocketState | "none";
   /** Who is typing on the other side. */
   typing: string | null;
@@ -87,7 +90,7 @@ export type Action =
   | { type: "seen" }
   | { type: "escalate" }
   | { type: "leave_email"; email: string; note: string }
-  | { type: "end" }
+  | { type: "end"; transcript?: boolean }
   | { type: "rate"; rating: number }
   | { type: "reset" }
   | { type: "dismiss" }
@@ -141,7 +144,7 @@ export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
 
 const fresh = (staffed: boolean): State => ({
   phase: "new", status: null, aiMode: true, agent: null, queue: null, away: false, staffed,
-  email: null, connection: "none", typing: null, rated: null, notice: null, errors: {}, offer: null,
+  email: null, mailTo: null, connection: "none", typing: null, rated: null, notice: null, errors: {}, offer: null,
 });
 
 export function initialModel(preview = false): Model {
@@ -233,7 +236,7 @@ class Step {
       case "escalate": return this.escalate();
       case "leave_email": return this.leaveEmail(a.email, a.note);
       case "end":
-        this.do({ type: "command", frame: { type: "close" } });
+        this.do({ type: "command", frame: a.transcript ? { type: "close", transcript: true } : { type: "close" } });
         return this.ended();
       case "rate":
         this.do({ type: "command", frame: { type: "close", rating: a.rating } });
@@ -455,6 +458,7 @@ class Step {
   private status(status: SessionStatus): void {
     this.set({ status });
     if (status === "closed" || status === "abandoned") this.set({ phase: "ended", typing: null });
+    else if (this.m.view.phase === "ended") this.set({ phase: "live" }); // reopened meanwhile
   }
 
   /** Note the agent's name from messages (a reload knows the agent from history only). */
@@ -485,7 +489,7 @@ class Step {
   private frame(f: ServerFrame, at: string): void {
     switch (f.type) {
       case "ready":
-        this.set({ aiMode: f.ai_mode, notice: null });
+        this.set({ aiMode: f.ai_mode, notice: null, mailTo: f.visitor_email ?? this.m.view.mailTo });
         this.status(f.status);
         if (f.status === "waiting" && this.m.saved) {
           this.do({ type: "queue_position", sid: this.m.saved.sid, token: this.m.saved.token });
@@ -551,7 +555,8 @@ class Step {
         return;
       case "agent_joined":
         this.t.dropStreaming();
-        this.set({ status: "assigned", aiMode: false, agent: f.agent.display_name, queue: null, away: false });
+        // Also after the end: an agent reopened the conversation (the visitor left an email).
+        this.set({ phase: "live", status: "assigned", aiMode: false, agent: f.agent.display_name, queue: null, away: false });
         this.do({ type: "emit", event: "agent_joined", detail: { name: f.agent.display_name } });
         return;
       case "agent_left":
@@ -561,7 +566,7 @@ class Step {
         return this.ended();
       case "email_saved":
         this.save({ email: f.email });
-        this.set({ email: f.email, errors: {} });
+        this.set({ email: f.email, mailTo: f.email, errors: {} });
         this.do({ type: "announce", text: `Thanks. We'll reply to ${f.email}.` });
         return;
       case "reset":

@@ -242,12 +242,16 @@ export class Panel {
           this.focus();
         }, (d) => svg(d)));
       } else if (cards === "confirm") {
+        // The transcript by email: when the server sends mail and the session has an email.
+        const transcript = cfg.mail && s.mailTo
+          ? h("input", { type: "checkbox", id: "pw-transcript" }) : null;
         replace(this.cards, h("section", { class: "pw-card pw-confirm", "aria-label": "End conversation" },
           h("p", null, "End this conversation?"),
+          transcript && h("label", { class: "pw-check" }, transcript, "Email me the transcript"),
           h("div", { class: "pw-row" },
             h("button", { type: "button", class: "pw-btn", onclick: () => {
               this.confirmEnd = false;
-              this.conv.end();
+              this.conv.end(!!transcript?.checked);
               this.focus();
             } }, "End chat"),
             h("button", { type: "button", class: "pw-btn pw-btn--ghost", onclick: () => {

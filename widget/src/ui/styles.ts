@@ -95,6 +95,8 @@ padding:10px 12px;border:1px solid #767f88;border-radius:var(--pw-r2);background
 .pw-inline{flex-direction:row;align-items:flex-end}
 .pw-inline .pw-field{flex:1;min-width:0}
 .pw-row{display:flex;gap:var(--pw-s2)}
+.pw-check{display:flex;align-items:center;gap:var(--pw-s2);min-height:var(--pw-touch);margin-bottom:var(--pw-s2);cursor:pointer}
+.pw-check input{width:18px;height:18px;margin:0;accent-color:var(--pw-accent)}
 .pw-stars{display:flex;gap:2px;margin-bottom:var(--pw-s2)}
 .pw-star{width:var(--pw-touch);height:var(--pw-touch);display:grid;place-items:center;margin:0;padding:0;border:0;
 border-radius:50%;background:transparent;color:#b07800;cursor:pointer}
