@@ -11,6 +11,7 @@ import tornado.web
 from chatserver.ai import embedding
 from chatserver.api import analytics, auth, health, inbox, knowledge, openapi, sessions, static, ui, widgets
 from chatserver.api import metrics as metrics_api
+from chatserver.api import user_settings as user_settings_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
 from chatserver.config import Settings
 from chatserver.context import Context
@@ -60,7 +61,8 @@ async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:
 def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> tornado.web.Application:
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
-                           *inbox.routes, *ui.routes, *analytics.routes]
+                           *inbox.routes, *ui.routes, *analytics.routes,
+                           *user_settings_api.routes]
     handlers += metrics_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
