@@ -26,7 +26,7 @@ from chatserver.context import Context
 from chatserver.db import outbox as db
 from chatserver.mail.smtp import DeliveryError, send
 from chatserver.outage import is_unavailable, outage_log
-from chatserver.services import mail_team  # noqa: F401 - its builders join BUILDERS
+from chatserver.services import digest, mail_team  # noqa: F401 - their builders join BUILDERS
 from chatserver.services.mail_kinds import BUILDERS
 from chatserver.timeutil import utcnow
 
