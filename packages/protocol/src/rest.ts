@@ -289,3 +289,20 @@ export interface LiveFigures {
   today: Omit<DayFigures, "date"> & { date: string; hours: number[]; rated: number;
     rating_avg: number | null };
 }
+
+/** Which team emails the signed-in user gets (the Notifications section of their settings). */
+export interface NotificationSettings {
+  waiting: boolean;
+  offline_email: boolean;
+  digest: boolean;
+}
+
+/** GET /api/auth/me/settings: the signed-in user's own settings, by section. */
+export interface MySettings {
+  notifications: NotificationSettings;
+}
+
+/** PUT /api/auth/me/settings: only the sections and keys given change. */
+export interface MySettingsUpdate {
+  notifications?: Partial<NotificationSettings>;
+}

@@ -36,4 +36,6 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   AnalyticsReport: true as Reads<R.AnalyticsReport, S["AnalyticsReport"]>,
   LiveFigures: true as Reads<R.LiveFigures, S["LiveAnalytics"]>,
   ErrorBody: true as Reads<R.ErrorBody, S["Error"]>,
+  MySettings: true as Reads<R.MySettings, S["MySettings"]>,
+  MySettingsUpdate: true as Sends<R.MySettingsUpdate, S["MySettingsUpdate"]>,
 };
