@@ -46,7 +46,7 @@ async def on_escalated(ctx: Context, conn: AsyncConnection, session: RowMapping)
     """A session just became `waiting` (in the caller's transaction): queue the reminder
     that goes out if nobody accepts within PARLEY_NOTIFY_WAITING_S (0: never)."""
     delay = ctx.settings.notify_waiting_s
-    if delay <= 0 or session["escalated_at"] is None:
+    if not ctx.settings.mail_enabled or delay <= 0 or session["escalated_at"] is None:
         return False
     escalated = iso(session["escalated_at"])
     return await enqueue(conn, ctx.settings, kind=WAITING_KIND,
@@ -60,6 +60,8 @@ async def on_email_left(ctx: Context, conn: AsyncConnection, session: RowMapping
                         email: str) -> bool:
     """A visitor left `email` (in the caller's transaction): tell the team now if the widget
     is outside its hours or none of its agents is online."""
+    if not ctx.settings.mail_enabled:
+        return False
     widget = await widgets_db.by_id(conn, session["widget_id"])
     if widget is None:
         return False

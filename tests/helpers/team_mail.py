@@ -4,6 +4,7 @@ an agent's notification choices, and the outbox's rows once the due ones are set
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,14 +40,17 @@ async def rows(ctx: Context, kind: str | None = None) -> list[RowMapping]:
         return list((await conn.execute(stmt)).mappings())
 
 
-async def settled(ctx: Context, sender: Any, kind: str | None = None) -> list[RowMapping]:
+async def settled(ctx: Context, sender: Any, kind: str | None = None,
+                  timeout: float = 20.0) -> list[RowMapping]:
     """The rows once every due one is sent, skipped or failed (the sender is driven too, so
     this does not wait for its next round)."""
-    for _ in range(200):
+    deadline = time.monotonic() + timeout
+    while True:
         found = await rows(ctx, kind)
         now = utcnow()
         if all(r["status"] != "pending" or r["due_at"] > now for r in found):
             return found
-        await sender.run_once()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"outbox rows still pending: {found}")
+        await asyncio.wait_for(sender.run_once(), timeout)
         await asyncio.sleep(0.01)
-    raise AssertionError(f"outbox rows still pending: {found}")
