@@ -24,6 +24,7 @@ from chatserver.api import (
     widgets,
 )
 from chatserver.api import metrics as metrics_api
+from chatserver.api import user_settings as user_settings_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
 from chatserver.config import Settings
 from chatserver.context import Context
@@ -85,7 +86,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
                            *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
-                           *outbox.routes]
+                           *outbox.routes, *user_settings_api.routes]
     handlers += metrics_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes

@@ -1,6 +1,8 @@
 // Every REST call the inbox makes. Components never call fetch themselves.
 
-import { ApiError, type Endpoint, type HistoryPage, request as send } from "@parley/protocol";
+import {
+  ApiError, type Endpoint, type HistoryPage, type MySettings, type MySettingsUpdate, request as send,
+} from "@parley/protocol";
 import type {
   CannedResponse, Message, Session, SessionDetails, TeamMember, TranscriptQueued, User,
 } from "./types";
@@ -29,6 +31,16 @@ export function agentLogin(email: string, password: string): Promise<{ token: st
 
 export async function me(token: string): Promise<User> {
   return (await request<{ user: User }>("/api/auth/me", token)).user;
+}
+
+export async function mySettings(token: string): Promise<MySettings> {
+  return (await request<{ settings: MySettings }>("/api/auth/me/settings", token)).settings;
+}
+
+/** Change only what `changes` names; every setting after the change. */
+export async function saveMySettings(token: string, changes: MySettingsUpdate): Promise<MySettings> {
+  return (await request<{ settings: MySettings }>("/api/auth/me/settings", token,
+    { method: "PUT", body: changes })).settings;
 }
 
 export function logout(token: string): Promise<void> {

@@ -1,5 +1,5 @@
 // The inbox's few routes, under /agent/: the inbox (a chat open or not), the history (a
-// past chat open or not) and the sign-in page.
+// past chat open or not), the user's settings and the sign-in page.
 import { createRouter } from "@parley/protocol/router";
 
 export const BASE = "/agent";
@@ -7,13 +7,15 @@ export const BASE = "/agent";
 export type Route =
   | { page: "login" }
   | { page: "inbox"; chatId: string | null }
-  | { page: "history"; chatId: string | null };
+  | { page: "history"; chatId: string | null }
+  | { page: "settings" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const parts = rest.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "login") return { page: "login" };
   if (parts[0] === "history") return { page: "history", chatId: parts[1] ?? null };
+  if (parts[0] === "settings") return { page: "settings" };
   if (parts[0] === "chats" && parts[1]) return { page: "inbox", chatId: parts[1] };
   return { page: "inbox", chatId: null };
 }
@@ -22,6 +24,8 @@ export function routePath(route: Route): string {
   switch (route.page) {
     case "login":
       return `${BASE}/login`;
+    case "settings":
+      return `${BASE}/settings`;
     case "history":
       return route.chatId ? `${BASE}/history/${encodeURIComponent(route.chatId)}` : `${BASE}/history`;
     default:

@@ -1,4 +1,5 @@
-"""Periodic housekeeping of one process: keep open visitors' sessions alive, abandon idle ones."""
+"""Periodic housekeeping of one process: keep open visitors' sessions alive, abandon idle ones,
+and queue the day's digest of missed conversations once its hour has come."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import tornado.ioloop
 from chatserver.context import Context
 from chatserver.realtime.registry import Registry
 from chatserver.services import chat
+from chatserver.services.digest import DigestScheduler
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +19,7 @@ class Sweeper:
     def __init__(self, ctx: Context, registry: Registry) -> None:
         self.ctx = ctx
         self.registry = registry
+        self.digest = DigestScheduler(ctx)
         interval_ms = self.ctx.settings.sweep_interval_s * 1000
         self.timer = tornado.ioloop.PeriodicCallback(self.run, interval_ms, jitter=0.1)
 
@@ -32,3 +35,7 @@ class Sweeper:
                                     self.registry.local_sessions())
         except Exception as exc:
             log.warning("sweep failed: %s", type(exc).__name__)
+        try:
+            await self.digest.run()
+        except Exception as exc:
+            log.warning("digest scheduling failed: %s", type(exc).__name__)

@@ -38,6 +38,7 @@ from chatserver.services.routing import (
     check_in_charge,
 )
 from chatserver.services.sessions import add_system_message, agent_view, message_view, position_of
+from chatserver.services.team_notify import on_email_left, on_escalated
 from chatserver.services.transcripts import queue_transcript
 from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
@@ -224,11 +225,13 @@ async def leave_email(ctx: Context, session_id: str, email: Any, note: Any) -> d
             row = await db.get(conn, session_id, for_update=True)
             if row is None:
                 raise NotFound("no such session", code="session_not_found")
-            await db.update_session(conn, session_id, offline_email=email.strip().lower(),
+            address = email.strip().lower()
+            await db.update_session(conn, session_id, offline_email=address,
                                     offline_note=clean_note,
-                                    visitor_email=row["visitor_email"] or email.strip().lower())
+                                    visitor_email=row["visitor_email"] or address)
             event = await add_system_message(conn, session_id,
                                   "Email address saved: the team will reply by email.", "email")
+            await on_email_left(ctx, conn, row, address)
         await publish_message(ctx, event)
     await broadcast_queue(ctx, row["widget_id"])
     return {"session_id": session_id, "email": email.strip().lower()}
@@ -264,6 +267,7 @@ async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str 
                 updated = await db.get(conn, session_id)
                 assert updated is not None
                 row = updated
+                await on_escalated(ctx, conn, row)
             position = await position_of(ctx, conn, row)
             widget = await widgets_db.by_id(conn, row["widget_id"])
         if event is not None:

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { visitorLabel } from "../format";
 import { type Route, navigate } from "../router";
 import { activeChats, queueOrder, transferTargets } from "../state/inbox";
 import { pendingIn } from "../state/outbox";
@@ -12,6 +13,7 @@ import { HelpOverlay } from "./HelpOverlay";
 import { HistoryPage } from "./HistoryPage";
 import type { ComposerHandle } from "./MessageComposer";
 import { QueueList } from "./QueueList";
+import { SettingsPage } from "./SettingsPage";
 import { Toasts } from "./Toasts";
 import { TopBar } from "./TopBar";
 
@@ -125,7 +127,9 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
         soundOn={inbox.soundOn} onSound={inbox.setSoundOn}
         onPresence={(s) => inbox.setPresence(s)} onHelp={() => setHelp(true)} onLogout={onLogout} />
       <ConnectionBanner connection={state.connection} />
-      {route.page === "history" ? (
+      {route.page === "settings" ? (
+        <SettingsPage token={token} />
+      ) : route.page === "history" ? (
         <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)} />
       ) : (
         <div className="flex min-h-0 flex-1">
@@ -153,7 +157,13 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 onTeamNeeded={() => inbox.refreshTeam()} />
             ) : (
               <div className="flex flex-1 flex-col items-center justify-center gap-2 p-8 text-center text-secondary-600">
-                {chatId && state.connection === "open" ? (
+                {chatId && state.queue[chatId] ? (
+                  <>
+                    {/* Opened from a link (the team's "a visitor is waiting" email). */}
+                    <p className="text-lg text-secondary-800">{visitorLabel(state.queue[chatId])} is waiting for a person.</p>
+                    <button type="button" className="btn-primary" onClick={() => inbox.accept(chatId)}>Accept this chat</button>
+                  </>
+                ) : chatId && state.connection === "open" ? (
                   <p>This conversation is not one of your open chats.</p>
                 ) : (
                   <>

@@ -18,7 +18,7 @@ function BellIcon({ off }: { off: boolean }) {
 interface Props {
   me: Me | null;
   displayName: string;
-  page: "inbox" | "history";
+  page: "inbox" | "history" | "settings";
   waiting: number;
   soundOn: boolean;
   onSound: (on: boolean) => void;
@@ -47,6 +47,11 @@ export function TopBar({ me, displayName, page, waiting, soundOn, onSound, onPre
           aria-current={page === "history" ? "page" : undefined}
           onClick={(e) => { e.preventDefault(); navigate({ page: "history", chatId: null }); }}>
           History
+        </a>
+        <a href="/agent/settings" className={tab(page === "settings")}
+          aria-current={page === "settings" ? "page" : undefined}
+          onClick={(e) => { e.preventDefault(); navigate({ page: "settings" }); }}>
+          Settings
         </a>
       </nav>
       <div className="ml-auto flex items-center gap-1 md:gap-2">

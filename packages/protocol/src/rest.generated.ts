@@ -143,6 +143,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/me/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's own settings
+         * @description What the agent UI's Settings screen shows, by section. `notifications`: which team
+         *     emails this user gets (docs/email.md): `waiting` (a visitor has waited
+         *     PARLEY_NOTIFY_WAITING_S and nobody accepted), `offline_email` (a visitor left an email
+         *     outside hours or with no agent online) and `digest` (the daily digest of missed
+         *     conversations). All are on until the user turns them off.
+         */
+        get: operations["getMySettings"];
+        /**
+         * Change one's own settings
+         * @description Only the sections and keys given change; the others keep their values. Everything
+         *     is checked before anything is saved: an unknown section or key is
+         *     `unknown_setting` (422), a value that is not `true` or `false` `invalid_type` (400),
+         *     each with `fields` naming it (`notifications.digest`).
+         */
+        put: operations["updateMySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/logout": {
         parameters: {
             query?: never;
@@ -1173,6 +1204,28 @@ export interface components {
             display_name?: string;
             max_chats?: number | null;
         };
+        /** @description Which team emails the user gets (docs/email.md, "What is sent when"). */
+        NotificationSettings: {
+            /** @description A visitor has waited PARLEY_NOTIFY_WAITING_S and nobody accepted. */
+            waiting: boolean;
+            /** @description A visitor left an email outside hours or while no agent was online. */
+            offline_email: boolean;
+            /** @description The daily digest of missed conversations (PARLEY_MAIL_DIGEST_HOUR, UTC). */
+            digest: boolean;
+        };
+        MySettings: {
+            notifications: components["schemas"]["NotificationSettings"];
+        };
+        MySettingsEnvelope: {
+            settings: components["schemas"]["MySettings"];
+        };
+        MySettingsUpdate: {
+            notifications?: {
+                waiting?: boolean;
+                offline_email?: boolean;
+                digest?: boolean;
+            };
+        };
         /** @description A colour like `#007bff` (stored in lower case). */
         Color: string;
         /** @enum {string} */
@@ -1913,7 +1966,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A value breaks a rule (`validation_failed`, `weak_password`); `fields` says which and why. */
+        /**
+         * @description A value breaks a rule (`validation_failed`, `weak_password`), or names a setting that
+         *     does not exist (`unknown_setting`); `fields` says which and why.
+         */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -2179,6 +2235,57 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every setting, with its default where the user chose nothing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySettingsEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateMySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MySettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Every setting after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySettingsEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
             503: components["responses"]["Unavailable"];

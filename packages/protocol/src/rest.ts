@@ -327,3 +327,20 @@ export interface OutboxEmail {
   session_id: string | null;
   leased: boolean;
 }
+
+/** Which team emails the signed-in user gets (the Notifications section of their settings). */
+export interface NotificationSettings {
+  waiting: boolean;
+  offline_email: boolean;
+  digest: boolean;
+}
+
+/** GET /api/auth/me/settings: the signed-in user's own settings, by section. */
+export interface MySettings {
+  notifications: NotificationSettings;
+}
+
+/** PUT /api/auth/me/settings: only the sections and keys given change. */
+export interface MySettingsUpdate {
+  notifications?: Partial<NotificationSettings>;
+}

@@ -40,4 +40,6 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   OutboxEmail: true as Reads<R.OutboxEmail, S["OutboxEmail"]>,
   ErrorBody: true as Reads<R.ErrorBody, S["Error"]>,
   TranscriptQueued: true as Reads<R.TranscriptQueued, TranscriptQueued>,
+  MySettings: true as Reads<R.MySettings, S["MySettings"]>,
+  MySettingsUpdate: true as Sends<R.MySettingsUpdate, S["MySettingsUpdate"]>,
 };
