@@ -20,7 +20,7 @@ from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.mail.outgoing import Outgoing as Outgoing
 from chatserver.mail.render import Brand, compose, render
-from chatserver.services import digest, mail_replies, mail_team, transcripts
+from chatserver.services import digest, mail_replies, mail_team, team_notify, transcripts
 
 # The brand of mail that belongs to no widget (the test email).
 PARLEY_COLOR = "#2563eb"
@@ -44,7 +44,7 @@ BUILDERS: dict[str, Builder] = {
     "test": _test,
     mail_replies.KIND: mail_replies.build,
     transcripts.KIND: transcripts.build,
-    mail_team.WAITING_KIND: mail_team.build_waiting,
-    mail_team.OFFLINE_EMAIL_KIND: mail_team.build_offline_email,
+    team_notify.WAITING_KIND: mail_team.build_waiting,
+    team_notify.OFFLINE_EMAIL_KIND: mail_team.build_offline_email,
     digest.KIND: digest.build_digest,
 }
