@@ -27,8 +27,9 @@ BATCH_S = 60.0
 
 @pytest.fixture
 def settings_overrides(smtp_sink: SmtpSink) -> dict[str, Any]:
+    # No team notification of the wait: these tests count the visitor's emails only.
     return {**smtp_sink.settings(public_url="https://chat.example.test"),
-            "mail_batch_s": BATCH_S}
+            "mail_batch_s": BATCH_S, "notify_waiting_s": 0}
 
 
 @pytest.fixture(autouse=True)
