@@ -5,25 +5,16 @@ the conversation's emails in the visitor's mail client."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.headerregistry import Address
 from email.utils import parseaddr
 
 from sqlalchemy.engine import RowMapping
 
 from chatserver.config import Settings
-from chatserver.context import Context
 from chatserver.mail.render import Brand
-from chatserver.mail.tokens import link_token, reply_address
-from chatserver.timeutil import utcnow
-
-
-def conversation_link(ctx: Context, session_id: str) -> str:
-    """The absolute link that opens the conversation on any device (the /c/<token> page)."""
-    settings = ctx.settings
-    expires = utcnow() + timedelta(seconds=settings.mail_link_lifetime_s)
-    return settings.public_url.rstrip("/") + "/c/" + link_token(settings.secret_key,
-                                                                 session_id, expires)
+from chatserver.mail.tokens import reply_address
+from chatserver.services.links import conversation_link as conversation_link
 
 
 def brand_of(session: RowMapping) -> Brand:
