@@ -1022,7 +1022,7 @@ export interface paths {
         };
         /**
          * Emails of one status in the outbox (admin)
-         * @description The outbox holds every email Parley has to send (docs/email-outbox.md). `pending`
+         * @description The outbox holds every email Parley has to send (docs/email.md). `pending`
          *     rows are listed by when they are due, the others newest first. A `failed` email is
          *     not tried again until it is retried (POST .../retry or `chatctl mail retry`).
          */
