@@ -133,6 +133,13 @@ class Worker:
         out: list[tuple[str, str]] = []
         site_key = self.target["site_key"]
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        with_email = os.environ.get("PARLEY_BENCH_VISITOR_EMAIL") == "1"
+
+        def body() -> dict[str, Any]:
+            """PARLEY_BENCH_VISITOR_EMAIL=1: each visitor gives an email (a conversation
+            that can be followed up by email)."""
+            return {"visitor_email": f"v{left}w{self.index}@bench.test"} if with_email else {}
+
         async with httpx.AsyncClient(base_url=self.http_base, timeout=120, limits=limits) as http:
             left = n
 
@@ -140,7 +147,7 @@ class Worker:
                 nonlocal left
                 while left > 0:
                     left -= 1
-                    resp = await http.post(f"/api/widgets/{site_key}/sessions", json={})
+                    resp = await http.post(f"/api/widgets/{site_key}/sessions", json=body())
                     resp.raise_for_status()
                     data = resp.json()
                     out.append((data["session_id"], data["visitor_token"]))
