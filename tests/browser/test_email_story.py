@@ -18,12 +18,9 @@ import httpx
 import pytest
 
 from chatserver import timeutil
-from chatserver.app import mail_listener
-from chatserver.mail.listener import MailListener
-from chatserver.services.outbox_sender import OutboxSender
 from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import Site, Visitor
-from tests.helpers.browser_servers import Agent, Servers
+from tests.helpers.browser_servers import Agent, Servers, mail_server
 from tests.helpers.inbound import REPLY_DOMAIN, lmtp_send, reply_email
 from tests.helpers.settings import make_settings
 from tests.helpers.smtp import SmtpSink, free_port
@@ -52,28 +49,13 @@ def story(db_url: str, tmp_path_factory: pytest.TempPathFactory, sink: SmtpSink,
           site: Site) -> Iterator[tuple[Servers, int]]:
     """This module's chat server (on the suite's database as it is), with mail, the reply
     listener and the sender running: (servers, the listener's port)."""
-    port = free_port()
     settings = make_settings(
         db_url, tmp_path_factory.mktemp("email-story-data"), sessions_per_ip_per_minute=10_000,
-        **{**sink.settings(public_url=f"http://127.0.0.1:{port}"), "mail_batch_s": BATCH_S,
-           "mail_listen": "127.0.0.1:0", "mail_reply_domain": REPLY_DOMAIN})
-    running = Servers(settings)
-    running.port = port
-    running.start()
-    assert running.ctx is not None
-    ctx = running.ctx
-    sender = OutboxSender(ctx, interval_s=0.05)
-    listener: MailListener = mail_listener(ctx)
-
-    async def start() -> int:
-        sender.start()
-        return (await listener.start())[1]
-
-    listen_port = running.call(start)
-    yield running, listen_port
-    running.call(lambda: listener.close(1.0))
-    running.call(sender.stop)
-    running.close()
+        **{**sink.settings(public_url=f"http://127.0.0.1:{free_port()}"),
+           "mail_batch_s": BATCH_S, "mail_listen": "127.0.0.1:0",
+           "mail_reply_domain": REPLY_DOMAIN})
+    with mail_server(settings, listen=True) as running:
+        yield running
     timeutil.reset_clock()
 
 

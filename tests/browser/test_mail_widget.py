@@ -13,10 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from chatserver.services.outbox_sender import OutboxSender
 from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import AXE, Site, Visitor
-from tests.helpers.browser_servers import Servers
+from tests.helpers.browser_servers import Servers, mail_server
 from tests.helpers.settings import make_settings
 from tests.helpers.smtp import SmtpSink, free_port
 
@@ -44,23 +43,11 @@ def mail_servers(db_url: str, tmp_path_factory: pytest.TempPathFactory,
                  sink: SmtpSink, site: Site) -> Iterator[Servers]:
     """This module's own chat server, on the suite's database as it is (the package's admin
     signs in here too): with mail, and the outbox's sender running."""
-    port = free_port()  # the public URL (the inbox's origin, the emails' links) is known
     settings = make_settings(db_url, tmp_path_factory.mktemp("mail-browser-data"),
                              sessions_per_ip_per_minute=10_000,
-                             **sink.settings(public_url=f"http://127.0.0.1:{port}"))
-    running = Servers(settings)
-    running.port = port
-    running.start()
-    assert running.ctx is not None
-    sender = OutboxSender(running.ctx, interval_s=0.05)
-
-    async def start() -> None:
-        sender.start()
-
-    running.call(start)
-    yield running
-    running.call(sender.stop)
-    running.close()
+                             **sink.settings(public_url=f"http://127.0.0.1:{free_port()}"))
+    with mail_server(settings) as (running, _):
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,10 @@ restart in production would."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from html import escape
 from typing import Any, TypeVar
 
@@ -313,3 +314,31 @@ def ai_says(servers: Servers, session_id: str, text: str, *,
 
     servers.call(store)
     return reply_id
+
+
+@contextlib.contextmanager
+def mail_server(settings: Settings, *, listen: bool = False) -> Iterator[tuple[Servers, int]]:
+    """A chat server of its own that sends email (its settings point at an SmtpSink and name
+    its public URL, so its port), with the outbox's sender polling often and, with
+    ``listen``, the reply listener: (servers, the listener's port or 0)."""
+    from chatserver.app import mail_listener
+    from chatserver.services.outbox_sender import OutboxSender
+
+    running = Servers(settings)
+    running.port = int(settings.public_url.rpartition(":")[2])
+    running.start()
+    assert running.ctx is not None
+    sender = OutboxSender(running.ctx, interval_s=0.05)
+    listener = mail_listener(running.ctx) if listen else None
+
+    async def start() -> int:
+        sender.start()
+        return (await listener.start())[1] if listener is not None else 0
+
+    try:
+        yield running, running.call(start)
+    finally:
+        if listener is not None:
+            running.call(lambda: listener.close(1.0))
+        running.call(sender.stop)
+        running.close()
