@@ -12,8 +12,6 @@ import dataclasses
 import functools
 import ipaddress
 import os
-import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -112,6 +110,37 @@ class Settings:
                                        "and keeps its open visitors' sessions alive (seconds).")
     sessions_per_ip_per_minute: int = _setting(30, "Visitor sessions one IP may create per minute.")
 
+    # Attachments (docs/attachments.md)
+    storage_backend: str = _setting("local", "Where uploaded files are kept: local (files under "
+                                    "PARLEY_STORAGE_DIR) or s3 (any S3-compatible object store).")
+    storage_dir: str = _setting("", "Directory of uploaded files with the local backend; empty "
+                                "= <data_dir>/files.")
+    s3_endpoint_url: str = _setting("", "S3 endpoint (https://s3.eu-west-1.amazonaws.com, or a "
+                                    "MinIO/Ceph/Garage URL); empty = AWS's default for the region.")
+    s3_bucket: str = _setting("", "S3 bucket of the uploaded files (required with s3).")
+    s3_region: str = _setting("us-east-1", "S3 region.")
+    s3_access_key: str = _setting("", "S3 access key id.", secret=True)
+    s3_secret_key: str = _setting("", "S3 secret access key.", secret=True)
+    s3_prefix: str = _setting("parley/", "Prefix of Parley's object keys in the bucket.")
+    max_upload_bytes: int = _setting(10 * 1024 * 1024, "Largest uploaded file, in bytes "
+                                     "(10 MiB); the upload route alone accepts a body this big.")
+    max_files_per_message: int = _setting(10, "Files one message may carry.")
+    max_upload_bytes_per_session: int = _setting(100 * 1024 * 1024, "Bytes all the files of "
+                                                 "one conversation may add up to.")
+    uploads_per_ip_per_hour: int = _setting(200, "Files one client IP may upload per hour.")
+    upload_types: str = _setting(
+        "image/jpeg,image/png,image/gif,image/webp,application/pdf,text/plain,text/csv,"
+        "application/zip,application/vnd.openxmlformats-officedocument.wordprocessingml."
+        "document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Comma-separated types (decided from the file's content, never its name) that may be "
+        "uploaded.")
+    image_max_pixels: int = _setting(40_000_000, "Images with more pixels are refused (a "
+                                     "decompression bomb).")
+    upload_orphan_ttl_s: int = _setting(24 * 3600, "An upload no message refers to is deleted "
+                                        "after this many seconds.")
+    upload_workers: int = _setting(2, "Threads that decode, re-encode and thumbnail images "
+                                   "(off the event loop).")
+
     # Email (docs/email.md). Off while PARLEY_SMTP_HOST is empty.
     smtp_host: str = _setting("", "SMTP server that Parley sends mail through; empty = no mail "
                               "is sent (nothing is queued either).")
@@ -187,6 +216,14 @@ class Settings:
     ai_hedge_margin: float = _setting(
         0.035, "How far the best entry's similarity must lead the next best entry's for the "
         "offline responder to hedge with it.")
+
+    @property
+    def effective_storage_dir(self) -> str:
+        return self.storage_dir or str(Path(self.data_dir) / "files")
+
+    @functools.cached_property
+    def upload_type_set(self) -> frozenset[str]:
+        return frozenset(t.strip().lower() for t in self.upload_types.split(",") if t.strip())
 
     @property
     def mail_enabled(self) -> bool:
@@ -298,6 +335,17 @@ def _validate(s: Settings) -> None:
     if s.port < 0 or s.port > 65535:
         raise ConfigError("PARLEY_PORT must be between 0 and 65535")
     _validate_mail(s)
+    _validate_storage(s)
+
+
+def _validate_storage(s: Settings) -> None:
+    if s.storage_backend not in ("local", "s3"):
+        raise ConfigError("PARLEY_STORAGE_BACKEND must be local or s3")
+    if s.storage_backend == "s3" and not s.s3_bucket:
+        raise ConfigError("PARLEY_S3_BUCKET is required when PARLEY_STORAGE_BACKEND=s3")
+    if s.max_upload_bytes < 1 or s.max_files_per_message < 1:
+        raise ConfigError("PARLEY_MAX_UPLOAD_BYTES and PARLEY_MAX_FILES_PER_MESSAGE must be "
+                          "at least 1")
 
 
 def _validate_mail(s: Settings) -> None:
@@ -320,57 +368,3 @@ def _validate_mail(s: Settings) -> None:
         if not s.public_url.startswith(("http://", "https://")):
             raise ConfigError("PARLEY_PUBLIC_URL (https://chat.example.com) is required when "
                               "PARLEY_SMTP_HOST is set: every link in an email is absolute")
-
-
-def ensure_secret_key(settings: Settings) -> Settings:
-    """Return settings with a secret key, generating and keeping one if none is configured.
-
-    The key file is written to a private temporary file, then hard-linked into place: the
-    link fails if the file exists, so two processes starting at once agree on one secret and
-    nobody ever reads a half-written key.
-    """
-    if settings.secret_key:
-        return settings
-    directory = Path(settings.data_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / SECRET_FILE
-    if not target.exists():
-        tmp = directory / f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, secrets.token_urlsafe(48).encode())
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, target)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    for _ in range(50):
-        key = target.read_text().strip()
-        if key:
-            return settings.replace(secret_key=key)
-        time.sleep(0.01)
-    raise ConfigError(f"{target} is empty; delete it to generate a new secret")
-
-
-def masked(settings: Settings) -> list[tuple[str, str, str, str]]:
-    """(env name, value, source placeholder, help) rows with secrets masked, for `chatctl config`."""
-    rows = []
-    for f in fields(Settings):
-        value = getattr(settings, f.name)
-        shown = str(value)
-        if f.metadata.get("secret") and value:
-            shown = _mask_url(shown) if "://" in shown else "********"
-        rows.append((f.name, shown, env_name(f.name), f.metadata["help"]))
-    return rows
-
-
-def _mask_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "********"

@@ -19,11 +19,12 @@ from chatserver import metrics
 from chatserver.ai.embedding import Embedder
 from chatserver.ai.knowledge import KnowledgeCache
 from chatserver.bus import Bus, LocalBus, RedisBus
-from chatserver.config import Settings, ensure_secret_key
+from chatserver.config import Settings
 from chatserver.db.engine import create_engine
 from chatserver.locks import SessionLocks
 from chatserver.presence import Presence, SharedPresence
 from chatserver.ratelimit import WindowLimiter
+from chatserver.secret_key import ensure_secret_key
 from chatserver.services.writer import MessageWriter
 
 # A visitor wrote in a session the AI owns (called once the message is stored and published).

@@ -12,7 +12,8 @@ import click
 from click.core import ParameterSource
 
 from chatserver import __version__
-from chatserver.config import Settings, ensure_secret_key
+from chatserver.config import Settings
+from chatserver.secret_key import ensure_secret_key
 from cli import db, deploy, kb, mail, ops, users, widgets
 from cli.common import CliState, fail, guarded, pass_state, run_async, with_context
 

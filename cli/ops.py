@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from chatserver.config import Settings, masked
+from chatserver.config import Settings, env_name
 from chatserver.context import Context
 from chatserver.services import analytics, maintenance
 from chatserver.services.access import OPERATOR
@@ -203,3 +203,24 @@ def config(state: CliState, as_json: bool) -> None:
         table.add_row(row["env"], cell, escape(source) if source == "default"
                       else f"[bold]{escape(source)}[/]")
     out().print(table)
+
+
+def masked(settings: Settings) -> list[tuple[str, str, str, str]]:
+    """(env name, value, source placeholder, help) rows with secrets masked, for `chatctl config`."""
+    rows = []
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        shown = str(value)
+        if f.metadata.get("secret") and value:
+            shown = _mask_url(shown) if "://" in shown else "********"
+        rows.append((f.name, shown, env_name(f.name), f.metadata["help"]))
+    return rows
+
+
+def _mask_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "********"

@@ -121,6 +121,8 @@ widget_configs = Table(
     # The language of the emails sent for this widget (en, es, fr, de).
     Column("language", String(16), nullable=False, server_default="en"),
     Column("ai_enabled", Boolean, nullable=False),
+    # Visitors may attach files (agents always may).
+    Column("visitor_uploads", Boolean, nullable=False, server_default="1"),
     Column("ai_settings", JSON, nullable=False),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
@@ -293,4 +295,33 @@ outbox = Table(
     Index(None, "status", "due_at"),
     Index(None, "session_id"),
     **ID_TABLE_ARGS,
+)
+
+# Uploaded files (services/uploads.py): stored by the storage backend under `storage_key`
+# (random), readable only by the conversation's visitor and the agents who may see it. A
+# message refers to them by id (`message_id` set when sent); an upload no message refers to
+# is deleted after PARLEY_UPLOAD_ORPHAN_TTL_S.
+uploads = Table(
+    "uploads", metadata,
+    Column("id", String(36), primary_key=True),  # random, unguessable
+    Column("session_id", String(36), ForeignKey("sessions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("uploader_type", String(8), nullable=False),  # visitor or agent
+    Column("uploader_id", Integer, nullable=True),  # the agent
+    Column("message_id", BigId, ForeignKey("messages.id", ondelete="SET NULL"), nullable=True),
+    Column("name", String(255), nullable=False),  # sanitised for display
+    Column("content_type", String(100), nullable=False),  # from the content, not the claim
+    Column("size", BigInteger, nullable=False),
+    Column("width", Integer, nullable=True),
+    Column("height", Integer, nullable=True),
+    Column("storage_key", String(255), nullable=False),
+    Column("thumb_key", String(255), nullable=True),
+    Column("sha256", String(64), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Index(None, "session_id"),
+    Index(None, "message_id"),
+    Index(None, "created_at"),
+    **TABLE_ARGS,
 )

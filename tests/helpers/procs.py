@@ -158,7 +158,8 @@ class RestartableServer(ChatServer):
 def read_secret_key(data_dir: str, barrier: Any, results: Any) -> None:
     """Run in a child process: wait for the others, get (or create) the secret key, and put
     it on the ``results`` queue."""
-    from chatserver.config import Settings, ensure_secret_key
+    from chatserver.config import Settings
+    from chatserver.secret_key import ensure_secret_key
 
     barrier.wait(30)
     results.put(ensure_secret_key(Settings(data_dir=data_dir)).secret_key)
