@@ -2,9 +2,10 @@
 
 import {
   ApiError, type Endpoint, type HistoryPage, type MySettings, type MySettingsUpdate, request as send,
+  send as call,
 } from "@parley/protocol";
 import type {
-  CannedResponse, Message, Session, SessionDetails, TeamMember, TranscriptQueued, User,
+  CannedResponse, Message, MessageFile, Session, SessionDetails, TeamMember, TranscriptQueued, User,
 } from "./types";
 
 export { ApiError };
@@ -95,4 +96,57 @@ export async function messagesAfter(token: string, session: Pick<Session, "site_
 export function emailTranscript(token: string, sessionId: string): Promise<TranscriptQueued> {
   return request(`/api/agents/sessions/${encodeURIComponent(sessionId)}/transcript`, token,
     { method: "POST" });
+}
+
+interface UploadAnswer {
+  upload?: MessageFile;
+  error?: { code?: string; message?: string };
+}
+
+export interface UploadHandle {
+  /** The server's summary of the stored file; an ApiError if it was refused ("aborted" when
+   * cancelled). */
+  done: Promise<MessageFile>;
+  abort(): void;
+}
+
+/** Upload one file to a conversation (the raw bytes, streamed by the browser), reporting
+ * progress. XMLHttpRequest, because fetch cannot report upload progress. */
+export function uploadFile(token: string, session: Pick<Session, "site_key" | "session_id">,
+  file: File, onProgress: (loaded: number) => void): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<MessageFile>((resolve, reject) => {
+    xhr.open("POST", `/api/widgets/${encodeURIComponent(session.site_key)}/sessions/`
+      + `${encodeURIComponent(session.session_id)}/uploads?name=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.onprogress = (ev) => onProgress(ev.loaded);
+    xhr.onerror = () => reject(new ApiError(0, "network", SERVER.offline));
+    xhr.onabort = () => reject(new ApiError(0, "aborted", "Cancelled"));
+    xhr.onload = () => {
+      let body: UploadAnswer | null = null;
+      try {
+        body = JSON.parse(xhr.responseText) as UploadAnswer;
+      } catch {
+        // not JSON (a proxy's page): the status says enough
+      }
+      if (xhr.status === 201 && body?.upload) {
+        resolve(body.upload);
+        return;
+      }
+      if (xhr.status === 401) onUnauthorized?.();
+      reject(new ApiError(xhr.status, body?.error?.code ?? `http_${xhr.status}`,
+        body?.error?.message ?? SERVER.failed(xhr.status)));
+    };
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
+}
+
+/** A stored file (or its thumbnail) as a Blob, fetched with the token (never in a URL). */
+export async function fileBlob(token: string, fileId: string, thumb = false): Promise<Blob> {
+  const resp = await call(SERVER, `/api/files/${encodeURIComponent(fileId)}${thumb ? "/thumb" : ""}`,
+    { token });
+  return resp.blob();
 }

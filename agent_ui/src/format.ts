@@ -70,3 +70,25 @@ export function safeUrl(url: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** "512 B", "12 KB", "3.4 MB": a file's size. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+const KINDS: Record<string, string> = {
+  "application/pdf": "PDF", "text/plain": "Text", "text/csv": "CSV", "application/zip": "ZIP",
+  "image/jpeg": "JPEG image", "image/png": "PNG image", "image/gif": "GIF image",
+  "image/webp": "WebP image",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
+};
+
+/** A file's type in words: "PDF", "PNG image", else the subtype ("DOCX"…). */
+export function fileKind(type: string): string {
+  if (KINDS[type]) return KINDS[type]!;
+  const sub = type.split("/")[1]?.split(/[.+;-]/).pop() ?? "";
+  return sub && sub !== "octet" && sub !== "stream" ? sub.toUpperCase() : "File";
+}

@@ -9,3 +9,20 @@ export type { AgentMe as Me } from "@parley/protocol";
 
 /** What the agent socket sends and accepts (generated from docs/protocol.schema.json). */
 export type { AgentServerFrame as ServerFrame, AgentClientFrame as ClientFrame } from "@parley/protocol";
+
+/** A file of a message, as the server summarises it (`files` of a message; docs/attachments.md). */
+export interface MessageFile {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  width?: number | null;
+  height?: number | null;
+  /** A thumbnail exists (re-encoded images): shown inline, opened full size. */
+  thumb: boolean;
+}
+
+/** The files a message carries (none for most). */
+export function filesOf(m: object): MessageFile[] {
+  return (m as { files?: MessageFile[] | null }).files ?? [];
+}

@@ -7,16 +7,17 @@ import * as api from "./api";
 import { beep, desktopNotify } from "./notify";
 import { InboxSocket, agentSocketUrl } from "./socket";
 import { type State, arrivals, initialState, previewOf, reduce, resumeMap } from "./state/inbox";
-import { makeEntry, messageFrame, toResend } from "./state/outbox";
+import {
+  type OutboxFile, isReady, makeEntry, messageFrame, restoreOutbox, toResend,
+} from "./state/outbox";
+import { outboxFiles } from "./state/uploads";
+import { Uploader } from "./uploader";
+import { type Toast, useToasts } from "./useToasts";
 import * as storage from "./storage";
 import { visitorLabel } from "./format";
 import type { CannedResponse, ClientFrame, Presence, ServerFrame, User } from "./types";
 
-export interface Toast {
-  id: number;
-  text: string;
-  tone: "info" | "error" | "success";
-}
+export type { Toast };
 
 /** How many of a waiting session's newest messages are read to preview it. */
 const PREVIEW_LOOKBACK = 10;
@@ -32,7 +33,13 @@ export interface Inbox {
   soundOn: boolean;
   accept(sessionId: string): void;
   acceptOldest(): void;
-  send(sessionId: string, text: string): void;
+  /** Send text and the files staged in the composer (their upload keys); the message goes
+   * once every file is uploaded. */
+  send(sessionId: string, text: string, uploadKeys?: string[]): void;
+  /** Start uploading files into a chat's composer. */
+  attach(sessionId: string, files: File[]): void;
+  /** Cancel an upload (or remove a staged or failed file). */
+  cancelUpload(key: string): void;
   retry(clientMsgId: string): void;
   discard(clientMsgId: string): void;
   typing(sessionId: string, on: boolean): void;
@@ -52,14 +59,13 @@ export interface Inbox {
 export function useInbox(token: string, user: User,
   onSignedOut: (notice: string) => void): Inbox {
   const [state, dispatch] = useReducer(reduce, user.id,
-    (id: number) => initialState(storage.loadOutbox(id)));
+    (id: number) => initialState(restoreOutbox(storage.loadOutbox(id))));
   const stateRef = useRef(state);
   stateRef.current = state;
   const [canned, setCanned] = useState<CannedResponse[]>([]);
-  const [toasts, setToasts] = useState<Toast[]>([]);
+  const { toasts, toast, dropToast } = useToasts();
   const [soundOn, setSoundOnState] = useState(storage.loadPref("sound", "on") === "on");
   const socketRef = useRef<InboxSocket | null>(null);
-  const toastId = useRef(0);
   const pendingAccept = useRef<string | null>(null);
   const pendingTransfer = useRef<{ sessionId: string; to: string } | null>(null);
   const pendingClose = useRef<string | null>(null);
@@ -70,16 +76,14 @@ export function useInbox(token: string, user: User,
   const historyLoading = useRef<Set<string>>(new Set());
   const previewed = useRef<Record<string, number>>({});
   const readyOnce = useRef(false);
+  /** Outbox entries sent on this socket (resent on the next `ready`). */
+  const sentOnce = useRef<Set<string>>(new Set());
+  const uploader = useMemo(() => new Uploader(token, dispatch), [token]);
+  useEffect(() => () => uploader.stop(), [uploader]);
   const soundRef = useRef(soundOn);
   soundRef.current = soundOn;
   const signedOut = useRef(onSignedOut);
   signedOut.current = onSignedOut;
-
-  const toast = useCallback((text: string, tone: Toast["tone"] = "info") => {
-    const id = ++toastId.current;
-    setToasts((t) => [...t.slice(-3), { id, text, tone }]);
-    window.setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
-  }, []);
 
   const send = useCallback((frame: ClientFrame) => socketRef.current?.send(frame)
     ?? false, []);
@@ -91,7 +95,7 @@ export function useInbox(token: string, user: User,
   /** After (re)connecting: resend what was never acknowledged, for the chats still ours. */
   const resendOutbox = useCallback((open: Set<string>) => {
     for (const entry of toResend(stateRef.current.outbox, (sid) => open.has(sid))) {
-      send(messageFrame(entry));
+      if (send(messageFrame(entry))) sentOnce.current.add(entry.clientMsgId);
     }
   }, [send]);
 
@@ -263,6 +267,25 @@ export function useInbox(token: string, user: User,
     }
   }, [state.queue, token]);
 
+  /** A new message into the outbox; the effect below sends it once every file is uploaded. */
+  const queue = useCallback((sessionId: string, text: string, files: OutboxFile[]) => {
+    if (!text.trim() && files.length === 0) return;
+    dispatch({ type: "send", entry: makeEntry(sessionId, text, crypto.randomUUID(), new Date(), files) });
+    const t = typingState.current[sessionId];
+    if (t?.on) {
+      t.on = false;
+      if (t.timer !== null) window.clearTimeout(t.timer);
+    }
+  }, []);
+
+  // Send what is ready and not sent yet: a new message, or one whose last upload finished.
+  useEffect(() => {
+    for (const e of state.outbox) {
+      if (e.failed !== null || !isReady(e) || sentOnce.current.has(e.clientMsgId)) continue;
+      if (send(messageFrame(e))) sentOnce.current.add(e.clientMsgId);
+    }
+  }, [state.outbox, send]);
+
   // Keep unsent messages across reloads.
   useEffect(() => {
     storage.saveOutbox(user.id, state.outbox);
@@ -287,22 +310,23 @@ export function useInbox(token: string, user: User,
       if (waiting[0]) this.accept(waiting[0].session_id);
       else toast("Nobody is waiting.");
     },
-    send(sessionId, text) {
-      const entry = makeEntry(sessionId, text, crypto.randomUUID());
-      dispatch({ type: "send", entry });
-      send(messageFrame(entry));
-      const t = typingState.current[sessionId];
-      if (t?.on) {
-        t.on = false;
-        if (t.timer !== null) window.clearTimeout(t.timer);
-      }
+    send(sessionId, text, uploadKeys = []) {
+      queue(sessionId, text, outboxFiles(stateRef.current.uploads, uploadKeys));
     },
     retry(clientMsgId) {
       const entry = stateRef.current.outbox.find((e) => e.clientMsgId === clientMsgId);
       if (!entry) return;
-      // A refused message is sent again as a new one (its old id is spent).
+      // A refused message is sent again as a new one (its old id is spent), with the files
+      // whose upload finished.
       dispatch({ type: "discard", clientMsgId });
-      this.send(entry.sessionId, entry.text);
+      queue(entry.sessionId, entry.text, (entry.files ?? []).filter((f) => f.done !== null));
+    },
+    attach(sessionId, files) {
+      const chat = stateRef.current.chats[sessionId];
+      if (chat && files.length) uploader.attach(chat.session, files);
+    },
+    cancelUpload(key) {
+      uploader.cancel(key);
     },
     discard(clientMsgId) {
       dispatch({ type: "discard", clientMsgId });
@@ -362,14 +386,13 @@ export function useInbox(token: string, user: User,
       dispatch({ type: "dismiss", sessionId });
     },
     toast,
-    dropToast(id) {
-      setToasts((t) => t.filter((x) => x.id !== id));
-    },
+    dropToast,
     setSoundOn(on) {
       storage.savePref("sound", on ? "on" : "off");
       setSoundOnState(on);
     },
     refreshTeam,
-  }), [state, canned, toasts, soundOn, send, toast, refreshTeam]);
+  }), [state, canned, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
+    queue]);
   return inbox;
 }

@@ -1,12 +1,20 @@
 import { useEffect, useLayoutEffect, useRef } from "react";
 import { clock } from "../format";
 import type { AiDraft } from "../state/inbox";
-import type { OutboxEntry } from "../state/outbox";
-import type { Message } from "../types";
+import { type OutboxEntry, isReady } from "../state/outbox";
+import type { Upload } from "../state/uploads";
+import { type Message, filesOf } from "../types";
 import { AiSources, AiText } from "./AiText";
+import { MessageFiles } from "./Attachments";
+import { UploadList } from "./UploadList";
 
 interface Props {
+  /** The agent's token, to fetch the messages' files. */
+  token: string;
   messages: Message[];
+  /** Uploads of the pending messages' files, by key (progress). */
+  uploads?: Record<string, Upload>;
+  onCancelUpload?: (key: string) => void;
   pending?: OutboxEntry[];
   aiDraft?: AiDraft | null;
   /** Highest seq the visitor has displayed, for the "Seen" receipt. */
@@ -18,7 +26,7 @@ interface Props {
   onDiscard?: (clientMsgId: string) => void;
 }
 
-function Bubble({ m, seen }: { m: Message; seen: boolean }) {
+function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }) {
   if (m.sender_type === "system") {
     return (
       <li className="my-2 text-center text-xs text-secondary-600" data-seq={m.seq} data-sender="system">
@@ -28,6 +36,7 @@ function Bubble({ m, seen }: { m: Message; seen: boolean }) {
   }
   const mine = m.sender_type === "agent";
   const ai = m.sender_type === "ai";
+  const files = filesOf(m);
   return (
     <li className={`my-1 flex flex-col ${mine ? "items-end" : "items-start"}`} data-seq={m.seq}
       data-sender={m.sender_type}>
@@ -40,12 +49,13 @@ function Bubble({ m, seen }: { m: Message; seen: boolean }) {
         <div className="max-w-[75%] space-y-2 whitespace-pre-wrap break-words rounded-lg border border-ai-50 bg-ai-50 px-3 py-2 text-sm text-secondary-900">
           <AiText text={m.text} />
         </div>
-      ) : (
+      ) : (m.text || files.length === 0) && (
         <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm ${
           mine ? "bg-primary text-white" : "border border-secondary-200 bg-white text-secondary-900"}`}>
           {m.text}
         </p>
       )}
+      {files.length > 0 && <MessageFiles token={token} files={files} mine={mine} />}
       {ai && m.sources?.length ? <AiSources sources={m.sources} /> : null}
       {seen && <span className="px-1 text-xs text-secondary-600" data-testid="seen">Seen</span>}
     </li>
@@ -54,8 +64,9 @@ function Bubble({ m, seen }: { m: Message; seen: boolean }) {
 
 /** The whole conversation: the AI part (marked), the agents', the visitor's, system events,
  * a streaming AI reply, and the agent's messages still on their way. */
-export function ChatTranscript({ messages, pending = [], aiDraft = null, visitorSeen = 0,
-  visitorName, typing = null, loading = false, onRetry, onDiscard }: Props) {
+export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, pending = [],
+  aiDraft = null, visitorSeen = 0, visitorName, typing = null, loading = false, onRetry,
+  onDiscard }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -82,7 +93,7 @@ export function ChatTranscript({ messages, pending = [], aiDraft = null, visitor
       aria-label={`Conversation with ${visitorName}`} role="log" aria-live="polite">
       {loading && messages.length === 0 && <p className="text-center text-sm text-secondary-600">Loading…</p>}
       <ol className="mx-auto flex max-w-content flex-col">
-        {messages.map((m) => <Bubble key={m.seq} m={m} seen={m.seq === lastSeen} />)}
+        {messages.map((m) => <Bubble key={m.seq} m={m} seen={m.seq === lastSeen} token={token} />)}
         {aiDraft && (
           <li className="my-1 flex flex-col items-start" data-testid="ai-draft">
             <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
@@ -95,8 +106,13 @@ export function ChatTranscript({ messages, pending = [], aiDraft = null, visitor
         )}
         {pending.map((e) => (
           <li key={e.clientMsgId} className="my-1 flex flex-col items-end" data-pending={e.clientMsgId}>
-            <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm text-white ${
-              e.failed ? "bg-error" : "bg-primary/60"}`}>{e.text}</p>
+            {e.text && (
+              <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm text-white ${
+                e.failed ? "bg-error" : "bg-primary/60"}`}>{e.text}</p>
+            )}
+            <UploadList className="mt-1 max-w-[75%] justify-end" onCancel={e.failed ? undefined : onCancelUpload}
+              items={(e.files ?? []).map((f) => ({ key: f.key, name: f.name, size: f.size,
+                upload: uploads[f.key] ?? null, done: f.done !== null }))} />
             {e.failed ? (
               <span className="flex gap-2 px-1 text-xs text-error-700" role="alert">
                 Not sent: {e.failed}
@@ -104,7 +120,7 @@ export function ChatTranscript({ messages, pending = [], aiDraft = null, visitor
                 {onDiscard && <button type="button" className="underline" onClick={() => onDiscard(e.clientMsgId)}>Discard</button>}
               </span>
             ) : (
-              <span className="px-1 text-xs text-secondary-600">Sending…</span>
+              <span className="px-1 text-xs text-secondary-600">{isReady(e) ? "Sending…" : "Uploading…"}</span>
             )}
           </li>
         ))}

@@ -1,7 +1,8 @@
-import { type RefObject, useEffect, useState } from "react";
+import { type DragEvent, type RefObject, useEffect, useState } from "react";
 import { reasonLabel, visitorLabel } from "../format";
 import type { Chat } from "../state/inbox";
 import type { OutboxEntry } from "../state/outbox";
+import { type Upload, staged } from "../state/uploads";
 import type { CannedResponse, TeamMember } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
 import { CloseDialog } from "./CloseDialog";
@@ -20,7 +21,11 @@ interface Props {
   draft: string;
   composerRef: RefObject<ComposerHandle | null>;
   onDraft: (text: string) => void;
-  onSend: (text: string) => void;
+  onSend: (text: string, uploadKeys: string[]) => void;
+  /** Files being uploaded (this chat's are staged in the composer or under a message). */
+  uploads: Record<string, Upload>;
+  onAttach: (files: File[]) => void;
+  onCancelUpload: (key: string) => void;
   onTyping: (on: boolean) => void;
   onRead: (seq: number) => void;
   onTransfer: (agentId: number) => void;
@@ -35,10 +40,11 @@ interface Props {
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
-  onSend, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
+  onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
   onDiscard, onTeamNeeded }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
+  const [dragging, setDragging] = useState(false);
   const s = chat.session;
   const name = visitorLabel(s);
   const newest = chat.messages[chat.messages.length - 1]?.seq ?? 0;
@@ -60,9 +66,29 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
   const typing = chat.visitorTyping ? `${name} is typing…` : chat.aiTyping && !chat.aiDraft
     ? "The assistant is writing…" : null;
   const ended = chat.ended !== null;
+  // Files dropped anywhere on the conversation are attached (not opened by the browser).
+  const hasFiles = (ev: DragEvent) => !ended && ev.dataTransfer.types.includes("Files");
+  const onDragOver = (ev: DragEvent) => {
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    ev.dataTransfer.dropEffect = "copy";
+    setDragging(true);
+  };
+  const onDrop = (ev: DragEvent) => {
+    setDragging(false);
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    onAttach([...ev.dataTransfer.files]);
+  };
   return (
     <div className="flex h-full min-h-0">
-      <section className="flex min-w-0 flex-1 flex-col" aria-label={`Chat with ${name}`}>
+      <section className="relative flex min-w-0 flex-1 flex-col" aria-label={`Chat with ${name}`}
+        onDragOver={onDragOver} onDrop={onDrop}
+        onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setDragging(false)}>
+        {dragging && (
+          <div className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-lg border-2 border-dashed border-primary bg-primary-50/90 text-primary-700"
+            data-testid="drop-zone">Drop files to attach them</div>
+        )}
         <header className="flex items-center gap-2 border-b border-secondary-200 bg-white px-4 py-2">
           <button type="button" className="btn-ghost px-2 md:hidden" onClick={onBack} aria-label="Back to the list">←</button>
           <div className="min-w-0 flex-1">
@@ -84,7 +110,7 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
             </>
           )}
         </header>
-        <ChatTranscript messages={chat.messages} pending={pending} aiDraft={chat.aiDraft}
+        <ChatTranscript token={token} uploads={uploads} onCancelUpload={onCancelUpload} messages={chat.messages} pending={pending} aiDraft={chat.aiDraft}
           visitorSeen={chat.visitorSeen} visitorName={name} typing={ended ? null : typing}
           loading={!chat.historyLoaded} onRetry={onRetry} onDiscard={onDiscard} />
         {ended ? (
@@ -94,7 +120,8 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
           </div>
         ) : (
           <MessageComposer key={s.session_id} ref={composerRef} sessionId={s.session_id} siteKey={s.site_key}
-            canned={canned} initialDraft={draft} onDraft={onDraft} onSend={onSend} onTyping={onTyping} />
+            canned={canned} initialDraft={draft} onDraft={onDraft} onSend={onSend} onTyping={onTyping}
+            staged={staged(uploads, s.session_id)} onAttach={onAttach} onCancelUpload={onCancelUpload} />
         )}
       </section>
       <div className={`${details ? "fixed inset-y-0 right-0 z-30 w-details shadow-3" : "hidden"} border-l border-secondary-200 lg:static lg:block lg:w-details lg:shadow-none`}>

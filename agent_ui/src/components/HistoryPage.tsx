@@ -150,7 +150,7 @@ function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: st
               onClick={() => onReopen(session.session_id)}>Reopen and reply</button>
           )}
         </header>
-        <ChatTranscript messages={messages} visitorName={name} />
+        <ChatTranscript token={token} messages={messages} visitorName={name} />
       </section>
       <div className="hidden w-details border-l border-secondary-200 lg:block">
         <VisitorDetails token={token} session={session}

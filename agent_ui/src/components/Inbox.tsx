@@ -145,7 +145,9 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 targets={transferTargets(state, chat.session)}
                 draft={drafts.current[chat.session.session_id] ?? ""} composerRef={composer}
                 onDraft={(t) => setDraft(chat.session.session_id, t)}
-                onSend={(t) => inbox.send(chat.session.session_id, t)}
+                onSend={(t, keys) => inbox.send(chat.session.session_id, t, keys)}
+                uploads={state.uploads} onAttach={(files) => inbox.attach(chat.session.session_id, files)}
+                onCancelUpload={(key) => inbox.cancelUpload(key)}
                 onTyping={(on) => inbox.typing(chat.session.session_id, on)}
                 onRead={onRead}
                 onTransfer={(id) => inbox.transfer(chat.session.session_id, id)}

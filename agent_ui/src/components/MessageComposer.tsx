@@ -1,6 +1,10 @@
-import { type KeyboardEvent, forwardRef, useEffect, useImperativeHandle, useRef, useState } from "react";
+import {
+  type ClipboardEvent, type KeyboardEvent, forwardRef, useEffect, useImperativeHandle, useRef, useState,
+} from "react";
+import type { Upload } from "../state/uploads";
 import type { CannedResponse } from "../types";
 import { CannedPicker, matchCanned } from "./CannedPicker";
+import { UploadList } from "./UploadList";
 
 interface Props {
   sessionId: string;
@@ -10,8 +14,13 @@ interface Props {
   disabled?: boolean;
   maxLength?: number;
   onDraft: (text: string) => void;
-  onSend: (text: string) => void;
+  /** The text (the caption when files are attached) and the staged files' upload keys. */
+  onSend: (text: string, uploadKeys: string[]) => void;
   onTyping: (on: boolean) => void;
+  /** Files attached to this chat and not sent yet (uploading, uploaded or failed). */
+  staged?: Upload[];
+  onAttach?: (files: File[]) => void;
+  onCancelUpload?: (key: string) => void;
 }
 
 export interface ComposerHandle {
@@ -29,11 +38,12 @@ export function slashQuery(text: string, caret: number): { start: number; query:
 /** Enter sends, Shift+Enter adds a line; "/" opens the canned responses. */
 export const MessageComposer = forwardRef<ComposerHandle, Props>(function MessageComposer(
   { sessionId, siteKey, canned, initialDraft, disabled = false, maxLength = 4000, onDraft, onSend,
-    onTyping }, handle) {
+    onTyping, staged = [], onAttach, onCancelUpload }, handle) {
   const [text, setText] = useState(initialDraft);
   const [slash, setSlash] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   useImperativeHandle(handle, () => ({ focus: () => ref.current?.focus() }), []);
 
   const items = slash ? matchCanned(canned, siteKey, slash.query) : [];
@@ -69,11 +79,13 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
     });
   }
 
+  const failedFile = staged.some((u) => u.status === "failed");
+
   function submit() {
     const value = text.trim();
-    if (!value || disabled) return;
+    if ((!value && staged.length === 0) || disabled || failedFile) return;
     if (value.length > maxLength) return;
-    onSend(value);
+    onSend(value, staged.map((u) => u.key));
     setText("");
     onDraft("");
     setSlash(null);
@@ -109,22 +121,46 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
     }
   }
 
+  /** A pasted screenshot (or copied files) is attached; pasted text is left to the textarea. */
+  function onPaste(ev: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...ev.clipboardData.files];
+    if (files.length === 0 || !onAttach) return;
+    ev.preventDefault();
+    onAttach(files.map((f, i) => (f.name && f.name !== "image.png" ? f
+      : new File([f], `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}${i ? `-${i}` : ""}.${
+        f.type.split("/")[1] ?? "png"}`, { type: f.type }))));
+  }
+
   const over = text.trim().length > maxLength;
   return (
     <div className="relative border-t border-secondary-200 bg-white px-4 py-3">
       {slash && <CannedPicker items={items} active={active} query={slash.query} onPick={insert} onHover={setActive} />}
+      <UploadList className="mx-auto mb-2 max-w-content" onCancel={onCancelUpload}
+        items={staged.map((u) => ({ key: u.key, name: u.name, size: u.size, upload: u, done: u.status === "done" }))} />
       <div className="mx-auto flex max-w-content items-end gap-2">
+        {onAttach && (
+          <>
+            <input ref={picker} type="file" multiple hidden data-testid="attach-input"
+              onChange={(e) => {
+                onAttach([...(e.target.files ?? [])]);
+                e.target.value = "";
+              }} />
+            <button type="button" className="btn-ghost h-10 px-2" aria-label="Attach files" title="Attach files"
+              disabled={disabled} onClick={() => picker.current?.click()}>📎</button>
+          </>
+        )}
         <label className="sr-only" htmlFor={`composer-${sessionId}`}>Message</label>
         <textarea id={`composer-${sessionId}`} ref={ref} rows={1} value={text} disabled={disabled}
           data-testid="composer"
           placeholder={disabled ? "This conversation has ended." : "Write a reply…   / for canned responses"}
           className="field min-h-[40px] resize-none"
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
-          onKeyDown={onKeyDown}
+          onKeyDown={onKeyDown} onPaste={onPaste}
           onBlur={() => onTyping(false)} />
         <button type="button" className="btn-primary h-10" onClick={submit}
-          disabled={disabled || !text.trim() || over}>Send</button>
+          disabled={disabled || (!text.trim() && staged.length === 0) || over || failedFile}>Send</button>
       </div>
+      {failedFile && <p className="mx-auto mt-1 max-w-content text-xs text-error-700">Remove the files that could not be uploaded to send.</p>}
       {over && <p className="mx-auto mt-1 max-w-content text-xs text-error-700">Messages are at most {maxLength} characters.</p>}
     </div>
   );

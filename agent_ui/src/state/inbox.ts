@@ -3,7 +3,8 @@
 // to the socket and the API, and the tests drive it directly.
 
 import type { Me, Message, Presence, ServerFrame, Session, TeamMember } from "../types";
-import { type OutboxEntry, ackOutbox, addToOutbox, failOutbox } from "./outbox";
+import { type OutboxEntry, ackOutbox, addToOutbox, doneFiles, failOutbox } from "./outbox";
+import { type Upload, type UploadAction, dropUploadsOf, isUploadAction, markSent, onUpload } from "./uploads";
 
 export type Connection = "connecting" | "open" | "reconnecting";
 
@@ -41,6 +42,8 @@ export interface State {
   queue: Record<string, Session>;
   chats: Record<string, Chat>;
   outbox: OutboxEntry[];
+  /** Files being uploaded or staged in a composer, by local key (not kept across reloads). */
+  uploads: Record<string, Upload>;
   team: Record<number, TeamMember>;
   /** Queue entries another agent won: session id -> their name. */
   taken: Record<string, string>;
@@ -66,10 +69,11 @@ export type Action =
   | { type: "taken"; sessionId: string; by: string }
   | { type: "dismiss"; sessionId: string }
   | { type: "restore_outbox"; entries: OutboxEntry[] }
-  | { type: "preview"; sessionId: string; text: string };
+  | { type: "preview"; sessionId: string; text: string }
+  | UploadAction;
 
 export function initialState(outbox: OutboxEntry[] = []): State {
-  return { me: null, connection: "connecting", queue: {}, chats: {}, outbox, team: {},
+  return { me: null, connection: "connecting", queue: {}, chats: {}, outbox, uploads: {}, team: {},
     taken: {}, widgetNames: {}, previews: {}, selected: null };
 }
 
@@ -141,31 +145,7 @@ export function unreadCount(chat: Chat): number {
   return n;
 }
 
-// --- queue ------------------------------------------------------------------------------
-
-/** The queue in the server's order: oldest escalation first, then by id. */
-export function queueOrder(queue: Record<string, Session>): Session[] {
-  return Object.values(queue).sort((a, b) => {
-    const ea = a.escalated_at ?? a.created_at;
-    const eb = b.escalated_at ?? b.created_at;
-    if (ea !== eb) return ea < eb ? -1 : 1;
-    return a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0;
-  });
-}
-
-/** Sessions in `next` that were not waiting in `prev`: new arrivals to announce. */
-export function arrivals(prev: Record<string, Session>, next: Record<string, Session>): Session[] {
-  return queueOrder(next).filter((s) => !(s.session_id in prev));
-}
-
-/** The words to preview a waiting session by: the last visitor or AI message. */
-export function previewOf(messages: Message[]): string | null {
-  for (let i = messages.length - 1; i >= 0; i -= 1) {
-    const m = messages[i]!;
-    if (m.sender_type === "visitor" || m.sender_type === "ai") return m.text.slice(0, 200);
-  }
-  return null;
-}
+export { arrivals, previewOf, queueOrder } from "./queue";
 
 /** Open chats, most recently active first. */
 export function activeChats(state: State): Chat[] {
@@ -276,18 +256,23 @@ function onFrame(state: State, frame: ServerFrame): State {
     case "ack": {
       if (frame.type === "ack") {
         const entry = state.outbox.find((e) => e.clientMsgId === frame.client_msg_id);
-        const next = { ...state, outbox: ackOutbox(state.outbox, frame.client_msg_id) };
+        const next = { ...state, outbox: ackOutbox(state.outbox, frame.client_msg_id),
+          uploads: dropUploadsOf(state.uploads, entry) };
         if (!entry) return next;
+        const files = doneFiles(entry);
         const mine: Message = { session_id: frame.session_id, id: frame.id, seq: frame.seq,
           sender_type: "agent", sender_name: state.me?.display_name ?? null, text: entry.text,
-          created_at: entry.createdAt, client_msg_id: frame.client_msg_id };
+          created_at: entry.createdAt, client_msg_id: frame.client_msg_id,
+          ...(files.length ? { files } : {}) };
         return updateChat(next, frame.session_id, (c) => withMessages(c, [mine]));
       }
       const { type: _t, ...message } = frame;
       let next = updateChat(state, message.session_id, (c) => withMessages(c, [message]));
       // A message already held from this tab's outbox (acked via a replay) leaves it.
-      if (state.outbox.some((e) => e.clientMsgId === message.client_msg_id)) {
-        next = { ...next, outbox: ackOutbox(next.outbox, message.client_msg_id) };
+      const held = state.outbox.find((e) => e.clientMsgId === message.client_msg_id);
+      if (held) {
+        next = { ...next, outbox: ackOutbox(next.outbox, message.client_msg_id),
+          uploads: dropUploadsOf(next.uploads, held) };
       }
       return next;
     }
@@ -370,11 +355,13 @@ export function reduce(state: State, action: Action): State {
       return updateChat(state, action.sessionId,
         (c) => (action.seq > c.readSeq ? { ...c, readSeq: action.seq } : c));
     case "send":
-      return { ...state, outbox: addToOutbox(state.outbox, action.entry) };
+      return { ...state, outbox: addToOutbox(state.outbox, action.entry),
+        uploads: markSent(state.uploads, action.entry) };
     case "send_failed":
       return { ...state, outbox: failOutbox(state.outbox, action.clientMsgId, action.reason) };
     case "discard":
-      return { ...state, outbox: ackOutbox(state.outbox, action.clientMsgId) };
+      return { ...state, outbox: ackOutbox(state.outbox, action.clientMsgId), uploads: dropUploadsOf(
+        state.uploads, state.outbox.find((e) => e.clientMsgId === action.clientMsgId)) };
     case "team": {
       const team: Record<number, TeamMember> = {};
       for (const a of action.agents) team[a.id] = a;
@@ -393,6 +380,6 @@ export function reduce(state: State, action: Action): State {
     case "preview":
       return { ...state, previews: { ...state.previews, [action.sessionId]: action.text } };
     default:
-      return state;
+      return isUploadAction(action) ? onUpload(state, action) : state;
   }
 }
