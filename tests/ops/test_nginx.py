@@ -4,6 +4,7 @@ deploy/nginx/parley.conf is adapted to loopback ports, a self-signed certificate
 checkout's built static files (every substitution must match, so a change to the shipped
 file that the test no longer understands fails here). Then: HTTP is redirected to HTTPS,
 static files come from nginx with their cache headers, /metrics is not passed on, the
+upload route alone takes the largest file (streamed through, not spooled by nginx), the
 client's real address reaches the server only through the proxy, and a visitor on one chat
 process and an agent on the other talk over wss:// with acks and resume. Killing the
 visitor's process moves the visitor to the other on reconnect, with nothing lost.
@@ -269,6 +270,11 @@ async def _world(http: httpx.AsyncClient) -> dict[str, Any]:
     return {"key": key, "agent_id": agent["id"], "agent_token": token, "session": session}
 
 
+async def _make_world(stack: Stack) -> dict[str, Any]:
+    async with stack.http_client() as http:
+        return await _world(http)
+
+
 def _access_lines(chat: ChatServer) -> list[dict[str, Any]]:
     lines = []
     for line in chat.log().splitlines():
@@ -345,9 +351,7 @@ async def _edge(stack: Stack) -> None:
     assert found["direct-1"] == CLIENT_IP  # the spoofed header, from a non-proxy, ignored
 
 
-async def _conversation(stack: Stack, db_url: str) -> None:
-    async with stack.http_client() as http:
-        world = await _world(http)
+async def _conversation(stack: Stack, db_url: str, world: dict[str, Any]) -> None:
     s = world["session"]
     sid = s["session_id"]
     visitor = SecureParty("visitor", sid, f"/ws/{sid}", stack)
@@ -416,10 +420,50 @@ async def _conversation(stack: Stack, db_url: str) -> None:
         await agent.close()
 
 
+MAX_UPLOAD = 10 * 1024 * 1024  # PARLEY_MAX_UPLOAD_BYTES's default, which the stack keeps
+
+
+async def _uploads(stack: Stack, key: str) -> None:
+    """The upload route alone takes the largest file, streamed (never spooled by nginx);
+    one byte more gets the server's `file_too_large`, far more nginx's JSON 413; the file
+    comes back whole through /api/files/."""
+    async with stack.http_client() as http:
+        s = await _json(await http.post(f"/api/widgets/{key}/sessions", json={}), 201)
+        route = f"/api/widgets/{key}/sessions/{s['session_id']}/uploads"
+        auth = {"Authorization": f"Bearer {s['visitor_token']}",
+                "Content-Type": "application/octet-stream"}
+        line = b"0123456789 the largest file a visitor may send, as plain text\n"
+        largest = (line * (MAX_UPLOAD // len(line) + 1))[:MAX_UPLOAD]
+        # Far over the limit: nginx's JSON 413, the chat process never sees it.
+        far = await http.post(route, params={"name": "far.txt"}, headers=auth,
+                              content=largest * 2, timeout=60)
+        assert far.status_code == 413, far.text
+        assert far.json()["error"]["code"] == "too_large"
+        # Every other route keeps the small limit, even a big body on a look-alike path.
+        other = await http.post(route + "/x", headers=auth, content=b"x" * (300 * 1024))
+        assert other.status_code == 413 and other.json()["error"]["code"] == "too_large"
+        up = (await _json(await http.post(route, params={"name": "largest.txt"}, headers=auth,
+                                          content=largest, timeout=60), 201))["upload"]
+        assert up["size"] == MAX_UPLOAD and up["type"] == "text/plain" and up["name"] == "largest.txt"
+        back = await http.get(f"/api/files/{up['id']}", headers=auth, timeout=60)
+        assert back.status_code == 200 and back.content == largest
+        assert back.headers["content-disposition"].startswith("attachment")
+
+        over = await http.post(route, params={"name": "over.txt"}, headers=auth,
+                               content=largest + b"x", timeout=60)
+        assert over.status_code == 413, over.text
+        assert over.json()["error"]["code"] == "file_too_large"
+    # proxy_request_buffering off: nginx never wrote an upload's body to a temporary file
+    # (it logs that as a warning when it does).
+    assert "buffered to a temporary file" not in stack.nginx.errors()
+
+
 def test_nginx_in_front_of_two_processes(stack: Stack, db_url: str) -> None:
     try:
         asyncio.run(_edge(stack))
-        asyncio.run(_conversation(stack, db_url))
+        world = asyncio.run(_make_world(stack))
+        asyncio.run(_uploads(stack, world["key"]))
+        asyncio.run(_conversation(stack, db_url, world))
     except BaseException:
         print("nginx error.log:\n", stack.nginx.errors())
         for chat in stack.chats:
