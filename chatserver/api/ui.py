@@ -31,7 +31,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    "img-src 'self' data: blob:",  # blob:: attachments, fetched with the token (api.fileBlob)
     "font-src 'self'",
     "connect-src 'self'",
     "manifest-src 'self'",

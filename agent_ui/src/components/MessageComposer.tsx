@@ -135,7 +135,7 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
   return (
     <div className="relative border-t border-secondary-200 bg-white px-4 py-3">
       {slash && <CannedPicker items={items} active={active} query={slash.query} onPick={insert} onHover={setActive} />}
-      <UploadList className="mx-auto mb-2 max-w-content" onCancel={onCancelUpload}
+      <UploadList className="mx-auto mb-2 max-w-content" onCancel={onCancelUpload} testId="composer-files"
         items={staged.map((u) => ({ key: u.key, name: u.name, size: u.size, upload: u, done: u.status === "done" }))} />
       <div className="mx-auto flex max-w-content items-end gap-2">
         {onAttach && (

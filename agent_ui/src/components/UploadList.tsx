@@ -13,14 +13,15 @@ export interface UploadItem {
   done: boolean;
 }
 
-export function UploadList({ items, onCancel, className = "" }: {
+export function UploadList({ items, onCancel, className = "", testId = "uploads" }: {
   items: UploadItem[];
   onCancel?: (key: string) => void;
   className?: string;
+  testId?: string;
 }) {
   if (items.length === 0) return null;
   return (
-    <ul className={`flex flex-wrap gap-2 ${className}`} data-testid="uploads" aria-label="Attached files">
+    <ul className={`flex flex-wrap gap-2 ${className}`} data-testid={testId} aria-label="Attached files">
       {items.map(({ key, name, size, upload, done }) => {
         const failed = upload?.status === "failed";
         const pct = done ? 100 : upload ? percent(upload) : 0;
