@@ -120,7 +120,7 @@ def test_agent_sends_and_receives_files(site: Site, servers: Servers, tmp_path: 
     got = vera.expect("message", sender_type="agent")
     assert got["text"] == "Here is your invoice, and what I see"
     files = got["files"]
-    assert [f["name"] for f in files][0] == "invoice-1234.pdf"
+    assert len(files) == 2 and files[0]["name"] == "invoice-1234.pdf"
     assert files[0]["type"] == "application/pdf" and not files[0]["thumb"]
     assert files[1]["name"].startswith("pasted-") and files[1]["type"] == "image/png"
     assert files[1]["thumb"] and (files[1]["width"], files[1]["height"]) == (200, 120)
