@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pastedName } from "../src/components/MessageComposer";
 import { fileKind, fileSize } from "../src/format";
 import { type Action, type State, initialState, reduce } from "../src/state/inbox";
 import { isReady, makeEntry, messageFrame, restoreOutbox, toResend } from "../src/state/outbox";
@@ -129,6 +130,12 @@ describe("attachments", () => {
     expect(state.outbox).toEqual([]);
     expect(state.uploads).toEqual({});
     expect(filesOf(state.chats[sid]!.messages[0]!)).toEqual([file]);
+  });
+
+  it("names a pasted screenshot by the time it was pasted", () => {
+    const at = new Date("2026-12-06T13:26:28.123Z");
+    expect(pastedName("image/png", at)).toBe("pasted-2026-12-06-13-26-28.png");
+    expect(pastedName("image/jpeg", at, 2)).toBe("pasted-2026-12-06-13-26-28-2.jpeg");
   });
 
   it("words sizes and types", () => {

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import { fileKind, fileSize } from "../format";
 import type { MessageFile } from "../types";
+import { FileIcon } from "./common";
 
 /** A blob: URL of a file (or its thumbnail), revoked when no longer shown. */
 function useBlobUrl(token: string, fileId: string, thumb: boolean): { url: string | null; failed: boolean } {
@@ -102,7 +103,7 @@ export function FileChip({ token, file }: { token: string; file: MessageFile }) 
     <button type="button" data-testid="file-chip" title={`Download ${file.name}`}
       className="flex max-w-[280px] items-center gap-2 rounded-lg border border-secondary-200 bg-white px-3 py-2 text-left text-sm text-secondary-900 hover:bg-secondary-50"
       onClick={() => downloadFile(token, file).then(() => setError(false), () => setError(true))}>
-      <span aria-hidden className="text-lg">📄</span>
+      <FileIcon />
       <span className="min-w-0">
         <span className="block truncate font-medium">{file.name}</span>
         <span className="block text-xs text-secondary-600">

@@ -5,6 +5,7 @@ import type { Upload } from "../state/uploads";
 import type { CannedResponse } from "../types";
 import { CannedPicker, matchCanned } from "./CannedPicker";
 import { UploadList } from "./UploadList";
+import { PaperclipIcon } from "./common";
 
 interface Props {
   sessionId: string;
@@ -33,6 +34,12 @@ export function slashQuery(text: string, caret: number): { start: number; query:
   const m = /(^|\s)\/([\w-]*)$/.exec(before);
   if (!m) return null;
   return { start: before.length - m[2]!.length - 1, query: m[2]! };
+}
+
+/** A name for a pasted screenshot (browsers call them all "image.png"). */
+export function pastedName(type: string, now: Date, index = 0): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return `pasted-${stamp}${index ? `-${index}` : ""}.${type.split("/")[1] ?? "png"}`;
 }
 
 /** Enter sends, Shift+Enter adds a line; "/" opens the canned responses. */
@@ -127,8 +134,7 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
     if (files.length === 0 || !onAttach) return;
     ev.preventDefault();
     onAttach(files.map((f, i) => (f.name && f.name !== "image.png" ? f
-      : new File([f], `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")}${i ? `-${i}` : ""}.${
-        f.type.split("/")[1] ?? "png"}`, { type: f.type }))));
+      : new File([f], pastedName(f.type, new Date(), i), { type: f.type }))));
   }
 
   const over = text.trim().length > maxLength;
@@ -146,7 +152,7 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
                 e.target.value = "";
               }} />
             <button type="button" className="btn-ghost h-10 px-2" aria-label="Attach files" title="Attach files"
-              disabled={disabled} onClick={() => picker.current?.click()}>📎</button>
+              disabled={disabled} onClick={() => picker.current?.click()}><PaperclipIcon /></button>
           </>
         )}
         <label className="sr-only" htmlFor={`composer-${sessionId}`}>Message</label>
