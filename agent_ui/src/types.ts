@@ -26,3 +26,9 @@ export interface MessageFile {
 export function filesOf(m: object): MessageFile[] {
   return (m as { files?: MessageFile[] | null }).files ?? [];
 }
+
+/** A message in a list's one line: its text, or the names of its files when it has none. */
+export function messageLine(m: { text: string }): string {
+  const text = m.text || filesOf(m).map((f) => f.name).join(", ");
+  return text.slice(0, 200);
+}

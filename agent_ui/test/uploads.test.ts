@@ -130,6 +130,8 @@ describe("attachments", () => {
     expect(state.outbox).toEqual([]);
     expect(state.uploads).toEqual({});
     expect(filesOf(state.chats[sid]!.messages[0]!)).toEqual([file]);
+    // A message of files only is listed by their names.
+    expect(state.chats[sid]!.session.last_message).toBe("a.pdf");
   });
 
   it("names a pasted screenshot by the time it was pasted", () => {

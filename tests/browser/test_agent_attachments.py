@@ -1,9 +1,10 @@
 """Attachments in the agent inbox, in Chromium against the real server (docs/attachments.md):
-an agent uploads with progress and cancels, chooses a file with the real file chooser and
-pastes a screenshot, and sends them with a caption; the visitor (a real visitor socket)
-receives the message with its files and can download them. What a visitor sends shows as an
-image preview that opens full size and a file chip that downloads; a hostile file name stays
-text. The history view shows the same files.
+an agent uploads with progress and cancels, sends a message whose upload a reload
+interrupts (failed, "choose again"), drops a file on the conversation, chooses a file with
+the real file chooser and pastes a screenshot, and sends them with a caption; the visitor
+(a real visitor socket) receives the message with its files and can download them. What a
+visitor sends shows as an image preview that opens full size and a file chip that
+downloads; a hostile file name stays text. The history view shows the same files.
 """
 
 from __future__ import annotations
@@ -97,8 +98,36 @@ def test_agent_sends_and_receives_files(site: Site, servers: Servers, tmp_path: 
     expect(tray.get_by_role("progressbar", name="Uploading slow.pdf")).to_be_visible()
     tray.get_by_role("button", name="Cancel upload of slow.pdf").click()
     expect(tray).to_have_count(0)
+
+    # Sent while its file is still uploading, then the page reloads: the message waits in
+    # the outbox, and after the reload it is failed ("choose again"), not sent half.
+    page.get_by_test_id("attach-input").set_input_files(str(slow))
+    expect(tray.get_by_role("progressbar", name="Uploading slow.pdf")).to_be_visible()
+    composer.fill("With the slow file")
+    composer.press("Enter")
+    expect(page.get_by_text("Uploading…")).to_be_visible()
+    page.wait_for_function("() => Object.keys(localStorage).some((k) => k.endsWith(':outbox'))")
+    page.reload()
+    pending = page.locator("[data-pending]")
+    expect(pending).to_contain_text("With the slow file")
+    expect(pending.get_by_role("alert")).to_contain_text("choose the file again")
+    pending.get_by_role("button", name="Discard").click()
+    expect(pending).to_have_count(0)
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
                                                   "downloadThroughput": -1, "uploadThroughput": -1})
+
+    # Dropped on the conversation: attached; removed again with its ✕.
+    drop = page.evaluate_handle("() => { const dt = new DataTransfer(); dt.items.add(new File("
+                                "['notes'], 'dropped-notes.txt', { type: 'text/plain' })); "
+                                "return dt; }")
+    chat = page.get_by_role("region", name="Chat with Vera Files")
+    chat.dispatch_event("dragover", {"dataTransfer": drop})
+    expect(page.get_by_test_id("drop-zone")).to_be_visible()
+    chat.dispatch_event("drop", {"dataTransfer": drop})
+    expect(page.get_by_test_id("drop-zone")).to_have_count(0)
+    expect(tray.locator("li[data-upload=done]")).to_contain_text("dropped-notes.txt")
+    tray.get_by_role("button", name="Remove dropped-notes.txt").click()
+    expect(tray).to_have_count(0)
 
     # The real file chooser (the Attach button), then a pasted screenshot; a caption.
     invoice = tmp_path / "invoice-1234.pdf"

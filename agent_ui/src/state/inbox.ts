@@ -2,7 +2,8 @@
 // socket, history pages from REST, and what the agent does. No I/O here; `useInbox` wires it
 // to the socket and the API, and the tests drive it directly.
 
-import type { Me, Message, Presence, ServerFrame, Session, TeamMember } from "../types";
+import { type Me, type Message, type Presence, type ServerFrame, type Session, type TeamMember,
+  messageLine } from "../types";
 import { type OutboxEntry, ackOutbox, addToOutbox, doneFiles, failOutbox } from "./outbox";
 import { type Upload, type UploadAction, dropUploadsOf, isUploadAction, markSent, onUpload } from "./uploads";
 
@@ -126,7 +127,7 @@ function withMessages(chat: Chat, incoming: Message[]): Chat {
   const session: Session = {
     ...chat.session,
     last_seq: lastSeq,
-    last_message: lastText ? lastText.text.slice(0, 200) : chat.session.last_message,
+    last_message: lastText ? messageLine(lastText) : chat.session.last_message,
     last_activity_at: newest && newest.created_at > chat.session.last_activity_at
       ? newest.created_at : chat.session.last_activity_at,
   };

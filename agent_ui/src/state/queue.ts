@@ -1,6 +1,6 @@
 // The queue of waiting sessions: its order, who is new, and what to preview each by.
 
-import type { Message, Session } from "../types";
+import { type Message, type Session, messageLine } from "../types";
 
 /** The queue in the server's order: oldest escalation first, then by id. */
 export function queueOrder(queue: Record<string, Session>): Session[] {
@@ -21,7 +21,7 @@ export function arrivals(prev: Record<string, Session>, next: Record<string, Ses
 export function previewOf(messages: Message[]): string | null {
   for (let i = messages.length - 1; i >= 0; i -= 1) {
     const m = messages[i]!;
-    if (m.sender_type === "visitor" || m.sender_type === "ai") return m.text.slice(0, 200);
+    if (m.sender_type === "visitor" || m.sender_type === "ai") return messageLine(m);
   }
   return null;
 }
