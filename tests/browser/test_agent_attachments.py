@@ -187,6 +187,7 @@ def test_agent_sends_and_receives_files(site: Site, servers: Servers, tmp_path: 
 
     chip = theirs.get_by_test_id("file-chip")
     expect(chip).to_contain_text(HOSTILE_NAME)  # as text
+    va.shot("agent-attachments-transcript")
     with page.expect_download() as download:
         chip.click()
     assert Path(download.value.path()).read_bytes() == b"serial number 42\n"
