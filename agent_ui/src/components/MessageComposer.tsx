@@ -128,10 +128,11 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
     }
   }
 
-  /** A pasted screenshot (or copied files) is attached; pasted text is left to the textarea. */
+  /** A pasted screenshot (or copied files) is attached. Text is left to the textarea, even
+   * when the clipboard also holds a picture of it (as office programs put there). */
   function onPaste(ev: ClipboardEvent<HTMLTextAreaElement>) {
     const files = [...ev.clipboardData.files];
-    if (files.length === 0 || !onAttach) return;
+    if (files.length === 0 || !onAttach || ev.clipboardData.getData("text/plain")) return;
     ev.preventDefault();
     onAttach(files.map((f, i) => (f.name && f.name !== "image.png" ? f
       : new File([f], pastedName(f.type, new Date(), i), { type: f.type }))));
