@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -28,3 +28,10 @@ async def of_session(conn: AsyncConnection, session_id: str,
     stmt = select(uploads).where(uploads.c.session_id == session_id,
                                  uploads.c.id.in_(sorted(set(upload_ids))))
     return {r["id"]: r for r in (await conn.execute(stmt)).mappings()}
+
+
+async def session_bytes(conn: AsyncConnection, session_id: str) -> int:
+    """The bytes all the uploads of a session add up to."""
+    total = (await conn.execute(select(func.coalesce(func.sum(uploads.c.size), 0))
+                                .where(uploads.c.session_id == session_id))).scalar_one()
+    return int(total)
