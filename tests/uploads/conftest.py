@@ -1,4 +1,7 @@
-"""The upload tests run against both storage backends: local disk and S3 (moto_server)."""
+"""The upload tests run against both storage backends: local disk and S3 (moto_server).
+
+A module that serves requests says ``pytestmark = pytest.mark.usefixtures("backend")`` (each
+test then runs once per backend); ``extra`` (parametrized indirectly) adds settings."""
 
 from __future__ import annotations
 
@@ -9,14 +12,19 @@ import pytest
 from tests.helpers.s3 import moto_server  # noqa: F401 - fixture
 
 
-@pytest.fixture(params=["local", "s3"], autouse=True)
+@pytest.fixture(params=["local", "s3"])
 def backend(request: pytest.FixtureRequest) -> str:
-    """Every test here runs once per backend (autouse puts it in each test's parameters)."""
     return str(request.param)
 
 
 @pytest.fixture
-def settings_overrides(backend: str, request: pytest.FixtureRequest) -> dict[str, Any]:
+def extra(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return dict(getattr(request, "param", {}))
+
+
+@pytest.fixture
+def settings_overrides(request: pytest.FixtureRequest, extra: dict[str, Any]) -> dict[str, Any]:
+    backend = request.getfixturevalue("backend") if "backend" in request.fixturenames else "local"
     if backend == "s3":
-        return dict(request.getfixturevalue("moto_server").settings())
-    return {}
+        return {**request.getfixturevalue("moto_server").settings(), **extra}
+    return extra

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
+
 from tests.helpers.api import Api
 from tests.helpers.files import image_of, jpeg_with_gps, png, upload
 from tests.helpers.world import World
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 async def test_visitor_uploads_an_image_and_downloads_it_and_its_thumbnail(
