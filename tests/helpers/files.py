@@ -75,3 +75,23 @@ def image_of(data: bytes) -> Any:
     img = Image.open(io.BytesIO(data))
     img.load()
     return img
+
+
+async def raw_request(url: str, head: bytes, parts: list[bytes]) -> tuple[int, bytes]:
+    """Send a request's head and then ``parts`` on a plain socket, reading the answer once
+    they are sent (or as soon as the server answers and closes); (status, whole answer)."""
+    import asyncio
+
+    u = urllib.parse.urlsplit(url)
+    reader, writer = await asyncio.open_connection(u.hostname, u.port)
+    try:
+        writer.write(head)
+        await writer.drain()
+        for part in parts:
+            writer.write(part)
+            await writer.drain()
+        answer = await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else 0
+    return status, answer
