@@ -95,3 +95,45 @@ async def raw_request(url: str, head: bytes, parts: list[bytes]) -> tuple[int, b
         writer.close()
     status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else 0
     return status, answer
+
+
+async def stored_upload(ctx: Any, session_id: str, data: bytes, name: str,
+                        age_s: float = 0.0) -> dict[str, Any]:
+    """An upload stored through the service (as the route does), by the session's visitor,
+    made ``age_s`` seconds old; its summary."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from chatserver.db import sessions as sessions_db
+    from chatserver.db.schema import uploads
+    from chatserver.services.uploads import Spool, Target, finish, spool_dir
+    from chatserver.timeutil import utcnow
+
+    async with ctx.engine.connect() as conn:
+        session = await sessions_db.get(conn, session_id)
+    spool = Spool(spool_dir(ctx))
+    spool.write(data)
+    up: dict[str, Any] = await finish(ctx, Target(session_id, session["widget_id"], "visitor",
+                                                  None), spool, name)
+    if age_s:
+        async with ctx.engine.begin() as conn:
+            await conn.execute(update(uploads).where(uploads.c.id == up["id"])
+                               .values(created_at=utcnow() - timedelta(seconds=age_s)))
+    return up
+
+
+async def storage_keys(ctx: Any, upload_id: str) -> list[str]:
+    from chatserver.db import uploads as db
+
+    async with ctx.engine.connect() as conn:
+        row = await db.get(conn, upload_id)
+    return db.keys([row]) if row is not None else []
+
+
+async def exists(ctx: Any, key: str) -> bool:
+    try:
+        await ctx.storage.size(key)
+    except FileNotFoundError:
+        return False
+    return True

@@ -1965,6 +1965,20 @@ export interface components {
             median_first_response_s: components["schemas"]["Seconds"];
         };
         AnalyticsReport: {
+            /**
+             * @description The uploaded files stored now (not over the period) for the widgets the report
+             *     covers: totals, and each widget that has files, the largest first.
+             */
+            storage: {
+                bytes: number;
+                files: number;
+                widgets: {
+                    site_key: string;
+                    business_name: string;
+                    bytes: number;
+                    files: number;
+                }[];
+            };
             period: {
                 /** Format: date */
                 from: string;
