@@ -3,7 +3,9 @@ rate, the widget's switch, ended sessions; on both storage backends."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from chatserver.context import Context
 from chatserver.services import chat
 from tests.helpers.api import Api
 from tests.helpers.files import png, raw_request, upload
+from tests.helpers.wait import wait_until_async
 from tests.helpers.world import World
 
 pytestmark = pytest.mark.usefixtures("backend", "extra")
@@ -150,3 +153,19 @@ async def _session_from(api: Api, key: str) -> dict[str, str]:
                           headers={"Origin": "https://shop.example.com"})
     assert resp.code == 201, resp
     return resp.json  # type: ignore[no-any-return]
+
+
+async def test_a_client_that_goes_away_mid_upload_leaves_no_spool_file(
+        api: Api, make_world: MakeWorld, ctx: Context) -> None:
+    world = await make_world()
+    s = await world.session()
+    path = f"/api/widgets/{world.key}/sessions/{s['session_id']}/uploads?name=half.bin"
+    u = urllib.parse.urlsplit(api.url(path))
+    _reader, writer = await asyncio.open_connection(u.hostname, u.port)
+    writer.write(_head(path, s["visitor_token"], "Content-Length: 50000\r\n") + b"x" * 20000)
+    await writer.drain()
+    await wait_until_async(lambda: _spooled(ctx) or None, 10, "the upload to be spooled")
+    writer.close()
+    await wait_until_async(lambda: _spooled(ctx) == [] or None, 10, "the spool file to go")
+    assert (await api.get(f"/api/agents/sessions/{s['session_id']}",
+                          token=world.admin)).code == 200
