@@ -20,8 +20,9 @@ BATCH_S = 60.0
 
 
 @pytest.fixture
-def settings_overrides(smtp_sink: SmtpSink) -> dict[str, Any]:
-    return {**smtp_sink.settings(public_url="https://chat.example.test"),
+def settings_overrides(settings_overrides: dict[str, Any],
+                       smtp_sink: SmtpSink) -> dict[str, Any]:
+    return {**settings_overrides, **smtp_sink.settings(public_url="https://chat.example.test"),
             "mail_batch_s": BATCH_S, "notify_waiting_s": 0}
 
 
