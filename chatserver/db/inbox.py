@@ -8,6 +8,7 @@ from sqlalchemy import and_, exists, func, null, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chatserver.db.messages import preview
 from chatserver.db.schema import (
     messages,
     sessions,
@@ -28,7 +29,7 @@ def like_pattern(text: str) -> str:
 
 
 def _base(match: Any) -> Any:
-    last = (select(messages.c.text).where(messages.c.session_id == sessions.c.id,
+    last = (select(preview()).where(messages.c.session_id == sessions.c.id,
                                           messages.c.sender_type != "system")
             .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
     return select(*_AGENT_COLUMNS, widget_configs.c.site_key,

@@ -180,3 +180,17 @@ async def test_the_ai_never_sends_files(make_world: Any, ctx: Context) -> None:
                                 client_msg_id="ai-1", sender_name="Bot", files=[upload])
     assert caught.value.code == "invalid_files"
     assert await message_of(ctx, upload) is None
+
+
+async def test_lists_of_conversations_preview_a_file_alone_by_its_name(
+        make_world: Any, ctx: Context) -> None:
+    world = await make_world()
+    token = world.agents["alice"]["token"]
+    s = await world.waiting_session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("", files=[await make_upload(ctx, s["session_id"], "bill.pdf")])
+    waiting = (await world.api.get("/api/agents/waiting-sessions", token=token)).json
+    assert [x["last_message"] for x in waiting["sessions"]] == ["\N{PAPERCLIP} bill.pdf"]
+    await visitor.say("and a caption", files=[await make_upload(ctx, s["session_id"])])
+    waiting = (await world.api.get("/api/agents/waiting-sessions", token=token)).json
+    assert [x["last_message"] for x in waiting["sessions"]] == ["and a caption"]

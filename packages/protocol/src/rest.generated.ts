@@ -799,8 +799,9 @@ export interface paths {
          * Search ended conversations
          * @description Closed and abandoned conversations of the widgets the agent works on (admins: all),
          *     newest first (by `closed_at`). With `q`, only those whose visitor name or email, or
-         *     the text of any visitor, AI or agent message, contains `q` (case-insensitive; `%` and
-         *     `_` are taken literally); `match` is then the first message text that matched.
+         *     the text of any visitor, AI or agent message, or the name of a file sent in one,
+         *     contains `q` (case-insensitive; `%` and `_` are taken literally); `match` is then the
+         *     first message text that matched, else the first file name that did.
          */
         get: operations["searchHistory"];
         put?: never;
@@ -1576,7 +1577,7 @@ export interface components {
             rating: number | null;
             offline_email: string | null;
             offline_note: string | null;
-            /** @description The start of the newest message (lists only). */
+            /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
             last_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
@@ -1708,7 +1709,7 @@ export interface components {
             rating: number | null;
             offline_email: string | null;
             offline_note: string | null;
-            /** @description The start of the newest message (lists only). */
+            /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
             last_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
@@ -1768,7 +1769,7 @@ export interface components {
                 rating: number | null;
                 offline_email: string | null;
                 offline_note: string | null;
-                /** @description The start of the newest message (lists only). */
+                /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
                 last_message?: string | null;
                 /** @description The widget's business name (lists only). */
                 widget_name?: string;
