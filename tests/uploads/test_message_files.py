@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chatserver.context import Context
+from chatserver.db import notify as notify_db
 from chatserver.errors import ValidationError
 from chatserver.services import chat
 from tests.helpers.sockets import WS
@@ -194,3 +195,16 @@ async def test_lists_of_conversations_preview_a_file_alone_by_its_name(
     await visitor.say("and a caption", files=[await make_upload(ctx, s["session_id"])])
     waiting = (await world.api.get("/api/agents/waiting-sessions", token=token)).json
     assert [x["last_message"] for x in waiting["sessions"]] == ["and a caption"]
+
+
+async def test_team_emails_read_a_file_alone_as_its_name(make_world: Any, ctx: Context) -> None:
+    world = await make_world()
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("", files=[await make_upload(ctx, s["session_id"], "bill.pdf")])
+    await visitor.say("thanks")
+    async with ctx.engine.connect() as conn:
+        first = await notify_db.first_visitor_message(conn, s["session_id"])
+        tail = await notify_db.conversation(conn, s["session_id"], 10)
+    assert first == "\N{PAPERCLIP} bill.pdf"
+    assert [m["text"] for m in tail] == ["\N{PAPERCLIP} bill.pdf", "thanks"]
