@@ -1743,23 +1743,7 @@ export interface components {
              */
             offer?: "person";
             /** @description Visitor and agent messages — the files sent with it, in the order sent (absent when none). Download from `GET /api/files/{id}`. */
-            files?: components["schemas"]["MessageFile"][];
-        };
-        MessageFile: {
-            /** @description The upload id. */
-            id: string;
-            /** @description The sanitised file name. */
-            name: string;
-            /** @description The content type */
-            type: string;
-            /** @description Bytes. */
-            size: number;
-            /** @description Images — pixels. */
-            width: number | null;
-            /** @description Images — pixels. */
-            height: number | null;
-            /** @description A thumbnail exists (`GET /api/files/{id}/thumb`). */
-            thumb: boolean;
+            files?: components["schemas"]["Upload"][];
         };
         Source: {
             id: number;
