@@ -1,6 +1,8 @@
 // The shapes the server sends, from @parley/protocol (generated from docs/protocol.schema.json,
 // checked against docs/openapi.yaml).
 
+import type { MessageFile } from "@parley/protocol";
+
 export type {
   CannedResponse, HistoryPage, HistorySession, Message, Presence, SenderType, Session,
   SessionDetails, SessionStatus, TeamMember, TranscriptQueued, User, VisitorInfo,
@@ -10,17 +12,8 @@ export type { AgentMe as Me } from "@parley/protocol";
 /** What the agent socket sends and accepts (generated from docs/protocol.schema.json). */
 export type { AgentServerFrame as ServerFrame, AgentClientFrame as ClientFrame } from "@parley/protocol";
 
-/** A file of a message, as the server summarises it (`files` of a message; docs/attachments.md). */
-export interface MessageFile {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-  width?: number | null;
-  height?: number | null;
-  /** A thumbnail exists (re-encoded images): shown inline, opened full size. */
-  thumb: boolean;
-}
+/** A file of a message, as the server summarises it (`files`; docs/attachments.md). */
+export type { MessageFile };
 
 /** The files a message carries (none for most). */
 export function filesOf(m: object): MessageFile[] {
