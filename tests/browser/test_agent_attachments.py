@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_agent_ui import VisitorSocket, make_agent, sign_in, visitors
 from tests.helpers.browser import DESKTOP, Site, Visitor
 from tests.helpers.browser_servers import Servers
+from tests.helpers.inbox import VisitorSocket, make_agent, sign_in, visitors
 
 try:
     from playwright.sync_api import Page, expect
