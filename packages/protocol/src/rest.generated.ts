@@ -1365,6 +1365,21 @@ export interface components {
              *     when they end the conversation.
              */
             mail: boolean;
+            /**
+             * @description Visitors may attach files (the widget's `visitor_uploads` switch): the widget shows
+             *     its attach button, and takes dropped and pasted files.
+             */
+            uploads: boolean;
+            /**
+             * @description The server's upload limits, for the widget to check before uploading (the upload
+             *     route checks them again): the largest file in bytes, the files one message may
+             *     carry, and the types (decided from the content) that may be uploaded.
+             */
+            upload_limits: {
+                max_bytes: number;
+                max_files: number;
+                types: string[];
+            };
         };
         WidgetCounts: {
             sessions: number;

@@ -52,6 +52,16 @@ export interface PublicConfig {
   ai_enabled: boolean;
   /** The server sends email: offer the transcript by email when the visitor ends the chat. */
   mail: boolean;
+  /** Visitors may attach files (absent in the admin UI's preview: no attach button). */
+  uploads?: boolean;
+  upload_limits?: UploadLimits;
+}
+
+/** The server's upload limits, checked by the widget before uploading. */
+export interface UploadLimits {
+  max_bytes: number;
+  max_files: number;
+  types: string[];
 }
 
 /** GET /api/widgets/{key}/availability: inside business hours, and an agent online. */
