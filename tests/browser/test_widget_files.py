@@ -2,7 +2,10 @@
 attach button and an image pasted into the composer are uploaded and sent, the agent gets
 them on the real socket, hostile names stay text, refusals are said per file, a reload in the
 middle of an upload asks to choose the file again, a file message replayed after a reconnect
-shows its thumbnail, and a widget with visitor uploads off has no attach button."""
+shows its thumbnail, and a widget with visitor uploads off has no attach button.
+
+The upload and download tests run on both storage backends: the package's chat server
+(local disk), and a second chat server on the same database storing in S3 (moto_server)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -24,6 +27,9 @@ from chatserver.services.widget_config import invalidate_config
 from tests.helpers.browser import Site, Visitor
 from tests.helpers.browser_servers import Agent, Servers
 from tests.helpers.files import png
+from tests.helpers.s3 import MotoServer, moto_server
+
+__all__ = ["moto_server"]  # a fixture
 
 try:
     from playwright.sync_api import expect
@@ -34,6 +40,24 @@ except ImportError:  # the browser fixture explains; on CI it is an error
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">.pdf'
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def s3_servers(servers: Servers, moto_server: MotoServer) -> Iterator[Servers]:
+    """A second chat server like the package's (same database and secret key), storing
+    files in S3."""
+    running = Servers(servers.settings.replace(**moto_server.settings())).start()
+    yield running
+    running.close()
+
+
+@pytest.fixture(params=["local", "s3"])
+def chat(request: pytest.FixtureRequest, servers: Servers) -> Servers:
+    """The chat server of a test, once per storage backend."""
+    if request.param == "local":
+        return servers
+    s3: Servers = request.getfixturevalue("s3_servers")
+    return s3
 
 
 def open_widget(v: Visitor, servers: Servers, key: str) -> None:
@@ -80,9 +104,11 @@ def a_png(name: str = "shot.png", **kw: Any) -> dict[str, Any]:
 
 def live_with_agent(servers: Servers, site: Site, agents: Callable[..., Agent],
                     v: Visitor, **widget: Any) -> tuple[str, str, Agent]:
-    """A widget without the AI, a visitor's first message, the agent on it."""
-    key = site.widget(ai_enabled=False, **widget)
+    """A widget without the AI, a visitor's first message, the agent on it (all on `servers`,
+    the package's or the S3 one)."""
+    key = site.widget(ai_enabled=False, allowed_origins=[servers.host_origin], **widget)
     alex = agents(key)
+    alex.servers = servers
     alex.connect()
     open_widget(v, servers, key)
     send(v, "hello")
@@ -93,10 +119,10 @@ def live_with_agent(servers: Servers, site: Site, agents: Callable[..., Agent],
 
 
 def test_files_chosen_with_a_caption_reach_the_agent_and_show_in_the_widget(
-        servers: Servers, site: Site, agents: Callable[..., Agent],
+        request: pytest.FixtureRequest, chat: Servers, site: Site, agents: Callable[..., Agent],
         visitor: Callable[..., Visitor]) -> None:
     v = visitor()
-    _key, sid, alex = live_with_agent(servers, site, agents, v)
+    _key, sid, alex = live_with_agent(chat, site, agents, v)
 
     choose(v, a_png(width=640, height=480), {"name": HOSTILE, "mimeType": "application/pdf", "buffer": PDF})
     tray = v.widget(".pw-tray")
@@ -112,8 +138,10 @@ def test_files_chosen_with_a_caption_reach_the_agent_and_show_in_the_widget(
     frame = alex.expect("message", session_id=sid, text="the broken part, and my invoice")
     assert [(f["name"], f["type"]) for f in frame["files"]] == [
         ("shot.png", "image/png"), (HOSTILE, "application/pdf")]
-    [row] = [m for m in servers.messages(sid) if m["text"] == "the broken part, and my invoice"]
+    [row] = [m for m in chat.messages(sid) if m["text"] == "the broken part, and my invoice"]
     assert [f["name"] for f in row["meta"]["files"]] == ["shot.png", HOSTILE]
+    if chat.settings.storage_backend == "s3":  # in the bucket: both files and the thumbnail
+        assert len(request.getfixturevalue("moto_server").keys(chat.settings.s3_prefix)) >= 3
 
     # The image as a thumbnail from a blob: URL (the token never in a URL); the PDF as a chip.
     img = mine.locator(".pw-thumb img")
@@ -147,10 +175,10 @@ def test_files_chosen_with_a_caption_reach_the_agent_and_show_in_the_widget(
 
 
 def test_a_pasted_image_is_sent_without_a_caption(
-        servers: Servers, site: Site, agents: Callable[..., Agent],
+        chat: Servers, site: Site, agents: Callable[..., Agent],
         visitor: Callable[..., Visitor]) -> None:
     v = visitor()
-    _key, sid, alex = live_with_agent(servers, site, agents, v)
+    _key, sid, alex = live_with_agent(chat, site, agents, v)
     box = v.widget("textarea.pw-input")
     box.focus()
     # What the browser dispatches on Ctrl+V of a screenshot: a paste with a PNG file.
@@ -158,7 +186,8 @@ def test_a_pasted_image_is_sent_without_a_caption(
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const data = new DataTransfer();
         data.items.add(new File([bytes], "image.png", { type: "image/png" }));
-        el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        el.dispatchEvent(new ClipboardEvent("paste",
+            { clipboardData: data, bubbles: true, cancelable: true }));
     }""", base64.b64encode(png(width=120, height=90)).decode())
     expect(v.widget(".pw-tray .pw-file--done")).to_have_count(1)
     expect(box).to_have_value("")  # the file went to the tray, no text to the box
@@ -239,10 +268,10 @@ def test_a_reload_during_an_upload_asks_to_choose_the_file_again(
 
 
 def test_a_file_message_missed_while_disconnected_is_replayed_with_its_thumbnail(
-        servers: Servers, site: Site, agents: Callable[..., Agent],
+        chat: Servers, site: Site, agents: Callable[..., Agent],
         visitor: Callable[..., Visitor]) -> None:
     v = visitor()
-    key, sid, alex = live_with_agent(servers, site, agents, v)
+    key, sid, alex = live_with_agent(chat, site, agents, v)
     # The widget's socket goes through the test: cut, and kept from reconnecting meanwhile.
     cut = threading.Event()
     pages: list[Any] = []
@@ -265,7 +294,7 @@ def test_a_file_message_missed_while_disconnected_is_replayed_with_its_thumbnail
     expect(v.widget(".pw-banner")).to_contain_text("Reconnecting", timeout=10_000)
 
     # Meanwhile the agent sends a picture (uploaded with the agent's token).
-    resp = httpx.post(f"{servers.url}/api/widgets/{key}/sessions/{sid}/uploads?name=photo.png",
+    resp = httpx.post(f"{chat.url}/api/widgets/{key}/sessions/{sid}/uploads?name=photo.png",
                       content=png(width=300, height=200), timeout=10,
                       headers={"Authorization": f"Bearer {alex.token}",
                                "Content-Type": "application/octet-stream"})
