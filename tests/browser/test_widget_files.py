@@ -24,7 +24,8 @@ from sqlalchemy import update
 
 from chatserver.db.schema import widget_configs
 from chatserver.services.widget_config import invalidate_config
-from tests.helpers.browser import Site, Visitor
+from tests.browser.test_widget import axe_violations
+from tests.helpers.browser import MOBILE, Site, Visitor
 from tests.helpers.browser_servers import Agent, Servers
 from tests.helpers.files import png
 from tests.helpers.s3 import MotoServer, moto_server
@@ -61,6 +62,9 @@ def chat(request: pytest.FixtureRequest, servers: Servers) -> Servers:
 
 
 def open_widget(v: Visitor, servers: Servers, key: str) -> None:
+    # Playwright intercepts file choosers once a listener asks (which takes a round trip):
+    # asked now, a chooser opened by a quick key press is not missed.
+    v.page.on("filechooser", lambda _chooser: None)
     v.page.goto(servers.page_url(key))
     v.widget(".pw-launcher").click()
     expect(v.widget(".pw-panel")).to_be_visible()
@@ -227,14 +231,24 @@ def test_a_reload_during_an_upload_asks_to_choose_the_file_again(
     key = site.widget(ai_enabled=False)
     v = visitor()
     open_widget(v, servers, key)
-    send(v, "hi")
+    send(v, "first message")
     expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", "sent")
     sid = saved(v, key)["sid"]
     # The upload hangs (a slow network): the request is held, never answered.
     held = threading.Event()
     v.page.route(re.compile(r"/uploads\?"), lambda route: held.set())
+    # Cancel: an upload under way is stopped and its file dropped.
+    choose(v, a_png("cancel-me.png"))
+    tray = v.widget(".pw-tray")
+    expect(tray.locator("progress")).to_have_count(1)
+    assert held.wait(10)
+    tray.get_by_role("button", name="Remove cancel-me.png").click()
+    expect(tray.locator(".pw-file")).to_have_count(0)
+    expect(v.widget(".pw-sr[aria-live=polite]")).to_have_text("cancel-me.png removed.")
+    held.clear()
+
     choose(v, a_png("slow.png"))
-    expect(v.widget(".pw-tray progress")).to_have_count(1)
+    expect(tray.locator("progress")).to_have_count(1)
     send(v, "this one is slow")
     mine = v.widget(".pw-msg--visitor", has_text="this one is slow")
     expect(mine).to_have_attribute("data-state", "pending")
@@ -244,13 +258,13 @@ def test_a_reload_during_an_upload_asks_to_choose_the_file_again(
 
     v.page.unroute(re.compile(r"/uploads\?"))
     v.page.reload()
-    reopen(v, "hi")
+    reopen(v, "first message")
     failed = v.widget(".pw-msg--visitor", has_text="this one is slow")
     expect(failed).to_have_attribute("data-state", "failed")
     expect(failed.locator(".pw-meta")).to_contain_text("The upload didn't finish.")
     expect(failed.locator(".pw-file-name")).to_have_text("slow.png")
     # Nothing half-sent.
-    assert [m["text"] for m in servers.messages(sid) if m["sender_type"] == "visitor"] == ["hi"]
+    assert [m["text"] for m in servers.messages(sid) if m["sender_type"] == "visitor"] == ["first message"]
     assert saved(v, key)["held"] == []
 
     # Choose again: the caption back in the composer, the chooser open; then it goes.
@@ -340,3 +354,55 @@ def test_a_widget_with_visitor_uploads_off_has_no_attach_button(
     }""")
     assert prevented is False
     expect(v.widget(".pw-tray")).to_have_count(0)
+
+
+def test_on_a_phone_by_keyboard_and_by_drop_with_no_accessibility_violations(
+        servers: Servers, site: Site, agents: Callable[..., Agent],
+        visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(ai_enabled=False)
+    alex = agents(key)
+    alex.connect()
+    v = visitor(viewport=MOBILE, is_mobile=True, has_touch=True)
+    open_widget(v, servers, key)
+    send(v, "hello")
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent|seen"))
+    sid = saved(v, key)["sid"]
+    alex.accept(sid)
+    # The keyboard: from the message box back to the attach button, Enter opens the chooser.
+    box = v.widget("textarea.pw-input")
+    box.focus()
+    v.page.keyboard.press("Shift+Tab")
+    attach = v.widget("button[aria-label='Attach files']")
+    expect(attach).to_be_focused()
+    with v.page.expect_file_chooser() as chooser:
+        v.page.keyboard.press("Enter")
+    chooser.value.set_files([a_png("by-keyboard.png")])
+    # A drop on the panel (what dragging a file from the desktop dispatches).
+    v.widget(".pw-panel").evaluate("""(el, b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+        for (const type of ["dragover", "drop"]) {
+            el.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+        }
+    }""", base64.b64encode(png()).decode())
+    tray = v.widget(".pw-tray")
+    expect(tray.locator(".pw-file--done .pw-file-name")).to_have_text(["by-keyboard.png", "dropped.png"])
+    # Large targets on a phone, everything labelled.
+    for target in [attach, *tray.locator("button").all()]:
+        b = target.bounding_box()
+        assert b and b["height"] >= 44 and b["width"] >= 44, (target.evaluate("e => e.outerHTML"), b)
+    found = {"tray": axe_violations(v)}
+    box.press("Enter")
+    mine = v.widget(".pw-msg--visitor").last
+    expect(mine.locator(".pw-thumb img")).to_have_count(2)
+    expect(mine.locator(".pw-thumb img").last).to_have_attribute("src", re.compile(r"^blob:"))
+    alex.expect("message", session_id=sid, text="")
+    found["message with files"] = axe_violations(v)
+    mine.locator(".pw-thumb").first.tap()
+    expect(v.widget(".pw-viewer img")).to_have_attribute("src", re.compile(r"^blob:"))
+    expect(v.widget(".pw-viewer button", has_text="Close")).to_be_focused()
+    found["viewer"] = axe_violations(v)
+    v.widget(".pw-viewer button", has_text="Close").tap()
+    expect(v.widget(".pw-viewer")).to_have_count(0)
+    assert found == {state: [] for state in found}, json.dumps(found, indent=1)

@@ -116,13 +116,13 @@ margin:0;padding:6px 12px;border:1px solid var(--pw-border);border-radius:var(--
 text-align:left;font-size:var(--pw-fs-sm)}
 button.pw-file{cursor:pointer}
 button.pw-file:hover{background:var(--pw-surface)}
-.pw-tray .pw-file{padding-right:40px}
+.pw-tray .pw-file{padding-right:calc(var(--pw-touch) + 4px)}
 .pw-file-name{max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-weight:600}
 .pw-file-meta{font-size:var(--pw-fs-xs);color:var(--pw-muted)}
 .pw-file progress{width:100%;height:6px;accent-color:var(--pw-accent)}
 .pw-file-err{font-size:var(--pw-fs-xs);color:var(--pw-error)}
 .pw-file-err:empty{display:none}
-.pw-file-x{position:absolute;top:0;right:0;width:36px;height:36px;color:var(--pw-muted)}
+.pw-file-x{position:absolute;top:0;right:0;color:var(--pw-muted)}
 .pw-file-x svg{width:18px;height:18px;fill:currentColor}
 .pw-file--failed{border-color:var(--pw-error)}
 .pw-thumb{display:block;margin:0;padding:0;border:1px solid var(--pw-border);border-radius:var(--pw-r2);overflow:hidden;
