@@ -326,6 +326,21 @@ def test_a_file_message_missed_while_disconnected_is_replayed_with_its_thumbnail
     assert theirs.locator(".pw-thumb img").evaluate("i => i.complete && i.naturalWidth > 0")
 
 
+def test_files_as_the_first_move_start_the_conversation(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(ai_enabled=False)
+    v = visitor()
+    open_widget(v, servers, key)
+    assert servers.sessions(key) == []
+    choose(v, a_png("one.png"), a_png("two.png"))
+    expect(v.widget(".pw-tray .pw-file--done")).to_have_count(2)
+    [session] = servers.sessions(key)  # one conversation for both
+    v.widget("textarea.pw-input").press("Enter")
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
+    [row] = [m for m in servers.messages(session["id"]) if m["sender_type"] == "visitor"]
+    assert row["text"] == "" and [f["name"] for f in row["meta"]["files"]] == ["one.png", "two.png"]
+
+
 def test_a_widget_with_visitor_uploads_off_has_no_attach_button(
         servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
     key = site.widget(ai_enabled=False)

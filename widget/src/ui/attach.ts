@@ -17,6 +17,8 @@ export class Attach {
   readonly slot = h("div", { class: "pw-tray-slot" });
   private tray: Tray | null = null;
   private loading: Promise<Tray> | null = null;
+  /** The conversation being started for the first files (one start for all of them). */
+  private starting: Promise<{ sid: string; token: string } | null> | null = null;
 
   constructor(private readonly host: Host, private readonly conv: Conversation,
               private readonly announce: (text: string) => void, private readonly changed: () => void) {
@@ -87,13 +89,23 @@ export class Attach {
     return this.tray && this.tray.count ? this.tray.take() : null;
   }
 
+  /** The conversation's credentials, starting it if files are the visitor's first move. */
+  private session(): Promise<{ sid: string; token: string } | null> {
+    const now = this.conv.session;
+    if (now) return Promise.resolve(now);
+    return (this.starting ??= this.conv.start().then((ok) => {
+      this.starting = null;
+      return ok ? this.conv.session : null;
+    }));
+  }
+
   private load(): Promise<Tray> {
     const limits = this.host.config.upload_limits;
     if (!limits) return Promise.reject(new Error("uploads are off"));
     return (this.loading ??= import("../upload").then((m) => {
       const tray = m.tray({
         base: this.host.base, siteKey: this.host.siteKey, limits,
-        session: async () => this.conv.session ?? ((await this.conv.start()) ? this.conv.session : null),
+        session: () => this.session(),
         announce: this.announce, changed: this.changed,
       });
       this.slot.append(tray.el);
