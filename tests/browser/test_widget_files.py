@@ -159,6 +159,8 @@ def test_files_chosen_with_a_caption_reach_the_agent_and_show_in_the_widget(
     assert v.page.evaluate("() => window.__pwned") is None
     assert v.widget("img[src=x]").count() == 0
 
+    v.shot(f"files-{chat.settings.storage_backend}")
+
     # The image full size in the viewer; Escape closes it and gives the focus back.
     mine.locator(".pw-thumb").click()
     big = v.widget(".pw-viewer img")
@@ -407,6 +409,7 @@ def test_on_a_phone_by_keyboard_and_by_drop_with_no_accessibility_violations(
         b = target.bounding_box()
         assert b and b["height"] >= 44 and b["width"] >= 44, (target.evaluate("e => e.outerHTML"), b)
     found = {"tray": axe_violations(v)}
+    v.shot("files-tray-phone")
     box.press("Enter")
     mine = v.widget(".pw-msg--visitor").last
     expect(mine.locator(".pw-thumb img")).to_have_count(2)
