@@ -120,6 +120,7 @@ button.pw-file:hover{background:var(--pw-surface)}
 .pw-file-name{max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-weight:600}
 .pw-file-meta{font-size:var(--pw-fs-xs);color:var(--pw-muted)}
 .pw-file progress{width:100%;height:6px;accent-color:var(--pw-accent)}
+.pw-file--done progress{display:none}
 .pw-file-err{font-size:var(--pw-fs-xs);color:var(--pw-error)}
 .pw-file-err:empty{display:none}
 .pw-file-x{position:absolute;top:0;right:0;color:var(--pw-muted)}
