@@ -47,9 +47,9 @@ async def claim(conn: AsyncConnection, row_id: int, owner: str, now: datetime,
 
 async def claim_many(conn: AsyncConnection, ids: list[int], owner: str, now: datetime,
                      until: datetime) -> list[RowMapping]:
-    """`claim` for several rows in one statement; the rows `owner` got, in order. (An owner
-    claims one set at a time, and a row it still holds is never due: so its pending rows
-    among `ids` are those it just got.)"""
+    """`claim` for several rows in one statement; the rows `owner` got, in order. `owner`
+    names this one claim (the sender adds a counter), so a row an earlier claim of the same
+    process still holds is never taken for this one's."""
     await conn.execute(update(outbox).where(
         outbox.c.id.in_(ids), outbox.c.status == "pending",
         or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now))

@@ -85,6 +85,8 @@ class OutboxSender:
         self.wake = asyncio.Event()  # set it to look for due rows now
         self.stopping = False
         self._full = False  # the last round found a full batch: more may be due
+        self.delivering: set[int] = set()  # ids of the rows being delivered now
+        self.claims = 0
 
     def start(self) -> None:
         if self.ctx.settings.mail_enabled and self.task is None:
@@ -128,6 +130,9 @@ class OutboxSender:
         async with self.ctx.engine.connect() as conn:
             ids = await db.due_ids(conn, utcnow(), BATCH)
         self._full = len(ids) == BATCH
+        # Never a second attempt at a row this process is delivering, even when its lease
+        # seems to have run out (the clock was stepped forward).
+        ids = [i for i in ids if i not in self.delivering]
         claimed = 0
         for start in range(0, len(ids), CONCURRENCY):
             if self.stopping:
@@ -144,12 +149,20 @@ class OutboxSender:
         those that another sender has are left out."""
         now = utcnow()
         until = now + timedelta(seconds=lease_s(self.ctx.settings))
+        self.claims += 1  # each claim its own lease owner: rows claimed earlier are not its
         async with self.ctx.engine.begin() as conn:
-            return await db.claim_many(conn, ids, self.owner, now, until)
+            return await db.claim_many(conn, ids, f"{self.owner}/{self.claims}", now, until)
 
     async def deliver(self, row: RowMapping) -> None:
         """One attempt at a claimed row, and its mark. Raises only when the database is
         unavailable (the row keeps its lease and is tried again when that runs out)."""
+        self.delivering.add(row["id"])
+        try:
+            await self._deliver(row)
+        finally:
+            self.delivering.discard(row["id"])
+
+    async def _deliver(self, row: RowMapping) -> None:
         attempts = row["attempts"] + 1
         budget = attempt_budget_s(self.ctx.settings)
         deadline = asyncio.timeout(budget)
@@ -168,7 +181,7 @@ class OutboxSender:
         status = "skipped" if outgoing is None else "sent"
         try:
             async with self.ctx.engine.begin() as conn:
-                done = await db.finish(conn, row["id"], self.owner, status=status,
+                done = await db.finish(conn, row["id"], row["lease_owner"], status=status,
                                        attempts=attempts, sent_at=utcnow(), last_error=None)
                 if done and outgoing is not None and outgoing.on_sent is not None:
                     await outgoing.on_sent(conn)
@@ -179,7 +192,7 @@ class OutboxSender:
             log.error("outbox %s (%s) sent, but what follows a delivery failed", row["id"],
                       row["kind"], exc_info=exc)
             async with self.ctx.engine.begin() as conn:
-                done = await db.finish(conn, row["id"], self.owner, status=status,
+                done = await db.finish(conn, row["id"], row["lease_owner"], status=status,
                                        attempts=attempts, sent_at=utcnow(), last_error=None)
         if not done:
             log.warning("outbox %s (%s): lease lost before it was marked", row["id"], row["kind"])
@@ -216,7 +229,7 @@ class OutboxSender:
             log.info("outbox %s (%s) attempt %d failed, next in %.0f s: %s", row["id"],
                      row["kind"], attempts, wait, text)
         async with self.ctx.engine.begin() as conn:
-            await db.finish(conn, row["id"], self.owner, attempts=attempts,
+            await db.finish(conn, row["id"], row["lease_owner"], attempts=attempts,
                             last_error=text[:1000], **values)
 
 
