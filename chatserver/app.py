@@ -21,6 +21,7 @@ from chatserver.api import (
     sessions,
     static,
     ui,
+    uploads,
     widgets,
 )
 from chatserver.api import metrics as metrics_api
@@ -46,9 +47,11 @@ class Application(tornado.web.Application):
             target_class: type[tornado.web.RequestHandler],
             target_kwargs: dict[str, Any] | None = None, path_args: list[bytes] | None = None,
             path_kwargs: dict[str, bytes] | None = None) -> tornado.httputil.HTTPMessageDelegate:
-        if not issubclass(target_class, APIHandler) or not (
+        if not issubclass(target_class, APIHandler) or getattr(target_class, "streams_body",
+                                                                False) or not (
                 "Content-Length" in request.headers or "Transfer-Encoding" in request.headers):
-            # Not a REST request, or one without a body (most: GETs), which Tornado reads as is.
+            # Not a REST request, one without a body (most: GETs), which Tornado reads as is,
+            # or the upload route, which streams its body within its own limit.
             return super().get_handler_delegate(request, target_class, target_kwargs,
                                                 path_args, path_kwargs)
         ctx: Context = self.settings["ctx"]
@@ -86,7 +89,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
                            *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
-                           *outbox.routes, *user_settings_api.routes]
+                           *outbox.routes, *user_settings_api.routes, *uploads.routes]
     handlers += metrics_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from chatserver.presence import Presence, SharedPresence
 from chatserver.ratelimit import WindowLimiter
 from chatserver.secret_key import ensure_secret_key
 from chatserver.services.writer import MessageWriter
+from chatserver.storage import Storage, open_storage
 
 # A visitor wrote in a session the AI owns (called once the message is stored and published).
 VisitorHook = Callable[["Context", str], None]
@@ -54,10 +56,19 @@ class Context:
     # Group commit of chat messages over this engine (services/writer.py).
     writer: MessageWriter = field(init=False)
     session_limiter: WindowLimiter = field(init=False)
+    # Uploaded files (docs/attachments.md): the storage backend, the bounded pool of threads
+    # that decode and re-encode images off the event loop, and the uploads per IP per hour.
+    storage: Storage = field(init=False)
+    file_workers: ThreadPoolExecutor = field(init=False)
+    upload_limiter: WindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = MessageWriter(self.engine, self.settings)
         self.session_limiter = WindowLimiter(self.settings.sessions_per_ip_per_minute, 60.0)
+        self.storage = open_storage(self.settings)
+        self.file_workers = ThreadPoolExecutor(max(1, self.settings.upload_workers),
+                                               thread_name_prefix="files")
+        self.upload_limiter = WindowLimiter(self.settings.uploads_per_ip_per_hour, 3600.0)
 
     @classmethod
     def create(cls, settings: Settings, *, on_visitor_message: VisitorHook | None = None,
@@ -94,4 +105,6 @@ class Context:
         await self.knowledge.stop()
         await self.presence.close()
         await self.bus.close()
+        self.file_workers.shutdown(wait=False, cancel_futures=True)
+        await self.storage.close()
         await self.engine.dispose()

@@ -213,6 +213,11 @@ def test_mail_imports_nothing_from_services_realtime_api_or_db() -> None:
     assert not bad, "\n" + "\n".join(map(str, bad))
 
 
+def test_storage_imports_nothing_from_services_realtime_api_or_db() -> None:
+    bad = forbidden(("storage",), ("services", "realtime", "api", "db"))
+    assert not bad, "\n" + "\n".join(map(str, bad))
+
+
 def test_api_imports_nothing_from_db() -> None:
     bad = forbidden(("api",), ("db",))
     assert not bad, "\n" + "\n".join(map(str, bad))

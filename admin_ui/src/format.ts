@@ -12,6 +12,19 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** "512 B", "3.4 KB", "12.5 MB", "1.2 GB" (powers of 1024, as disks are sold in the UI). */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1).replace(/\.0$/, "")} ${units[unit]}`;
+}
+
 /** `part` of `whole` as a whole percentage ("—" when there is no whole). */
 export function percent(part: number, whole: number): string {
   if (!whole) return "—";

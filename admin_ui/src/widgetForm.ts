@@ -35,6 +35,7 @@ export const DEFAULTS: WidgetSettings = {
   timezone: "UTC",
   language: "en",
   ai_enabled: true,
+  visitor_uploads: true,
   ai_settings: {},
 };
 
@@ -208,6 +209,8 @@ export function previewConfig(s: WidgetSettings, siteKey: string | null) {
     business_hours: s.business_hours,
     timezone: s.timezone,
     ai_enabled: s.ai_enabled,
+    visitor_uploads: s.visitor_uploads,
+    uploads: { max_bytes: 10 * 1024 * 1024, max_files: 10, types: [] }, // the preview uploads nothing
     mail: false, // the preview sends nothing
   };
 }
@@ -241,7 +244,7 @@ export function errorsUnder(errors: Record<string, string>, prefix: string): str
 export function tabOf(key: string): string {
   if (/^(business_name|widget_title|welcome_message|language)/.test(key)) return "messages";
   if (/^(primary_color|secondary_color|position)/.test(key)) return "appearance";
-  if (/^(enable_prechat_form|prechat_fields)/.test(key)) return "prechat";
+  if (/^(enable_prechat_form|prechat_fields|visitor_uploads)/.test(key)) return "prechat";
   if (/^(business_hours|timezone)/.test(key)) return "hours";
   if (/^allowed_origins/.test(key)) return "install";
   if (/^ai_/.test(key)) return "ai";

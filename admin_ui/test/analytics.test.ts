@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   addDays, busiest, heatmap, localToday, outcomeMix, presets, rangeProblem, reasons, series,
 } from "../src/analyticsData";
-import { duration, percent, shortDate } from "../src/format";
+import { bytes, duration, percent, shortDate } from "../src/format";
 import type { AnalyticsReport, DayFigures } from "../src/types";
 
 function day(date: string, n: number, wait: number | null = null): DayFigures {
@@ -20,6 +20,7 @@ const report: AnalyticsReport = {
   ratings: [1, 2, 3, 4, 5].map((rating) => ({ rating, count: rating > 3 ? 1 : 0 })),
   busiest_hours: Array.from({ length: 7 }, (_, d) => Array.from({ length: 24 }, (_, h) => (d === 1 && h === 14 ? 8 : d === 0 && h === 9 ? 2 : 0))),
   agents: [],
+  storage: { bytes: 0, files: 0, widgets: [] },
 };
 
 describe("date ranges", () => {
@@ -89,6 +90,8 @@ describe("formatting", () => {
     expect(duration(7200)).toBe("2 h");
     expect(percent(1, 3)).toBe("33%");
     expect(percent(1, 0)).toBe("—");
+    expect([bytes(0), bytes(1023), bytes(1536), bytes(10 * 1024 * 1024), bytes(3 * 1024 ** 3)])
+      .toEqual(["0 B", "1023 B", "1.5 KB", "10 MB", "3 GB"]);
     expect(shortDate("2025-03-03")).toBe("3 Mar");
   });
 });

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
+from chatserver.db import uploads as uploads_db
 from chatserver.db.schema import messages, sessions
 from chatserver.domain import ENDED
 
@@ -27,12 +28,16 @@ async def count_prunable(conn: AsyncConnection, cutoff: datetime) -> tuple[int, 
     return int(n_sessions or 0), int(n_messages or 0)
 
 
-async def prune_batch(conn: AsyncConnection, cutoff: datetime, batch: int) -> tuple[int, int]:
-    """Delete up to `batch` old finished sessions and their messages; (sessions, messages)."""
+async def prune_batch(conn: AsyncConnection, cutoff: datetime,
+                      batch: int) -> tuple[int, int, list[str]]:
+    """Delete up to `batch` old finished sessions with their messages and uploads;
+    (sessions, messages, the uploads' stored objects to delete once committed)."""
     ids = list((await conn.execute(select(sessions.c.id).where(*_old_finished(cutoff))
                                    .limit(batch))).scalars())
     if not ids:
-        return 0, 0
+        return 0, 0, []
+    files = await uploads_db.of_sessions(conn, ids)
+    await uploads_db.delete_ids(conn, [f["id"] for f in files])
     n_messages = (await conn.execute(delete(messages).where(messages.c.session_id.in_(ids))))
     n_sessions = (await conn.execute(delete(sessions).where(sessions.c.id.in_(ids))))
-    return n_sessions.rowcount, n_messages.rowcount
+    return n_sessions.rowcount, n_messages.rowcount, uploads_db.keys(files)

@@ -1,5 +1,6 @@
 """Periodic housekeeping of one process: keep open visitors' sessions alive, abandon idle ones,
-and queue the day's digest of missed conversations once its hour has come."""
+delete uploads no message took (after PARLEY_UPLOAD_ORPHAN_TTL_S), and queue the day's digest
+of missed conversations once its hour has come."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tornado.ioloop
 
 from chatserver.context import Context
 from chatserver.realtime.registry import Registry
-from chatserver.services import chat
+from chatserver.services import chat, upload_admin
 from chatserver.services.digest import DigestScheduler
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,10 @@ class Sweeper:
                                     self.registry.local_sessions())
         except Exception as exc:
             log.warning("sweep failed: %s", type(exc).__name__)
+        try:
+            await upload_admin.sweep_orphans(self.ctx)
+        except Exception as exc:
+            log.warning("orphan upload sweep failed: %s", type(exc).__name__)
         try:
             await self.digest.run()
         except Exception as exc:

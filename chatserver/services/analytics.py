@@ -27,9 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.context import Context
 from chatserver.db import stats as db
+from chatserver.db import uploads as uploads_db
 from chatserver.errors import ValidationError
 from chatserver.services import inbox
 from chatserver.services.access import Actor, access_widget, visible_widget_ids
+from chatserver.services.upload_admin import storage_report
 from chatserver.timeutil import iso, utcnow
 
 # A year and a day: enough for any report, and a bound on the work one request can ask for.
@@ -153,7 +155,10 @@ async def report(ctx: Context, actor: Actor, period: Period,
         reasons = await db.escalation_reasons(conn, ids, since, until)
         rated = await db.ratings(conn, ids, since, until)
         handled = await db.handled(conn, ids, since, until)
-    return shape(period, site_key, buckets, reasons, rated, handled)
+        stored = await uploads_db.usage(conn, ids)
+    # The files stored now (not over the period): what the widgets' conversations keep.
+    return {**shape(period, site_key, buckets, reasons, rated, handled),
+            "storage": storage_report(stored)}
 
 
 def shape(period: Period, site_key: str | None, buckets: list[dict[str, Any]],

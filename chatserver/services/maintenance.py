@@ -12,7 +12,7 @@ from chatserver.db import stats as stats_db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
 from chatserver.demo_knowledge import demo_entries
-from chatserver.services import knowledge, users, widgets
+from chatserver.services import knowledge, upload_admin, users, widgets
 from chatserver.services.access import OPERATOR, Actor, visible_widget_ids
 from chatserver.timeutil import utcnow
 
@@ -30,7 +30,8 @@ async def stats(ctx: Context, actor: Actor = OPERATOR,
 
 async def prune(ctx: Context, older_than: timedelta, *, dry_run: bool = False,
                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """Delete closed/abandoned sessions older than the cutoff, with their messages, in batches."""
+    """Delete closed/abandoned sessions older than the cutoff, with their messages and files,
+    in batches."""
     cutoff = utcnow() - older_than
     async with ctx.engine.connect() as conn:
         total_sessions, total_messages = await db.count_prunable(conn, cutoff)
@@ -39,7 +40,8 @@ async def prune(ctx: Context, older_than: timedelta, *, dry_run: bool = False,
     done_s = done_m = 0
     while True:
         async with ctx.engine.begin() as conn:
-            n_s, n_m = await db.prune_batch(conn, cutoff, PRUNE_BATCH)
+            n_s, n_m, keys = await db.prune_batch(conn, cutoff, PRUNE_BATCH)
+        await upload_admin.delete_objects(ctx, keys)  # the files, once their rows are gone
         if n_s == 0:
             break
         done_s, done_m = done_s + n_s, done_m + n_m

@@ -21,19 +21,22 @@ from chatserver.timeutil import utcnow
 # The fields a public (visitor-facing) config shows.
 PUBLIC_FIELDS = ("site_key", "business_name", "widget_title", "welcome_message",
                  "primary_color", "secondary_color", "position", "enable_prechat_form",
-                 "prechat_fields", "business_hours", "timezone", "ai_enabled")
+                 "prechat_fields", "business_hours", "timezone", "ai_enabled",
+                 "visitor_uploads")
 
 
-def public_config(row: RowMapping, settings: Settings) -> dict[str, Any]:
-    """`mail`: this server sends email (the widget offers the transcript by email).
-    `uploads`: visitors may attach files (the widget's switch), within `upload_limits` (the
-    server's settings: the widget checks them before uploading to spare a round trip; the
-    upload route checks them again)."""
-    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": settings.mail_enabled,
-            "uploads": bool(row["visitor_uploads"]),
-            "upload_limits": {"max_bytes": settings.max_upload_bytes,
-                              "max_files": settings.max_files_per_message,
-                              "types": sorted(settings.upload_type_set)}}
+def public_config(row: RowMapping, mail: bool = False,
+                  uploads: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`mail`: this server sends email (the widget offers the transcript by email);
+    `uploads`: the server's limits on files (``upload_limits``)."""
+    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {}}
+
+
+def upload_limits(settings: Settings) -> dict[str, Any]:
+    """What the widget needs to check a file before sending it (the server checks again)."""
+    return {"max_bytes": settings.max_upload_bytes,
+            "max_files": settings.max_files_per_message,
+            "types": sorted(settings.upload_type_set)}
 
 
 # Other processes learn of a change within this time (the bus invalidates sooner when present).
@@ -51,7 +54,8 @@ async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes,
     if row is None:
         ctx.config_cache.pop(site_key, None)
         raise NotFound("no such widget", code="widget_not_found")
-    body = json.dumps(public_config(row, ctx.settings), separators=(",", ":"),
+    body = json.dumps(public_config(row, ctx.settings.mail_enabled,
+                                    upload_limits(ctx.settings)), separators=(",", ":"),
                       ensure_ascii=False).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     origins = list(row["allowed_origins"])

@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     # The emails' language (mail/strings.py LANGUAGES).
     "language": "en",
     "ai_enabled": True,
+    # Visitors may send files (docs/attachments.md); agents always may.
+    "visitor_uploads": True,
     "ai_settings": {},
 }
 
@@ -145,7 +147,7 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
             out[name] = color.lower() if color else color
     if "position" in data:
         out["position"] = f.choice("position", POSITIONS, required=True)
-    for name in ("enable_prechat_form", "ai_enabled"):
+    for name in ("enable_prechat_form", "ai_enabled", "visitor_uploads"):
         if name in data:
             out[name] = f.flag(name, required=True)
     if "prechat_fields" in data:

@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy.engine import RowMapping
 
 from chatserver.context import Context
+from chatserver.db import uploads as uploads_db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as db
 from chatserver.errors import NotFound, ValidationError
+from chatserver.services import upload_admin
 from chatserver.services.access import Actor, access_widget, require_admin
 from chatserver.services.users import public as public_user
 from chatserver.services.widget_config import invalidate_config
@@ -98,7 +100,9 @@ async def update_widget(ctx: Context, actor: Actor, site_key: str,
 async def delete_widget(ctx: Context, actor: Actor, site_key: str) -> None:
     async with ctx.engine.begin() as conn:
         row = await access_widget(conn, actor, site_key, manage=True)
-        await db.delete_widget(conn, row["id"])
+        files = uploads_db.keys(await uploads_db.of_widget(conn, row["id"]))
+        await db.delete_widget(conn, row["id"])  # the uploads' rows go with it (cascade)
+    await upload_admin.delete_objects(ctx, files)
     invalidate_config(ctx, site_key)
 
 

@@ -20,10 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import update
 
-from chatserver.db.schema import widget_configs
-from chatserver.services.widget_config import invalidate_config
 from tests.browser.test_widget import axe_violations
 from tests.helpers.browser import MOBILE, Site, Visitor
 from tests.helpers.browser_servers import Agent, Servers
@@ -345,16 +342,7 @@ def test_files_as_the_first_move_start_the_conversation(
 
 def test_a_widget_with_visitor_uploads_off_has_no_attach_button(
         servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
-    key = site.widget(ai_enabled=False)
-
-    async def off() -> None:
-        assert servers.ctx is not None
-        async with servers.ctx.engine.begin() as conn:
-            await conn.execute(update(widget_configs).where(widget_configs.c.site_key == key)
-                               .values(visitor_uploads=False))
-        invalidate_config(servers.ctx, key)
-
-    servers.call(off)
+    key = site.widget(ai_enabled=False, visitor_uploads=False)
     v = visitor()
     open_widget(v, servers, key)
     expect(v.widget("textarea.pw-input")).to_be_visible()

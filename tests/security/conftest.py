@@ -25,6 +25,7 @@ from chatserver.services import chat, routing
 from chatserver.services.access import SignedIn
 from tests.helpers.accounts import login, register
 from tests.helpers.api import Api
+from tests.helpers.files import upload
 from tests.helpers.leaks import Ledger, LogLines, RecordingApi, log_leaks
 from tests.helpers.sockets import WS
 
@@ -86,6 +87,7 @@ class Tenant:
     sessions: dict[str, dict[str, Any]]  # state -> session (session_id, visitor_token)
     entry_id: int
     canned_id: int
+    upload_id: str  # a file in the active session
 
     @property
     def session_ids(self) -> list[str]:
@@ -135,8 +137,12 @@ async def _tenant(api: Api, ctx: Any, admin: str, name: str) -> Tenant:
         if state == "closed":
             await chat.close(ctx, sid, by="agent", actor=actor, note=f"note {marker}")
         sessions[state] = s
+    up = await upload(api, key, sessions["active"]["session_id"], f"notes {marker}".encode(),
+                      name=f"notes-{marker}.txt", token=sessions["active"]["visitor_token"])
+    assert up.code == 201, up
     return Tenant(name, key, marker, owner_token, agent_token, owner["id"], agent["id"],
-                  sessions, entry.json["entry"]["id"], canned.json["canned_response"]["id"])
+                  sessions, entry.json["entry"]["id"], canned.json["canned_response"]["id"],
+                  up.json["upload"]["id"])
 
 
 @pytest.fixture

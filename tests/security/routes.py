@@ -19,7 +19,7 @@ from chatserver.api.base import APIHandler
 @dataclass(frozen=True)
 class Spec:
     """params: what each URL group is (site_key, session_id, entry_id, canned_id, user_id,
-    email_id: an email in the outbox).
+    email_id: an email in the outbox, upload_id: an uploaded file).
     auth: "jwt" (a signed-in user), "visitor" (a visitor token or a JWT, Origin checked),
     "public" (anyone, Origin checked), "none" (anyone; a token, if sent, must be valid),
     "metrics" (its own rules). admin: only admins, checked before anything else.
@@ -52,6 +52,10 @@ SPECS: dict[str, Spec] = {
     "/api/widgets/([^/]+)/sessions": Spec(("site_key",), auth="public"),
     "/api/widgets/([^/]+)/sessions/([^/]+)/messages": Spec(("site_key", "session_id"),
                                                           auth="visitor"),
+    "/api/widgets/([^/]+)/sessions/([^/]+)/uploads": Spec(("site_key", "session_id"),
+                                                         auth="visitor"),
+    "/api/files/([^/]+)": Spec(("upload_id",), auth="visitor"),
+    "/api/files/([^/]+)/thumb": Spec(("upload_id",), auth="visitor"),
     "/api/widgets/([^/]+)/config": Spec(("site_key",), auth="public"),
     "/api/widgets/([^/]+)/availability": Spec(("site_key",), auth="public"),
     "/api/agents/stats": Spec(),

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import * as api from "../api";
 import { busiest, localToday, presets, rangeProblem } from "../analyticsData";
-import { browserZone, count, duration, longDate, percent } from "../format";
+import { browserZone, bytes, count, duration, longDate, percent } from "../format";
 import type { AnalyticsReport, Widget } from "../types";
 import {
   BusiestHours, ConversationsChart, OutcomeChart, RatingsChart, ReasonsChart, ResponseTimesChart,
@@ -139,6 +139,15 @@ export function AnalyticsPage() {
               summary={busiest(report.busiest_hours) ? `Busiest: ${busiest(report.busiest_hours)} (${tz}).` : "No conversations in this period."} />
             <AgentsTable report={report} />
           </div>
+          <section aria-label="Files stored" className="card mt-6 px-4 py-3" data-testid="storage">
+            <p className="text-xs font-medium text-secondary-600">Files stored now</p>
+            <p className="mt-1 text-2xl font-semibold tabular-nums">{bytes(report.storage.bytes)}</p>
+            <p className="text-xs text-secondary-600">
+              {count(report.storage.files)} {report.storage.files === 1 ? "file" : "files"}
+              {report.storage.widgets.length > 1 && ` · ${report.storage.widgets
+                .map((w) => `${w.business_name}: ${bytes(w.bytes)}`).join(" · ")}`}
+            </p>
+          </section>
           <p className="mt-6 text-xs text-secondary-600">
             A conversation counts on the day it started. AI resolved: closed without a person. Abandoned: the visitor
             left, or nobody came. Wait: from escalation to an agent accepting. First response: from accepting to the agent's first reply.

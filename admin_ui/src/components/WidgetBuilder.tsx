@@ -217,6 +217,9 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                   description="Visitors fill in these fields first; agents see the answers." />
                 <PrechatFieldsEditor fields={draft.prechat_fields} errors={errors} disabled={!editable}
                   onChange={(f) => set("prechat_fields", f)} />
+                <Toggle checked={draft.visitor_uploads} disabled={!editable}
+                  onChange={(v) => set("visitor_uploads", v)} label="Visitors may send files"
+                  description="Screenshots, photos and documents, checked and stored safely. Agents can always send files." />
               </>}
               {current === "hours" && <>
                 <Field label="Time zone" hint="Business hours are in this zone." error={errors.timezone}>

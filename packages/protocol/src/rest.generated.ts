@@ -1079,10 +1079,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/widgets/{siteKey}/sessions/{sessionId}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file
+         * @description The body is the file's raw bytes (not multipart), streamed to a spool file as it
+         *     arrives; its name goes in `name`. The route alone takes a body up to
+         *     `PARLEY_MAX_UPLOAD_BYTES` (10 MiB): a larger one is 413 `file_too_large` as soon as it
+         *     is declared or exceeded, and the connection is closed. The type comes from the content
+         *     (never the name or `Content-Type`) and must be in `PARLEY_UPLOAD_TYPES` (else 415
+         *     `file_type_not_allowed`; HTML, SVG and XML never pass). Images are decoded and
+         *     re-encoded without metadata, with a thumbnail (max 320 px); one of more than
+         *     `PARLEY_IMAGE_MAX_PIXELS` is 422 `image_too_large`, a corrupt one 422
+         *     `image_unreadable`; an empty body is 422 `file_empty`. For a visitor: 403
+         *     `uploads_off` when the widget takes no visitor files, 409 `session_closed` once the
+         *     conversation ended, 429 `too_many_uploads` past `PARLEY_UPLOADS_PER_IP_PER_HOUR`. 413
+         *     `session_storage_full` past `PARLEY_MAX_UPLOAD_BYTES_PER_SESSION`. The upload is
+         *     referred to by a message's `files` (an upload no message refers to is deleted after
+         *     `PARLEY_UPLOAD_ORPHAN_TTL_S`). Called by the visitor (visitor token) or by an agent
+         *     who may see the session (JWT). See docs/attachments.md.
+         */
+        post: operations["uploadFile"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["uploadFilePreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An upload's id (32 hex characters, random). */
+                uploadId: components["parameters"]["uploadId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a file
+         * @description The stored file, streamed from the storage backend: an image as re-encoded at upload
+         *     (`inline`), anything else as an `attachment`; always with `X-Content-Type-Options:
+         *     nosniff` and a sandboxing CSP. Only for the visitor of the upload's conversation
+         *     (any of its visitor tokens) and agents who may see it; 404 `file_not_found` for
+         *     anyone else, a valid token of another conversation included.
+         */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an Origin the upload's widget allows; 403
+         *     `origin_not_allowed` otherwise, 404 `file_not_found` for no such upload.
+         */
+        options: operations["getFilePreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/{uploadId}/thumb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An upload's id (32 hex characters, random). */
+                uploadId: components["parameters"]["uploadId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download an image's thumbnail
+         * @description The thumbnail (at most 320 px; PNG for a GIF, else the image's own type), `inline`,
+         *     with the same access rules and headers as the file; 404 `file_not_found` for a file
+         *     without one.
+         */
+        get: operations["getFileThumb"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an Origin the upload's widget allows; 403
+         *     `origin_not_allowed` otherwise, 404 `file_not_found` for no such upload.
+         */
+        options: operations["getFileThumbPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Upload: {
+            /** @description 32 hex characters. */
+            id: string;
+            /** @description The sanitised file name. */
+            name: string;
+            /** @description The type decided from the content. */
+            type: string;
+            /** @description Bytes of the stored file (an image as re-encoded). */
+            size: number;
+            /** @description An image's width in pixels. */
+            width: number | null;
+            /** @description An image's height in pixels. */
+            height: number | null;
+            /** @description Whether /api/files/{id}/thumb serves a thumbnail. */
+            thumb: boolean;
+        };
         OutboxCounts: {
             pending: number;
             failed: number;
@@ -1303,6 +1424,11 @@ export interface components {
             language?: components["schemas"]["EmailLanguage"];
             /** @default true */
             ai_enabled?: boolean;
+            /**
+             * @description Visitors may send files (agents always may); docs/attachments.md.
+             * @default true
+             */
+            visitor_uploads?: boolean;
             ai_settings?: components["schemas"]["AISettings"];
         };
         /**
@@ -1339,6 +1465,7 @@ export interface components {
             timezone: string;
             language: components["schemas"]["EmailLanguage"];
             ai_enabled: boolean;
+            visitor_uploads: boolean;
             ai_settings: components["schemas"]["AISettings"];
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
@@ -1360,26 +1487,22 @@ export interface components {
             business_hours: components["schemas"]["BusinessHours"];
             timezone: string;
             ai_enabled: boolean;
+            /** @description The visitor may send files (POST .../uploads). */
+            visitor_uploads: boolean;
+            /** @description The server's limits on files (it checks them again). */
+            uploads: {
+                /** @description Largest file (PARLEY_MAX_UPLOAD_BYTES). */
+                max_bytes: number;
+                /** @description Files per message (PARLEY_MAX_FILES_PER_MESSAGE). */
+                max_files: number;
+                /** @description Types accepted (decided from the content, PARLEY_UPLOAD_TYPES). */
+                types: string[];
+            };
             /**
              * @description The server sends email: the widget offers the visitor the transcript by email
              *     when they end the conversation.
              */
             mail: boolean;
-            /**
-             * @description Visitors may attach files (the widget's `visitor_uploads` switch): the widget shows
-             *     its attach button, and takes dropped and pasted files.
-             */
-            uploads: boolean;
-            /**
-             * @description The server's upload limits, for the widget to check before uploading (the upload
-             *     route checks them again): the largest file in bytes, the files one message may
-             *     carry, and the types (decided from the content) that may be uploaded.
-             */
-            upload_limits: {
-                max_bytes: number;
-                max_files: number;
-                types: string[];
-            };
         };
         WidgetCounts: {
             sessions: number;
@@ -1842,6 +1965,20 @@ export interface components {
             median_first_response_s: components["schemas"]["Seconds"];
         };
         AnalyticsReport: {
+            /**
+             * @description The uploaded files stored now (not over the period) for the widgets the report
+             *     covers: totals, and each widget that has files, the largest first.
+             */
+            storage: {
+                bytes: number;
+                files: number;
+                widgets: {
+                    site_key: string;
+                    business_name: string;
+                    bytes: number;
+                    files: number;
+                }[];
+            };
             period: {
                 /** Format: date */
                 from: string;
@@ -1950,7 +2087,7 @@ export interface components {
         };
         /**
          * @description No such object, or one the caller may not see (`widget_not_found`, `session_not_found`,
-         *     `user_not_found`).
+         *     `user_not_found`, `file_not_found`).
          */
         NotFound: {
             headers: {
@@ -1972,13 +2109,45 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than `PARLEY_MAX_BODY_BYTES` (`too_large`). */
+        /**
+         * @description The request body is larger than `PARLEY_MAX_BODY_BYTES` (`too_large`); on the upload
+         *     route, the file is larger than `PARLEY_MAX_UPLOAD_BYTES` (`file_too_large`) or the
+         *     conversation's files would pass `PARLEY_MAX_UPLOAD_BYTES_PER_SESSION`
+         *     (`session_storage_full`).
+         */
         TooLarge: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The file's type, decided from its content, is not allowed (`file_type_not_allowed`). */
+        UnsupportedType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The file's bytes, streamed. */
+        FileBody: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                /** @description `inline` (a re-encoded image or a thumbnail) or `attachment`, with the file name. */
+                "Content-Disposition"?: string;
+                /** @description `default-src 'none'; sandbox` */
+                "Content-Security-Policy"?: string;
+                /** @description `nosniff` */
+                "X-Content-Type-Options"?: string;
+                /** @description `private, max-age=3600` */
+                "Cache-Control"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "*/*": string;
             };
         };
         /**
@@ -2036,6 +2205,8 @@ export interface components {
         siteKey: string;
         /** @description The session's id (a UUID). */
         sessionId: string;
+        /** @description An upload's id (32 hex characters, random). */
+        uploadId: string;
         /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
         userId: string;
         /**
@@ -3863,6 +4034,195 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    uploadFile: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The file's name; kept for display only, sanitised (base name, no control
+                 *     characters or slashes, NFC, at most 255 characters; "file" when empty).
+                 */
+                name?: string;
+            };
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The stored upload. */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        upload: components["schemas"]["Upload"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    uploadFilePreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description An upload's id (32 hex characters, random). */
+                uploadId: components["parameters"]["uploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FileBody"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFilePreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description An upload's id (32 hex characters, random). */
+                uploadId: components["parameters"]["uploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFileThumb: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description An upload's id (32 hex characters, random). */
+                uploadId: components["parameters"]["uploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FileBody"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFileThumbPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description An upload's id (32 hex characters, random). */
+                uploadId: components["parameters"]["uploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -50,18 +50,31 @@ export interface PublicConfig {
   business_hours: BusinessHours | null;
   timezone: string;
   ai_enabled: boolean;
+  /** The visitor may send files (the widget's switch). */
+  visitor_uploads: boolean;
+  /** The server's limits on files (it checks them again). */
+  uploads: UploadLimits;
   /** The server sends email: offer the transcript by email when the visitor ends the chat. */
   mail: boolean;
-  /** Visitors may attach files (absent in the admin UI's preview: no attach button). */
-  uploads?: boolean;
-  upload_limits?: UploadLimits;
 }
 
-/** The server's upload limits, checked by the widget before uploading. */
 export interface UploadLimits {
   max_bytes: number;
   max_files: number;
+  /** Types accepted, decided from the content (image/png, application/pdf, …). */
   types: string[];
+}
+
+/** POST /api/widgets/{key}/sessions/{id}/uploads answers `{ upload: Upload }`; the file is at
+ * GET /api/files/{id} (and /thumb when `thumb`), fetched with the Authorization header. */
+export interface Upload {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumb: boolean;
 }
 
 /** GET /api/widgets/{key}/availability: inside business hours, and an agent online. */
@@ -226,6 +239,8 @@ export interface WidgetSettings {
   /** The language of the emails to this widget's visitors. */
   language: EmailLanguage;
   ai_enabled: boolean;
+  /** Visitors may send files (agents always may). */
+  visitor_uploads: boolean;
   ai_settings: AISettings;
 }
 
@@ -301,6 +316,9 @@ export interface AnalyticsReport {
   busiest_hours: number[][];
   agents: { id: number; display_name: string; conversations: number;
     median_first_response_s: number | null; rating_avg: number | null }[];
+  /** Files stored now (not over the period) for the widgets covered. */
+  storage: { bytes: number; files: number;
+    widgets: { site_key: string; business_name: string; bytes: number; files: number }[] };
 }
 
 export interface LiveFigures {

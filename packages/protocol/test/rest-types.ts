@@ -17,6 +17,7 @@ type TranscriptQueued = operations["emailTranscript"]["responses"][202]["content
 export const restTypesAgreeWithOpenapi: Record<string, true> = {
   User: true as Reads<R.User, S["User"]>,
   PublicConfig: true as Reads<Hourless<R.PublicConfig>, Hourless<S["PublicConfig"]>>,
+  Upload: true as Reads<R.Upload, S["Upload"]>,
   BusinessHours: true as Sends<R.BusinessHours | null, S["BusinessHours"]>,
   Availability: true as Reads<R.Availability, Availability>,
   Message: true as Reads<R.Message, S["Message"]>,

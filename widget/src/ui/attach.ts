@@ -41,7 +41,8 @@ export class Attach {
 
   /** The widget lets visitors upload (not in the admin UI's preview). */
   get on(): boolean {
-    return !!this.host.config.uploads && !!this.host.config.upload_limits && !this.host.preview;
+    const { visitor_uploads: on, uploads: limits } = this.host.config;
+    return !!on && !!limits?.max_files && !this.host.preview;
   }
 
   /** Files in the tray, to be sent. */
@@ -100,8 +101,8 @@ export class Attach {
   }
 
   private load(): Promise<Tray> {
-    const limits = this.host.config.upload_limits;
-    if (!limits) return Promise.reject(new Error("uploads are off"));
+    const limits = this.host.config.uploads;
+    if (!this.on) return Promise.reject(new Error("uploads are off"));
     return (this.loading ??= import("../upload").then((m) => {
       const tray = m.tray({
         base: this.host.base, siteKey: this.host.siteKey, limits,
