@@ -103,6 +103,36 @@ def a_png(name: str = "shot.png", **kw: Any) -> dict[str, Any]:
     return {"name": name, "mimeType": "image/png", "buffer": png(**kw)}
 
 
+class SocketCut:
+    """The widget's socket through the test (Playwright's WebSocket routing): cut, and kept
+    from reconnecting until mended. Installed before the page (re)loads."""
+
+    def __init__(self, v: Visitor) -> None:
+        self.v = v
+        self.down = threading.Event()
+        self.open: list[Any] = []
+        v.page.route_web_socket(re.compile(r"/ws/"), self.relay)
+
+    def relay(self, ws: Any) -> None:
+        if self.down.is_set():
+            ws.close()
+            return
+        ws.connect_to_server()
+        self.open.append(ws)
+
+    def cut(self) -> None:
+        assert self.open, "the widget has no socket"
+        self.down.set()
+        for ws in self.open:
+            ws.close()
+        self.open.clear()
+        expect(self.v.widget(".pw-banner")).to_contain_text("Reconnecting", timeout=10_000)
+
+    def mend(self) -> None:
+        self.down.clear()
+        self.v.page.evaluate("() => window.dispatchEvent(new Event('online'))")  # reconnect now
+
+
 def live_with_agent(servers: Servers, site: Site, agents: Callable[..., Agent],
                     v: Visitor, **widget: Any) -> tuple[str, str, Agent]:
     """A widget without the AI, a visitor's first message, the agent on it (all on `servers`,
@@ -284,26 +314,11 @@ def test_a_file_message_missed_while_disconnected_is_replayed_with_its_thumbnail
         visitor: Callable[..., Visitor]) -> None:
     v = visitor()
     key, sid, alex = live_with_agent(chat, site, agents, v)
-    # The widget's socket goes through the test: cut, and kept from reconnecting meanwhile.
-    cut = threading.Event()
-    pages: list[Any] = []
-
-    def relay(ws: Any) -> None:
-        if cut.is_set():
-            ws.close()
-            return
-        ws.connect_to_server()
-        pages.append(ws)
-
-    v.page.route_web_socket(re.compile(r"/ws/"), relay)
+    cut = SocketCut(v)
     v.page.reload()
     reopen(v, "hello")
     expect(v.widget(".pw-banner")).to_be_hidden()
-    assert pages
-    cut.set()
-    for ws in pages:
-        ws.close()
-    expect(v.widget(".pw-banner")).to_contain_text("Reconnecting", timeout=10_000)
+    cut.cut()
 
     # Meanwhile the agent sends a picture (uploaded with the agent's token).
     resp = httpx.post(f"{chat.url}/api/widgets/{key}/sessions/{sid}/uploads?name=photo.png",
@@ -317,12 +332,47 @@ def test_a_file_message_missed_while_disconnected_is_replayed_with_its_thumbnail
     alex.expect("ack", client_msg_id=cid)
     assert v.widget(f"[data-key='{cid}']").count() == 0
 
-    cut.clear()
-    v.page.evaluate("() => window.dispatchEvent(new Event('online'))")  # reconnect now
+    cut.mend()
     theirs = v.widget(f".pw-msg--agent[data-key='{cid}']")
     expect(theirs.locator(".pw-thumb img")).to_have_attribute("src", re.compile(r"^blob:"), timeout=20_000)
     expect(theirs.locator(".pw-thumb")).to_have_attribute("aria-label", "Open image photo.png")
     assert theirs.locator(".pw-thumb img").evaluate("i => i.complete && i.naturalWidth > 0")
+
+
+def test_a_file_message_in_the_outbox_survives_a_reload_and_is_stored_once(
+        servers: Servers, site: Site, agents: Callable[..., Agent],
+        visitor: Callable[..., Visitor]) -> None:
+    v = visitor()
+    key, sid, alex = live_with_agent(servers, site, agents, v)
+    cut = SocketCut(v)
+    v.page.reload()
+    reopen(v, "hello")
+    choose(v, a_png("kept.png"))
+    expect(v.widget(".pw-tray .pw-file--done")).to_have_count(1)
+    cut.cut()
+    send(v, "sent while cut off")
+    mine = v.widget(".pw-msg--visitor", has_text="sent while cut off")
+    expect(mine).to_have_attribute("data-state", "pending")
+    [kept] = saved(v, key)["outbox"]
+    assert kept["text"] == "sent while cut off" and len(kept["files"]) == 1
+    assert [f["name"] for f in kept["attached"]] == ["kept.png"]
+
+    # A reload while still cut off: the message is back, pending, with its picture.
+    v.page.reload()
+    reopen(v, "hello")
+    mine = v.widget(".pw-msg--visitor", has_text="sent while cut off")
+    expect(mine).to_have_attribute("data-state", "pending")
+    expect(mine.locator(".pw-thumb img")).to_have_attribute("src", re.compile(r"^blob:"))
+    cut.mend()
+    expect(mine).to_have_attribute("data-state", re.compile("sent|seen"), timeout=20_000)
+    frame = alex.expect("message", session_id=sid, text="sent while cut off")
+    assert [f["name"] for f in frame["files"]] == ["kept.png"]
+    rows = [m for m in servers.messages(sid) if m["text"] == "sent while cut off"]
+    assert len(rows) == 1 and [f["name"] for f in rows[0]["meta"]["files"]] == ["kept.png"]
+    assert saved(v, key)["outbox"] == []
+    v.page.reload()
+    reopen(v, "hello")
+    expect(v.widget(".pw-msg--visitor", has_text="sent while cut off")).to_have_count(1)
 
 
 def test_files_as_the_first_move_start_the_conversation(
