@@ -2,13 +2,14 @@
 route, the server's RSS growth while 50 visitors upload at once, and the time to process an
 image (decode, re-encode without metadata, thumbnail) off the event loop.
 
-    .venv/bin/python -m bench.uploads [--runs 7] [--visitors 50] [--size-mb 5]
+    .venv/bin/python -m bench.uploads [--runs 7] [--visitors 50] [--size-mb 5] [--backend s3]
 
 A real `chatctl serve` on SQLite (or PARLEY_BENCH_DATABASE_URL) with local storage in a
-temporary directory. The RSS is the server process's VmRSS (/proc), sampled every 10 ms
-while every visitor's body is in flight; the target is at most visitors × 64 KiB (Tornado's
-read chunk) + 32 MiB: bodies are streamed to a spool file, never held whole. Not part of
-`make test`; prints the figures and writes bench/results/uploads.json.
+temporary directory (`--backend s3`: in a moto_server on loopback, as the tests use). The
+RSS is the server process's VmRSS (/proc), sampled every 10 ms while every visitor's body is
+in flight; the target is at most visitors × 64 KiB (Tornado's read chunk) + 32 MiB: bodies
+are streamed to a spool file, never held whole. Not part of `make test`; prints the figures
+and writes bench/results/uploads.json (uploads-s3.json).
 """
 
 from __future__ import annotations
@@ -149,14 +150,35 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--visitors", type=int, default=50)
     parser.add_argument("--size-mb", type=float, default=5.0)
+    parser.add_argument("--backend", choices=("local", "s3"), default="local")
     args = parser.parse_args()
     size = int(args.size_mb * 1e6)
+    storage: dict[str, str] = {}
+    moto = None
+    if args.backend == "s3":
+        from chatserver.config import env_name
+        from tests.helpers.s3 import MotoServer
+
+        moto = MotoServer()
+        moto.start()
+        storage = {env_name(k): v for k, v in moto.settings().items()}
+    try:
+        result = measure(args, size, storage)
+    finally:
+        if moto is not None:
+            moto.stop()
+    report(args, result)
+    name = "uploads" if args.backend == "local" else "uploads-s3"
+    print(f"wrote {write_result(name, {'backend': args.backend, **result})}")
+
+
+def measure(args: argparse.Namespace, size: int, storage: dict[str, str]) -> dict[str, Any]:
     with workdir() as tmp:
         work = Path(tmp)
         url = database_url(work)
         env = {"PARLEY_DATABASE_URL": url, "PARLEY_AI_PROVIDER": "none",
                "PARLEY_UPLOADS_PER_IP_PER_HOUR": "1000000",
-               "PARLEY_MAX_UPLOAD_BYTES": str(max(size, 10 * MiB))}
+               "PARLEY_MAX_UPLOAD_BYTES": str(max(size, 10 * MiB)), **storage}
         with start_server(work, env) as server:
             assert server.proc is not None
             w = setup_widget(server.url, {"business_name": "Bench", "ai_enabled": False})
@@ -168,7 +190,7 @@ def main() -> None:
             crowd = asyncio.run(concurrent(server.url, w["site_key"], server.proc.pid,
                                            args.visitors, size))
     images = image_times(args.runs)
-    result = {
+    return {
         "throughput": {
             f"text {args.size_mb:g} MB": {"median_mb_s": round(statistics.median(text), 1),
                                           "runs": [round(r, 1) for r in text]},
@@ -179,6 +201,11 @@ def main() -> None:
         "concurrent": crowd,
         "image_processing": images,
     }
+
+
+def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    crowd, images = result["concurrent"], result["image_processing"]
+    print(f"storage: {args.backend}")
     for name, t in result["throughput"].items():
         print(f"upload {name}: {t['median_mb_s']} MB/s (median of {args.runs})")
     print(f"{crowd['visitors']} visitors x {crowd['file_mb']:g} MB at once: RSS "
@@ -189,7 +216,6 @@ def main() -> None:
     for label, t in images.items():
         print(f"image {label} ({t['input_kb']} KiB): {t['median_ms']} ms median "
               "(decode, re-encode, thumbnail)")
-    print(f"wrote {write_result('uploads', result)}")
 
 
 if __name__ == "__main__":
