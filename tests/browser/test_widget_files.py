@@ -264,27 +264,26 @@ def test_a_reload_during_an_upload_asks_to_choose_the_file_again(
     expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", "sent")
     sid = saved(v, key)["sid"]
     # The upload hangs (a slow network): the request is held, never answered.
-    held = threading.Event()
-    v.page.route(re.compile(r"/uploads\?"), lambda route: held.set())
+    uploads = re.compile(r"/uploads\?")
+    v.page.route(uploads, lambda _route: None)
     # Cancel: an upload under way is stopped and its file dropped.
-    choose(v, a_png("cancel-me.png"))
+    with v.page.expect_request(uploads):
+        choose(v, a_png("cancel-me.png"))
     tray = v.widget(".pw-tray")
     expect(tray.locator("progress")).to_have_count(1)
-    assert held.wait(10)
     tray.get_by_role("button", name="Remove cancel-me.png").click()
     expect(tray.locator(".pw-file")).to_have_count(0)
-    held.clear()
 
-    choose(v, a_png("slow.png"))
+    with v.page.expect_request(uploads):
+        choose(v, a_png("slow.png"))
     expect(tray.locator("progress")).to_have_count(1)
     send(v, "this one is slow")
     mine = v.widget(".pw-msg--visitor", has_text="this one is slow")
     expect(mine).to_have_attribute("data-state", "pending")
     expect(mine.locator("[data-upload] progress")).to_have_count(1)
-    assert held.wait(10)
     assert [h["text"] for h in saved(v, key)["held"]] == ["this one is slow"]
 
-    v.page.unroute(re.compile(r"/uploads\?"))
+    v.page.unroute(uploads)
     v.page.reload()
     reopen(v, "first message")
     failed = v.widget(".pw-msg--visitor", has_text="this one is slow")
