@@ -21,8 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.test_widget import axe_violations
-from tests.helpers.browser import MOBILE, Site, Visitor
+from tests.helpers.browser import MOBILE, Site, Visitor, axe_violations
 from tests.helpers.browser_servers import Agent, Servers
 from tests.helpers.files import png
 from tests.helpers.s3 import MotoServer, moto_server
