@@ -8,6 +8,7 @@ whoever builds it (chatserver/app.py for a serving process), so nothing is attac
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,23 @@ from chatserver.storage import Storage, open_storage
 VisitorHook = Callable[["Context", str], None]
 # Agents went offline because their process died (another process noticed).
 AgentsGoneHook = Callable[["Context", set[int]], Awaitable[None]]
+
+
+# The niceness of the threads that process images: on a busy machine the event loop (and a
+# database on the same machine) get the CPU first, so chat acks stay fast while images are
+# processed (tests/uploads/test_ack_latency_while_processing.py).
+FILE_WORKER_NICE = 10
+
+
+def yield_the_cpu() -> None:
+    """Lower the calling thread's CPU priority (Linux keeps a niceness per thread; elsewhere
+    this may change the process's, so it is done on Linux only)."""
+    if hasattr(os, "setpriority") and os.uname().sysname == "Linux":
+        try:
+            os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, 0)
+                           + FILE_WORKER_NICE)
+        except OSError:  # not permitted: run at the process's priority
+            pass
 
 
 @dataclass
@@ -67,7 +85,8 @@ class Context:
         self.session_limiter = WindowLimiter(self.settings.sessions_per_ip_per_minute, 60.0)
         self.storage = open_storage(self.settings)
         self.file_workers = ThreadPoolExecutor(max(1, self.settings.upload_workers),
-                                               thread_name_prefix="files")
+                                               thread_name_prefix="files",
+                                               initializer=yield_the_cpu)
         self.upload_limiter = WindowLimiter(self.settings.uploads_per_ip_per_hour, 3600.0)
 
     @classmethod

@@ -20,6 +20,18 @@ class Source(TypedDict):
     url: str | None
 
 
+class FileView(TypedDict):
+    """A file attached to a message (uploaded first; services/writer.py links it)."""
+
+    id: str
+    name: str
+    type: str
+    size: int
+    width: int | None
+    height: int | None
+    thumb: bool
+
+
 class MessageView(TypedDict):
     """A stored message as clients see it (REST, `message` frames, replays)."""
 
@@ -34,6 +46,8 @@ class MessageView(TypedDict):
     # AI messages: the entries quoted or cited, and an offer of a person.
     sources: NotRequired[list[Source]]
     offer: NotRequired[Literal["person"]]
+    # Visitor and agent messages: the files sent with it, in the order sent.
+    files: NotRequired[list[FileView]]
 
 
 class PublicEvent(TypedDict):

@@ -14,6 +14,7 @@ class Turn:
     text: str
     no_match: bool = False  # an AI turn that found nothing in the knowledge base
     offer: str | None = None  # an AI turn that offered a person: the reason a yes hands over
+    files: tuple[str, ...] = ()  # a visitor's or agent's turn: the names of the files sent
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from chatserver import __version__
-from chatserver.ai.base import AIError, AIRequest, Emit, Outcome, Passage
+from chatserver.ai.base import AIError, AIRequest, Emit, Outcome, Passage, Turn
 from chatserver.config import Settings
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class OpenAIResponder:
         out: list[dict[str, Any]] = [{"role": "system", "content": system}]
         for turn in request.history[-HISTORY_TURNS:]:
             if turn.role == "visitor":
-                out.append({"role": "user", "content": turn.text})
+                out.append({"role": "user", "content": with_files(turn)})
             elif turn.role in ("ai", "agent"):
                 out.append({"role": "assistant", "content": turn.text})
         return out
@@ -249,3 +249,12 @@ def cited(text: str, passages: list[Passage]) -> list[int]:
         if 1 <= n <= len(passages) and passages[n - 1].entry_id not in out:
             out.append(passages[n - 1].entry_id)
     return out
+
+
+def with_files(turn: Turn) -> str:
+    """A turn's text and, when files were sent with it, their names (the model reads no
+    file, but hears that there are some)."""
+    if not turn.files:
+        return turn.text
+    return "\n".join([*([turn.text] if turn.text else []),
+                      f"[sent files: {', '.join(turn.files)}]"])

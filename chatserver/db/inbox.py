@@ -8,7 +8,15 @@ from sqlalchemy import and_, exists, func, null, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.db.schema import messages, sessions, users, widget_agents, widget_configs
+from chatserver.db.messages import preview
+from chatserver.db.schema import (
+    messages,
+    sessions,
+    uploads,
+    users,
+    widget_agents,
+    widget_configs,
+)
 from chatserver.domain import ENDED
 
 _AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
@@ -21,7 +29,7 @@ def like_pattern(text: str) -> str:
 
 
 def _base(match: Any) -> Any:
-    last = (select(messages.c.text).where(messages.c.session_id == sessions.c.id,
+    last = (select(preview()).where(messages.c.session_id == sessions.c.id,
                                           messages.c.sender_type != "system")
             .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
     return select(*_AGENT_COLUMNS, widget_configs.c.site_key,
@@ -35,8 +43,9 @@ def _base(match: Any) -> Any:
 async def search_ended(conn: AsyncConnection, widget_ids: list[int], *, query: str | None,
                        limit: int, offset: int) -> list[RowMapping]:
     """Ended sessions of these widgets, newest first; with a query, those whose visitor name
-    or email, or any message's text, contains it (case-insensitively). `match` is the first
-    message text that matched, when one did."""
+    or email, any message's text, or the name of a file sent in it contains it
+    (case-insensitively). `match` is the first message text that matched, else the first
+    file name, when one did."""
     if not widget_ids:
         return []
     conds: list[Any] = [sessions.c.widget_id.in_(widget_ids), sessions.c.status.in_(ENDED)]
@@ -46,11 +55,18 @@ async def search_ended(conn: AsyncConnection, widget_ids: list[int], *, query: s
         in_text = and_(messages.c.session_id == sessions.c.id,
                        func.lower(messages.c.text).like(pattern, escape="\\"),
                        messages.c.sender_type != "system")
-        match = (select(messages.c.text).where(in_text).order_by(messages.c.seq).limit(1)
-                 .correlate(sessions).scalar_subquery())
+        # Files sent with a message (not uploads still unsent or orphaned).
+        in_files = and_(uploads.c.session_id == sessions.c.id, uploads.c.message_id.is_not(None),
+                        func.lower(uploads.c.name).like(pattern, escape="\\"))
+        match = func.coalesce(
+            select(messages.c.text).where(in_text).order_by(messages.c.seq).limit(1)
+            .correlate(sessions).scalar_subquery(),
+            select(uploads.c.name).where(in_files).order_by(uploads.c.message_id, uploads.c.id)
+            .limit(1).correlate(sessions).scalar_subquery())
         conds.append(or_(func.lower(sessions.c.visitor_name).like(pattern, escape="\\"),
                          func.lower(sessions.c.visitor_email).like(pattern, escape="\\"),
-                         exists().where(in_text).correlate(sessions)))
+                         exists().where(in_text).correlate(sessions),
+                         exists().where(in_files).correlate(sessions)))
     stmt = (_base(match).where(*conds)
             .order_by(sessions.c.closed_at.desc(), sessions.c.id.desc())
             .limit(limit).offset(offset))

@@ -6,11 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, select, tuple_, update
+from sqlalchemy import case, func, insert, literal, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.db.schema import messages, sessions
+from chatserver.db.schema import messages, sessions, uploads
+
+
+def preview() -> Any:
+    """A message's text for a list of conversations; for a message of files alone, one of
+    its file names ("📎 invoice.pdf")."""
+    a_file = (select(literal("\N{PAPERCLIP} ") + uploads.c.name)
+              .where(uploads.c.message_id == messages.c.id)
+              .order_by(uploads.c.name).limit(1).scalar_subquery())
+    return func.coalesce(func.nullif(messages.c.text, ""), a_file)
 
 
 async def by_client_id(conn: AsyncConnection, session_id: str,

@@ -10,6 +10,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chatserver.db.messages import preview
 from chatserver.db.schema import messages, outbox, sessions, users, widget_agents, widget_configs
 
 # The system message that `chat.leave_email` adds carries this client_msg_id prefix: its
@@ -61,15 +62,16 @@ async def on_some_team(conn: AsyncConnection) -> list[RowMapping]:
 
 async def conversation(conn: AsyncConnection, session_id: str, limit: int) -> list[RowMapping]:
     """The last `limit` messages of visitor, AI and agents (no system events), oldest first."""
-    stmt = (select(messages).where(messages.c.session_id == session_id,
-                                   messages.c.sender_type != "system")
+    # A message of files alone reads as a file's name (db.messages.preview).
+    stmt = (select(*[c for c in messages.c if c.name != "text"], preview().label("text"))
+            .where(messages.c.session_id == session_id, messages.c.sender_type != "system")
             .order_by(messages.c.seq.desc()).limit(limit))
     return list(reversed(list((await conn.execute(stmt)).mappings())))
 
 
 async def first_visitor_message(conn: AsyncConnection, session_id: str) -> str | None:
-    stmt = (select(messages.c.text).where(messages.c.session_id == session_id,
-                                          messages.c.sender_type == "visitor")
+    stmt = (select(preview()).where(messages.c.session_id == session_id,
+                                    messages.c.sender_type == "visitor")
             .order_by(messages.c.seq).limit(1))
     return (await conn.execute(stmt)).scalar_one_or_none()
 

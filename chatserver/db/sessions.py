@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chatserver.db.messages import preview
 from chatserver.db.schema import messages, session_tokens, sessions, users, widget_configs
 from chatserver.domain import OPEN, UNANSWERED
 
@@ -84,7 +85,7 @@ async def active_counts(conn: AsyncConnection, agent_ids: list[int]) -> dict[int
 def _with_last_message() -> Any:
     # The last thing a person (or the AI) said: system lines ("handed to a person") say
     # nothing about what the visitor needs.
-    last = (select(messages.c.text).where(messages.c.session_id == sessions.c.id,
+    last = (select(preview()).where(messages.c.session_id == sessions.c.id,
                                           messages.c.sender_type != "system")
             .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
     return select(*_AGENT_COLUMNS, widget_configs.c.site_key,

@@ -3,8 +3,9 @@ widget's name and colour.
 
 Templates are Tornado templates in mail/templates/: ``<name>.txt`` (no escaping) and
 ``<name>.html`` (escaped, extending layout.html). Both get ``t(key, **values)`` (the phrase
-in the email's language, mail/strings.py), ``brand`` (the widget's name and colour) and the
-values passed to `render`. The subject is the phrase ``<name>.subject``.
+in the email's language, mail/strings.py), ``size(bytes)`` (a file size for people),
+``brand`` (the widget's name and colour) and the values passed to `render`. The subject is
+the phrase ``<name>.subject``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import tornado.template
 
-from chatserver.mail.strings import LANGUAGES, phrase
+from chatserver.mail.strings import LANGUAGES, file_size, phrase
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -50,7 +51,10 @@ def render(name: str, brand: Brand, **values: Any) -> Rendered:
         return phrase(language, key, **{**values, "business": brand.name, **more})
 
     text_loader, html_loader = _loaders()
-    namespace = {**values, "t": t, "brand": brand, "language": language}
+    def size(n: int) -> str:
+        return file_size(language, n)
+
+    namespace = {**values, "t": t, "size": size, "brand": brand, "language": language}
     text = text_loader.load(f"{name}.txt").generate(**namespace).decode()
     html = html_loader.load(f"{name}.html").generate(**namespace).decode()
     return Rendered(subject=t(f"{name}.subject"), text=text.strip() + "\n", html=html)

@@ -9,6 +9,10 @@ LANGUAGES = ("en", "es", "fr", "de")
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "files.label": "Files (open the conversation to download them):",
+        "size.b": "{n} B",
+        "size.kb": "{n} KB",
+        "size.mb": "{n} MB",
         "open_conversation": "Open the conversation",
         "reply_hint": "You can reply to this email: your answer goes straight into the conversation.",
         "you": "You",
@@ -46,6 +50,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "team_digest.more": "And {more} more in the history.",
     },
     "es": {
+        "files.label": "Archivos (abra la conversación para descargarlos):",
+        "size.b": "{n} B",
+        "size.kb": "{n} KB",
+        "size.mb": "{n} MB",
         "open_conversation": "Abrir la conversación",
         "reply_hint": "Puede responder a este correo: su respuesta llega directamente a la conversación.",
         "you": "Usted",
@@ -83,6 +91,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "team_digest.more": "Y {more} más en el historial.",
     },
     "fr": {
+        "files.label": "Fichiers (ouvrez la conversation pour les télécharger) :",
+        "size.b": "{n} o",
+        "size.kb": "{n} Ko",
+        "size.mb": "{n} Mo",
         "open_conversation": "Ouvrir la conversation",
         "reply_hint": "Vous pouvez répondre à cet e-mail : votre réponse arrive directement "
                       "dans la conversation.",
@@ -122,6 +134,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "team_digest.more": "Et {more} de plus dans l'historique.",
     },
     "de": {
+        "files.label": "Dateien (öffnen Sie die Unterhaltung, um sie herunterzuladen):",
+        "size.b": "{n} B",
+        "size.kb": "{n} KB",
+        "size.mb": "{n} MB",
         "open_conversation": "Unterhaltung öffnen",
         "reply_hint": "Sie können auf diese E-Mail antworten: Ihre Antwort landet direkt in "
                       "der Unterhaltung.",
@@ -166,3 +182,12 @@ PHRASES: dict[str, dict[str, str]] = {
 def phrase(language: str, key: str, **values: Any) -> str:
     text = PHRASES.get(language, {}).get(key) or PHRASES["en"][key]
     return text.format(**values) if values else text
+
+
+def file_size(language: str, size: int) -> str:
+    """A file's size for people: 512 B, 4.2 KB, 1.5 MB (a decimal comma but in English)."""
+    if size < 1024:
+        return phrase(language, "size.b", n=size)
+    key, value = ("size.kb", size / 1024) if size < 1024 * 1024 else ("size.mb", size / 1048576)
+    number = f"{value:.1f}".removesuffix(".0")
+    return phrase(language, key, n=number if language == "en" else number.replace(".", ","))

@@ -173,13 +173,15 @@ class AgentSocket(ConversationSocket):
     async def on_message_frame(self, frame: dict[str, Any]) -> None:
         sid = session_arg(frame)
         client_msg_id = chat.check_client_msg_id(frame.get("client_msg_id"))
-        text = chat.check_text(self.ctx, frame.get("text"))
+        files = chat.check_files(self.ctx, frame.get("files"))
+        text = chat.check_text(self.ctx, frame.get("text"), files=files)
         # Limited per session written to, so an agent with ten chats is not throttled.
         wait = self.limits.message(f"{self.conn_id}:{sid}", time.monotonic())
         if wait:
             raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
         msg = await self.store_message(sid, sender_type="agent", text=text,
-                                       client_msg_id=client_msg_id, actor=self.me)
+                                       client_msg_id=client_msg_id, actor=self.me,
+                                       files=files)
         self.send(ack_frame(msg))
 
     async def on_typing_frame(self, frame: dict[str, Any]) -> None:

@@ -109,7 +109,8 @@ class ConversationSocket(FrameSocket):
     # --- what both roles do in a conversation ----------------------------------------------
 
     async def store_message(self, session_id: str, *, sender_type: str, text: str,
-                            client_msg_id: str, actor: SignedIn | None = None) -> MessageView:
+                            client_msg_id: str, actor: SignedIn | None = None,
+                            files: list[str] | None = None) -> MessageView:
         """Store a message of this socket's (an agent's when `actor`); its echo on the bus is
         not sent back here."""
         key = (session_id, client_msg_id)
@@ -119,7 +120,7 @@ class ConversationSocket(FrameSocket):
         try:
             msg, _created = await chat.send_message(
                 self.ctx, session_id, sender_type=sender_type, text=text,
-                client_msg_id=client_msg_id, actor=actor)
+                client_msg_id=client_msg_id, actor=actor, files=files)
         finally:
             self.in_flight.discard(key)
         return msg

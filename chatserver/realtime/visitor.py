@@ -87,12 +87,13 @@ class VisitorSocket(ConversationSocket):
 
     async def on_message_frame(self, frame: dict[str, Any]) -> None:
         client_msg_id = chat.check_client_msg_id(frame.get("client_msg_id"))
-        text = chat.check_text(self.ctx, frame.get("text"))
+        files = chat.check_files(self.ctx, frame.get("files"))
+        text = chat.check_text(self.ctx, frame.get("text"), files=files)
         wait = self.limits.message(self.conn_id, time.monotonic())
         if wait:
             raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
         msg = await self.store_message(self.session_id, sender_type="visitor", text=text,
-                                       client_msg_id=client_msg_id)
+                                       client_msg_id=client_msg_id, files=files)
         self.send(ack_frame(msg))
 
     async def on_typing_frame(self, frame: dict[str, Any]) -> None:

@@ -326,7 +326,7 @@ def _turn(row: Any) -> Turn:
     offer = (meta.get("offer_reason") or "no_knowledge_match") \
         if meta.get("offer") == "person" else None
     return Turn(row["sender_type"], row["text"], no_match=bool(meta.get("no_match")),
-                offer=offer)
+                offer=offer, files=tuple(f["name"] for f in meta.get("files") or ()))
 
 
 def _sources(entry_ids: list[int], index: KnowledgeIndex) -> list[dict[str, Any]]:

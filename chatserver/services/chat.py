@@ -46,17 +46,37 @@ from chatserver.validate import clean_text, is_email
 
 log = logging.getLogger(__name__)
 
+# An upload id is 32 hex digits; the column holds 36.
+ID_MAX_CHARS = 36
 
-def check_text(ctx: Context, raw: Any) -> str:
+
+def check_text(ctx: Context, raw: Any, *, files: list[str] | None = None) -> str:
+    """A message's text; with files it may be empty or absent (a caption is optional)."""
+    if raw is None and files:
+        return ""
     if not isinstance(raw, str):
         raise ValidationError("text must be a string", code="invalid_message")
     text = clean_text(raw)
-    if not text:
+    if not text and not files:
         raise ValidationError("the message is empty", code="empty_message")
     if len(text) > ctx.settings.max_message_chars:
         raise ValidationError(f"messages are at most {ctx.settings.max_message_chars} characters",
                               code="message_too_long")
     return text
+
+
+def check_files(ctx: Context, raw: Any) -> list[str]:
+    """A message's `files`: distinct upload ids, at most max_files_per_message (whether each
+    is this session's and unsent is the writer's check)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(f, str) and 1 <= len(f) <= ID_MAX_CHARS
+                                            for f in raw) or len(set(raw)) != len(raw):
+        raise ValidationError("files must be a list of distinct upload ids", code="invalid_files")
+    if len(raw) > ctx.settings.max_files_per_message:
+        raise ValidationError(f"a message has at most {ctx.settings.max_files_per_message} files",
+                              code="too_many_files")
+    return raw
 
 
 def check_client_msg_id(raw: Any) -> str:
@@ -70,15 +90,19 @@ def check_client_msg_id(raw: Any) -> str:
 async def send_message(ctx: Context, session_id: str, *, sender_type: str, text: str,
                        client_msg_id: str, actor: SignedIn | None = None,
                        sender_name: str | None = None,
-                       meta: dict[str, Any] | None = None) -> tuple[MessageView, bool]:
+                       meta: dict[str, Any] | None = None,
+                       files: list[str] | None = None) -> tuple[MessageView, bool]:
     """Persist a message (or find its earlier copy) and publish it. Returns (message, created).
-    An agent's message names its `actor`; the AI's its `sender_name`.
+    An agent's message names its `actor`; the AI's its `sender_name`. A visitor's or an
+    agent's may carry `files` (upload ids, from `check_files`); the AI's never does.
 
     Concurrent sends are committed together (group commit, services/writer.py)."""
     send = Send(session_id=session_id, client_msg_id=client_msg_id, sender_type=sender_type,
                 text=text, sender_id=actor.id if actor else None,
                 sender_name=actor.display_name if actor else sender_name, meta=meta,
-                actor=actor)
+                files=files or None, actor=actor)
+    if files and sender_type not in ("visitor", "agent"):
+        raise ValidationError("only visitors and agents send files", code="invalid_files")
     row, created = await ctx.writer.submit(send)
     msg = message_view(row)
     if created:

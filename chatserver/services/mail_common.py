@@ -8,6 +8,7 @@ import zoneinfo
 from datetime import datetime
 from email.headerregistry import Address
 from email.utils import parseaddr
+from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
@@ -62,3 +63,10 @@ def local_time(value: datetime, timezone: str | None) -> str:
         zone = zoneinfo.ZoneInfo("UTC")
     local = value.replace(tzinfo=zoneinfo.ZoneInfo("UTC")).astimezone(zone)
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def files_of(message: RowMapping) -> list[dict[str, Any]]:
+    """The files sent with a message, as an email lists them (name and size: the email
+    links to the conversation, where they are downloaded; it never attaches them)."""
+    meta = message["meta"] or {}
+    return [{"name": f["name"], "size": f["size"]} for f in meta.get("files") or ()]

@@ -28,6 +28,7 @@ from chatserver.mail.render import compose, render
 from chatserver.services.mail_common import (
     brand_of,
     conversation_link,
+    files_of,
     local_time,
     recipient_of,
     reply_to,
@@ -80,7 +81,7 @@ async def build(ctx: Context, row: RowMapping) -> Outgoing | None:
 def message_item(m: RowMapping, session: RowMapping, fallback: str) -> dict[str, Any]:
     return {"name": m["sender_name"] or fallback, "time": local_time(m["created_at"],
                                                                      session["timezone"]),
-            "text": m["text"], "type": m["sender_type"]}
+            "text": m["text"], "type": m["sender_type"], "files": files_of(m)}
 
 
 async def settle(conn: AsyncConnection, settings: Settings, session: RowMapping,

@@ -20,7 +20,7 @@ from chatserver.db import sessions as db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
 from chatserver.errors import NotFound
-from chatserver.events import MessageView
+from chatserver.events import FileView, MessageView
 from chatserver.limits import MESSAGES_PAGE_MAX
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
@@ -173,6 +173,12 @@ def agent_view(row: RowMapping) -> dict[str, Any]:
     return out
 
 
+def file_view(f: dict[str, Any]) -> FileView:
+    """The summary of an attached file that a message's meta keeps (no join to uploads)."""
+    return {"id": f["id"], "name": f["name"], "type": f["type"], "size": f["size"],
+            "width": f.get("width"), "height": f.get("height"), "thumb": bool(f.get("thumb"))}
+
+
 def message_view(row: RowMapping | dict[str, Any]) -> MessageView:
     """A message as clients see it; an AI message's sources and offer come from its meta."""
     view: MessageView = {
@@ -185,8 +191,10 @@ def message_view(row: RowMapping | dict[str, Any]) -> MessageView:
         "created_at": iso(row["created_at"]) or "",
         "client_msg_id": row["client_msg_id"],
     }
-    meta = row.get("meta") if row["sender_type"] == "ai" else None
-    if meta:
+    meta = row.get("meta")
+    if meta and meta.get("files"):
+        view["files"] = [file_view(f) for f in meta["files"]]
+    if meta and row["sender_type"] == "ai":
         sources = [s for s in meta.get("sources") or () if isinstance(s, dict)]
         if sources:
             view["sources"] = [{"id": s["id"], "title": s["title"], "url": s.get("url")}

@@ -28,6 +28,7 @@ from chatserver.services.access import Actor, access_session
 from chatserver.services.mail_common import (
     brand_of,
     conversation_link,
+    files_of,
     local_time,
     recipient_of,
     reply_to,
@@ -96,4 +97,4 @@ def _item(m: RowMapping, session: RowMapping, brand: Brand) -> dict[str, Any]:
     else:
         name = m["sender_name"] or brand.name
     return {"name": name, "time": local_time(m["created_at"], session["timezone"]),
-            "text": m["text"], "type": kind}
+            "text": m["text"], "type": kind, "files": files_of(m)}

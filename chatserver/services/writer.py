@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatserver.config import Settings
 from chatserver.db import messages as db
+from chatserver.db import uploads as uploads_db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError
@@ -43,6 +44,8 @@ class Send:
     sender_id: int | None = None
     sender_name: str | None = None
     meta: dict[str, Any] | None = None
+    # Upload ids sent with the message (visitors and agents; checked by chat.check_files).
+    files: list[str] | None = None
     # The agent who writes (for agents: who may see that the session exists).
     actor: Actor | None = None
     # Set when stored: the AI owns the conversation, so it should answer this message.
@@ -52,6 +55,8 @@ class Send:
 
 
 NOT_FOUND = NotFound("no such session", code="session_not_found")
+UPLOAD_NOT_FOUND = NotFound("no such upload in this conversation, or it was already sent",
+                            code="upload_not_found")
 
 
 def check_can_send(session: Any, send: Send) -> ParleyError | None:
@@ -77,6 +82,30 @@ def check_repeat(found: Any, send: Send) -> ParleyError | None:
                                         or found["sender_id"] != send.sender_id):
         return NOT_FOUND
     return None
+
+
+def claim_files(send: Send, found: dict[str, Any],
+                claimed: set[str]) -> list[dict[str, Any]] | ParleyError:
+    """The summaries of a new message's files (`messages.meta["files"]`), if each is an
+    upload of its session that no message has taken (in the database or earlier in this
+    batch); else `upload_not_found`, the same for every reason."""
+    files = []
+    for upload_id in send.files or ():
+        row = found.get(upload_id)
+        if row is None or row["session_id"] != send.session_id \
+                or row["message_id"] is not None or upload_id in claimed:
+            return UPLOAD_NOT_FOUND
+        files.append({"id": row["id"], "name": row["name"], "type": row["content_type"],
+                      "size": row["size"], "width": row["width"], "height": row["height"],
+                      "thumb": row["thumb_key"] is not None})
+    claimed.update(send.files or ())
+    return files
+
+
+def check_repeat_files(found: Any, send: Send) -> ParleyError | None:
+    """A resend acks the stored message if it names only files that message has."""
+    stored = {f["id"] for f in ((found["meta"] or {}).get("files") or ())}
+    return UPLOAD_NOT_FOUND if not set(send.files or ()) <= stored else None
 
 
 async def _hide_foreign(conn: AsyncConnection, session: Any, actor: Actor,
@@ -138,13 +167,19 @@ class MessageWriter:
             fresh = [s for s in batch if (s.session_id, s.client_msg_id) not in found]
             locked = await db.lock_sessions(conn, list({s.session_id for s in fresh}))
             last_seq = {sid: row["last_seq"] for sid, row in locked.items()}
+            # Only a batch with files reads uploads: a text message costs no statement more.
+            wanted = [f for s in fresh if s.files for f in s.files]
+            uploads = await uploads_db.lock_for_message(conn, wanted) if wanted else {}
+            claimed: set[str] = set()
+            links: dict[str, int] = {}
             rows: list[dict[str, Any]] = []
             agent_replied: set[str] = set()
             seen: dict[tuple[str, str], dict[str, Any]] = {}
             for send in batch:
                 key = (send.session_id, send.client_msg_id)
                 if key in found:
-                    repeat_error = check_repeat(found[key], send)
+                    repeat_error = check_repeat(found[key], send) or (
+                        check_repeat_files(found[key], send) if send.files else None)
                     results.append((send, repeat_error or dict(found[key]), False))
                     continue
                 if key in seen:  # the same message twice in one batch: one row
@@ -157,11 +192,18 @@ class MessageWriter:
                                                     error)
                     results.append((send, error, False))
                     continue
+                meta = send.meta
+                if send.files:
+                    files = claim_files(send, uploads, claimed)
+                    if isinstance(files, ParleyError):
+                        results.append((send, files, False))
+                        continue
+                    meta = {**(meta or {}), "files": files}
                 last_seq[send.session_id] += 1
                 row = {"session_id": send.session_id, "seq": last_seq[send.session_id],
                        "client_msg_id": send.client_msg_id, "sender_type": send.sender_type,
                        "sender_id": send.sender_id, "sender_name": send.sender_name,
-                       "text": send.text, "meta": send.meta, "created_at": now}
+                       "text": send.text, "meta": meta, "created_at": now}
                 if send.sender_type == "agent":
                     agent_replied.add(send.session_id)
                 session = locked[send.session_id]
@@ -174,6 +216,9 @@ class MessageWriter:
             ids = await db.insert_batch(conn, rows, changed, agent_replied, now)
             for row, new_id in zip(rows, ids, strict=True):
                 row["id"] = new_id
+                for f in (row["meta"] or {}).get("files") or ():
+                    links[f["id"]] = new_id
+            await uploads_db.link(conn, links)
             # An agent's reply to a visitor who gave an email: their next email batch (in
             # this transaction, so the row exists exactly when the message does).
             for sid in sorted(agent_replied):

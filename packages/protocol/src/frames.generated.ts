@@ -106,6 +106,10 @@ export interface VisitorMessageRequest {
   type: "message";
   client_msg_id: ClientMsgId;
   text: string;
+  /**
+   * upload ids (POST .../uploads) sent with the message, at most PARLEY_MAX_FILES_PER_MESSAGE (10); with files, text may be empty
+   */
+  files?: string[];
   request_id?: RequestId;
 }
 /**
@@ -189,6 +193,10 @@ export interface AgentMessageRequest {
   session_id: SessionId;
   client_msg_id: ClientMsgId;
   text: string;
+  /**
+   * upload ids (POST .../uploads) sent with the message, at most PARLEY_MAX_FILES_PER_MESSAGE (10); with files, text may be empty
+   */
+  files?: string[];
   request_id?: RequestId;
 }
 /**
@@ -321,6 +329,10 @@ export interface MessageFrame {
   created_at: string;
   client_msg_id: ClientMsgId;
   /**
+   * Visitor and agent messages: the files sent with it, in the order sent (absent when none).
+   */
+  files?: MessageFile[];
+  /**
    * AI messages: the entries the answer quotes or cites, in order (absent on other messages).
    */
   sources?: Source[];
@@ -328,6 +340,39 @@ export interface MessageFrame {
    * AI messages: the message offers a person; a yes hands over (absent otherwise).
    */
   offer?: "person";
+}
+/**
+ * A file sent with a message: the upload's summary (download it from GET /api/files/{id}, its thumbnail from /api/files/{id}/thumb when thumb).
+ */
+export interface MessageFile {
+  /**
+   * the upload id
+   */
+  id: string;
+  /**
+   * the sanitised file name
+   */
+  name: string;
+  /**
+   * the content type, decided from the content
+   */
+  type: string;
+  /**
+   * bytes
+   */
+  size: number;
+  /**
+   * images: pixels
+   */
+  width: number | null;
+  /**
+   * images: pixels
+   */
+  height: number | null;
+  /**
+   * a thumbnail exists (images)
+   */
+  thumb: boolean;
 }
 /**
  * A knowledge-base entry an AI answer is drawn from: its title, and its page when it came from a URL.

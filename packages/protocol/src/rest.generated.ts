@@ -799,8 +799,9 @@ export interface paths {
          * Search ended conversations
          * @description Closed and abandoned conversations of the widgets the agent works on (admins: all),
          *     newest first (by `closed_at`). With `q`, only those whose visitor name or email, or
-         *     the text of any visitor, AI or agent message, contains `q` (case-insensitive; `%` and
-         *     `_` are taken literally); `match` is then the first message text that matched.
+         *     the text of any visitor, AI or agent message, or the name of a file sent in one,
+         *     contains `q` (case-insensitive; `%` and `_` are taken literally); `match` is then the
+         *     first message text that matched, else the first file name that did.
          */
         get: operations["searchHistory"];
         put?: never;
@@ -1714,7 +1715,7 @@ export interface components {
             rating: number | null;
             offline_email: string | null;
             offline_note: string | null;
-            /** @description The start of the newest message (lists only). */
+            /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
             last_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
@@ -1741,6 +1742,8 @@ export interface components {
              * @enum {string}
              */
             offer?: "person";
+            /** @description Visitor and agent messages — the files sent with it, in the order sent (absent when none). Download from `GET /api/files/{id}`. */
+            files?: components["schemas"]["Upload"][];
         };
         Source: {
             id: number;
@@ -1828,7 +1831,7 @@ export interface components {
             rating: number | null;
             offline_email: string | null;
             offline_note: string | null;
-            /** @description The start of the newest message (lists only). */
+            /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
             last_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
@@ -1888,7 +1891,7 @@ export interface components {
                 rating: number | null;
                 offline_email: string | null;
                 offline_note: string | null;
-                /** @description The start of the newest message (lists only). */
+                /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
                 last_message?: string | null;
                 /** @description The widget's business name (lists only). */
                 widget_name?: string;
