@@ -1,5 +1,5 @@
 // Two builds, in order: the chat UI chunk (an ES module with a content-hashed name, imported
-// on demand), then the loader widget.js (a classic script, IIFE), which is told the chunk's
+// on demand, and the upload chunk it imports in turn), then the loader widget.js (a classic script, IIFE), which is told the chunk's
 // name. Both land in ../chatserver/static, which the chat server serves.
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,11 @@ let chunkName = "";
 export default [
   {
     input: "src/chat.ts",
-    output: { dir: `${STATIC}widget`, format: "es", entryFileNames: "chat.[hash].js" },
+    // The upload UI (src/upload.ts) is a chunk of its own, imported by the chat chunk when
+    // the visitor first attaches a file; what it shares with the chat chunk it imports from
+    // it (allow-extension: the chat chunk exports those too, rather than a third chunk).
+    preserveEntrySignatures: "allow-extension",
+    output: { dir: `${STATIC}widget`, format: "es", entryFileNames: "chat.[hash].js", chunkFileNames: "[name].[hash].js" },
     plugins: [
       { name: "clean", buildStart: () => rmSync(`${STATIC}widget`, { recursive: true, force: true }) },
       typescript({ noEmitOnError: true, include: ["src/**/*.ts", "../packages/protocol/src/**/*.ts"] }),

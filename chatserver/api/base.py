@@ -110,6 +110,9 @@ class RequestBody(tornado.httputil.HTTPMessageDelegate):
 
 
 class APIHandler(tornado.web.RequestHandler):
+    # The Origin check_origin allowed (its CORS headers survive an error answer).
+    _cors_origin: str | None = None
+
     def initialize(self, body: RequestBody | None = None) -> None:
         self.body = body
 
@@ -167,6 +170,7 @@ class APIHandler(tornado.web.RequestHandler):
             raise Forbidden("this site is not allowed to use this widget",
                             code="origin_not_allowed")
         if origin:
+            self._cors_origin = origin
             self.set_header("Access-Control-Allow-Origin", origin)
             self.set_header("Vary", "Origin")
 
@@ -227,6 +231,11 @@ class APIHandler(tornado.web.RequestHandler):
         metrics.ERRORS.labels("http", body["code"]).inc()
         self.clear_header("Content-Type")
         self.set_default_headers()
+        # An error after the origin was allowed stays readable to that origin's page (the
+        # widget says why an upload was refused): Tornado's send_error cleared the headers.
+        if self._cors_origin:
+            self.set_header("Access-Control-Allow-Origin", self._cors_origin)
+            self.set_header("Vary", "Origin")
         self.set_status(status)
         self.finish(json.dumps({"error": body}, separators=(",", ":")))
 

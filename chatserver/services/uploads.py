@@ -30,7 +30,7 @@ from chatserver.errors import Conflict, Forbidden, NotFound, RateLimited, TooLar
 from chatserver.services.access import Actor, access_session
 from chatserver.storage import new_key
 from chatserver.storage.images import process, thumb_type
-from chatserver.storage.sniff import IMAGE_TYPES, FileRefused, sanitize_name, sniff
+from chatserver.storage.sniff import IMAGE_TYPES, FileRefused, name_for, sanitize_name, sniff
 from chatserver.timeutil import utcnow
 
 
@@ -158,6 +158,7 @@ async def finish(ctx: Context, target: Target, spool: Spool, raw_name: str | Non
         loop = asyncio.get_running_loop()
         prepared = await loop.run_in_executor(ctx.file_workers, prepare, spool.path, name,
                                               s.upload_type_set, s.image_max_pixels)
+        name = name_for(name, prepared.content_type)
         key = new_key()
         await ctx.storage.put(key, prepared.path, prepared.content_type)
         stored.append(key)

@@ -85,3 +85,23 @@ def sanitize_name(raw: str | None) -> str:
         name = (stem[:NAME_MAX - len(ext) - 1] + "." + ext) if dot and len(ext) <= 16 \
             else name[:NAME_MAX]
     return name or "file"
+
+
+# The extensions that may stand for each type; the first is added to a name that has none
+# of them (so a text file named page.html is saved as page.html.txt, and never opens as a
+# page from the visitor's or agent's disk).
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",), "image/gif": (".gif",),
+    "image/webp": (".webp",), "application/pdf": (".pdf",), "text/plain": (".txt", ".log"),
+    "text/csv": (".csv",), "application/zip": (".zip",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+}
+
+
+def name_for(name: str, content_type: str) -> str:
+    """The name with an extension that matches the type the content was found to be."""
+    extensions = EXTENSIONS.get(content_type)
+    if not extensions or name.lower().endswith(extensions):
+        return name
+    return sanitize_name(name[:NAME_MAX - len(extensions[0])] + extensions[0])

@@ -160,6 +160,19 @@ async def test_session_creation_checks_origin_and_widget(api: Api) -> None:
     assert (await api.post("/api/widgets/no-such-widget/sessions", {})).code == 404
 
 
+async def test_an_error_answer_stays_readable_to_an_allowed_origin(api: Api) -> None:
+    """The widget runs on the customer's origin: it can read why a request was refused
+    (an upload's file_too_large, a form's field errors) only with the CORS header."""
+    s = await _setup(api, allowed_origins=["https://shop.example.com"], **FORM)
+    path = f"/api/widgets/{s['key']}/sessions"
+    bad = await api.post(path, {"prechat": {"name": "V"}, "visitor_email": "x@"},
+                         headers={"Origin": "https://shop.example.com"})
+    assert bad.code == 422 and bad.error_code
+    assert bad.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    refused = await api.post(path, {}, headers={"Origin": "https://evil.example"})
+    assert refused.code == 403 and "Access-Control-Allow-Origin" not in refused.headers
+
+
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
     return {"sessions_per_ip_per_minute": 3}

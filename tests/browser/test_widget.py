@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.browser import AXE, MOBILE, Site, Visitor
+from tests.helpers.browser import MOBILE, Site, Visitor, axe_violations
 from tests.helpers.browser_servers import Agent, Servers, ai_says, stream_ai_reply
 from tests.helpers.fake_openai import FakeOpenAIThread
 from tests.helpers.wait import wait_until
@@ -343,16 +343,6 @@ def test_markup_in_messages_is_shown_as_text_and_runs_nothing(
     assert counts == [0, 0, 0, 0, 0]
     time.sleep(0.3)
     assert v.dialogs == []
-
-
-def axe_violations(v: Visitor) -> list[dict[str, Any]]:
-    if not v.page.evaluate("() => typeof axe !== 'undefined'"):
-        v.page.add_script_tag(path=str(AXE))
-    results: dict[str, Any] = v.page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": r["id"], "impact": r["impact"], "help": r["help"],
-             "nodes": [n["target"] for n in r["nodes"]][:5]}
-            for r in results["violations"] if r["impact"] in ("serious", "critical")]
 
 
 def test_axe_core_finds_no_serious_accessibility_violations(

@@ -182,6 +182,17 @@ class Visitor:
         return path
 
 
+def axe_violations(v: Visitor) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    if not v.page.evaluate("() => typeof axe !== 'undefined'"):
+        v.page.add_script_tag(path=str(AXE))
+    results: dict[str, Any] = v.page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": r["id"], "impact": r["impact"], "help": r["help"],
+             "nodes": [n["target"] for n in r["nodes"]][:5]}
+            for r in results["violations"] if r["impact"] in ("serious", "critical")]
+
+
 @pytest.fixture
 def visitor(browser: Any) -> Iterator[Callable[..., Visitor]]:
     """visitor(viewport=…) -> a fresh page; asserts at the end that no script error occurred."""

@@ -87,12 +87,13 @@ async def test_a_zero_byte_file_is_refused(api: Api, make_world: MakeWorld) -> N
 
 
 @pytest.mark.parametrize(("raw", "shown"), [
-    ("../../../etc/passwd", "passwd"),
-    ("..\\..\\windows\\win.ini", "win.ini"),
+    # Text gets the extension of text: saved from a download, it never opens as anything else.
+    ("../../../etc/passwd", "passwd.txt"),
+    ("..\\..\\windows\\win.ini", "win.ini.txt"),
     ("/abs/path/x.txt", "x.txt"),
     ("a\u0000b\u202ec\u0007d.txt", "a bc d.txt"),  # Tornado reads control chars as spaces
-    ("..", "file"),
-    ("", "file"),
+    ("..", "file.txt"),
+    ("", "file.txt"),
     ("e\u0301t\u00e9.txt", "\u00e9t\u00e9.txt"),  # NFC
 ])
 async def test_file_names_are_sanitised(api: Api, make_world: MakeWorld, ctx: Context,

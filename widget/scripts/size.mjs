@@ -5,7 +5,8 @@ import { gzipSync } from "node:zlib";
 
 const STATIC = new URL("../../chatserver/static/", import.meta.url);
 // Bytes, gzip level 9 (what nginx's gzip_static or a CDN serves, give or take a few bytes).
-const BUDGETS = { loader: 5000, chunk: 25000 };
+// The upload chunk is loaded only when a visitor attaches a file.
+const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000 };
 
 const loaderUrl = new URL("widget.js", STATIC);
 if (!existsSync(loaderUrl)) {
@@ -18,9 +19,16 @@ if (!chunkName) {
   console.error("size: widget.js names no chat chunk");
   process.exit(1);
 }
+const chunk = readFileSync(new URL(`widget/${chunkName}`, STATIC));
+const uploadName = /import\("\.\/(upload\.[\w-]+\.js)"\)/.exec(chunk.toString())?.[1];
+if (!uploadName) {
+  console.error("size: the chat chunk imports no upload chunk");
+  process.exit(1);
+}
 const rows = [
   ["loader", "widget.js", loader],
-  ["chunk", `widget/${chunkName}`, readFileSync(new URL(`widget/${chunkName}`, STATIC))],
+  ["chunk", `widget/${chunkName}`, chunk],
+  ["upload", `widget/${uploadName}`, readFileSync(new URL(`widget/${uploadName}`, STATIC))],
 ];
 let over = false;
 console.log("file                        raw      gzip    budget");

@@ -1,6 +1,6 @@
 // The REST calls the widget makes. Components never call fetch themselves.
 
-import { ApiError, type Endpoint, request } from "@parley/protocol";
+import { ApiError, type Endpoint, request, send } from "@parley/protocol";
 import type { Availability, History, NewSession, PublicConfig, QueueInfo } from "./types";
 
 export { ApiError };
@@ -42,4 +42,16 @@ export function getQueuePosition(base: string, siteKey: string, sid: string,
 
 export function socketUrl(base: string, sid: string): string {
   return base.replace(/^http/, "ws") + "ws/" + encodeURIComponent(sid);
+}
+
+/** A file of the conversation (or its thumbnail), fetched with the visitor token: shown
+ * through a blob: URL, so no token ever goes in a URL. */
+export function getFile(base: string, id: string, token: string, thumb = false): Promise<Blob> {
+  return send(CHAT, `${base}api/files/${encodeURIComponent(id)}${thumb ? "/thumb" : ""}`, { token })
+    .then((resp) => resp.blob());
+}
+
+/** Where a file is uploaded (POST, the raw bytes; docs/attachments.md). */
+export function uploadUrl(base: string, siteKey: string, sid: string, name: string): string {
+  return `${site(base, siteKey)}/sessions/${encodeURIComponent(sid)}/uploads?name=${encodeURIComponent(name)}`;
 }

@@ -11,9 +11,9 @@ import {
 } from "./state/conversation";
 import * as storage from "./storage";
 import { type Change, type Item, Transcript } from "./transcript";
-import type { ChatMessage, Host } from "./types";
+import type { Attached, ChatMessage, Host } from "./types";
 
-export { ASSISTANT, GAP_GRACE_MS, PREVIEW_NOTICE } from "./state/conversation";
+export { ASSISTANT, GAP_GRACE_MS, PREVIEW_NOTICE, UPLOAD_LOST } from "./state/conversation";
 export type { Phase, State } from "./state/conversation";
 
 export interface ConversationEvents {
@@ -65,6 +65,12 @@ export class Conversation {
 
   get hasSession(): boolean {
     return this.model.saved !== null;
+  }
+
+  /** The session and its visitor token (the uploads' credentials), if one exists. */
+  get session(): { sid: string; token: string } | null {
+    const saved = this.model.saved;
+    return saved ? { sid: saved.sid, token: saved.token } : null;
   }
 
   get savedSeen(): number {
@@ -187,10 +193,28 @@ export class Conversation {
 
   // --- what the visitor does -----------------------------------------------------------
 
-  send(text: string): void {
+  /** Send a message; `files` still uploading (no id) hold it until `uploaded`. Returns its id. */
+  send(text: string, files?: Attached[]): string {
+    const id = uuid();
     void this.dispatch({
-      type: "send", id: uuid(), text, at: new Date().toISOString(), aiEnabled: this.host.config.ai_enabled,
+      type: "send", id, text, at: new Date().toISOString(), aiEnabled: this.host.config.ai_enabled,
+      ...(files?.length ? { files } : {}),
     });
+    return id;
+  }
+
+  /** A held message's files are uploaded (`files` with ids): send it. */
+  uploaded(id: string, files: Attached[]): void {
+    void this.dispatch({ type: "uploaded", id, files });
+  }
+
+  uploadFailed(id: string, error: string): void {
+    void this.dispatch({ type: "upload_failed", id, error });
+  }
+
+  /** Drop an own message that was not sent. */
+  discard(key: string): void {
+    void this.dispatch({ type: "discard", key });
   }
 
   retry(key: string): void {

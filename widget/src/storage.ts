@@ -3,7 +3,15 @@
 // frames): then the conversation lasts as long as the page.
 
 import { getJson, setItem } from "@parley/protocol";
-import type { MessageFrame } from "./types";
+import type { Attached, MessageFrame } from "./types";
+
+/** An own message waiting for its files to upload (not sent yet). */
+export interface Held {
+  client_msg_id: string;
+  text: string;
+  at: string;
+  files: Attached[];
+}
 
 export interface Saved {
   /** Session id and its visitor token (the only key to the conversation). */
@@ -16,7 +24,9 @@ export interface Saved {
   /** Highest seq the agent has seen (read receipts, shown again after a reload). */
   theySaw?: number;
   /** Messages written but not acknowledged yet, resent with the same client_msg_id. */
-  outbox?: (MessageFrame & { at: string })[];
+  outbox?: (MessageFrame & { at: string; attached?: Attached[] })[];
+  /** Messages whose uploads had not finished: after a reload, shown failed ("Choose again"). */
+  held?: Held[];
   /** An email left for a reply while nobody was available. */
   email?: string;
   rated?: number;

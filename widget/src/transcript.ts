@@ -7,7 +7,7 @@
 // result (`log`), never changing the `Log` it started from nor an `Item` it returned before:
 // the conversation's reducer stays pure with it.
 
-import type { ChatMessage, SenderType, Source } from "./types";
+import type { Attached, ChatMessage, SenderType, Source } from "./types";
 
 export type ItemState =
   | "pending" // written here, not acknowledged yet
@@ -29,6 +29,10 @@ export interface Item {
   sources?: readonly Source[];
   /** AI messages: the message offers a person. */
   offer?: boolean;
+  /** The message's files. */
+  files?: readonly Attached[];
+  /** Own message whose uploads did not finish (a reload): the files must be chosen again. */
+  again?: boolean;
   /** Insertion order, for entries without a seq. */
   order: number;
 }
@@ -121,13 +125,14 @@ export class Transcript {
   }
 
   /** An own message, shown at once, pending until acked. */
-  addPending(key: string, text: string, at: string): Item {
+  addPending(key: string, text: string, at: string, files?: readonly Attached[]): Item {
     const existing = this.byKey.get(key);
     if (existing) return existing;
     const item: Item = {
       key, seq: null, sender: "visitor", name: null, text, at, state: "pending",
       order: this.counter++,
     };
+    if (files?.length) item.files = files;
     this.insert(item);
     return item;
   }
@@ -145,17 +150,28 @@ export class Transcript {
     return item;
   }
 
-  fail(key: string, error: string): Item | undefined {
+  fail(key: string, error: string, again = false): Item | undefined {
     if (this.byKey.get(key)?.seq !== null) return undefined;
     const item = this.own(key) as Item;
     item.state = "failed";
     item.error = error;
+    if (again) item.again = true;
+    this.place(item, false);
+    return item;
+  }
+
+  /** Own files uploaded: their summaries (with ids) replace the drafts. */
+  attach(key: string, files: readonly Attached[]): Item | undefined {
+    if (this.byKey.get(key)?.seq !== null) return undefined;
+    const item = this.own(key) as Item;
+    item.files = files;
     this.place(item, false);
     return item;
   }
 
   retry(key: string): Item | undefined {
-    if (this.byKey.get(key)?.state !== "failed") return undefined;
+    const found = this.byKey.get(key);
+    if (found?.state !== "failed" || found.again) return undefined;
     const item = this.own(key) as Item;
     item.state = "pending";
     delete item.error;
@@ -191,6 +207,10 @@ export class Transcript {
     else delete item.sources;
     if (m.offer === "person") item.offer = true;
     else delete item.offer;
+    const files = (m as { files?: Attached[] }).files;
+    if (files?.length) item.files = files;
+    else delete item.files;
+    delete item.again;
     this.streams.delete(m.client_msg_id);
     item.state = m.sender_type === "visitor" && m.seq <= this.seenByOther ? "seen" : "sent";
     delete item.error;

@@ -7,12 +7,26 @@ import type {
 
 export type {
   Availability, Day, History, Message as ChatMessage, NewSession, PrechatField, PublicConfig,
-  QueueInfo, SenderType, SessionStatus, SessionView, Source,
+  QueueInfo, SenderType, SessionStatus, SessionView, Source, UploadLimits,
 } from "@parley/protocol";
 export type BusinessHours = Hours | null;
 export type ServerFrame = VisitorServerFrame;
 export type ClientFrame = VisitorClientFrame;
-export type MessageFrame = VisitorMessageRequest;
+/** A message frame; `files`: the upload ids it carries (docs/attach: 0..max_files). */
+export type MessageFrame = VisitorMessageRequest & { files?: string[] };
+
+/** A file of a message: the server's summary (`id` set), or one of the visitor's own still
+ * uploading (`key` names the upload, no `id` yet). Names are shown as text only. */
+export interface Attached {
+  id?: string;
+  key?: string;
+  name: string;
+  type: string;
+  size: number;
+  width?: number | null;
+  height?: number | null;
+  thumb?: boolean;
+}
 
 export interface Identity {
   name?: string;

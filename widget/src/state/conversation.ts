@@ -5,10 +5,10 @@
 // times and ids come in actions. `Conversation` runs the effects; the tests drive this directly.
 
 import { CLOSE_AUTH, type SocketState } from "@parley/protocol";
-import type { Saved } from "../storage";
+import type { Held, Saved } from "../storage";
 import { type Change, EMPTY_LOG, type Item, type Log, Transcript, gapBefore } from "../transcript";
 import type {
-  ChatMessage, ClientFrame, History, Identity, MessageFrame, NewSession, QueueInfo, ServerFrame,
+  Attached, ChatMessage, ClientFrame, History, Identity, MessageFrame, NewSession, QueueInfo, ServerFrame,
   SessionStatus, WidgetEvent,
 } from "../types";
 
@@ -56,6 +56,10 @@ export interface Model {
   unsent: MessageFrame[];
   /** When each own message was written (kept with the outbox across reloads). */
   sentAt: Record<string, string>;
+  /** The files of own messages not acknowledged yet (kept with the outbox). */
+  attached: Record<string, Attached[]>;
+  /** Own messages waiting for their uploads. */
+  held: Held[];
   /** The visitor's typing as last told to the server. */
   myTyping: { on: boolean; last: number };
   escalateOnStart: boolean;
@@ -84,8 +88,13 @@ export type Action =
   | { type: "create_failed"; status: number; message: string; fields: Record<string, string> }
   | { type: "history"; page: History }
   // What the visitor does.
-  | { type: "send"; id: string; text: string; at: string; aiEnabled: boolean }
+  | { type: "send"; id: string; text: string; at: string; aiEnabled: boolean; files?: Attached[] }
   | { type: "retry"; key: string }
+  // A held message's uploads: all done (`files` with ids), or one failed.
+  | { type: "uploaded"; id: string; files: Attached[] }
+  | { type: "upload_failed"; id: string; error: string }
+  /** Drop an own message that was not sent (its files are to be chosen again). */
+  | { type: "discard"; key: string }
   | { type: "typing"; on: boolean; now: number }
   | { type: "seen" }
   | { type: "escalate" }
@@ -141,6 +150,13 @@ export const AVAILABILITY_EVERY_MS = 30_000;
 
 export const ASSISTANT = "Assistant";
 export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
+export const UPLOAD_LOST = "The upload didn't finish.";
+
+/** The frame of an own message (files: their upload ids). */
+function messageFrame(id: string, text: string, files?: readonly Attached[]): MessageFrame {
+  const ids = (files ?? []).flatMap((f) => (f.id ? [f.id] : []));
+  return { type: "message", client_msg_id: id, text, ...(ids.length ? { files: ids } : {}) };
+}
 
 const fresh = (staffed: boolean): State => ({
   phase: "new", status: null, aiMode: true, agent: null, queue: null, away: false, staffed,
@@ -149,7 +165,7 @@ const fresh = (staffed: boolean): State => ({
 
 export function initialModel(preview = false): Model {
   return {
-    view: fresh(true), log: EMPTY_LOG, saved: null, socket: false, unsent: [], sentAt: {},
+    view: fresh(true), log: EMPTY_LOG, saved: null, socket: false, unsent: [], sentAt: {}, attached: {}, held: [],
     myTyping: { on: false, last: 0 }, escalateOnStart: false, seenSent: 0, open: false,
     gapWatched: false, gapAsked: -1, staffedAt: -Infinity, preview,
   };
@@ -231,6 +247,14 @@ class Step {
       case "history": return this.history(a.page);
       case "send": return this.send(a);
       case "retry": return this.retry(a.key);
+      case "uploaded": return this.uploaded(a.id, a.files);
+      case "upload_failed":
+        if (this.unhold(a.id)) this.t.fail(a.id, a.error, true);
+        return;
+      case "discard":
+        this.unhold(a.key);
+        if (this.t.get(a.key)?.state === "failed") this.t.remove(a.key);
+        return;
       case "typing": return this.typing(a.on, a.now);
       case "seen": return this.seen();
       case "escalate": return this.escalate();
@@ -250,8 +274,11 @@ class Step {
       case "queue": return this.set({ queue: a.queue, away: this.m.view.away || a.queue.agents_online === 0 });
       case "socket": return this.socketState(a.state, a.code);
       case "outbox": {
-        const at = this.m.sentAt;
-        return this.save({ outbox: a.pending.map((f) => ({ ...f, at: at[f.client_msg_id] ?? "" })) });
+        const { sentAt: at, attached } = this.m;
+        return this.save({ outbox: a.pending.map((f) => {
+          const files = attached[f.client_msg_id];
+          return { ...f, at: at[f.client_msg_id] ?? "", ...(files ? { attached: files } : {}) };
+        }) });
       }
       case "frame": return this.frame(a.frame, a.at);
       case "timeout": return this.timeout(a.timer);
@@ -265,11 +292,20 @@ class Step {
     this.set({ phase: "live", email: saved.email ?? null, rated: saved.rated ?? null });
     if (saved.theySaw) this.t.seen(saved.theySaw);
     const sentAt = { ...this.m.sentAt };
+    const attached = { ...this.m.attached };
     for (const frame of saved.outbox ?? []) {
       sentAt[frame.client_msg_id] = frame.at;
-      this.t.addPending(frame.client_msg_id, frame.text, frame.at);
+      if (frame.attached) attached[frame.client_msg_id] = frame.attached;
+      this.t.addPending(frame.client_msg_id, frame.text, frame.at, frame.attached);
     }
     this.m.sentAt = sentAt;
+    this.m.attached = attached;
+    // Uploads cut off by the reload: the visitor chooses the files again.
+    for (const held of saved.held ?? []) {
+      this.t.addPending(held.client_msg_id, held.text, held.at, held.files);
+      this.t.fail(held.client_msg_id, UPLOAD_LOST, true);
+    }
+    if (saved.held?.length) this.save({ held: [] });
     this.do({ type: "load_history", sid: saved.sid, token: saved.token, restoring: true });
   }
 
@@ -289,7 +325,8 @@ class Step {
     if (!saved) return;
     this.connect();
     for (const frame of saved.outbox ?? []) {
-      this.do({ type: "post", frame: { type: "message", client_msg_id: frame.client_msg_id, text: frame.text } });
+      const { at: _at, attached: _files, ...resend } = frame;
+      this.do({ type: "post", frame: resend });
     }
     for (const frame of unsent) this.do({ type: "post", frame });
     this.m.unsent = [];
@@ -347,28 +384,58 @@ class Step {
 
   // --- what the visitor does -----------------------------------------------------------
 
-  private send(a: { id: string; text: string; at: string; aiEnabled: boolean }): void {
+  private send(a: { id: string; text: string; at: string; aiEnabled: boolean; files?: Attached[] }): void {
     const body = a.text.trim();
-    if (!body) return;
-    const frame: MessageFrame = { type: "message", client_msg_id: a.id, text: body };
+    const files = a.files?.length ? a.files : undefined;
+    if (!body && !files) return;
+    const frame = messageFrame(a.id, body, files);
     this.m.sentAt = { ...this.m.sentAt, [a.id]: a.at };
-    this.t.addPending(a.id, body, a.at);
+    this.t.addPending(a.id, body, a.at, files);
     this.typing(false, 0);
     this.do({ type: "emit", event: "message", detail: { sender_type: "visitor", text: body, created_at: a.at } });
-    if (this.m.socket) this.do({ type: "post", frame });
-    else {
-      this.m.unsent = [...this.m.unsent, frame];
-      this.start();
+    if (files?.some((f) => !f.id)) {
+      // Sent once every file is uploaded (`uploaded`); kept meanwhile, to say after a reload
+      // that the files must be chosen again.
+      this.m.held = [...this.m.held, { client_msg_id: a.id, text: body, at: a.at, files }];
+      this.save({ held: this.m.held });
+    } else {
+      if (files) this.m.attached = { ...this.m.attached, [a.id]: files };
+      this.post(frame);
     }
     // A widget without the AI has nobody to answer until a person is asked for.
     if (!a.aiEnabled && (this.m.view.status ?? "active") === "active") this.escalate();
   }
 
+  private post(frame: MessageFrame): void {
+    if (this.m.socket) this.do({ type: "post", frame });
+    else {
+      this.m.unsent = [...this.m.unsent, frame];
+      this.start();
+    }
+  }
+
   private retry(key: string): void {
     const item = this.t.retry(key);
     if (!item) return;
-    if (this.m.socket) this.do({ type: "post", frame: { type: "message", client_msg_id: key, text: item.text } });
+    if (this.m.socket) this.do({ type: "post", frame: messageFrame(key, item.text, item.files) });
     else this.start();
+  }
+
+  /** Forget a held message; false when it was not held. */
+  private unhold(id: string): boolean {
+    const held = this.m.held.filter((h) => h.client_msg_id !== id);
+    if (held.length === this.m.held.length) return false;
+    this.m.held = held;
+    this.save({ held });
+    return true;
+  }
+
+  /** A held message's files are all uploaded: send it. */
+  private uploaded(id: string, files: Attached[]): void {
+    if (!this.unhold(id)) return;
+    this.t.attach(id, files);
+    this.m.attached = { ...this.m.attached, [id]: files };
+    this.post(messageFrame(id, this.t.get(id)?.text ?? "", files));
   }
 
   private typing(on: boolean, now: number): void {
@@ -421,6 +488,8 @@ class Step {
     this.m.socket = false;
     this.m.saved = null;
     this.m.unsent = [];
+    this.m.held = [];
+    this.m.attached = {};
     this.m.seenSent = 0;
     this.do({ type: "forget" });
     this.editor = null;

@@ -4,6 +4,7 @@
 
 import type { Change, Item } from "../transcript";
 import { h, replace } from "./dom";
+import { type FileAccess, fileList } from "./files";
 import { longTime, shortTime } from "./format";
 import { linkify } from "./linkify";
 import { markdown, sourceList } from "./markdown";
@@ -29,6 +30,7 @@ interface View {
   status: string;
   /** The sources shown (as JSON, to redraw them only when they change). */
   sources: string;
+  files: string;
 }
 
 export class MessageList {
@@ -41,6 +43,9 @@ export class MessageList {
     private readonly names: { ai: string; business: string },
     private readonly onRetry: (key: string) => void,
     private readonly onReply: (text: string) => void = () => {},
+    private readonly files: FileAccess | null = null,
+    /** "Choose again": an own message whose uploads did not finish. */
+    private readonly onAgain: (key: string) => void = () => {},
   ) {
     this.el = h("div", {
       class: "pw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
@@ -118,7 +123,7 @@ export class MessageList {
     const state = h("span", { class: "pw-state", "aria-hidden": "true" });
     const meta = h("div", { class: "pw-meta" });
     if (item.sender === "system") {
-      return { node: h("div", { class: "pw-note" }, bubble), bubble, meta, state, text: "", status: "", sources: "" };
+      return { node: h("div", { class: "pw-note" }, bubble), bubble, meta, state, text: "", status: "", sources: "", files: "" };
     }
     meta.append(h("time", { datetime: item.at, title: longTime(item.at) }, shortTime(item.at)), state);
     const node = h("div", { class: `pw-msg pw-msg--${item.sender}` },
@@ -126,7 +131,7 @@ export class MessageList {
         : h("div", { class: "pw-who" }, this.who(item),
           item.sender === "ai" ? h("span", { class: "pw-tag" }, "AI") : null),
       bubble, meta);
-    return { node, bubble, meta, state, text: "", status: "", sources: "" };
+    return { node, bubble, meta, state, text: "", status: "", sources: "", files: "" };
   }
 
   /** Change only what changed, so screen readers hear a message once, not at every ack or
@@ -146,15 +151,25 @@ export class MessageList {
       view.node.querySelector(".pw-sources")?.remove();
       if (item.sources?.length) view.bubble.after(sourceList(item.sources));
     }
-    if (view.status === item.state || item.sender === "system") return;
-    view.status = item.state;
+    const files = item.files?.length ? JSON.stringify(item.files) : "";
+    if (view.files !== files && this.files) {
+      view.files = files;
+      view.node.querySelector(".pw-files")?.remove();
+      if (item.files?.length) view.bubble.after(fileList(item.files, this.files));
+    }
+    // Files without a caption: no empty bubble.
+    view.bubble.hidden = !item.text && !!files;
+    if (view.status === item.state + !!item.again || item.sender === "system") return;
+    view.status = item.state + !!item.again;
     const shown = item.sender === "visitor" || item.state === "streaming";
     view.state.textContent = shown ? ` · ${STATE_TEXT[item.state] ?? ""}` : "";
     view.meta.querySelector(".pw-retry")?.remove();
     if (item.state === "failed") {
       view.meta.append(h("span", { class: "pw-retry" },
-        h("span", { class: "pw-sr" }, `Not sent: ${item.error ?? ""}`),
-        h("button", { type: "button", class: "pw-link", onclick: () => this.onRetry(item.key) }, "Retry")));
+        h("span", { class: item.again ? "pw-why" : "pw-sr" }, item.again ? ` · ${item.error ?? ""}` : `Not sent: ${item.error ?? ""}`),
+        item.again
+          ? h("button", { type: "button", class: "pw-link", onclick: () => this.onAgain(item.key) }, "Choose again")
+          : h("button", { type: "button", class: "pw-link", onclick: () => this.onRetry(item.key) }, "Retry")));
     }
   }
 }

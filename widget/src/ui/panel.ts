@@ -2,10 +2,13 @@
 // line and the footer (composer, email follow-up, rating). It renders the Conversation's
 // state and forwards what the visitor does to it.
 
+import { getFile } from "../api";
 import { ASSISTANT, type Conversation, type State } from "../conversation";
 import { isOpen } from "../hours";
-import type { Host } from "../types";
+import type { Attached, Host } from "../types";
+import { Attach } from "./attach";
 import { h, replace } from "./dom";
+import { type FileAccess, blobCache, viewer } from "./files";
 import { emailForm, prechatForm, ratingCard } from "./forms";
 import { waitText } from "./format";
 import { svg } from "./launcher";
@@ -38,6 +41,8 @@ export class Panel {
   private composer: HTMLFormElement;
   private input: HTMLTextAreaElement;
   private live = h("div", { class: "pw-sr", "aria-live": "polite" });
+  private attach: Attach;
+  private files: FileAccess;
   private confirmEnd = false;
   private prechat: ReturnType<typeof prechatForm> | null = null;
   private email: ReturnType<typeof emailForm> | null = null;
@@ -49,11 +54,19 @@ export class Panel {
   constructor(private readonly host: Host, private readonly conv: Conversation,
               private readonly ctl: PanelActions) {
     const cfg = host.config;
+    this.files = {
+      url: blobCache((id, thumb) => {
+        const session = conv.session;
+        return session ? getFile(host.base, id, session.token, thumb) : Promise.reject(new Error("no session"));
+      }),
+      view: (file) => this.view(file),
+    };
     this.list = new MessageList({ ai: ASSISTANT, business: cfg.business_name },
       (key) => conv.retry(key), (text) => {
         conv.send(text);
         this.input.focus(); // the buttons are gone: keep the focus where the chat goes on
-      });
+      }, this.files, (key) => this.chooseAgain(key));
+    this.attach = new Attach(host, conv, (text) => this.announce(text), () => {});
     this.list.welcome(cfg.welcome_message);
     this.endButton = this.iconButton(END_ICON, "End conversation", () => {
       this.confirmEnd = true;
@@ -76,7 +89,7 @@ export class Panel {
     });
     this.input.addEventListener("blur", () => this.conv.typing(false));
     this.composer = h("form", { class: "pw-composer", "aria-label": "Write a message" },
-      this.input,
+      this.attach.button, this.attach.input, this.input,
       h("button", { type: "submit", class: "pw-send", "aria-label": "Send message" }, svg(SEND_ICON)));
     this.composer.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -94,9 +107,10 @@ export class Panel {
         this.endButton,
         this.iconButton(MINIMIZE_ICON, "Close chat", () => this.ctl.close())),
       this.notice, this.banner, this.main, this.typingLine,
-      h("div", { class: "pw-foot" }, this.cards, this.actions, this.composer),
+      h("div", { class: "pw-foot" }, this.cards, this.actions, this.attach.slot, this.composer),
       this.live);
     this.el.addEventListener("keydown", (ev) => this.onKey(ev));
+    this.attach.watch(this.el, this.input, () => !this.composer.hidden);
     host.launcher.setAttribute("aria-controls", "pw-panel");
     this.render(conv.state);
   }
@@ -121,10 +135,34 @@ export class Panel {
 
   private send(): void {
     const text = this.input.value;
-    if (!text.trim()) return;
+    const taken = this.attach.take();
+    if (!text.trim() && !taken) return;
     this.input.value = "";
     this.grow();
-    this.conv.send(text);
+    const id = this.conv.send(text, taken?.files);
+    // Files still uploading: the message is sent once they are all done.
+    if (taken?.files.some((f) => !f.id)) {
+      taken.all.then((files) => this.conv.uploaded(id, files), (err: Error) => this.conv.uploadFailed(id, err.message));
+    }
+  }
+
+  /** An own message whose uploads did not finish: back to the composer, files to choose. */
+  private chooseAgain(key: string): void {
+    const text = this.conv.transcript.get(key)?.text ?? "";
+    this.conv.discard(key);
+    if (!this.input.value.trim()) this.input.value = text;
+    this.attach.choose();
+    this.input.focus();
+  }
+
+  /** An image full size over the panel; closing gives the focus back. */
+  private view(file: Attached): void {
+    const opener = (this.el.getRootNode() as ShadowRoot).activeElement as HTMLElement | null;
+    const el = viewer(file, this.files, () => {
+      el.remove();
+      opener?.focus();
+    });
+    this.el.append(el);
   }
 
   private grow(): void {
@@ -277,6 +315,7 @@ export class Panel {
       type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
     }, svg(PERSON_ICON), awayNow ? "Leave a message for the team" : "Talk to a person") : null);
     this.composer.hidden = ended || !!this.prechat || this.confirmEnd;
+    this.attach.slot.hidden = this.composer.hidden;
   }
 
   private connection(s: State): void {

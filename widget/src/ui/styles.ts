@@ -104,6 +104,38 @@ border-radius:50%;background:transparent;color:#b07800;cursor:pointer}
 .pw-stars:hover .pw-star svg,.pw-stars:focus-within .pw-star svg{fill:currentColor}
 .pw-star:hover~.pw-star svg,.pw-star:focus~.pw-star svg{fill:none}
 .pw-ended .pw-btn{width:100%}
+.pw-composer .pw-attach{color:var(--pw-muted)}
+.pw-composer .pw-attach:hover{background:var(--pw-surface)}
+.pw-attach svg{width:24px;height:24px;fill:currentColor}
+.pw-dropping{outline:3px dashed var(--pw-accent);outline-offset:-6px}
+.pw-tray,.pw-files{display:flex;flex-wrap:wrap;gap:var(--pw-s2);margin:0;padding:0;list-style:none}
+.pw-files{margin-top:2px}
+.pw-msg--visitor .pw-files{justify-content:flex-end}
+.pw-file{position:relative;display:flex;flex-direction:column;align-items:flex-start;gap:2px;max-width:220px;min-height:var(--pw-touch);
+margin:0;padding:6px 12px;border:1px solid var(--pw-border);border-radius:var(--pw-r2);background:var(--pw-bg);
+text-align:left;font-size:var(--pw-fs-sm)}
+button.pw-file{cursor:pointer}
+button.pw-file:hover{background:var(--pw-surface)}
+.pw-tray .pw-file{padding-right:calc(var(--pw-touch) + 4px)}
+.pw-file-name{max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-weight:600}
+.pw-file-meta{font-size:var(--pw-fs-xs);color:var(--pw-muted)}
+.pw-file progress{width:100%;height:6px;accent-color:var(--pw-accent)}
+.pw-file--done progress{display:none}
+.pw-file-err{font-size:var(--pw-fs-xs);color:var(--pw-error)}
+.pw-file-err:empty{display:none}
+.pw-file-x{position:absolute;top:0;right:0;color:var(--pw-muted)}
+.pw-file-x svg{width:18px;height:18px;fill:currentColor}
+.pw-file--failed{border-color:var(--pw-error)}
+.pw-thumb{display:block;margin:0;padding:0;border:1px solid var(--pw-border);border-radius:var(--pw-r2);overflow:hidden;
+background:var(--pw-surface);cursor:zoom-in;min-width:var(--pw-touch);min-height:var(--pw-touch)}
+.pw-thumb img{display:block;max-width:200px;max-height:160px;object-fit:cover}
+.pw-why{font-weight:600}
+.pw-viewer{position:absolute;inset:0;z-index:2;display:flex;flex-direction:column;gap:var(--pw-s3);padding:var(--pw-s4);
+background:var(--pw-bg)}
+.pw-viewer-img{flex:1;min-height:0;display:grid;place-items:center}
+.pw-viewer-img img{max-width:100%;max-height:100%;object-fit:contain}
+.pw-viewer .pw-row{align-items:center}
+.pw-viewer .pw-file-name{flex:1;min-width:0;margin:0}
 .pw-sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);
 white-space:nowrap;border:0}
 @media (max-width:767px){.pw-panel,.pw-left .pw-panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;
