@@ -23,7 +23,9 @@ from tests.helpers.browser import Site, Visitor
 from tests.helpers.browser_servers import Agent, Servers, mail_server
 from tests.helpers.inbound import REPLY_DOMAIN, lmtp_send, reply_email
 from tests.helpers.settings import make_settings
-from tests.helpers.smtp import SmtpSink, free_port
+from tests.helpers.smtp import SmtpSink, free_port, module_smtp_sink
+
+__all__ = ["module_smtp_sink"]  # a fixture
 from tests.helpers.sockets import WS, ws_url
 
 try:
@@ -37,21 +39,13 @@ BATCH_S = 60.0
 
 
 @pytest.fixture(scope="module")
-def sink() -> Iterator[SmtpSink]:
-    s = SmtpSink()
-    s.start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
-def story(db_url: str, tmp_path_factory: pytest.TempPathFactory, sink: SmtpSink,
+def story(db_url: str, tmp_path_factory: pytest.TempPathFactory, module_smtp_sink: SmtpSink,
           site: Site) -> Iterator[tuple[Servers, int]]:
     """This module's chat server (on the suite's database as it is), with mail, the reply
     listener and the sender running: (servers, the listener's port)."""
     settings = make_settings(
         db_url, tmp_path_factory.mktemp("email-story-data"), sessions_per_ip_per_minute=10_000,
-        **{**sink.settings(public_url=f"http://127.0.0.1:{free_port()}"),
+        **{**module_smtp_sink.settings(public_url=f"http://127.0.0.1:{free_port()}"),
            "mail_batch_s": BATCH_S, "mail_listen": "127.0.0.1:0",
            "mail_reply_domain": REPLY_DOMAIN})
     with mail_server(settings, listen=True) as running:
@@ -67,7 +61,7 @@ def closed_all_week() -> dict[str, list[list[str]]]:
 
 
 def test_a_visitor_who_found_nobody_gets_the_answer_by_email_and_replies_from_anywhere(
-        story: tuple[Servers, int], site: Site, sink: SmtpSink,
+        story: tuple[Servers, int], site: Site, module_smtp_sink: SmtpSink,
         visitor: Callable[..., Visitor]) -> None:
     servers, listen_port = story
     http = httpx.Client(base_url=servers.url, timeout=10,
@@ -83,7 +77,7 @@ def test_a_visitor_who_found_nobody_gets_the_answer_by_email_and_replies_from_an
         "username": agent_email.split("@")[0], "email": agent_email, "password": PASSWORD,
         "role": "agent", "display_name": "Sam"}).json()["user"]
     assert http.put(f"/api/widgets/{key}/agents/{user['id']}").status_code == 200
-    before = len(sink.received)
+    before = len(module_smtp_sink.received)
 
     # 1. A visitor writes outside business hours, asks for a person, leaves their email, and
     #    closes the tab.
@@ -106,7 +100,7 @@ def test_a_visitor_who_found_nobody_gets_the_answer_by_email_and_replies_from_an
     servers.call(visit)
 
     # 2. The team (the widget's agent and its owner) hears about it at once.
-    [team] = sink.wait_for_sync(before + 1)[before:]
+    [team] = module_smtp_sink.wait_for_sync(before + 1)[before:]
     assert sorted(team.recipients) == sorted([agent_email, "root@example.com"])
     assert "vera@example.org" in team.text and "Mornings are best" in team.text
     assert f"{servers.url}/agent/" in team.text
@@ -122,7 +116,7 @@ def test_a_visitor_who_found_nobody_gets_the_answer_by_email_and_replies_from_an
 
     # 4. After the batch window, exactly one email reaches the visitor with both messages.
     timeutil.advance(BATCH_S + 1)
-    mail = sink.wait_for_sync(before + 2)[-1]
+    mail = module_smtp_sink.wait_for_sync(before + 2)[-1]
     assert mail.recipients == ["vera@example.org"]
     assert "the cable stretching" in mail.text and "any morning this week" in mail.text
     assert mail.message["From"].addresses[0].display_name == "Acme Bikes"
@@ -153,6 +147,6 @@ def test_a_visitor_who_found_nobody_gets_the_answer_by_email_and_replies_from_an
     box.press("Enter")
     got = sam.expect("message", session_id=sid, sender_type="visitor")
     assert got["text"] == "See you then!"
-    assert len(sink.received) == before + 2  # nothing else was mailed
+    assert len(module_smtp_sink.received) == before + 2  # nothing else was mailed
     sam.close()
     http.close()

@@ -17,7 +17,9 @@ from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import AXE, Site, Visitor
 from tests.helpers.browser_servers import Servers, mail_server
 from tests.helpers.settings import make_settings
-from tests.helpers.smtp import SmtpSink, free_port
+from tests.helpers.smtp import SmtpSink, free_port, module_smtp_sink
+
+__all__ = ["module_smtp_sink"]  # a fixture
 
 try:
     from playwright.sync_api import expect
@@ -31,21 +33,13 @@ PRECHAT = [{"name": "name", "label": "Your name", "type": "text", "required": Tr
 
 
 @pytest.fixture(scope="module")
-def sink() -> Iterator[SmtpSink]:
-    s = SmtpSink()
-    s.start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="module")
 def mail_servers(db_url: str, tmp_path_factory: pytest.TempPathFactory,
-                 sink: SmtpSink, site: Site) -> Iterator[Servers]:
+                 module_smtp_sink: SmtpSink, site: Site) -> Iterator[Servers]:
     """This module's own chat server, on the suite's database as it is (the package's admin
     signs in here too): with mail, and the outbox's sender running."""
     settings = make_settings(db_url, tmp_path_factory.mktemp("mail-browser-data"),
                              sessions_per_ip_per_minute=10_000,
-                             **sink.settings(public_url=f"http://127.0.0.1:{free_port()}"))
+                             **module_smtp_sink.settings(public_url=f"http://127.0.0.1:{free_port()}"))
     with mail_server(settings) as (running, _):
         yield running
 
@@ -80,11 +74,11 @@ def start_chat(v: Visitor, servers: Servers, key: str, email: str) -> None:
 
 
 def test_the_visitor_gets_the_transcript_by_email(
-        mail_servers: Servers, admin: httpx.Client, sink: SmtpSink,
+        mail_servers: Servers, admin: httpx.Client, module_smtp_sink: SmtpSink,
         visitor: Callable[..., Visitor]) -> None:
     key = make_widget(admin, mail_servers, enable_prechat_form=True, prechat_fields=PRECHAT,
                       language="fr")
-    before = len(sink.received)
+    before = len(module_smtp_sink.received)
     v = visitor()
     start_chat(v, mail_servers, key, "vera@example.test")
     v.widget("button[aria-label='End conversation']").click()
@@ -96,7 +90,7 @@ def test_the_visitor_gets_the_transcript_by_email(
     box.check()
     v.widget(".pw-confirm button", has_text="End chat").click()
     expect(v.widget(".pw-ended")).to_be_visible()
-    mail = sink.wait_for_sync(before + 1)[-1]
+    mail = module_smtp_sink.wait_for_sync(before + 1)[-1]
     assert mail.recipients == ["vera@example.test"]
     assert mail.message["Subject"] == "Votre conversation avec Acme"
     assert "Where is my order <42>?" in mail.text and "Vous · " in mail.text
@@ -114,7 +108,7 @@ def test_no_transcript_offered_without_an_email(
 
 
 def test_an_agent_emails_the_transcript_from_the_history(
-        mail_servers: Servers, admin: httpx.Client, sink: SmtpSink,
+        mail_servers: Servers, admin: httpx.Client, module_smtp_sink: SmtpSink,
         visitor: Callable[..., Visitor]) -> None:
     key = make_widget(admin, mail_servers)
     email = f"mailer-{uuid.uuid4().hex[:8]}@example.com"
@@ -126,7 +120,7 @@ def test_an_agent_emails_the_transcript_from_the_history(
                           json={"visitor_name": "Vera", "visitor_email": "vera@example.test"})
     assert resp.status_code == 201, resp.text
     sid = resp.json()["session_id"]
-    before = len(sink.received)
+    before = len(module_smtp_sink.received)
     page = visitor().page
     page.goto(f"{mail_servers.url}/agent/")
     page.get_by_label("Email").fill(email)
@@ -139,7 +133,7 @@ def test_an_agent_emails_the_transcript_from_the_history(
     button.click()
     expect(page.get_by_role("status").filter(has_text="Transcript sent to vera@example.test")) \
         .to_be_visible()
-    mails = sink.wait_for_sync(before + 1)
+    mails = module_smtp_sink.wait_for_sync(before + 1)
     assert mails[-1].recipients == ["vera@example.test"]
     assert mails[-1].message["Subject"] == "Your conversation with Acme"
 

@@ -178,3 +178,14 @@ def authenticator(user: str, password: str) -> Callable[..., AuthResult]:
         return AuthResult(success=ok, handled=False)
 
     return check
+
+
+@pytest.fixture(scope="module")
+def module_smtp_sink() -> Iterator[SmtpSink]:
+    """One SmtpSink for a whole module (for a module's own mail-sending server)."""
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
