@@ -12,6 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chatserver.db.schema import uploads, widget_configs
 
 
+def summary(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    """An upload as the API and a message's ``files`` show it."""
+    return {"id": row["id"], "name": row["name"], "type": row["content_type"],
+            "size": row["size"], "width": row["width"], "height": row["height"],
+            "thumb": row["thumb_key"] is not None}
+
 async def insert_upload(conn: AsyncConnection, **values: Any) -> None:
     await conn.execute(insert(uploads).values(**values))
 

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import RowMapping
-
 from chatserver.context import Context
 from chatserver.db import uploads as db
 from chatserver.db import widgets as widgets_db
@@ -138,13 +136,6 @@ def prepare(src: Path, name: str, allowed: frozenset[str], max_pixels: int) -> P
                     done.thumb_type)
 
 
-def summary(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    """An upload as the API and a message's ``files`` show it."""
-    return {"id": row["id"], "name": row["name"], "type": row["content_type"],
-            "size": row["size"], "width": row["width"], "height": row["height"],
-            "thumb": row["thumb_key"] is not None}
-
-
 async def finish(ctx: Context, target: Target, spool: Spool, raw_name: str | None) -> dict[str, Any]:
     """Type, process and store a fully received upload; its summary. The spool is removed."""
     s = ctx.settings
@@ -179,7 +170,7 @@ async def finish(ctx: Context, target: Target, spool: Spool, raw_name: str | Non
                 raise _storage_full()
             await db.insert_upload(conn, **row)
         stored.clear()
-        return summary(row)
+        return db.summary(row)
     finally:
         if stored:
             await ctx.storage.delete(stored)

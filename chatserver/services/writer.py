@@ -95,9 +95,7 @@ def claim_files(send: Send, found: dict[str, Any],
         if row is None or row["session_id"] != send.session_id \
                 or row["message_id"] is not None or upload_id in claimed:
             return UPLOAD_NOT_FOUND
-        files.append({"id": row["id"], "name": row["name"], "type": row["content_type"],
-                      "size": row["size"], "width": row["width"], "height": row["height"],
-                      "thumb": row["thumb_key"] is not None})
+        files.append(uploads_db.summary(row))
     claimed.update(send.files or ())
     return files
 
