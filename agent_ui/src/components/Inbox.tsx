@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { visitorLabel } from "../format";
 import { type Route, navigate } from "../router";
 import { activeChats, queueOrder, transferTargets } from "../state/inbox";
+import { mentionable } from "../state/notes";
 import { pendingIn } from "../state/outbox";
 import * as storage from "../storage";
 import type { User } from "../types";
@@ -11,6 +12,8 @@ import { ChatView } from "./ChatView";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { HelpOverlay } from "./HelpOverlay";
 import { HistoryPage } from "./HistoryPage";
+import { MentionNotices } from "./MentionNotices";
+import { NoteOnlyChat } from "./NoteOnlyChat";
 import type { ComposerHandle } from "./MessageComposer";
 import { QueueList } from "./QueueList";
 import { SettingsPage } from "./SettingsPage";
@@ -156,7 +159,13 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 onDismiss={() => { inbox.dismiss(chat.session.session_id); open(null); }}
                 onBack={() => open(null)}
                 onRetry={(id) => inbox.retry(id)} onDiscard={(id) => inbox.discard(id)}
-                onTeamNeeded={() => inbox.refreshTeam()} />
+                onTeamNeeded={() => inbox.refreshTeam()}
+                notes={inbox.notes.state.bySession[chat.session.session_id]}
+                pendingNotes={inbox.notes.state.pending.filter((p) => p.sessionId === chat.session.session_id)}
+                onNote={(t) => inbox.notes.add(chat.session.session_id, t)}
+                teammates={mentionable(Object.values(state.team), chat.session.site_key, state.me?.id)}
+                onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
+                onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)} />
             ) : (
               <div className="flex flex-1 flex-col items-center justify-center gap-2 p-8 text-center text-secondary-600">
                 {chatId && state.queue[chatId] ? (
@@ -166,7 +175,15 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                     <button type="button" className="btn-primary" onClick={() => inbox.accept(chatId)}>Accept this chat</button>
                   </>
                 ) : chatId && state.connection === "open" ? (
-                  <p>This conversation is not one of your open chats.</p>
+                  // Not one of my chats (opened from a mention): read it, answer with notes.
+                  <NoteOnlyChat key={chatId} token={token} sessionId={chatId}
+                    notes={inbox.notes.state.bySession[chatId] ?? []}
+                    pendingNotes={inbox.notes.state.pending.filter((p) => p.sessionId === chatId)}
+                    teammates={(siteKey) => mentionable(Object.values(state.team), siteKey, state.me?.id)}
+                    onLoadNotes={() => inbox.notes.load(chatId)}
+                    onNote={(t) => inbox.notes.add(chatId, t)}
+                    onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
+                    onBack={() => open(null)} />
                 ) : (
                   <>
                     <p className="text-lg text-secondary-800">
@@ -181,6 +198,9 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
         </div>
       )}
       <Toasts toasts={inbox.toasts} onDrop={(id) => inbox.dropToast(id)} />
+      <MentionNotices mentions={inbox.notes.state.mentions}
+        onOpen={(sid) => { inbox.notes.dismissMention(sid); open(sid); }}
+        onDismiss={(sid) => inbox.notes.dismissMention(sid)} />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

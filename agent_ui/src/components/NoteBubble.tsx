@@ -1,0 +1,51 @@
+import { clock } from "../format";
+import type { Note, PendingNote } from "../state/notes";
+
+/** A note's text with its @mentions marked (as React text, never HTML). */
+function NoteText({ text }: { text: string }) {
+  const parts = text.split(/((?:^|(?<=[\s(]))@[\w.-]+)/g);
+  return (
+    <>
+      {parts.map((p, i) => (p.startsWith("@")
+        ? <strong key={i} className="font-semibold text-warning-700">{p}</strong> : p))}
+    </>
+  );
+}
+
+/** A private note in the transcript: amber, full width, never seen by the visitor. */
+export function NoteBubble({ note }: { note: Note }) {
+  return (
+    <li className="my-2 flex flex-col items-stretch" data-note={note.id} data-testid="note">
+      <div className="mx-auto w-full max-w-[85%] rounded-lg border border-warning bg-warning-50 px-3 py-2 text-sm text-secondary-900">
+        <p className="mb-1 flex items-center gap-2 text-xs text-secondary-700">
+          <span aria-hidden>🔒</span>
+          <span className="font-semibold">Private note</span>
+          <span>· {note.author_name}</span>
+          <span>· {clock(note.created_at)}</span>
+        </p>
+        <p className="whitespace-pre-wrap break-words"><NoteText text={note.text} /></p>
+      </div>
+    </li>
+  );
+}
+
+/** A note written here and not acknowledged yet (or refused). */
+export function PendingNoteBubble({ note, onRetry, onDiscard }: {
+  note: PendingNote; onRetry?: (id: string) => void; onDiscard?: (id: string) => void }) {
+  return (
+    <li className="my-2 flex flex-col items-stretch" data-pending-note={note.clientMsgId}>
+      <div className={`mx-auto w-full max-w-[85%] rounded-lg border px-3 py-2 text-sm opacity-70 ${
+        note.failed ? "border-error bg-error-50" : "border-warning bg-warning-50"}`}>
+        <p className="mb-1 text-xs font-semibold text-secondary-700">Private note</p>
+        <p className="whitespace-pre-wrap break-words">{note.text}</p>
+      </div>
+      {note.failed ? (
+        <span className="mx-auto flex gap-2 text-xs text-error-700" role="alert">
+          Not saved: {note.failed}
+          {onRetry && <button type="button" className="underline" onClick={() => onRetry(note.clientMsgId)}>Retry</button>}
+          {onDiscard && <button type="button" className="underline" onClick={() => onDiscard(note.clientMsgId)}>Discard</button>}
+        </span>
+      ) : <span className="mx-auto text-xs text-secondary-600">Saving…</span>}
+    </li>
+  );
+}
