@@ -166,6 +166,16 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 teammates={mentionable(Object.values(state.team), chat.session.site_key, state.me?.id)}
                 onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
                 onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)} />
+            ) : chatId && !state.queue[chatId] && state.connection === "open" ? (
+              // Not one of my chats (opened from a mention): read it, answer with notes.
+              <NoteOnlyChat key={chatId} token={token} sessionId={chatId}
+                notes={inbox.notes.state.bySession[chatId] ?? []}
+                pendingNotes={inbox.notes.state.pending.filter((p) => p.sessionId === chatId)}
+                teammates={(siteKey) => mentionable(Object.values(state.team), siteKey, state.me?.id)}
+                onLoadNotes={() => inbox.notes.load(chatId)}
+                onNote={(t) => inbox.notes.add(chatId, t)}
+                onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
+                onBack={() => open(null)} />
             ) : (
               <div className="flex flex-1 flex-col items-center justify-center gap-2 p-8 text-center text-secondary-600">
                 {chatId && state.queue[chatId] ? (
@@ -175,15 +185,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                     <button type="button" className="btn-primary" onClick={() => inbox.accept(chatId)}>Accept this chat</button>
                   </>
                 ) : chatId && state.connection === "open" ? (
-                  // Not one of my chats (opened from a mention): read it, answer with notes.
-                  <NoteOnlyChat key={chatId} token={token} sessionId={chatId}
-                    notes={inbox.notes.state.bySession[chatId] ?? []}
-                    pendingNotes={inbox.notes.state.pending.filter((p) => p.sessionId === chatId)}
-                    teammates={(siteKey) => mentionable(Object.values(state.team), siteKey, state.me?.id)}
-                    onLoadNotes={() => inbox.notes.load(chatId)}
-                    onNote={(t) => inbox.notes.add(chatId, t)}
-                    onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
-                    onBack={() => open(null)} />
+                  <p>This conversation is not one of your open chats.</p>
                 ) : (
                   <>
                     <p className="text-lg text-secondary-800">

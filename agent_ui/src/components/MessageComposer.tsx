@@ -238,7 +238,7 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
           onKeyDown={onKeyDown} onPaste={onPaste}
           onBlur={() => onTyping(false)} />
-        <button type="button" className={noting ? "btn-secondary h-10" : "btn-primary h-10"} onClick={submit}
+        <button type="button" className={`${noting ? "btn-secondary" : "btn-primary"} h-10 whitespace-nowrap`} onClick={submit}
           disabled={disabled || (!text.trim() && (noting || staged.length === 0)) || over || (failedFile && !noting)}>
           {noting ? "Add note" : "Send"}</button>
       </div>

@@ -12,13 +12,21 @@ function NoteText({ text }: { text: string }) {
   );
 }
 
+function LockIcon() {
+  return (
+    <svg aria-hidden viewBox="0 0 16 16" width="12" height="12" className="fill-current text-warning-700">
+      <path d="M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+    </svg>
+  );
+}
+
 /** A private note in the transcript: amber, full width, never seen by the visitor. */
 export function NoteBubble({ note }: { note: Note }) {
   return (
     <li className="my-2 flex flex-col items-stretch" data-note={note.id} data-testid="note">
       <div className="mx-auto w-full max-w-[85%] rounded-lg border border-warning bg-warning-50 px-3 py-2 text-sm text-secondary-900">
         <p className="mb-1 flex items-center gap-2 text-xs text-secondary-700">
-          <span aria-hidden>🔒</span>
+          <LockIcon />
           <span className="font-semibold">Private note</span>
           <span>· {note.author_name}</span>
           <span>· {clock(note.created_at)}</span>
