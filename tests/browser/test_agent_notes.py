@@ -101,6 +101,10 @@ def test_a_note_mentions_a_teammate_who_answers_and_the_visitor_never_sees_it(
     bob_box.press("Enter")
     expect(read_only.get_by_test_id("note").filter(has_text=ANSWER)).to_be_visible()
     vb.shot("agent-notes-answered")
+    # On a phone the read-only conversation takes the screen, like one of his own chats.
+    bob_page.set_viewport_size({"width": 390, "height": 844})
+    expect(read_only.get_by_test_id("note").filter(has_text=ANSWER)).to_be_in_viewport()
+    expect(bob_page.get_by_role("complementary", name="Queue and chats")).to_be_hidden()
 
     # Alice sees Bob's answer live, between the messages; then replies to the visitor.
     answer = transcript.get_by_test_id("note").filter(has_text=ANSWER)

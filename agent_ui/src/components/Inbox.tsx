@@ -48,6 +48,8 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
   const chatId = route.page === "inbox" ? route.chatId : null;
   const chat = chatId ? state.chats[chatId] : undefined;
   const listed = chat && chat.ended !== null ? [...chats, chat] : chats;
+  // A conversation that is not mine, opened from a mention: read-only, answered with notes.
+  const readOnly = !chat && !!chatId && !state.queue[chatId] && state.connection === "open";
 
   // The URL and the selected chat follow each other.
   useEffect(() => {
@@ -137,11 +139,11 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
       ) : (
         <div className="flex min-h-0 flex-1">
           <aside aria-label="Queue and chats"
-            className={`${chat ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
+            className={`${chat || readOnly ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
             <QueueList queue={queue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)} />
             <ActiveChatList chats={chats} selected={chatId} onOpen={open} />
           </aside>
-          <main className={`${chat ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
+          <main className={`${chat || readOnly ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
             {chat ? (
               <ChatView key={chat.session.session_id} token={token} chat={chat}
                 pending={pendingIn(state.outbox, chat.session.session_id)} canned={inbox.canned}
@@ -166,7 +168,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 teammates={mentionable(Object.values(state.team), chat.session.site_key, state.me?.id)}
                 onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
                 onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)} />
-            ) : chatId && !state.queue[chatId] && state.connection === "open" ? (
+            ) : readOnly && chatId ? (
               // Not one of my chats (opened from a mention): read it, answer with notes.
               <NoteOnlyChat key={chatId} token={token} sessionId={chatId}
                 notes={inbox.notes.state.bySession[chatId] ?? []}

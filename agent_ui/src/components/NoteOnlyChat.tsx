@@ -6,8 +6,9 @@ import type { Message, Session, TeamMember } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
 import { MessageComposer } from "./MessageComposer";
 
-/** How often the messages of a conversation read here are fetched again (this socket does
- * not follow its messages: it is not this agent's). */
+/** How often the messages (and notes) of a conversation read here are fetched again: this
+ * socket does not follow its messages (it is not this agent's), and follows its notes only
+ * once it wrote one. */
 const REFRESH_MS = 5000;
 
 interface Props {
@@ -35,8 +36,8 @@ export function NoteOnlyChat({ token, sessionId, notes, pendingNotes, teammates,
   useEffect(() => {
     let live = true;
     let timer = 0;
-    onLoadNotes();
     const load = async () => {
+      onLoadNotes();
       try {
         const d = await api.sessionDetails(token, sessionId);
         if (!live) return;
