@@ -39,8 +39,9 @@ from chatserver.timeutil import iso, utcnow
 from chatserver.validate import clean_text
 
 MENTION_KIND = "notify_mention"
-# `@name` not preceded by a word character, a dot or an @ (so an email address is no mention).
-MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_.-]{2,64})")
+# `@name` (a username: 2-64 letters, digits, '_', '.', '-') not preceded by a word character,
+# a dot or an @ (so an email address is no mention), nor run on past 64 characters.
+MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9_.-]{2,64})(?![A-Za-z0-9_.-])")
 # Teammates one note may notify: a note naming more is a broadcast, not a mention.
 MENTIONS_MAX = 10
 # Notes a conversation's list, or one resume, sends at most.

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from chatserver.bus import team_channel
+from chatserver.bus import session_channel, team_channel
 from chatserver.context import Context
 from chatserver.db.schema import notes
+from chatserver.services.notes import mentioned_names
 from tests.helpers.accounts import login, register
 from tests.helpers.mail_flow import chat_with_alice
 from tests.helpers.sockets import WS
@@ -164,3 +165,28 @@ async def test_a_transfer_carries_a_note_to_the_receiving_agent(make_world: Any)
     listed = await world.api.get(f"/api/agents/sessions/{sid}/notes",
                                  token=world.agents["bob"]["token"])
     assert [n["text"] for n in listed.json["notes"]] == ["VIP: " + SECRET]
+
+
+async def test_a_visitor_socket_drops_a_team_frame_whatever_channel_it_comes_on(
+        make_world: Any, ctx: Context) -> None:
+    """The second lock: even a note published on the session's own channel (a bug elsewhere)
+    never reaches the visitor, while the frames published around it do."""
+    world = await make_world()
+    s, alice = await chat_with_alice(world)
+    sid = s["session_id"]
+    visitor, _ = await world.visitor(s)
+    for frame in ({"type": "note", "session_id": sid, "text": SECRET},
+                  {"type": "mention", "session_id": sid, "note": {"text": SECRET}},
+                  {"type": "typing", "session_id": sid, "sender_type": "agent", "on": True}):
+        await ctx.bus.publish(session_channel(sid), {"frame": frame})
+    await visitor.expect("typing", sender_type="agent")
+    await visitor.quiet()
+    no_note_in(visitor.seen)
+    # The agent following the session gets what is published there (the note included).
+    await alice.expect("note", text=SECRET)
+
+
+def test_mentions_are_usernames_and_an_email_address_is_none() -> None:
+    assert mentioned_names("@Bob and @carol.smith, see mail@example.com; @bob again") == \
+        ["bob", "carol.smith"]
+    assert mentioned_names("(@ana) @x @" + "y" * 70) == ["ana"]
