@@ -30,6 +30,7 @@ except ImportError:  # the browser fixture explains; on CI it is an error
 
 ASK = "can you check the refund for order 77?"
 ANSWER = "Refund 77 went out yesterday"
+HANDOVER = "VIP customer: offer the express shipping"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -81,7 +82,7 @@ def test_a_note_mentions_a_teammate_who_answers_and_the_visitor_never_sees_it(
     mine = transcript.get_by_test_id("note")
     expect(mine).to_have_count(1)
     expect(mine).to_contain_text("Private note")
-    expect(mine).to_contain_text(ASK)
+    expect(mine).to_contain_text(f"@Bob {ASK}")  # the mention shows the display name
     va.shot("agent-notes-written")
 
     # Bob is told at once, opens the conversation (not his) and answers with a note.
@@ -122,4 +123,22 @@ def test_a_note_mentions_a_teammate_who_answers_and_the_visitor_never_sees_it(
     expect(vv.widget(".pw-msg--agent", has_text="Your refund went out yesterday.")).to_be_visible()
     panel = vv.widget(".pw-panel").inner_text()
     assert ASK not in panel and ANSWER not in panel
+
+    # Alice hands the chat to Bob with a note: Bob gets the chat and the note, the visitor
+    # only the hand-over.
+    bob_page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Transfer").click()
+    page.get_by_test_id("transfer-note").fill(HANDOVER)
+    page.get_by_test_id("transfer-targets").get_by_role("button", name=re.compile("Bob")).click()
+    expect(page.get_by_test_id("ended")).to_contain_text("Transferred to Bob")
+    bob_chat = bob_page.get_by_role("region", name=re.compile("^Chat with "))
+    expect(bob_chat.get_by_test_id("composer")).to_be_visible()
+    handover = bob_chat.get_by_test_id("note").filter(has_text=HANDOVER)
+    expect(handover).to_contain_text("Alice")
+    expect(bob_chat.get_by_test_id("note")).to_have_count(3)
+    expect(bob_page.get_by_test_id("mode-reply")).to_be_visible()  # his chat now: he may reply
+    vb.shot("agent-notes-transfer")
+    expect(vv.widget(".pw-note", has_text="transferred the conversation to Bob")).to_be_visible()
+    panel = vv.widget(".pw-panel").inner_text()
+    assert HANDOVER not in panel and ASK not in panel and ANSWER not in panel
     vv.shot("agent-notes-visitor")

@@ -31,6 +31,8 @@ interface Props {
   pendingNotes?: PendingNote[];
   onRetryNote?: (clientMsgId: string) => void;
   onDiscardNote?: (clientMsgId: string) => void;
+  /** Teammates' display names by lower-cased username (a note's @mentions show them). */
+  teamNames?: Record<string, string>;
 }
 
 function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }) {
@@ -73,7 +75,7 @@ function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }
  * a streaming AI reply, and the agent's messages still on their way. */
 export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, pending = [],
   aiDraft = null, visitorSeen = 0, visitorName, typing = null, loading = false, onRetry,
-  onDiscard, notes = [], pendingNotes = [], onRetryNote, onDiscardNote }: Props) {
+  onDiscard, notes = [], pendingNotes = [], onRetryNote, onDiscardNote, teamNames }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -101,7 +103,7 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
       {loading && messages.length === 0 && <p className="text-center text-sm text-secondary-600">Loading…</p>}
       <ol className="mx-auto flex max-w-content flex-col">
         {timeline(messages, notes).map((item) => (item.kind === "note"
-          ? <NoteBubble key={`note-${item.note.id}`} note={item.note} />
+          ? <NoteBubble key={`note-${item.note.id}`} note={item.note} names={teamNames} />
           : <Bubble key={item.message.seq} m={item.message} seen={item.message.seq === lastSeen} token={token} />))}
         {aiDraft && (
           <li className="my-1 flex flex-col items-start" data-testid="ai-draft">

@@ -46,13 +46,15 @@ interface Props {
   onDiscardNote?: (clientMsgId: string) => void;
   /** A transfer with a private note for the receiving agent. */
   onTransferWithNote?: (agentId: number, note: string) => void;
+  /** Teammates' display names by lower-cased username (notes' @mentions). */
+  teamNames?: Record<string, string>;
 }
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
   onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
   onDiscard, onTeamNeeded, notes, pendingNotes, onNote, teammates, onRetryNote, onDiscardNote,
-  onTransferWithNote }: Props) {
+  onTransferWithNote, teamNames }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -124,7 +126,8 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
         <ChatTranscript token={token} uploads={uploads} onCancelUpload={onCancelUpload} messages={chat.messages} pending={pending} aiDraft={chat.aiDraft}
           visitorSeen={chat.visitorSeen} visitorName={name} typing={ended ? null : typing}
           loading={!chat.historyLoaded} onRetry={onRetry} onDiscard={onDiscard}
-          notes={notes} pendingNotes={pendingNotes} onRetryNote={onRetryNote} onDiscardNote={onDiscardNote} />
+          notes={notes} pendingNotes={pendingNotes} onRetryNote={onRetryNote} onDiscardNote={onDiscardNote}
+          teamNames={teamNames} />
         {ended ? (
           <div className="flex items-center justify-between gap-2 border-t border-secondary-200 bg-secondary-50 px-4 py-3 text-sm" role="status" data-testid="ended">
             <span>{chat.endedNote ?? "This conversation is no longer yours."}</span>

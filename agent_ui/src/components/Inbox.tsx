@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { visitorLabel } from "../format";
 import { type Route, navigate } from "../router";
 import { activeChats, queueOrder, transferTargets } from "../state/inbox";
-import { mentionable } from "../state/notes";
+import { mentionable, namesByUsername } from "../state/notes";
 import { pendingIn } from "../state/outbox";
 import * as storage from "../storage";
 import type { User } from "../types";
@@ -50,6 +50,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
   const listed = chat && chat.ended !== null ? [...chats, chat] : chats;
   // A conversation that is not mine, opened from a mention: read-only, answered with notes.
   const readOnly = !chat && !!chatId && !state.queue[chatId] && state.connection === "open";
+  const teamNames = useMemo(() => namesByUsername(Object.values(state.team)), [state.team]);
 
   // The URL and the selected chat follow each other.
   useEffect(() => {
@@ -167,7 +168,8 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 onNote={(t) => inbox.notes.add(chat.session.session_id, t)}
                 teammates={mentionable(Object.values(state.team), chat.session.site_key, state.me?.id)}
                 onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
-                onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)} />
+                onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)}
+                teamNames={teamNames} />
             ) : readOnly && chatId ? (
               // Not one of my chats (opened from a mention): read it, answer with notes.
               <NoteOnlyChat key={chatId} token={token} sessionId={chatId}
@@ -177,7 +179,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 onLoadNotes={() => inbox.notes.load(chatId)}
                 onNote={(t) => inbox.notes.add(chatId, t)}
                 onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
-                onBack={() => open(null)} />
+                onBack={() => open(null)} teamNames={teamNames} />
             ) : (
               <div className="flex flex-1 flex-col items-center justify-center gap-2 p-8 text-center text-secondary-600">
                 {chatId && state.queue[chatId] ? (
@@ -204,7 +206,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
       <Toasts toasts={inbox.toasts} onDrop={(id) => inbox.dropToast(id)} />
       <MentionNotices mentions={inbox.notes.state.mentions}
         onOpen={(sid) => { inbox.notes.dismissMention(sid); open(sid); }}
-        onDismiss={(sid) => inbox.notes.dismissMention(sid)} />
+        onDismiss={(sid) => inbox.notes.dismissMention(sid)} teamNames={teamNames} />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

@@ -1,13 +1,18 @@
 import { clock } from "../format";
 import type { Note, PendingNote } from "../state/notes";
 
-/** A note's text with its @mentions marked (as React text, never HTML). */
-function NoteText({ text }: { text: string }) {
+/** A note's text with its @mentions marked, by display name when the teammate is known (as
+ * React text, never HTML). `names`: lower-cased username -> display name. */
+export function NoteText({ text, names = {} }: { text: string; names?: Record<string, string> }) {
   const parts = text.split(/((?:^|(?<=[\s(]))@[\w.-]+)/g);
   return (
     <>
-      {parts.map((p, i) => (p.startsWith("@")
-        ? <strong key={i} className="font-semibold text-warning-700">{p}</strong> : p))}
+      {parts.map((p, i) => {
+        if (!p.startsWith("@")) return p;
+        const name = names[p.slice(1).replace(/[.-]+$/, "").toLowerCase()];
+        return <strong key={i} className="font-semibold text-warning-700" title={name ? p : undefined}>
+          {name ? `@${name}` : p}</strong>;
+      })}
     </>
   );
 }
@@ -21,7 +26,7 @@ function LockIcon() {
 }
 
 /** A private note in the transcript: amber, full width, never seen by the visitor. */
-export function NoteBubble({ note }: { note: Note }) {
+export function NoteBubble({ note, names }: { note: Note; names?: Record<string, string> }) {
   return (
     <li className="my-2 flex flex-col items-stretch" data-note={note.id} data-testid="note">
       <div className="mx-auto w-full max-w-[85%] rounded-lg border border-warning bg-warning-50 px-3 py-2 text-sm text-secondary-900">
@@ -31,7 +36,7 @@ export function NoteBubble({ note }: { note: Note }) {
           <span>· {note.author_name}</span>
           <span>· {clock(note.created_at)}</span>
         </p>
-        <p className="whitespace-pre-wrap break-words"><NoteText text={note.text} /></p>
+        <p className="whitespace-pre-wrap break-words"><NoteText text={note.text} names={names} /></p>
       </div>
     </li>
   );

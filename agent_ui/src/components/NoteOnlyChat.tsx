@@ -22,12 +22,13 @@ interface Props {
   onRetryNote: (clientMsgId: string) => void;
   onDiscardNote: (clientMsgId: string) => void;
   onBack: () => void;
+  teamNames?: Record<string, string>;
 }
 
 /** A conversation of a teammate's, opened from a mention: read-only for the visitor's side,
  * and answered with private notes. */
 export function NoteOnlyChat({ token, sessionId, notes, pendingNotes, teammates, onLoadNotes,
-  onNote, onRetryNote, onDiscardNote, onBack }: Props) {
+  onNote, onRetryNote, onDiscardNote, onBack, teamNames }: Props) {
   const [session, setSession] = useState<Session | null>(null);
   const [agent, setAgent] = useState<string | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
@@ -76,7 +77,8 @@ export function NoteOnlyChat({ token, sessionId, notes, pendingNotes, teammates,
         </div>
       </header>
       <ChatTranscript token={token} messages={messages} visitorName={name} notes={notes}
-        pendingNotes={pendingNotes} onRetryNote={onRetryNote} onDiscardNote={onDiscardNote} />
+        pendingNotes={pendingNotes} onRetryNote={onRetryNote} onDiscardNote={onDiscardNote}
+        teamNames={teamNames} />
       <MessageComposer sessionId={session.session_id} siteKey={session.site_key} canned={[]}
         initialDraft="" onDraft={() => undefined} onSend={() => undefined} onTyping={() => undefined}
         onNote={onNote} teammates={teammates(session.site_key)} noteOnly />

@@ -131,6 +131,11 @@ export function timeline<M extends { created_at: string }>(messages: M[], notes:
   return out;
 }
 
+/** Display names by lower-cased username: how a note shows its @mentions. */
+export function namesByUsername(team: { username: string; display_name: string }[]): Record<string, string> {
+  return Object.fromEntries(team.map((t) => [t.username.toLowerCase(), t.display_name]));
+}
+
 /** Teammates who may see a conversation of this widget (its agents, every admin), not me:
  * the ones a note in it can @mention. */
 export function mentionable<T extends { id: number; role: string; widgets: string[]; display_name: string }>(
