@@ -1,8 +1,9 @@
 """Private notes in Chromium: two agents and a visitor on the real widget. Alice, in the
 chat, switches the composer to Private note and @mentions Bob (picked from the teammate
 list); Bob, who is not in the conversation, sees the mention notice, opens the conversation
-read-only and answers with a note, which Alice sees at once. The visitor's widget, open the
-whole time, shows the agents' reply and never a note.
+read-only and answers with a note, which Alice sees at once; Alice hands the chat to Bob with a
+note; the history shows the notes. The visitor's widget, open the whole time, shows the
+agents' replies and the hand-over, and never a note.
 
 Screenshots go to test-artifacts/screenshots/agent-notes-*.png.
 """
@@ -142,3 +143,13 @@ def test_a_note_mentions_a_teammate_who_answers_and_the_visitor_never_sees_it(
     panel = vv.widget(".pw-panel").inner_text()
     assert HANDOVER not in panel and ASK not in panel and ANSWER not in panel
     vv.shot("agent-notes-visitor")
+
+    # Once closed, the history shows the notes between the messages too.
+    sid = bob_page.url.rsplit("/", 1)[1]
+    bob_chat.get_by_role("button", name="Close", exact=True).click()
+    bob_page.get_by_role("button", name="Close conversation").click()
+    expect(bob_page.get_by_test_id("ended")).to_be_visible()
+    bob_page.goto(f"{servers.url}/agent/history/{sid}")
+    past = bob_page.get_by_role("region", name=re.compile("^Past chat with "))
+    expect(past.get_by_test_id("note")).to_have_count(3)
+    expect(past.get_by_test_id("transcript")).to_contain_text("Your refund went out yesterday.")
