@@ -25,6 +25,7 @@ from chatserver.api import (
     widgets,
 )
 from chatserver.api import metrics as metrics_api
+from chatserver.api import notes as notes_api
 from chatserver.api import user_settings as user_settings_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
 from chatserver.config import Settings
@@ -91,6 +92,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
                            *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
                            *outbox.routes, *user_settings_api.routes, *uploads.routes]
     handlers += metrics_api.routes
+    handlers += notes_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {

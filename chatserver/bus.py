@@ -1,7 +1,9 @@
 """Fan-out of events between sockets: in-process by default, Redis pub/sub for several processes.
 
 Channels: ``session:<id>`` (everything said in a conversation), ``widget:<id>`` (queue and
-presence for that widget's agents), ``user:<id>`` (one agent: assignments, revocation).
+presence for that widget's agents), ``user:<id>`` (one agent: assignments, revocation,
+mentions), ``team:<session id>`` (the team's private notes of a conversation: only agent
+sockets ever join it, so a visitor's socket cannot receive a note).
 An event is a JSON-able dict. Listeners are plain callables that must not block: they only
 queue frames for their sockets.
 """
@@ -359,6 +361,12 @@ def session_channel(session_id: str) -> str:
 def session_of(channel: str) -> str:
     """The session id of a session channel ("" for any other channel)."""
     return channel.removeprefix("session:") if channel.startswith("session:") else ""
+
+
+def team_channel(session_id: str) -> str:
+    """A conversation's private notes: agent sockets join it with the session's channel;
+    visitor sockets never do (chatserver/realtime/visitor.py)."""
+    return f"team:{session_id}"
 
 
 def widget_channel(widget_id: int) -> str:

@@ -1,7 +1,7 @@
 // Every REST call the inbox makes. Components never call fetch themselves.
 
 import {
-  ApiError, type Endpoint, type HistoryPage, type MySettings, type MySettingsUpdate, request as send,
+  ApiError, type Endpoint, type HistoryPage, type MySettings, type MySettingsUpdate, type Note, request as send,
   send as call,
 } from "@parley/protocol";
 import type {
@@ -90,6 +90,12 @@ export async function messagesAfter(token: string, session: Pick<Session, "site_
     if (!page.has_more || !last || pageSize < 500) return out;
     after = last.seq;
   }
+}
+
+/** A conversation's private notes, oldest first (docs/openapi.yaml). */
+export async function sessionNotes(token: string, sessionId: string): Promise<Note[]> {
+  return (await request<{ notes: Note[] }>(
+    `/api/agents/sessions/${encodeURIComponent(sessionId)}/notes`, token)).notes;
 }
 
 /** Mail the conversation's transcript to the visitor (queued; asking twice sends one). */

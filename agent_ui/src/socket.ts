@@ -14,6 +14,8 @@ export interface SocketOptions {
   token: string;
   /** The resume map, read at each (re)connect. */
   lastSeq: () => Record<string, number>;
+  /** The highest private note id held, read at each (re)connect (notes above it are replayed). */
+  lastNoteId?: () => number;
   onFrame: (frame: ServerFrame) => void;
   onState: (state: SocketState) => void;
   /** The token was refused, expired or revoked: sign in again. */
@@ -45,7 +47,8 @@ export class InboxSocket {
     if (o.random) env.random = o.random;
     this.socket?.stop();
     this.socket = new ReconnectingSocket<ServerFrame, ClientFrame>(o.url, {
-      auth: () => ({ type: "auth", token: o.token, last_seq: o.lastSeq() }),
+      auth: () => ({ type: "auth", token: o.token, last_seq: o.lastSeq(),
+        ...(o.lastNoteId ? { last_note_id: o.lastNoteId() } : {}) }),
       frame: o.onFrame,
       state: (s, detail) => {
         this.setState(s === "waiting" ? "reconnecting" : s);

@@ -12,6 +12,7 @@ import {
 } from "./state/outbox";
 import { outboxFiles } from "./state/uploads";
 import { Uploader } from "./uploader";
+import { type Notes, useNotes } from "./useNotes";
 import { type Toast, useToasts } from "./useToasts";
 import * as storage from "./storage";
 import { visitorLabel } from "./format";
@@ -44,7 +45,8 @@ export interface Inbox {
   discard(clientMsgId: string): void;
   typing(sessionId: string, on: boolean): void;
   markRead(sessionId: string, seq: number): void;
-  transfer(sessionId: string, agentId: number): void;
+  /** Hand the chat over; `note` goes with it as a private note for the receiving agent. */
+  transfer(sessionId: string, agentId: number, note?: string): void;
   close(sessionId: string, note: string): void;
   handBack(sessionId: string): void;
   setPresence(status: Exclude<Presence, "offline">): void;
@@ -54,6 +56,8 @@ export interface Inbox {
   dropToast(id: number): void;
   setSoundOn(on: boolean): void;
   refreshTeam(): void;
+  /** The team's private notes (state/notes.ts, useNotes.ts). */
+  notes: Notes;
 }
 
 export function useInbox(token: string, user: User,
@@ -87,6 +91,9 @@ export function useInbox(token: string, user: User,
 
   const send = useCallback((frame: ClientFrame) => socketRef.current?.send(frame)
     ?? false, []);
+  const notesWiring = useNotes(token, user, send, useCallback(() => soundRef.current, []));
+  const notesRef = useRef(notesWiring);
+  notesRef.current = notesWiring;
 
   const refreshTeam = useCallback(() => {
     api.team(token).then((agents) => dispatch({ type: "team", agents })).catch(() => undefined);
@@ -102,6 +109,7 @@ export function useInbox(token: string, user: User,
   const onFrame = useCallback((frame: ServerFrame) => {
     const before = stateRef.current;
     dispatch({ type: "frame", frame });
+    notesRef.current.onFrame(frame);
     switch (frame.type) {
       case "ready": {
         if (wantStatus.current !== frame.agent.status && frame.agent.status !== "offline") {
@@ -207,6 +215,7 @@ export function useInbox(token: string, user: User,
       url: agentSocketUrl(window.location, user.id),
       token,
       lastSeq: () => resumeMap(stateRef.current),
+      lastNoteId: () => notesRef.current.lastNoteId(),
       onFrame,
       onState: (s) => {
         if (s === "connecting" || s === "reconnecting") dispatch({ type: "connection", connection: s });
@@ -245,6 +254,7 @@ export function useInbox(token: string, user: User,
       const sid = chat.session.session_id;
       if ((chat.historyLoaded && !chat.needsHistory) || historyLoading.current.has(sid)) continue;
       historyLoading.current.add(sid);
+      notesRef.current.notes.load(sid);
       api.messagesAfter(token, chat.session, 0)
         .then((messages) => dispatch({ type: "history", sessionId: sid, messages, complete: true }))
         .catch(() => undefined) // tried again on the next change (e.g. after a reconnect)
@@ -356,10 +366,11 @@ export function useInbox(token: string, user: User,
         seenSent.current[sessionId] = seq;
       }
     },
-    transfer(sessionId, agentId) {
+    transfer(sessionId, agentId, note) {
       const to = stateRef.current.team[agentId]?.display_name ?? "another agent";
       pendingTransfer.current = { sessionId, to };
-      if (!send({ type: "transfer", session_id: sessionId, to_agent_id: agentId })) {
+      if (!send({ type: "transfer", session_id: sessionId, to_agent_id: agentId,
+        ...(note?.trim() ? { note: note.trim() } : {}) })) {
         toast("Not connected: try again in a moment.", "error");
       }
     },
@@ -392,7 +403,8 @@ export function useInbox(token: string, user: User,
       setSoundOnState(on);
     },
     refreshTeam,
+    notes: notesWiring.notes,
   }), [state, canned, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
-    queue]);
+    queue, notesWiring.notes]);
   return inbox;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseRoute, routePath } from "../src/router";
 import { NOTIFICATIONS, initialSettings, settingsReducer } from "../src/state/settings";
 
-const all = { notifications: { waiting: true, offline_email: true, digest: true } };
+const all = { notifications: { waiting: true, offline_email: true, digest: true, mention: true } };
 
 describe("the settings screen", () => {
   it("has its own route", () => {
@@ -34,9 +34,9 @@ describe("the settings screen", () => {
     s = settingsReducer(s, { type: "toggle", key: "waiting", value: false });
     const first = { notifications: { ...all.notifications, digest: false } };
     s = settingsReducer(s, { type: "saved", settings: first });
-    expect(s.settings?.notifications).toEqual({ waiting: false, offline_email: true, digest: false });
+    expect(s.settings?.notifications).toEqual({ waiting: false, offline_email: true, digest: false, mention: true });
     expect(s.status).toEqual({ kind: "saving" });
-    const second = { notifications: { waiting: false, offline_email: true, digest: false } };
+    const second = { notifications: { waiting: false, offline_email: true, digest: false, mention: true } };
     s = settingsReducer(s, { type: "saved", settings: second });
     expect(s.status).toEqual({ kind: "saved" });
   });

@@ -325,3 +325,21 @@ uploads = Table(
     Index(None, "created_at"),
     **TABLE_ARGS,
 )
+
+# Private notes of the team in a conversation (services/notes.py): never a message (they take
+# no seq, so the visitor's seqs stay gap-free) and never shown to the visitor. `mentions` is
+# the ids of the teammates the note named (@username) who may see the conversation.
+notes = Table(
+    "notes", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("session_id", String(36), ForeignKey("sessions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("author_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("author_name", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("mentions", JSON, nullable=False),
+    Column("client_msg_id", String(64), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    UniqueConstraint("session_id", "client_msg_id"),
+    **ID_TABLE_ARGS,
+)

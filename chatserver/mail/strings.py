@@ -48,6 +48,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "team_digest.left": "Asked for a person and left; nobody accepted",
         "team_digest.email": "Left an email ({email}); not answered yet",
         "team_digest.more": "And {more} more in the history.",
+        "team_mention.subject": "{author} mentioned you in a conversation with {visitor}",
+        "team_mention.intro": ("{author} mentioned you in a private note on the {business} chat (only the "
+                               "team sees it):"),
     },
     "es": {
         "files.label": "Archivos (abra la conversación para descargarlos):",
@@ -89,6 +92,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "team_digest.left": "Pidió una persona y se fue; nadie aceptó",
         "team_digest.email": "Dejó su correo ({email}); aún sin respuesta",
         "team_digest.more": "Y {more} más en el historial.",
+        "team_mention.subject": "{author} le mencionó en una conversación con {visitor}",
+        "team_mention.intro": ("{author} le mencionó en una nota privada en el chat de {business} "
+                               "(solo la ve el equipo):"),
     },
     "fr": {
         "files.label": "Fichiers (ouvrez la conversation pour les télécharger) :",
@@ -132,6 +138,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "team_digest.left": "A demandé une personne puis est parti ; personne n'a accepté",
         "team_digest.email": "A laissé son e-mail ({email}) ; pas encore de réponse",
         "team_digest.more": "Et {more} de plus dans l'historique.",
+        "team_mention.subject": "{author} vous a mentionné dans une conversation avec {visitor}",
+        "team_mention.intro": ("{author} vous a mentionné dans une note privée sur le chat de {business} "
+                               "(seule l'équipe la voit) :"),
     },
     "de": {
         "files.label": "Dateien (öffnen Sie die Unterhaltung, um sie herunterzuladen):",
@@ -175,6 +184,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "team_digest.left": "Hat nach einer Person gefragt und ist gegangen; niemand hat angenommen",
         "team_digest.email": "Hat eine E-Mail-Adresse hinterlassen ({email}); noch unbeantwortet",
         "team_digest.more": "Und {more} weitere im Verlauf.",
+        "team_mention.subject": "{author} hat Sie in einer Unterhaltung mit {visitor} erwähnt",
+        "team_mention.intro": ("{author} hat Sie in einer privaten Notiz im Chat von {business} erwähnt (nur "
+                               "das Team sieht sie):"),
     },
 }
 

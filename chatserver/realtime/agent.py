@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any
 
-from chatserver.bus import Event, session_channel, user_channel, widget_channel
+from chatserver.bus import Event, session_channel, session_of, team_channel, user_channel, widget_channel
 from chatserver.errors import Forbidden, ParleyError, RateLimited, ValidationError
 from chatserver.realtime.follow import ConversationSocket
 from chatserver.realtime.protocol import (
@@ -18,6 +18,7 @@ from chatserver.realtime.protocol import (
     PENDING_AGENT_SOCKETS_PER_IP,
     ack_frame,
     agent_arg,
+    note_ack_frame,
     note_arg,
     seen_frame,
     seq_arg,
@@ -26,10 +27,11 @@ from chatserver.realtime.protocol import (
 )
 from chatserver.realtime.transport import FrameHandler
 from chatserver.services import agent_presence as presence
-from chatserver.services import auth, chat, history, routing
+from chatserver.services import auth, chat, history, notes, routing
 from chatserver.services.access import SignedIn
 from chatserver.services.sessions import agent_view
 from chatserver.tasks import spawn
+from chatserver.validate import whole_number
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ class AgentSocket(ConversationSocket):
     present = False
     # Sessions this socket is accepting: the hand-over event it causes is not for it.
     accepting: set[str] | None = None
+    # Private notes (services/notes.py): (session id, client_msg_id) of this socket's notes
+    # being stored (their echo is not sent back), and the ids a replay sent (made on use).
+    notes_in_flight: set[tuple[str, str]] | None = None
+    notes_replayed: set[int] | None = None
 
     def initialize(self) -> None:
         super().initialize()
@@ -109,6 +115,9 @@ class AgentSocket(ConversationSocket):
                              "role": actor.role, "status": status},
                    "sessions": sessions,
                    "waiting": [agent_view(r) for r in snapshot.waiting]})
+        last_note = whole_number(frame.get("last_note_id"), maximum=2**63 - 1)
+        if last_note is not None:
+            await self.replay_notes([r["id"] for r in snapshot.assigned], last_note)
         for sid, replay in missed.items():
             self.release(sid, replay)
         if first:
@@ -139,6 +148,7 @@ class AgentSocket(ConversationSocket):
                 return
             row, missed = found
             self.send({"type": "assigned", "session": agent_view(row)})
+            await self.replay_notes([session_id], 0)
             self.release(session_id, missed)
         except Exception:
             # Half-followed, the session's frames would be held back (or its replay missing)
@@ -159,7 +169,8 @@ class AgentSocket(ConversationSocket):
                 "seen": self.on_seen_frame, "accept": self.on_accept_frame,
                 "transfer": self.on_transfer_frame, "close": self.on_close_frame,
                 "hand_back": self.on_hand_back_frame, "presence": self.on_presence_frame,
-                "fetch": self.on_fetch_frame, "auth": self.on_auth_frame}
+                "fetch": self.on_fetch_frame, "auth": self.on_auth_frame,
+                "note": self.on_note_frame}
 
     @property
     def me(self) -> SignedIn:
@@ -211,7 +222,10 @@ class AgentSocket(ConversationSocket):
 
     async def on_transfer_frame(self, frame: dict[str, Any]) -> None:
         to = agent_arg(frame, "to_agent_id")
-        session = await routing.transfer(self.ctx, self.me, session_arg(frame), to)
+        note = note_arg(frame)
+        session = await routing.transfer(self.ctx, self.me, session_arg(frame), to,
+                                         note=notes.check_note_text(self.ctx, note)
+                                         if note and note.strip() else None)
         self.send({"type": "transferred", "session": session})
 
     async def on_close_frame(self, frame: dict[str, Any]) -> None:
@@ -234,3 +248,58 @@ class AgentSocket(ConversationSocket):
 
     async def on_auth_frame(self, frame: dict[str, Any]) -> None:
         raise ValidationError("already authenticated", code="already_authenticated")
+
+    # --- private notes (services/notes.py) ------------------------------------------------
+
+    async def join(self, channel: str) -> None:
+        """Following a session is following its team channel (its notes) too."""
+        await super().join(channel)
+        if session_of(channel):
+            await super().join(team_channel(session_of(channel)))
+
+    async def leave(self, channel: str) -> None:
+        await super().leave(channel)
+        if session_of(channel):
+            await super().leave(team_channel(session_of(channel)))
+
+    def is_own_echo(self, frame: dict[str, Any]) -> bool:
+        if frame.get("type") == "note":
+            return (self.notes_in_flight is not None and (
+                frame.get("session_id"), frame.get("client_msg_id")) in self.notes_in_flight)
+        return super().is_own_echo(frame)
+
+    def already_replayed(self, frame: dict[str, Any]) -> bool:
+        if frame.get("type") == "note":
+            return self.notes_replayed is not None and frame.get("id") in self.notes_replayed
+        return super().already_replayed(frame)
+
+    async def replay_notes(self, session_ids: list[str], after_id: int) -> None:
+        """The notes of these sessions above `after_id`; a live copy arriving later is
+        dropped."""
+        if self.notes_replayed is None:
+            self.notes_replayed = set()
+        for note in await notes.notes_after(self.ctx, session_ids, after_id):
+            self.notes_replayed.add(note["id"])
+            self.send({"type": "note", **note})
+
+    async def on_note_frame(self, frame: dict[str, Any]) -> None:
+        """A private note in a conversation this agent may see (assigned to it or not: a
+        teammate mentioned in it reads it and answers with a note). A socket that does not
+        follow the session follows its notes from then on."""
+        sid = session_arg(frame)
+        client_msg_id = chat.check_client_msg_id(frame.get("client_msg_id"))
+        text = notes.check_note_text(self.ctx, frame.get("text"))
+        wait = self.limits.message(f"{self.conn_id}:{sid}", time.monotonic())
+        if wait:
+            raise RateLimited(f"slow down: try again in {wait:.0f} s", retryable=True)
+        key = (sid, client_msg_id)
+        if self.notes_in_flight is None:
+            self.notes_in_flight = set()
+        self.notes_in_flight.add(key)
+        try:
+            note = await notes.add_note(self.ctx, self.me, sid, text, client_msg_id)
+        finally:
+            self.notes_in_flight.discard(key)
+        if not self.follows(sid):
+            await super().join(team_channel(sid))
+        self.send(note_ack_frame(sid, client_msg_id, note["id"]))

@@ -44,8 +44,11 @@ INTERNAL_ERROR = ParleyError("internal error", code="internal_error", retryable=
 UNAVAILABLE_WHAT = {
     "message": "the message was not stored", "auth": "the token could not be checked",
     "fetch": "the messages could not be read", "typing": "the typing signal was not sent",
-    "seen": "the read receipt was not sent",
+    "seen": "the read receipt was not sent", "note": "the note was not stored",
 }
+# Frames for the team only (private notes, mentions): a visitor's socket never sends one,
+# whatever channel it arrives on (chatserver/realtime/visitor.py).
+TEAM_ONLY_FRAMES = frozenset({"note", "note_ack", "mention"})
 
 
 def unavailable(ftype: str) -> ParleyError:
@@ -137,6 +140,20 @@ def _echoed(request: dict[str, Any] | None, key: str) -> str | None:
 def ack_frame(msg: MessageView) -> AckFrame:
     return {"type": "ack", "session_id": msg["session_id"], "client_msg_id": msg["client_msg_id"],
             "id": msg["id"], "seq": msg["seq"]}
+
+
+class NoteAckFrame(TypedDict):
+    """The note is committed; identical for every repeat of its client_msg_id."""
+
+    type: Literal["note_ack"]
+    session_id: str
+    client_msg_id: str
+    id: int
+
+
+def note_ack_frame(session_id: str, client_msg_id: str, note_id: int) -> NoteAckFrame:
+    return {"type": "note_ack", "session_id": session_id, "client_msg_id": client_msg_id,
+            "id": note_id}
 
 
 def message_frame(msg: MessageView) -> MessageFrame:

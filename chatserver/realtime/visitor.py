@@ -7,12 +7,14 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from chatserver.bus import Event
 from chatserver.errors import ParleyError, RateLimited, ValidationError
 from chatserver.realtime.follow import ConversationSocket
 from chatserver.realtime.protocol import (
     CLOSE_AUTH,
     CLOSE_FORBIDDEN,
     CLOSE_RATE,
+    TEAM_ONLY_FRAMES,
     ack_frame,
     seen_frame,
     seq_arg,
@@ -47,6 +49,16 @@ class VisitorSocket(ConversationSocket):
             self.close(CLOSE_RATE, "too many connections from this address")
             return
         self.counted_ip = True
+
+    def on_event(self, channel: str, event: Event) -> None:
+        """A visitor's socket never joins a team channel (notes); and whatever arrives on the
+        channels it does join, a frame for the team only is never sent to it."""
+        frame = event.get("frame")
+        if frame is not None and frame.get("type") in TEAM_ONLY_FRAMES:
+            log.warning("team-only %s frame dropped on visitor socket %s", frame.get("type"),
+                        self.conn_id)
+            return
+        super().on_event(channel, event)
 
     def on_close(self) -> None:
         if self.counted_ip:

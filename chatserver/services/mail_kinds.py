@@ -20,7 +20,15 @@ from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.mail.outgoing import Outgoing as Outgoing
 from chatserver.mail.render import Brand, compose, render
-from chatserver.services import digest, mail_replies, mail_team, team_notify, transcripts
+from chatserver.services import (
+    digest,
+    mail_mention,
+    mail_replies,
+    mail_team,
+    notes,
+    team_notify,
+    transcripts,
+)
 
 # The brand of mail that belongs to no widget (the test email).
 PARLEY_COLOR = "#2563eb"
@@ -47,4 +55,5 @@ BUILDERS: dict[str, Builder] = {
     team_notify.WAITING_KIND: mail_team.build_waiting,
     team_notify.OFFLINE_EMAIL_KIND: mail_team.build_offline_email,
     digest.KIND: digest.build_digest,
+    notes.MENTION_KIND: mail_mention.build_mention,
 }

@@ -17,8 +17,9 @@ from chatserver.errors import BadRequest, ValidationError
 WAITING = "waiting"  # a visitor waited notify_waiting_s and nobody accepted
 OFFLINE_EMAIL = "offline_email"  # a visitor left an email outside hours or with nobody online
 DIGEST = "digest"  # the daily digest of missed conversations
+MENTION = "mention"  # a teammate @mentioned them in a private note (services/notes.py)
 
-DEFAULTS: dict[str, bool] = {WAITING: True, OFFLINE_EMAIL: True, DIGEST: True}
+DEFAULTS: dict[str, bool] = {WAITING: True, OFFLINE_EMAIL: True, DIGEST: True, MENTION: True}
 
 
 def effective(stored: Any) -> dict[str, bool]:

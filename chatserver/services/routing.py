@@ -21,6 +21,7 @@ from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError, ValidationError
+from chatserver.services import notes
 from chatserver.services.access import Actor, sees_widget
 from chatserver.services.publish import (
     cancel_ai_reply,
@@ -115,7 +116,10 @@ async def _taken(conn: AsyncConnection, session_id: str) -> ParleyError:
                     fields={"taken_by": name or ""})
 
 
-async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int) -> dict[str, Any]:
+async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int, *,
+                   note: str | None = None) -> dict[str, Any]:
+    """Hand the conversation to a colleague; `note` (checked text) is stored as a private note
+    in the same transaction, for the receiving agent."""
     assert actor.id is not None
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
@@ -140,9 +144,13 @@ async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int
             event = await add_system_message(conn, session_id,
                                   f"{actor.display_name} transferred the conversation to "
                                   f"{target['display_name']}.", "transfer")
+            written = None if note is None else await notes.write_note(
+                ctx, conn, actor, row, note, f"transfer-{event['seq']}")
             updated = await db.get(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)
+        if written is not None:
+            await notes.published(ctx, written)
     await agent_left(ctx, session_id, previous, row["agent_name"], "transfer")
     await agent_joined(ctx, session_id, to_agent_id, target["display_name"], event["seq"] - 1)
     log.info("session %s transferred from %s to %s", session_id, previous, to_agent_id)

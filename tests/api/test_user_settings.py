@@ -12,7 +12,7 @@ from chatserver.db.schema import users
 from tests.helpers.accounts import admin_and_agent
 
 PATH = "/api/auth/me/settings"
-DEFAULTS = {"waiting": True, "offline_email": True, "digest": True}
+DEFAULTS = {"waiting": True, "offline_email": True, "digest": True, "mention": True}
 
 
 async def test_defaults_then_only_what_is_given_changes_for_that_user_only(
@@ -24,11 +24,11 @@ async def test_defaults_then_only_what_is_given_changes_for_that_user_only(
     assert resp.json["settings"]["notifications"] == {**DEFAULTS, "digest": False}
     resp = await api.put(PATH, {"notifications": {"waiting": False}}, token=agent)
     assert resp.json["settings"]["notifications"] == {
-        "waiting": False, "offline_email": True, "digest": False}
+        "waiting": False, "offline_email": True, "digest": False, "mention": True}
     resp = await api.put(PATH, {}, token=agent)  # nothing given: nothing changes
     assert resp.code == 200 and resp.json["settings"]["notifications"]["digest"] is False
     assert (await api.get(PATH, token=agent)).json["settings"]["notifications"] == {
-        "waiting": False, "offline_email": True, "digest": False}
+        "waiting": False, "offline_email": True, "digest": False, "mention": True}
     # Stored as the choices made, not the defaults.
     async with ctx.engine.connect() as conn:
         stored = (await conn.execute(select(users.c.notify_prefs).where(

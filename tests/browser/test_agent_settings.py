@@ -90,7 +90,8 @@ def test_an_agent_turns_off_the_waiting_email_and_does_not_get_it(
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     waiting = page.get_by_role("switch", name="A visitor is waiting")
     status = page.get_by_test_id("settings-status")
-    for name in ("A visitor is waiting", "A visitor left their email", "Daily digest"):
+    for name in ("A visitor is waiting", "A visitor left their email", "Daily digest",
+                 "A teammate mentioned me"):
         expect(page.get_by_role("switch", name=name)).to_be_checked()
     # With the keyboard: Tab reaches the switch, Space turns it off.
     waiting.focus()
@@ -111,7 +112,7 @@ def test_an_agent_turns_off_the_waiting_email_and_does_not_get_it(
     page.unroute("**/api/auth/me/settings")
     resp = site.http.get("/api/auth/me/settings", headers={"Authorization": f"Bearer {bob.token}"})
     assert resp.json()["settings"]["notifications"] == {
-        "waiting": False, "offline_email": True, "digest": True}
+        "waiting": False, "offline_email": True, "digest": True, "mention": True}
 
     # The server honours it: a visitor waits, and the email reaches Alice and the widget's
     # owner, not Bob.

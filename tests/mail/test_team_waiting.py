@@ -45,7 +45,7 @@ async def test_nobody_accepts_and_one_email_reaches_those_who_want_it(
     await world.add_agent("bob")
     carol = await world.add_agent("carol")
     assert await choose(world.api, carol["token"], waiting=False) == {
-        "waiting": False, "offline_email": True, "digest": True}
+        "waiting": False, "offline_email": True, "digest": True, "mention": True}
     sid, _ = await _escalated(world, "Do you ship to Norway?", "Hello, anyone there?")
     [row] = await rows(ctx, "notify_waiting")
     assert row["status"] == "pending" and row["session_id"] == sid

@@ -88,13 +88,21 @@ async def test_real_frames_match_the_schema(make_world: Any) -> None:
     await alice.send({"type": "fetch", "session_id": sid, "after_seq": 0})
     await alice.expect("message", seq=1)
 
+    # A private note with a mention of bob (note_ack, mention), and a transfer carrying a
+    # note (note, to bob with the session).
+    await alice.send({"type": "note", "session_id": sid, "client_msg_id": "n-1",
+                      "text": "@bob look at this", "request_id": "note-1"})
+    await alice.expect("note_ack")
+    await bob.expect("mention")
+
     await alice.send({"type": "presence", "status": "away"})
     await bob.expect("presence", status="away")
     await alice.send({"type": "presence", "status": "online"})
     await alice.send({"type": "transfer", "session_id": sid,
-                      "to_agent_id": world.agents["bob"]["id"]})
+                      "to_agent_id": world.agents["bob"]["id"], "note": "over to you"})
     await alice.expect("transferred")
     await bob.expect("assigned")
+    await bob.expect("note")
     await visitor.expect("agent_left", reason="transfer")
     await bob.send({"type": "hand_back", "session_id": sid})
     await visitor.expect("agent_left", reason="hand_back")

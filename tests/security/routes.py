@@ -65,6 +65,7 @@ SPECS: dict[str, Spec] = {
     "/api/agents/team": Spec(),
     "/api/agents/sessions/([^/]+)": Spec(("session_id",)),
     "/api/agents/sessions/([^/]+)/transcript": Spec(("session_id",)),
+    "/api/agents/sessions/([^/]+)/notes": Spec(("session_id",)),
     "/api/widgets": Spec(),
     "/api/widgets/stats/overview": Spec(),
     "/api/widgets/([^/]+)": Spec(("site_key",)),

@@ -1,11 +1,13 @@
 import { useEffect, useLayoutEffect, useRef } from "react";
 import { clock } from "../format";
 import type { AiDraft } from "../state/inbox";
+import { type Note, type PendingNote, timeline } from "../state/notes";
 import { type OutboxEntry, isReady } from "../state/outbox";
 import type { Upload } from "../state/uploads";
 import { type Message, filesOf } from "../types";
 import { AiSources, AiText } from "./AiText";
 import { MessageFiles } from "./Attachments";
+import { NoteBubble, PendingNoteBubble } from "./NoteBubble";
 import { UploadList } from "./UploadList";
 
 interface Props {
@@ -24,6 +26,13 @@ interface Props {
   loading?: boolean;
   onRetry?: (clientMsgId: string) => void;
   onDiscard?: (clientMsgId: string) => void;
+  /** The team's private notes, shown between the messages by time (never to the visitor). */
+  notes?: Note[];
+  pendingNotes?: PendingNote[];
+  onRetryNote?: (clientMsgId: string) => void;
+  onDiscardNote?: (clientMsgId: string) => void;
+  /** Teammates' display names by lower-cased username (a note's @mentions show them). */
+  teamNames?: Record<string, string>;
 }
 
 function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }) {
@@ -66,7 +75,7 @@ function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }
  * a streaming AI reply, and the agent's messages still on their way. */
 export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, pending = [],
   aiDraft = null, visitorSeen = 0, visitorName, typing = null, loading = false, onRetry,
-  onDiscard }: Props) {
+  onDiscard, notes = [], pendingNotes = [], onRetryNote, onDiscardNote, teamNames }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -74,7 +83,7 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
   useLayoutEffect(() => {
     const el = ref.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [messages, pending, aiDraft, typing]);
+  }, [messages, pending, aiDraft, typing, notes, pendingNotes]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -93,7 +102,9 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
       aria-label={`Conversation with ${visitorName}`} role="log" aria-live="polite">
       {loading && messages.length === 0 && <p className="text-center text-sm text-secondary-600">Loading…</p>}
       <ol className="mx-auto flex max-w-content flex-col">
-        {messages.map((m) => <Bubble key={m.seq} m={m} seen={m.seq === lastSeen} token={token} />)}
+        {timeline(messages, notes).map((item) => (item.kind === "note"
+          ? <NoteBubble key={`note-${item.note.id}`} note={item.note} names={teamNames} />
+          : <Bubble key={item.message.seq} m={item.message} seen={item.message.seq === lastSeen} token={token} />))}
         {aiDraft && (
           <li className="my-1 flex flex-col items-start" data-testid="ai-draft">
             <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
@@ -104,6 +115,9 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
             </div>
           </li>
         )}
+        {pendingNotes.map((n) => (
+          <PendingNoteBubble key={n.clientMsgId} note={n} onRetry={onRetryNote} onDiscard={onDiscardNote} />
+        ))}
         {pending.map((e) => (
           <li key={e.clientMsgId} className="my-1 flex flex-col items-end" data-pending={e.clientMsgId}>
             {e.text && (

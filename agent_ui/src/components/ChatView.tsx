@@ -1,6 +1,7 @@
 import { type DragEvent, type RefObject, useEffect, useState } from "react";
 import { reasonLabel, visitorLabel } from "../format";
 import type { Chat } from "../state/inbox";
+import type { Note, PendingNote } from "../state/notes";
 import type { OutboxEntry } from "../state/outbox";
 import { type Upload, staged } from "../state/uploads";
 import type { CannedResponse, TeamMember } from "../types";
@@ -36,12 +37,24 @@ interface Props {
   onRetry: (clientMsgId: string) => void;
   onDiscard: (clientMsgId: string) => void;
   onTeamNeeded: () => void;
+  /** The team's private notes of this chat, and writing one (with @mentions of teammates). */
+  notes?: Note[];
+  pendingNotes?: PendingNote[];
+  onNote?: (text: string) => void;
+  teammates?: TeamMember[];
+  onRetryNote?: (clientMsgId: string) => void;
+  onDiscardNote?: (clientMsgId: string) => void;
+  /** A transfer with a private note for the receiving agent. */
+  onTransferWithNote?: (agentId: number, note: string) => void;
+  /** Teammates' display names by lower-cased username (notes' @mentions). */
+  teamNames?: Record<string, string>;
 }
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
   onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
-  onDiscard, onTeamNeeded }: Props) {
+  onDiscard, onTeamNeeded, notes, pendingNotes, onNote, teammates, onRetryNote, onDiscardNote,
+  onTransferWithNote, teamNames }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -112,7 +125,9 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
         </header>
         <ChatTranscript token={token} uploads={uploads} onCancelUpload={onCancelUpload} messages={chat.messages} pending={pending} aiDraft={chat.aiDraft}
           visitorSeen={chat.visitorSeen} visitorName={name} typing={ended ? null : typing}
-          loading={!chat.historyLoaded} onRetry={onRetry} onDiscard={onDiscard} />
+          loading={!chat.historyLoaded} onRetry={onRetry} onDiscard={onDiscard}
+          notes={notes} pendingNotes={pendingNotes} onRetryNote={onRetryNote} onDiscardNote={onDiscardNote}
+          teamNames={teamNames} />
         {ended ? (
           <div className="flex items-center justify-between gap-2 border-t border-secondary-200 bg-secondary-50 px-4 py-3 text-sm" role="status" data-testid="ended">
             <span>{chat.endedNote ?? "This conversation is no longer yours."}</span>
@@ -121,7 +136,8 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
         ) : (
           <MessageComposer key={s.session_id} ref={composerRef} sessionId={s.session_id} siteKey={s.site_key}
             canned={canned} initialDraft={draft} onDraft={onDraft} onSend={onSend} onTyping={onTyping}
-            staged={staged(uploads, s.session_id)} onAttach={onAttach} onCancelUpload={onCancelUpload} />
+            staged={staged(uploads, s.session_id)} onAttach={onAttach} onCancelUpload={onCancelUpload}
+            onNote={onNote} teammates={teammates} />
         )}
       </section>
       <div className={`${details ? "fixed inset-y-0 right-0 z-30 w-details shadow-3" : "hidden"} border-l border-secondary-200 lg:static lg:block lg:w-details lg:shadow-none`}>
@@ -133,7 +149,11 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
       </div>
       {dialog === "transfer" && (
         <TransferDialog targets={targets} onClose={() => setDialog(null)}
-          onPick={(id) => { setDialog(null); onTransfer(id); }} />
+          onPick={(id, note) => {
+            setDialog(null);
+            if (note && onTransferWithNote) onTransferWithNote(id, note);
+            else onTransfer(id);
+          }} />
       )}
       {dialog === "close" && (
         <CloseDialog onClose={() => setDialog(null)}

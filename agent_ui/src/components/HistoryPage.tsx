@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import * as api from "../api";
 import { dateTime, visitorLabel } from "../format";
 import { navigate } from "../router";
+import type { Note } from "../state/notes";
 import type { HistorySession, Message, Session } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
 import { TranscriptButton } from "./TranscriptButton";
@@ -117,9 +118,12 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
 function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: string } & Pick<Props, "onReopen">) {
   const [session, setSession] = useState<Session | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
+  const [notes, setNotes] = useState<Note[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    // The team's private notes, between the messages (never shown to the visitor).
+    api.sessionNotes(token, sessionId).then((n) => live && setNotes(n)).catch(() => undefined);
     api.sessionDetails(token, sessionId).then(async (d) => {
       if (!live) return;
       setSession(d.session);
@@ -150,7 +154,7 @@ function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: st
               onClick={() => onReopen(session.session_id)}>Reopen and reply</button>
           )}
         </header>
-        <ChatTranscript token={token} messages={messages} visitorName={name} />
+        <ChatTranscript token={token} messages={messages} visitorName={name} notes={notes} />
       </section>
       <div className="hidden w-details border-l border-secondary-200 lg:block">
         <VisitorDetails token={token} session={session}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { visitorLabel } from "../format";
 import { type Route, navigate } from "../router";
 import { activeChats, queueOrder, transferTargets } from "../state/inbox";
+import { mentionable, namesByUsername } from "../state/notes";
 import { pendingIn } from "../state/outbox";
 import * as storage from "../storage";
 import type { User } from "../types";
@@ -11,6 +12,8 @@ import { ChatView } from "./ChatView";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { HelpOverlay } from "./HelpOverlay";
 import { HistoryPage } from "./HistoryPage";
+import { MentionNotices } from "./MentionNotices";
+import { NoteOnlyChat } from "./NoteOnlyChat";
 import type { ComposerHandle } from "./MessageComposer";
 import { QueueList } from "./QueueList";
 import { SettingsPage } from "./SettingsPage";
@@ -45,6 +48,9 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
   const chatId = route.page === "inbox" ? route.chatId : null;
   const chat = chatId ? state.chats[chatId] : undefined;
   const listed = chat && chat.ended !== null ? [...chats, chat] : chats;
+  // A conversation that is not mine, opened from a mention: read-only, answered with notes.
+  const readOnly = !chat && !!chatId && !state.queue[chatId] && state.connection === "open";
+  const teamNames = useMemo(() => namesByUsername(Object.values(state.team)), [state.team]);
 
   // The URL and the selected chat follow each other.
   useEffect(() => {
@@ -134,11 +140,11 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
       ) : (
         <div className="flex min-h-0 flex-1">
           <aside aria-label="Queue and chats"
-            className={`${chat ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
+            className={`${chat || readOnly ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
             <QueueList queue={queue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)} />
             <ActiveChatList chats={chats} selected={chatId} onOpen={open} />
           </aside>
-          <main className={`${chat ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
+          <main className={`${chat || readOnly ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
             {chat ? (
               <ChatView key={chat.session.session_id} token={token} chat={chat}
                 pending={pendingIn(state.outbox, chat.session.session_id)} canned={inbox.canned}
@@ -156,7 +162,24 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 onDismiss={() => { inbox.dismiss(chat.session.session_id); open(null); }}
                 onBack={() => open(null)}
                 onRetry={(id) => inbox.retry(id)} onDiscard={(id) => inbox.discard(id)}
-                onTeamNeeded={() => inbox.refreshTeam()} />
+                onTeamNeeded={() => inbox.refreshTeam()}
+                notes={inbox.notes.state.bySession[chat.session.session_id]}
+                pendingNotes={inbox.notes.state.pending.filter((p) => p.sessionId === chat.session.session_id)}
+                onNote={(t) => inbox.notes.add(chat.session.session_id, t)}
+                teammates={mentionable(Object.values(state.team), chat.session.site_key, state.me?.id)}
+                onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
+                onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)}
+                teamNames={teamNames} />
+            ) : readOnly && chatId ? (
+              // Not one of my chats (opened from a mention): read it, answer with notes.
+              <NoteOnlyChat key={chatId} token={token} sessionId={chatId}
+                notes={inbox.notes.state.bySession[chatId] ?? []}
+                pendingNotes={inbox.notes.state.pending.filter((p) => p.sessionId === chatId)}
+                teammates={(siteKey) => mentionable(Object.values(state.team), siteKey, state.me?.id)}
+                onLoadNotes={() => inbox.notes.load(chatId)}
+                onNote={(t) => inbox.notes.add(chatId, t)}
+                onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
+                onBack={() => open(null)} teamNames={teamNames} />
             ) : (
               <div className="flex flex-1 flex-col items-center justify-center gap-2 p-8 text-center text-secondary-600">
                 {chatId && state.queue[chatId] ? (
@@ -181,6 +204,9 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
         </div>
       )}
       <Toasts toasts={inbox.toasts} onDrop={(id) => inbox.dropToast(id)} />
+      <MentionNotices mentions={inbox.notes.state.mentions}
+        onOpen={(sid) => { inbox.notes.dismissMention(sid); open(sid); }}
+        onDismiss={(sid) => inbox.notes.dismissMention(sid)} teamNames={teamNames} />
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );

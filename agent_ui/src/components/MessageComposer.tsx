@@ -1,9 +1,11 @@
 import {
   type ClipboardEvent, type KeyboardEvent, forwardRef, useEffect, useImperativeHandle, useRef, useState,
 } from "react";
+import { matchTeammates, mentionQuery } from "../state/notes";
 import type { Upload } from "../state/uploads";
-import type { CannedResponse } from "../types";
+import type { CannedResponse, TeamMember } from "../types";
 import { CannedPicker, matchCanned } from "./CannedPicker";
+import { MentionPicker } from "./MentionPicker";
 import { UploadList } from "./UploadList";
 import { PaperclipIcon } from "./common";
 
@@ -22,6 +24,13 @@ interface Props {
   staged?: Upload[];
   onAttach?: (files: File[]) => void;
   onCancelUpload?: (key: string) => void;
+  /** Private notes: with it, a Reply / Private note switch; a note goes here, never to the
+   * visitor (and sends no typing signal). */
+  onNote?: (text: string) => void;
+  /** Teammates to @mention in a note. */
+  teammates?: TeamMember[];
+  /** Only notes can be written (a conversation read, not answered, by this agent). */
+  noteOnly?: boolean;
 }
 
 export interface ComposerHandle {
@@ -45,8 +54,11 @@ export function pastedName(type: string, now: Date, index = 0): string {
 /** Enter sends, Shift+Enter adds a line; "/" opens the canned responses. */
 export const MessageComposer = forwardRef<ComposerHandle, Props>(function MessageComposer(
   { sessionId, siteKey, canned, initialDraft, disabled = false, maxLength = 4000, onDraft, onSend,
-    onTyping, staged = [], onAttach, onCancelUpload }, handle) {
+    onTyping, staged = [], onAttach, onCancelUpload, onNote, teammates = [], noteOnly = false }, handle) {
   const [text, setText] = useState(initialDraft);
+  const [mode, setMode] = useState<"reply" | "note">(noteOnly ? "note" : "reply");
+  const noting = mode === "note" && onNote !== undefined;
+  const [at, setAt] = useState<{ start: number; query: string } | null>(null);
   const [slash, setSlash] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -54,6 +66,7 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
   useImperativeHandle(handle, () => ({ focus: () => ref.current?.focus() }), []);
 
   const items = slash ? matchCanned(canned, siteKey, slash.query) : [];
+  const people = at ? matchTeammates(teammates, at.query) : [];
 
   // Grow with the text, up to about six lines.
   useEffect(() => {
@@ -67,9 +80,25 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
     setText(value);
     onDraft(value);
     const q = slashQuery(value, caret);
-    setSlash(q);
+    setSlash(noting ? null : q);
+    setAt(noting ? mentionQuery(value, caret) : null);
     setActive(0);
-    onTyping(value.trim() !== "");
+    if (!noting) onTyping(value.trim() !== "");
+  }
+
+  function mention(t: TeamMember) {
+    if (!at) return;
+    const caret = ref.current?.selectionStart ?? text.length;
+    const inserted = `@${t.username} `;
+    const value = text.slice(0, at.start) + inserted + text.slice(caret);
+    const pos = at.start + inserted.length;
+    setText(value);
+    onDraft(value);
+    setAt(null);
+    requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.setSelectionRange(pos, pos);
+    });
   }
 
   function insert(c: CannedResponse) {
@@ -90,6 +119,14 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
 
   function submit() {
     const value = text.trim();
+    if (noting) {
+      if (!value || value.length > maxLength || disabled) return;
+      onNote?.(value);
+      setText("");
+      onDraft("");
+      setAt(null);
+      return;
+    }
     if ((!value && staged.length === 0) || disabled || failedFile) return;
     if (value.length > maxLength) return;
     onSend(value, staged.map((u) => u.key));
@@ -101,6 +138,25 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
 
   function onKeyDown(ev: KeyboardEvent<HTMLTextAreaElement>) {
     if (ev.nativeEvent.isComposing) return;
+    if (at) {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        const n = Math.max(people.length, 1);
+        setActive((a) => (a + (ev.key === "ArrowDown" ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((ev.key === "Enter" || ev.key === "Tab") && people[active] && !ev.shiftKey) {
+        ev.preventDefault();
+        mention(people[active]!);
+        return;
+      }
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        ev.stopPropagation();
+        setAt(null);
+        return;
+      }
+    }
     if (slash) {
       if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
         ev.preventDefault();
@@ -140,12 +196,29 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
 
   const over = text.trim().length > maxLength;
   return (
-    <div className="relative border-t border-secondary-200 bg-white px-4 py-3">
+    <div className={`relative border-t px-4 py-3 ${noting ? "border-warning bg-warning-50" : "border-secondary-200 bg-white"}`}
+      data-mode={noting ? "note" : "reply"}>
       {slash && <CannedPicker items={items} active={active} query={slash.query} onPick={insert} onHover={setActive} />}
+      {at && <MentionPicker items={people} active={active} query={at.query} onPick={mention} onHover={setActive} />}
+      {onNote && (
+        <div className="mx-auto mb-2 flex max-w-content items-center gap-2 text-xs">
+          <div role="tablist" aria-label="Write a reply or a private note" className="inline-flex rounded border border-secondary-200 bg-white p-0.5">
+            {!noteOnly && (
+              <button type="button" role="tab" aria-selected={!noting} data-testid="mode-reply"
+                className={`rounded px-2 py-1 ${!noting ? "bg-primary text-white" : "text-secondary-700"}`}
+                onClick={() => { setMode("reply"); setAt(null); ref.current?.focus(); }}>Reply</button>
+            )}
+            <button type="button" role="tab" aria-selected={noting} data-testid="mode-note"
+              className={`rounded px-2 py-1 ${noting ? "bg-warning text-secondary-900" : "text-secondary-700"}`}
+              onClick={() => { setMode("note"); setSlash(null); onTyping(false); ref.current?.focus(); }}>Private note</button>
+          </div>
+          {noting && <span className="text-warning-700" data-testid="note-hint">Private note — only your team sees this. Type @ to mention a teammate.</span>}
+        </div>
+      )}
       <UploadList className="mx-auto mb-2 max-w-content" onCancel={onCancelUpload} testId="composer-files"
         items={staged.map((u) => ({ key: u.key, name: u.name, size: u.size, upload: u, done: u.status === "done" }))} />
       <div className="mx-auto flex max-w-content items-end gap-2">
-        {onAttach && (
+        {onAttach && !noting && (
           <>
             <input ref={picker} type="file" multiple hidden data-testid="attach-input"
               onChange={(e) => {
@@ -159,13 +232,15 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
         <label className="sr-only" htmlFor={`composer-${sessionId}`}>Message</label>
         <textarea id={`composer-${sessionId}`} ref={ref} rows={1} value={text} disabled={disabled}
           data-testid="composer"
-          placeholder={disabled ? "This conversation has ended." : "Write a reply…   / for canned responses"}
+          placeholder={disabled ? "This conversation has ended." : noting
+            ? "Write a private note…   @ to mention a teammate" : "Write a reply…   / for canned responses"}
           className="field min-h-[40px] resize-none"
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
           onKeyDown={onKeyDown} onPaste={onPaste}
           onBlur={() => onTyping(false)} />
-        <button type="button" className="btn-primary h-10" onClick={submit}
-          disabled={disabled || (!text.trim() && staged.length === 0) || over || failedFile}>Send</button>
+        <button type="button" className={`${noting ? "btn-secondary" : "btn-primary"} h-10 whitespace-nowrap`} onClick={submit}
+          disabled={disabled || (!text.trim() && (noting || staged.length === 0)) || over || (failedFile && !noting)}>
+          {noting ? "Add note" : "Send"}</button>
       </div>
       {failedFile && <p className="mx-auto mt-1 max-w-content text-xs text-error-700">Remove the files that could not be uploaded to send.</p>}
       {over && <p className="mx-auto mt-1 max-w-content text-xs text-error-700">Messages are at most {maxLength} characters.</p>}

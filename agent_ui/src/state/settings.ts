@@ -13,6 +13,8 @@ export const NOTIFICATIONS: { key: NotificationKey; label: string; description: 
     description: "Email me when a visitor leaves their email address outside business hours or while nobody is online." },
   { key: "digest", label: "Daily digest",
     description: "Once a day, email me the conversations of the last 24 hours that nobody answered." },
+  { key: "mention", label: "A teammate mentioned me",
+    description: "Email me when a teammate @mentions me in a private note of a conversation." },
 ];
 
 export type SaveStatus =

@@ -39,7 +39,8 @@ export type AgentClientFrame =
   | AgentCloseRequest
   | HandBackRequest
   | PresenceRequest
-  | AgentFetchRequest;
+  | AgentFetchRequest
+  | NoteRequest;
 /**
  * the session's UUID
  */
@@ -85,7 +86,10 @@ export type AgentServerFrame =
   | PresenceFrame
   | AcceptedFrame
   | AssignedFrame
-  | TransferredFrame;
+  | TransferredFrame
+  | NoteAckFrame
+  | NoteFrame
+  | MentionFrame;
 
 /**
  * The visitor socket's first frame.
@@ -184,6 +188,10 @@ export interface AgentAuthFrame {
     [k: string]: number;
   };
   request_id?: RequestId;
+  /**
+   * the highest note id held: the notes of the agent's assigned sessions above it are replayed
+   */
+  last_note_id?: number;
 }
 /**
  * An agent's chat message in an assigned session; answered by ack.
@@ -233,6 +241,10 @@ export interface TransferRequest {
   session_id: SessionId;
   to_agent_id: number;
   request_id?: RequestId;
+  /**
+   * a private note for the receiving agent, stored with the transfer
+   */
+  note?: string;
 }
 /**
  * Close an assigned session.
@@ -267,6 +279,16 @@ export interface AgentFetchRequest {
   session_id: SessionId;
   after_seq: number;
   before_seq?: number;
+  request_id?: RequestId;
+}
+/**
+ * Leave a private note in a conversation the agent may see.
+ */
+export interface NoteRequest {
+  type: "note";
+  session_id: SessionId;
+  client_msg_id: ClientMsgId;
+  text: string;
   request_id?: RequestId;
 }
 /**
@@ -598,4 +620,54 @@ export interface AssignedFrame {
 export interface TransferredFrame {
   type: "transferred";
   session: AgentSession;
+}
+/**
+ * The note is committed; identical for every repeat of its client_msg_id.
+ */
+export interface NoteAckFrame {
+  type: "note_ack";
+  session_id: SessionId;
+  client_msg_id: ClientMsgId;
+  id: number;
+}
+/**
+ * A private note, live or replayed (agent sockets only).
+ */
+export interface NoteFrame {
+  type: "note";
+  id: number;
+  session_id: SessionId;
+  author_id: number | null;
+  author_name: string;
+  text: string;
+  /**
+   * ids of the teammates the note @mentions
+   */
+  mentions: number[];
+  client_msg_id: ClientMsgId;
+  created_at: string;
+}
+/**
+ * A teammate @mentioned this agent in a note (to every socket of the agent).
+ */
+export interface MentionFrame {
+  type: "mention";
+  session_id: SessionId;
+  note: Note;
+}
+/**
+ * A private note of the team in a conversation (never sent to visitors).
+ */
+export interface Note {
+  id: number;
+  session_id: SessionId;
+  author_id: number | null;
+  author_name: string;
+  text: string;
+  /**
+   * ids of the teammates the note @mentions
+   */
+  mentions: number[];
+  client_msg_id: ClientMsgId;
+  created_at: string;
 }

@@ -155,8 +155,9 @@ export interface paths {
          * @description What the agent UI's Settings screen shows, by section. `notifications`: which team
          *     emails this user gets (docs/email.md): `waiting` (a visitor has waited
          *     PARLEY_NOTIFY_WAITING_S and nobody accepted), `offline_email` (a visitor left an email
-         *     outside hours or with no agent online) and `digest` (the daily digest of missed
-         *     conversations). All are on until the user turns them off.
+         *     outside hours or with no agent online), `digest` (the daily digest of missed
+         *     conversations) and `mention` (a teammate @mentioned them in a private note). All are on
+         *     until the user turns them off.
          */
         get: operations["getMySettings"];
         /**
@@ -867,6 +868,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/sessions/{sessionId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The team's private notes in a conversation
+         * @description The private notes of a conversation of the agent's widgets (any status, assigned to
+         *     the agent or not), oldest first, at most 500. Notes are written over the agent socket
+         *     (`note` frames, docs/protocol.md); they take no seq and are never shown to the
+         *     visitor. `mentions` are the ids of the teammates each note notified.
+         */
+        get: operations["listSessionNotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/team": {
         parameters: {
             query?: never;
@@ -1326,6 +1353,18 @@ export interface components {
             display_name?: string;
             max_chats?: number | null;
         };
+        /** @description A private note of the team in a conversation (docs/protocol.md, `note`). */
+        Note: {
+            id: number;
+            session_id: string;
+            author_id: number | null;
+            author_name: string;
+            text: string;
+            mentions: number[];
+            client_msg_id: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         /** @description Which team emails the user gets (docs/email.md, "What is sent when"). */
         NotificationSettings: {
             /** @description A visitor has waited PARLEY_NOTIFY_WAITING_S and nobody accepted. */
@@ -1334,6 +1373,8 @@ export interface components {
             offline_email: boolean;
             /** @description The daily digest of missed conversations (PARLEY_MAIL_DIGEST_HOUR, UTC). */
             digest: boolean;
+            /** @description A teammate @mentioned the user in a private note. */
+            mention: boolean;
         };
         MySettings: {
             notifications: components["schemas"]["NotificationSettings"];
@@ -1346,6 +1387,7 @@ export interface components {
                 waiting?: boolean;
                 offline_email?: boolean;
                 digest?: boolean;
+                mention?: boolean;
             };
         };
         /** @description A colour like `#007bff` (stored in lower case). */
@@ -3719,6 +3761,34 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSessionNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        notes: components["schemas"]["Note"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -361,6 +361,8 @@ export interface NotificationSettings {
   waiting: boolean;
   offline_email: boolean;
   digest: boolean;
+  /** A teammate @mentioned the user in a private note. */
+  mention: boolean;
 }
 
 /** GET /api/auth/me/settings: the signed-in user's own settings, by section. */
