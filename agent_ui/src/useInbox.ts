@@ -13,6 +13,8 @@ import {
 import { outboxFiles } from "./state/uploads";
 import { Uploader } from "./uploader";
 import { type Toast, useToasts } from "./useToasts";
+import { type AiWatch, useAiWatch } from "./useAiWatch";
+import { removeCanned, upsertCanned } from "./state/canned";
 import * as storage from "./storage";
 import { visitorLabel } from "./format";
 import type { CannedResponse, ClientFrame, Presence, ServerFrame, User } from "./types";
@@ -29,6 +31,13 @@ const TYPING_IDLE_MS = 4000;
 export interface Inbox {
   state: State;
   canned: CannedResponse[];
+  /** The conversations the AI is handling, and the one being watched. */
+  ai: AiWatch;
+  /** Take a conversation over from the AI (answered like `accept`). */
+  takeOver(sessionId: string): void;
+  /** A canned response saved or deleted from this tab (the socket's frames do the same). */
+  cannedSaved(c: CannedResponse): void;
+  cannedDeleted(id: number): void;
   toasts: Toast[];
   soundOn: boolean;
   accept(sessionId: string): void;
@@ -87,6 +96,9 @@ export function useInbox(token: string, user: User,
 
   const send = useCallback((frame: ClientFrame) => socketRef.current?.send(frame)
     ?? false, []);
+  const ai = useAiWatch(token, send, user.id);
+  const aiFrame = useRef(ai.onFrame);
+  aiFrame.current = ai.onFrame;
 
   const refreshTeam = useCallback(() => {
     api.team(token).then((agents) => dispatch({ type: "team", agents })).catch(() => undefined);
@@ -102,7 +114,14 @@ export function useInbox(token: string, user: User,
   const onFrame = useCallback((frame: ServerFrame) => {
     const before = stateRef.current;
     dispatch({ type: "frame", frame });
+    aiFrame.current(frame);
     switch (frame.type) {
+      case "canned_saved":
+        setCanned((list) => upsertCanned(list, frame.canned));
+        break;
+      case "canned_deleted":
+        setCanned((list) => removeCanned(list, frame.id));
+        break;
       case "ready": {
         if (wantStatus.current !== frame.agent.status && frame.agent.status !== "offline") {
           send({ type: "presence", status: wantStatus.current });
@@ -294,6 +313,20 @@ export function useInbox(token: string, user: User,
   const inbox = useMemo<Inbox>(() => ({
     state,
     canned,
+    ai,
+    takeOver(sessionId) {
+      pendingAccept.current = sessionId;
+      if (!send({ type: "take_over", session_id: sessionId })) {
+        pendingAccept.current = null;
+        toast("Not connected: try again in a moment.", "error");
+      }
+    },
+    cannedSaved(c) {
+      setCanned((list) => upsertCanned(list, c));
+    },
+    cannedDeleted(id) {
+      setCanned((list) => removeCanned(list, id));
+    },
     toasts,
     soundOn,
     accept(sessionId) {
@@ -392,7 +425,7 @@ export function useInbox(token: string, user: User,
       setSoundOnState(on);
     },
     refreshTeam,
-  }), [state, canned, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
+  }), [state, canned, ai, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
     queue]);
   return inbox;
 }

@@ -1,4 +1,5 @@
 import { type DragEvent, type RefObject, useEffect, useState } from "react";
+import { fillCanned } from "../cannedText";
 import { reasonLabel, visitorLabel } from "../format";
 import type { Chat } from "../state/inbox";
 import type { OutboxEntry } from "../state/outbox";
@@ -36,12 +37,14 @@ interface Props {
   onRetry: (clientMsgId: string) => void;
   onDiscard: (clientMsgId: string) => void;
   onTeamNeeded: () => void;
+  /** The agent's name, for canned responses' {{agent.name}}. */
+  agentName?: string;
 }
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
   onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
-  onDiscard, onTeamNeeded }: Props) {
+  onDiscard, onTeamNeeded, agentName }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -121,7 +124,9 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
         ) : (
           <MessageComposer key={s.session_id} ref={composerRef} sessionId={s.session_id} siteKey={s.site_key}
             canned={canned} initialDraft={draft} onDraft={onDraft} onSend={onSend} onTyping={onTyping}
-            staged={staged(uploads, s.session_id)} onAttach={onAttach} onCancelUpload={onCancelUpload} />
+            staged={staged(uploads, s.session_id)} onAttach={onAttach} onCancelUpload={onCancelUpload}
+            fill={(t) => fillCanned(t, { visitorName: s.visitor_name, visitorEmail: s.visitor_email
+              ?? s.offline_email, agentName })} />
         )}
       </section>
       <div className={`${details ? "fixed inset-y-0 right-0 z-30 w-details shadow-3" : "hidden"} border-l border-secondary-200 lg:static lg:block lg:w-details lg:shadow-none`}>

@@ -22,6 +22,8 @@ interface Props {
   staged?: Upload[];
   onAttach?: (files: File[]) => void;
   onCancelUpload?: (key: string) => void;
+  /** A canned response's text with its variables filled in for this conversation. */
+  fill?: (text: string) => string;
 }
 
 export interface ComposerHandle {
@@ -45,7 +47,7 @@ export function pastedName(type: string, now: Date, index = 0): string {
 /** Enter sends, Shift+Enter adds a line; "/" opens the canned responses. */
 export const MessageComposer = forwardRef<ComposerHandle, Props>(function MessageComposer(
   { sessionId, siteKey, canned, initialDraft, disabled = false, maxLength = 4000, onDraft, onSend,
-    onTyping, staged = [], onAttach, onCancelUpload }, handle) {
+    onTyping, staged = [], onAttach, onCancelUpload, fill }, handle) {
   const [text, setText] = useState(initialDraft);
   const [slash, setSlash] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
@@ -75,8 +77,9 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
   function insert(c: CannedResponse) {
     if (!slash) return;
     const caret = ref.current?.selectionStart ?? text.length;
-    const value = text.slice(0, slash.start) + c.text + text.slice(caret);
-    const pos = slash.start + c.text.length;
+    const body = fill ? fill(c.text) : c.text;
+    const value = text.slice(0, slash.start) + body + text.slice(caret);
+    const pos = slash.start + body.length;
     setText(value);
     onDraft(value);
     setSlash(null);
