@@ -107,6 +107,7 @@ def test_an_agent_watches_the_ai_and_takes_the_conversation_over(
     assert shopper.widget(".pw-msg--ai[data-state=sent]").count() == ai_bubbles
     assert "part59" not in (shopper.widget(".pw-log").text_content() or "")
     assert "part59" not in (chat.text_content() or "")
+    expect(shopper.widget(".pw-msg--ai[data-state=streaming]")).to_have_count(0)  # dropped
 
     composer = page.get_by_test_id("composer")
     composer.fill("Hi, Alice here: yes, we ship to Canada in 5 days.")

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import tornado.ioloop
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from chatserver.context import Context
-from chatserver.db.schema import messages
+from chatserver.db.schema import messages, sessions
+from chatserver.services import chat
+from chatserver.timeutil import utcnow
 from tests.helpers.fake_openai import FakeOpenAI
 from tests.helpers.knowledge import FAQ_MD
 from tests.helpers.sockets import WS
@@ -264,3 +267,59 @@ async def test_waiting_cards_carry_the_visitors_question_and_reason(make_world: 
     assert (await alice.expect("accepted"))["session"]["status"] == "assigned"
     await alice.say("I am here.", session_id=s["session_id"])
     assert (await visitor.expect("message", sender_type="agent"))["text"] == "I am here."
+
+
+async def test_hand_back_and_abandonment_move_the_list(make_world: Any, fake: FakeOpenAI,
+                                                      ctx: Context) -> None:
+    world = await _world(make_world)
+    alice, _ = await world.agent("alice")
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("Hi")
+    await alice.expect("ai_session")
+    await visitor.expect("message", sender_type="ai", timeout=5)
+    await alice.send({"type": "take_over", "session_id": s["session_id"]})
+    await alice.expect("accepted")
+    assert (await alice.expect("ai_session_ended"))["reason"] == "taken_over"
+    await alice.send({"type": "hand_back", "session_id": s["session_id"]})
+    back = await alice.expect("ai_session")
+    assert back["session"]["session_id"] == s["session_id"] and back["session"]["ai_mode"]
+
+    visitor.close()
+    async with ctx.engine.begin() as conn:
+        await conn.execute(update(sessions).where(sessions.c.id == s["session_id"]).values(
+            last_activity_at=utcnow() - timedelta(hours=2)))
+    assert await chat.abandon_idle(ctx, 1800, set()) == [s["session_id"]]
+    gone = await alice.expect("ai_session_ended")
+    assert gone == {"type": "ai_session_ended", "session_id": s["session_id"],
+                    "reason": "abandoned"}
+    listed = await world.api.get("/api/agents/ai-sessions", token=world.agents["alice"]["token"])
+    assert listed.json["sessions"] == []
+
+
+async def test_another_tab_of_the_agent_takes_over_what_this_one_watches(
+        make_world: Any, fake: FakeOpenAI) -> None:
+    world = await _world(make_world)
+    watcher, _ = await world.agent("alice")
+    taker, _ = await world.agent("alice")
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("Hi")
+    await visitor.expect("message", sender_type="ai", timeout=5)
+    await watcher.send({"type": "watch", "session_id": s["session_id"]})
+    await watcher.expect("watching")
+    await taker.send({"type": "take_over", "session_id": s["session_id"]})
+    await taker.expect("accepted")
+    # The watching tab now has the conversation as the agent's own: told, and writable.
+    assigned = await watcher.expect("assigned")
+    assert assigned["session"]["session_id"] == s["session_id"]
+    joined = await watcher.expect("message", sender_type="system")
+    assert "joined" in joined["text"]
+    await watcher.say("From my other tab.", session_id=s["session_id"])
+    assert (await visitor.expect("message", sender_type="agent"))["text"] == "From my other tab."
+    await visitor.say("Thanks!")
+    got = [f for f in await watcher.quiet(0.5) if f["type"] == "message"]
+    assert [f["text"] for f in got] == ["Thanks!"]  # once, not twice
+    # Watching one's own conversation is refused.
+    await watcher.send({"type": "watch", "session_id": s["session_id"]})
+    assert (await watcher.expect("error"))["code"] == "already_assigned"
