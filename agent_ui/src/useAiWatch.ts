@@ -7,6 +7,11 @@ import * as api from "./api";
 import { type WatchState, initialWatch, reduceWatch } from "./state/aiwatch";
 import type { ClientFrame, ServerFrame } from "./types";
 
+/** A `watch` frame, with a request id that names it in an `error` answer. */
+function watchFrame(sessionId: string): ClientFrame & { request_id: string } {
+  return { type: "watch", session_id: sessionId, request_id: `watch-${sessionId}`.slice(0, 64) };
+}
+
 export interface AiWatch {
   state: WatchState;
   onFrame(frame: ServerFrame): void;
@@ -24,7 +29,10 @@ export function useAiWatch(token: string, send: (frame: ClientFrame) => boolean,
     dispatch({ type: "frame", frame, myId });
     const watched = stateRef.current.watched;
     if (frame.type === "ready" && watched) {
-      send({ type: "watch", session_id: watched.sessionId });  // follow it again
+      send(watchFrame(watched.sessionId));  // follow it again
+    }
+    if (frame.type === "error" && watched && frame.request_id === watchFrame(watched.sessionId).request_id) {
+      dispatch({ type: "refused", sessionId: watched.sessionId, reason: frame.message });
     }
     if (frame.type === "watching" && watched?.sessionId === frame.session.session_id) {
       const sid = frame.session.session_id;
@@ -39,7 +47,7 @@ export function useAiWatch(token: string, send: (frame: ClientFrame) => boolean,
     if (current === sessionId) return;
     if (current) send({ type: "unwatch", session_id: current });
     dispatch({ type: "watch", sessionId });
-    if (sessionId) send({ type: "watch", session_id: sessionId });
+    if (sessionId) send(watchFrame(sessionId));
   }, [send]);
 
   return useMemo(() => ({ state, onFrame, watch }), [state, onFrame, watch]);

@@ -57,6 +57,10 @@ describe("the AI's conversations", () => {
     const closed = run(base, frame({ type: "session_closed", session_id: sid, by: "visitor" }));
     expect(closed.watched?.gone).toBe("The conversation was closed.");
     expect(run(base, { type: "watch", sessionId: null }).watched).toBeNull();
+    const refused = run(initialWatch, { type: "watch", sessionId: "x" },
+      { type: "refused", sessionId: "x", reason: "no such session" });
+    expect(refused.watched?.gone).toBe("no such session");
+    expect(run(base, { type: "refused", sessionId: "other", reason: "?" })).toBe(base);
   });
 });
 

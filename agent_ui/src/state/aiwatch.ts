@@ -27,7 +27,8 @@ export interface WatchState {
 export type WatchAction =
   | { type: "frame"; frame: ServerFrame; myId: number | null }
   | { type: "watch"; sessionId: string | null }
-  | { type: "history"; sessionId: string; messages: Message[] };
+  | { type: "history"; sessionId: string; messages: Message[] }
+  | { type: "refused"; sessionId: string; reason: string };
 
 export const initialWatch: WatchState = { ai: {}, watched: null };
 
@@ -97,6 +98,11 @@ export function reduceWatch(state: WatchState, action: WatchAction): WatchState 
       if (state.watched?.sessionId === action.sessionId) return state;
       return { ...state, watched: { sessionId: action.sessionId, session: null, messages: [],
         historyLoaded: false, aiDraft: null, aiTyping: false, visitorTyping: false, gone: null } };
+    case "refused": {
+      const w = state.watched;
+      if (!w || w.sessionId !== action.sessionId) return state;
+      return { ...state, watched: { ...w, gone: action.reason, historyLoaded: true } };
+    }
     case "history": {
       const w = state.watched;
       if (!w || w.sessionId !== action.sessionId) return state;
