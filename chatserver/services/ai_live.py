@@ -16,6 +16,7 @@ from chatserver.db import ai_sessions as db
 from chatserver.db import sessions as sessions_db
 from chatserver.domain import ENDED
 from chatserver.errors import Conflict
+from chatserver.outage import is_unavailable, outage_log
 from chatserver.services.access import Actor, access_session, visible_widget_ids
 from chatserver.services.publish import publish_frame
 from chatserver.services.sessions import agent_view
@@ -33,9 +34,16 @@ async def ai_sessions(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
 
 async def announce(ctx: Context, session_id: str) -> None:
     """The session is (still) the AI's: its line in the list, new or updated (the visitor's
-    newest question), to the widget's agents."""
-    async with ctx.engine.connect() as conn:
-        row = await db.handled(conn, session_id)
+    newest question), to the widget's agents. A database outage here loses the line only
+    (the message that caused it is already stored): the next one, or a reconnect, brings it."""
+    try:
+        async with ctx.engine.connect() as conn:
+            row = await db.handled(conn, session_id)
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        outage_log("the AI list's line", exc)
+        return
     if row is not None:
         await publish_frame(ctx, widget_channel(row["widget_id"]), {
             "type": "ai_session", "widget": row["site_key"], "session": agent_view(row)})

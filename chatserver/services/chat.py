@@ -110,9 +110,11 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
         await publish_message(ctx, msg)
     # Only when the AI owns the conversation: no task or query per message in human chats.
     if created and sender_type == "visitor" and send.ai_turn:
+        # The AI list's line (the newest question) before the AI starts: whatever the AI
+        # then does (a hand-off) is published after it.
+        await ai_live.announce(ctx, session_id)
         if ctx.on_visitor_message is not None:
             ctx.on_visitor_message(ctx, session_id)
-        await ai_live.announce(ctx, session_id)  # the AI list's line: the newest question
     return msg, created
 
 
