@@ -276,6 +276,7 @@ export function useInbox(token: string, user: User,
   // Preview waiting sessions by the visitor's last words (a few messages over REST each).
   useEffect(() => {
     for (const s of Object.values(state.queue)) {
+      if (s.last_visitor_message) continue;  // the server said the visitor's question
       if (previewed.current[s.session_id] === s.last_seq) continue;
       previewed.current[s.session_id] = s.last_seq;
       api.messagesAfter(token, s, Math.max(0, s.last_seq - PREVIEW_LOOKBACK), PREVIEW_LOOKBACK)
