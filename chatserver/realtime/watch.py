@@ -4,19 +4,22 @@ may not write, type or mark seen in it until the agent takes it over (`take_over
 an `accept` that never reopens an ended conversation).
 
 A socket watches at most WATCH_MAX sessions; a watch ends with `unwatch`, when the session
-becomes the agent's (it is then followed as any assigned session) or when the socket closes.
+becomes the agent's (it is then followed as any assigned session), when another agent joins
+it or it closes (the watcher sees that, then nothing more: another agent's conversation is
+not theirs to follow), or when the socket closes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from chatserver.bus import session_channel
+from chatserver.bus import Event, session_channel
 from chatserver.errors import Forbidden, ValidationError
 from chatserver.realtime.follow import ConversationSocket
 from chatserver.realtime.protocol import session_arg
 from chatserver.services import ai_live, routing
 from chatserver.services.access import SignedIn
+from chatserver.tasks import spawn
 
 # Sessions one socket may watch at once: an agent reads a few conversations side by side;
 # each watched session is a channel this socket's process listens to.
@@ -30,6 +33,16 @@ class WatchingSocket(ConversationSocket):
     @property
     def me(self) -> SignedIn:
         raise NotImplementedError
+
+    def on_event(self, channel: str, event: Event) -> None:
+        super().on_event(channel, event)
+        frame = event.get("frame")
+        sid = frame.get("session_id") if frame is not None else None
+        if sid is None or not self.watches(sid):
+            return
+        if frame is not None and (frame.get("type") == "session_closed" or (
+                frame.get("type") == "agent_joined" and frame["agent"]["id"] != self.me.id)):
+            spawn(self.stop_watching(sid))
 
     def watches(self, session_id: str) -> bool:
         return self.watching is not None and session_id in self.watching

@@ -323,3 +323,30 @@ async def test_another_tab_of_the_agent_takes_over_what_this_one_watches(
     # Watching one's own conversation is refused.
     await watcher.send({"type": "watch", "session_id": s["session_id"]})
     assert (await watcher.expect("error"))["code"] == "already_assigned"
+
+
+async def test_a_watcher_stops_following_when_another_agent_takes_over(
+        make_world: Any, fake: FakeOpenAI) -> None:
+    world = await _world(make_world)
+    await world.add_agent("bob")
+    alice, _ = await world.agent("alice")
+    bob, _ = await world.agent("bob")
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("Hi")
+    await visitor.expect("message", sender_type="ai", timeout=5)
+    await bob.send({"type": "watch", "session_id": s["session_id"]})
+    await bob.expect("watching")
+    await alice.send({"type": "take_over", "session_id": s["session_id"]})
+    await alice.expect("accepted")
+    joined = await bob.expect("agent_joined")
+    assert joined["agent"]["id"] == world.agents["alice"]["id"]
+    await bob.quiet(0.2)
+    await alice.say("Private from here on.", session_id=s["session_id"])
+    await visitor.say("Thanks Alice")
+    await visitor.expect("message", sender_type="agent")
+    assert not [f for f in await bob.quiet(0.4) if f.get("session_id") == s["session_id"]]
+    # Watching it again is refused: it is Alice's.
+    await bob.send({"type": "watch", "session_id": s["session_id"]})
+    err = await bob.expect("error")
+    assert err["code"] == "conflict" and err["fields"]["taken_by"] == world.agents["alice"]["name"]
