@@ -210,3 +210,23 @@ def test_a_canned_reply_made_in_one_inbox_is_used_in_another_open_one(
     expect(item).to_have_count(0)
     composer.press_sequentially("/shi")
     expect(bob_page.get_by_test_id("canned-picker")).to_contain_text("No canned response matches.")
+
+    # Bob keeps a personal reply: only "Only me" is offered to him (he manages no widget),
+    # the admin never sees it, and his picker marks it as his.
+    bob_page.get_by_role("link", name="Replies").click()
+    bob_page.get_by_role("button", name="New reply").click()
+    form = bob_page.get_by_role("form", name="New canned reply")
+    expect(form.get_by_test_id("canned-target").locator("option")).to_have_text(["Only me (personal)"])
+    form.get_by_label("Shortcut").fill("mine")
+    form.get_by_label("Text").fill("Speaking personally, {{visitor.name|friend}}.")
+    form.get_by_role("button", name="Create").click()
+    expect(bob_page.locator("[data-canned=mine]")).to_contain_text("Only you")
+    expect(admin_page.get_by_text("No canned replies yet.")).to_be_visible()
+    bob_page.get_by_role("link", name="Inbox").click()
+    bob_page.get_by_test_id("active-chats").get_by_role("button").first.click()
+    composer = bob_page.get_by_test_id("composer")
+    composer.fill("")  # the "/shi" left from before
+    composer.press_sequentially("/min")
+    expect(bob_page.get_by_test_id("canned-picker")).to_contain_text("yours")
+    composer.press("Enter")
+    expect(composer).to_have_value("Speaking personally, Vera Lynn.")
