@@ -352,8 +352,8 @@ def make_bus(redis_url: str, prefix: str) -> Bus:
     return RedisBus(redis_url, prefix) if redis_url else LocalBus()
 
 
-# Every agent socket listens here (what the whole team may see, e.g. global canned responses).
-TEAM_CHANNEL = "team"
+# Every agent socket listens here: what every agent may see (e.g. global canned responses).
+AGENTS_CHANNEL = "agents"
 
 
 def session_channel(session_id: str) -> str:

@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any
 
-from chatserver.bus import TEAM_CHANNEL, Event, session_channel, user_channel, widget_channel
+from chatserver.bus import AGENTS_CHANNEL, Event, session_channel, user_channel, widget_channel
 from chatserver.errors import Forbidden, ParleyError, RateLimited, ValidationError
 from chatserver.realtime.protocol import (
     CLOSE_AUTH,
@@ -84,7 +84,7 @@ class AgentSocket(WatchingSocket):
         self.set_timer(max(0.0, claims["exp"] - time.time()),
                        lambda: self.close(CLOSE_AUTH, "token expired"))
         await self.join(user_channel(actor.id))
-        await self.join(TEAM_CHANNEL)
+        await self.join(AGENTS_CHANNEL)
         snapshot = await history.agent_snapshot(self.ctx, actor)
         for wid in snapshot.widget_ids:
             await self.join(widget_channel(wid))

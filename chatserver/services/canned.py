@@ -5,8 +5,8 @@ A canned response belongs to one widget (its owner or an admin manages it), to e
 agent lists the global ones, their widgets' ones and their own.
 
 A change is published after its commit (`canned_saved`, `canned_deleted`) where exactly those
-who may see the response listen: the owner's user channel, the widget's channel, or the team
-channel every agent socket joins for the global ones.
+who may see the response listen: the owner's user channel, the widget's channel, or the channel
+every agent socket joins (`agents`) for the global ones.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.bus import TEAM_CHANNEL, user_channel, widget_channel
+from chatserver.bus import AGENTS_CHANNEL, user_channel, widget_channel
 from chatserver.context import Context
 from chatserver.db import canned as db
 from chatserver.db import widgets as widgets_db
@@ -52,7 +52,7 @@ def _channel(row: RowMapping) -> str:
     """Where those who may see the response listen."""
     if row["owner_id"] is not None:
         return user_channel(row["owner_id"])
-    return TEAM_CHANNEL if row["widget_id"] is None else widget_channel(row["widget_id"])
+    return AGENTS_CHANNEL if row["widget_id"] is None else widget_channel(row["widget_id"])
 
 
 async def _saved(ctx: Context, row: RowMapping) -> dict[str, Any]:
