@@ -96,6 +96,7 @@ class AgentSocket(WatchingSocket):
             else:
                 await self.join(session_channel(row["id"]))
         missed = await history.missed_in(self.ctx, positions)
+        ai_sessions = await ai_live.ai_sessions(self.ctx, actor)
         self.presence_widgets = await presence.widget_ids(self.ctx, actor.id)
         first = actor.id not in self.ctx.presence.sockets
         self.ctx.presence.connected(actor.id)
@@ -110,7 +111,7 @@ class AgentSocket(WatchingSocket):
                              "role": actor.role, "status": status},
                    "sessions": sessions,
                    "waiting": [agent_view(r) for r in snapshot.waiting],
-                   "ai_sessions": await ai_live.ai_sessions(self.ctx, actor)})
+                   "ai_sessions": ai_sessions})
         for sid, replay in missed.items():
             self.release(sid, replay)
         if first:
