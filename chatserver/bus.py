@@ -354,6 +354,10 @@ def make_bus(redis_url: str, prefix: str) -> Bus:
     return RedisBus(redis_url, prefix) if redis_url else LocalBus()
 
 
+# Every agent socket listens here: what every agent may see (e.g. global canned responses).
+AGENTS_CHANNEL = "agents"
+
+
 def session_channel(session_id: str) -> str:
     return f"session:{session_id}"
 

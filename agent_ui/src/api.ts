@@ -5,7 +5,8 @@ import {
   send as call,
 } from "@parley/protocol";
 import type {
-  CannedResponse, Message, MessageFile, Session, SessionDetails, TeamMember, TranscriptQueued, User,
+  CannedResponse, CannedResponseInput, Message, MessageFile, Session, SessionDetails, TeamMember,
+  TranscriptQueued, User, Widget,
 } from "./types";
 
 export { ApiError };
@@ -55,6 +56,28 @@ export async function team(token: string): Promise<TeamMember[]> {
 export async function cannedResponses(token: string): Promise<CannedResponse[]> {
   return (await request<{ canned_responses: CannedResponse[] }>("/api/canned-responses", token))
     .canned_responses;
+}
+
+/** Add a canned response: a widget's (`site_key`), everyone's, or the caller's own
+ * (`personal`). The open inboxes that may see it get it over their socket. */
+export async function createCanned(token: string, body: CannedResponseInput): Promise<CannedResponse> {
+  return (await request<{ canned_response: CannedResponse }>("/api/canned-responses", token,
+    { method: "POST", body })).canned_response;
+}
+
+export async function updateCanned(token: string, id: number,
+  body: Pick<CannedResponseInput, "shortcut" | "title" | "text">): Promise<CannedResponse> {
+  return (await request<{ canned_response: CannedResponse }>(`/api/canned-responses/${id}`, token,
+    { method: "PUT", body })).canned_response;
+}
+
+export function deleteCanned(token: string, id: number): Promise<void> {
+  return request(`/api/canned-responses/${id}`, token, { method: "DELETE" });
+}
+
+/** The widgets the user owns or works on (admins: all). */
+export async function widgets(token: string): Promise<Widget[]> {
+  return (await request<{ widgets: Widget[] }>("/api/widgets", token)).widgets;
 }
 
 export function sessionDetails(token: string, sessionId: string): Promise<SessionDetails> {

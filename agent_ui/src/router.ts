@@ -8,7 +8,9 @@ export type Route =
   | { page: "login" }
   | { page: "inbox"; chatId: string | null }
   | { page: "history"; chatId: string | null }
-  | { page: "settings" };
+  | { page: "settings" }
+  | { page: "watch"; sessionId: string }
+  | { page: "canned" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -16,6 +18,8 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === "login") return { page: "login" };
   if (parts[0] === "history") return { page: "history", chatId: parts[1] ?? null };
   if (parts[0] === "settings") return { page: "settings" };
+  if (parts[0] === "watch" && parts[1]) return { page: "watch", sessionId: parts[1] };
+  if (parts[0] === "canned") return { page: "canned" };
   if (parts[0] === "chats" && parts[1]) return { page: "inbox", chatId: parts[1] };
   return { page: "inbox", chatId: null };
 }
@@ -26,6 +30,10 @@ export function routePath(route: Route): string {
       return `${BASE}/login`;
     case "settings":
       return `${BASE}/settings`;
+    case "watch":
+      return `${BASE}/watch/${encodeURIComponent(route.sessionId)}`;
+    case "canned":
+      return `${BASE}/canned`;
     case "history":
       return route.chatId ? `${BASE}/history/${encodeURIComponent(route.chatId)}` : `${BASE}/history`;
     default:

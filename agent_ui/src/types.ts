@@ -4,7 +4,7 @@
 import type { MessageFile } from "@parley/protocol";
 
 export type {
-  CannedResponse, HistoryPage, HistorySession, Message, Presence, SenderType, Session,
+  CannedResponse, CannedResponseInput, CannedScope, Widget, HistoryPage, HistorySession, Message, Presence, SenderType, Session,
   SessionDetails, SessionStatus, TeamMember, TranscriptQueued, User, VisitorInfo,
 } from "@parley/protocol";
 export type { AgentMe as Me } from "@parley/protocol";

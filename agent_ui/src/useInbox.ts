@@ -14,6 +14,8 @@ import { outboxFiles } from "./state/uploads";
 import { Uploader } from "./uploader";
 import { type Notes, useNotes } from "./useNotes";
 import { type Toast, useToasts } from "./useToasts";
+import { type AiWatch, useAiWatch } from "./useAiWatch";
+import { removeCanned, upsertCanned } from "./state/canned";
 import * as storage from "./storage";
 import { visitorLabel } from "./format";
 import type { CannedResponse, ClientFrame, Presence, ServerFrame, User } from "./types";
@@ -30,6 +32,13 @@ const TYPING_IDLE_MS = 4000;
 export interface Inbox {
   state: State;
   canned: CannedResponse[];
+  /** The conversations the AI is handling, and the one being watched. */
+  ai: AiWatch;
+  /** Take a conversation over from the AI (answered like `accept`). */
+  takeOver(sessionId: string): void;
+  /** A canned response saved or deleted from this tab (the socket's frames do the same). */
+  cannedSaved(c: CannedResponse): void;
+  cannedDeleted(id: number): void;
   toasts: Toast[];
   soundOn: boolean;
   accept(sessionId: string): void;
@@ -94,6 +103,9 @@ export function useInbox(token: string, user: User,
   const notesWiring = useNotes(token, user, send, useCallback(() => soundRef.current, []));
   const notesRef = useRef(notesWiring);
   notesRef.current = notesWiring;
+  const ai = useAiWatch(token, send, user.id);
+  const aiFrame = useRef(ai.onFrame);
+  aiFrame.current = ai.onFrame;
 
   const refreshTeam = useCallback(() => {
     api.team(token).then((agents) => dispatch({ type: "team", agents })).catch(() => undefined);
@@ -110,7 +122,14 @@ export function useInbox(token: string, user: User,
     const before = stateRef.current;
     dispatch({ type: "frame", frame });
     notesRef.current.onFrame(frame);
+    aiFrame.current(frame);
     switch (frame.type) {
+      case "canned_saved":
+        setCanned((list) => upsertCanned(list, frame.canned));
+        break;
+      case "canned_deleted":
+        setCanned((list) => removeCanned(list, frame.id));
+        break;
       case "ready": {
         if (wantStatus.current !== frame.agent.status && frame.agent.status !== "offline") {
           send({ type: "presence", status: wantStatus.current });
@@ -267,6 +286,7 @@ export function useInbox(token: string, user: User,
   // Preview waiting sessions by the visitor's last words (a few messages over REST each).
   useEffect(() => {
     for (const s of Object.values(state.queue)) {
+      if (s.last_visitor_message) continue;  // the server said the visitor's question
       if (previewed.current[s.session_id] === s.last_seq) continue;
       previewed.current[s.session_id] = s.last_seq;
       api.messagesAfter(token, s, Math.max(0, s.last_seq - PREVIEW_LOOKBACK), PREVIEW_LOOKBACK)
@@ -304,6 +324,20 @@ export function useInbox(token: string, user: User,
   const inbox = useMemo<Inbox>(() => ({
     state,
     canned,
+    ai,
+    takeOver(sessionId) {
+      pendingAccept.current = sessionId;
+      if (!send({ type: "take_over", session_id: sessionId })) {
+        pendingAccept.current = null;
+        toast("Not connected: try again in a moment.", "error");
+      }
+    },
+    cannedSaved(c) {
+      setCanned((list) => upsertCanned(list, c));
+    },
+    cannedDeleted(id) {
+      setCanned((list) => removeCanned(list, id));
+    },
     toasts,
     soundOn,
     accept(sessionId) {
@@ -404,7 +438,7 @@ export function useInbox(token: string, user: User,
     },
     refreshTeam,
     notes: notesWiring.notes,
-  }), [state, canned, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
+  }), [state, canned, ai, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
     queue, notesWiring.notes]);
   return inbox;
 }

@@ -23,16 +23,26 @@ describe("user agents", () => {
 
 describe("canned responses", () => {
   const all = [
-    { id: 1, site_key: null, shortcut: "hello", title: "Greeting", text: "Hi there!" },
-    { id: 2, site_key: "A", shortcut: "hello", title: "Acme greeting", text: "Hi from Acme!" },
-    { id: 3, site_key: "A", shortcut: "refund", title: "Refunds", text: "Refunds take 5 days." },
-    { id: 4, site_key: "B", shortcut: "ship", title: "Shipping", text: "We ship worldwide." },
+    { id: 1, site_key: null, shortcut: "hello", title: "Greeting", text: "Hi there!",
+      scope: "global" as const, owner_id: null },
+    { id: 2, site_key: "A", shortcut: "hello", title: "Acme greeting", text: "Hi from Acme!",
+      scope: "widget" as const, owner_id: null },
+    { id: 3, site_key: "A", shortcut: "refund", title: "Refunds", text: "Refunds take 5 days.",
+      scope: "widget" as const, owner_id: null },
+    { id: 4, site_key: "B", shortcut: "ship", title: "Shipping", text: "We ship worldwide.",
+      scope: "widget" as const, owner_id: null },
   ];
   it("offers the widget's and the global ones, the widget's winning a shared shortcut", () => {
     expect(matchCanned(all, "A", "").map((c) => c.id)).toEqual([2, 3]);
     expect(matchCanned(all, "B", "").map((c) => c.id)).toEqual([1, 4]);
     expect(matchCanned(all, "A", "ref").map((c) => c.id)).toEqual([3]);
     expect(matchCanned(all, "A", "days").map((c) => c.id)).toEqual([3]);
+  });
+  it("prefers the agent's own response to the team's with the same shortcut", () => {
+    const mine = { id: 5, site_key: null, shortcut: "hello", title: "My hello", text: "Hey!",
+      scope: "personal" as const, owner_id: 7 };
+    expect(matchCanned([...all, mine], "A", "hel").map((c) => c.id)).toEqual([5]);
+    expect(matchCanned([...all, mine], "B", "").map((c) => c.id)).toEqual([5, 4]);
   });
   it("finds the /shortcut being typed at the caret", () => {
     expect(slashQuery("/ref", 4)).toEqual({ start: 0, query: "ref" });
@@ -64,6 +74,10 @@ describe("formatting", () => {
     expect(parseRoute("/agent/history/x")).toEqual({ page: "history", chatId: "x" });
     expect(parseRoute("/agent/login")).toEqual({ page: "login" });
     expect(routePath({ page: "inbox", chatId: "a b" })).toBe("/agent/chats/a%20b");
+    expect(parseRoute("/agent/watch/s1")).toEqual({ page: "watch", sessionId: "s1" });
+    expect(parseRoute("/agent/canned")).toEqual({ page: "canned" });
+    expect(routePath({ page: "watch", sessionId: "s 1" })).toBe("/agent/watch/s%201");
+    expect(routePath({ page: "canned" })).toBe("/agent/canned");
   });
   it("resends only unacknowledged, unfailed messages of open chats, in order", () => {
     const e = (id: string, sid: string, failed: string | null = null) =>

@@ -10,7 +10,7 @@ from chatserver.api.widgets import PublicAPIHandler
 from chatserver.domain import ESCALATION_REASONS
 from chatserver.errors import RateLimited
 from chatserver.limits import ID_MAX, MESSAGES_PAGE_DEFAULT, MESSAGES_PAGE_MAX
-from chatserver.services import chat, sessions, widgets
+from chatserver.services import ai_live, chat, sessions, widgets
 from chatserver.services.access import Actor
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.validate import Fields
@@ -94,6 +94,11 @@ class WaitingSessionsHandler(APIHandler):
                                                                     await self.actor())})
 
 
+class AISessionsHandler(APIHandler):
+    async def get(self) -> None:
+        self.send_json({"sessions": await ai_live.ai_sessions(self.ctx, await self.actor())})
+
+
 routes = [
     (r"/api/widgets/escalate/([^/]+)/([^/]+)", EscalateHandler),
     (r"/api/widgets/queue-position/([^/]+)/([^/]+)", QueuePositionHandler),
@@ -102,4 +107,5 @@ routes = [
     (r"/api/agents/stats", AgentStatsHandler),
     (r"/api/agents/active-chats", ActiveChatsHandler),
     (r"/api/agents/waiting-sessions", WaitingSessionsHandler),
+    (r"/api/agents/ai-sessions", AISessionsHandler),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -28,20 +28,30 @@ async def get(conn: AsyncConnection, canned_id: int) -> RowMapping | None:
     return (await conn.execute(stmt)).mappings().first()
 
 
-async def visible(conn: AsyncConnection, widget_ids: list[int] | None) -> list[RowMapping]:
-    """Global ones and those of these widgets (None: every widget), by shortcut."""
-    stmt = _select()
+async def visible(conn: AsyncConnection, widget_ids: list[int] | None,
+                  owner_id: int | None) -> list[RowMapping]:
+    """Global ones, those of these widgets (None: every widget) and `owner_id`'s own, by
+    shortcut (nobody else's own ones: those are private)."""
+    c = canned_responses.c
+    team: ColumnElement[bool] = c.owner_id.is_(None)
     if widget_ids is not None:
-        stmt = stmt.where(or_(canned_responses.c.widget_id.is_(None),
-                              canned_responses.c.widget_id.in_(widget_ids)))
-    stmt = stmt.order_by(canned_responses.c.shortcut, canned_responses.c.id)
+        team = and_(team, or_(c.widget_id.is_(None), c.widget_id.in_(widget_ids)))
+    stmt = _select().where(team if owner_id is None else or_(team, c.owner_id == owner_id))
+    stmt = stmt.order_by(c.shortcut, c.id)
     return list((await conn.execute(stmt)).mappings())
 
 
 async def shortcut_taken(conn: AsyncConnection, widget_id: int | None, shortcut: str,
-                         except_id: int | None = None) -> bool:
-    cond = canned_responses.c.widget_id.is_(None) if widget_id is None \
-        else canned_responses.c.widget_id == widget_id
+                         except_id: int | None = None, owner_id: int | None = None) -> bool:
+    """Is the shortcut used in the same place: the widget, the global ones, or the owner's
+    own ones."""
+    c = canned_responses.c
+    if owner_id is not None:
+        cond = c.owner_id == owner_id
+    elif widget_id is None:
+        cond = and_(c.widget_id.is_(None), c.owner_id.is_(None))
+    else:
+        cond = c.widget_id == widget_id
     stmt = select(canned_responses.c.id).where(cond, canned_responses.c.shortcut == shortcut)
     if except_id is not None:
         stmt = stmt.where(canned_responses.c.id != except_id)

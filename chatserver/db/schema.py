@@ -237,8 +237,9 @@ ai_usage = Table(
     **TABLE_ARGS,
 )
 
-# Saved replies agents insert with "/" in the inbox: one widget's (widget_id) or everyone's
-# (widget_id NULL). The shortcut is what agents type after "/".
+# Saved replies agents insert with "/" in the inbox: one widget's (widget_id), everyone's
+# (widget_id and owner_id NULL) or one agent's own (owner_id: seen by them only). The
+# shortcut is what agents type after "/".
 canned_responses = Table(
     "canned_responses", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -250,7 +251,9 @@ canned_responses = Table(
     Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
+    Column("owner_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
     UniqueConstraint("widget_id", "shortcut"),
+    Index(None, "owner_id"),
     **ID_TABLE_ARGS,
 )
 

@@ -82,29 +82,33 @@ async def active_counts(conn: AsyncConnection, agent_ids: list[int]) -> dict[int
     return {int(a): int(n) for a, n in rows}
 
 
-def _with_last_message() -> Any:
+def with_last_message() -> Any:
     # The last thing a person (or the AI) said: system lines ("handed to a person") say
     # nothing about what the visitor needs.
     last = (select(preview()).where(messages.c.session_id == sessions.c.id,
                                           messages.c.sender_type != "system")
             .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
+    # The visitor's own last words: what a waiting card shows (the question, not the AI's line).
+    asked = (select(preview()).where(messages.c.session_id == sessions.c.id,
+                                     messages.c.sender_type == "visitor")
+             .order_by(messages.c.seq.desc()).limit(1).correlate(sessions).scalar_subquery())
     return select(*_AGENT_COLUMNS, widget_configs.c.site_key,
                   widget_configs.c.business_name.label("widget_name"),
-                  last.label("last_message")).join(
+                  last.label("last_message"), asked.label("last_visitor_message")).join(
         widget_configs, widget_configs.c.id == sessions.c.widget_id)
 
 
 async def waiting_in(conn: AsyncConnection, widget_ids: list[int]) -> list[RowMapping]:
     if not widget_ids:
         return []
-    stmt = (_with_last_message().where(sessions.c.widget_id.in_(widget_ids),
+    stmt = (with_last_message().where(sessions.c.widget_id.in_(widget_ids),
                                        sessions.c.status == "waiting")
             .order_by(*QUEUE_ORDER))
     return list((await conn.execute(stmt)).mappings())
 
 
 async def assigned_to(conn: AsyncConnection, agent_id: int) -> list[RowMapping]:
-    stmt = (_with_last_message().where(sessions.c.assigned_agent_id == agent_id,
+    stmt = (with_last_message().where(sessions.c.assigned_agent_id == agent_id,
                                        sessions.c.status == "assigned")
             .order_by(sessions.c.last_activity_at.desc()))
     return list((await conn.execute(stmt)).mappings())

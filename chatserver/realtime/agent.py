@@ -7,9 +7,16 @@ import logging
 import time
 from typing import Any
 
-from chatserver.bus import Event, session_channel, session_of, team_channel, user_channel, widget_channel
+from chatserver.bus import (
+    AGENTS_CHANNEL,
+    Event,
+    session_channel,
+    session_of,
+    team_channel,
+    user_channel,
+    widget_channel,
+)
 from chatserver.errors import Forbidden, ParleyError, RateLimited, ValidationError
-from chatserver.realtime.follow import ConversationSocket
 from chatserver.realtime.protocol import (
     CLOSE_AUTH,
     CLOSE_FORBIDDEN,
@@ -26,8 +33,9 @@ from chatserver.realtime.protocol import (
     typing_frame,
 )
 from chatserver.realtime.transport import FrameHandler
+from chatserver.realtime.watch import WatchingSocket
 from chatserver.services import agent_presence as presence
-from chatserver.services import auth, chat, history, notes, routing
+from chatserver.services import ai_live, auth, chat, history, notes, routing
 from chatserver.services.access import SignedIn
 from chatserver.services.sessions import agent_view
 from chatserver.tasks import spawn
@@ -36,7 +44,7 @@ from chatserver.validate import whole_number
 log = logging.getLogger(__name__)
 
 
-class AgentSocket(ConversationSocket):
+class AgentSocket(WatchingSocket):
     kind = "agent"
     # "agent-pending:<ip>" while this socket counts toward its address's unauthenticated ones.
     pending_key = ""
@@ -90,6 +98,7 @@ class AgentSocket(ConversationSocket):
         self.set_timer(max(0.0, claims["exp"] - time.time()),
                        lambda: self.close(CLOSE_AUTH, "token expired"))
         await self.join(user_channel(actor.id))
+        await self.join(AGENTS_CHANNEL)
         snapshot = await history.agent_snapshot(self.ctx, actor)
         for wid in snapshot.widget_ids:
             await self.join(widget_channel(wid))
@@ -101,6 +110,7 @@ class AgentSocket(ConversationSocket):
             else:
                 await self.join(session_channel(row["id"]))
         missed = await history.missed_in(self.ctx, positions)
+        ai_sessions = await ai_live.ai_sessions(self.ctx, actor)
         self.presence_widgets = await presence.widget_ids(self.ctx, actor.id)
         first = actor.id not in self.ctx.presence.sockets
         self.ctx.presence.connected(actor.id)
@@ -114,7 +124,8 @@ class AgentSocket(ConversationSocket):
                    "agent": {"id": actor.id, "display_name": actor.display_name,
                              "role": actor.role, "status": status},
                    "sessions": sessions,
-                   "waiting": [agent_view(r) for r in snapshot.waiting]})
+                   "waiting": [agent_view(r) for r in snapshot.waiting],
+                   "ai_sessions": ai_sessions})
         last_note = whole_number(frame.get("last_note_id"), maximum=2**63 - 1)
         if last_note is not None:
             await self.replay_notes([r["id"] for r in snapshot.assigned], last_note)
@@ -138,6 +149,7 @@ class AgentSocket(ConversationSocket):
     async def adopt(self, session_id: str, from_seq: int) -> None:
         """A session became this agent's (accept, transfer, auto-assignment): say so, and send
         its messages from the hand-over on, so nothing published before the join is missed."""
+        await self.stop_watching(session_id)  # a watched one is followed afresh, as theirs
         if self.follows(session_id) or self.closing:
             return
         await self.follow_from_now(session_id)
@@ -170,7 +182,8 @@ class AgentSocket(ConversationSocket):
                 "transfer": self.on_transfer_frame, "close": self.on_close_frame,
                 "hand_back": self.on_hand_back_frame, "presence": self.on_presence_frame,
                 "fetch": self.on_fetch_frame, "auth": self.on_auth_frame,
-                "note": self.on_note_frame}
+                "note": self.on_note_frame, "watch": self.on_watch_frame,
+                "unwatch": self.on_unwatch_frame, "take_over": self.on_take_over_frame}
 
     @property
     def me(self) -> SignedIn:
@@ -178,6 +191,7 @@ class AgentSocket(ConversationSocket):
         return self.actor
 
     def check_assigned(self, sid: str) -> None:
+        self.check_not_watching(sid)
         if not self.follows(sid):
             raise Forbidden("accept the conversation first", code="not_assigned")
 
@@ -243,7 +257,8 @@ class AgentSocket(ConversationSocket):
 
     async def on_fetch_frame(self, frame: dict[str, Any]) -> None:
         sid = session_arg(frame)
-        self.check_assigned(sid)
+        if not self.watches(sid):  # a watched session's gaps are repaired too
+            self.check_assigned(sid)
         await self.fetch(sid, frame)
 
     async def on_auth_frame(self, frame: dict[str, Any]) -> None:

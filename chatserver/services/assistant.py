@@ -177,17 +177,17 @@ class AIRunner:
         if offered is not None:  # the visitor answers the offer of a person
             answer = answer_to_offer(history[-1].text)
             if answer == "yes":
-                await self._hand_off(ctx, session, widget, offered, language)
+                await self._hand_off(ctx, session, widget, offered, language, run)
                 return
             if answer == "no":
-                await self._say(ctx, session_id, phrase(language, "offer_declined"))
+                await self._say(ctx, session_id, phrase(language, "offer_declined"), run)
                 return
 
         reason = detect(history)
         if reason is None:
             reason = self._over_budget(settings, ai_count, usage)
         if reason is not None:
-            await self._hand_off(ctx, session, widget, reason, language)
+            await self._hand_off(ctx, session, widget, reason, language, run)
             return
 
         index = await index_for(ctx, widget["id"])
@@ -263,7 +263,7 @@ class AIRunner:
                 return
         await self._account(ctx, widget["id"], outcome)
         if outcome.escalate:
-            await self._hand_off(ctx, session, widget, outcome.escalate, language)
+            await self._hand_off(ctx, session, widget, outcome.escalate, language, run)
 
     def _over_budget(self, settings: dict[str, Any], ai_count: int, usage: Any) -> str | None:
         limit = settings.get("visitor_message_limit")
@@ -286,7 +286,7 @@ class AIRunner:
             "type": "typing", "session_id": session_id, "sender_type": "ai", "on": on})
 
     async def _hand_off(self, ctx: Context, session: Any, widget: Any, reason: str,
-                        language: str) -> None:
+                        language: str, run: _Running) -> None:
         """Tell the visitor honestly what happens next (a realistic wait, or email), then
         put the session in the queue with the reason."""
         async with ctx.engine.connect() as conn:
@@ -299,26 +299,42 @@ class AIRunner:
         else:
             text = phrase(language, "handoff_soon")
         try:
-            await self._say(ctx, session["id"], text)
+            if not await self._say(ctx, session["id"], text, run):
+                return
             await chat.escalate(ctx, session["site_key"], session["id"], reason=reason,
                                 actor=OPERATOR)
         except ParleyError as exc:
             log.info("hand-off of session %s skipped: %s", session["id"], exc.code)
 
-    async def _say(self, ctx: Context, session_id: str, text: str) -> None:
-        """Stream a fixed text as an AI reply, then store it."""
+    async def _say(self, ctx: Context, session_id: str, text: str, run: _Running) -> bool:
+        """Stream a fixed text as an AI reply, then store it; False when a person took over
+        meanwhile (nothing more is streamed or stored)."""
         reply_id = f"ai-{uuid.uuid4().hex}"
         pieces: list[str] = []
 
         async def emit(piece: str) -> None:
+            if run.cancelled:
+                raise _Silenced
             pieces.append(piece)
             await publish_frame(ctx, session_channel(session_id), {
                 "type": "ai_delta", "session_id": session_id, "reply_id": reply_id,
                 "index": len(pieces) - 1, "text": piece})
 
-        await stream_words(text, emit)
-        await chat.send_message(ctx, session_id, sender_type="ai", text=text,
-                                client_msg_id=reply_id, sender_name=ASSISTANT_NAME)
+        try:
+            await stream_words(text, emit)
+        except _Silenced:
+            return False
+        try:
+            await chat.send_message(ctx, session_id, sender_type="ai", text=text,
+                                    client_msg_id=reply_id, sender_name=ASSISTANT_NAME)
+        except ParleyError as exc:  # a person took over meanwhile: stay silent
+            log.info("AI line in session %s dropped: %s", session_id, exc.code)
+            return False
+        return True
+
+
+class _Silenced(Exception):
+    """A person took over while the AI was saying a fixed text."""
 
 
 def _turn(row: Any) -> Turn:

@@ -22,6 +22,7 @@ from chatserver.domain import ENDED, ESCALATION_REASONS, UNANSWERED
 from chatserver.errors import Conflict, Forbidden, NotFound, ValidationError
 from chatserver.events import MessageView
 from chatserver.limits import CLIENT_MSG_ID_MAX, NOTE_MAX
+from chatserver.services import ai_live
 from chatserver.services.access import Actor, SignedIn, access_session
 from chatserver.services.hours import is_open
 from chatserver.services.publish import (
@@ -108,9 +109,12 @@ async def send_message(ctx: Context, session_id: str, *, sender_type: str, text:
     if created:
         await publish_message(ctx, msg)
     # Only when the AI owns the conversation: no task or query per message in human chats.
-    if created and sender_type == "visitor" and send.ai_turn \
-            and ctx.on_visitor_message is not None:
-        ctx.on_visitor_message(ctx, session_id)
+    if created and sender_type == "visitor" and send.ai_turn:
+        # The AI list's line (the newest question) before the AI starts: whatever the AI
+        # then does (a hand-off) is published after it.
+        await ai_live.announce(ctx, session_id)
+        if ctx.on_visitor_message is not None:
+            ctx.on_visitor_message(ctx, session_id)
     return msg, created
 
 
@@ -137,6 +141,7 @@ async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, An
         assert updated is not None
         await publish_message(ctx, event)
     await agent_left(ctx, session_id, row["assigned_agent_id"], row["agent_name"], "hand_back")
+    await ai_live.announce(ctx, session_id)
     return agent_view(updated)
 
 
@@ -192,6 +197,8 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
     await publish_frame(ctx, session_channel(session_id),
                         {"type": "session_closed", "session_id": session_id, "by": by})
     await cancel_ai_reply(ctx, session_id)
+    if row["status"] == "active":
+        await ai_live.ended(ctx, row["widget_id"], session_id, "closed")
     if row["assigned_agent_id"] is not None:
         await unfollow(ctx, row["assigned_agent_id"], session_id)
     if row["status"] == "waiting":
@@ -227,6 +234,8 @@ async def abandon_idle(ctx: Context, idle_s: float, local_sessions: set[str],
         await publish_frame(ctx, session_channel(row["id"]), {
             "type": "session_closed", "session_id": row["id"], "by": "system"})
         done.append(row["id"])
+        if row["status"] == "active":
+            await ai_live.ended(ctx, row["widget_id"], row["id"], "abandoned")
         if row["status"] == "waiting":
             widgets_touched.add(row["widget_id"])
     for widget_id in widgets_touched:
@@ -304,6 +313,7 @@ async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str 
             "agents_online": position["agents_online"], "offline": offline,
             "outside_hours": not open_now})
         await cancel_ai_reply(ctx, session_id)
+        await ai_live.ended(ctx, row["widget_id"], session_id, "escalated")
         log.info("session %s escalated (%s)", session_id, reason)
         if not await auto_assign(ctx, row["widget_id"]):
             await broadcast_queue(ctx, row["widget_id"])

@@ -21,7 +21,7 @@ from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError, ValidationError
-from chatserver.services import notes
+from chatserver.services import ai_live, notes
 from chatserver.services.access import Actor, sees_widget
 from chatserver.services.publish import (
     cancel_ai_reply,
@@ -59,14 +59,18 @@ def reachable(row: RowMapping) -> bool:
     return bool(row["offline_email"] or row["visitor_email"])
 
 
-async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
+async def accept(ctx: Context, actor: Actor, session_id: str, *,
+                 reopen: bool = True) -> dict[str, Any]:
     """Take a waiting (or AI-handled) session. Exactly one agent wins a race: the update is
     conditional on the status, and the database decides. The agent's sockets are told the
-    session is theirs.
+    session is theirs. Taking a session from the AI stops it at once: its reply in flight is
+    cancelled before the join is published, and the AI may store nothing once `ai_mode` is
+    off (services/writer.py).
 
-    A closed or abandoned session whose visitor left an email is reopened, assigned to the
-    agent (the reply reaches the visitor by email, or in the widget if it is open); without an
-    email nobody could read the reply, and it stays ended (`conflict`)."""
+    A closed or abandoned session whose visitor left an email is reopened (unless `reopen` is
+    False: a take-over from the AI), assigned to the agent (the reply reaches the visitor by
+    email, or in the widget if it is open); without an email nobody could read the reply, and
+    it stays ended (`conflict`)."""
     assert actor.id is not None
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
@@ -76,7 +80,7 @@ async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
             if await _capacity_left(ctx, conn, actor.id) <= 0:
                 raise Conflict("you are at your limit of open chats", code="at_capacity")
             now = utcnow()
-            if row["status"] in ENDED and reachable(row):
+            if row["status"] in ENDED and reachable(row) and reopen:
                 won = await db.update_session(
                     conn, session_id, only_status=ENDED, status="assigned",
                     assigned_agent_id=actor.id, accepted_at=row["accepted_at"] or now,
@@ -96,9 +100,11 @@ async def accept(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
             async with ctx.engine.connect() as conn:
                 raise await _taken(conn, session_id)
         assert updated is not None
+        await cancel_ai_reply(ctx, session_id)  # before the join: no AI text after it
         await publish_message(ctx, event)
     await agent_joined(ctx, session_id, actor.id, actor.display_name, event["seq"] - 1)
-    await cancel_ai_reply(ctx, session_id)
+    if row["status"] == "active":
+        await ai_live.ended(ctx, updated["widget_id"], session_id, "taken_over")
     await broadcast_queue(ctx, updated["widget_id"])
     log.info("session %s accepted by agent %s", session_id, actor.id)
     return agent_view(updated)

@@ -170,6 +170,8 @@ def agent_view(row: RowMapping) -> dict[str, Any]:
     if "last_message" in row:
         out["last_message"] = (row["last_message"] or "")[:200] or None
         out["widget_name"] = row["widget_name"]
+    if "last_visitor_message" in row:
+        out["last_visitor_message"] = (row["last_visitor_message"] or "")[:200] or None
     return out
 
 

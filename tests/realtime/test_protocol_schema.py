@@ -2,7 +2,8 @@
 
 A short conversation against an in-process server (a visitor, two agents: queue, accept,
 messages both ways, typing, seen, fetch, transfer, hand-back, an email left, a resume the server
-cannot replay, errors, close with a rating); every frame each side sent and received is then
+cannot replay, errors, close with a rating, a watched conversation taken over, canned responses
+changing); every frame each side sent and received is then
 validated against the schema's union for its socket and direction. The schema's frames are
 closed (no additional properties), so a field the server starts sending fails here until the
 schema and docs/protocol.md say it.
@@ -132,6 +133,22 @@ async def test_real_frames_match_the_schema(make_world: Any) -> None:
     await again.expect("session_closed")
     await alice.send({"type": "close", "session_id": sid, "note": "done"})
     await alice.quiet(0.2)
+
+    # Watching a conversation before taking it over; canned responses changing live.
+    other = await world.session()
+    other_visitor, _ = await world.visitor(other)
+    await other_visitor.say("Anyone there?")
+    await alice.send({"type": "watch", "session_id": other["session_id"]})
+    await alice.expect("watching")
+    await alice.send({"type": "unwatch", "session_id": other["session_id"]})
+    await alice.send({"type": "take_over", "session_id": other["session_id"]})
+    await alice.expect("accepted")
+    made = await world.api.post("/api/canned-responses", {"shortcut": "hi", "text": "Hi!"},
+                                token=world.admin)
+    await alice.expect("canned_saved")
+    await world.api.delete(f"/api/canned-responses/{made.json['canned_response']['id']}",
+                           token=world.admin)
+    await alice.expect("canned_deleted")
 
     visitors: list[WS] = [visitor, again]
     agents: list[WS] = [alice, bob]

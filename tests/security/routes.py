@@ -61,6 +61,7 @@ SPECS: dict[str, Spec] = {
     "/api/agents/stats": Spec(),
     "/api/agents/active-chats": Spec(),
     "/api/agents/waiting-sessions": Spec(),
+    "/api/agents/ai-sessions": Spec(),
     "/api/agents/history": Spec(),
     "/api/agents/team": Spec(),
     "/api/agents/sessions/([^/]+)": Spec(("session_id",)),

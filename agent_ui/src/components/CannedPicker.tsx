@@ -4,11 +4,13 @@ import type { CannedResponse } from "../types";
 export function matchCanned(all: CannedResponse[], siteKey: string, query: string): CannedResponse[] {
   const q = query.toLowerCase();
   const usable = all.filter((c) => c.site_key === null || c.site_key === siteKey);
-  // The widget's own response wins over a global one with the same shortcut.
+  // The most specific response wins a shared shortcut: the agent's own, then the widget's,
+  // then the global one.
+  const rank = (c: CannedResponse) => (c.scope === "personal" ? 2 : c.site_key !== null ? 1 : 0);
   const byShortcut = new Map<string, CannedResponse>();
   for (const c of usable) {
     const held = byShortcut.get(c.shortcut);
-    if (!held || (held.site_key === null && c.site_key !== null)) byShortcut.set(c.shortcut, c);
+    if (!held || rank(c) > rank(held)) byShortcut.set(c.shortcut, c);
   }
   const list = [...byShortcut.values()];
   const starts = list.filter((c) => c.shortcut.startsWith(q));
@@ -44,7 +46,8 @@ export function CannedPicker({ items, active, query, onPick, onHover }: Props) {
               <span className="flex items-center gap-2 text-sm">
                 <span className="font-mono font-semibold text-primary-700">/{c.shortcut}</span>
                 <span className="truncate text-secondary-800">{c.title}</span>
-                {c.site_key === null && <span className="ml-auto text-xs text-secondary-500">all widgets</span>}
+                {c.scope === "personal" ? <span className="ml-auto text-xs text-secondary-500">yours</span>
+                  : c.site_key === null && <span className="ml-auto text-xs text-secondary-500">all widgets</span>}
               </span>
               <span className="line-clamp-2 text-xs text-secondary-600">{c.text}</span>
             </li>

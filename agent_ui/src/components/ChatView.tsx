@@ -1,4 +1,5 @@
 import { type DragEvent, type RefObject, useEffect, useState } from "react";
+import { fillCanned } from "../cannedText";
 import { reasonLabel, visitorLabel } from "../format";
 import type { Chat } from "../state/inbox";
 import type { Note, PendingNote } from "../state/notes";
@@ -48,13 +49,15 @@ interface Props {
   onTransferWithNote?: (agentId: number, note: string) => void;
   /** Teammates' display names by lower-cased username (notes' @mentions). */
   teamNames?: Record<string, string>;
+  /** The agent's name, for canned responses' {{agent.name}}. */
+  agentName?: string;
 }
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
   onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
   onDiscard, onTeamNeeded, notes, pendingNotes, onNote, teammates, onRetryNote, onDiscardNote,
-  onTransferWithNote, teamNames }: Props) {
+  onTransferWithNote, teamNames, agentName }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -137,7 +140,9 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
           <MessageComposer key={s.session_id} ref={composerRef} sessionId={s.session_id} siteKey={s.site_key}
             canned={canned} initialDraft={draft} onDraft={onDraft} onSend={onSend} onTyping={onTyping}
             staged={staged(uploads, s.session_id)} onAttach={onAttach} onCancelUpload={onCancelUpload}
-            onNote={onNote} teammates={teammates} />
+            onNote={onNote} teammates={teammates}
+            fill={(t) => fillCanned(t, { visitorName: s.visitor_name, visitorEmail: s.visitor_email
+              ?? s.offline_email, agentName })} />
         )}
       </section>
       <div className={`${details ? "fixed inset-y-0 right-0 z-30 w-details shadow-3" : "hidden"} border-l border-secondary-200 lg:static lg:block lg:w-details lg:shadow-none`}>

@@ -7,7 +7,10 @@ import { pendingIn } from "../state/outbox";
 import * as storage from "../storage";
 import type { User } from "../types";
 import { useInbox } from "../useInbox";
+import { aiOrder } from "../state/aiwatch";
 import { ActiveChatList } from "./ActiveChatList";
+import { AiChatList } from "./AiChatList";
+import { CannedPage } from "./CannedPage";
 import { ChatView } from "./ChatView";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { HelpOverlay } from "./HelpOverlay";
@@ -19,6 +22,7 @@ import { QueueList } from "./QueueList";
 import { SettingsPage } from "./SettingsPage";
 import { Toasts } from "./Toasts";
 import { TopBar } from "./TopBar";
+import { WatchView } from "./WatchView";
 
 interface Props {
   token: string;
@@ -46,6 +50,9 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
   const queue = useMemo(() => queueOrder(state.queue), [state.queue]);
   const chats = useMemo(() => activeChats(state), [state]);
   const chatId = route.page === "inbox" ? route.chatId : null;
+  const watchId = route.page === "watch" ? route.sessionId : null;
+  const aiSessions = useMemo(() => aiOrder(inbox.ai.state.ai), [inbox.ai.state.ai]);
+  const watched = inbox.ai.state.watched;
   const chat = chatId ? state.chats[chatId] : undefined;
   const listed = chat && chat.ended !== null ? [...chats, chat] : chats;
   // A conversation that is not mine, opened from a mention: read-only, answered with notes.
@@ -63,6 +70,18 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
   }, [state.selected]);
 
   const open = useCallback((id: string | null) => navigate({ page: "inbox", chatId: id }), []);
+  const watch = useCallback((id: string) => navigate({ page: "watch", sessionId: id }), []);
+
+  // The watched conversation follows the URL; leaving the page stops watching.
+  const { watch: setWatched } = inbox.ai;
+  useEffect(() => {
+    setWatched(watchId);
+  }, [watchId, setWatched]);
+  useEffect(() => () => setWatched(null), [setWatched]);
+  // Taken over or accepted from the watch page: the chat is now ours, open it.
+  useEffect(() => {
+    if (watchId && state.chats[watchId]?.ended === null) open(watchId);
+  }, [watchId, state.chats, open]);
   const step = useCallback((by: number) => {
     if (listed.length === 0) return;
     const i = listed.findIndex((c) => c.session.session_id === chatId);
@@ -135,17 +154,26 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
       <ConnectionBanner connection={state.connection} />
       {route.page === "settings" ? (
         <SettingsPage token={token} />
+      ) : route.page === "canned" ? (
+        <CannedPage token={token} me={state.me} canned={inbox.canned}
+          onSaved={(c) => inbox.cannedSaved(c)} onDeleted={(id) => inbox.cannedDeleted(id)} />
       ) : route.page === "history" ? (
         <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)} />
       ) : (
         <div className="flex min-h-0 flex-1">
           <aside aria-label="Queue and chats"
-            className={`${chat || readOnly ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
-            <QueueList queue={queue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)} />
+            className={`${chat || readOnly || watchId ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
+            <QueueList queue={queue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)}
+              onOpen={watch} />
+            <AiChatList sessions={aiSessions} watching={watchId} onWatch={watch} />
             <ActiveChatList chats={chats} selected={chatId} onOpen={open} />
           </aside>
-          <main className={`${chat || readOnly ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
-            {chat ? (
+          <main className={`${chat || readOnly || watchId ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
+            {watchId && watched?.sessionId === watchId ? (
+              <WatchView token={token} watched={watched} takenBy={state.taken[watchId] ?? null}
+                onTakeOver={() => inbox.takeOver(watchId)} onAccept={() => inbox.accept(watchId)}
+                onBack={() => open(null)} />
+            ) : chat ? (
               <ChatView key={chat.session.session_id} token={token} chat={chat}
                 pending={pendingIn(state.outbox, chat.session.session_id)} canned={inbox.canned}
                 targets={transferTargets(state, chat.session)}
@@ -163,6 +191,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 onBack={() => open(null)}
                 onRetry={(id) => inbox.retry(id)} onDiscard={(id) => inbox.discard(id)}
                 onTeamNeeded={() => inbox.refreshTeam()}
+                agentName={state.me?.display_name ?? user.display_name}
                 notes={inbox.notes.state.bySession[chat.session.session_id]}
                 pendingNotes={inbox.notes.state.pending.filter((p) => p.sessionId === chat.session.session_id)}
                 onNote={(t) => inbox.notes.add(chat.session.session_id, t)}

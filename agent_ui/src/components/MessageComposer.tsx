@@ -31,6 +31,8 @@ interface Props {
   teammates?: TeamMember[];
   /** Only notes can be written (a conversation read, not answered, by this agent). */
   noteOnly?: boolean;
+  /** A canned response's text with its variables filled in for this conversation. */
+  fill?: (text: string) => string;
 }
 
 export interface ComposerHandle {
@@ -54,7 +56,8 @@ export function pastedName(type: string, now: Date, index = 0): string {
 /** Enter sends, Shift+Enter adds a line; "/" opens the canned responses. */
 export const MessageComposer = forwardRef<ComposerHandle, Props>(function MessageComposer(
   { sessionId, siteKey, canned, initialDraft, disabled = false, maxLength = 4000, onDraft, onSend,
-    onTyping, staged = [], onAttach, onCancelUpload, onNote, teammates = [], noteOnly = false }, handle) {
+    onTyping, staged = [], onAttach, onCancelUpload, onNote, teammates = [], noteOnly = false,
+    fill }, handle) {
   const [text, setText] = useState(initialDraft);
   const [mode, setMode] = useState<"reply" | "note">(noteOnly ? "note" : "reply");
   const noting = mode === "note" && onNote !== undefined;
@@ -104,8 +107,9 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
   function insert(c: CannedResponse) {
     if (!slash) return;
     const caret = ref.current?.selectionStart ?? text.length;
-    const value = text.slice(0, slash.start) + c.text + text.slice(caret);
-    const pos = slash.start + c.text.length;
+    const body = fill ? fill(c.text) : c.text;
+    const value = text.slice(0, slash.start) + body + text.slice(caret);
+    const pos = slash.start + body.length;
     setText(value);
     onDraft(value);
     setSlash(null);

@@ -7,10 +7,12 @@ interface Props {
   previews: Record<string, string>;
   taken: Record<string, string>;
   onAccept: (sessionId: string) => void;
+  /** Open the card: the whole conversation, read-only, with Accept. */
+  onOpen?: (sessionId: string) => void;
 }
 
 /** Visitors waiting for a person, oldest first, with how long they have waited. */
-export function QueueList({ queue, previews, taken, onAccept }: Props) {
+export function QueueList({ queue, previews, taken, onAccept, onOpen }: Props) {
   const now = useNow(1000);
   return (
     <section aria-labelledby="queue-title" className="border-b border-secondary-200">
@@ -29,7 +31,13 @@ export function QueueList({ queue, previews, taken, onAccept }: Props) {
               className="border-t border-secondary-100 px-4 py-3 first:border-t-0">
               <div className="flex items-start gap-2">
                 <div className="min-w-0 flex-1">
-                  <p className="truncate font-medium" title={visitorLabel(s)}>{visitorLabel(s)}</p>
+                  {onOpen ? (
+                    <button type="button" className="block max-w-full truncate text-left font-medium hover:underline"
+                      title={`Read the conversation with ${visitorLabel(s)}`} data-testid="open-waiting"
+                      onClick={() => onOpen(s.session_id)}>{visitorLabel(s)}</button>
+                  ) : (
+                    <p className="truncate font-medium" title={visitorLabel(s)}>{visitorLabel(s)}</p>
+                  )}
                   {s.visitor_email && s.visitor_name && (
                     <p className="truncate text-xs text-secondary-600">{s.visitor_email}</p>
                   )}
@@ -42,9 +50,10 @@ export function QueueList({ queue, previews, taken, onAccept }: Props) {
                 {s.widget_name && <Badge>{s.widget_name}</Badge>}
                 {s.offline_email && <Badge tone="primary" title={s.offline_note ?? undefined}>Left email</Badge>}
               </div>
-              {(previews[s.session_id] ?? s.last_message) && (
+              {/* The visitor's own question, not the AI's last line. */}
+              {(s.last_visitor_message ?? previews[s.session_id] ?? s.last_message) && (
                 <p className="mt-1 line-clamp-2 text-sm text-secondary-700" data-testid="preview">
-                  {previews[s.session_id] ?? s.last_message}
+                  {s.last_visitor_message ?? previews[s.session_id] ?? s.last_message}
                 </p>
               )}
               {takenBy ? (

@@ -18,7 +18,7 @@ function BellIcon({ off }: { off: boolean }) {
 interface Props {
   me: Me | null;
   displayName: string;
-  page: "inbox" | "history" | "settings";
+  page: "inbox" | "history" | "settings" | "watch" | "canned";
   waiting: number;
   soundOn: boolean;
   onSound: (on: boolean) => void;
@@ -39,7 +39,8 @@ export function TopBar({ me, displayName, page, waiting, soundOn, onSound, onPre
         <span className="hidden md:inline">Parley</span>
       </span>
       <nav aria-label="Sections" className="flex gap-1">
-        <a href="/agent/" className={tab(page === "inbox")} aria-current={page === "inbox" ? "page" : undefined}
+        <a href="/agent/" className={tab(page === "inbox" || page === "watch")}
+          aria-current={page === "inbox" ? "page" : undefined}
           onClick={(e) => { e.preventDefault(); navigate({ page: "inbox", chatId: null }); }}>
           Inbox{waiting > 0 && <span className="ml-1 rounded-full bg-error px-1 text-xs text-white">{waiting}</span>}
         </a>
@@ -47,6 +48,11 @@ export function TopBar({ me, displayName, page, waiting, soundOn, onSound, onPre
           aria-current={page === "history" ? "page" : undefined}
           onClick={(e) => { e.preventDefault(); navigate({ page: "history", chatId: null }); }}>
           History
+        </a>
+        <a href="/agent/canned" className={tab(page === "canned")}
+          aria-current={page === "canned" ? "page" : undefined}
+          onClick={(e) => { e.preventDefault(); navigate({ page: "canned" }); }}>
+          Replies
         </a>
         <a href="/agent/settings" className={tab(page === "settings")}
           aria-current={page === "settings" ? "page" : undefined}

@@ -40,7 +40,10 @@ export type AgentClientFrame =
   | HandBackRequest
   | PresenceRequest
   | AgentFetchRequest
-  | NoteRequest;
+  | NoteRequest
+  | WatchRequest
+  | UnwatchRequest
+  | TakeOverRequest;
 /**
  * the session's UUID
  */
@@ -89,7 +92,12 @@ export type AgentServerFrame =
   | TransferredFrame
   | NoteAckFrame
   | NoteFrame
-  | MentionFrame;
+  | MentionFrame
+  | WatchingFrame
+  | AiSessionFrame
+  | AiSessionEndedFrame
+  | CannedSavedFrame
+  | CannedDeletedFrame;
 
 /**
  * The visitor socket's first frame.
@@ -289,6 +297,30 @@ export interface NoteRequest {
   session_id: SessionId;
   client_msg_id: ClientMsgId;
   text: string;
+  request_id?: RequestId;
+}
+/**
+ * Follow a session the agent does not own (the AI's, or a waiting one), read-only.
+ */
+export interface WatchRequest {
+  type: "watch";
+  session_id: SessionId;
+  request_id?: RequestId;
+}
+/**
+ * Stop following a watched session.
+ */
+export interface UnwatchRequest {
+  type: "unwatch";
+  session_id: SessionId;
+  request_id?: RequestId;
+}
+/**
+ * Take a session from the AI (or the queue), as accept does; never reopens an ended one.
+ */
+export interface TakeOverRequest {
+  type: "take_over";
+  session_id: SessionId;
   request_id?: RequestId;
 }
 /**
@@ -517,6 +549,10 @@ export interface AgentReadyFrame {
   agent: AgentMe;
   sessions: AgentSession[];
   waiting: AgentSession[];
+  /**
+   * the conversations of the agent's widgets the AI is handling
+   */
+  ai_sessions: AgentSession[];
 }
 /**
  * The signed-in agent.
@@ -580,6 +616,10 @@ export interface AgentSession {
   offline_note: string | null;
   last_message?: string | null;
   widget_name?: string;
+  /**
+   * the visitor's own newest message (lists only): what a waiting card shows
+   */
+  last_visitor_message?: string | null;
 }
 /**
  * A widget's whole queue, in order.
@@ -670,4 +710,65 @@ export interface Note {
   mentions: number[];
   client_msg_id: ClientMsgId;
   created_at: string;
+}
+/**
+ * The session this socket now watches (follows read-only).
+ */
+export interface WatchingFrame {
+  type: "watching";
+  session: AgentSession;
+}
+/**
+ * A conversation the AI is handling appeared or changed (its newest visitor question).
+ */
+export interface AiSessionFrame {
+  type: "ai_session";
+  /**
+   * the widget's site key
+   */
+  widget: string;
+  session: AgentSession;
+}
+/**
+ * The AI no longer handles the conversation: it leaves the list.
+ */
+export interface AiSessionEndedFrame {
+  type: "ai_session_ended";
+  session_id: SessionId;
+  reason: "escalated" | "taken_over" | "closed" | "abandoned";
+}
+/**
+ * A canned response this inbox may see was created or changed.
+ */
+export interface CannedSavedFrame {
+  type: "canned_saved";
+  canned: CannedResponseView;
+}
+/**
+ * A canned response as the REST API returns it (docs/openapi.yaml CannedResponse).
+ */
+export interface CannedResponseView {
+  id: number;
+  site_key: string | null;
+  shortcut: string;
+  title: string;
+  text: string;
+  created_by: number | null;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  created_at: string;
+  /**
+   * ISO-8601 UTC with milliseconds and a Z
+   */
+  updated_at: string;
+  scope: "personal" | "widget" | "global";
+  owner_id: number | null;
+}
+/**
+ * A canned response this inbox could see was deleted.
+ */
+export interface CannedDeletedFrame {
+  type: "canned_deleted";
+  id: number;
 }

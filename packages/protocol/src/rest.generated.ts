@@ -494,6 +494,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/ai-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The conversations the AI is handling
+         * @description Open conversations of the widgets the agent works on (admins: all) that the AI
+         *     answers, with no person in them and at least one visitor message, most recently active
+         *     first. The inbox keeps the list current from its socket (`ai_session`,
+         *     `ai_session_ended`; docs/protocol.md), where `ready.ai_sessions` is the same list.
+         */
+        get: operations["listAISessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/widgets": {
         parameters: {
             query?: never;
@@ -926,17 +949,22 @@ export interface paths {
         };
         /**
          * List canned responses
-         * @description The saved replies an agent can insert with `/`: the global ones and those of the
-         *     widgets the agent works on (admins: all), by shortcut. With `site_key`, the global ones
-         *     and that widget's.
+         * @description The saved replies an agent can insert with `/`: the global ones, those of the
+         *     widgets the agent works on (admins: all) and the agent's own personal ones (nobody
+         *     else's, admins included), by shortcut. With `site_key`, the global ones, that widget's
+         *     and the agent's own. The text may hold variables the inbox fills in when inserting:
+         *     `{{visitor.name}}`, `{{visitor.first_name}}`, `{{visitor.email}}`, `{{agent.name}}`,
+         *     `{{agent.first_name}}`, each with an optional fallback, `{{visitor.name|there}}`.
          */
         get: operations["listCannedResponses"];
         put?: never;
         /**
          * Add a canned response
-         * @description With `site_key`, for that widget (its owner or an admin); without, for every widget
-         *     (admins only). A shortcut is unique per widget, and among the global ones
-         *     (409 `shortcut_taken`).
+         * @description With `site_key`, for that widget (its owner or an admin); with `personal: true`, the
+         *     caller's own (any signed-in user; seen and changed by them only); with neither, for
+         *     every widget (admins only). A shortcut is unique per widget, among the global ones,
+         *     and among one user's personal ones (409 `shortcut_taken`). The inboxes that may see
+         *     the new response get a `canned_saved` frame (docs/protocol.md).
          */
         post: operations["createCannedResponse"];
         delete?: never;
@@ -958,14 +986,15 @@ export interface paths {
         get?: never;
         /**
          * Change a canned response
-         * @description Only the fields given change. The widget's owner or an admin; global responses: admins.
-         *     It cannot move to another widget.
+         * @description Only the fields given change. The widget's owner or an admin; global responses: admins;
+         *     a personal response: its owner only (404 for anybody else). It cannot move to another
+         *     widget or scope. The inboxes that may see it get `canned_saved`.
          */
         put: operations["updateCannedResponse"];
         post?: never;
         /**
          * Delete a canned response
-         * @description The widget's owner or an admin; global responses, admins.
+         * @description The widget's owner or an admin; global responses, admins; a personal response, its owner. The inboxes that could see it get `canned_deleted`.
          */
         delete: operations["deleteCannedResponse"];
         options?: never;
@@ -1759,6 +1788,8 @@ export interface components {
             offline_note: string | null;
             /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
             last_message?: string | null;
+            /** @description The start of the visitor's own newest message (lists only), the question a waiting card shows, rather than the AI's last line. */
+            last_visitor_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
         };
@@ -1875,6 +1906,8 @@ export interface components {
             offline_note: string | null;
             /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
             last_message?: string | null;
+            /** @description The start of the visitor's own newest message (lists only), the question a waiting card shows, rather than the AI's last line. */
+            last_visitor_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
             /** @description The display name of the agent who had it, if one did. */
@@ -1935,6 +1968,8 @@ export interface components {
                 offline_note: string | null;
                 /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
                 last_message?: string | null;
+                /** @description The start of the visitor's own newest message (lists only), the question a waiting card shows, rather than the AI's last line. */
+                last_visitor_message?: string | null;
                 /** @description The widget's business name (lists only). */
                 widget_name?: string;
                 close_note: string | null;
@@ -1976,8 +2011,15 @@ export interface components {
         };
         CannedResponse: {
             id: number;
-            /** @description The widget it belongs to; null for a global response. */
+            /** @description The widget it belongs to; null for a global or personal response. */
             site_key: string | null;
+            /**
+             * @description Whose it is, and so who may change it (personal, its owner; widget, the widget's owner or an admin; global, admins).
+             * @enum {string}
+             */
+            scope: "personal" | "widget" | "global";
+            /** @description The user a personal response belongs to; null for the team's. */
+            owner_id: number | null;
             shortcut: string;
             title: string;
             text: string;
@@ -3076,6 +3118,28 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listAISessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSessionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listWidgets: {
         parameters: {
             query?: never;
@@ -3850,8 +3914,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CannedResponseInput"] & {
-                    /** @description The widget; absent or null for a global response. */
+                    /** @description The widget; absent or null for a global or personal response. */
                     site_key?: string | null;
+                    /** @description True for the caller's own response (not with `site_key`, 422 otherwise). */
+                    personal?: boolean | null;
                 };
             };
         };

@@ -161,6 +161,8 @@ export interface Session {
   /** The agent in the conversation, while it is assigned (not in openapi.yaml either). */
   agent?: { id: number; display_name: string | null } | null;
   last_message?: string | null;
+  /** The visitor's own newest message (lists only): what a waiting card shows. */
+  last_visitor_message?: string | null;
   widget_name?: string;
 }
 
@@ -188,12 +190,28 @@ export interface TeamMember {
   max_chats: number;
 }
 
+/** Whose a canned response is: one agent's own, one widget's, or every widget's. */
+export type CannedScope = "personal" | "widget" | "global";
+
 export interface CannedResponse {
   id: number;
   site_key: string | null;
   shortcut: string;
   title: string;
   text: string;
+  scope: CannedScope;
+  /** The agent a personal response belongs to. */
+  owner_id: number | null;
+  updated_at?: string;
+}
+
+/** POST /api/canned-responses (PUT takes shortcut, title and text only). */
+export interface CannedResponseInput {
+  shortcut: string;
+  title?: string;
+  text: string;
+  site_key?: string | null;
+  personal?: boolean;
 }
 
 export interface SessionDetails {

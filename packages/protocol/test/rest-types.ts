@@ -29,6 +29,8 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   HistoryPage: true as Reads<R.HistoryPage, S["HistoryPage"]>,
   TeamMember: true as Reads<R.TeamMember, S["TeamMember"]>,
   CannedResponse: true as Reads<R.CannedResponse, S["CannedResponse"]>,
+  CannedResponseInput: true as Sends<R.CannedResponseInput,
+    operations["createCannedResponse"]["requestBody"]["content"]["application/json"]>,
   SessionDetails: true as Reads<R.SessionDetails, S["SessionDetails"]>,
   Widget: true as Reads<Hourless<R.Widget>, Hourless<S["Widget"]>>,
   WidgetSettings: true as Sends<Partial<R.WidgetSettings>, S["WidgetInput"]>,
