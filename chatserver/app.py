@@ -24,6 +24,7 @@ from chatserver.api import (
     uploads,
     widgets,
 )
+from chatserver.api import labels as labels_api
 from chatserver.api import metrics as metrics_api
 from chatserver.api import user_settings as user_settings_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
@@ -91,6 +92,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
                            *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
                            *outbox.routes, *user_settings_api.routes, *uploads.routes]
     handlers += metrics_api.routes
+    handlers += labels_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {

@@ -26,7 +26,7 @@ from chatserver.realtime.protocol import (
 )
 from chatserver.realtime.transport import FrameHandler
 from chatserver.services import agent_presence as presence
-from chatserver.services import auth, chat, history, routing
+from chatserver.services import auth, chat, history, labels, routing
 from chatserver.services.access import SignedIn
 from chatserver.services.sessions import agent_view
 from chatserver.tasks import spawn
@@ -104,11 +104,12 @@ class AgentSocket(ConversationSocket):
         for view in sessions:
             if view["session_id"] in missed:
                 view["last_seq"] = max(view["last_seq"], missed[view["session_id"]].end)
+        waiting = [agent_view(r) for r in snapshot.waiting]
+        await labels.attach_to(self.ctx, sessions + waiting)
         self.send({"type": "ready", "role": "agent",
                    "agent": {"id": actor.id, "display_name": actor.display_name,
                              "role": actor.role, "status": status},
-                   "sessions": sessions,
-                   "waiting": [agent_view(r) for r in snapshot.waiting]})
+                   "sessions": sessions, "waiting": waiting})
         for sid, replay in missed.items():
             self.release(sid, replay)
         if first:
@@ -138,7 +139,9 @@ class AgentSocket(ConversationSocket):
                 self.replaying.pop(session_id, None)
                 return
             row, missed = found
-            self.send({"type": "assigned", "session": agent_view(row)})
+            session = agent_view(row)
+            await labels.attach_to(self.ctx, [session])
+            self.send({"type": "assigned", "session": session})
             self.release(session_id, missed)
         except Exception:
             # Half-followed, the session's frames would be held back (or its replay missing)

@@ -85,7 +85,8 @@ export type AgentServerFrame =
   | PresenceFrame
   | AcceptedFrame
   | AssignedFrame
-  | TransferredFrame;
+  | TransferredFrame
+  | LabelsFrame;
 
 /**
  * The visitor socket's first frame.
@@ -558,6 +559,21 @@ export interface AgentSession {
   offline_note: string | null;
   last_message?: string | null;
   widget_name?: string;
+  /**
+   * the conversation's labels, by name (in ready, queue_update and assigned)
+   */
+  labels?: Label[];
+}
+/**
+ * A label on a conversation (docs/openapi.yaml, /api/labels): its colour's name and the chip's background and text colours.
+ */
+export interface Label {
+  id: number;
+  name: string;
+  color:
+    "gray" | "red" | "orange" | "amber" | "green" | "teal" | "blue" | "indigo" | "purple" | "pink";
+  background: string;
+  text: string;
 }
 /**
  * A widget's whole queue, in order.
@@ -598,4 +614,12 @@ export interface AssignedFrame {
 export interface TransferredFrame {
   type: "transferred";
   session: AgentSession;
+}
+/**
+ * A conversation's labels changed (an agent added or removed one, an admin renamed, recoloured or deleted one): its labels now. To the agents of its widget only; never to a visitor.
+ */
+export interface LabelsFrame {
+  type: "labels";
+  session_id: SessionId;
+  labels: Label[];
 }
