@@ -5,6 +5,13 @@ Each condition is either on a column of `sessions` covered by an index (widget a
 the agent, the closing time) or a correlated EXISTS on a table keyed by the session (a label:
 session_labels' primary key; a file: uploads' session_id index), so a filter narrows the rows
 read rather than the rows returned.
+
+Plans seen on MariaDB 10.11 (40,000 sessions, 5 widgets, a label on one in five): a label reads
+session_labels by (label_id, session_id) and then sessions by primary key; a widget walks
+closed_at's index newest first; an agent reads (assigned_agent_id, status); dates read a range
+of closed_at; "has attachments" reads uploads by message_id and joins sessions by key. Rating
+alone has no index: it filters the rows the widget and status index reads, as the unfiltered
+history does.
 """
 
 from __future__ import annotations

@@ -66,6 +66,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Downgrade schema."""
     op.drop_table('saved_views')
-    op.drop_index(op.f('ix_session_labels_label_id_session_id'), table_name='session_labels')
     op.drop_table('session_labels')
     op.drop_table('labels')
