@@ -12,6 +12,7 @@ import {
 } from "./state/outbox";
 import { outboxFiles } from "./state/uploads";
 import { Uploader } from "./uploader";
+import { type Labels, useLabels } from "./useLabels";
 import { type Toast, useToasts } from "./useToasts";
 import * as storage from "./storage";
 import { visitorLabel } from "./format";
@@ -28,6 +29,8 @@ const TYPING_IDLE_MS = 4000;
 
 export interface Inbox {
   state: State;
+  /** Labels: every label and each conversation's (kept live by `labels` frames). */
+  labels: Labels;
   canned: CannedResponse[];
   toasts: Toast[];
   soundOn: boolean;
@@ -63,6 +66,8 @@ export function useInbox(token: string, user: User,
   const stateRef = useRef(state);
   stateRef.current = state;
   const [canned, setCanned] = useState<CannedResponse[]>([]);
+  const labels = useLabels(token);
+  const labelFrame = labels.onFrame;
   const { toasts, toast, dropToast } = useToasts();
   const [soundOn, setSoundOnState] = useState(storage.loadPref("sound", "on") === "on");
   const socketRef = useRef<InboxSocket | null>(null);
@@ -102,6 +107,7 @@ export function useInbox(token: string, user: User,
   const onFrame = useCallback((frame: ServerFrame) => {
     const before = stateRef.current;
     dispatch({ type: "frame", frame });
+    labelFrame(frame);
     switch (frame.type) {
       case "ready": {
         if (wantStatus.current !== frame.agent.status && frame.agent.status !== "offline") {
@@ -199,7 +205,7 @@ export function useInbox(token: string, user: User,
       default:
         break;
     }
-  }, [send, resendOutbox, refreshTeam, toast]);
+  }, [send, resendOutbox, refreshTeam, toast, labelFrame]);
 
   // The socket, for as long as this inbox is mounted.
   useEffect(() => {
@@ -293,6 +299,7 @@ export function useInbox(token: string, user: User,
 
   const inbox = useMemo<Inbox>(() => ({
     state,
+    labels,
     canned,
     toasts,
     soundOn,
@@ -392,7 +399,7 @@ export function useInbox(token: string, user: User,
       setSoundOnState(on);
     },
     refreshTeam,
-  }), [state, canned, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
+  }), [state, labels, canned, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
     queue]);
   return inbox;
 }

@@ -1,4 +1,4 @@
-import { type DragEvent, type RefObject, useEffect, useState } from "react";
+import { type DragEvent, type ReactNode, type RefObject, useEffect, useState } from "react";
 import { reasonLabel, visitorLabel } from "../format";
 import type { Chat } from "../state/inbox";
 import type { OutboxEntry } from "../state/outbox";
@@ -36,12 +36,14 @@ interface Props {
   onRetry: (clientMsgId: string) => void;
   onDiscard: (clientMsgId: string) => void;
   onTeamNeeded: () => void;
+  /** More for the header, before its buttons (the labels and their picker). */
+  headerExtra?: ReactNode;
 }
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
   onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
-  onDiscard, onTeamNeeded }: Props) {
+  onDiscard, onTeamNeeded, headerExtra }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -99,6 +101,7 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
               {s.visitor_email && <span className="truncate">· {s.visitor_email}</span>}
             </p>
           </div>
+          {headerExtra}
           <button type="button" className="btn-secondary lg:hidden" aria-pressed={details}
             onClick={() => setDetails((d) => !d)}>Details</button>
           <TranscriptButton token={token} session={s} />

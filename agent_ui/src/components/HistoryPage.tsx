@@ -1,9 +1,12 @@
 import { type ReactNode, useEffect, useState } from "react";
 import * as api from "../api";
 import { dateTime, visitorLabel } from "../format";
+import { cleanFilters, filtersFromSearch } from "../historyFilters";
 import { navigate } from "../router";
-import type { HistorySession, Message, Session } from "../types";
+import type { HistoryFilters, HistorySession, Label, Message, Session, TeamMember } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
+import { HistoryFilterBar } from "./HistoryFilterBar";
+import { LabelChips } from "./LabelChips";
 import { TranscriptButton } from "./TranscriptButton";
 import { VisitorDetails } from "./VisitorDetails";
 
@@ -28,12 +31,33 @@ interface Props {
   /** Reopen an ended conversation whose visitor left an email (the socket's `accept`): it
    * opens in the inbox once the server answers `accepted`. */
   onReopen: (sessionId: string) => void;
+  /** Every label and the team, for the filters. */
+  labels?: Label[];
+  team?: TeamMember[];
+}
+
+/** The time zone the filters' dates are days of (the browser's). */
+function localZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The filters as the server takes them: the dates in the browser's time zone. */
+function requestFilters(filters: HistoryFilters): HistoryFilters {
+  const { q: _q, ...rest } = filters;
+  return rest.from || rest.to ? { ...rest, tz: localZone() } : rest;
 }
 
 /** Ended conversations, searchable by visitor or text, and one of them read-only (or reopened,
  * when the visitor left an email that a reply can reach). */
-export function HistoryPage({ token, chatId, onReopen }: Props) {
-  const [query, setQuery] = useState(() => new URLSearchParams(window.location.search).get("q") ?? "");
+export function HistoryPage({ token, chatId, onReopen, labels = [], team = [] }: Props) {
+  const [filters, setFilters] = useState<HistoryFilters>(() => filtersFromSearch(window.location.search));
+  const query = filters.q ?? "";
+  const setQuery = (q: string) => setFilters((f) => cleanFilters({ ...f, q }));
+  const filterKey = JSON.stringify(requestFilters(filters));
   const [results, setResults] = useState<HistorySession[]>([]);
   const [more, setMore] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -43,7 +67,7 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
     let live = true;
     setBusy(true);
     const timer = window.setTimeout(() => {
-      api.searchHistory(token, query.trim()).then((page) => {
+      api.searchHistory(token, query.trim(), 0, 25, requestFilters(filters)).then((page) => {
         if (!live) return;
         setResults(page.sessions);
         setMore(page.next_offset);
@@ -55,11 +79,22 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
       live = false;
       window.clearTimeout(timer);
     };
-  }, [token, query]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [token, query, filterKey]);
+
+  // The URL says the filters (kept when a conversation is opened, so a reload or a shared
+  // link shows the same list).
+  useEffect(() => {
+    const qs = api.filterParams(cleanFilters(filters)).toString();
+    const want = window.location.pathname + (qs ? `?${qs}` : "");
+    if (want !== window.location.pathname + window.location.search) {
+      window.history.replaceState(null, "", want);
+    }
+  }, [filters, chatId]);
 
   function loadMore() {
     if (more === null) return;
-    api.searchHistory(token, query.trim(), more).then((page) => {
+    api.searchHistory(token, query.trim(), more, 25, requestFilters(filters)).then((page) => {
       setResults((r) => [...r, ...page.sessions]);
       setMore(page.next_offset);
     }).catch(() => undefined);
@@ -75,10 +110,12 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
           <input id="history-search" type="search" className="field" placeholder="Search by visitor, email or message…"
             value={query} onChange={(e) => setQuery(e.target.value)} data-testid="history-search" />
         </div>
+        <HistoryFilterBar token={token} filters={filters} labels={labels} team={team} onChange={setFilters} />
         <div className="min-h-0 flex-1 overflow-y-auto">
           {error && <p role="alert" className="p-4 text-sm text-error-700">{error}</p>}
           {!busy && !error && results.length === 0 && (
-            <p className="p-4 text-sm text-secondary-600">{q ? `No conversation matches “${q}”.` : "No ended conversations yet."}</p>
+            <p className="p-4 text-sm text-secondary-600">{q ? `No conversation matches “${q}”.`
+              : Object.keys(cleanFilters(filters)).length ? "No conversation matches these filters." : "No ended conversations yet."}</p>
           )}
           <ul data-testid="history-results">
             {results.map((r) => (
@@ -98,7 +135,9 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
                   </span>
                   <span className="mt-1 block text-xs text-secondary-500">
                     {r.widget_name}{r.agent_name ? ` · ${r.agent_name}` : " · AI only"}{r.status === "abandoned" ? " · abandoned" : ""}
+                    {r.rating ? ` · ${"★".repeat(r.rating)}` : ""}
                   </span>
+                  {r.labels && r.labels.length > 0 && <span className="mt-1 block"><LabelChips labels={r.labels} /></span>}
                 </button>
               </li>
             ))}

@@ -2,15 +2,19 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { visitorLabel } from "../format";
 import { type Route, navigate } from "../router";
 import { activeChats, queueOrder, transferTargets } from "../state/inbox";
+import { type InboxFilter, labelsOf, matchesFilter } from "../state/labels";
 import { pendingIn } from "../state/outbox";
 import * as storage from "../storage";
-import type { User } from "../types";
+import type { Session, User } from "../types";
 import { useInbox } from "../useInbox";
 import { ActiveChatList } from "./ActiveChatList";
 import { ChatView } from "./ChatView";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { HelpOverlay } from "./HelpOverlay";
 import { HistoryPage } from "./HistoryPage";
+import { InboxFilterBar } from "./InboxFilterBar";
+import { LabelChips } from "./LabelChips";
+import { LabelPicker } from "./LabelPicker";
 import type { ComposerHandle } from "./MessageComposer";
 import { QueueList } from "./QueueList";
 import { SettingsPage } from "./SettingsPage";
@@ -42,6 +46,23 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
 
   const queue = useMemo(() => queueOrder(state.queue), [state.queue]);
   const chats = useMemo(() => activeChats(state), [state]);
+  // The lists narrowed by widget and label (the open chat stays open whatever the filter).
+  const [filter, setFilter] = useState<InboxFilter>({ label: null, widget: null });
+  const labels = inbox.labels;
+  const shownQueue = useMemo(() => queue.filter((q) => matchesFilter(labels.state, q, filter)),
+    [queue, labels.state, filter]);
+  const shownChats = useMemo(() => chats.filter((c) => matchesFilter(labels.state, c.session, filter)),
+    [chats, labels.state, filter]);
+  const widgets = useMemo(() => Object.entries(state.widgetNames)
+    .sort((a, b) => a[1].localeCompare(b[1])), [state.widgetNames]);
+  const labelBar = (s: Session, chips = true) => (
+    <span className="flex flex-wrap items-center gap-1">
+      {chips && <LabelChips labels={labelsOf(labels.state, s)} />}
+      <LabelPicker catalog={labels.state.catalog} current={labelsOf(labels.state, s)}
+        who={visitorLabel(s)} onOpen={labels.refresh}
+        onToggle={(id, on) => labels.toggle(s.session_id, id, on)} />
+    </span>
+  );
   const chatId = route.page === "inbox" ? route.chatId : null;
   const chat = chatId ? state.chats[chatId] : undefined;
   const listed = chat && chat.ended !== null ? [...chats, chat] : chats;
@@ -130,13 +151,19 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
       {route.page === "settings" ? (
         <SettingsPage token={token} />
       ) : route.page === "history" ? (
-        <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)} />
+        <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)}
+          labels={labels.state.catalog} team={Object.values(state.team)} />
       ) : (
         <div className="flex min-h-0 flex-1">
           <aside aria-label="Queue and chats"
             className={`${chat ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
-            <QueueList queue={queue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)} />
-            <ActiveChatList chats={chats} selected={chatId} onOpen={open} />
+            <InboxFilterBar filter={filter} widgets={widgets} labels={labels.state.catalog}
+              hidden={queue.length + chats.length - shownQueue.length - shownChats.length}
+              onChange={setFilter} />
+            <QueueList queue={shownQueue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)}
+              extra={(s) => <div className="mt-2">{labelBar(s)}</div>} />
+            <ActiveChatList chats={shownChats} selected={chatId} onOpen={open}
+              extra={(c) => <span className="mt-1 block"><LabelChips labels={labelsOf(labels.state, c.session)} /></span>} />
           </aside>
           <main className={`${chat ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
             {chat ? (
@@ -156,7 +183,8 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 onDismiss={() => { inbox.dismiss(chat.session.session_id); open(null); }}
                 onBack={() => open(null)}
                 onRetry={(id) => inbox.retry(id)} onDiscard={(id) => inbox.discard(id)}
-                onTeamNeeded={() => inbox.refreshTeam()} />
+                onTeamNeeded={() => inbox.refreshTeam()}
+                headerExtra={labelBar(chat.session)} />
             ) : (
               <div className="flex flex-1 flex-col items-center justify-center gap-2 p-8 text-center text-secondary-600">
                 {chatId && state.queue[chatId] ? (

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { reasonLabel, visitorLabel, waitTime } from "../format";
 import type { Session } from "../types";
 import { Badge, useNow } from "./common";
@@ -7,10 +8,12 @@ interface Props {
   previews: Record<string, string>;
   taken: Record<string, string>;
   onAccept: (sessionId: string) => void;
+  /** More for a card under its badges (its labels). */
+  extra?: (session: Session) => ReactNode;
 }
 
 /** Visitors waiting for a person, oldest first, with how long they have waited. */
-export function QueueList({ queue, previews, taken, onAccept }: Props) {
+export function QueueList({ queue, previews, taken, onAccept, extra }: Props) {
   const now = useNow(1000);
   return (
     <section aria-labelledby="queue-title" className="border-b border-secondary-200">
@@ -42,6 +45,7 @@ export function QueueList({ queue, previews, taken, onAccept }: Props) {
                 {s.widget_name && <Badge>{s.widget_name}</Badge>}
                 {s.offline_email && <Badge tone="primary" title={s.offline_note ?? undefined}>Left email</Badge>}
               </div>
+              {extra?.(s)}
               {(previews[s.session_id] ?? s.last_message) && (
                 <p className="mt-1 line-clamp-2 text-sm text-secondary-700" data-testid="preview">
                   {previews[s.session_id] ?? s.last_message}
