@@ -22,6 +22,8 @@ export function HistoryFilterBar({ token, filters, labels, team, onChange }: Pro
   const [viewId, setViewId] = useState<number | null>(null);
   const [naming, setNaming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The filters fold away when none is set (the list keeps the room).
+  const [open, setOpen] = useState(() => activeFilters(filters) > 0);
 
   useEffect(() => {
     api.widgetNames(token).then(setWidgets).catch(() => undefined);
@@ -35,7 +37,10 @@ export function HistoryFilterBar({ token, filters, labels, team, onChange }: Pro
   const pick = (id: number | null) => {
     setViewId(id);
     const view = views.find((v) => v.id === id);
-    if (view) onChange(cleanFilters(view.filters));
+    if (view) {
+      onChange(cleanFilters(view.filters));
+      setOpen(true);
+    }
   };
   const save = async () => {
     const name = (naming ?? "").trim();
@@ -86,7 +91,12 @@ export function HistoryFilterBar({ token, filters, labels, team, onChange }: Pro
           <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => setNaming(null)}>Cancel</button>
         </form>
       )}
-      <div className="grid grid-cols-2 gap-2">
+      <button type="button" className="btn-ghost w-full justify-between px-2 py-1 text-xs" aria-expanded={open}
+        aria-controls="history-filter-fields" onClick={() => setOpen(!open)}>
+        <span>Filters{activeFilters(filters) ? ` · ${activeFilters(filters)} on` : ""}</span>
+        <span aria-hidden>{open ? "▴" : "▾"}</span>
+      </button>
+      <div id="history-filter-fields" className={`${open ? "grid" : "hidden"} grid-cols-2 gap-2`}>
         <label className="flex flex-col gap-1">Label
           <select className={field} value={filters.label?.[0] ?? ""} data-testid="filter-label"
             onChange={(e) => set({ label: e.target.value ? [e.target.value] : [] })}>

@@ -181,6 +181,7 @@ function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: st
           <button type="button" className="btn-ghost px-2 md:hidden" aria-label="Back to the results"
             onClick={() => navigate({ page: "history", chatId: null })}>←</button>
           <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
+          {session.labels && <LabelChips labels={session.labels} />}
           <span className="ml-auto text-xs text-secondary-600">{session.status}</span>
           <TranscriptButton token={token} session={session} />
           {ended && email && (

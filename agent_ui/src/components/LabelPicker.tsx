@@ -17,6 +17,8 @@ interface Props {
 export function LabelPicker({ catalog, current, who, onOpen, onToggle }: Props) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<number | null>(null);
+  // The box as ticked while the server answers (then the conversation's labels decide).
+  const [ticked, setTicked] = useState<Record<number, boolean>>({});
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const id = useId();
@@ -42,14 +44,21 @@ export function LabelPicker({ catalog, current, who, onOpen, onToggle }: Props) 
 
   const on = new Set(current.map((l) => l.id));
   const toggle = async (label: Label) => {
+    const want = !on.has(label.id);
     setBusy(label.id);
+    setTicked((t) => ({ ...t, [label.id]: want }));
     setError(null);
     try {
-      await onToggle(label.id, !on.has(label.id));
+      await onToggle(label.id, want);
     } catch (err) {
       setError(err instanceof Error ? err.message : "Could not change the labels");
     } finally {
       setBusy(null);
+      setTicked((t) => {
+        const next = { ...t };
+        delete next[label.id];
+        return next;
+      });
     }
   };
 
@@ -60,7 +69,10 @@ export function LabelPicker({ catalog, current, who, onOpen, onToggle }: Props) 
         onClick={() => {
           if (!open) onOpen();
           setOpen(!open);
-        }}>🏷 Labels</button>
+        }}>
+        <svg aria-hidden width="12" height="12" viewBox="0 0 24 24" className="mr-1 inline-block">
+          <path fill="currentColor" d="M21.4 11.6 12.4 2.6A2 2 0 0 0 11 2H4a2 2 0 0 0-2 2v7c0 .55.22 1.05.59 1.42l9 9a2 2 0 0 0 2.82 0l7-7a2 2 0 0 0 0-2.82zM5.5 7A1.5 1.5 0 1 1 7 5.5 1.5 1.5 0 0 1 5.5 7z" />
+        </svg>Labels</button>
       {open && (
         <div id={id} role="group" aria-label={`Labels of the chat with ${who}`}
           className="absolute right-0 z-30 mt-1 w-56 rounded-md border border-secondary-200 bg-white p-2 shadow-2">
@@ -69,7 +81,7 @@ export function LabelPicker({ catalog, current, who, onOpen, onToggle }: Props) 
             {catalog.map((l) => (
               <li key={l.id}>
                 <label className="flex cursor-pointer items-center gap-2 rounded px-2 py-1 hover:bg-secondary-50">
-                  <input type="checkbox" checked={on.has(l.id)} disabled={busy !== null}
+                  <input type="checkbox" checked={ticked[l.id] ?? on.has(l.id)} disabled={busy !== null}
                     onChange={() => void toggle(l)} />
                   <span className="badge" style={{ backgroundColor: l.background, color: l.text }}>{l.name}</span>
                 </label>
