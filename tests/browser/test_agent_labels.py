@@ -17,7 +17,7 @@ import pytest
 from chatserver.api.ui import ADMIN_DIR, AGENT_DIR
 from tests.helpers import skip_or_fail
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.browser import Site, Visitor
+from tests.helpers.browser import AXE, Site, Visitor
 from tests.helpers.browser_servers import Servers
 from tests.helpers.inbox import VisitorSocket, make_agent, sign_in, visitors
 
@@ -37,7 +37,20 @@ def uis_built() -> None:
         skip_or_fail("the agent inbox or the admin UI is not built (make build)")
 
 
-def admin_creates_label(page: Page, servers: Servers, name: str) -> None:
+def axe_violations(v: Visitor, selector: str) -> list[dict[str, object]]:
+    """axe-core's serious and critical findings in what `selector` matches (this feature's
+    parts: the pages around them have findings of their own, e.g. the primary button's
+    contrast, which are not this test's)."""
+    if not v.page.evaluate("() => typeof axe !== 'undefined'"):
+        v.page.add_script_tag(path=str(AXE))
+    results: dict[str, list[dict[str, object]]] = v.page.evaluate(
+        "async (sel) => await axe.run(sel, {resultTypes: ['violations']})", selector)
+    return [{"id": r["id"], "help": r["help"]} for r in results["violations"]
+            if r["impact"] in ("serious", "critical")]
+
+
+def admin_creates_label(admin: Visitor, servers: Servers, name: str) -> None:
+    page = admin.page
     page.goto(servers.url + "/admin/login")
     page.get_by_label("Email").fill("root@example.com")
     page.get_by_label("Password").fill(PASSWORD)
@@ -55,27 +68,27 @@ def admin_creates_label(page: Page, servers: Servers, name: str) -> None:
     row = page.get_by_test_id("labels-table").locator(f"tr[data-label='{name}']")
     expect(row).to_contain_text(name)
     expect(row).to_contain_text("0 conversations")
+    assert axe_violations(admin, "[data-testid=labels-table]") == []
     # The chip is the palette's purple: dark text on a light background.
     chip = row.locator(".badge")
     assert chip.evaluate("e => getComputedStyle(e).color") == "rgb(107, 33, 168)"
 
 
-def card(page: Page, session_id: str) -> object:
-    return page.get_by_test_id("queue").locator(f"li[data-session='{session_id}']")
 
 
 def test_a_label_is_made_applied_seen_live_and_filtered_on(
         site: Site, servers: Servers, visitor: Callable[..., Visitor],
         visitors: Callable[..., VisitorSocket]) -> None:
     name = f"VIP {uuid.uuid4().hex[:4]}"
-    admin = visitor()
-    admin_creates_label(admin.page, servers, name)
+    # CSP bypassed so that axe-core can be injected (its checks are the point, not the CSP).
+    admin = visitor(bypass_csp=True)
+    admin_creates_label(admin, servers, name)
     admin.shot("labels-admin")
 
     key = site.widget(business_name="Labelled shop")
     alice = make_agent(site, key, "Alice")
     bob = make_agent(site, key, "Bob")
-    va, vb = visitor(), visitor()
+    va, vb = visitor(bypass_csp=True), visitor()
     alice_page = sign_in(va, servers, alice)
     bob_page = sign_in(vb, servers, bob)
 
@@ -94,6 +107,7 @@ def test_a_label_is_made_applied_seen_live_and_filtered_on(
     picker = alice_page.get_by_role("group", name="Labels of the chat with Vera Lynn")
     picker.get_by_label(name).check()
     expect(vera_card.get_by_test_id("label-chip")).to_have_text(name)
+    assert axe_violations(va, "[data-testid=queue] li[data-session] > div.mt-2") == []
     alice_page.keyboard.press("Escape")
     expect(picker).to_have_count(0)
 
@@ -138,6 +152,9 @@ def test_a_label_is_made_applied_seen_live_and_filtered_on(
     # Opening the conversation keeps the filters in the URL.
     results.get_by_role("button").filter(has_text="Vera Lynn").click()
     expect(alice_page).to_have_url(re.compile(rf"/agent/history/{vera.session_id}\?label=\d+$"))
+    past = alice_page.get_by_role("region", name="Past chat with Vera Lynn")
+    expect(past.get_by_test_id("label-chip")).to_have_text(name)
+    assert axe_violations(va, "[data-testid=history-filters]") == []
     va.shot("labels-history-filtered")
 
     # Saved as a view, cleared, then picked again: the filter comes back.

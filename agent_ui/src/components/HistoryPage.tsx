@@ -7,6 +7,7 @@ import type { HistoryFilters, HistorySession, Label, Message, Session, TeamMembe
 import { ChatTranscript } from "./ChatTranscript";
 import { HistoryFilterBar } from "./HistoryFilterBar";
 import { LabelChips } from "./LabelChips";
+import { LabelPicker } from "./LabelPicker";
 import { TranscriptButton } from "./TranscriptButton";
 import { VisitorDetails } from "./VisitorDetails";
 
@@ -146,14 +147,21 @@ export function HistoryPage({ token, chatId, onReopen, labels = [], team = [] }:
         </div>
       </section>
       <main className={`${chatId ? "flex" : "hidden md:flex"} min-w-0 flex-1`}>
-        {chatId ? <PastChat key={chatId} token={token} sessionId={chatId} onReopen={onReopen} />
+        {chatId ? <PastChat key={chatId} token={token} sessionId={chatId} onReopen={onReopen} labels={labels}
+          onLabels={(id, now) => setResults((rs) => rs.map((r) => (r.session_id === id ? { ...r, labels: now } : r)))} />
           : <p className="m-auto p-8 text-secondary-600">Pick a conversation to read it.</p>}
       </main>
     </div>
   );
 }
 
-function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: string } & Pick<Props, "onReopen">) {
+function PastChat({ token, sessionId, onReopen, labels, onLabels }: {
+  token: string;
+  sessionId: string;
+  labels: Label[];
+  /** The conversation's labels changed (its row in the list shows them). */
+  onLabels: (sessionId: string, labels: Label[]) => void;
+} & Pick<Props, "onReopen">) {
   const [session, setSession] = useState<Session | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -181,7 +189,13 @@ function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: st
           <button type="button" className="btn-ghost px-2 md:hidden" aria-label="Back to the results"
             onClick={() => navigate({ page: "history", chatId: null })}>←</button>
           <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
-          {session.labels && <LabelChips labels={session.labels} />}
+          <LabelChips labels={session.labels ?? []} />
+          <LabelPicker catalog={labels} current={session.labels ?? []} who={name} onOpen={() => undefined}
+            onToggle={async (id, on) => {
+              const now = await api.setLabel(token, session.session_id, id, on);
+              setSession((s) => (s ? { ...s, labels: now } : s));
+              onLabels(session.session_id, now);
+            }} />
           <span className="ml-auto text-xs text-secondary-600">{session.status}</span>
           <TranscriptButton token={token} session={session} />
           {ended && email && (
