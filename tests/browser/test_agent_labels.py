@@ -22,7 +22,7 @@ from tests.helpers.browser_servers import Servers
 from tests.helpers.inbox import VisitorSocket, make_agent, sign_in, visitors
 
 try:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 except ImportError:  # the browser fixture explains; on CI it is an error
     if os.environ.get("CI"):
         raise
