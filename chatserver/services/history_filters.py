@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chatserver.db.history_filters import HistoryFilter
+from chatserver.db.history_filters import HistoryFilter as HistoryFilter  # for api/
 from chatserver.domain import ENDED
 from chatserver.errors import BadRequest
 from chatserver.validate import clean_text
@@ -29,6 +29,8 @@ QUERY_MAX = 200
 LABELS_MAX = 10
 NAMES = ("q", "label", "status", "widget", "agent", "rating", "from", "to", "tz",
          "has_attachments")
+# What the inbox's lists (GET /api/agents/waiting-sessions and active-chats) filter by.
+INBOX_NAMES = ("label", "widget")
 _SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ID = re.compile(r"^[0-9]{1,9}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -62,8 +64,9 @@ def _day(text: str | None, name: str, errors: dict[str, str]) -> date | None:
         return None
 
 
-def parse(args: Mapping[str, Sequence[str]]) -> HistoryFilter:
-    """The filter the parameters describe; BadRequest `invalid_filter` on a bad value."""
+def parse(args: Mapping[str, Sequence[str]], names: Sequence[str] = NAMES) -> HistoryFilter:
+    """The filter the parameters describe (only `names` allowed); BadRequest `invalid_filter`
+    on a bad value or another name."""
     errors: dict[str, str] = {}
     q = _one(args, "q", errors)
     q = clean_text(q, multiline=False) if q else None
@@ -101,7 +104,7 @@ def parse(args: Mapping[str, Sequence[str]]) -> HistoryFilter:
     attachments = _one(args, "has_attachments", errors)
     if attachments is not None and attachments not in ("true", "false"):
         errors["has_attachments"] = "must be true or false"
-    unknown = [k for k in args if k not in NAMES and k not in ("limit", "offset")]
+    unknown = [k for k in args if k not in names and k not in ("limit", "offset")]
     for name in unknown[:5]:
         errors[name[:40]] = "is not a filter"
     if errors:

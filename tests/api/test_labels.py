@@ -7,7 +7,8 @@ import uuid
 from typing import Any
 
 from chatserver.context import Context
-from chatserver.services import chat
+from chatserver.services import chat, routing
+from chatserver.services.access import Actor
 from chatserver.services.labels import PALETTE
 from tests.helpers.accounts import admin_and_agent
 from tests.helpers.api import Api
@@ -148,3 +149,42 @@ async def test_agents_label_conversations_they_see(api: Api, ctx: Context) -> No
                           token=s["admin"])).json["labels"] == []
     assert [x["name"] for x in (await api.get("/api/labels", token=s["agent"])).json["labels"]] \
         == ["Bug"]
+
+
+async def test_the_inbox_lists_filter_by_label_and_widget(api: Api, ctx: Context) -> None:
+    s = await _setup(api)
+    me = (await api.get("/api/auth/me", token=s["agent"])).json["user"]
+    await api.put(f"/api/widgets/{s['other']}/agents/{me['id']}", token=s["admin"])
+    vip = (await api.post("/api/labels", {"name": "VIP", "color": "purple"},
+                          token=s["admin"])).json["label"]
+    made = {}
+    for name, key in (("a1", s["acme"]), ("a2", s["acme"]), ("o1", s["other"])):
+        sid = await _session(api, ctx, key)
+        await chat.escalate(ctx, key, sid, reason="explicit_request",
+                            actor=Actor(id=None, role="admin"))
+        made[name] = sid
+    for name in ("a2", "o1"):
+        await api.put(f"/api/agents/sessions/{made[name]}/labels/{vip['id']}", token=s["agent"])
+
+    async def waiting(query: str = "") -> set[str]:
+        resp = await api.get(f"/api/agents/waiting-sessions?{query}", token=s["agent"])
+        assert resp.code == 200, (query, resp)
+        return {x["session_id"] for x in resp.json["sessions"]}
+
+    assert await waiting() == set(made.values())
+    assert await waiting(f"label={vip['id']}") == {made["a2"], made["o1"]}
+    assert await waiting(f"widget={s['acme']}") == {made["a1"], made["a2"]}
+    assert await waiting(f"label={vip['id']}&widget={s['acme']}") == {made["a2"]}
+    listed = (await api.get("/api/agents/waiting-sessions", token=s["agent"])).json["sessions"]
+    assert {x["session_id"]: [lb["name"] for lb in x["labels"]] for x in listed} \
+        == {made["a1"]: [], made["a2"]: ["VIP"], made["o1"]: ["VIP"]}
+
+    await routing.accept(ctx, Actor(id=me["id"], role="agent", display_name="Alice"), made["o1"])
+    resp = await api.get(f"/api/agents/active-chats?label={vip['id']}", token=s["agent"])
+    assert [x["session_id"] for x in resp.json["sessions"]] == [made["o1"]]
+    resp = await api.get(f"/api/agents/active-chats?widget={s['acme']}", token=s["agent"])
+    assert resp.json["sessions"] == []
+
+    for query in ("label=x", "widget=%3C%3E", "status=closed", "rating=5"):
+        resp = await api.get(f"/api/agents/waiting-sessions?{query}", token=s["agent"])
+        assert resp.code == 400 and resp.json["error"]["code"] == "invalid_filter", (query, resp)

@@ -462,7 +462,9 @@ export interface paths {
         };
         /**
          * The signed-in agent's open chats
-         * @description Sessions assigned to the signed-in agent and not closed.
+         * @description Sessions assigned to the signed-in agent and not closed. Each carries its `labels`;
+         *     `label` and `widget` narrow the list (400 `invalid_filter` on a bad value or another
+         *     parameter).
          */
         get: operations["listActiveChats"];
         put?: never;
@@ -482,7 +484,9 @@ export interface paths {
         };
         /**
          * The waiting queue
-         * @description Waiting sessions of every widget the agent works on (admins see all), oldest first.
+         * @description Waiting sessions of every widget the agent works on (admins see all), oldest first. Each
+         *     carries its `labels`; `label` and `widget` narrow the list (400 `invalid_filter` on a
+         *     bad value or another parameter).
          */
         get: operations["listWaitingSessions"];
         put?: never;
@@ -2463,6 +2467,10 @@ export interface components {
         sessionId: string;
         /** @description An upload's id (32 hex characters, random). */
         uploadId: string;
+        /** @description Label ids (repeated or comma-separated); only sessions carrying every one. */
+        inboxLabel: string[];
+        /** @description Only this widget's sessions (its site key). */
+        inboxWidget: string;
         /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
         labelId: string;
         /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
@@ -3247,7 +3255,12 @@ export interface operations {
     };
     listActiveChats: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Label ids (repeated or comma-separated); only sessions carrying every one. */
+                label?: components["parameters"]["inboxLabel"];
+                /** @description Only this widget's sessions (its site key). */
+                widget?: components["parameters"]["inboxWidget"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3263,13 +3276,19 @@ export interface operations {
                     "application/json": components["schemas"]["AgentSessionList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             503: components["responses"]["Unavailable"];
         };
     };
     listWaitingSessions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Label ids (repeated or comma-separated); only sessions carrying every one. */
+                label?: components["parameters"]["inboxLabel"];
+                /** @description Only this widget's sessions (its site key). */
+                widget?: components["parameters"]["inboxWidget"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3285,6 +3304,7 @@ export interface operations {
                     "application/json": components["schemas"]["AgentSessionList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             503: components["responses"]["Unavailable"];
         };
