@@ -1,7 +1,7 @@
 // Labels in the inbox: loads every label, keeps each conversation's from the socket's frames
 // (useInbox hands them over) and applies or removes one over REST.
 
-import { useCallback, useEffect, useMemo, useReducer } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
 import * as api from "./api";
 import { type LabelsState, initialLabels, reduceLabels } from "./state/labels";
 import type { ServerFrame } from "./types";
@@ -22,7 +22,14 @@ export function useLabels(token: string): Labels {
       .catch(() => undefined);
   }, [token]);
   useEffect(() => refresh(), [refresh]);
-  const onFrame = useCallback((frame: ServerFrame) => dispatch({ type: "frame", frame }), []);
+  // The labels known when the last frame came: one naming a label not among them (an admin
+  // just made it) loads the list again, so filters and pickers offer it.
+  const known = useRef<Set<number>>(new Set());
+  known.current = new Set(state.catalog.map((l) => l.id));
+  const onFrame = useCallback((frame: ServerFrame) => {
+    dispatch({ type: "frame", frame });
+    if (frame.type === "labels" && frame.labels.some((l) => !known.current.has(l.id))) refresh();
+  }, [refresh]);
   const toggle = useCallback(async (sessionId: string, labelId: number, on: boolean) => {
     const labels = await api.setLabel(token, sessionId, labelId, on);
     dispatch({ type: "session_labels", sessionId, labels });
