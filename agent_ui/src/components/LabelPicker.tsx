@@ -25,6 +25,7 @@ export function LabelPicker({ catalog, current, who, onOpen, onToggle }: Props) 
 
   useEffect(() => {
     if (!open) return undefined;
+    ref.current?.querySelector<HTMLInputElement>("input[type=checkbox]")?.focus();
     const onDown = (ev: MouseEvent) => {
       if (ref.current && !ref.current.contains(ev.target as Node)) setOpen(false);
     };
@@ -32,6 +33,7 @@ export function LabelPicker({ catalog, current, who, onOpen, onToggle }: Props) 
       if (ev.key === "Escape") {
         ev.stopPropagation();
         setOpen(false);
+        ref.current?.querySelector<HTMLButtonElement>("button")?.focus();
       }
     };
     document.addEventListener("mousedown", onDown);
