@@ -4,10 +4,11 @@ every agent reads them and puts them on the conversations they may see."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from chatserver.context import Context
-from chatserver.services import chat, routing
+from chatserver.services import chat, maintenance, routing
 from chatserver.services.access import Actor
 from chatserver.services.labels import PALETTE
 from tests.helpers.accounts import admin_and_agent
@@ -188,3 +189,15 @@ async def test_the_inbox_lists_filter_by_label_and_widget(api: Api, ctx: Context
     for query in ("label=x", "widget=%3C%3E", "status=closed", "rating=5"):
         resp = await api.get(f"/api/agents/waiting-sessions?{query}", token=s["agent"])
         assert resp.code == 400 and resp.json["error"]["code"] == "invalid_filter", (query, resp)
+
+
+async def test_a_pruned_conversation_takes_its_labels_with_it(api: Api, ctx: Context) -> None:
+    s = await _setup(api)
+    vip = (await api.post("/api/labels", {"name": "VIP", "color": "purple"},
+                          token=s["admin"])).json["label"]
+    sid = await _session(api, ctx, s["acme"])
+    await api.put(f"/api/agents/sessions/{sid}/labels/{vip['id']}", token=s["agent"])
+    await chat.close(ctx, sid, by="visitor")
+    assert (await maintenance.prune(ctx, timedelta(seconds=-60)))["sessions"] == 1
+    counts = (await api.get("/api/labels", token=s["admin"])).json["labels"]
+    assert [(x["name"], x["conversations"]) for x in counts] == [("VIP", 0)]
