@@ -22,13 +22,14 @@ export function useLabels(token: string): Labels {
       .catch(() => undefined);
   }, [token]);
   useEffect(() => refresh(), [refresh]);
-  // The labels known when the last frame came: one naming a label not among them (an admin
-  // just made it) loads the list again, so filters and pickers offer it.
-  const known = useRef<Set<number>>(new Set());
-  known.current = new Set(state.catalog.map((l) => l.id));
+  // The labels as known when a frame comes: one naming a label otherwise (an admin just made,
+  // renamed or recoloured it) loads the list again, so filters and pickers say the same.
+  const known = useRef<Map<number, string>>(new Map());
+  known.current = new Map(state.catalog.map((l) => [l.id, `${l.name}\n${l.color}`]));
   const onFrame = useCallback((frame: ServerFrame) => {
     dispatch({ type: "frame", frame });
-    if (frame.type === "labels" && frame.labels.some((l) => !known.current.has(l.id))) refresh();
+    if (frame.type === "labels"
+      && frame.labels.some((l) => known.current.get(l.id) !== `${l.name}\n${l.color}`)) refresh();
   }, [refresh]);
   const toggle = useCallback(async (sessionId: string, labelId: number, on: boolean) => {
     const labels = await api.setLabel(token, sessionId, labelId, on);

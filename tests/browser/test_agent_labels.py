@@ -125,6 +125,20 @@ def test_a_label_is_made_applied_seen_live_and_filtered_on(
     bob_page.get_by_role("button", name="Show all").click()
     expect(bob_walt).to_be_visible()
 
+    # The admin renames and recolours it: the chip in Bob's open inbox follows at once.
+    old, name = name, f"Gold {uuid.uuid4().hex[:4]}"
+    apage = admin.page
+    apage.get_by_test_id("labels-table").locator(f"tr[data-label='{old}']").get_by_role(
+        "button", name=f"Edit {old}").click()
+    dialog = apage.get_by_role("dialog", name=f"Edit “{old}”")
+    dialog.get_by_label("Name").fill(name)
+    dialog.get_by_label("amber").check(force=True)
+    dialog.get_by_role("button", name="Save").click()
+    expect(apage.get_by_test_id("labels-table").locator(f"tr[data-label='{name}']")).to_be_visible()
+    chip = bob_vera.get_by_test_id("label-chip")
+    expect(chip).to_have_text(name)
+    expect(chip).to_have_css("color", "rgb(146, 64, 14)")  # the palette's amber text
+
     # Alice accepts Vera (the chip follows into the chat's header) and closes; Walt leaves.
     vera_card.get_by_role("button", name="Accept chat with Vera Lynn").click()
     expect(alice_page.get_by_test_id("chat-title")).to_have_text("Vera Lynn")

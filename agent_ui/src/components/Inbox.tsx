@@ -49,6 +49,11 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
   // The lists narrowed by widget and label (the open chat stays open whatever the filter).
   const [filter, setFilter] = useState<InboxFilter>({ label: null, widget: null });
   const labels = inbox.labels;
+  // The history's filters offer the labels as they are now (renamed, added, deleted).
+  const refreshLabels = labels.refresh;
+  useEffect(() => {
+    if (route.page === "history") refreshLabels();
+  }, [route.page, refreshLabels]);
   const shownQueue = useMemo(() => queue.filter((q) => matchesFilter(labels.state, q, filter)),
     [queue, labels.state, filter]);
   const shownChats = useMemo(() => chats.filter((c) => matchesFilter(labels.state, c.session, filter)),
