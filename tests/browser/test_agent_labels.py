@@ -187,8 +187,13 @@ def test_a_label_is_made_applied_seen_live_and_filtered_on(
         "e => e.options[e.selectedIndex].text") == name
     # The view is kept on the server: a reload still lists it.
     alice_page.reload()
-    expect(alice_page.get_by_test_id("history-filters").get_by_label("Saved view")
-           .locator("option", has_text="My VIPs")).to_have_count(1)
+    views = alice_page.get_by_test_id("history-filters").get_by_label("Saved view")
+    expect(views.locator("option", has_text="My VIPs")).to_have_count(1)
+    # ... until deleted.
+    views.select_option(label="My VIPs")
+    alice_page.get_by_test_id("history-filters").get_by_role("button", name="Delete view").click()
+    expect(views.locator("option", has_text="My VIPs")).to_have_count(0)
+    expect(views).to_contain_text("No saved views")
 
     # The admin's delete confirmation says how many conversations carry the label.
     admin.page.reload()
