@@ -24,6 +24,7 @@ from chatserver.api import (
     uploads,
     widgets,
 )
+from chatserver.api import labels as labels_api
 from chatserver.api import metrics as metrics_api
 from chatserver.api import notes as notes_api
 from chatserver.api import user_settings as user_settings_api
@@ -93,6 +94,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
                            *outbox.routes, *user_settings_api.routes, *uploads.routes]
     handlers += metrics_api.routes
     handlers += notes_api.routes
+    handlers += labels_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {

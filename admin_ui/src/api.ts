@@ -1,7 +1,7 @@
 // Every REST call the admin UI makes. Components never call fetch themselves.
 
 import { ApiError, type Call, type Endpoint, request as requestCall, send as sendCall } from "@parley/protocol";
-import type { AnalyticsReport, KnowledgeEntry, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
+import type { AnalyticsReport, KnowledgeEntry, Label, LabelColor, LabelList, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
   Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings } from "./types";
 
 export { ApiError };
@@ -74,6 +74,24 @@ export function resetPassword(userId: number, password: string): Promise<void> {
 
 export function deleteUser(userId: number): Promise<void> {
   return request(`/api/auth/users/${userId}`, { method: "DELETE" });
+}
+
+// --- labels -------------------------------------------------------------------------------
+
+export function listLabels(): Promise<LabelList> {
+  return request("/api/labels");
+}
+
+export async function createLabel(name: string, color: LabelColor): Promise<Label> {
+  return (await request<{ label: Label }>("/api/labels", { method: "POST", body: { name, color } })).label;
+}
+
+export async function updateLabel(id: number, changes: { name?: string; color?: LabelColor }): Promise<Label> {
+  return (await request<{ label: Label }>(`/api/labels/${id}`, { method: "PUT", body: changes })).label;
+}
+
+export function deleteLabel(id: number): Promise<void> {
+  return request(`/api/labels/${id}`, { method: "DELETE" });
 }
 
 // --- widgets ------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ export type Route =
   | { page: "knowledge"; key: string }
   | { page: "users" }
   | { page: "analytics" }
-  | { page: "mail" };
+  | { page: "mail" }
+  | { page: "labels" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -31,6 +32,8 @@ export function parseRoute(pathname: string): Route {
       return { page: "analytics" };
     case "mail":
       return { page: "mail" };
+    case "labels":
+      return { page: "labels" };
     case "widgets":
       if (parts[1] === "new") return { page: "widget", key: null, tab: parts[2] ?? "appearance" };
       if (parts[1] && parts[2] === "knowledge") return { page: "knowledge", key: parts[1] };
@@ -48,6 +51,7 @@ export function routePath(route: Route): string {
     case "users":
     case "analytics":
     case "mail":
+    case "labels":
     case "widgets":
       return `${BASE}/${route.page}`;
     case "widget":

@@ -6,3 +6,4 @@ export type {
   KnowledgeEntry, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus, PrechatField, Role,
   TryAnswer, User, Widget, WidgetCounts, WidgetSettings,
 } from "@parley/protocol";
+export type { Label, LabelColor, LabelList } from "@parley/protocol";

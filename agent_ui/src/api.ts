@@ -5,8 +5,8 @@ import {
   send as call,
 } from "@parley/protocol";
 import type {
-  CannedResponse, CannedResponseInput, Message, MessageFile, Session, SessionDetails, TeamMember,
-  TranscriptQueued, User, Widget,
+  CannedResponse, CannedResponseInput, HistoryFilters, Label, LabelList, Message, MessageFile,
+  SavedView, Session, SessionDetails, TeamMember, TranscriptQueued, User, Widget,
 } from "./types";
 
 export { ApiError };
@@ -87,9 +87,55 @@ export function sessionDetails(token: string, sessionId: string): Promise<Sessio
 export type { HistoryPage };
 
 export function searchHistory(token: string, query: string, offset = 0,
-  limit = 25): Promise<HistoryPage> {
-  const q = new URLSearchParams({ q: query, offset: String(offset), limit: String(limit) });
+  limit = 25, filters: HistoryFilters = {}): Promise<HistoryPage> {
+  const q = filterParams({ ...filters, q: query });
+  q.set("offset", String(offset));
+  q.set("limit", String(limit));
   return request(`/api/agents/history?${q}`, token);
+}
+
+/** The history's filters as URL parameters (lists comma-separated, empty ones left out). */
+export function filterParams(filters: HistoryFilters): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters) as [string, string | string[] | undefined][]) {
+    const text = Array.isArray(value) ? value.join(",") : (value ?? "").trim();
+    if (text) q.set(name, text);
+  }
+  return q;
+}
+
+// --- labels and saved views -------------------------------------------------------------
+
+/** The widgets the agent works on (admins: all), as site key and name, for filters. */
+export async function widgetNames(token: string): Promise<[string, string][]> {
+  const list = (await request<{ widgets: { site_key: string; business_name: string }[] }>(
+    "/api/widgets", token)).widgets;
+  return list.map((w) => [w.site_key, w.business_name]);
+}
+
+export function labels(token: string): Promise<LabelList> {
+  return request("/api/labels", token);
+}
+
+/** Put a label on a conversation (on) or take it off; the conversation's labels after. */
+export async function setLabel(token: string, sessionId: string, labelId: number,
+  on: boolean): Promise<Label[]> {
+  return (await request<{ labels: Label[] }>(
+    `/api/agents/sessions/${encodeURIComponent(sessionId)}/labels/${labelId}`, token,
+    { method: on ? "PUT" : "DELETE" })).labels;
+}
+
+export async function savedViews(token: string): Promise<SavedView[]> {
+  return (await request<{ views: SavedView[] }>("/api/agents/views", token)).views;
+}
+
+export async function saveView(token: string, name: string, filters: HistoryFilters): Promise<SavedView> {
+  return (await request<{ view: SavedView }>("/api/agents/views", token,
+    { method: "POST", body: { name, filters } })).view;
+}
+
+export function deleteView(token: string, id: number): Promise<void> {
+  return request(`/api/agents/views/${id}`, token, { method: "DELETE" });
 }
 
 interface HistoryResponse {

@@ -7,6 +7,7 @@ export type {
   CannedResponse, CannedResponseInput, CannedScope, Widget, HistoryPage, HistorySession, Message, Presence, SenderType, Session,
   SessionDetails, SessionStatus, TeamMember, TranscriptQueued, User, VisitorInfo,
 } from "@parley/protocol";
+export type { HistoryFilters, Label, LabelList, SavedView } from "@parley/protocol";
 export type { AgentMe as Me } from "@parley/protocol";
 
 /** What the agent socket sends and accepts (generated from docs/protocol.schema.json). */

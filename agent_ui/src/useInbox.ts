@@ -13,6 +13,7 @@ import {
 import { outboxFiles } from "./state/uploads";
 import { Uploader } from "./uploader";
 import { type Notes, useNotes } from "./useNotes";
+import { type Labels, useLabels } from "./useLabels";
 import { type Toast, useToasts } from "./useToasts";
 import { type AiWatch, useAiWatch } from "./useAiWatch";
 import { removeCanned, upsertCanned } from "./state/canned";
@@ -31,6 +32,8 @@ const TYPING_IDLE_MS = 4000;
 
 export interface Inbox {
   state: State;
+  /** Labels: every label and each conversation's (kept live by `labels` frames). */
+  labels: Labels;
   canned: CannedResponse[];
   /** The conversations the AI is handling, and the one being watched. */
   ai: AiWatch;
@@ -76,6 +79,8 @@ export function useInbox(token: string, user: User,
   const stateRef = useRef(state);
   stateRef.current = state;
   const [canned, setCanned] = useState<CannedResponse[]>([]);
+  const labels = useLabels(token);
+  const labelFrame = labels.onFrame;
   const { toasts, toast, dropToast } = useToasts();
   const [soundOn, setSoundOnState] = useState(storage.loadPref("sound", "on") === "on");
   const socketRef = useRef<InboxSocket | null>(null);
@@ -123,6 +128,7 @@ export function useInbox(token: string, user: User,
     dispatch({ type: "frame", frame });
     notesRef.current.onFrame(frame);
     aiFrame.current(frame);
+    labelFrame(frame);
     switch (frame.type) {
       case "canned_saved":
         setCanned((list) => upsertCanned(list, frame.canned));
@@ -226,7 +232,7 @@ export function useInbox(token: string, user: User,
       default:
         break;
     }
-  }, [send, resendOutbox, refreshTeam, toast]);
+  }, [send, resendOutbox, refreshTeam, toast, labelFrame]);
 
   // The socket, for as long as this inbox is mounted.
   useEffect(() => {
@@ -323,6 +329,7 @@ export function useInbox(token: string, user: User,
 
   const inbox = useMemo<Inbox>(() => ({
     state,
+    labels,
     canned,
     ai,
     takeOver(sessionId) {
@@ -438,7 +445,7 @@ export function useInbox(token: string, user: User,
     },
     refreshTeam,
     notes: notesWiring.notes,
-  }), [state, canned, ai, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
+  }), [state, labels, canned, ai, toasts, soundOn, send, toast, dropToast, refreshTeam, uploader,
     queue, notesWiring.notes]);
   return inbox;
 }

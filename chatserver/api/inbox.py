@@ -6,7 +6,7 @@ from __future__ import annotations
 from chatserver.api.base import APIHandler
 from chatserver.errors import NotFound
 from chatserver.limits import HISTORY_SEARCH_PAGE_MAX
-from chatserver.services import canned, inbox, transcripts
+from chatserver.services import canned, history_filters, inbox, transcripts
 from chatserver.validate import Fields
 
 
@@ -27,8 +27,11 @@ class HistoryHandler(APIHandler):
         limit = f.integer("limit", min=1, max=HISTORY_SEARCH_PAGE_MAX)
         offset = f.integer("offset", min=0, max=1_000_000)
         f.check()
+        flt = history_filters.parse({name: self.get_query_arguments(name)
+                                     for name in self.request.query_arguments})
         self.send_json(await inbox.search_history(self.ctx, actor, query=query,
-                                                  limit=limit or 25, offset=offset or 0))
+                                                  limit=limit or 25, offset=offset or 0,
+                                                  flt=flt))
 
 
 class SessionDetailsHandler(APIHandler):

@@ -10,7 +10,7 @@ from chatserver.api.widgets import PublicAPIHandler
 from chatserver.domain import ESCALATION_REASONS
 from chatserver.errors import RateLimited
 from chatserver.limits import ID_MAX, MESSAGES_PAGE_DEFAULT, MESSAGES_PAGE_MAX
-from chatserver.services import ai_live, chat, sessions, widgets
+from chatserver.services import ai_live, chat, history_filters, sessions, widgets
 from chatserver.services.access import Actor
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.validate import Fields
@@ -83,15 +83,25 @@ class AgentStatsHandler(APIHandler):
         self.send_json(await sessions.agent_stats(self.ctx, await self.actor()))
 
 
+def _inbox_filter(handler: APIHandler) -> history_filters.HistoryFilter:
+    """The inbox lists' `label` and `widget` parameters (services/history_filters.py)."""
+    return history_filters.parse({name: handler.get_query_arguments(name)
+                                  for name in handler.request.query_arguments},
+                                 history_filters.INBOX_NAMES)
+
+
 class ActiveChatsHandler(APIHandler):
     async def get(self) -> None:
-        self.send_json({"sessions": await sessions.active_chats(self.ctx, await self.actor())})
+        actor = await self.actor()
+        self.send_json({"sessions": await sessions.active_chats(self.ctx, actor,
+                                                                _inbox_filter(self))})
 
 
 class WaitingSessionsHandler(APIHandler):
     async def get(self) -> None:
-        self.send_json({"sessions": await sessions.waiting_sessions(self.ctx,
-                                                                    await self.actor())})
+        actor = await self.actor()
+        self.send_json({"sessions": await sessions.waiting_sessions(self.ctx, actor,
+                                                                    _inbox_filter(self))})
 
 
 class AISessionsHandler(APIHandler):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, exists, func, null, or_, select
@@ -41,14 +42,15 @@ def _base(match: Any) -> Any:
 
 
 async def search_ended(conn: AsyncConnection, widget_ids: list[int], *, query: str | None,
-                       limit: int, offset: int) -> list[RowMapping]:
+                       limit: int, offset: int, where: Sequence[Any] = ()) -> list[RowMapping]:
     """Ended sessions of these widgets, newest first; with a query, those whose visitor name
     or email, any message's text, or the name of a file sent in it contains it
-    (case-insensitively). `match` is the first message text that matched, else the first
-    file name, when one did."""
+    (case-insensitively), and that meet the conditions `where` (db/history_filters.py).
+    `match` is the first message text that matched, else the first file name, when one did."""
     if not widget_ids:
         return []
-    conds: list[Any] = [sessions.c.widget_id.in_(widget_ids), sessions.c.status.in_(ENDED)]
+    conds: list[Any] = [sessions.c.widget_id.in_(widget_ids), sessions.c.status.in_(ENDED),
+                        *where]
     match: Any = null()
     if query:
         pattern = like_pattern(query)

@@ -346,3 +346,40 @@ notes = Table(
     UniqueConstraint("session_id", "client_msg_id"),
     **ID_TABLE_ARGS,
 )
+
+# Labels (services/labels.py): admin-defined, one colour of a fixed palette; `name_key` is the
+# name case-folded, so two labels never differ by case only. A conversation's labels are rows
+# of session_labels (deleted with the label or the session).
+labels = Table(
+    "labels", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(40), nullable=False),
+    Column("name_key", String(40), nullable=False, unique=True),
+    Column("color", String(16), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    **ID_TABLE_ARGS,
+)
+
+session_labels = Table(
+    "session_labels", metadata,
+    Column("session_id", String(36), ForeignKey("sessions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("label_id", Integer, ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", Timestamp, nullable=False),
+    Index(None, "label_id", "session_id"),
+    **TABLE_ARGS,
+)
+
+# An agent's saved history filters (services/saved_views.py), by name, theirs only.
+saved_views = Table(
+    "saved_views", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(60), nullable=False),
+    Column("filters", JSON, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    UniqueConstraint("user_id", "name"),
+    **ID_TABLE_ARGS,
+)

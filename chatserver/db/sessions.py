@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -98,18 +99,22 @@ def with_last_message() -> Any:
         widget_configs, widget_configs.c.id == sessions.c.widget_id)
 
 
-async def waiting_in(conn: AsyncConnection, widget_ids: list[int]) -> list[RowMapping]:
+async def waiting_in(conn: AsyncConnection, widget_ids: list[int],
+                     where: Sequence[Any] = ()) -> list[RowMapping]:
+    """The waiting sessions of these widgets in queue order (meeting `where`, if given:
+    db/history_filters.py)."""
     if not widget_ids:
         return []
     stmt = (with_last_message().where(sessions.c.widget_id.in_(widget_ids),
-                                       sessions.c.status == "waiting")
+                                      sessions.c.status == "waiting", *where)
             .order_by(*QUEUE_ORDER))
     return list((await conn.execute(stmt)).mappings())
 
 
-async def assigned_to(conn: AsyncConnection, agent_id: int) -> list[RowMapping]:
+async def assigned_to(conn: AsyncConnection, agent_id: int,
+                      where: Sequence[Any] = ()) -> list[RowMapping]:
     stmt = (with_last_message().where(sessions.c.assigned_agent_id == agent_id,
-                                       sessions.c.status == "assigned")
+                                      sessions.c.status == "assigned", *where)
             .order_by(sessions.c.last_activity_at.desc()))
     return list((await conn.execute(stmt)).mappings())
 

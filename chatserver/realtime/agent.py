@@ -35,7 +35,7 @@ from chatserver.realtime.protocol import (
 from chatserver.realtime.transport import FrameHandler
 from chatserver.realtime.watch import WatchingSocket
 from chatserver.services import agent_presence as presence
-from chatserver.services import ai_live, auth, chat, history, notes, routing
+from chatserver.services import ai_live, auth, chat, history, labels, notes, routing
 from chatserver.services.access import SignedIn
 from chatserver.services.sessions import agent_view
 from chatserver.tasks import spawn
@@ -120,11 +120,12 @@ class AgentSocket(WatchingSocket):
         for view in sessions:
             if view["session_id"] in missed:
                 view["last_seq"] = max(view["last_seq"], missed[view["session_id"]].end)
+        waiting = [agent_view(r) for r in snapshot.waiting]
+        await labels.attach_to(self.ctx, sessions + waiting)
         self.send({"type": "ready", "role": "agent",
                    "agent": {"id": actor.id, "display_name": actor.display_name,
                              "role": actor.role, "status": status},
-                   "sessions": sessions,
-                   "waiting": [agent_view(r) for r in snapshot.waiting],
+                   "sessions": sessions, "waiting": waiting,
                    "ai_sessions": ai_sessions})
         last_note = whole_number(frame.get("last_note_id"), maximum=2**63 - 1)
         if last_note is not None:
@@ -159,7 +160,9 @@ class AgentSocket(WatchingSocket):
                 self.replaying.pop(session_id, None)
                 return
             row, missed = found
-            self.send({"type": "assigned", "session": agent_view(row)})
+            session = agent_view(row)
+            await labels.attach_to(self.ctx, [session])
+            self.send({"type": "assigned", "session": session})
             await self.replay_notes([session_id], 0)
             self.release(session_id, missed)
         except Exception:

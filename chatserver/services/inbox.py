@@ -9,9 +9,12 @@ from sqlalchemy.engine import RowMapping
 
 from chatserver.context import Context
 from chatserver.db import inbox as db
+from chatserver.db import labels as labels_db
 from chatserver.db import sessions as sessions_db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
+from chatserver.db.history_filters import HistoryFilter, conditions
+from chatserver.services import labels
 from chatserver.services.access import Actor, access_session, visible_widget_ids
 from chatserver.services.sessions import agent_view
 from chatserver.services.users import public as public_user
@@ -31,13 +34,16 @@ def _summary(row: RowMapping) -> dict[str, Any]:
 
 
 async def search_history(ctx: Context, actor: Actor, *, query: str | None, limit: int,
-                         offset: int) -> dict[str, Any]:
-    """Ended (closed or abandoned) conversations of the actor's widgets, newest first."""
+                         offset: int, flt: HistoryFilter | None = None) -> dict[str, Any]:
+    """Ended (closed or abandoned) conversations of the actor's widgets, newest first, with
+    their labels; narrowed by the filter (services/history_filters.py) when given."""
+    flt = flt or HistoryFilter()
     async with ctx.engine.connect() as conn:
         ids = await visible_widget_ids(conn, actor)
-        rows = await db.search_ended(conn, ids, query=query or None, limit=limit + 1,
-                                     offset=offset)
-    page = [_summary(r) for r in rows[:limit]]
+        rows = await db.search_ended(conn, ids, query=query or flt.q, limit=limit + 1,
+                                     offset=offset, where=conditions(flt))
+        page = [_summary(r) for r in rows[:limit]]
+        await labels.attach(conn, page)
     more = len(rows) > limit
     return {"sessions": page, "has_more": more, "next_offset": offset + limit if more else None}
 
@@ -54,11 +60,13 @@ async def session_details(ctx: Context, actor: Actor, session_id: str) -> dict[s
         user = None if row["assigned_agent_id"] is None \
             else await users_db.get(conn, row["assigned_agent_id"])
         widget = await widgets_db.by_id(conn, row["widget_id"])
+        tags = await labels_db.of_sessions(conn, [row["id"]])
     agent = {"id": user["id"], "display_name": user["display_name"]} if user else None
     session = agent_view(row)
     session["close_note"] = row["close_note"]
     session["closed_by"] = row["closed_by"]
     session["widget_name"] = widget["business_name"] if widget else ""
+    session["labels"] = [labels.view(r) for r in tags.get(row["id"], [])]
     return {"session": session, "agent": agent,
             "previous_sessions": [_summary(r) for r in previous]}
 

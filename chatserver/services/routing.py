@@ -21,7 +21,7 @@ from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
 from chatserver.errors import Conflict, Forbidden, NotFound, ParleyError, ValidationError
-from chatserver.services import ai_live, notes
+from chatserver.services import ai_live, labels, notes
 from chatserver.services.access import Actor, sees_widget
 from chatserver.services.publish import (
     cancel_ai_reply,
@@ -224,7 +224,8 @@ async def broadcast_queue(ctx: Context, widget_id: int) -> None:
             return
         rows = await db.waiting_in(conn, [widget_id])
         estimates = [await wait_estimate(ctx, conn, widget_id, i + 1) for i in range(len(rows))]
-    waiting = [agent_view(r) for r in rows]
+        waiting = [agent_view(r) for r in rows]
+        await labels.attach(conn, waiting)
     await publish_frame(ctx, widget_channel(widget_id), {
         "type": "queue_update", "widget": widget["site_key"], "waiting": waiting})
     for position, (row, (wait, online)) in enumerate(zip(rows, estimates, strict=True), 1):

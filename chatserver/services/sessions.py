@@ -19,9 +19,11 @@ from chatserver.db import messages as messages_db
 from chatserver.db import sessions as db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
+from chatserver.db.history_filters import HistoryFilter, conditions
 from chatserver.errors import NotFound
 from chatserver.events import FileView, MessageView
 from chatserver.limits import MESSAGES_PAGE_MAX
+from chatserver.services import labels
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.timeutil import iso, utcnow
@@ -266,16 +268,25 @@ async def add_system_message(conn: AsyncConnection, session_id: str, text: str,
     return message_view(row)
 
 
-async def waiting_sessions(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
+async def waiting_sessions(ctx: Context, actor: Actor,
+                           flt: HistoryFilter | None = None) -> list[dict[str, Any]]:
+    """The queue of the actor's widgets, with labels; narrowed by a label and widget filter."""
     async with ctx.engine.connect() as conn:
         ids = await visible_widget_ids(conn, actor)
-        return [agent_view(r) for r in await db.waiting_in(conn, ids)]
+        rows = await db.waiting_in(conn, ids, conditions(flt) if flt else ())
+        views = [agent_view(r) for r in rows]
+        await labels.attach(conn, views)
+    return views
 
 
-async def active_chats(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
+async def active_chats(ctx: Context, actor: Actor,
+                       flt: HistoryFilter | None = None) -> list[dict[str, Any]]:
     assert actor.id is not None
     async with ctx.engine.connect() as conn:
-        return [agent_view(r) for r in await db.assigned_to(conn, actor.id)]
+        rows = await db.assigned_to(conn, actor.id, conditions(flt) if flt else ())
+        views = [agent_view(r) for r in rows]
+        await labels.attach(conn, views)
+    return views
 
 
 async def agent_stats(ctx: Context, actor: Actor) -> dict[str, Any]:

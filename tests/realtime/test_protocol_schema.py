@@ -74,6 +74,10 @@ async def test_real_frames_match_the_schema(make_world: Any) -> None:
     await alice.send({"type": "accept", "session_id": sid, "request_id": "accept-1"})
     await alice.expect("accepted")
     await visitor.expect("agent_joined")
+    label = (await world.api.post("/api/labels", {"name": "VIP", "color": "teal"},
+                                  token=world.admin)).json["label"]
+    await world.api.put(f"/api/agents/sessions/{sid}/labels/{label['id']}", token=world.admin)
+    await bob.expect("labels", session_id=sid)
     await alice.say("Hi Vera", "a-1", session_id=sid)
     await visitor.expect("message", client_msg_id="a-1")
     await alice.send({"type": "typing", "session_id": sid, "on": True})

@@ -88,6 +88,8 @@ class Tenant:
     entry_id: int
     canned_id: int
     upload_id: str  # a file in the active session
+    label_id: int  # a label (labels are everyone's) on the tenant's closed session
+    view_id: int  # a saved view of the tenant's agent
 
     @property
     def session_ids(self) -> list[str]:
@@ -140,9 +142,17 @@ async def _tenant(api: Api, ctx: Any, admin: str, name: str) -> Tenant:
     up = await upload(api, key, sessions["active"]["session_id"], f"notes {marker}".encode(),
                       name=f"notes-{marker}.txt", token=sessions["active"]["visitor_token"])
     assert up.code == 201, up
+    # Labels are everyone's (an admin's catalogue), so the name carries no marker.
+    label = await api.post("/api/labels", {"name": f"Label {name}", "color": "teal"}, token=admin)
+    view = await api.post("/api/agents/views", {"name": f"View {marker}",
+                                                "filters": {"q": marker}}, token=agent_token)
+    assert label.code == 201 and view.code == 201, (label, view)
+    closed = sessions["closed"]["session_id"]
+    assert (await api.put(f"/api/agents/sessions/{closed}/labels/{label.json['label']['id']}",
+                          token=agent_token)).code == 200
     return Tenant(name, key, marker, owner_token, agent_token, owner["id"], agent["id"],
                   sessions, entry.json["entry"]["id"], canned.json["canned_response"]["id"],
-                  up.json["upload"]["id"])
+                  up.json["upload"]["id"], label.json["label"]["id"], view.json["view"]["id"])
 
 
 @pytest.fixture

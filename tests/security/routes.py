@@ -19,7 +19,8 @@ from chatserver.api.base import APIHandler
 @dataclass(frozen=True)
 class Spec:
     """params: what each URL group is (site_key, session_id, entry_id, canned_id, user_id,
-    email_id: an email in the outbox, upload_id: an uploaded file).
+    email_id: an email in the outbox, upload_id: an uploaded file, label_id: a label,
+    view_id: a user's saved view).
     auth: "jwt" (a signed-in user), "visitor" (a visitor token or a JWT, Origin checked),
     "public" (anyone, Origin checked), "none" (anyone; a token, if sent, must be valid),
     "metrics" (its own rules). admin: only admins, checked before anything else.
@@ -83,6 +84,12 @@ SPECS: dict[str, Spec] = {
     "/api/admin/outbox": Spec(admin=True),
     "/api/admin/outbox/counts": Spec(admin=True),
     "/api/admin/outbox/([^/]+)/retry": Spec(("email_id",), admin=True),
+    "/api/labels": Spec(),
+    "/api/labels/([^/]+)": Spec(("label_id",), admin=True),
+    "/api/agents/sessions/([^/]+)/labels": Spec(("session_id",)),
+    "/api/agents/sessions/([^/]+)/labels/([^/]+)": Spec(("session_id", "label_id")),
+    "/api/agents/views": Spec(),
+    "/api/agents/views/([^/]+)": Spec(("view_id",)),
 }
 
 
@@ -140,6 +147,10 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/widgets/escalate/([^/]+)/([^/]+)"): {},
     ("POST", "/api/widgets/([^/]+)/sessions"): {},
     ("POST", "/api/agents/sessions/([^/]+)/transcript"): {},
+    ("POST", "/api/labels"): {"name": "Mine", "color": "red"},
+    ("PUT", "/api/labels/([^/]+)"): {"name": "Renamed"},
+    ("POST", "/api/agents/views"): {"name": "Mine", "filters": {}},
+    ("PUT", "/api/agents/views/([^/]+)"): {"name": "Renamed"},
 }
 
 

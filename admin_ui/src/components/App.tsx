@@ -19,6 +19,7 @@ const WidgetBuilder = lazy(() => import("./WidgetBuilder").then((m) => ({ defaul
 const KnowledgeEditor = lazy(() => import("./KnowledgeEditor").then((m) => ({ default: m.KnowledgeEditor })));
 const UsersTable = lazy(() => import("./UsersTable").then((m) => ({ default: m.UsersTable })));
 const MailPage = lazy(() => import("./MailPage").then((m) => ({ default: m.MailPage })));
+const LabelsPage = lazy(() => import("./LabelsPage").then((m) => ({ default: m.LabelsPage })));
 const AnalyticsPage = lazy(() => import("./AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })));
 
 export function App() {
@@ -110,6 +111,8 @@ function Page({ route, user, onMailChange }: { route: Route; user: User; onMailC
       return <KnowledgeEditor key={route.key} siteKey={route.key} user={user} />;
     case "users":
       return user.role === "admin" ? <UsersTable me={user} /> : <NotAllowed />;
+    case "labels":
+      return user.role === "admin" ? <LabelsPage /> : <NotAllowed />;
     case "analytics":
       return <AnalyticsPage />;
     default:

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { clock, visitorLabel } from "../format";
 import { type Chat, unreadCount } from "../state/inbox";
 import { Avatar } from "./common";
@@ -6,10 +7,12 @@ interface Props {
   chats: Chat[];
   selected: string | null;
   onOpen: (sessionId: string) => void;
+  /** More for a row under its last message (its labels). */
+  extra?: (chat: Chat) => ReactNode;
 }
 
 /** The agent's open chats, most recently active first, with unread counts. */
-export function ActiveChatList({ chats, selected, onOpen }: Props) {
+export function ActiveChatList({ chats, selected, onOpen, extra }: Props) {
   return (
     <section aria-labelledby="chats-title">
       <h2 id="chats-title" className="flex items-center justify-between px-4 pb-2 pt-4 text-xs font-semibold uppercase tracking-wide text-secondary-600">
@@ -44,6 +47,7 @@ export function ActiveChatList({ chats, selected, onOpen }: Props) {
                         data-testid="unread" aria-label={`${unread} unread`}>{unread}</span>
                     )}
                   </span>
+                  {extra?.(c)}
                 </span>
               </button>
             </li>

@@ -1,4 +1,4 @@
-import { type DragEvent, type RefObject, useEffect, useState } from "react";
+import { type DragEvent, type ReactNode, type RefObject, useEffect, useState } from "react";
 import { fillCanned } from "../cannedText";
 import { reasonLabel, visitorLabel } from "../format";
 import type { Chat } from "../state/inbox";
@@ -51,13 +51,15 @@ interface Props {
   teamNames?: Record<string, string>;
   /** The agent's name, for canned responses' {{agent.name}}. */
   agentName?: string;
+  /** More for the header, before its buttons (the labels and their picker). */
+  headerExtra?: ReactNode;
 }
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
   onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
   onDiscard, onTeamNeeded, notes, pendingNotes, onNote, teammates, onRetryNote, onDiscardNote,
-  onTransferWithNote, teamNames, agentName }: Props) {
+  onTransferWithNote, teamNames, agentName, headerExtra }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -115,6 +117,7 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
               {s.visitor_email && <span className="truncate">· {s.visitor_email}</span>}
             </p>
           </div>
+          {headerExtra}
           <button type="button" className="btn-secondary lg:hidden" aria-pressed={details}
             onClick={() => setDetails((d) => !d)}>Details</button>
           <TranscriptButton token={token} session={s} />

@@ -1,10 +1,14 @@
 import { type ReactNode, useEffect, useState } from "react";
 import * as api from "../api";
 import { dateTime, visitorLabel } from "../format";
+import { cleanFilters, filtersFromSearch } from "../historyFilters";
 import { navigate } from "../router";
 import type { Note } from "../state/notes";
-import type { HistorySession, Message, Session } from "../types";
+import type { HistoryFilters, HistorySession, Label, Message, Session, TeamMember } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
+import { HistoryFilterBar } from "./HistoryFilterBar";
+import { LabelChips } from "./LabelChips";
+import { LabelPicker } from "./LabelPicker";
 import { TranscriptButton } from "./TranscriptButton";
 import { VisitorDetails } from "./VisitorDetails";
 
@@ -29,12 +33,33 @@ interface Props {
   /** Reopen an ended conversation whose visitor left an email (the socket's `accept`): it
    * opens in the inbox once the server answers `accepted`. */
   onReopen: (sessionId: string) => void;
+  /** Every label and the team, for the filters. */
+  labels?: Label[];
+  team?: TeamMember[];
+}
+
+/** The time zone the filters' dates are days of (the browser's). */
+function localZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The filters as the server takes them: the dates in the browser's time zone. */
+function requestFilters(filters: HistoryFilters): HistoryFilters {
+  const { q: _q, ...rest } = filters;
+  return rest.from || rest.to ? { ...rest, tz: localZone() } : rest;
 }
 
 /** Ended conversations, searchable by visitor or text, and one of them read-only (or reopened,
  * when the visitor left an email that a reply can reach). */
-export function HistoryPage({ token, chatId, onReopen }: Props) {
-  const [query, setQuery] = useState(() => new URLSearchParams(window.location.search).get("q") ?? "");
+export function HistoryPage({ token, chatId, onReopen, labels = [], team = [] }: Props) {
+  const [filters, setFilters] = useState<HistoryFilters>(() => filtersFromSearch(window.location.search));
+  const query = filters.q ?? "";
+  const setQuery = (q: string) => setFilters((f) => cleanFilters({ ...f, q }));
+  const filterKey = JSON.stringify(requestFilters(filters));
   const [results, setResults] = useState<HistorySession[]>([]);
   const [more, setMore] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -44,7 +69,7 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
     let live = true;
     setBusy(true);
     const timer = window.setTimeout(() => {
-      api.searchHistory(token, query.trim()).then((page) => {
+      api.searchHistory(token, query.trim(), 0, 25, requestFilters(filters)).then((page) => {
         if (!live) return;
         setResults(page.sessions);
         setMore(page.next_offset);
@@ -56,11 +81,22 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
       live = false;
       window.clearTimeout(timer);
     };
-  }, [token, query]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [token, query, filterKey]);
+
+  // The URL says the filters (kept when a conversation is opened, so a reload or a shared
+  // link shows the same list).
+  useEffect(() => {
+    const qs = api.filterParams(cleanFilters(filters)).toString();
+    const want = window.location.pathname + (qs ? `?${qs}` : "");
+    if (want !== window.location.pathname + window.location.search) {
+      window.history.replaceState(null, "", want);
+    }
+  }, [filters, chatId]);
 
   function loadMore() {
     if (more === null) return;
-    api.searchHistory(token, query.trim(), more).then((page) => {
+    api.searchHistory(token, query.trim(), more, 25, requestFilters(filters)).then((page) => {
       setResults((r) => [...r, ...page.sessions]);
       setMore(page.next_offset);
     }).catch(() => undefined);
@@ -76,10 +112,12 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
           <input id="history-search" type="search" className="field" placeholder="Search by visitor, email or message…"
             value={query} onChange={(e) => setQuery(e.target.value)} data-testid="history-search" />
         </div>
+        <HistoryFilterBar token={token} filters={filters} labels={labels} team={team} onChange={setFilters} />
         <div className="min-h-0 flex-1 overflow-y-auto">
           {error && <p role="alert" className="p-4 text-sm text-error-700">{error}</p>}
           {!busy && !error && results.length === 0 && (
-            <p className="p-4 text-sm text-secondary-600">{q ? `No conversation matches “${q}”.` : "No ended conversations yet."}</p>
+            <p className="p-4 text-sm text-secondary-600">{q ? `No conversation matches “${q}”.`
+              : Object.keys(cleanFilters(filters)).length ? "No conversation matches these filters." : "No ended conversations yet."}</p>
           )}
           <ul data-testid="history-results">
             {results.map((r) => (
@@ -99,7 +137,9 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
                   </span>
                   <span className="mt-1 block text-xs text-secondary-500">
                     {r.widget_name}{r.agent_name ? ` · ${r.agent_name}` : " · AI only"}{r.status === "abandoned" ? " · abandoned" : ""}
+                    {r.rating ? ` · ${"★".repeat(r.rating)}` : ""}
                   </span>
+                  {r.labels && r.labels.length > 0 && <span className="mt-1 block"><LabelChips labels={r.labels} /></span>}
                 </button>
               </li>
             ))}
@@ -108,14 +148,21 @@ export function HistoryPage({ token, chatId, onReopen }: Props) {
         </div>
       </section>
       <main className={`${chatId ? "flex" : "hidden md:flex"} min-w-0 flex-1`}>
-        {chatId ? <PastChat key={chatId} token={token} sessionId={chatId} onReopen={onReopen} />
+        {chatId ? <PastChat key={chatId} token={token} sessionId={chatId} onReopen={onReopen} labels={labels}
+          onLabels={(id, now) => setResults((rs) => rs.map((r) => (r.session_id === id ? { ...r, labels: now } : r)))} />
           : <p className="m-auto p-8 text-secondary-600">Pick a conversation to read it.</p>}
       </main>
     </div>
   );
 }
 
-function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: string } & Pick<Props, "onReopen">) {
+function PastChat({ token, sessionId, onReopen, labels, onLabels }: {
+  token: string;
+  sessionId: string;
+  labels: Label[];
+  /** The conversation's labels changed (its row in the list shows them). */
+  onLabels: (sessionId: string, labels: Label[]) => void;
+} & Pick<Props, "onReopen">) {
   const [session, setSession] = useState<Session | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [notes, setNotes] = useState<Note[]>([]);
@@ -146,6 +193,13 @@ function PastChat({ token, sessionId, onReopen }: { token: string; sessionId: st
           <button type="button" className="btn-ghost px-2 md:hidden" aria-label="Back to the results"
             onClick={() => navigate({ page: "history", chatId: null })}>←</button>
           <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
+          <LabelChips labels={session.labels ?? []} />
+          <LabelPicker catalog={labels} current={session.labels ?? []} who={name} onOpen={() => undefined}
+            onToggle={async (id, on) => {
+              const now = await api.setLabel(token, session.session_id, id, on);
+              setSession((s) => (s ? { ...s, labels: now } : s));
+              onLabels(session.session_id, now);
+            }} />
           <span className="ml-auto text-xs text-secondary-600">{session.status}</span>
           <TranscriptButton token={token} session={session} />
           {ended && email && (

@@ -3,9 +3,10 @@ import { visitorLabel } from "../format";
 import { type Route, navigate } from "../router";
 import { activeChats, queueOrder, transferTargets } from "../state/inbox";
 import { mentionable, namesByUsername } from "../state/notes";
+import { type InboxFilter, labelsOf, matchesFilter } from "../state/labels";
 import { pendingIn } from "../state/outbox";
 import * as storage from "../storage";
-import type { User } from "../types";
+import type { Session, User } from "../types";
 import { useInbox } from "../useInbox";
 import { aiOrder } from "../state/aiwatch";
 import { ActiveChatList } from "./ActiveChatList";
@@ -17,6 +18,9 @@ import { HelpOverlay } from "./HelpOverlay";
 import { HistoryPage } from "./HistoryPage";
 import { MentionNotices } from "./MentionNotices";
 import { NoteOnlyChat } from "./NoteOnlyChat";
+import { InboxFilterBar } from "./InboxFilterBar";
+import { LabelChips } from "./LabelChips";
+import { LabelPicker } from "./LabelPicker";
 import type { ComposerHandle } from "./MessageComposer";
 import { QueueList } from "./QueueList";
 import { SettingsPage } from "./SettingsPage";
@@ -49,6 +53,28 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
 
   const queue = useMemo(() => queueOrder(state.queue), [state.queue]);
   const chats = useMemo(() => activeChats(state), [state]);
+  // The lists narrowed by widget and label (the open chat stays open whatever the filter).
+  const [filter, setFilter] = useState<InboxFilter>({ label: null, widget: null });
+  const labels = inbox.labels;
+  // The history's filters offer the labels as they are now (renamed, added, deleted).
+  const refreshLabels = labels.refresh;
+  useEffect(() => {
+    if (route.page === "history") refreshLabels();
+  }, [route.page, refreshLabels]);
+  const shownQueue = useMemo(() => queue.filter((q) => matchesFilter(labels.state, q, filter)),
+    [queue, labels.state, filter]);
+  const shownChats = useMemo(() => chats.filter((c) => matchesFilter(labels.state, c.session, filter)),
+    [chats, labels.state, filter]);
+  const widgets = useMemo(() => Object.entries(state.widgetNames)
+    .sort((a, b) => a[1].localeCompare(b[1])), [state.widgetNames]);
+  const labelBar = (s: Session, chips = true) => (
+    <span className="flex flex-wrap items-center gap-1">
+      {chips && <LabelChips labels={labelsOf(labels.state, s)} />}
+      <LabelPicker catalog={labels.state.catalog} current={labelsOf(labels.state, s)}
+        who={visitorLabel(s)} onOpen={labels.refresh}
+        onToggle={(id, on) => labels.toggle(s.session_id, id, on)} />
+    </span>
+  );
   const chatId = route.page === "inbox" ? route.chatId : null;
   const watchId = route.page === "watch" ? route.sessionId : null;
   const aiSessions = useMemo(() => aiOrder(inbox.ai.state.ai), [inbox.ai.state.ai]);
@@ -158,15 +184,20 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
         <CannedPage token={token} me={state.me} canned={inbox.canned}
           onSaved={(c) => inbox.cannedSaved(c)} onDeleted={(id) => inbox.cannedDeleted(id)} />
       ) : route.page === "history" ? (
-        <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)} />
+        <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)}
+          labels={labels.state.catalog} team={Object.values(state.team)} />
       ) : (
         <div className="flex min-h-0 flex-1">
           <aside aria-label="Queue and chats"
             className={`${chat || readOnly || watchId ? "hidden md:flex" : "flex"} w-full shrink-0 flex-col overflow-y-auto border-r border-secondary-200 bg-white md:w-sidebar`}>
-            <QueueList queue={queue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)}
-              onOpen={watch} />
+            <InboxFilterBar filter={filter} widgets={widgets} labels={labels.state.catalog}
+              hidden={queue.length + chats.length - shownQueue.length - shownChats.length}
+              onChange={setFilter} />
+            <QueueList queue={shownQueue} previews={state.previews} taken={state.taken} onAccept={(id) => inbox.accept(id)}
+              onOpen={watch} extra={(s) => <div className="mt-2">{labelBar(s)}</div>} />
             <AiChatList sessions={aiSessions} watching={watchId} onWatch={watch} />
-            <ActiveChatList chats={chats} selected={chatId} onOpen={open} />
+            <ActiveChatList chats={shownChats} selected={chatId} onOpen={open}
+              extra={(c) => <span className="mt-1 block"><LabelChips labels={labelsOf(labels.state, c.session)} /></span>} />
           </aside>
           <main className={`${chat || readOnly || watchId ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
             {watchId && watched?.sessionId === watchId ? (
@@ -198,7 +229,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
                 teammates={mentionable(Object.values(state.team), chat.session.site_key, state.me?.id)}
                 onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
                 onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)}
-                teamNames={teamNames} />
+                teamNames={teamNames} headerExtra={labelBar(chat.session)} />
             ) : readOnly && chatId ? (
               // Not one of my chats (opened from a mention): read it, answer with notes.
               <NoteOnlyChat key={chatId} token={token} sessionId={chatId}

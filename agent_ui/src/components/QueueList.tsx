@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { reasonLabel, visitorLabel, waitTime } from "../format";
 import type { Session } from "../types";
 import { Badge, useNow } from "./common";
@@ -9,10 +10,12 @@ interface Props {
   onAccept: (sessionId: string) => void;
   /** Open the card: the whole conversation, read-only, with Accept. */
   onOpen?: (sessionId: string) => void;
+  /** More for a card under its badges (its labels). */
+  extra?: (session: Session) => ReactNode;
 }
 
 /** Visitors waiting for a person, oldest first, with how long they have waited. */
-export function QueueList({ queue, previews, taken, onAccept, onOpen }: Props) {
+export function QueueList({ queue, previews, taken, onAccept, onOpen, extra }: Props) {
   const now = useNow(1000);
   return (
     <section aria-labelledby="queue-title" className="border-b border-secondary-200">
@@ -50,6 +53,7 @@ export function QueueList({ queue, previews, taken, onAccept, onOpen }: Props) {
                 {s.widget_name && <Badge>{s.widget_name}</Badge>}
                 {s.offline_email && <Badge tone="primary" title={s.offline_note ?? undefined}>Left email</Badge>}
               </div>
+              {extra?.(s)}
               {/* The visitor's own question, not the AI's last line. */}
               {(s.last_visitor_message ?? previews[s.session_id] ?? s.last_message) && (
                 <p className="mt-1 line-clamp-2 text-sm text-secondary-700" data-testid="preview">

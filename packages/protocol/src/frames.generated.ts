@@ -97,7 +97,8 @@ export type AgentServerFrame =
   | AiSessionFrame
   | AiSessionEndedFrame
   | CannedSavedFrame
-  | CannedDeletedFrame;
+  | CannedDeletedFrame
+  | LabelsFrame;
 
 /**
  * The visitor socket's first frame.
@@ -620,6 +621,21 @@ export interface AgentSession {
    * the visitor's own newest message (lists only): what a waiting card shows
    */
   last_visitor_message?: string | null;
+  /**
+   * the conversation's labels, by name (in ready, queue_update and assigned)
+   */
+  labels?: Label[];
+}
+/**
+ * A label on a conversation (docs/openapi.yaml, /api/labels): its colour's name and the chip's background and text colours.
+ */
+export interface Label {
+  id: number;
+  name: string;
+  color:
+    "gray" | "red" | "orange" | "amber" | "green" | "teal" | "blue" | "indigo" | "purple" | "pink";
+  background: string;
+  text: string;
 }
 /**
  * A widget's whole queue, in order.
@@ -771,4 +787,12 @@ export interface CannedResponseView {
 export interface CannedDeletedFrame {
   type: "canned_deleted";
   id: number;
+}
+/**
+ * A conversation's labels changed (an agent added or removed one, an admin renamed, recoloured or deleted one): its labels now. To the agents of its widget only; never to a visitor.
+ */
+export interface LabelsFrame {
+  type: "labels";
+  session_id: SessionId;
+  labels: Label[];
 }

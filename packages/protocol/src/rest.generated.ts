@@ -463,7 +463,9 @@ export interface paths {
         };
         /**
          * The signed-in agent's open chats
-         * @description Sessions assigned to the signed-in agent and not closed.
+         * @description Sessions assigned to the signed-in agent and not closed. Each carries its `labels`;
+         *     `label` and `widget` narrow the list (400 `invalid_filter` on a bad value or another
+         *     parameter).
          */
         get: operations["listActiveChats"];
         put?: never;
@@ -483,7 +485,9 @@ export interface paths {
         };
         /**
          * The waiting queue
-         * @description Waiting sessions of every widget the agent works on (admins see all), oldest first.
+         * @description Waiting sessions of every widget the agent works on (admins see all), oldest first. Each
+         *     carries its `labels`; `label` and `widget` narrow the list (400 `invalid_filter` on a
+         *     bad value or another parameter).
          */
         get: operations["listWaitingSessions"];
         put?: never;
@@ -826,6 +830,9 @@ export interface paths {
          *     the text of any visitor, AI or agent message, or the name of a file sent in one,
          *     contains `q` (case-insensitive; `%` and `_` are taken literally); `match` is then the
          *     first message text that matched, else the first file name that did.
+         *     The filters below narrow it further and combine (all must hold); a malformed value is
+         *     400 `invalid_filter` with `fields` naming the parameter, an unknown parameter too.
+         *     Each conversation carries its `labels`.
          */
         get: operations["searchHistory"];
         put?: never;
@@ -1237,6 +1244,173 @@ export interface paths {
          *     `origin_not_allowed` otherwise, 404 `file_not_found` for no such upload.
          */
         options: operations["getFileThumbPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List labels
+         * @description Every label, by name, and the palette a label's colour is chosen from. Any signed-in
+         *     agent or admin; admins also get `conversations`, how many conversations carry each
+         *     label (what deleting it would touch).
+         */
+        get: operations["listLabels"];
+        put?: never;
+        /**
+         * Add a label
+         * @description Admins only (403 `admin_required`). The name (spaces collapsed, 1-40 characters) is
+         *     unique whatever its case (409 `label_name_taken`); the colour is a name of the
+         *     palette (`colors` of the list).
+         */
+        post: operations["createLabel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/labels/{labelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
+                labelId: components["parameters"]["labelId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rename or recolour a label
+         * @description Admins only. Only the fields given change. The agents' open inboxes showing a
+         *     conversation that carries it get a `labels` frame (docs/protocol.md).
+         */
+        put: operations["updateLabel"];
+        post?: never;
+        /**
+         * Delete a label
+         * @description Admins only. The label is taken off every conversation that carried it; the open
+         *     inboxes showing one get a `labels` frame.
+         */
+        delete: operations["deleteLabel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/sessions/{sessionId}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A conversation's labels
+         * @description The labels of a conversation of a widget the agent works on (admins: any), by name.
+         *     Another widget's conversation is 404 `session_not_found`.
+         */
+        get: operations["getSessionLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/sessions/{sessionId}/labels/{labelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+                /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
+                labelId: components["parameters"]["labelId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a label on a conversation
+         * @description Any agent of the conversation's widget (admins: any conversation), whatever its status.
+         *     Adding a label it already carries changes nothing. When the labels change, every agent
+         *     socket of the widget gets a `labels` frame (never the visitor).
+         */
+        put: operations["addSessionLabel"];
+        post?: never;
+        /**
+         * Take a label off a conversation
+         * @description As adding; removing a label it does not carry changes nothing.
+         */
+        delete: operations["removeSessionLabel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my saved views
+         * @description The signed-in user's saved history filters, by name (nobody else's).
+         */
+        get: operations["listSavedViews"];
+        put?: never;
+        /**
+         * Save the history's filters under a name
+         * @description `filters` uses the names of `GET /api/agents/history`'s parameters; they are checked as
+         *     that request checks them (400 `invalid_filter`) and kept in a normal form (lists for
+         *     `label` and `rating`, strings for the rest, empty ones left out). A name is unique among
+         *     one's own views whatever its case (409 `view_name_taken`); at most 50 views
+         *     (422 `too_many_views`).
+         */
+        post: operations["createSavedView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/views/{viewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description One of the caller's views' numeric id. Anything else, another user's included, is
+                 *     404 `view_not_found`.
+                 */
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rename a view or change its filters
+         * @description Only the fields given change.
+         */
+        put: operations["updateSavedView"];
+        post?: never;
+        /** Delete a view */
+        delete: operations["deleteSavedView"];
+        options?: never;
         head?: never;
         patch?: never;
         trace?: never;
@@ -1792,6 +1966,8 @@ export interface components {
             last_visitor_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
+            /** @description The conversation's labels, by name (history, details, socket lists). */
+            labels?: components["schemas"]["Label"][];
         };
         AgentSessionList: {
             sessions: components["schemas"]["AgentSession"][];
@@ -1910,6 +2086,8 @@ export interface components {
             last_visitor_message?: string | null;
             /** @description The widget's business name (lists only). */
             widget_name?: string;
+            /** @description The conversation's labels, by name (history, details, socket lists). */
+            labels?: components["schemas"]["Label"][];
             /** @description The display name of the agent who had it, if one did. */
             agent_name: string | null;
             /** @description The note the agent left when closing (never shown to the visitor). */
@@ -1972,6 +2150,8 @@ export interface components {
                 last_visitor_message?: string | null;
                 /** @description The widget's business name (lists only). */
                 widget_name?: string;
+                /** @description The conversation's labels, by name (history, details, socket lists). */
+                labels?: components["schemas"]["Label"][];
                 close_note: string | null;
                 closed_by: string | null;
             };
@@ -2008,6 +2188,83 @@ export interface components {
             title?: string | null;
             /** @description The reply inserted into the message box (plain text, newlines kept). */
             text?: string;
+        };
+        /** @description A label, with its colour's name and the chip's two colours. */
+        Label: {
+            id: number;
+            name: string;
+            color: components["schemas"]["LabelColor"];
+            background: string;
+            text: string;
+            /** @description How many conversations carry it (GET /api/labels, for admins only). */
+            conversations?: number;
+        };
+        /**
+         * @description A colour of the fixed palette: a light background with a dark text colour whose
+         *     contrast meets WCAG AA (4.5:1), so every chip is readable.
+         * @enum {string}
+         */
+        LabelColor: "gray" | "red" | "orange" | "amber" | "green" | "teal" | "blue" | "indigo" | "purple" | "pink";
+        LabelInput: {
+            name?: string;
+            color?: components["schemas"]["LabelColor"];
+        };
+        LabelEnvelope: {
+            label: components["schemas"]["Label"];
+        };
+        LabelList: {
+            labels: components["schemas"]["Label"][];
+            /** @description The palette, in order. */
+            colors: {
+                color: components["schemas"]["LabelColor"];
+                background: string;
+                text: string;
+            }[];
+        };
+        SessionLabels: {
+            /** @description The conversation's labels, by name. */
+            labels: components["schemas"]["Label"][];
+        };
+        /**
+         * @description The parameters of `GET /api/agents/history` that a saved view keeps (all optional);
+         *     `label` and `rating` are lists.
+         */
+        HistoryFilters: {
+            q?: string;
+            label?: string[];
+            /** @enum {string} */
+            status?: "closed" | "abandoned";
+            widget?: string;
+            agent?: string;
+            rating?: string[];
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+            tz?: string;
+            /** @enum {string} */
+            has_attachments?: "true" | "false";
+        };
+        SavedView: {
+            id: number;
+            name: string;
+            filters: components["schemas"]["HistoryFilters"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        SavedViewInput: {
+            name?: string;
+            /**
+             * @description History parameters by name: strings, numbers, booleans, or lists of them (checked
+             *     as the history checks them).
+             */
+            filters?: Record<string, never>;
+        };
+        SavedViewEnvelope: {
+            view: components["schemas"]["SavedView"];
+        };
+        SavedViewList: {
+            views: components["schemas"]["SavedView"][];
         };
         CannedResponse: {
             id: number;
@@ -2294,6 +2551,12 @@ export interface components {
         sessionId: string;
         /** @description An upload's id (32 hex characters, random). */
         uploadId: string;
+        /** @description Label ids (repeated or comma-separated); only sessions carrying every one. */
+        inboxLabel: string[];
+        /** @description Only this widget's sessions (its site key). */
+        inboxWidget: string;
+        /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
+        labelId: string;
         /** @description A user's numeric id. Anything else is 404 `user_not_found`. */
         userId: string;
         /**
@@ -3076,7 +3339,12 @@ export interface operations {
     };
     listActiveChats: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Label ids (repeated or comma-separated); only sessions carrying every one. */
+                label?: components["parameters"]["inboxLabel"];
+                /** @description Only this widget's sessions (its site key). */
+                widget?: components["parameters"]["inboxWidget"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3092,13 +3360,19 @@ export interface operations {
                     "application/json": components["schemas"]["AgentSessionList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             503: components["responses"]["Unavailable"];
         };
     };
     listWaitingSessions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Label ids (repeated or comma-separated); only sessions carrying every one. */
+                label?: components["parameters"]["inboxLabel"];
+                /** @description Only this widget's sessions (its site key). */
+                widget?: components["parameters"]["inboxWidget"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3114,6 +3388,7 @@ export interface operations {
                     "application/json": components["schemas"]["AgentSessionList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             503: components["responses"]["Unavailable"];
         };
@@ -3747,6 +4022,27 @@ export interface operations {
                 limit?: number;
                 /** @description How many results to skip (the previous page's `next_offset`). */
                 offset?: number;
+                /**
+                 * @description Label ids (repeated, or comma-separated): conversations carrying every one. An id of
+                 *     no label matches nothing.
+                 */
+                label?: string[];
+                /** @description Only closed, or only abandoned, conversations. */
+                status?: "closed" | "abandoned";
+                /** @description A widget's site key (one the caller does not see matches nothing). */
+                widget?: string;
+                /** @description The id of the agent who had it, or `none` for the AI's alone. */
+                agent?: string;
+                /** @description Comma-separated ratings 1-5 and `none` (not rated); any of them. */
+                rating?: string;
+                /** @description Closed on this day or after (YYYY-MM-DD, in `tz`). */
+                from?: string;
+                /** @description Closed on this day or before (YYYY-MM-DD, in `tz`). */
+                to?: string;
+                /** @description The IANA time zone of `from` and `to` (default UTC). */
+                tz?: string;
+                /** @description Only conversations where a file was sent (true), or none was (false). */
+                has_attachments?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -4360,6 +4656,320 @@ export interface operations {
         responses: {
             204: components["responses"]["Preflight"];
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The labels and the palette. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelInput"] & Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The new label. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
+                labelId: components["parameters"]["labelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LabelInput"];
+            };
+        };
+        responses: {
+            /** @description The label after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
+                labelId: components["parameters"]["labelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSessionLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation's labels. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionLabels"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addSessionLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+                /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
+                labelId: components["parameters"]["labelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation's labels now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionLabels"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    removeSessionLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+                /** @description A label's numeric id. Anything else is 404 `label_not_found`. */
+                labelId: components["parameters"]["labelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation's labels now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionLabels"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listSavedViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The views. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createSavedView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewInput"] & Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The new view. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateSavedView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description One of the caller's views' numeric id. Anything else, another user's included, is
+                 *     404 `view_not_found`.
+                 */
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SavedViewInput"];
+            };
+        };
+        responses: {
+            /** @description The view after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteSavedView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description One of the caller's views' numeric id. Anything else, another user's included, is
+                 *     404 `view_not_found`.
+                 */
+                viewId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];

@@ -2,9 +2,9 @@
 // is the truth: test/rest-types.ts checks each of these against src/rest.generated.ts (which is
 // generated from it), so a drift fails `npm test`.
 
-import type { SenderType, SessionStatus, Source } from "./frames.generated";
+import type { Label, SenderType, SessionStatus, Source } from "./frames.generated";
 
-export type { SenderType, SessionStatus, Source };
+export type { Label, SenderType, SessionStatus, Source };
 export type Role = "admin" | "agent";
 export type Presence = "online" | "away" | "offline";
 export type FieldType = "text" | "email" | "tel" | "textarea" | "select";
@@ -164,6 +164,8 @@ export interface Session {
   /** The visitor's own newest message (lists only): what a waiting card shows. */
   last_visitor_message?: string | null;
   widget_name?: string;
+  /** The conversation's labels, by name (lists, details, socket lists). */
+  labels?: Label[];
 }
 
 export interface HistorySession extends Session {
@@ -391,4 +393,36 @@ export interface MySettings {
 /** PUT /api/auth/me/settings: only the sections and keys given change. */
 export interface MySettingsUpdate {
   notifications?: Partial<NotificationSettings>;
+}
+
+/** A colour of the labels' fixed palette (every pair readable: WCAG AA). */
+export type LabelColor = Label["color"];
+
+/** GET /api/labels: the labels (admins also get `conversations`) and the palette. */
+export interface LabelList {
+  labels: (Label & { conversations?: number })[];
+  colors: { color: LabelColor; background: string; text: string }[];
+}
+
+/** The history's filters as GET /api/agents/history takes them and a saved view keeps them. */
+export interface HistoryFilters {
+  q?: string;
+  label?: string[];
+  status?: "closed" | "abandoned";
+  widget?: string;
+  agent?: string;
+  rating?: string[];
+  from?: string;
+  to?: string;
+  tz?: string;
+  has_attachments?: "true" | "false";
+}
+
+/** An agent's saved view: history filters under a name (/api/agents/views). */
+export interface SavedView {
+  id: number;
+  name: string;
+  filters: HistoryFilters;
+  created_at: string;
+  updated_at: string;
 }

@@ -45,4 +45,8 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   TranscriptQueued: true as Reads<R.TranscriptQueued, TranscriptQueued>,
   MySettings: true as Reads<R.MySettings, S["MySettings"]>,
   MySettingsUpdate: true as Sends<R.MySettingsUpdate, S["MySettingsUpdate"]>,
+  Label: true as Reads<R.Label, S["Label"]>,
+  LabelList: true as Reads<R.LabelList, S["LabelList"]>,
+  HistoryFilters: true as Reads<R.HistoryFilters, S["HistoryFilters"]>,
+  SavedView: true as Reads<R.SavedView, S["SavedView"]>,
 };
