@@ -94,6 +94,12 @@ def _with_last_message() -> Any:
         widget_configs, widget_configs.c.id == sessions.c.widget_id)
 
 
+async def get_listed(conn: AsyncConnection, session_id: str) -> RowMapping | None:
+    """A session as the inbox lists it (its widget's name, its last line)."""
+    stmt = _with_last_message().where(sessions.c.id == session_id)
+    return (await conn.execute(stmt)).mappings().first()
+
+
 async def waiting_in(conn: AsyncConnection, widget_ids: list[int]) -> list[RowMapping]:
     if not widget_ids:
         return []
