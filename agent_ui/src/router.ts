@@ -1,5 +1,6 @@
 // The inbox's few routes, under /agent/: the inbox (a chat open or not), the history (a
-// past chat open or not), the user's settings and the sign-in page.
+// past chat open or not), the user's profile (/settings opens it at the notifications) and the
+// sign-in page.
 import { createRouter } from "@parley/protocol/router";
 
 export const BASE = "/agent";
@@ -8,7 +9,8 @@ export type Route =
   | { page: "login" }
   | { page: "inbox"; chatId: string | null }
   | { page: "history"; chatId: string | null }
-  | { page: "settings" };
+  | { page: "settings" }
+  | { page: "profile" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -16,6 +18,7 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === "login") return { page: "login" };
   if (parts[0] === "history") return { page: "history", chatId: parts[1] ?? null };
   if (parts[0] === "settings") return { page: "settings" };
+  if (parts[0] === "profile") return { page: "profile" };
   if (parts[0] === "chats" && parts[1]) return { page: "inbox", chatId: parts[1] };
   return { page: "inbox", chatId: null };
 }
@@ -26,6 +29,8 @@ export function routePath(route: Route): string {
       return `${BASE}/login`;
     case "settings":
       return `${BASE}/settings`;
+    case "profile":
+      return `${BASE}/profile`;
     case "history":
       return route.chatId ? `${BASE}/history/${encodeURIComponent(route.chatId)}` : `${BASE}/history`;
     default:

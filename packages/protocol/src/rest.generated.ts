@@ -218,6 +218,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set one's own avatar
+         * @description The body is the image's raw bytes (not multipart), streamed to a spool file, at most
+         *     5 MiB (413 `file_too_large`, the connection then closed). The type comes from the
+         *     content: JPEG, PNG, GIF or WebP, else 415 `file_type_not_allowed` (HTML, SVG, text
+         *     and anything else); more than `PARLEY_IMAGE_MAX_PIXELS` is 422 `image_too_large`, a
+         *     corrupt image 422 `image_unreadable`, an empty body 422 `file_empty`. The image is
+         *     decoded off the event loop, cut to a square, scaled to at most 192 px and re-encoded
+         *     as a PNG without any metadata (no EXIF, no GPS); the previous avatar is deleted. The
+         *     user's `avatar_url` then names the new one (a new random id on each upload), which
+         *     visitors see beside the agent's name in the widget.
+         */
+        put: operations["setMyAvatar"];
+        post?: never;
+        /** Remove one's own avatar */
+        delete: operations["deleteMyAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/avatars/{avatarId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An avatar's id (32 hex characters, random, new on each upload). */
+                avatarId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * An avatar
+         * @description A user's current avatar, a PNG Parley encoded (never the uploaded bytes), with
+         *     `X-Content-Type-Options: nosniff`, `Content-Security-Policy: default-src 'none';
+         *     sandbox`, `Cross-Origin-Resource-Policy: cross-origin` (the widget shows it on the
+         *     site's pages) and a year's immutable caching (a new upload has a new id). Public by
+         *     its unguessable id: visitors who are shown the agent's name see it, and need no token.
+         *     404 `avatar_not_found` once it is replaced or removed, or for no such avatar.
+         */
+        get: operations["getAvatar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/users": {
         parameters: {
             query?: never;
@@ -1292,7 +1349,10 @@ export interface components {
             username: string;
             email: string;
             role: components["schemas"]["Role"];
+            /** @description The name visitors and teammates see, as it is (no role added to it). */
             display_name: string;
+            /** @description Where the avatar is served (`/api/avatars/{id}`, relative); null for none. */
+            avatar_url: string | null;
             /** @description Concurrent chats this agent takes; null means the server default. */
             max_chats: number | null;
             created_at: components["schemas"]["Timestamp"];
@@ -2532,6 +2592,89 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setMyAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The user, with the new `avatar_url`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteMyAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user, `avatar_url` null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An avatar's id (32 hex characters, random, new on each upload). */
+                avatarId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The avatar. */
+            200: {
+                headers: {
+                    /** @description `default-src 'none'; sandbox` */
+                    "Content-Security-Policy"?: string;
+                    /** @description `nosniff` */
+                    "X-Content-Type-Options"?: string;
+                    /** @description `public, max-age=31536000, immutable` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };
