@@ -161,3 +161,17 @@ async def test_avatar_refuses_what_is_not_an_image_and_what_is_too_big(api: Api)
         assert (resp.code, resp.error_code) == (status, code), body[:20]
     assert (await api.get("/api/auth/me", token=agent)).json["user"]["avatar_url"] is None
     assert (await put_avatar(api, png(), "")).code == 401
+
+
+async def test_the_visitor_is_told_the_agents_avatar_when_they_join(make_world: Any) -> None:
+    world = await make_world()
+    token = world.agents["alice"]["token"]
+    url = (await put_avatar(world.api, png(), token)).json["user"]["avatar_url"]
+    s = await world.waiting_session()
+    alice, _ = await world.agent("alice")
+    visitor, _ = await world.visitor(s)
+    await alice.send({"type": "accept", "session_id": s["session_id"]})
+    joined = await visitor.expect("agent_joined")
+    assert joined["agent"] == {"id": world.agents["alice"]["id"], "display_name": "alice",
+                               "avatar_url": url}
+    assert (await world.api.get(url, token="")).code == 200  # the visitor's widget loads it

@@ -122,6 +122,15 @@ def test_an_admin_changes_name_and_picture_and_the_visitor_sees_them(
     expect(v.widget(".pw-sub")).to_have_text("You're chatting with Ada Lovelace")
     reply = v.widget(".pw-msg--agent", has_text="How can I help?")
     expect(reply.locator(".pw-who")).to_have_text("Ada Lovelace")
+    # And the picture: in the panel's header, and beside the agent's message.
+    head = v.widget(".pw-avatar img")
+    expect(head).to_have_attribute("src", re.compile(r"^http://[^/]+/api/avatars/[0-9a-f]{32}$"))
+    assert (head.get_attribute("src") or "").endswith(src)
+    face = reply.locator(".pw-face")
+    expect(face).to_be_visible()
+    v.page.wait_for_function("(el) => el.complete && el.naturalWidth === 192",
+                             arg=face.element_handle())
+    v.shot("widget-agent-avatar")
     shown = " ".join(v.widget(".pw-panel").all_text_contents())
     assert "(admin)" not in shown and "Agent" not in shown
 

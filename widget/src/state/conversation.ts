@@ -21,6 +21,8 @@ export interface State {
   aiMode: boolean;
   /** The agent in the conversation. */
   agent: string | null;
+  /** Their picture's path on the server (agent_joined's avatar_url), when they have one. */
+  agentAvatar?: string | null;
   queue: QueueInfo | null;
   /** Nobody can answer now: offer the email follow-up. */
   away: boolean;
@@ -625,11 +627,12 @@ class Step {
       case "agent_joined":
         this.t.dropStreaming();
         // Also after the end: an agent reopened the conversation (the visitor left an email).
-        this.set({ phase: "live", status: "assigned", aiMode: false, agent: f.agent.display_name, queue: null, away: false });
+        this.set({ phase: "live", status: "assigned", aiMode: false, agent: f.agent.display_name,
+          agentAvatar: f.agent.avatar_url ?? null, queue: null, away: false });
         this.do({ type: "emit", event: "agent_joined", detail: { name: f.agent.display_name } });
         return;
       case "agent_left":
-        if (f.reason === "hand_back") this.set({ status: "active", aiMode: true, agent: null });
+        if (f.reason === "hand_back") this.set({ status: "active", aiMode: true, agent: null, agentAvatar: null });
         return;
       case "session_closed":
         return this.ended();
