@@ -20,6 +20,10 @@ def upgrade() -> None:
     # Added in place (no batch copy): SQLite's table keeps its AUTOINCREMENT.
     op.add_column('users', sa.Column('avatar_id', sa.String(length=32), nullable=True))
     op.create_index(op.f('ix_users_avatar_id'), 'users', ['avatar_id'], unique=True)
+    # The demo admin was seeded as "Ada (admin)", which visitors saw as the agent's name: the
+    # name a visitor sees carries no role. Only that seeded, unchanged name is renamed.
+    op.execute(sa.text("UPDATE users SET display_name = 'Ada' WHERE email = 'admin@parley.local' "
+                       "AND display_name = 'Ada (admin)'"))
 
 
 def downgrade() -> None:

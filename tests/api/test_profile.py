@@ -175,3 +175,11 @@ async def test_the_visitor_is_told_the_agents_avatar_when_they_join(make_world: 
     assert joined["agent"] == {"id": world.agents["alice"]["id"], "display_name": "alice",
                                "avatar_url": url}
     assert (await world.api.get(url, token="")).code == 200  # the visitor's widget loads it
+
+
+async def test_the_demo_admin_is_seeded_without_a_role_in_their_name(ctx: Context) -> None:
+    from chatserver.services import maintenance
+
+    demo = await maintenance.demo(ctx)  # what `make run` / `chatctl demo` does
+    names = {demo["admin"]["display_name"], demo["agent"]["display_name"]}
+    assert names == {"Ada", "Alex"}
