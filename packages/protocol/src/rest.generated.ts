@@ -152,7 +152,7 @@ export interface paths {
         };
         /**
          * The signed-in user's own settings
-         * @description What the agent UI's Settings screen shows, by section. `notifications`: which team
+         * @description What the agent UI's profile page shows under its settings, by section. `notifications`: which team
          *     emails this user gets (docs/email.md): `waiting` (a visitor has waited
          *     PARLEY_NOTIFY_WAITING_S and nobody accepted), `offline_email` (a visitor left an email
          *     outside hours or with no agent online) and `digest` (the daily digest of missed
@@ -1971,6 +1971,8 @@ export interface components {
             username: string;
             role: components["schemas"]["Role"];
             display_name: string;
+            /** @description Where the avatar is served (`/api/avatars/{id}`, relative); null for none. */
+            avatar_url: string | null;
             /** @description Open chats this agent may have (their own limit or the server's). */
             max_chats: number;
             created_at: components["schemas"]["Timestamp"];
