@@ -29,7 +29,8 @@ async def get(conn: AsyncConnection, session_id: str, *,
         await conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)
                            .with_for_update())
     stmt = (select(sessions, widget_configs.c.site_key,
-                   users.c.display_name.label("agent_name"))
+                   users.c.display_name.label("agent_name"),
+                   users.c.avatar_id.label("agent_avatar"))
             .join(widget_configs, widget_configs.c.id == sessions.c.widget_id)
             .outerjoin(users, users.c.id == sessions.c.assigned_agent_id)
             .where(sessions.c.id == session_id))

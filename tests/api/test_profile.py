@@ -183,3 +183,17 @@ async def test_the_demo_admin_is_seeded_without_a_role_in_their_name(ctx: Contex
     demo = await maintenance.demo(ctx)  # what `make run` / `chatctl demo` does
     names = {demo["admin"]["display_name"], demo["agent"]["display_name"]}
     assert names == {"Ada", "Alex"}
+
+
+async def test_a_visitor_reconnecting_is_told_the_agents_avatar(make_world: Any) -> None:
+    """A reload, or another page of the site: `ready` names the agent with their picture."""
+    world = await make_world()
+    url = (await put_avatar(world.api, png(), world.agents["alice"]["token"])).json["user"][
+        "avatar_url"]
+    s = await world.waiting_session()
+    alice, _ = await world.agent("alice")
+    await alice.send({"type": "accept", "session_id": s["session_id"]})
+    await alice.expect("accepted")
+    _visitor, ready = await world.visitor(s)
+    assert ready["agent"] == {"id": world.agents["alice"]["id"], "display_name": "alice",
+                              "avatar_url": url}

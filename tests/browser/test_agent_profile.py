@@ -131,6 +131,10 @@ def test_an_admin_changes_name_and_picture_and_the_visitor_sees_them(
     v.page.wait_for_function("(el) => el.complete && el.naturalWidth === 192",
                              arg=face.element_handle())
     v.shot("widget-agent-avatar")
+    # Another page of the site (a reload): the picture comes back with the conversation.
+    v.page.reload()
+    expect(v.widget(".pw-sub")).to_have_text("You're chatting with Ada Lovelace")
+    expect(v.widget(".pw-avatar img")).to_have_attribute("src", re.compile(f"{re.escape(src)}$"))
     shown = " ".join(v.widget(".pw-panel").all_text_contents())
     assert "(admin)" not in shown and "Agent" not in shown
 

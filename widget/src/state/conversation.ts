@@ -560,7 +560,9 @@ class Step {
   private frame(f: ServerFrame, at: string): void {
     switch (f.type) {
       case "ready":
-        this.set({ aiMode: f.ai_mode, notice: null, mailTo: f.visitor_email ?? this.m.view.mailTo });
+        this.set({ aiMode: f.ai_mode, notice: null, mailTo: f.visitor_email ?? this.m.view.mailTo,
+          // The agent's picture after a reload or on another page of the site.
+          agentAvatar: f.agent?.avatar_url ?? null, ...(f.agent?.display_name ? { agent: f.agent.display_name } : {}) });
         this.status(f.status);
         if (f.status === "waiting" && this.m.saved) {
           this.do({ type: "queue_position", sid: this.m.saved.sid, token: this.m.saved.token });
