@@ -8,6 +8,7 @@ A screenshot for the docs goes to docs/img/agent-phone.png.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -134,3 +135,13 @@ def test_an_agent_works_a_chat_on_a_phone(
     chats.get_by_text("Mia", exact=True).tap()
     expect(page.get_by_test_id("chat-title")).to_have_text("Mia")
     no_sideways_scroll(page)
+
+    # The other sections fit the phone too.
+    for section, heading in (("History", None), ("Profile", "Your profile")):
+        page.get_by_role("link", name=section).tap()
+        if heading:
+            expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        else:
+            expect(page).to_have_url(re.compile(r"/agent/history$"))
+        no_sideways_scroll(page)
+        assert small_buttons(page) == [], section
