@@ -37,7 +37,9 @@ export function App() {
   // token, which this tab then uses; it signs out only if the change failed.
   const swapping = useRef<Promise<string | null> | null>(null);
   const [profileNotice, setProfileNotice] = useState<string | null>(null);
-  const authLost = useCallback((notice: string) => {
+  const authLost = useCallback((lostToken: string, notice: string) => {
+    // An inbox still running on a token already replaced (by the change below) lost only that.
+    if (storage.loadToken() !== lostToken) return;
     const swap = swapping.current;
     if (swap) void swap.then((fresh) => fresh === null && signOut(notice));
     else signOut(notice);
@@ -121,7 +123,7 @@ export function App() {
       token={auth.token}
       user={auth.user}
       route={route.page === "login" ? { page: "inbox", chatId: null } : route}
-      onSignedOut={authLost}
+      onSignedOut={(notice) => authLost(auth.token, notice)}
       onUser={(user) => setAuth((a) => a.state === "signed_in" ? { ...a, user } : a)}
       onPasswordChange={(current, next) => changePassword(auth.token, current, next)}
       profileNotice={profileNotice}
