@@ -134,6 +134,10 @@ export interface paths {
         /**
          * Change one's own profile
          * @description Only the fields given change. `max_chats` null returns to the server default.
+         *     `display_name` (1-100 characters) is the name visitors see, as written (no role is
+         *     added to it): what the user sends from then on carries it, from the sockets they have
+         *     open too. The avatar is set apart (`PUT /api/auth/me/avatar`), the password too
+         *     (`POST /api/auth/password`).
          */
         put: operations["updateMe"];
         post?: never;
@@ -1712,6 +1716,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
         };
         NewSessionResult: {
@@ -1731,6 +1737,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
             /** @description The visitor's key to this session (`visitorToken`); shown only once. */
             visitor_token: string;
@@ -1753,6 +1761,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
             /** @description What the visitor told and where they came from. */
             visitor_info: {
@@ -1869,6 +1879,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
             /** @description What the visitor told and where they came from. */
             visitor_info: {
@@ -1929,6 +1941,8 @@ export interface components {
                 agent?: null | {
                     id: number;
                     display_name: string | null;
+                    /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                    avatar_url?: string;
                 };
                 /** @description What the visitor told and where they came from. */
                 visitor_info: {
