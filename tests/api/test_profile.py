@@ -13,7 +13,7 @@ from PIL import Image
 from chatserver.context import Context
 from tests.helpers.accounts import PASSWORD, admin_and_agent
 from tests.helpers.api import Api
-from tests.helpers.files import image_of, png
+from tests.helpers.files import image_of, png, png_bomb
 
 AVATAR = "/api/auth/me/avatar"
 
@@ -153,6 +153,7 @@ async def test_avatar_refuses_what_is_not_an_image_and_what_is_too_big(api: Api)
         (b"just some text", 415, "file_type_not_allowed"),
         (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", 415, "file_type_not_allowed"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, 422, "image_unreadable"),
+        (png_bomb(), 422, "image_too_large"),  # refused from its header, never decoded
         (b"", 422, "file_empty"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024 + 1), 413, "file_too_large"),
     ]
@@ -197,3 +198,17 @@ async def test_a_visitor_reconnecting_is_told_the_agents_avatar(make_world: Any)
     _visitor, ready = await world.visitor(s)
     assert ready["agent"] == {"id": world.agents["alice"]["id"], "display_name": "alice",
                               "avatar_url": url}
+
+
+async def test_an_animated_gif_or_a_webp_becomes_a_still_png(api: Api) -> None:
+    _admin, agent, _user = await admin_and_agent(api)
+    frames = [Image.new("RGB", (50, 80), c) for c in ((255, 0, 0), (0, 255, 0))]
+    gif = io.BytesIO()
+    frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    webp = io.BytesIO()
+    Image.new("RGBA", (64, 64), (0, 0, 255, 128)).save(webp, "WEBP")
+    for body, size in ((gif.getvalue(), (50, 50)), (webp.getvalue(), (64, 64))):
+        url = (await put_avatar(api, body, agent)).json["user"]["avatar_url"]
+        got = image_of((await api.get(url, token="")).body)
+        assert got.format == "PNG" and got.size == size
+        assert getattr(got, "n_frames", 1) == 1
