@@ -18,7 +18,7 @@ from PIL import Image
 from chatserver.api.ui import ADMIN_DIR, AGENT_DIR
 from tests.helpers import skip_or_fail
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.browser import DESKTOP, Site, Visitor
+from tests.helpers.browser import DESKTOP, Site, Visitor, axe_violations
 from tests.helpers.browser_servers import Servers
 
 try:
@@ -69,7 +69,7 @@ def test_an_admin_changes_name_and_picture_and_the_visitor_sees_them(
         site: Site, servers: Servers, visitor: Callable[..., Visitor]) -> None:
     key = site.widget(business_name="Profile Co")
     email, _user_id = make_admin(site, key, "Ada")
-    me = visitor(DESKTOP)
+    me = visitor(DESKTOP, bypass_csp=True)  # for axe's script; the CSP has its own tests
     page = me.page
 
     # One sign-in: at /admin, and the inbox opens signed in; its profile is linked.
@@ -103,6 +103,7 @@ def test_an_admin_changes_name_and_picture_and_the_visitor_sees_them(
     assert re.fullmatch(r"/api/avatars/[0-9a-f]{32}", src), src
     assert page.evaluate("(i) => i.naturalWidth", img.element_handle()) == 192
     me.shot("agent-profile")
+    assert axe_violations(me) == []
 
     # A visitor asks for a person; the admin takes the chat in the inbox and answers.
     v = visitor(DESKTOP)

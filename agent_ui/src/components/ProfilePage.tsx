@@ -151,7 +151,7 @@ export function ProfilePage({ token, user, onUser, onPasswordChange, notice, foc
           <div className="mt-4 flex flex-wrap items-center gap-4">
             <UserAvatar name={user.display_name} url={user.avatar_url} size={96} />
             <div className="flex flex-wrap gap-2">
-              <label className="btn-secondary cursor-pointer">
+              <label className="btn-secondary cursor-pointer focus-within:outline focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-primary">
                 {user.avatar_url ? "Change picture" : "Add a picture"}
                 <input ref={fileInput} type="file" accept={AVATAR_TYPES} className="sr-only"
                   data-testid="avatar-input" onChange={(e) => void pickAvatar(e.target.files?.[0])} />
