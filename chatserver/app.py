@@ -24,6 +24,7 @@ from chatserver.api import (
     uploads,
     widgets,
 )
+from chatserver.api import avatars as avatars_api
 from chatserver.api import labels as labels_api
 from chatserver.api import metrics as metrics_api
 from chatserver.api import notes as notes_api
@@ -91,7 +92,8 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
                            *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
-                           *outbox.routes, *user_settings_api.routes, *uploads.routes]
+                           *outbox.routes, *user_settings_api.routes, *uploads.routes,
+                           *avatars_api.routes]
     handlers += metrics_api.routes
     handlers += notes_api.routes
     handlers += labels_api.routes

@@ -79,3 +79,10 @@ class UserEvent(TypedDict):
     """To a user's channel: their tokens were revoked (close their sockets)."""
 
     kind: Literal["revoked"]
+
+
+class ProfileEvent(TypedDict):
+    """To a user's channel: their display name changed (their sockets sign with it)."""
+
+    kind: Literal["profile"]
+    display_name: str

@@ -156,3 +156,11 @@ export function ratingSummary(ratings: { rating: number; count: number }[]) {
   const avg = rated ? ratings.reduce((a, r) => a + r.rating * r.count, 0) / rated : null;
   return { rated, avg };
 }
+
+/** The unit a chart of durations reads best in, for its largest value (seconds): seconds up to
+ * two minutes, minutes up to two hours, hours beyond. */
+export function timeScale(maxSeconds: number): { divisor: number; unit: string; name: string } {
+  if (maxSeconds < 120) return { divisor: 1, unit: " s", name: "seconds" };
+  if (maxSeconds < 7200) return { divisor: 60, unit: " min", name: "minutes" };
+  return { divisor: 3600, unit: " h", name: "hours" };
+}

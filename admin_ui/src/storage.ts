@@ -1,13 +1,14 @@
 // The sign-in token, kept in localStorage (as the inbox does; the strict Content-Security-Policy
-// on /admin is what keeps injected script from reading it). Tolerates storage being unavailable.
-import { getItem, setItem } from "@parley/protocol";
+// on /admin is what keeps injected script from reading it), under the key the inbox uses too:
+// one sign-in for /admin and /agent. Tolerates storage being unavailable.
+import { SIGN_IN_KEY, loadSignIn, saveSignIn } from "@parley/protocol";
 
-const TOKEN = "parley:admin:token";
+export const tokenKey = SIGN_IN_KEY;
 
 export function loadToken(): string | null {
-  return getItem(TOKEN);
+  return loadSignIn();
 }
 
 export function saveToken(token: string | null): void {
-  setItem(TOKEN, token);
+  saveSignIn(token);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addDays, busiest, heatmap, localToday, outcomeMix, presets, rangeProblem, reasons, series,
+  timeScale,
 } from "../src/analyticsData";
 import { bytes, duration, percent, shortDate } from "../src/format";
 import type { AnalyticsReport, DayFigures } from "../src/types";
@@ -93,5 +94,15 @@ describe("formatting", () => {
     expect([bytes(0), bytes(1023), bytes(1536), bytes(10 * 1024 * 1024), bytes(3 * 1024 ** 3)])
       .toEqual(["0 B", "1023 B", "1.5 KB", "10 MB", "3 GB"]);
     expect(shortDate("2025-03-03")).toBe("3 Mar");
+  });
+});
+
+describe("timeScale", () => {
+  it("reads in seconds up to two minutes, minutes up to two hours, then hours", () => {
+    expect(timeScale(0)).toMatchObject({ divisor: 1, name: "seconds" });
+    expect(timeScale(45)).toMatchObject({ divisor: 1, name: "seconds" });
+    expect(timeScale(119)).toMatchObject({ divisor: 1, name: "seconds" });
+    expect(timeScale(120)).toMatchObject({ divisor: 60, name: "minutes" });
+    expect(timeScale(3 * 3600)).toMatchObject({ divisor: 3600, name: "hours" });
   });
 });

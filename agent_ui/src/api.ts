@@ -45,6 +45,30 @@ export async function saveMySettings(token: string, changes: MySettingsUpdate): 
     { method: "PUT", body: changes })).settings;
 }
 
+// The profile (ProfilePage): the display name, the avatar and the password.
+
+export async function saveDisplayName(token: string, displayName: string): Promise<User> {
+  return (await request<{ user: User }>("/api/auth/me", token,
+    { method: "PUT", body: { display_name: displayName } })).user;
+}
+
+/** Set the avatar from an image file (re-encoded by the server); the user after. */
+export async function uploadAvatar(token: string, file: Blob): Promise<User> {
+  const resp = await call(SERVER, "/api/auth/me/avatar", { method: "PUT", raw: file, token });
+  return ((await resp.json()) as { user: User }).user;
+}
+
+export async function removeAvatar(token: string): Promise<User> {
+  return (await request<{ user: User }>("/api/auth/me/avatar", token, { method: "DELETE" })).user;
+}
+
+/** Change the password: every other token of the user is revoked; the new one comes back. */
+export function changePassword(token: string, current: string, next: string):
+  Promise<{ token: string; user: User }> {
+  return request("/api/auth/password", token,
+    { method: "POST", body: { current_password: current, new_password: next } });
+}
+
 export function logout(token: string): Promise<void> {
   return request("/api/auth/logout", token, { method: "POST" });
 }

@@ -1,5 +1,6 @@
 // The inbox's few routes, under /agent/: the inbox (a chat open or not), the history (a
-// past chat open or not), the user's settings and the sign-in page.
+// past chat open or not), the user's profile (/settings opens it at the notifications) and the
+// sign-in page.
 import { createRouter } from "@parley/protocol/router";
 
 export const BASE = "/agent";
@@ -10,7 +11,8 @@ export type Route =
   | { page: "history"; chatId: string | null }
   | { page: "settings" }
   | { page: "watch"; sessionId: string }
-  | { page: "canned" };
+  | { page: "canned" }
+  | { page: "profile" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -20,6 +22,7 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === "settings") return { page: "settings" };
   if (parts[0] === "watch" && parts[1]) return { page: "watch", sessionId: parts[1] };
   if (parts[0] === "canned") return { page: "canned" };
+  if (parts[0] === "profile") return { page: "profile" };
   if (parts[0] === "chats" && parts[1]) return { page: "inbox", chatId: parts[1] };
   return { page: "inbox", chatId: null };
 }
@@ -34,6 +37,8 @@ export function routePath(route: Route): string {
       return `${BASE}/watch/${encodeURIComponent(route.sessionId)}`;
     case "canned":
       return `${BASE}/canned`;
+    case "profile":
+      return `${BASE}/profile`;
     case "history":
       return route.chatId ? `${BASE}/history/${encodeURIComponent(route.chatId)}` : `${BASE}/history`;
     default:

@@ -2,23 +2,23 @@
 // drafts and the outbox per agent, and a few preferences. Every access tolerates storage
 // being unavailable or full.
 
-import { getItem, setItem } from "@parley/protocol";
+import { SIGN_IN_KEY, getItem, loadSignIn, saveSignIn, setItem } from "@parley/protocol";
 import type { OutboxEntry } from "./state/outbox";
 
-const TOKEN = "parley:agent:token";
 const NOTICE = "parley:agent:notice";
 
 const get = (key: string): string | null => getItem(key);
 const set = (key: string, value: string | null): void => setItem(key, value);
 
-export const tokenKey = TOKEN;
+// The sign-in is shared with the admin (/admin): one key for both (@parley/protocol signin).
+export const tokenKey = SIGN_IN_KEY;
 
 export function loadToken(): string | null {
-  return get(TOKEN);
+  return loadSignIn();
 }
 
 export function saveToken(token: string | null): void {
-  set(TOKEN, token);
+  saveSignIn(token);
 }
 
 /** The claims of a JWT (not verified: only to know when it expires and whose it is). */

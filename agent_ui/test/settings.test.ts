@@ -10,6 +10,11 @@ describe("the settings screen", () => {
     expect(routePath({ page: "settings" })).toBe("/agent/settings");
   });
 
+  it("is part of the profile, which has its own route too", () => {
+    expect(parseRoute("/agent/profile")).toEqual({ page: "profile" });
+    expect(routePath({ page: "profile" })).toBe("/agent/profile");
+  });
+
   it("offers every notification the server knows, each with a description", () => {
     expect(NOTIFICATIONS.map((n) => n.key).sort()).toEqual(Object.keys(all.notifications).sort());
     for (const n of NOTIFICATIONS) expect(n.description.length).toBeGreaterThan(20);

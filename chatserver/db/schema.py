@@ -90,6 +90,10 @@ users = Table(
     Column("notify_prefs", JSON, nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("last_login_at", Timestamp, nullable=True),
+    # The user's avatar (services/avatars.py): a random id, new on each upload, that names
+    # the stored image and its public URL /api/avatars/<id>; NULL = none.
+    Column("avatar_id", String(32), nullable=True),
+    Index(None, "avatar_id", unique=True),
     **ID_TABLE_ARGS,
 )
 

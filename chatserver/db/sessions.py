@@ -30,7 +30,8 @@ async def get(conn: AsyncConnection, session_id: str, *,
         await conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)
                            .with_for_update())
     stmt = (select(sessions, widget_configs.c.site_key,
-                   users.c.display_name.label("agent_name"))
+                   users.c.display_name.label("agent_name"),
+                   users.c.avatar_id.label("agent_avatar"))
             .join(widget_configs, widget_configs.c.id == sessions.c.widget_id)
             .outerjoin(users, users.c.id == sessions.c.assigned_agent_id)
             .where(sessions.c.id == session_id))
@@ -97,6 +98,12 @@ def with_last_message() -> Any:
                   widget_configs.c.business_name.label("widget_name"),
                   last.label("last_message"), asked.label("last_visitor_message")).join(
         widget_configs, widget_configs.c.id == sessions.c.widget_id)
+
+
+async def get_listed(conn: AsyncConnection, session_id: str) -> RowMapping | None:
+    """A session as the inbox lists it (its widget's name, its last line)."""
+    stmt = with_last_message().where(sessions.c.id == session_id)
+    return (await conn.execute(stmt)).mappings().first()
 
 
 async def waiting_in(conn: AsyncConnection, widget_ids: list[int],

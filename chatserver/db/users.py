@@ -99,3 +99,10 @@ async def clear_failures(conn: AsyncConnection, keys: list[str]) -> None:
 
 async def prune_failures(conn: AsyncConnection, before: datetime) -> None:
     await conn.execute(delete(login_failures).where(login_failures.c.created_at < before))
+
+
+async def avatar_owner(conn: AsyncConnection, avatar_id: str) -> int | None:
+    """The id of the user whose current avatar this is, if any."""
+    stmt = select(users.c.id).where(users.c.avatar_id == avatar_id)
+    value: int | None = (await conn.execute(stmt)).scalar()
+    return value

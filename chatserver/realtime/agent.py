@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from chatserver.bus import (
@@ -142,6 +143,8 @@ class AgentSocket(WatchingSocket):
         kind = event.get("kind")
         if kind == "revoked":
             self.close(CLOSE_AUTH, "signed out")
+        elif kind == "profile" and self.actor is not None:
+            self.actor = replace(self.actor, display_name=str(event["display_name"]))
         elif kind == "join" and event["session_id"] not in (self.accepting or ()):
             spawn(self.adopt(event["session_id"], int(event.get("from_seq", 0))))
         elif kind == "leave":

@@ -95,9 +95,10 @@ async def agent_snapshot(ctx: Context, actor: Actor) -> AgentSnapshot:
 
 async def adopted(ctx: Context, session_id: str,
                   from_seq: int) -> tuple[RowMapping, Missed] | None:
-    """A session that just became an agent's, and its messages from the hand-over on."""
+    """A session that just became an agent's (as the inbox lists it: with its widget's
+    name), and its messages from the hand-over on."""
     async with ctx.engine.connect() as conn:
-        row = await sessions_db.get(conn, session_id)
+        row = await sessions_db.get_listed(conn, session_id)
         if row is None:
             return None
         return row, await read_missed(conn, session_id, from_seq, row["last_seq"])

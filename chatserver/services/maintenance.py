@@ -51,7 +51,7 @@ async def prune(ctx: Context, older_than: timedelta, *, dry_run: bool = False,
 
 
 DEMO_ADMIN = {"username": "admin", "email": "admin@parley.local",
-              "password": "parley-admin-demo", "display_name": "Ada (admin)"}
+              "password": "parley-admin-demo", "display_name": "Ada"}
 DEMO_AGENT = {"username": "agent", "email": "agent@parley.local",
               "password": "parley-agent-demo", "display_name": "Alex"}
 DEMO_WIDGET = "Parley Demo"

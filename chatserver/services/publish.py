@@ -8,7 +8,14 @@ from typing import Any
 
 from chatserver.bus import session_channel, user_channel
 from chatserver.context import Context
-from chatserver.events import FollowEvent, MessageView, PublicEvent, SessionEvent, UserEvent
+from chatserver.events import (
+    FollowEvent,
+    MessageView,
+    ProfileEvent,
+    PublicEvent,
+    SessionEvent,
+    UserEvent,
+)
 
 
 async def publish_frame(ctx: Context, channel: str, frame: dict[str, Any]) -> None:
@@ -22,7 +29,7 @@ async def publish_message(ctx: Context, msg: MessageView) -> None:
 
 
 async def _internal(ctx: Context, channel: str,
-                    event: FollowEvent | SessionEvent | UserEvent) -> None:
+                    event: FollowEvent | SessionEvent | UserEvent | ProfileEvent) -> None:
     await ctx.bus.publish(channel, dict(event))
 
 
@@ -45,3 +52,9 @@ async def unfollow(ctx: Context, agent_id: int, session_id: str) -> None:
 async def revoke(ctx: Context, user_id: int) -> None:
     """Close the user's sockets in every process (their tokens were revoked)."""
     await _internal(ctx, user_channel(user_id), {"kind": "revoked"})
+
+
+async def profile_changed(ctx: Context, user_id: int, display_name: str) -> None:
+    """The user's sockets in every process take their new display name (for what they send
+    from now on)."""
+    await _internal(ctx, user_channel(user_id), {"kind": "profile", "display_name": display_name})

@@ -31,6 +31,7 @@ from chatserver.services.publish import (
     unfollow,
 )
 from chatserver.services.sessions import add_system_message, agent_view, wait_estimate
+from chatserver.services.users import avatar_url
 from chatserver.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,8 @@ async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int
         if written is not None:
             await notes.published(ctx, written)
     await agent_left(ctx, session_id, previous, row["agent_name"], "transfer")
-    await agent_joined(ctx, session_id, to_agent_id, target["display_name"], event["seq"] - 1)
+    await agent_joined(ctx, session_id, to_agent_id, target["display_name"], event["seq"] - 1,
+                       target)
     log.info("session %s transferred from %s to %s", session_id, previous, to_agent_id)
     return agent_view(updated)
 
@@ -172,12 +174,18 @@ def check_in_charge(row: RowMapping, actor: Actor, doing: str) -> None:
 
 
 async def agent_joined(ctx: Context, session_id: str, agent_id: int, name: str,
-                       from_seq: int) -> None:
-    """Tell the session an agent joined, and the agent's sockets that the session is theirs
+                       from_seq: int, user: RowMapping | None = None) -> None:
+    """Tell the session an agent joined (with their avatar, when they have one: from `user`,
+    their row, when the caller has it), and the agent's sockets that the session is theirs
     (from `from_seq` on)."""
+    agent: dict[str, Any] = {"id": agent_id, "display_name": name}
+    if user is None:
+        async with ctx.engine.connect() as conn:
+            user = await users_db.get(conn, agent_id)
+    if user is not None and user["avatar_id"]:
+        agent["avatar_url"] = avatar_url(user["avatar_id"])
     await publish_frame(ctx, session_channel(session_id), {
-        "type": "agent_joined", "session_id": session_id,
-        "agent": {"id": agent_id, "display_name": name}})
+        "type": "agent_joined", "session_id": session_id, "agent": agent})
     await follow(ctx, agent_id, session_id, from_seq)
 
 

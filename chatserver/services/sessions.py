@@ -26,6 +26,7 @@ from chatserver.limits import MESSAGES_PAGE_MAX
 from chatserver.services import labels
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
+from chatserver.services.users import avatar_url
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields, clean_text, is_email
 
@@ -148,9 +149,18 @@ def visitor_view(row: RowMapping) -> dict[str, Any]:
         "escalated_at": iso(row["escalated_at"]),
         "last_seq": row["last_seq"],
         "created_at": iso(row["created_at"]),
-        "agent": {"id": row["assigned_agent_id"], "display_name": row.get("agent_name")}
+        "agent": _agent_ref(row)
         if row["assigned_agent_id"] is not None and row["status"] == "assigned" else None,
     }
+
+
+def _agent_ref(row: RowMapping) -> dict[str, Any]:
+    """The agent in a session, as its visitor sees them: with their avatar when the row
+    carries it (db.sessions.get) and they have one."""
+    agent = {"id": row["assigned_agent_id"], "display_name": row.get("agent_name")}
+    if row.get("agent_avatar"):
+        agent["avatar_url"] = avatar_url(row["agent_avatar"])
+    return agent
 
 
 def agent_view(row: RowMapping) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from chatserver.context import Context
 from chatserver.db import users as db
 from chatserver.errors import Conflict, NotFound, ValidationError
 from chatserver.services.passwords import check_password, hash_password
-from chatserver.services.publish import revoke
+from chatserver.services.publish import profile_changed, revoke
+from chatserver.storage.avatars import avatar_key
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields
 
@@ -31,6 +32,11 @@ def new_token_key() -> str:
     return secrets.token_hex(16)
 
 
+def avatar_url(avatar_id: str | None) -> str | None:
+    """Where an avatar is served (api/avatars.py), relative to the server."""
+    return None if avatar_id is None else f"/api/avatars/{avatar_id}"
+
+
 def public(row: RowMapping) -> dict[str, Any]:
     """A user as any API shows it: never the hash, the token version or key."""
     return {
@@ -42,6 +48,7 @@ def public(row: RowMapping) -> dict[str, Any]:
         "max_chats": row["max_chats"],
         "created_at": iso(row["created_at"]),
         "last_login_at": iso(row["last_login_at"]),
+        "avatar_url": avatar_url(row["avatar_id"]),
     }
 
 
@@ -131,6 +138,8 @@ async def delete_user(ctx: Context, user_id: int) -> None:
         await _guard_last_admin(conn, row)
         await db.delete_user(conn, user_id)
     await revoke_sockets(ctx, user_id)
+    if row["avatar_id"]:
+        await ctx.storage.delete([avatar_key(row["avatar_id"])])
 
 
 async def set_role(ctx: Context, user_id: int, role: str) -> dict[str, Any]:
@@ -178,4 +187,6 @@ async def update_profile(ctx: Context, user_id: int, data: dict[str, Any]) -> di
         row = await db.get(conn, user_id)
     if row is None:
         raise NotFound("no such user", code="user_not_found")
+    if "display_name" in values:
+        await profile_changed(ctx, user_id, row["display_name"])
     return public(row)

@@ -85,8 +85,8 @@ def test_an_agent_turns_off_the_waiting_email_and_does_not_get_it(
     page: Page = v.page
     _sign_in(page, servers, bob)
 
-    page.get_by_role("link", name="Settings").click()
-    expect(page).to_have_url(re.compile(r"/agent/settings$"))
+    page.get_by_role("link", name="Profile").click()  # the notifications are in the profile
+    expect(page).to_have_url(re.compile(r"/agent/profile$"))
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     waiting = page.get_by_role("switch", name="A visitor is waiting")
     status = page.get_by_test_id("settings-status")

@@ -20,7 +20,7 @@ from chatserver.api.base import APIHandler
 class Spec:
     """params: what each URL group is (site_key, session_id, entry_id, canned_id, user_id,
     email_id: an email in the outbox, upload_id: an uploaded file, label_id: a label,
-    view_id: a user's saved view).
+    view_id: a user's saved view, avatar_id: a user's picture, which visitors see too).
     auth: "jwt" (a signed-in user), "visitor" (a visitor token or a JWT, Origin checked),
     "public" (anyone, Origin checked), "none" (anyone; a token, if sent, must be valid),
     "metrics" (its own rules). admin: only admins, checked before anything else.
@@ -41,6 +41,8 @@ SPECS: dict[str, Spec] = {
     "/api/auth/agent-login": Spec(auth="none"),
     "/api/auth/me": Spec(),
     "/api/auth/me/settings": Spec(),
+    "/api/auth/me/avatar": Spec(),
+    "/api/avatars/([^/]+)": Spec(("avatar_id",), auth="public"),
     "/api/auth/logout": Spec(),
     "/api/auth/password": Spec(),
     "/api/auth/users": Spec(admin=True),

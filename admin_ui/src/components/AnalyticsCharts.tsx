@@ -4,7 +4,7 @@ import {
   Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer,
   Tooltip, XAxis, YAxis,
 } from "recharts";
-import { OUTCOMES, heatmap, outcomeMix, reasons, series } from "../analyticsData";
+import { OUTCOMES, heatmap, outcomeMix, reasons, series, timeScale } from "../analyticsData";
 import { count, duration, percent, shortDate } from "../format";
 import type { AnalyticsReport } from "../types";
 
@@ -107,24 +107,29 @@ export function ReasonsChart({ report }: { report: AnalyticsReport }) {
 }
 
 export function ResponseTimesChart({ report }: { report: AnalyticsReport }) {
-  const data = series(report.days).map((d) => ({ ...d,
-    wait_min: d.median_wait_s === null ? null : d.median_wait_s / 60,
-    first_min: d.median_first_response_s === null ? null : d.median_first_response_s / 60 }));
+  // Every day of the period is on the axis; a day without a figure is a gap in its line (a
+  // day alone between gaps is a dot), and the axis is in seconds or minutes as the figures fit.
+  const days = series(report.days);
+  const scale = timeScale(Math.max(0, ...days.flatMap((d) => [d.median_wait_s ?? 0, d.median_first_response_s ?? 0])));
+  const data = days.map((d) => ({ ...d,
+    wait: d.median_wait_s === null ? null : d.median_wait_s / scale.divisor,
+    first: d.median_first_response_s === null ? null : d.median_first_response_s / scale.divisor }));
   const weekly = data.length < report.days.length;
   return (
     <ChartCard title="Wait and first response"
       summary={`Median wait for an agent ${duration(report.totals.median_wait_s)}; median first reply after accepting ${duration(report.totals.median_first_response_s)}.${weekly ? " Weeks show the median of their days." : ""}`}>
-      <div className="h-56">
+      <div className="h-56" data-testid="chart-response-times" data-unit={scale.name} data-points={data.length}>
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+          <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid vertical={false} stroke={GRID} />
             <XAxis dataKey="label" tickFormatter={shortDate} tick={AXIS} tickLine={false} axisLine={false} minTickGap={16} />
-            <YAxis tick={AXIS} tickLine={false} axisLine={false} unit=" m" />
+            <YAxis tick={AXIS} tickLine={false} axisLine={false} unit={scale.unit} allowDecimals={scale.divisor === 1 ? false : true}
+              width={56} label={{ value: scale.name, angle: -90, position: "insideLeft", style: { ...AXIS, textAnchor: "middle" } }} />
             <Tooltip labelFormatter={(l) => shortDate(String(l))}
-              formatter={(v) => (typeof v === "number" ? duration(v * 60) : "—")} />
+              formatter={(v) => (typeof v === "number" ? duration(v * scale.divisor) : "—")} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Line type="monotone" dataKey="wait_min" name="Median wait" stroke="#fd7e14" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-            <Line type="monotone" dataKey="first_min" name="Median first response" stroke="#007bff" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+            <Line type="linear" dataKey="wait" name="Median wait" stroke="#fd7e14" strokeWidth={2} dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="first" name="Median first response" stroke="#007bff" strokeWidth={2} dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </div>

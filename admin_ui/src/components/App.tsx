@@ -4,7 +4,7 @@
 import { Suspense, lazy, useCallback, useEffect, useState } from "react";
 import * as api from "../api";
 import { type Route, navigate, useRoute } from "../router";
-import { loadToken, saveToken } from "../storage";
+import { loadToken, saveToken, tokenKey } from "../storage";
 import type { User } from "../types";
 import { Dashboard } from "./Dashboard";
 import { Layout } from "./Layout";
@@ -64,6 +64,25 @@ export function App() {
   useEffect(() => {
     if (!checking && !user && route.page !== "login") navigate({ page: "login" }, true);
   }, [checking, user, route.page]);
+
+  // One sign-in with the inbox (/agent): follow it signing in or out in another tab.
+  useEffect(() => {
+    const onStorage = (ev: StorageEvent) => {
+      if (ev.key !== tokenKey) return;
+      if (!ev.newValue) {
+        signOut("You signed out in another tab.");
+        return;
+      }
+      api.setToken(ev.newValue);
+      api.me().then((who) => {
+        setUser(who);
+        setNotice(null);
+        if (route.page === "login") navigate({ page: "dashboard" }, true);
+      }, () => signOut(null));
+    };
+    window.addEventListener("storage", onStorage);
+    return () => window.removeEventListener("storage", onStorage);
+  }, [signOut, route.page]);
 
   const onSignedIn = (token: string, who: User) => {
     saveToken(token);

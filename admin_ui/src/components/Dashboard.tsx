@@ -64,13 +64,11 @@ export function Dashboard({ user }: { user: User }) {
         <Kpi label="Agents online" value={`${online.length}`} testid="kpi-online">
           <p className="text-sm text-secondary-600">of {data.agents.length} in the team</p>
         </Kpi>
-        <Kpi label="Resolved by the AI" value={count(t.ai_resolved)} testid="kpi-ai">
-          <SplitBar parts={[
-            { label: "AI resolved", value: t.ai_resolved, className: "bg-ai" },
-            { label: "Escalated", value: handedOver, className: "bg-primary" },
-          ]} />
+        <Kpi label="Resolved by the AI" value={percent(t.ai_resolved, t.conversations)} testid="kpi-ai">
+          <ShareBar part={t.ai_resolved} whole={t.conversations} label="resolved by the AI" />
           <p className="mt-2 text-sm text-secondary-600">
-            {count(handedOver)} escalated to a person ({percent(handedOver, t.conversations)} of today's)
+            {count(t.ai_resolved)} of {count(t.conversations)} today's conversations
+            · {count(handedOver)} escalated to a person
           </p>
         </Kpi>
         <Kpi label="Median first response" value={duration(t.median_first_response_s)} testid="kpi-first">
@@ -138,14 +136,15 @@ function HourBars({ hours }: { hours: number[] }) {
   );
 }
 
-function SplitBar({ parts }: { parts: { label: string; value: number; className: string }[] }) {
-  const total = parts.reduce((a, p) => a + p.value, 0);
+/** How much of a whole a part is, as a filled share of a bar (empty at 0, none when there is
+ * no whole yet). */
+function ShareBar({ part, whole, label }: { part: number; whole: number; label: string }) {
+  const share = whole > 0 ? Math.min(1, part / whole) : 0;
   return (
-    <div className="flex h-2 overflow-hidden rounded-full bg-secondary-100" role="img"
-      aria-label={parts.map((p) => `${p.label} ${p.value}`).join(", ")}>
-      {total > 0 && parts.map((p) => (
-        <div key={p.label} className={p.className} style={{ width: `${(p.value / total) * 100}%` }} />
-      ))}
+    <div className="flex h-2 overflow-hidden rounded-full bg-secondary-100" role="img" data-testid="share-bar"
+      aria-label={whole > 0 ? `${percent(part, whole)} ${label}` : `Nothing ${label} yet`}>
+      <div className="bg-ai" data-testid="share-fill" style={{ width: `${share * 100}%` }} />
     </div>
   );
 }
+

@@ -64,7 +64,9 @@ export function Layout({ user, route, onLogout, failedMail = 0, children }: {
     <div className="border-t border-secondary-200 pt-3">
       <p className="truncate px-3 text-sm font-medium text-secondary-900">{user.display_name}</p>
       <p className="truncate px-3 text-xs text-secondary-600">{user.email} · {user.role}</p>
-      <button type="button" className="btn-ghost mt-2 w-full justify-start" onClick={onLogout}>Sign out</button>
+      {/* The profile lives in the inbox; the sign-in is shared, so it opens signed in. */}
+      <a href="/agent/profile" className="btn-ghost mt-2 w-full justify-start">Your profile</a>
+      <button type="button" className="btn-ghost w-full justify-start" onClick={onLogout}>Sign out</button>
     </div>
   );
   return (

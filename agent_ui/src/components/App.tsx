@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import { navigate, useRoute } from "../router";
 import * as storage from "../storage";
@@ -30,6 +30,31 @@ export function App() {
     storage.saveToken(null);
     setAuth({ state: "signed_out", notice });
     navigate({ page: "login" }, true);
+  }, []);
+
+  // A password change revokes every token, this tab's too (its socket is closed at once, often
+  // before the answer arrives): while one is under way, losing the sign-in waits for its new
+  // token, which this tab then uses; it signs out only if the change failed.
+  const swapping = useRef<Promise<string | null> | null>(null);
+  const [profileNotice, setProfileNotice] = useState<string | null>(null);
+  const authLost = useCallback((lostToken: string, notice: string) => {
+    // An inbox still running on a token already replaced (by the change below) lost only that.
+    if (storage.loadToken() !== lostToken) return;
+    const swap = swapping.current;
+    if (swap) void swap.then((fresh) => fresh === null && signOut(notice));
+    else signOut(notice);
+  }, [signOut]);
+  const changePassword = useCallback(async (token: string, current: string, next: string) => {
+    const change = api.changePassword(token, current, next);
+    swapping.current = change.then((r) => r.token, () => null);
+    try {
+      const { token: fresh, user } = await change;
+      storage.saveToken(fresh);
+      setProfileNotice("Your password was changed. You were signed out on your other devices.");
+      setAuth({ state: "signed_in", token: fresh, user });
+    } finally {
+      swapping.current = null;
+    }
   }, []);
 
   // Check a stored token once: the server may have revoked it since.
@@ -98,7 +123,10 @@ export function App() {
       token={auth.token}
       user={auth.user}
       route={route.page === "login" ? { page: "inbox", chatId: null } : route}
-      onSignedOut={(notice) => signOut(notice)}
+      onSignedOut={(notice) => authLost(auth.token, notice)}
+      onUser={(user) => setAuth((a) => a.state === "signed_in" ? { ...a, user } : a)}
+      onPasswordChange={(current, next) => changePassword(auth.token, current, next)}
+      profileNotice={profileNotice}
       onLogout={async () => {
         try {
           await api.logout(auth.token);

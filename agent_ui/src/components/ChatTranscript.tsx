@@ -8,6 +8,7 @@ import { type Message, filesOf } from "../types";
 import { AiSources, AiText } from "./AiText";
 import { MessageFiles } from "./Attachments";
 import { NoteBubble, PendingNoteBubble } from "./NoteBubble";
+import { LinkedText } from "./LinkedText";
 import { UploadList } from "./UploadList";
 
 interface Props {
@@ -61,7 +62,7 @@ function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }
       ) : (m.text || files.length === 0) && (
         <p className={`max-w-[75%] whitespace-pre-wrap break-words rounded-lg px-3 py-2 text-sm ${
           mine ? "bg-primary text-white" : "border border-secondary-200 bg-white text-secondary-900"}`}>
-          {m.text}
+          <LinkedText text={m.text} mine={mine} />
         </p>
       )}
       {files.length > 0 && <MessageFiles token={token} files={files} mine={mine} />}

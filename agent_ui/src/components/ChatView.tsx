@@ -107,7 +107,8 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
           <div className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-lg border-2 border-dashed border-primary bg-primary-50/90 text-primary-700"
             data-testid="drop-zone">Drop files to attach them</div>
         )}
-        <header className="flex items-center gap-2 border-b border-secondary-200 bg-white px-4 py-2">
+        {/* On a phone the actions take a second row under the name. */}
+        <header className="flex flex-wrap items-center gap-2 border-b border-secondary-200 bg-white px-2 py-2 md:flex-nowrap md:px-4">
           <button type="button" className="btn-ghost px-2 md:hidden" onClick={onBack} aria-label="Back to the list">←</button>
           <div className="min-w-0 flex-1">
             <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
@@ -118,16 +119,18 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
             </p>
           </div>
           {headerExtra}
-          <button type="button" className="btn-secondary lg:hidden" aria-pressed={details}
-            onClick={() => setDetails((d) => !d)}>Details</button>
-          <TranscriptButton token={token} session={s} />
-          {!ended && (
-            <>
-              <button type="button" className="btn-secondary"
-                onClick={() => { onTeamNeeded(); setDialog("transfer"); }}>Transfer</button>
-              <button type="button" className="btn-secondary" onClick={() => setDialog("close")}>Close</button>
-            </>
-          )}
+          <div className="flex w-full flex-wrap items-center gap-2 md:w-auto md:flex-nowrap" data-testid="chat-actions">
+            <button type="button" className="btn-secondary lg:hidden" aria-pressed={details}
+              onClick={() => setDetails((d) => !d)}>Details</button>
+            <TranscriptButton token={token} session={s} />
+            {!ended && (
+              <>
+                <button type="button" className="btn-secondary"
+                  onClick={() => { onTeamNeeded(); setDialog("transfer"); }}>Transfer</button>
+                <button type="button" className="btn-secondary" onClick={() => setDialog("close")}>Close</button>
+              </>
+            )}
+          </div>
         </header>
         <ChatTranscript token={token} uploads={uploads} onCancelUpload={onCancelUpload} messages={chat.messages} pending={pending} aiDraft={chat.aiDraft}
           visitorSeen={chat.visitorSeen} visitorName={name} typing={ended ? null : typing}
@@ -148,7 +151,8 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
               ?? s.offline_email, agentName })} />
         )}
       </section>
-      <div className={`${details ? "fixed inset-y-0 right-0 z-30 w-details shadow-3" : "hidden"} border-l border-secondary-200 lg:static lg:block lg:w-details lg:shadow-none`}>
+      {/* The details: the whole screen on a phone, a drawer on a tablet, a column on a desktop. */}
+      <div className={`${details ? "fixed inset-0 z-30 w-full bg-white shadow-3 md:left-auto md:w-details" : "hidden"} border-l border-secondary-200 lg:static lg:block lg:w-details lg:shadow-none`}>
         {details && (
           <button type="button" className="btn-ghost absolute right-2 top-2 lg:hidden" aria-label="Hide details"
             onClick={() => setDetails(false)}>✕</button>

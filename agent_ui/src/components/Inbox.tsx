@@ -23,7 +23,7 @@ import { LabelChips } from "./LabelChips";
 import { LabelPicker } from "./LabelPicker";
 import type { ComposerHandle } from "./MessageComposer";
 import { QueueList } from "./QueueList";
-import { SettingsPage } from "./SettingsPage";
+import { ProfilePage } from "./ProfilePage";
 import { Toasts } from "./Toasts";
 import { TopBar } from "./TopBar";
 import { WatchView } from "./WatchView";
@@ -34,6 +34,10 @@ interface Props {
   route: Exclude<Route, { page: "login" }>;
   onSignedOut: (notice: string) => void;
   onLogout: () => void;
+  /** The profile page's changes (App keeps the user and swaps the token). */
+  onUser: (user: User) => void;
+  onPasswordChange: (current: string, next: string) => Promise<void>;
+  profileNotice: string | null;
 }
 
 function typingInField(target: EventTarget | null): boolean {
@@ -43,7 +47,8 @@ function typingInField(target: EventTarget | null): boolean {
 }
 
 /** The signed-in inbox: the queue and the agent's chats beside the open chat, or the history. */
-export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
+export function Inbox({ token, user, route, onSignedOut, onLogout, onUser, onPasswordChange,
+  profileNotice }: Props) {
   const inbox = useInbox(token, user, onSignedOut);
   const { state } = inbox;
   const [help, setHelp] = useState(false);
@@ -174,12 +179,13 @@ export function Inbox({ token, user, route, onSignedOut, onLogout }: Props) {
 
   return (
     <div className="flex h-full flex-col">
-      <TopBar me={state.me} displayName={user.display_name} page={route.page} waiting={queue.length}
+      <TopBar me={state.me} displayName={user.display_name} avatarUrl={user.avatar_url} page={route.page} waiting={queue.length}
         soundOn={inbox.soundOn} onSound={inbox.setSoundOn}
         onPresence={(s) => inbox.setPresence(s)} onHelp={() => setHelp(true)} onLogout={onLogout} />
       <ConnectionBanner connection={state.connection} />
-      {route.page === "settings" ? (
-        <SettingsPage token={token} />
+      {route.page === "settings" || route.page === "profile" ? (
+        <ProfilePage token={token} user={user} onUser={onUser} onPasswordChange={onPasswordChange}
+          notice={profileNotice} focusNotifications={route.page === "settings"} />
       ) : route.page === "canned" ? (
         <CannedPage token={token} me={state.me} canned={inbox.canned}
           onSaved={(c) => inbox.cannedSaved(c)} onDeleted={(id) => inbox.cannedDeleted(id)} />

@@ -209,11 +209,11 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
           <div role="tablist" aria-label="Write a reply or a private note" className="inline-flex rounded border border-secondary-200 bg-white p-0.5">
             {!noteOnly && (
               <button type="button" role="tab" aria-selected={!noting} data-testid="mode-reply"
-                className={`rounded px-2 py-1 ${!noting ? "bg-primary text-white" : "text-secondary-700"}`}
+                className={`min-h-[44px] rounded px-3 py-1 md:min-h-0 md:px-2 ${!noting ? "bg-primary-600 text-white" : "text-secondary-700"}`}
                 onClick={() => { setMode("reply"); setAt(null); ref.current?.focus(); }}>Reply</button>
             )}
             <button type="button" role="tab" aria-selected={noting} data-testid="mode-note"
-              className={`rounded px-2 py-1 ${noting ? "bg-warning text-secondary-900" : "text-secondary-700"}`}
+              className={`min-h-[44px] rounded px-3 py-1 md:min-h-0 md:px-2 ${noting ? "bg-warning text-secondary-900" : "text-secondary-700"}`}
               onClick={() => { setMode("note"); setSlash(null); onTyping(false); ref.current?.focus(); }}>Private note</button>
           </div>
           {noting && <span className="text-warning-700" data-testid="note-hint">Private note — only your team sees this. Type @ to mention a teammate.</span>}

@@ -35,7 +35,7 @@ export function QueueList({ queue, previews, taken, onAccept, onOpen, extra }: P
               <div className="flex items-start gap-2">
                 <div className="min-w-0 flex-1">
                   {onOpen ? (
-                    <button type="button" className="block max-w-full truncate text-left font-medium hover:underline"
+                    <button type="button" className="block min-h-[44px] min-w-[44px] max-w-full truncate text-left font-medium leading-[44px] hover:underline md:min-h-0 md:min-w-0 md:leading-normal"
                       title={`Read the conversation with ${visitorLabel(s)}`} data-testid="open-waiting"
                       onClick={() => onOpen(s.session_id)}>{visitorLabel(s)}</button>
                   ) : (

@@ -3,6 +3,7 @@ import { askNotificationPermission, notificationPermission, unlockAudio } from "
 import { navigate } from "../router";
 import type { Me } from "../types";
 import { PresenceSwitch } from "./PresenceSwitch";
+import { UserAvatar } from "./UserAvatar";
 
 function BellIcon({ off }: { off: boolean }) {
   return (
@@ -18,7 +19,8 @@ function BellIcon({ off }: { off: boolean }) {
 interface Props {
   me: Me | null;
   displayName: string;
-  page: "inbox" | "history" | "settings" | "watch" | "canned";
+  page: "inbox" | "history" | "settings" | "watch" | "canned" | "profile";
+  avatarUrl?: string | null;
   waiting: number;
   soundOn: boolean;
   onSound: (on: boolean) => void;
@@ -27,18 +29,19 @@ interface Props {
   onLogout: () => void;
 }
 
-export function TopBar({ me, displayName, page, waiting, soundOn, onSound, onPresence, onHelp,
+export function TopBar({ me, displayName, avatarUrl, page, waiting, soundOn, onSound, onPresence, onHelp,
   onLogout }: Props) {
   const [permission, setPermission] = useState(notificationPermission());
-  const tab = (active: boolean) => `rounded px-3 py-1 text-sm font-medium ${active
+  // On a phone the sections take a second row, each a 44 px touch target.
+  const tab = (active: boolean) => `flex min-h-[44px] flex-1 items-center justify-center rounded px-3 py-1 text-sm font-medium md:min-h-0 md:flex-none ${active
     ? "bg-primary-50 text-primary-700" : "text-secondary-700 hover:bg-secondary-100"}`;
   return (
-    <header className="flex h-12 shrink-0 items-center gap-2 border-b border-secondary-200 bg-white px-3 md:gap-4">
+    <header className="flex shrink-0 flex-wrap items-center gap-2 border-b border-secondary-200 bg-white px-3 py-1 md:h-12 md:flex-nowrap md:gap-4 md:py-0">
       <span className="flex items-center gap-2 font-semibold">
         <span aria-hidden className="flex h-6 w-6 items-center justify-center rounded-circle bg-primary text-xs font-bold text-white">P</span>
         <span className="hidden md:inline">Parley</span>
       </span>
-      <nav aria-label="Sections" className="flex gap-1">
+      <nav aria-label="Sections" className="order-last flex w-full gap-1 md:order-none md:w-auto">
         <a href="/agent/" className={tab(page === "inbox" || page === "watch")}
           aria-current={page === "inbox" ? "page" : undefined}
           onClick={(e) => { e.preventDefault(); navigate({ page: "inbox", chatId: null }); }}>
@@ -54,10 +57,10 @@ export function TopBar({ me, displayName, page, waiting, soundOn, onSound, onPre
           onClick={(e) => { e.preventDefault(); navigate({ page: "canned" }); }}>
           Replies
         </a>
-        <a href="/agent/settings" className={tab(page === "settings")}
-          aria-current={page === "settings" ? "page" : undefined}
-          onClick={(e) => { e.preventDefault(); navigate({ page: "settings" }); }}>
-          Settings
+        <a href="/agent/profile" className={tab(page === "profile" || page === "settings")}
+          aria-current={page === "profile" || page === "settings" ? "page" : undefined}
+          onClick={(e) => { e.preventDefault(); navigate({ page: "profile" }); }}>
+          Profile
         </a>
       </nav>
       <div className="ml-auto flex items-center gap-1 md:gap-2">
@@ -74,10 +77,13 @@ export function TopBar({ me, displayName, page, waiting, soundOn, onSound, onPre
             Enable notifications
           </button>
         )}
-        <button type="button" className="btn-ghost px-2" onClick={onHelp} title="Keyboard shortcuts (?)">
+        <button type="button" className="btn-ghost hidden px-2 md:inline-flex" onClick={onHelp} title="Keyboard shortcuts (?)">
           <span aria-hidden>?</span><span className="sr-only">Keyboard shortcuts</span>
         </button>
-        <span className="hidden text-sm text-secondary-700 lg:inline" data-testid="me">{displayName}</span>
+        <span className="hidden items-center gap-2 text-sm text-secondary-700 lg:inline-flex">
+          <UserAvatar name={displayName} url={avatarUrl} size={28} />
+          <span data-testid="me">{displayName}</span>
+        </span>
         <button type="button" className="btn-secondary px-2 py-1" onClick={onLogout}>Sign out</button>
       </div>
     </header>

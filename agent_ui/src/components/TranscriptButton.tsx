@@ -20,7 +20,9 @@ export function TranscriptButton({ token, session }: { token: string; session: S
   return (
     <>
       <button type="button" className="btn-secondary" disabled={state === "sending"} onClick={sendIt}
-        title={`Email the whole conversation to ${email}`}>Email transcript</button>
+        title={`Email the whole conversation to ${email}`}>
+        <span className="hidden md:inline">Email transcript</span><span className="md:hidden">Transcript</span>
+      </button>
       <span role="status" className="text-xs text-success-700">
         {state === "sent" ? `Transcript sent to ${email}` : ""}
       </span>

@@ -351,11 +351,15 @@ export interface VisitorReadyFrame {
   agent: AgentRef | null;
 }
 /**
- * An agent: id and display name.
+ * An agent: id and display name (and, in agent_joined, the avatar's URL when they have one).
  */
 export interface AgentRef {
   id: number;
   display_name: string | null;
+  /**
+   * Where the agent's avatar is served (/api/avatars/<id>, relative to the server); absent when none.
+   */
+  avatar_url?: string;
 }
 /**
  * The message is committed; identical for every repeat of its client_msg_id.

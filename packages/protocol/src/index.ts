@@ -12,3 +12,5 @@ export {
 } from "./socket";
 export { type Block, type Inline, pageUrl, parseMarkdown, safeUrl } from "./markdown";
 export { getItem, getJson, setItem } from "./storage";
+export { SIGN_IN_KEY, loadSignIn, saveSignIn } from "./signin";
+export { type TextPart, linkParts } from "./links";

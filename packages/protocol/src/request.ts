@@ -30,6 +30,8 @@ export interface Call {
   method?: string;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is, as application/octet-stream (a file), instead of a JSON body. */
+  raw?: Blob;
   /** A token for this call only (the widget's visitor token); else endpoint.token(). */
   token?: string | null;
 }
@@ -39,13 +41,14 @@ export async function send(endpoint: Endpoint, url: string, call: Call = {}): Pr
   const token = call.token ?? endpoint.token?.() ?? null;
   const headers: Record<string, string> = { Accept: "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (call.body !== undefined) headers["Content-Type"] = "application/json";
+  if (call.raw !== undefined) headers["Content-Type"] = "application/octet-stream";
+  else if (call.body !== undefined) headers["Content-Type"] = "application/json";
   let resp: Response;
   try {
     resp = await fetch(url, {
       method: call.method ?? "GET", headers, credentials: "omit",
       ...(endpoint.cors ? { mode: "cors" as RequestMode } : {}),
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: call.raw ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
     });
   } catch {
     throw new ApiError(0, "network", endpoint.offline);

@@ -134,6 +134,10 @@ export interface paths {
         /**
          * Change one's own profile
          * @description Only the fields given change. `max_chats` null returns to the server default.
+         *     `display_name` (1-100 characters) is the name visitors see, as written (no role is
+         *     added to it): what the user sends from then on carries it, from the sockets they have
+         *     open too. The avatar is set apart (`PUT /api/auth/me/avatar`), the password too
+         *     (`POST /api/auth/password`).
          */
         put: operations["updateMe"];
         post?: never;
@@ -152,7 +156,7 @@ export interface paths {
         };
         /**
          * The signed-in user's own settings
-         * @description What the agent UI's Settings screen shows, by section. `notifications`: which team
+         * @description What the agent UI's profile page shows under its settings, by section. `notifications`: which team
          *     emails this user gets (docs/email.md): `waiting` (a visitor has waited
          *     PARLEY_NOTIFY_WAITING_S and nobody accepted), `offline_email` (a visitor left an email
          *     outside hours or with no agent online), `digest` (the daily digest of missed
@@ -213,6 +217,63 @@ export interface paths {
          *     `Retry-After` on this account for the window, here and at sign-in.
          */
         post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set one's own avatar
+         * @description The body is the image's raw bytes (not multipart), streamed to a spool file, at most
+         *     5 MiB (413 `file_too_large`, the connection then closed). The type comes from the
+         *     content: JPEG, PNG, GIF or WebP, else 415 `file_type_not_allowed` (HTML, SVG, text
+         *     and anything else); more than `PARLEY_IMAGE_MAX_PIXELS` is 422 `image_too_large`, a
+         *     corrupt image 422 `image_unreadable`, an empty body 422 `file_empty`. The image is
+         *     decoded off the event loop, cut to a square, scaled to at most 192 px and re-encoded
+         *     as a PNG without any metadata (no EXIF, no GPS); the previous avatar is deleted. The
+         *     user's `avatar_url` then names the new one (a new random id on each upload), which
+         *     visitors see beside the agent's name in the widget.
+         */
+        put: operations["setMyAvatar"];
+        post?: never;
+        /** Remove one's own avatar */
+        delete: operations["deleteMyAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/avatars/{avatarId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An avatar's id (32 hex characters, random, new on each upload). */
+                avatarId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * An avatar
+         * @description A user's current avatar, a PNG Parley encoded (never the uploaded bytes), with
+         *     `X-Content-Type-Options: nosniff`, `Content-Security-Policy: default-src 'none';
+         *     sandbox`, `Cross-Origin-Resource-Policy: cross-origin` (the widget shows it on the
+         *     site's pages) and a year's immutable caching (a new upload has a new id). Public by
+         *     its unguessable id: visitors who are shown the agent's name see it, and need no token.
+         *     404 `avatar_not_found` once it is replaced or removed, or for no such avatar.
+         */
+        get: operations["getAvatar"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1522,7 +1583,10 @@ export interface components {
             username: string;
             email: string;
             role: components["schemas"]["Role"];
+            /** @description The name visitors and teammates see, as it is (no role added to it). */
             display_name: string;
+            /** @description Where the avatar is served (`/api/avatars/{id}`, relative); null for none. */
+            avatar_url: string | null;
             /** @description Concurrent chats this agent takes; null means the server default. */
             max_chats: number | null;
             created_at: components["schemas"]["Timestamp"];
@@ -1897,6 +1961,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
         };
         NewSessionResult: {
@@ -1916,6 +1982,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
             /** @description The visitor's key to this session (`visitorToken`); shown only once. */
             visitor_token: string;
@@ -1938,6 +2006,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
             /** @description What the visitor told and where they came from. */
             visitor_info: {
@@ -2058,6 +2128,8 @@ export interface components {
             agent?: null | {
                 id: number;
                 display_name: string | null;
+                /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                avatar_url?: string;
             };
             /** @description What the visitor told and where they came from. */
             visitor_info: {
@@ -2122,6 +2194,8 @@ export interface components {
                 agent?: null | {
                     id: number;
                     display_name: string | null;
+                    /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
+                    avatar_url?: string;
                 };
                 /** @description What the visitor told and where they came from. */
                 visitor_info: {
@@ -2168,6 +2242,8 @@ export interface components {
             username: string;
             role: components["schemas"]["Role"];
             display_name: string;
+            /** @description Where the avatar is served (`/api/avatars/{id}`, relative); null for none. */
+            avatar_url: string | null;
             /** @description Open chats this agent may have (their own limit or the server's). */
             max_chats: number;
             created_at: components["schemas"]["Timestamp"];
@@ -2879,6 +2955,89 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setMyAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The user, with the new `avatar_url`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteMyAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user, `avatar_url` null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An avatar's id (32 hex characters, random, new on each upload). */
+                avatarId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The avatar. */
+            200: {
+                headers: {
+                    /** @description `default-src 'none'; sandbox` */
+                    "Content-Security-Policy"?: string;
+                    /** @description `nosniff` */
+                    "X-Content-Type-Options"?: string;
+                    /** @description `public, max-age=31536000, immutable` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

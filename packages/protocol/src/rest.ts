@@ -26,6 +26,8 @@ export interface User {
   max_chats: number | null;
   created_at: string;
   last_login_at: string | null;
+  /** Where the avatar is served (/api/avatars/{id}, public); null for none. */
+  avatar_url: string | null;
 }
 
 export interface PrechatField {

@@ -21,6 +21,8 @@ export interface State {
   aiMode: boolean;
   /** The agent in the conversation. */
   agent: string | null;
+  /** Their picture's path on the server (agent_joined's avatar_url), when they have one. */
+  agentAvatar?: string | null;
   queue: QueueInfo | null;
   /** Nobody can answer now: offer the email follow-up. */
   away: boolean;
@@ -558,7 +560,9 @@ class Step {
   private frame(f: ServerFrame, at: string): void {
     switch (f.type) {
       case "ready":
-        this.set({ aiMode: f.ai_mode, notice: null, mailTo: f.visitor_email ?? this.m.view.mailTo });
+        this.set({ aiMode: f.ai_mode, notice: null, mailTo: f.visitor_email ?? this.m.view.mailTo,
+          // The agent's picture after a reload or on another page of the site.
+          agentAvatar: f.agent?.avatar_url ?? null, ...(f.agent?.display_name ? { agent: f.agent.display_name } : {}) });
         this.status(f.status);
         if (f.status === "waiting" && this.m.saved) {
           this.do({ type: "queue_position", sid: this.m.saved.sid, token: this.m.saved.token });
@@ -625,11 +629,12 @@ class Step {
       case "agent_joined":
         this.t.dropStreaming();
         // Also after the end: an agent reopened the conversation (the visitor left an email).
-        this.set({ phase: "live", status: "assigned", aiMode: false, agent: f.agent.display_name, queue: null, away: false });
+        this.set({ phase: "live", status: "assigned", aiMode: false, agent: f.agent.display_name,
+          agentAvatar: f.agent.avatar_url ?? null, queue: null, away: false });
         this.do({ type: "emit", event: "agent_joined", detail: { name: f.agent.display_name } });
         return;
       case "agent_left":
-        if (f.reason === "hand_back") this.set({ status: "active", aiMode: true, agent: null });
+        if (f.reason === "hand_back") this.set({ status: "active", aiMode: true, agent: null, agentAvatar: null });
         return;
       case "session_closed":
         return this.ended();

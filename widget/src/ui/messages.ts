@@ -38,6 +38,8 @@ export class MessageList {
   private views = new Map<string, View>();
   /** The quick replies under the message offering a person, and its key. */
   private replies: { key: string; el: HTMLElement } | null = null;
+  /** The agent in the conversation and their picture: shown beside their new messages. */
+  face: { name: string; src: string } | null = null;
 
   constructor(
     private readonly names: { ai: string; business: string },
@@ -128,7 +130,10 @@ export class MessageList {
     meta.append(h("time", { datetime: item.at, title: longTime(item.at) }, shortTime(item.at)), state);
     const node = h("div", { class: `pw-msg pw-msg--${item.sender}` },
       item.sender === "visitor" ? h("span", { class: "pw-sr" }, "You:")
-        : h("div", { class: "pw-who" }, this.who(item),
+        : h("div", { class: "pw-who" },
+          item.sender === "agent" && this.face && this.face.name === item.name
+            ? h("img", { class: "pw-face", src: this.face.src, alt: "" }) : null,
+          this.who(item),
           item.sender === "ai" ? h("span", { class: "pw-tag" }, "AI") : null),
       bubble, meta);
     return { node, bubble, meta, state, text: "", status: "", sources: "", files: "" };

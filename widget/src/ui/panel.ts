@@ -222,7 +222,15 @@ export class Panel {
     const awayNow = closed || !s.staffed;
     // Header: who the visitor is talking to.
     const name = s.agent && s.status === "assigned" ? s.agent : cfg.business_name;
-    this.avatar.textContent = (name.trim()[0] ?? "?").toUpperCase();
+    // The agent's picture (served by Parley, public), else the name's initial.
+    const face = s.agent && s.status === "assigned" && s.agentAvatar
+      ? this.host.base + s.agentAvatar.replace(/^\//, "") : null;
+    this.list.face = face && s.agent ? { name: s.agent, src: face } : null;
+    if (face) {
+      if (this.avatar.firstElementChild?.getAttribute("src") !== face) replace(this.avatar, h("img", { src: face, alt: "" }));
+    } else {
+      this.avatar.textContent = (name.trim()[0] ?? "?").toUpperCase();
+    }
     let sub: string;
     if (s.phase === "ended") sub = "Conversation ended";
     else if (s.status === "assigned") sub = s.agent ? `You're chatting with ${s.agent}` : "You're chatting with a person";

@@ -13,7 +13,9 @@ transition:opacity var(--pw-ease),transform var(--pw-ease),visibility 0s}
 .pw-head{display:flex;align-items:center;gap:var(--pw-s3);padding:var(--pw-s3) var(--pw-s2) var(--pw-s3) var(--pw-s4);
 background:var(--pw-accent);color:var(--pw-on-accent);flex:none}
 .pw-avatar{width:40px;height:40px;border-radius:50%;display:grid;place-items:center;flex:none;
-background:rgba(255,255,255,.22);font:700 var(--pw-fs-lg)/1 var(--pw-font)}
+background:rgba(255,255,255,.22);font:700 var(--pw-fs-lg)/1 var(--pw-font);overflow:hidden}
+.pw-avatar img{width:100%;height:100%;object-fit:cover}
+.pw-face{width:20px;height:20px;border-radius:50%;object-fit:cover;vertical-align:middle;margin-right:6px}
 .pw-head-text{flex:1;min-width:0}
 .pw-title{margin:0;font:600 var(--pw-fs-lg)/1.3 var(--pw-font);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .pw-sub{margin:0;font-size:var(--pw-fs-sm);line-height:1.4}

@@ -8,8 +8,9 @@ function message(err: unknown, fallback: string): string {
   return err instanceof Error && err.message ? err.message : fallback;
 }
 
-/** The signed-in user's own settings. Each section saves as soon as something changes. */
-export function SettingsPage({ token }: { token: string }) {
+/** The signed-in user's notification choices (a section of the profile page); each saves as
+ * soon as it changes. */
+export function NotificationSettings({ token }: { token: string }) {
   const [state, dispatch] = useReducer(settingsReducer, initialSettings);
 
   useEffect(() => {
@@ -32,11 +33,9 @@ export function SettingsPage({ token }: { token: string }) {
 
   const { settings, status } = state;
   return (
-    <main className="min-h-0 flex-1 overflow-y-auto bg-secondary-50 p-4 md:p-8">
-      <div className="mx-auto max-w-2xl">
-        <h1 className="text-xl font-semibold text-secondary-900">Settings</h1>
+    <>
         {state.loadError && <p role="alert" className="mt-4 text-sm text-error-700">{state.loadError}</p>}
-        <section aria-labelledby="settings-notifications"
+        <section aria-labelledby="settings-notifications" id="notifications"
           className="mt-6 rounded-lg border border-secondary-200 bg-white p-4 md:p-6">
           <div className="flex items-baseline gap-3">
             <h2 id="settings-notifications" className="text-lg font-semibold">Notifications</h2>
@@ -69,7 +68,6 @@ export function SettingsPage({ token }: { token: string }) {
             </ul>
           )}
         </section>
-      </div>
-    </main>
+    </>
   );
 }
