@@ -5,7 +5,7 @@ import { isOpen } from "../src/hours";
 import { Transcript } from "../src/transcript";
 import { checkField } from "../src/ui/forms";
 import { waitText } from "../src/ui/format";
-import { linkify, safeHref } from "../src/ui/linkify";
+import { linkify } from "../src/ui/linkify";
 import { MessageList } from "../src/ui/messages";
 
 function render(nodes: Node[]): HTMLElement {
@@ -29,8 +29,6 @@ describe("linkify", () => {
   it("leaves other schemes as text", () => {
     const div = render(linkify("javascript:alert(1) data:text/html,<b>x</b> ftp://x.test mailto:a@b.c"));
     expect(div.querySelector("a")).toBeNull();
-    expect(safeHref("javascript:alert(1)")).toBeNull();
-    expect(safeHref("https://ok.test")).toBe("https://ok.test/");
   });
 
   it("keeps sentence punctuation and unbalanced brackets out of the link", () => {
