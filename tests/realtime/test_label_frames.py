@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.realtime.test_protocol_schema import problems
+from tests.helpers.protocol_schema import problems
 
 
 async def test_a_label_change_reaches_other_agents_and_never_the_visitor(make_world: Any) -> None:
