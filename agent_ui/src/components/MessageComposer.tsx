@@ -1,5 +1,5 @@
 import {
-  type ClipboardEvent, type KeyboardEvent, forwardRef, useEffect, useImperativeHandle, useRef, useState,
+  type ClipboardEvent, type KeyboardEvent, forwardRef, useEffect, useLayoutEffect, useImperativeHandle, useRef, useState,
 } from "react";
 import { matchTeammates, mentionQuery } from "../state/notes";
 import type { Upload } from "../state/uploads";
@@ -71,6 +71,18 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
   const items = slash ? matchCanned(canned, siteKey, slash.query) : [];
   const people = at ? matchTeammates(teammates, at.query) : [];
 
+  // The caret after an inserted mention or canned reply, placed as soon as the text is on the
+  // page, before the next key is handled (a frame later, a fast typist's key would land
+  // before it and the caret would jump back over it).
+  const caretAfter = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const pos = caretAfter.current;
+    if (pos === null || !ref.current) return;
+    caretAfter.current = null;
+    ref.current.focus();
+    ref.current.setSelectionRange(pos, pos);
+  }, [text]);
+
   // Grow with the text, up to about six lines.
   useEffect(() => {
     const el = ref.current;
@@ -95,13 +107,10 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
     const inserted = `@${t.username} `;
     const value = text.slice(0, at.start) + inserted + text.slice(caret);
     const pos = at.start + inserted.length;
+    caretAfter.current = pos;
     setText(value);
     onDraft(value);
     setAt(null);
-    requestAnimationFrame(() => {
-      ref.current?.focus();
-      ref.current?.setSelectionRange(pos, pos);
-    });
   }
 
   function insert(c: CannedResponse) {
@@ -110,13 +119,10 @@ export const MessageComposer = forwardRef<ComposerHandle, Props>(function Messag
     const body = fill ? fill(c.text) : c.text;
     const value = text.slice(0, slash.start) + body + text.slice(caret);
     const pos = slash.start + body.length;
+    caretAfter.current = pos;
     setText(value);
     onDraft(value);
     setSlash(null);
-    requestAnimationFrame(() => {
-      ref.current?.focus();
-      ref.current?.setSelectionRange(pos, pos);
-    });
   }
 
   const failedFile = staged.some((u) => u.status === "failed");
