@@ -88,11 +88,11 @@ def _instant(text: str, name: str, *, end: bool) -> datetime:
             day = date.fromisoformat(text)
             return datetime.combine(day + timedelta(days=1) if end else day, time())
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise BadRequest(f"{name} must be a date YYYY-MM-DD or an ISO date-time",
                          code="invalid_filter", fields={name: "not a date"}) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
@@ -159,7 +159,7 @@ def parse_filter(params: dict[str, str | None]) -> db.AuditFilter:
 def parse_limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return PAGE_DEFAULT
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw[:6]) <= PAGE_MAX:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or not 1 <= int(raw) <= PAGE_MAX:
         raise BadRequest(f"limit must be a whole number from 1 to {PAGE_MAX}",
                          code="invalid_filter", fields={"limit": "out of range"})
     return int(raw)

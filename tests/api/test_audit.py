@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from chatserver.context import Context
-from chatserver.db.schema import audit_log
+from chatserver.db.schema import audit_log, outbox
+from chatserver.services import audit, outbox_admin
+from chatserver.services.access import OPERATOR
 from tests.helpers.accounts import PASSWORD, admin_and_agent, login, register
 from tests.helpers.api import Api
+from tests.helpers.outbox import queue, rows
 
 NEW_PASSWORD = "violet-staple-engine-42"
 
@@ -201,6 +205,8 @@ async def test_filters_and_pages(api: Api, ctx: Context) -> None:
     assert actions(await api.get("/api/admin/audit?actor=chatctl", token=admin)) == []
     assert actions(await api.get("/api/admin/audit?from=2000-01-01&to=2000-12-31",
                                  token=admin)) == []
+    assert len(actions(await api.get("/api/admin/audit?from=0001-01-01&to=9999-12-30T23:59Z"
+                                     "&limit=500", token=admin))) == len(ids)
     today = everything["entries"][0]["at"][:10]
     assert len(actions(await api.get(f"/api/admin/audit?from={today}&to={today}&limit=500",
                                      token=admin))) == len(ids)
@@ -208,7 +214,8 @@ async def test_filters_and_pages(api: Api, ctx: Context) -> None:
     for query, field in (("action=Widget!", "action"), ("from=yesterday", "from"),
                          ("to=2026-13-01", "to"), ("limit=0", "limit"), ("limit=x", "limit"),
                          ("from=2026-02-02&to=2026-01-01", "to"), ("actor=" + "1" * 20, "actor"),
-                         ("target_type=Widget", "target_type")):
+                         ("target_type=Widget", "target_type"), ("to=9999-12-31", "to"),
+                         ("from=0001-01-01T00:00:00%2B01:00", "from"), ("limit=0000001", "limit")):
         resp = await api.get(f"/api/admin/audit?{query}", token=admin)
         assert resp.code == 400 and resp.error_code == "invalid_filter", (query, resp)
         assert field in resp.json["error"]["fields"], (query, resp)
@@ -223,3 +230,43 @@ async def test_filters_and_pages(api: Api, ctx: Context) -> None:
         resp = await api.get(f"/api/admin/audit{query}", token=bob)
         assert resp.code == 403 and resp.error_code == "admin_required", resp
         assert (await api.get(f"/api/admin/audit{query}", token="")).code == 401
+
+
+async def test_outbox_retries_are_recorded(api: Api, ctx: Context) -> None:
+    admin, _, _ = await admin_and_agent(api)
+    mail = ctx.settings.replace(smtp_host="127.0.0.1", mail_from="Support <s@parley.test>",
+                                public_url="http://127.0.0.1:9")
+    await queue(ctx.engine, mail, 2)
+    async with ctx.engine.begin() as conn:
+        await conn.execute(update(outbox).values(status="failed", attempts=5))
+    first = (await rows(ctx.engine))[0]["id"]
+    log = Log(ctx)
+    log.seen = max(r["id"] for r in await _raw(ctx))
+    assert (await api.post(f"/api/admin/outbox/{first}/retry", token=admin)).code == 200
+    await log.one("outbox.retry", "outbox", first, "root", kind="test", was="failed")
+    assert (await api.post(f"/api/admin/outbox/{first}/retry", token=admin)).code == 200
+    await log.one("outbox.retry", "outbox", first, "root", was="pending")
+    async with ctx.engine.begin() as conn:  # what `chatctl mail retry --failed` calls
+        await conn.execute(update(outbox).values(status="failed"))
+    assert await outbox_admin.retry_failed(ctx, OPERATOR) == 2
+    (row,) = await _raw(ctx, log.seen)
+    assert row["action"] == "outbox.retry_failed" and row["details"] == {"count": 2}
+    assert row["actor_type"] == "chatctl" and row["actor_id"] is None and row["ip"] is None
+
+
+async def test_an_entry_is_part_of_its_transaction(api: Api, ctx: Context) -> None:
+    """record() writes on the change's connection: a rollback takes the entry with it, even
+    when it fails after the entry was written; and a key that names a secret never lands."""
+    await admin_and_agent(api)
+    before = await _count(ctx)
+    with pytest.raises(RuntimeError):
+        async with ctx.engine.begin() as conn:
+            await audit.record(conn, OPERATOR, "widget.update", "widget", "k", {"fields": ["x"]})
+            raise RuntimeError("the change failed after its entry was written")
+    assert await _count(ctx) == before
+    async with ctx.engine.begin() as conn:
+        await audit.record(conn, audit.SYSTEM, "widget.update", "widget", "k",
+                           {"fields": ["x"], "password": "p", "api_key": "k", "new_token": "t"})
+    (row,) = await _raw(ctx, (await _raw(ctx))[-2]["id"])
+    assert row["details"] == {"fields": ["x"]}
+    assert (row["actor_type"], row["actor_name"]) == ("system", "parley")
