@@ -64,7 +64,7 @@ async def _entries(ctx: Context, params: dict[str, str | None], limit: int | Non
 @click.option("--action", metavar="CODE",
               help="Only this action or actions starting so (widget, widget.update).")
 @click.option("--target", metavar="TYPE[:ID]",
-              help="Only entries about this target: widget, user, outbox, or one of them "
+              help="Only entries about this target: widget, user, label, outbox, or one of them "
                    "(widget:SITE_KEY, user:3).")
 @click.option("--from", "since", metavar="DATE",
               help="From this date (YYYY-MM-DD, UTC) or ISO date-time, included.")
@@ -78,7 +78,7 @@ async def _entries(ctx: Context, params: dict[str, str | None], limit: int | Non
 @uses_context
 async def audit(ctx: Context, actor: str | None, action: str | None, target: str | None,
                 since: str | None, until: str | None, limit: int | None, fmt: str) -> None:
-    """Who changed which widget, user, knowledge base or outbox email, newest first.
+    """Who changed which widget, user, knowledge base, label or email, newest first.
 
     Each entry was written in the same transaction as the change it records; it names the
     fields that changed, never a password or secret. The log is kept (Parley never prunes
@@ -90,7 +90,7 @@ async def audit(ctx: Context, actor: str | None, action: str | None, target: str
                                      "target_id": target_id or None,
                                      "from": since, "to": until}
     if target is not None and not target_type:
-        raise click.UsageError("--target needs a type: widget, user or outbox (TYPE[:ID])")
+        raise click.UsageError("--target needs a type: widget, user, label or outbox (TYPE[:ID])")
     entries = await _entries(ctx, params, limit or (TABLE_DEFAULT if fmt == "table" else None))
     if fmt == "json":
         print_json(entries)

@@ -270,3 +270,24 @@ async def test_an_entry_is_part_of_its_transaction(api: Api, ctx: Context) -> No
     (row,) = await _raw(ctx, (await _raw(ctx))[-2]["id"])
     assert row["details"] == {"fields": ["x"]}
     assert (row["actor_type"], row["actor_name"]) == ("system", "parley")
+
+
+async def test_label_changes_are_recorded(api: Api, ctx: Context) -> None:
+    admin, agent, _ = await admin_and_agent(api)
+    log = Log(ctx)
+    log.seen = max(r["id"] for r in await _raw(ctx))
+    resp = await api.post("/api/labels", {"name": "VIP", "color": "red"}, token=admin)
+    assert resp.code == 201, resp
+    label_id = resp.json["label"]["id"]
+    await log.one("label.create", "label", label_id, "root", name="VIP", color="red")
+    assert (await api.post("/api/labels", {"name": "vip", "color": "red"}, token=admin)).code \
+        == 409
+    assert (await api.post("/api/labels", {"name": "Bug", "color": "red"}, token=agent)).code \
+        == 403
+    await log.none()
+    resp = await api.put(f"/api/labels/{label_id}", {"name": "VIP", "color": "blue"},
+                         token=admin)
+    assert resp.code == 200, resp
+    await log.one("label.update", "label", label_id, "root", fields=["color"])
+    assert (await api.delete(f"/api/labels/{label_id}", token=admin)).code == 204
+    await log.one("label.delete", "label", label_id, "root", name="VIP")
