@@ -45,11 +45,14 @@ PAGE_MAX = 500  # also what `chatctl audit` fetches per round trip
 
 
 def os_user() -> str:
-    """Who runs this process (the operator at chatctl)."""
+    """Who runs this process (the operator at chatctl); "alice (sudo as parley)" when alice ran
+    it through sudo."""
     try:
-        return getpass.getuser()
+        user = getpass.getuser()
     except (OSError, KeyError):  # no name for this uid (a bare container)
-        return f"uid {os.getuid()}"
+        user = f"uid {os.getuid()}"
+    by = os.environ.get("SUDO_USER", "")
+    return f"{by} (sudo as {user})" if by and by != user else user
 
 
 def _clean(details: dict[str, Any]) -> dict[str, Any]:

@@ -74,3 +74,11 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(chatctl: Chatctl) -> None:
     chatctl.fails("audit", "--target", ":abc", message="--target needs a type", code=2)
     chatctl.fails("audit", "--format", "xml", message="Invalid value for '--format'", code=2)
     chatctl.fails("audit", "--limit", "0", message="Invalid value for '--limit'", code=2)
+
+
+def test_an_operator_using_sudo_is_named(chatctl: Chatctl) -> None:
+    chatctl.ok("user", "create", "--username", "root", "--email", "root@example.com",
+               "--role", "admin", "--password-stdin", input=SECRET + "\n",
+               env={"SUDO_USER": "alice", "USER": "parley", "LOGNAME": "parley"})
+    (entry,) = json.loads(chatctl.ok("audit", "--format", "json").stdout)
+    assert entry["actor"] == {"type": "chatctl", "id": None, "name": "alice (sudo as parley)"}
