@@ -64,8 +64,8 @@ async def _entries(ctx: Context, params: dict[str, str | None], limit: int | Non
 @click.option("--action", metavar="CODE",
               help="Only this action or actions starting so (widget, widget.update).")
 @click.option("--target", metavar="TYPE[:ID]",
-              help="Only entries about this target: widget, user, label, outbox, or one of them "
-                   "(widget:SITE_KEY, user:3).")
+              help="Only entries about this target: widget, user, canned, label, outbox, or one of "
+                   "them (widget:SITE_KEY, user:3).")
 @click.option("--from", "since", metavar="DATE",
               help="From this date (YYYY-MM-DD, UTC) or ISO date-time, included.")
 @click.option("--to", "until", metavar="DATE",
@@ -78,7 +78,7 @@ async def _entries(ctx: Context, params: dict[str, str | None], limit: int | Non
 @uses_context
 async def audit(ctx: Context, actor: str | None, action: str | None, target: str | None,
                 since: str | None, until: str | None, limit: int | None, fmt: str) -> None:
-    """Who changed which widget, user, knowledge base, label or email, newest first.
+    """Who changed which widget, user, knowledge base, canned response, label or email.
 
     Each entry was written in the same transaction as the change it records; it names the
     fields that changed, never a password or secret. The log is kept (Parley never prunes

@@ -7,10 +7,10 @@ a token or a secret's value: callers pass names, and `record` drops any key that
 secret as a second guard.
 
 Every admin action calls `record`: widgets (services/widgets.py), users (users.py), knowledge
-entries (knowledge.py), labels (labels.py), outbox retries (outbox_admin.py). Later actions
-(a secret rotated, retention changed, a visitor exported or erased) call it the same way with
-their own code.
-The log is kept: nothing prunes it (docs/privacy.md, "Audit log").
+entries (knowledge.py), team canned responses (canned.py), labels (labels.py), outbox retries
+(outbox_admin.py). Later actions (a secret rotated, retention changed, a visitor exported or
+erased) call it the same way with their own code. The log is kept: nothing prunes it
+(docs/privacy.md, "Audit log").
 """
 
 from __future__ import annotations

@@ -291,3 +291,24 @@ async def test_label_changes_are_recorded(api: Api, ctx: Context) -> None:
     await log.one("label.update", "label", label_id, "root", fields=["color"])
     assert (await api.delete(f"/api/labels/{label_id}", token=admin)).code == 204
     await log.one("label.delete", "label", label_id, "root", name="VIP")
+
+
+async def test_team_canned_responses_are_recorded_personal_ones_not(api: Api,
+                                                                    ctx: Context) -> None:
+    admin, agent, _ = await admin_and_agent(api)
+    log = Log(ctx)
+    log.seen = max(r["id"] for r in await _raw(ctx))
+    made = await api.post("/api/canned-responses", {"shortcut": "hello", "text": "Hi!"},
+                          token=admin)
+    assert made.code == 201, made
+    canned_id = made.json["canned_response"]["id"]
+    await log.one("canned.create", "canned", canned_id, "root", shortcut="hello")
+    resp = await api.put(f"/api/canned-responses/{canned_id}", {"text": "Hello!"}, token=admin)
+    assert resp.code == 200, resp
+    await log.one("canned.update", "canned", canned_id, "root", fields=["text"])
+    assert (await api.delete(f"/api/canned-responses/{canned_id}", token=admin)).code == 204
+    await log.one("canned.delete", "canned", canned_id, "root", shortcut="hello")
+    mine = await api.post("/api/canned-responses", {"shortcut": "bye", "text": "Bye!",
+                                                    "personal": True}, token=agent)
+    assert mine.code == 201, mine
+    await log.none()

@@ -1540,11 +1540,12 @@ export interface components {
              * @description Stable, dotted: `widget.create`, `widget.update`, `widget.delete`,
              *     `widget.agent_add`, `widget.agent_remove`, `user.create`, `user.role_change`,
              *     `user.password_reset`, `user.delete`, `knowledge.import`, `knowledge.update`,
-             *     `knowledge.delete`, `label.create`, `label.update`, `label.delete`,
+             *     `knowledge.delete`, `canned.create`, `canned.update`, `canned.delete`,
+             *     `label.create`, `label.update`, `label.delete`,
              *     `outbox.retry`, `outbox.retry_failed`.
              */
             action: string;
-            /** @description `widget`, `user`, `label`, `outbox`. */
+            /** @description `widget`, `user`, `canned`, `label`, `outbox`. */
             target_type: string;
             target_id: string | null;
             /** @description What changed (`fields` names, a role's `from` and `to`, a `count`). */
@@ -4694,7 +4695,7 @@ export interface operations {
                 actor?: string;
                 /** @description An action code or its start (`widget` or `widget.update`). */
                 action?: string;
-                /** @description What was changed (`widget`, `user`, `label`, `outbox`). */
+                /** @description What was changed (`widget`, `user`, `canned`, `label`, `outbox`). */
                 target_type?: string;
                 /** @description Its id (a widget's site key, a user's id, an email's id). */
                 target_id?: string;
