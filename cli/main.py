@@ -14,7 +14,7 @@ from click.core import ParameterSource
 from chatserver import __version__
 from chatserver.config import Settings
 from chatserver.secret_key import ensure_secret_key
-from cli import db, deploy, files, kb, mail, ops, users, widgets
+from cli import audit, db, deploy, files, kb, mail, ops, users, widgets
 from cli.common import CliState, fail, guarded, pass_state, run_async, with_context
 
 __all__ = ["CliState", "cli", "fail", "main", "run_async", "with_context"]
@@ -98,6 +98,7 @@ cli.add_command(ops.config)
 cli.add_command(deploy.deploy)
 cli.add_command(mail.mail)
 cli.add_command(files.files)
+cli.add_command(audit.audit)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from chatserver.context import Context
 from chatserver.services import users as svc
+from chatserver.services.access import OPERATOR
 from cli.common import out, print_json, read_password, short_time, uses_context
 
 STDIN_OPTION_HELP = ("Read the password from one line of standard input instead of "
@@ -44,7 +45,8 @@ async def create(ctx: Context, username: str, email: str, role: str, display_nam
     """
     password = read_password(password_stdin)
     created = await svc.create_user(ctx, username=username, email=email, password=password,
-                                    role=role, display_name=display_name)
+                                    role=role, display_name=display_name,
+                                    actor=OPERATOR)
     if as_json:
         print_json(created)
     else:
@@ -88,7 +90,7 @@ async def delete(ctx: Context, ident: str, yes: bool) -> None:
     found = await svc.find_user(ctx, ident)
     if not yes:
         click.confirm(f"Delete user {_name(found)}?", abort=True)
-    await svc.delete_user(ctx, found["id"])
+    await svc.delete_user(ctx, OPERATOR, found["id"])
     click.echo(f"deleted {_name(found)}")
 
 
@@ -104,7 +106,7 @@ async def set_password(ctx: Context, ident: str, password_stdin: bool) -> None:
     """
     found = await svc.find_user(ctx, ident)
     password = read_password(password_stdin, prompt=f"New password for {found['username']}")
-    await svc.set_password(ctx, found["id"], password)
+    await svc.set_password(ctx, OPERATOR, found["id"], password)
     click.echo(f"password set for {found['username']}; their sessions are signed out")
 
 
@@ -118,7 +120,7 @@ async def set_role(ctx: Context, ident: str, role: str) -> None:
     USER is a user's id, username or email.
     """
     found = await svc.find_user(ctx, ident)
-    updated = await svc.set_role(ctx, found["id"], role)
+    updated = await svc.set_role(ctx, OPERATOR, found["id"], role)
     if updated["role"] == found["role"]:
         click.echo(f"{found['username']} is already {role}")
     else:

@@ -16,7 +16,7 @@ from chatserver.mail.strings import LANGUAGES
 from chatserver.services import users as users_svc
 from chatserver.services import widget_form
 from chatserver.services import widgets as svc
-from chatserver.services.access import OPERATOR, Actor
+from chatserver.services.access import OPERATOR
 from cli.common import base_url, current_state, out, print_json, short_time, uses_context
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,12 +146,9 @@ def widget() -> None:
 @uses_context
 async def create(ctx: Context, /, owner: str | None, as_json: bool, **values: Any) -> None:
     """Create a widget and print its site key."""
-    actor = OPERATOR
-    if owner is not None:
-        found = await users_svc.find_user(ctx, owner)
-        actor = Actor(id=found["id"], role=found["role"], display_name=found["display_name"])
+    owner_id = None if owner is None else (await users_svc.find_user(ctx, owner))["id"]
     try:
-        created = await svc.create_widget(ctx, actor, _data(values))
+        created = await svc.create_widget(ctx, OPERATOR, _data(values), owner_id=owner_id)
     except ParleyError as exc:
         raise _with_option_names(exc) from None
     if as_json:

@@ -1,6 +1,7 @@
 // Every REST call the admin UI makes. Components never call fetch themselves.
 
 import { ApiError, type Call, type Endpoint, request as requestCall, send as sendCall } from "@parley/protocol";
+import type { AuditPage } from "./types";
 import type { AnalyticsReport, KnowledgeEntry, Label, LabelColor, LabelList, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
   Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings } from "./types";
 
@@ -205,4 +206,26 @@ export function outbox(status: OutboxStatus, limit = 100): Promise<{ counts: Out
 
 export async function retryEmail(id: number): Promise<OutboxEmail> {
   return (await request<{ email: OutboxEmail }>(`/api/admin/outbox/${id}/retry`, { method: "POST" })).email;
+}
+
+// --- audit log (admins) -------------------------------------------------------------------
+
+/** GET /api/admin/audit's filters (empty ones are left out). */
+export interface AuditFilters {
+  actor?: string;
+  action?: string;
+  target_type?: string;
+  target_id?: string;
+  from?: string;
+  to?: string;
+}
+
+export function auditLog(filters: AuditFilters, cursor: string | null = null, limit = 50): Promise<AuditPage> {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) {
+    if (typeof value === "string" && value.trim()) query.set(name, value.trim());
+  }
+  if (cursor) query.set("cursor", cursor);
+  query.set("limit", String(limit));
+  return request(`/api/admin/audit?${query.toString()}`);
 }

@@ -12,7 +12,8 @@ export type Route =
   | { page: "users" }
   | { page: "analytics" }
   | { page: "mail" }
-  | { page: "labels" };
+  | { page: "labels" }
+  | { page: "audit" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -34,6 +35,8 @@ export function parseRoute(pathname: string): Route {
       return { page: "mail" };
     case "labels":
       return { page: "labels" };
+    case "audit":
+      return { page: "audit" };
     case "widgets":
       if (parts[1] === "new") return { page: "widget", key: null, tab: parts[2] ?? "appearance" };
       if (parts[1] && parts[2] === "knowledge") return { page: "knowledge", key: parts[1] };
@@ -52,6 +55,7 @@ export function routePath(route: Route): string {
     case "analytics":
     case "mail":
     case "labels":
+    case "audit":
     case "widgets":
       return `${BASE}/${route.page}`;
     case "widget":

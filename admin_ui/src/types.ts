@@ -7,3 +7,4 @@ export type {
   TryAnswer, User, Widget, WidgetCounts, WidgetSettings,
 } from "@parley/protocol";
 export type { Label, LabelColor, LabelList } from "@parley/protocol";
+export type { AuditEntry, AuditPage } from "@parley/protocol";

@@ -19,7 +19,8 @@ def _credentials(handler: APIHandler) -> tuple[str, str]:
 
 class RegisterHandler(APIHandler):
     async def post(self) -> None:
-        result = await auth.register(self.ctx, self.json_body(), await self.optional_actor())
+        result = await auth.register(self.ctx, self.json_body(), await self.optional_actor(),
+                                     self.client_ip)
         self.send_json(result, status=201)
 
 
@@ -86,29 +87,30 @@ class UserHandler(APIHandler):
         self.send_json({"user": await users.get_user(self.ctx, _user_id(user_id))})
 
     async def delete(self, user_id: str) -> None:
-        require_admin(await self.actor())
-        await users.delete_user(self.ctx, _user_id(user_id))
+        await users.delete_user(self.ctx, await self.actor(), _user_id(user_id))
         self.set_status(204)
         self.finish()
 
 
 class UserRoleHandler(APIHandler):
     async def put(self, user_id: str) -> None:
-        require_admin(await self.actor())
+        actor = await self.actor()
+        require_admin(actor)
         f = Fields(self.json_body())
         role = f.choice("role", users.ROLES, required=True)
         f.check()
         assert role is not None
-        self.send_json({"user": await users.set_role(self.ctx, _user_id(user_id), role)})
+        self.send_json({"user": await users.set_role(self.ctx, actor, _user_id(user_id), role)})
 
 
 class UserPasswordHandler(APIHandler):
     async def post(self, user_id: str) -> None:
-        require_admin(await self.actor())
+        actor = await self.actor()
+        require_admin(actor)
         f = Fields(self.json_body())
         password = f.password("password")
         f.check()
-        await users.set_password(self.ctx, _user_id(user_id), password)
+        await users.set_password(self.ctx, actor, _user_id(user_id), password)
         self.set_status(204)
         self.finish()
 

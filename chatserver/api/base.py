@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable
+from dataclasses import replace
 from typing import Any
 
 import tornado.http1connection
@@ -154,7 +155,8 @@ class APIHandler(tornado.web.RequestHandler):
     async def optional_actor(self) -> Actor | None:
         if not hasattr(self, "_actor"):
             token = self.bearer()
-            self._actor = None if token is None else (await auth.authenticate(self.ctx, token))[0]
+            found = None if token is None else (await auth.authenticate(self.ctx, token))[0]
+            self._actor = None if found is None else replace(found, ip=self.client_ip)
         return self._actor
 
     @property

@@ -14,19 +14,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     SmallInteger,
     String,
     Table,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects import mysql
-from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.types import TypeDecorator
+
+from chatserver.db.types import Blob
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -42,26 +39,6 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 # Microsecond timestamps on MariaDB (its DATETIME keeps whole seconds by default); always UTC.
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
-
-class _HexBlob(TypeDecorator[bytes]):
-    """Bytes sent to MariaDB as hex text and UNHEX()ed by the server: aiomysql 0.3 cannot
-    send a bytes parameter with PyMySQL 1.2 (its Connection.escape calls a helper PyMySQL no
-    longer has). Read back as plain bytes."""
-
-    impl = LargeBinary
-    cache_ok = True
-
-    def bind_expression(self, bindvalue: Any) -> ColumnElement[Any]:
-        return func.unhex(bindvalue)
-
-    def bind_processor(self, dialect: Dialect) -> Any:
-        """Hex text (not the impl's bytes processing, which would refuse a str)."""
-        def process(value: bytes | None) -> str | None:
-            return None if value is None else value.hex()
-        return process
-
-
-Blob = LargeBinary().with_variant(_HexBlob(), "mysql", "mariadb")
 
 TABLE_ARGS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
               "mysql_collate": "utf8mb4_unicode_ci"}
@@ -385,5 +362,27 @@ saved_views = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     UniqueConstraint("user_id", "name"),
+    **ID_TABLE_ARGS,
+)
+
+# The audit log of admin actions (services/audit.py, docs/privacy.md): one row per change,
+# written in the change's own transaction. The actor's name is kept as it was (the user may be
+# renamed or deleted later); `details` names changed fields, never a secret's value. Kept
+# until deleted by hand: Parley never prunes it.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("actor_type", String(16), nullable=False),  # user | chatctl | system
+    Column("actor_id", Integer, nullable=True),  # the user; no foreign key, the row outlives them
+    Column("actor_name", String(100), nullable=False),  # username, or the OS user at chatctl
+    Column("action", String(64), nullable=False),  # stable and dotted: widget.update
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", String(64), nullable=True),
+    Column("details", JSON, nullable=False),
+    Column("ip", String(45), nullable=True),  # the client's address (REST)
+    Index(None, "created_at"),
+    Index(None, "actor_id", "created_at"),
+    Index(None, "target_type", "target_id"),
     **ID_TABLE_ARGS,
 )

@@ -25,6 +25,8 @@ class Actor:
     id: int | None
     role: str
     display_name: str = ""
+    # The client's address when the request came over REST (the audit log records it).
+    ip: str | None = None
 
     @property
     def is_admin(self) -> bool:

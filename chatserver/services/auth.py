@@ -204,7 +204,8 @@ async def token_for(ctx: Context, user_id: int) -> str:
     return issue_token(ctx, row, row["token_version"])
 
 
-async def register(ctx: Context, data: dict[str, Any], actor: Actor | None) -> dict[str, Any]:
+async def register(ctx: Context, data: dict[str, Any], actor: Actor | None,
+                   ip: str | None = None) -> dict[str, Any]:
     """The first user becomes admin; then an admin creates users, or anyone may when the
     ``allow_registration`` setting is on (as an agent). Self-registration signs the user in."""
     from chatserver.services.users import create_user, parse_new_user
@@ -228,7 +229,8 @@ async def register(ctx: Context, data: dict[str, Any], actor: Actor | None) -> d
                         code="registration_closed")
     user = await create_user(ctx, username=fields["username"], email=fields["email"],
                              password=fields["password"], role=role,
-                             display_name=fields["display_name"], first_becomes_admin=first)
+                             display_name=fields["display_name"], first_becomes_admin=first,
+                             actor=None if self_signup else actor, ip=ip)
     if not self_signup:
         return {"user": user}
     return {"token": await token_for(ctx, user["id"]), "user": user}

@@ -30,6 +30,7 @@ from chatserver.services.access import (
     sees_widget,
     visible_widget_ids,
 )
+from chatserver.services.audit import record
 from chatserver.services.publish import publish_frame
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields
@@ -113,6 +114,16 @@ async def _managed(conn: AsyncConnection, actor: Actor, canned_id: int) -> RowMa
     return row
 
 
+async def _audit(conn: AsyncConnection, actor: Actor, action: str, row: RowMapping,
+                 fields: list[str]) -> None:
+    """The team's responses (a widget's, the global ones) are audited; a personal one is its
+    owner's own business. An update that changes nothing is not."""
+    if row["owner_id"] is None and (fields or action != "canned.update"):
+        details: dict[str, Any] = {"shortcut": row["shortcut"], "widget_id": row["widget_id"]}
+        await record(conn, actor, action, "canned", row["id"],
+                     {**details, "fields": fields} if fields else details)
+
+
 async def create_canned(ctx: Context, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """A widget's (`site_key`), a global one (neither), or the actor's own (`personal`)."""
     f = Fields(data)
@@ -144,7 +155,8 @@ async def create_canned(ctx: Context, actor: Actor, data: dict[str, Any]) -> dic
         except IntegrityError:  # the same shortcut, created concurrently
             raise _taken(values["shortcut"]) from None
         row = await db.get(conn, canned_id)
-    assert row is not None
+        assert row is not None
+        await _audit(conn, actor, "canned.create", row, sorted(values))
     return await _saved(ctx, row)
 
 
@@ -161,7 +173,9 @@ async def update_canned(ctx: Context, actor: Actor, canned_id: int,
             values["title"] = values.get("shortcut", row["shortcut"])
         await db.update_canned(conn, canned_id, updated_at=utcnow(), **values)
         updated = await db.get(conn, canned_id)
-    assert updated is not None
+        assert updated is not None
+        await _audit(conn, actor, "canned.update", updated,
+                     sorted(k for k in values if updated[k] != row[k]))
     return await _saved(ctx, updated)
 
 
@@ -169,4 +183,5 @@ async def delete_canned(ctx: Context, actor: Actor, canned_id: int) -> None:
     async with ctx.engine.begin() as conn:
         row = await _managed(conn, actor, canned_id)
         await db.delete_canned(conn, canned_id)
+        await _audit(conn, actor, "canned.delete", row, [])
     await publish_frame(ctx, _channel(row), {"type": "canned_deleted", "id": canned_id})

@@ -20,6 +20,7 @@ from chatserver.db import knowledge as db
 from chatserver.errors import NotFound, ValidationError
 from chatserver.services import embeddings
 from chatserver.services.access import Actor, access_widget
+from chatserver.services.audit import record
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields
 
@@ -108,6 +109,7 @@ async def add_entries(ctx: Context, actor: Actor, site_key: str,
         rows = [{**item, "widget_id": widget["id"], "created_at": now, "updated_at": now}
                 for item in items]
         ids = await db.insert_entries(conn, rows)
+        await record(conn, actor, "knowledge.import", "widget", site_key, {"count": len(ids)})
     ctx.knowledge.invalidate(widget["id"])
     embeddings.schedule(ctx, widget["id"])
     return [serialize({**row, "id": i}) for row, i in zip(rows, ids, strict=True)]
@@ -122,6 +124,8 @@ async def update_entry(ctx: Context, actor: Actor, site_key: str, entry_id: int,
             raise NotFound("no such entry", code="entry_not_found")
         await db.update_entry(conn, entry_id, updated_at=utcnow(), **values)
         await db.delete_vectors(conn, entry_id)
+        await record(conn, actor, "knowledge.update", "widget", site_key,
+                     {"entry_id": entry_id, "fields": sorted(values)})
         row = await db.entry(conn, widget["id"], entry_id)
     ctx.knowledge.invalidate(widget["id"])
     embeddings.schedule(ctx, widget["id"])
@@ -134,6 +138,7 @@ async def delete_entry(ctx: Context, actor: Actor, site_key: str, entry_id: int)
         widget = await access_widget(conn, actor, site_key, manage=True)
         if not await db.delete_entry(conn, widget["id"], entry_id):
             raise NotFound("no such entry", code="entry_not_found")
+        await record(conn, actor, "knowledge.delete", "widget", site_key, {"entry_id": entry_id})
     ctx.knowledge.invalidate(widget["id"])
 
 

@@ -25,6 +25,7 @@ from chatserver.context import Context
 from chatserver.db import labels as db
 from chatserver.errors import Conflict, NotFound
 from chatserver.services.access import Actor, access_session, require_admin
+from chatserver.services.audit import record
 from chatserver.services.publish import publish_frame
 from chatserver.timeutil import utcnow
 from chatserver.validate import Fields
@@ -106,7 +107,9 @@ async def create_label(ctx: Context, actor: Actor, data: dict[str, Any]) -> dict
         except IntegrityError:  # the same name, created concurrently
             raise _taken(values["name"]) from None
         row = await db.get(conn, label_id)
-    assert row is not None
+        assert row is not None
+        await record(conn, actor, "label.create", "label", label_id,
+                     {"name": row["name"], "color": row["color"]})
     return view(row)
 
 
@@ -116,7 +119,8 @@ async def update_label(ctx: Context, actor: Actor, label_id: int,
     require_admin(actor)
     values = _fields(data, partial=True)
     async with ctx.engine.begin() as conn:
-        if await db.get(conn, label_id) is None:
+        old = await db.get(conn, label_id)
+        if old is None:
             raise not_found()
         if "name_key" in values and await db.name_taken(conn, values["name_key"], label_id):
             raise _taken(values["name"])
@@ -125,8 +129,12 @@ async def update_label(ctx: Context, actor: Actor, label_id: int,
         except IntegrityError:
             raise _taken(values["name"]) from None
         row = await db.get(conn, label_id)
+        assert row is not None
+        changed = sorted(k for k in ("name", "color") if row[k] != old[k])
+        if changed:
+            await record(conn, actor, "label.update", "label", label_id,
+                         {"name": row["name"], "fields": changed})
         touched = await db.open_sessions_with(conn, label_id)
-    assert row is not None
     await _republish(ctx, touched)
     return view(row)
 
@@ -135,10 +143,13 @@ async def delete_label(ctx: Context, actor: Actor, label_id: int) -> None:
     """Delete the label and take it off every conversation."""
     require_admin(actor)
     async with ctx.engine.begin() as conn:
-        if await db.get(conn, label_id) is None:
+        old = await db.get(conn, label_id)
+        if old is None:
             raise not_found()
         touched = await db.open_sessions_with(conn, label_id)
         await db.delete_label(conn, label_id)
+        await record(conn, actor, "label.delete", "label", label_id,
+                     {"name": old["name"]})
     await _republish(ctx, touched)
 
 

@@ -68,7 +68,7 @@ async def demo(ctx: Context) -> dict[str, Any]:
         if row is None:
             found[role] = await users.create_user(
                 ctx, username=spec["username"], email=spec["email"], password=spec["password"],
-                display_name=spec["display_name"], role=role)
+                display_name=spec["display_name"], role=role, actor=OPERATOR)
             created.append(f"{role} user")
         else:
             found[role] = users.public(row)
@@ -79,13 +79,13 @@ async def demo(ctx: Context) -> dict[str, Any]:
     if existing:
         widget = widgets.serialize(existing[0])
     else:
-        widget = await widgets.create_widget(ctx, admin, {
+        widget = await widgets.create_widget(ctx, OPERATOR, owner_id=admin.id, data={
             "business_name": DEMO_WIDGET, "widget_title": "Parley Demo",
             "welcome_message": "Hi! I'm the Parley demo assistant. Ask me about Parley, "
                                "or ask for a person.",
         })
         created.append("widget")
-    await widgets.set_agent(ctx, admin, widget["site_key"], found["agent"]["id"], True)
+    await widgets.set_agent(ctx, OPERATOR, widget["site_key"], found["agent"]["id"], True)
     entries = await knowledge.list_entries(ctx, admin, widget["site_key"])
     if not entries:
         entries = await knowledge.add_entries(ctx, admin, widget["site_key"], demo_entries())

@@ -16,6 +16,7 @@ from chatserver.db import outbox as db
 from chatserver.errors import BadRequest, Conflict, NotFound
 from chatserver.mail.smtp import send
 from chatserver.services.access import Actor, require_admin
+from chatserver.services.audit import record
 from chatserver.services.mail_kinds import test_message
 from chatserver.services.outbox import enqueue, message_id
 from chatserver.timeutil import iso, utcnow
@@ -64,6 +65,8 @@ async def retry(ctx: Context, actor: Actor, row_id: int) -> dict[str, Any]:
             raise Conflict(f"email {row_id} is {row['status']}: only failed or pending emails "
                            "can be retried", code="outbox_not_retryable")
         await db.retry(conn, [row_id], utcnow())
+        await record(conn, actor, "outbox.retry", "outbox", row_id,
+                     {"kind": row["kind"], "was": row["status"]})
         row = await db.get(conn, row_id)
     assert row is not None
     return view(row)
@@ -73,7 +76,10 @@ async def retry_failed(ctx: Context, actor: Actor) -> int:
     """Every failed row back to pending, due now; how many."""
     require_admin(actor)
     async with ctx.engine.begin() as conn:
-        return await db.retry(conn, None, utcnow())
+        count = await db.retry(conn, None, utcnow())
+        if count:
+            await record(conn, actor, "outbox.retry_failed", "outbox", None, {"count": count})
+    return count
 
 
 async def send_test(settings: Settings, to: str) -> str:

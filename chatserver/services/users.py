@@ -12,6 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from chatserver.context import Context
 from chatserver.db import users as db
 from chatserver.errors import Conflict, NotFound, ValidationError
+from chatserver.services.access import Actor, require_admin
+from chatserver.services.audit import record
 from chatserver.services.passwords import check_password, hash_password
 from chatserver.services.publish import profile_changed, revoke
 from chatserver.storage.avatars import avatar_key
@@ -68,7 +70,10 @@ def parse_new_user(data: dict[str, Any]) -> dict[str, Any]:
 
 async def create_user(ctx: Context, *, username: str, email: str, password: str,
                       role: str = "agent", display_name: str | None = None,
-                      first_becomes_admin: bool = False) -> dict[str, Any]:
+                      first_becomes_admin: bool = False,
+                      actor: Actor | None = None, ip: str | None = None) -> dict[str, Any]:
+    """A new user. `actor` is who creates them (an admin, the operator at chatctl); None when
+    they sign themselves up (the first admin, open registration) from `ip`."""
     f = Fields({"username": username, "email": email})
     username = f.text("username", required=True, pattern=USERNAME_RE,
                      pattern_help="may use letters, digits, '.', '_' and '-' (2-64)") or ""
@@ -99,7 +104,10 @@ async def create_user(ctx: Context, *, username: str, email: str, password: str,
             raise Conflict("a user with that username or email exists",
                            code="user_exists") from None
         row = await db.get(conn, user_id)
-    assert row is not None
+        assert row is not None
+        by = actor or Actor(id=user_id, role=role, ip=ip)
+        await record(conn, by, "user.create", "user", user_id,
+                     {"username": username, "role": role, "self_signup": actor is None})
     return public(row)
 
 
@@ -130,19 +138,24 @@ async def _guard_last_admin(conn: Any, row: RowMapping) -> None:
         raise Conflict("cannot remove or demote the last admin", code="last_admin")
 
 
-async def delete_user(ctx: Context, user_id: int) -> None:
+async def delete_user(ctx: Context, actor: Actor, user_id: int) -> None:
+    require_admin(actor)
     async with ctx.engine.begin() as conn:
         row = await db.get(conn, user_id)
         if row is None:
             raise NotFound("no such user", code="user_not_found")
         await _guard_last_admin(conn, row)
+        # Recorded first: the actor may be deleting themselves (their name is read from users).
+        await record(conn, actor, "user.delete", "user", user_id,
+                     {"username": row["username"], "role": row["role"]})
         await db.delete_user(conn, user_id)
     await revoke_sockets(ctx, user_id)
     if row["avatar_id"]:
         await ctx.storage.delete([avatar_key(row["avatar_id"])])
 
 
-async def set_role(ctx: Context, user_id: int, role: str) -> dict[str, Any]:
+async def set_role(ctx: Context, actor: Actor, user_id: int, role: str) -> dict[str, Any]:
+    require_admin(actor)
     if role not in ROLES:
         raise ValidationError("role must be admin or agent", fields={"role": "must be admin or agent"})
     async with ctx.engine.begin() as conn:
@@ -153,6 +166,8 @@ async def set_role(ctx: Context, user_id: int, role: str) -> dict[str, Any]:
             if role != "admin":
                 await _guard_last_admin(conn, row)
             await db.update_user(conn, user_id, role=role, bump_tokens=True)
+            await record(conn, actor, "user.role_change", "user", user_id,
+                         {"username": row["username"], "from": row["role"], "to": role})
         new = await db.get(conn, user_id)
     assert new is not None
     if new["role"] != row["role"]:
@@ -160,8 +175,9 @@ async def set_role(ctx: Context, user_id: int, role: str) -> dict[str, Any]:
     return public(new)
 
 
-async def set_password(ctx: Context, user_id: int, password: str) -> None:
-    """Set a password and revoke every token the user holds."""
+async def set_password(ctx: Context, actor: Actor, user_id: int, password: str) -> None:
+    """Set a user's password (an admin's reset) and revoke every token the user holds."""
+    require_admin(actor)
     async with ctx.engine.connect() as conn:
         row = await db.get(conn, user_id)
     if row is None:
@@ -169,7 +185,10 @@ async def set_password(ctx: Context, user_id: int, password: str) -> None:
     check_password(password, username=row["username"], email=row["email"])
     hashed = await hash_password(password, ctx.settings.bcrypt_rounds)
     async with ctx.engine.begin() as conn:
-        await db.update_user(conn, user_id, password_hash=hashed, bump_tokens=True)
+        if not await db.update_user(conn, user_id, password_hash=hashed, bump_tokens=True):
+            raise NotFound("no such user", code="user_not_found")
+        await record(conn, actor, "user.password_reset", "user", user_id,
+                     {"username": row["username"]})
     await revoke_sockets(ctx, user_id)
 
 

@@ -19,6 +19,7 @@ from chatserver.db import widgets as db
 from chatserver.errors import NotFound, ValidationError
 from chatserver.services import upload_admin
 from chatserver.services.access import Actor, access_widget, require_admin
+from chatserver.services.audit import record
 from chatserver.services.users import public as public_user
 from chatserver.services.widget_config import invalidate_config
 from chatserver.services.widget_form import DEFAULTS, parse_widget
@@ -62,14 +63,20 @@ async def demo_site_key(ctx: Context, prefer_name: str) -> str | None:
     return str(chosen[0]["site_key"]) if chosen else None
 
 
-async def create_widget(ctx: Context, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    values = {**DEFAULTS, **parse_widget(data)}
+async def create_widget(ctx: Context, actor: Actor, data: dict[str, Any], *,
+                        owner_id: int | None = None) -> dict[str, Any]:
+    """A new widget, owned by `owner_id` (default: the actor)."""
+    given = parse_widget(data)
+    values = {**DEFAULTS, **given}
     now = utcnow()
     async with ctx.engine.begin() as conn:
-        widget_id = await db.insert_widget(conn, site_key=new_site_key(), owner_id=actor.id,
+        widget_id = await db.insert_widget(conn, site_key=new_site_key(),
+                                           owner_id=actor.id if owner_id is None else owner_id,
                                            created_at=now, updated_at=now, **values)
         row = await db.by_id(conn, widget_id)
-    assert row is not None
+        assert row is not None
+        await record(conn, actor, "widget.create", "widget", row["site_key"],
+                     {"name": row["business_name"], "fields": sorted(given)})
     return serialize(row)
 
 
@@ -89,8 +96,12 @@ async def update_widget(ctx: Context, actor: Actor, site_key: str,
     values = parse_widget(data)
     async with ctx.engine.begin() as conn:
         row = await access_widget(conn, actor, site_key, manage=True)
+        changed = sorted(k for k, v in values.items() if row[k] != v)
         if values:
             await db.update_widget(conn, row["id"], updated_at=utcnow(), **values)
+        if changed:
+            await record(conn, actor, "widget.update", "widget", site_key,
+                         {"name": row["business_name"], "fields": changed})
         new = await db.by_id(conn, row["id"])
     invalidate_config(ctx, site_key)
     assert new is not None
@@ -102,6 +113,8 @@ async def delete_widget(ctx: Context, actor: Actor, site_key: str) -> None:
         row = await access_widget(conn, actor, site_key, manage=True)
         files = uploads_db.keys(await uploads_db.of_widget(conn, row["id"]))
         await db.delete_widget(conn, row["id"])  # the uploads' rows go with it (cascade)
+        await record(conn, actor, "widget.delete", "widget", site_key,
+                     {"name": row["business_name"]})
     await upload_admin.delete_objects(ctx, files)
     invalidate_config(ctx, site_key)
 
@@ -118,9 +131,14 @@ async def set_agent(ctx: Context, actor: Actor, site_key: str, user_id: int,
     require_admin(actor)
     async with ctx.engine.begin() as conn:
         row = await access_widget(conn, actor, site_key, manage=True)
-        if await users_db.get(conn, user_id) is None:
+        user = await users_db.get(conn, user_id)
+        if user is None:
             raise NotFound("no such user", code="user_not_found")
         changed = await (db.add_member if member else db.remove_member)(conn, row["id"], user_id)
+        if changed:
+            await record(conn, actor, "widget.agent_add" if member else "widget.agent_remove",
+                         "widget", site_key, {"name": row["business_name"], "user_id": user_id,
+                                              "username": user["username"]})
     ctx.staff_cache.pop(site_key, None)
     return changed
 

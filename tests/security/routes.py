@@ -86,6 +86,7 @@ SPECS: dict[str, Spec] = {
     "/api/admin/outbox": Spec(admin=True),
     "/api/admin/outbox/counts": Spec(admin=True),
     "/api/admin/outbox/([^/]+)/retry": Spec(("email_id",), admin=True),
+    "/api/admin/audit": Spec(admin=True),
     "/api/labels": Spec(),
     "/api/labels/([^/]+)": Spec(("label_id",), admin=True),
     "/api/agents/sessions/([^/]+)/labels": Spec(("session_id",)),

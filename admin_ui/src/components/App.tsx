@@ -20,6 +20,7 @@ const KnowledgeEditor = lazy(() => import("./KnowledgeEditor").then((m) => ({ de
 const UsersTable = lazy(() => import("./UsersTable").then((m) => ({ default: m.UsersTable })));
 const MailPage = lazy(() => import("./MailPage").then((m) => ({ default: m.MailPage })));
 const LabelsPage = lazy(() => import("./LabelsPage").then((m) => ({ default: m.LabelsPage })));
+const AuditPage = lazy(() => import("./AuditPage").then((m) => ({ default: m.AuditPage })));
 const AnalyticsPage = lazy(() => import("./AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })));
 
 export function App() {
@@ -132,6 +133,8 @@ function Page({ route, user, onMailChange }: { route: Route; user: User; onMailC
       return user.role === "admin" ? <UsersTable me={user} /> : <NotAllowed />;
     case "labels":
       return user.role === "admin" ? <LabelsPage /> : <NotAllowed />;
+    case "audit":
+      return user.role === "admin" ? <AuditPage /> : <NotAllowed />;
     case "analytics":
       return <AnalyticsPage />;
     default:

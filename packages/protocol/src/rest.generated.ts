@@ -1204,6 +1204,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log of admin actions, newest first (admin)
+         * @description Who changed which widget, user, knowledge base or outbox email, when and from where
+         *     (docs/privacy.md, "Audit log"). Each entry was written in the same transaction as
+         *     the change it records. `details` names what changed (field names, a role), never a
+         *     password, token or secret value. Pages of `limit` entries: pass `next_cursor` back
+         *     as `cursor` for the next, older page (null at the end). A filter that cannot be
+         *     read is 400 `invalid_filter` (with `fields`); a cursor this API did not give is
+         *     400 `invalid_cursor`. Agents get 403 `admin_required`.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/widgets/{siteKey}/sessions/{sessionId}/uploads": {
         parameters: {
             query?: never;
@@ -1495,6 +1521,37 @@ export interface components {
             height: number | null;
             /** @description Whether /api/files/{id}/thumb serves a thumbnail. */
             thumb: boolean;
+        };
+        AuditEntry: {
+            id: number;
+            at: components["schemas"]["Timestamp"];
+            actor: {
+                /**
+                 * @description A signed-in user, the operator at `chatctl`, or Parley itself.
+                 * @enum {string}
+                 */
+                type: "user" | "chatctl" | "system";
+                /** @description The user's id (null for chatctl). */
+                id: number | null;
+                /** @description The username at the time, or the OS user who ran chatctl. */
+                name: string;
+            };
+            /**
+             * @description Stable, dotted: `widget.create`, `widget.update`, `widget.delete`,
+             *     `widget.agent_add`, `widget.agent_remove`, `user.create`, `user.role_change`,
+             *     `user.password_reset`, `user.delete`, `knowledge.import`, `knowledge.update`,
+             *     `knowledge.delete`, `canned.create`, `canned.update`, `canned.delete`,
+             *     `label.create`, `label.update`, `label.delete`,
+             *     `outbox.retry`, `outbox.retry_failed`.
+             */
+            action: string;
+            /** @description `widget`, `user`, `canned`, `label`, `outbox`. */
+            target_type: string;
+            target_id: string | null;
+            /** @description What changed (`fields` names, a role's `from` and `to`, a `count`). */
+            details: Record<string, never>;
+            /** @description The client's address (REST; null for chatctl). */
+            ip: string | null;
         };
         OutboxCounts: {
             pending: number;
@@ -4628,6 +4685,51 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description A user's id or username, `chatctl` (the CLI) or `system`. */
+                actor?: string;
+                /** @description An action code or its start (`widget` or `widget.update`). */
+                action?: string;
+                /** @description What was changed (`widget`, `user`, `canned`, `label`, `outbox`). */
+                target_type?: string;
+                /** @description Its id (a widget's site key, a user's id, an email's id). */
+                target_id?: string;
+                /** @description From this date (YYYY-MM-DD, UTC) or ISO date-time, included. */
+                from?: string;
+                /** @description Up to this date (its whole day included) or ISO date-time (excluded). */
+                to?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description At most this many (1-500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: components["schemas"]["AuditEntry"][];
+                        /** @description Pass as `cursor` for the next, older page; null at the end. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -378,6 +378,26 @@ export interface OutboxEmail {
   leased: boolean;
 }
 
+/** An entry of the audit log of admin actions (GET /api/admin/audit). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: { type: "user" | "chatctl" | "system"; id: number | null; name: string };
+  /** Stable and dotted: widget.update, user.role_change… */
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** What changed: `fields` (names), a role's `from` and `to`, a `count`… never a secret. */
+  details: Record<string, unknown>;
+  ip: string | null;
+}
+
+/** GET /api/admin/audit: a page, newest first; `next_cursor` null at the end. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  next_cursor: string | null;
+}
+
 /** Which team emails the signed-in user gets (the Notifications section of their settings). */
 export interface NotificationSettings {
   waiting: boolean;

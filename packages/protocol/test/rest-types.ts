@@ -13,6 +13,7 @@ type Sends<Mine, Spec> = [Mine] extends [Spec] ? true : false;
 type Hourless<T> = Omit<T, "business_hours">;
 type Availability = operations["getWidgetAvailability"]["responses"][200]["content"]["application/json"];
 type TranscriptQueued = operations["emailTranscript"]["responses"][202]["content"]["application/json"];
+type AuditPage = operations["listAudit"]["responses"][200]["content"]["application/json"];
 
 export const restTypesAgreeWithOpenapi: Record<string, true> = {
   User: true as Reads<R.User, S["User"]>,
@@ -41,6 +42,8 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   LiveFigures: true as Reads<R.LiveFigures, S["LiveAnalytics"]>,
   OutboxCounts: true as Reads<R.OutboxCounts, S["OutboxCounts"]>,
   OutboxEmail: true as Reads<R.OutboxEmail, S["OutboxEmail"]>,
+  AuditEntry: true as Reads<R.AuditEntry, S["AuditEntry"]>,
+  AuditPage: true as Reads<R.AuditPage, AuditPage>,
   ErrorBody: true as Reads<R.ErrorBody, S["Error"]>,
   TranscriptQueued: true as Reads<R.TranscriptQueued, TranscriptQueued>,
   MySettings: true as Reads<R.MySettings, S["MySettings"]>,
