@@ -14,19 +14,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     SmallInteger,
     String,
     Table,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.dialects import mysql
-from sqlalchemy.engine import Dialect
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.types import TypeDecorator
+
+from chatserver.db.types import Blob
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -41,27 +38,6 @@ metadata = MetaData(naming_convention=NAMING)
 BigId = BigInteger().with_variant(Integer, "sqlite")
 # Microsecond timestamps on MariaDB (its DATETIME keeps whole seconds by default); always UTC.
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-
-
-class _HexBlob(TypeDecorator[bytes]):
-    """Bytes sent to MariaDB as hex text and UNHEX()ed by the server: aiomysql 0.3 cannot
-    send a bytes parameter with PyMySQL 1.2 (its Connection.escape calls a helper PyMySQL no
-    longer has). Read back as plain bytes."""
-
-    impl = LargeBinary
-    cache_ok = True
-
-    def bind_expression(self, bindvalue: Any) -> ColumnElement[Any]:
-        return func.unhex(bindvalue)
-
-    def bind_processor(self, dialect: Dialect) -> Any:
-        """Hex text (not the impl's bytes processing, which would refuse a str)."""
-        def process(value: bytes | None) -> str | None:
-            return None if value is None else value.hex()
-        return process
-
-
-Blob = LargeBinary().with_variant(_HexBlob(), "mysql", "mariadb")
 
 TABLE_ARGS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
               "mysql_collate": "utf8mb4_unicode_ci"}
