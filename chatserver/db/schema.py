@@ -363,3 +363,20 @@ saved_views = Table(
     UniqueConstraint("user_id", "name"),
     **ID_TABLE_ARGS,
 )
+
+# What the widget tells about its visitor from their first interaction on
+# (services/visitor_context.py, docs/privacy.md): time zone, language, referrer, the pages
+# viewed since (the newest CONTEXT_PAGES_MAX) and the site's custom attributes. One row per
+# conversation, deleted with it.
+session_context = Table(
+    "session_context", metadata,
+    Column("session_id", String(36), ForeignKey("sessions.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("timezone", String(64), nullable=True),
+    Column("language", String(35), nullable=True),
+    Column("referrer", String(500), nullable=True),
+    Column("pages", JSON, nullable=False),
+    Column("attributes", JSON, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    **TABLE_ARGS,
+)
