@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete, select
+
+from chatserver.context import Context
+from chatserver.db.schema import session_context, sessions
 from chatserver.limits import CONTEXT_UPDATES_PER_MINUTE
 from tests.helpers.api import Api, Response
 
@@ -179,3 +183,14 @@ async def test_updates_are_rate_limited_per_conversation(make_world: Any) -> Non
     assert int(resp.headers["Retry-After"]) >= 1
     # Another conversation is not limited by this one.
     assert (await _post(world.api, world.key, other, {"language": "en"})).code == 200
+
+
+async def test_the_context_goes_with_its_conversation(make_world: Any, ctx: Context) -> None:
+    world, s = await _world(make_world)
+    sid = s["session_id"]
+    assert (await _post(world.api, world.key, s, {"attributes": {"plan": "pro"}})).code == 200
+    async with ctx.engine.begin() as conn:
+        assert (await conn.execute(select(session_context.c.session_id))).scalars().all() == [sid]
+        await conn.execute(delete(sessions).where(sessions.c.id == sid))
+    async with ctx.engine.connect() as conn:
+        assert (await conn.execute(select(session_context))).all() == []
