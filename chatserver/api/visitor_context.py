@@ -4,17 +4,14 @@
 from __future__ import annotations
 
 from chatserver.api.sessions import VisitorAPIHandler
-from chatserver.errors import Unauthorized
 from chatserver.services import visitor_context
 
 
 class VisitorContextHandler(VisitorAPIHandler):
     async def post(self, site_key: str, session_id: str) -> None:
-        token, _agent = await self.caller(site_key)
-        if token is None:
-            raise Unauthorized("the visitor token is required", code="unauthorized")
-        context = await visitor_context.update(self.ctx, site_key, session_id, token,
-                                               self.json_body())
+        token, actor = await self.caller(site_key)
+        context = await visitor_context.update(self.ctx, site_key, session_id, self.json_body(),
+                                               visitor_token=token, actor=actor)
         self.send_json({"context": context})
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import RowMapping
 from chatserver.bus import team_channel
 from chatserver.context import Context
 from chatserver.db import session_context as db
-from chatserver.errors import BadRequest, RateLimited, ValidationError
+from chatserver.errors import BadRequest, Forbidden, RateLimited, ValidationError
 from chatserver.limits import (
     ATTRIBUTE_TEXT_MAX,
     ATTRIBUTES_MAX,
@@ -36,7 +36,7 @@ from chatserver.limits import (
     CONTEXT_TITLE_MAX,
     CONTEXT_URL_MAX,
 )
-from chatserver.services.access import access_session
+from chatserver.services.access import Actor, access_session
 from chatserver.services.publish import publish_frame
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import clean_text
@@ -239,21 +239,25 @@ def view(row: RowMapping | dict[str, Any] | None) -> dict[str, Any] | None:
             "attributes": dict(row["attributes"]), "updated_at": iso(row["updated_at"])}
 
 
-async def update(ctx: Context, site_key: str, session_id: str, visitor_token: str,
-                 data: dict[str, Any]) -> dict[str, Any]:
+async def update(ctx: Context, site_key: str, session_id: str, data: dict[str, Any], *,
+                 visitor_token: str | None, actor: Actor | None = None) -> dict[str, Any]:
     """The visitor's widget reports context; agents following the conversation are told.
-    Returns the context after the change."""
-    change = parse_update(data)
+    Returns the context after the change. Only the visitor writes it: an agent of the widget
+    is refused (403 visitor_only), anyone else learns nothing (404, as for no session)."""
     async with ctx.session_locks(f"context:{session_id}"):
         async with ctx.engine.begin() as conn:
-            session = await access_session(conn, site_key, session_id,
+            session = await access_session(conn, site_key, session_id, actor=actor,
                                            visitor_token=visitor_token, for_update=True)
+            if visitor_token is None:
+                raise Forbidden("only the visitor's widget reports the visitor's context",
+                                code="visitor_only")
             # Counted once the caller is known to be the visitor: nobody else can use up
             # their conversation's updates.
             wait = ctx.context_limiter.hit(session["id"], time.monotonic())
             if wait:
                 raise RateLimited("too many context updates for this conversation",
                                   headers={"Retry-After": str(math.ceil(wait))})
+            change = parse_update(data)
             row = await db.get(conn, session["id"])
             now = utcnow()
             values = merged(row, change, iso(now) or "")

@@ -163,9 +163,10 @@ async def test_only_the_sessions_own_visitor_writes_it(make_world: Any) -> None:
     assert resp.code == 404 and resp.json["error"]["code"] == "session_not_found"
     resp = await _post(world.api, world.key, s, {"timezone": "UTC"}, token="")
     assert resp.code == 401
+    # An agent of the widget may read it, not write it.
     resp = await _post(world.api, world.key, s, {"timezone": "UTC"},
                        token=world.agents["alice"]["token"])
-    assert resp.code == 401
+    assert resp.code == 403 and resp.json["error"]["code"] == "visitor_only"
     resp = await world.api.post(f"/api/widgets/nope/sessions/{s['session_id']}/context",
                                 {"timezone": "UTC"}, token=s["visitor_token"])
     assert resp.code == 404
