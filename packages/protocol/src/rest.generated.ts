@@ -527,7 +527,9 @@ export interface paths {
          *     all. A refusal stores nothing of the update and says why with its code (422):
          *     `invalid_timezone`, `invalid_language`, `invalid_referrer`, `invalid_page`,
          *     `invalid_attributes`, `invalid_attribute_key`, `invalid_attribute_value`,
-         *     `too_many_attributes`; 400 `invalid_type` for an unknown field. At most 60 updates per
+         *     `too_many_attributes`; 400 `invalid_type` for an unknown field; 403 `visitor_only` for
+         *     an agent of the widget (agents read it, in `GET /api/agents/sessions/{sessionId}`;
+         *     anyone else gets 404, as for no session). At most 60 updates per
          *     conversation per minute (429). The agents following the conversation get the new
          *     context as a `visitor_context` frame (docs/protocol.md).
          */
