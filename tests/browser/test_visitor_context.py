@@ -135,6 +135,11 @@ def test_the_agent_sees_where_the_visitor_is_and_what_they_viewed(
     expect(attributes).to_contain_text("pro")
     expect(attributes).to_contain_text("seats")
     expect(attributes).to_contain_text("5")
+    # A bad call is refused by the server and said in the console; the page goes on.
+    with v.page.expect_response(lambda r: r.url.endswith("/context")) as bad:
+        assert v.page.evaluate("() => { Parley.setAttributes({ 'Bad Key': 1 }); return 1; }") == 1
+    assert bad.value.status == 422
+    expect(attributes).not_to_contain_text("Bad Key")
 
     with v.page.expect_response(lambda r: r.url.endswith("/context")) as second:
         v.page.goto(site_page(servers, key, "checkout", CHECKOUT))
@@ -158,7 +163,9 @@ def test_the_agent_sees_where_the_visitor_is_and_what_they_viewed(
     assert stored["attributes"] == {"plan": "pro", "seats": 5}
     assert [p["url"] for p in stored["pages"]] == [f"{servers.host_origin}/page/pricing",
                                                    f"{servers.host_origin}/page/checkout"]
-    assert v.console == [], v.console
+    assert [m for m in v.console if "Parley" in m] == [
+        "warning: Parley: setAttributes was refused (invalid_attribute_key): attribute names are "
+        "1-40 characters: a-z first, then a-z, 0-9 or _ ('Bad Key' is not)"], v.console
 
 
 async def _context_of(servers: Servers, sid: str) -> dict[str, Any] | None:
