@@ -100,11 +100,15 @@ def test_the_agent_sees_where_the_visitor_is_and_what_they_viewed(
     expect(v.page).to_have_title(PRICING)
     launcher = v.widget(".pw-launcher")
     expect(launcher).to_be_visible()
+    # The site gives an attribute before any interaction: it waits in the page.
+    v.page.evaluate("() => Parley.setAttributes({ company: 'Acme KK' })")
     assert not any("/context" in r for r in asked)  # nothing before the first interaction
 
-    # The visitor starts a chat: the first report goes with the conversation.
+    # The visitor starts a chat: the first report goes with the conversation, then the
+    # attribute held until then.
     launcher.click()
-    with v.page.expect_response(lambda r: r.url.endswith("/context")) as first:
+    with v.page.expect_response(lambda r: r.url.endswith("/context")
+                                and "company" in (r.request.post_data or "")) as first:
         box = v.widget("textarea.pw-input")
         box.fill("Bonjour, une question sur les prix")
         box.press("Enter")
@@ -125,6 +129,7 @@ def test_the_agent_sees_where_the_visitor_is_and_what_they_viewed(
     shown = local.inner_text()
     assert any(t in shown for t in tokyo_times()), (shown, tokyo_times())
     expect(details.get_by_test_id("visitor-pages").locator("li")).to_have_count(1)
+    expect(details.get_by_test_id("visitor-attributes")).to_contain_text("Acme KK")
 
     # The site gives attributes, the visitor goes on to a second page: live in the inbox.
     with v.page.expect_response(lambda r: r.url.endswith("/context")) as attrs:
@@ -160,7 +165,7 @@ def test_the_agent_sees_where_the_visitor_is_and_what_they_viewed(
     stored = servers.run(_context_of(servers, sid))
     assert stored is not None and stored["referrer"] == "http://search.example/"
     assert stored["timezone"] == "Asia/Tokyo" and stored["language"] == "fr-FR"
-    assert stored["attributes"] == {"plan": "pro", "seats": 5}
+    assert stored["attributes"] == {"company": "Acme KK", "plan": "pro", "seats": 5}
     assert [p["url"] for p in stored["pages"]] == [f"{servers.host_origin}/page/pricing",
                                                    f"{servers.host_origin}/page/checkout"]
     assert [m for m in v.console if "Parley" in m] == [
