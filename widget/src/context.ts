@@ -81,7 +81,8 @@ export class VisitorContext {
       if (err?.code === "invalid_timezone") return post({ ...body, timezone: undefined });
       throw err;
     })).catch((err: { code?: string; message?: string }) => {
-      console.warn(`Parley: ${what} was refused (${err?.code ?? "error"}): ${err?.message ?? err}`);
+      const how = err?.code === "network" ? "could not be sent" : "was refused";
+      console.warn(`Parley: ${what} ${how} (${err?.code ?? "error"}): ${err?.message ?? err}`);
     });
   }
 }
