@@ -5,6 +5,7 @@ the session's own visitor writes it; agents read it in the session's details."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -195,3 +196,17 @@ async def test_the_context_goes_with_its_conversation(make_world: Any, ctx: Cont
         await conn.execute(delete(sessions).where(sessions.c.id == sid))
     async with ctx.engine.connect() as conn:
         assert (await conn.execute(select(session_context))).all() == []
+
+
+async def test_concurrent_reports_lose_nothing(make_world: Any) -> None:
+    """Two tabs reporting at once: each page and each attribute is kept (the session's row is
+    locked while its context is read and written)."""
+    world, s = await _world(make_world)
+    answers = await asyncio.gather(*(
+        _post(world.api, world.key, s, {"page": {"url": f"https://shop.example/t{n}"},
+                                        "attributes": {f"tab{n}": n}}) for n in range(10)))
+    assert [r.code for r in answers] == [200] * 10
+    context = await _details(world, s["session_id"]) or {}
+    assert sorted(p["url"] for p in context["pages"]) == sorted(
+        f"https://shop.example/t{n}" for n in range(10))
+    assert context["attributes"] == {f"tab{n}": n for n in range(10)}
