@@ -3,7 +3,7 @@ import * as api from "../api";
 import { dateTime, localTime, reasonLabel, safeUrl, visitorLabel } from "../format";
 import { describeBrowser } from "../useragent";
 import type { SessionDetails, Session } from "../types";
-import { useVisitorContext } from "../visitorContext";
+import { useSocketGeneration, useVisitorContext } from "../visitorContext";
 import { useNow } from "./common";
 import { ContextRows, ContextSections } from "./VisitorContextRows";
 
@@ -27,6 +27,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 export function VisitorDetails({ token, session, onOpenPrevious }: Props) {
   const now = useNow(10_000);
   const [details, setDetails] = useState<SessionDetails | null>(null);
+  const connected = useSocketGeneration(); // loaded again after a reconnect
   useEffect(() => {
     let live = true;
     api.sessionDetails(token, session.session_id).then((d) => live && setDetails(d))
@@ -34,7 +35,7 @@ export function VisitorDetails({ token, session, onOpenPrevious }: Props) {
     return () => {
       live = false;
     };
-  }, [token, session.session_id]);
+  }, [token, session.session_id, connected]);
 
   const info = session.visitor_info ?? {};
   const page = safeUrl(info.page_url);
