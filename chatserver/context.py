@@ -23,6 +23,7 @@ from chatserver.ai.knowledge import KnowledgeCache
 from chatserver.bus import Bus, LocalBus, RedisBus
 from chatserver.config import Settings
 from chatserver.db.engine import create_engine
+from chatserver.limits import CONTEXT_UPDATES_PER_MINUTE
 from chatserver.locks import SessionLocks
 from chatserver.presence import Presence, SharedPresence
 from chatserver.ratelimit import WindowLimiter
@@ -79,6 +80,9 @@ class Context:
     storage: Storage = field(init=False)
     file_workers: ThreadPoolExecutor = field(init=False)
     upload_limiter: WindowLimiter = field(init=False)
+    # Visitor context updates per conversation (services/visitor_context.py).
+    context_limiter: WindowLimiter = field(
+        default_factory=lambda: WindowLimiter(CONTEXT_UPDATES_PER_MINUTE, 60.0))
 
     def __post_init__(self) -> None:
         self.writer = MessageWriter(self.engine, self.settings)

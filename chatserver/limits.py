@@ -24,3 +24,13 @@ MESSAGES_PAGE_DEFAULT = 100
 NOTE_MAX = 2000
 # GET /api/inbox/history: one page of past conversations in the search list (25 shown).
 HISTORY_SEARCH_PAGE_MAX = 100
+# Visitor context (services/visitor_context.py, docs/privacy.md): the pages kept per
+# conversation (the newest; the oldest drops), a page's URL and title, the custom attributes
+# (keys per conversation, a text value's length), and updates per conversation per minute
+# (a page load or an SPA navigation is one; a person does not read 60 pages a minute).
+CONTEXT_PAGES_MAX = 20
+CONTEXT_URL_MAX = 500
+CONTEXT_TITLE_MAX = 200
+ATTRIBUTES_MAX = 30
+ATTRIBUTE_TEXT_MAX = 200
+CONTEXT_UPDATES_PER_MINUTE = 60

@@ -8,6 +8,7 @@ export type {
   SessionDetails, SessionStatus, TeamMember, TranscriptQueued, User, VisitorInfo,
 } from "@parley/protocol";
 export type { HistoryFilters, Label, LabelList, SavedView } from "@parley/protocol";
+export type { VisitorContext, VisitorPage } from "@parley/protocol";
 export type { AgentMe as Me } from "@parley/protocol";
 
 /** What the agent socket sends and accepts (generated from docs/protocol.schema.json). */

@@ -14,6 +14,7 @@ import { outboxFiles } from "./state/uploads";
 import { Uploader } from "./uploader";
 import { type Notes, useNotes } from "./useNotes";
 import { type Labels, useLabels } from "./useLabels";
+import { contextFrame } from "./visitorContext";
 import { type Toast, useToasts } from "./useToasts";
 import { type AiWatch, useAiWatch } from "./useAiWatch";
 import { removeCanned, upsertCanned } from "./state/canned";
@@ -129,6 +130,7 @@ export function useInbox(token: string, user: User,
     notesRef.current.onFrame(frame);
     aiFrame.current(frame);
     labelFrame(frame);
+    contextFrame(frame);
     switch (frame.type) {
       case "canned_saved":
         setCanned((list) => upsertCanned(list, frame.canned));

@@ -2,51 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     SmallInteger,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects import mysql
 
-from chatserver.db.types import Blob
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING)
-
-# SQLite only autoincrements an INTEGER PRIMARY KEY.
-BigId = BigInteger().with_variant(Integer, "sqlite")
-# Microsecond timestamps on MariaDB (its DATETIME keeps whole seconds by default); always UTC.
-Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-
-
-TABLE_ARGS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
-              "mysql_collate": "utf8mb4_unicode_ci"}
-# Tables with an integer id: an id is never given twice, or whatever still names the old row
-# (a token, a socket's subscription, a message's sender) would name the new one. SQLite
-# without AUTOINCREMENT reuses the highest deleted id; InnoDB keeps its counter (persistent
-# across restarts since MariaDB 10.2.4).
-ID_TABLE_ARGS: dict[str, Any] = {**TABLE_ARGS, "sqlite_autoincrement": True}
+from chatserver.db.types import ID_TABLE_ARGS, TABLE_ARGS, BigId, Blob, Timestamp
+from chatserver.db.types import metadata as metadata  # what migrations and tests read here
 
 users = Table(
     "users", metadata,
@@ -365,24 +338,9 @@ saved_views = Table(
     **ID_TABLE_ARGS,
 )
 
-# The audit log of admin actions (services/audit.py, docs/privacy.md): one row per change,
-# written in the change's own transaction. The actor's name is kept as it was (the user may be
-# renamed or deleted later); `details` names changed fields, never a secret's value. Kept
-# until deleted by hand: Parley never prunes it.
-audit_log = Table(
-    "audit_log", metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("created_at", Timestamp, nullable=False),
-    Column("actor_type", String(16), nullable=False),  # user | chatctl | system
-    Column("actor_id", Integer, nullable=True),  # the user; no foreign key, the row outlives them
-    Column("actor_name", String(100), nullable=False),  # username, or the OS user at chatctl
-    Column("action", String(64), nullable=False),  # stable and dotted: widget.update
-    Column("target_type", String(32), nullable=False),
-    Column("target_id", String(64), nullable=True),
-    Column("details", JSON, nullable=False),
-    Column("ip", String(45), nullable=True),  # the client's address (REST)
-    Index(None, "created_at"),
-    Index(None, "actor_id", "created_at"),
-    Index(None, "target_type", "target_id"),
-    **ID_TABLE_ARGS,
-)
+
+# The privacy features' tables, declared on the same metadata in their own module (this one
+# stays readable); imported here so that importing the schema always gives all of it.
+from chatserver.db.tables_privacy import audit_log as audit_log  # noqa: E402
+from chatserver.db.tables_privacy import session_context as session_context  # noqa: E402
+

@@ -1,13 +1,40 @@
-"""Column types the schema shares that need more than SQLAlchemy gives (db/schema.py)."""
+"""What every table declaration shares (db/schema.py, db/tables_privacy.py): the metadata and its
+naming convention, the table options, and column types that need more than SQLAlchemy gives."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import LargeBinary, func
+from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, MetaData, func
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata: MetaData = MetaData(naming_convention=NAMING)
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY.
+BigId: TypeEngine[int] = BigInteger().with_variant(Integer, "sqlite")
+# Microsecond timestamps on MariaDB (its DATETIME keeps whole seconds by default); always UTC.
+Timestamp: TypeEngine[datetime] = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql",
+                                                           "mariadb")
+
+
+TABLE_ARGS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4",
+              "mysql_collate": "utf8mb4_unicode_ci"}
+# Tables with an integer id: an id is never given twice, or whatever still names the old row
+# (a token, a socket's subscription, a message's sender) would name the new one. SQLite
+# without AUTOINCREMENT reuses the highest deleted id; InnoDB keeps its counter (persistent
+# across restarts since MariaDB 10.2.4).
+ID_TABLE_ARGS: dict[str, Any] = {**TABLE_ARGS, "sqlite_autoincrement": True}
 
 
 class _HexBlob(TypeDecorator[bytes]):

@@ -10,11 +10,12 @@ from sqlalchemy.engine import RowMapping
 from chatserver.context import Context
 from chatserver.db import inbox as db
 from chatserver.db import labels as labels_db
+from chatserver.db import session_context as context_db
 from chatserver.db import sessions as sessions_db
 from chatserver.db import users as users_db
 from chatserver.db import widgets as widgets_db
 from chatserver.db.history_filters import HistoryFilter, conditions
-from chatserver.services import labels
+from chatserver.services import labels, visitor_context
 from chatserver.services.access import Actor, access_session, visible_widget_ids
 from chatserver.services.sessions import agent_view
 from chatserver.services.users import public as public_user
@@ -61,12 +62,14 @@ async def session_details(ctx: Context, actor: Actor, session_id: str) -> dict[s
             else await users_db.get(conn, row["assigned_agent_id"])
         widget = await widgets_db.by_id(conn, row["widget_id"])
         tags = await labels_db.of_sessions(conn, [row["id"]])
+        context = await context_db.get(conn, row["id"])
     agent = {"id": user["id"], "display_name": user["display_name"]} if user else None
     session = agent_view(row)
     session["close_note"] = row["close_note"]
     session["closed_by"] = row["closed_by"]
     session["widget_name"] = widget["business_name"] if widget else ""
     session["labels"] = [labels.view(r) for r in tags.get(row["id"], [])]
+    session["visitor_context"] = visitor_context.view(context)
     return {"session": session, "agent": agent,
             "previous_sessions": [_summary(r) for r in previous]}
 

@@ -56,7 +56,7 @@ svg, path { fill: red !important; width: 300px !important; height: 300px !import
 HOST_PAGE = """<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Acme shop</title><link rel="icon" href="data:,">{style}</head>
+<title>{title}</title><link rel="icon" href="data:,">{style}</head>
 <body>
 <main>
 <h1 id="title">Acme shop</h1>
@@ -70,12 +70,13 @@ HOST_PAGE = """<!doctype html>
 
 
 class HostPageHandler(tornado.web.RequestHandler):
-    """/page?key=…&style=hostile&theme=dark&tag=0: a customer's page embedding the widget."""
+    """/page?key=…&style=hostile&theme=dark&tag=0&title=…: a customer's page embedding the
+    widget; /page/<name> is another page of the same site (its own path)."""
 
     def initialize(self, chat_url: Callable[[], str]) -> None:
         self.chat_url = chat_url
 
-    def get(self) -> None:
+    def get(self, _name: str | None = None) -> None:
         key = self.get_query_argument("key", "")
         theme = self.get_query_argument("theme", "")
         style = f"<style>{HOSTILE_CSS}</style>" if self.get_query_argument("style", "") \
@@ -84,7 +85,8 @@ class HostPageHandler(tornado.web.RequestHandler):
             f'<script src="{self.chat_url()}/widget.js" data-site-key="{escape(key)}"'
             + (f' data-theme="{escape(theme)}"' if theme else "") + " async></script>")
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(HOST_PAGE.format(style=style, tag=tag))
+        title = escape(self.get_query_argument("title", "Acme shop"))
+        self.finish(HOST_PAGE.format(style=style, tag=tag, title=title))
 
 
 async def _cancel_the_rest(limit_s: float = 10.0) -> None:
@@ -153,7 +155,8 @@ class Servers:
         return self
 
     async def _start_host(self) -> None:
-        app = tornado.web.Application([(r"/page", HostPageHandler, {"chat_url": lambda: self.url})])
+        app = tornado.web.Application([(r"/page(/[a-z-]+)?", HostPageHandler,
+                                        {"chat_url": lambda: self.url})])
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.host_server = tornado.httpserver.HTTPServer(app)
         self.host_server.add_sockets(sockets)

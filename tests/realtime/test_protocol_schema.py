@@ -50,6 +50,10 @@ async def test_real_frames_match_the_schema(make_world: Any) -> None:
                                   token=world.admin)).json["label"]
     await world.api.put(f"/api/agents/sessions/{sid}/labels/{label['id']}", token=world.admin)
     await bob.expect("labels", session_id=sid)
+    await world.api.post(f"/api/widgets/{world.key}/sessions/{sid}/context", {
+        "timezone": "Asia/Tokyo", "page": {"url": "https://shop.example/", "title": "Shop"},
+        "attributes": {"plan": "pro", "seats": 5}}, token=s["visitor_token"])
+    await alice.expect("visitor_context", session_id=sid)
     await alice.say("Hi Vera", "a-1", session_id=sid)
     await visitor.expect("message", client_msg_id="a-1")
     await alice.send({"type": "typing", "session_id": sid, "on": True})

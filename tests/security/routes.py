@@ -57,6 +57,8 @@ SPECS: dict[str, Spec] = {
                                                           auth="visitor"),
     "/api/widgets/([^/]+)/sessions/([^/]+)/uploads": Spec(("site_key", "session_id"),
                                                          auth="visitor"),
+    "/api/widgets/([^/]+)/sessions/([^/]+)/context": Spec(("site_key", "session_id"),
+                                                         auth="visitor"),
     "/api/files/([^/]+)": Spec(("upload_id",), auth="visitor"),
     "/api/files/([^/]+)/thumb": Spec(("upload_id",), auth="visitor"),
     "/api/widgets/([^/]+)/config": Spec(("site_key",), auth="public"),

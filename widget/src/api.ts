@@ -55,3 +55,10 @@ export function getFile(base: string, id: string, token: string, thumb = false):
 export function uploadUrl(base: string, siteKey: string, sid: string, name: string): string {
   return `${site(base, siteKey)}/sessions/${encodeURIComponent(sid)}/uploads?name=${encodeURIComponent(name)}`;
 }
+
+/** The visitor's context (time zone, language, referrer, a page viewed, attributes): docs/privacy.md. */
+export function postContext(base: string, siteKey: string, sid: string, token: string,
+                            body: object): Promise<unknown> {
+  return request(CHAT, `${site(base, siteKey)}/sessions/${encodeURIComponent(sid)}/context`,
+    { method: "POST", body, token });
+}

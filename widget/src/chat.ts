@@ -1,6 +1,7 @@
 // The chat UI chunk, imported by widget.js on demand: mount() builds the panel in the
 // loader's shadow root and wires the conversation to it.
 
+import { VisitorContext } from "./context";
 import { Conversation } from "./conversation";
 import { load } from "./storage";
 import type { ChatApp, Host, Identity } from "./types";
@@ -39,7 +40,9 @@ export function mount(host: Host): ChatApp {
       else if (item.sender === "agent" || item.sender === "ai") setUnread(unread + 1);
     },
     announce: (text) => panel?.announce(text),
+    started: () => visitor.started(),
   });
+  const visitor = new VisitorContext(host, () => conv.session);
 
   const app: ChatApp = {
     open(focus = true) {
@@ -66,6 +69,7 @@ export function mount(host: Host): ChatApp {
     identify(identity: Identity) {
       Object.assign(host.identity, identity);
     },
+    attributes: () => visitor.attributes(),
     refresh() {
       const old = panel;
       panel = new Panel(host, conv, { close: () => app.close() });
@@ -88,6 +92,8 @@ export function mount(host: Host): ChatApp {
   });
 
   void conv.restore().then(() => {
+    visitor.viewed(); // a page of the site loaded with a conversation going on
+    visitor.attributes();
     if (!open) {
       const missed = conv.transcript.list().filter((i) =>
         (i.sender === "agent" || i.sender === "ai") && i.seq !== null && i.seq > conv.savedSeen);

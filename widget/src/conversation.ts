@@ -24,6 +24,8 @@ export interface ConversationEvents {
   incoming(item: Item): void;
   /** Something to tell screen-reader users that is not a message. */
   announce(text: string): void;
+  /** The conversation was created (the visitor's first interaction). */
+  started?(): void;
 }
 
 export function uuid(): string {
@@ -99,7 +101,9 @@ export class Conversation {
     switch (e.type) {
       case "incoming": return this.events.incoming(e.item);
       case "announce": return this.events.announce(e.text);
-      case "emit": return this.host.emit(e.event, e.detail);
+      case "emit":
+        if (e.event === "session") this.events.started?.();
+        return this.host.emit(e.event, e.detail);
       case "save": return storage.save(siteKey, e.saved);
       case "forget": return storage.clear(siteKey);
       case "connect": return this.connect(e.sid, e.token);

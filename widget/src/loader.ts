@@ -30,6 +30,8 @@ export interface ParleyApi {
   open(): void;
   close(): void;
   identify(identity: Identity): void;
+  /** Custom attributes for the agents (docs/widget.md); sent once a conversation exists. */
+  setAttributes(attributes: Record<string, unknown>): void;
   on(event: WidgetEvent, fn: Listener): () => void;
   /** Preview mode only: show the widget with this config (unsaved settings), now and again. */
   preview?(config: PublicConfig): void;
@@ -62,6 +64,7 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
   }
   const listeners = new Map<string, Set<Listener>>();
   const identity: Identity = {};
+  const attrs: unknown[] = [];
   let config: PublicConfig | null = null;
   let app: ChatApp | null = null;
   let loading: Promise<ChatApp> | null = null;
@@ -117,7 +120,7 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
   };
 
   const host = (cfg: PublicConfig): Host => ({
-    root, config: cfg, base, siteKey, identity, launcher, emit, preview,
+    root, config: cfg, base, siteKey, identity, attrs, launcher, emit, preview,
     setOpen(open) {
       opened = open;
       root.classList.toggle("pw-open", open);
@@ -198,6 +201,10 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
       if (name) identity.name = name;
       if (email) identity.email = email;
       app?.identify(identity);
+    },
+    setAttributes(a) {
+      attrs.push(a);
+      app?.attributes();
     },
     on(event, fn) {
       if (!listeners.has(event)) listeners.set(event, new Set());

@@ -52,6 +52,8 @@ export interface Host {
   base: string;
   siteKey: string;
   identity: Identity;
+  /** What Parley.setAttributes was given and the chat has not sent yet (no conversation). */
+  attrs: unknown[];
   launcher: HTMLButtonElement;
   /** The admin UI's preview: the config may change under the chat, and nothing is sent. */
   preview?: boolean;
@@ -65,6 +67,8 @@ export interface ChatApp {
   close(): void;
   isOpen(): boolean;
   identify(identity: Identity): void;
+  /** Send the attributes waiting in host.attrs, if a conversation exists. */
+  attributes(): void;
   /** Draw the panel again from host.config (the preview's config changed). */
   refresh(): void;
 }

@@ -54,7 +54,7 @@ function make() {
   const incoming: string[] = [];
   const host: Host = {
     root: document.createElement("div"), config: CONFIG, base: "https://chat.test/", siteKey: "KEY12345",
-    identity: {}, launcher: document.createElement("button"),
+    identity: {}, attrs: [], launcher: document.createElement("button"),
     setOpen: () => {}, setUnread: () => {}, emit: (e, d) => emitted.push([e, d]),
   };
   const conv = new Conversation(host, {

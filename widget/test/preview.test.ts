@@ -69,7 +69,7 @@ describe("a conversation in preview mode", () => {
     const items: { kind: string; item?: { state?: string; error?: string } }[] = [];
     const host: Host = {
       root: document.createElement("div"), config: CONFIG, base: "https://chat.test/",
-      siteKey: "preview", identity: {}, launcher: document.createElement("button"), preview: true,
+      siteKey: "preview", identity: {}, attrs: [], launcher: document.createElement("button"), preview: true,
       setOpen: () => {}, setUnread: () => {}, emit: () => {},
     };
     const conv = new Conversation(host, {

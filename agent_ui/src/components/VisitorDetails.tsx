@@ -3,7 +3,9 @@ import * as api from "../api";
 import { dateTime, localTime, reasonLabel, safeUrl, visitorLabel } from "../format";
 import { describeBrowser } from "../useragent";
 import type { SessionDetails, Session } from "../types";
+import { useSocketGeneration, useVisitorContext } from "../visitorContext";
 import { useNow } from "./common";
+import { ContextRows, ContextSections } from "./VisitorContextRows";
 
 interface Props {
   token: string;
@@ -23,8 +25,9 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 /** Who the visitor is: what they told, where they are, what they use, their local time and
  * their earlier conversations. */
 export function VisitorDetails({ token, session, onOpenPrevious }: Props) {
-  const now = useNow(30_000);
+  const now = useNow(10_000);
   const [details, setDetails] = useState<SessionDetails | null>(null);
+  const connected = useSocketGeneration(); // loaded again after a reconnect
   useEffect(() => {
     let live = true;
     api.sessionDetails(token, session.session_id).then((d) => live && setDetails(d))
@@ -32,11 +35,14 @@ export function VisitorDetails({ token, session, onOpenPrevious }: Props) {
     return () => {
       live = false;
     };
-  }, [token, session.session_id]);
+  }, [token, session.session_id, connected]);
 
   const info = session.visitor_info ?? {};
   const page = safeUrl(info.page_url);
-  const local = localTime(info.timezone, now);
+  // The widget's context (live over the socket, else as loaded), from the first interaction on.
+  const context = useVisitorContext(session.session_id,
+    details?.session.session_id === session.session_id ? details.session.visitor_context : null);
+  const local = localTime(context?.timezone ?? info.timezone, now);
   const prechat = Object.entries(info.prechat ?? {}).filter(([k]) => k !== "name" && k !== "email");
   return (
     <aside aria-label="Visitor details" className="h-full overflow-y-auto bg-white p-4" data-testid="visitor-details">
@@ -55,12 +61,14 @@ export function VisitorDetails({ token, session, onOpenPrevious }: Props) {
             : <span className="text-secondary-500">Unknown</span>}
         </Row>
         <Row label="Browser">{describeBrowser(info.user_agent)}</Row>
-        <Row label="Local time">{local ?? <span className="text-secondary-500">Unknown</span>}</Row>
+        <Row label="Local time"><span data-testid="visitor-local-time">{local ?? <span className="text-secondary-500">Unknown</span>}</span></Row>
+        {context && <ContextRows context={context} Row={Row} />}
         <Row label="Started">{dateTime(session.created_at)}</Row>
         {session.closed_at && <Row label="Ended">{dateTime(session.closed_at)}</Row>}
         {details?.session.close_note && <Row label="Close note">{details.session.close_note}</Row>}
         {session.rating !== null && session.rating !== undefined && <Row label="Rating">{"★".repeat(session.rating)}{"☆".repeat(5 - session.rating)}</Row>}
       </dl>
+      {context && <ContextSections context={context} now={now} />}
       {details && details.previous_sessions.length > 0 && (
         <section className="mt-4">
           <h3 className="mb-1 text-xs font-medium uppercase tracking-wide text-secondary-600">Earlier conversations</h3>

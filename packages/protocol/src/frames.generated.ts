@@ -98,7 +98,8 @@ export type AgentServerFrame =
   | AiSessionEndedFrame
   | CannedSavedFrame
   | CannedDeletedFrame
-  | LabelsFrame;
+  | LabelsFrame
+  | VisitorContextFrame;
 
 /**
  * The visitor socket's first frame.
@@ -799,4 +800,45 @@ export interface LabelsFrame {
   type: "labels";
   session_id: SessionId;
   labels: Label[];
+}
+/**
+ * The visitor's context changed (a page viewed, setAttributes, the first report): the whole context now. To the agent sockets following the conversation (theirs or watched) only; never to a visitor.
+ */
+export interface VisitorContextFrame {
+  type: "visitor_context";
+  session_id: SessionId;
+  context: VisitorContext;
+}
+/**
+ * What the widget told about its visitor from the first interaction on (docs/privacy.md): time zone, language, the referrer of the page where the chat started, the pages viewed since (oldest first, at most 20) and the site's custom attributes (Parley.setAttributes).
+ */
+export interface VisitorContext {
+  /**
+   * An IANA time zone (zoneinfo), e.g. Asia/Tokyo.
+   */
+  timezone: string | null;
+  /**
+   * The browser's language tag (navigator.language), e.g. fr-FR.
+   */
+  language: string | null;
+  /**
+   * document.referrer where the chat started, without query or fragment.
+   */
+  referrer: string | null;
+  /**
+   * Oldest first; the newest 20.
+   */
+  pages: VisitorPage[];
+  attributes: {
+    [k: string]: string | number | boolean;
+  };
+  updated_at: string;
+}
+/**
+ * A page the visitor viewed since their first interaction: its URL without query or fragment, its title, and when it was reported.
+ */
+export interface VisitorPage {
+  url: string;
+  title: string | null;
+  at: string;
 }

@@ -498,6 +498,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/widgets/{siteKey}/sessions/{sessionId}/context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The visitor's context (time zone, language, referrer, a page viewed, attributes)
+         * @description Sent by the widget with the visitor token only (never before the conversation exists;
+         *     docs/privacy.md): on the first interaction (time zone, language, referrer, the page),
+         *     on each page then viewed, and for each `Parley.setAttributes` call. Every field is
+         *     optional. `timezone` must be in the server's zoneinfo database; `language` a language
+         *     tag; `referrer` and `page.url` http(s) URLs of at most 500 characters (kept without
+         *     query or fragment); `page.title` at most 200 characters. The referrer is kept from the
+         *     first report only. A page is added to the conversation's pages (the newest 20; the same
+         *     URL as the newest one refreshes it). `attributes` are merged into the conversation's
+         *     (null removes one): keys match `^[a-z][a-z0-9_]{0,39}$`, values are strings of at most
+         *     200 characters, numbers (at most 2^53 - 1 in size), booleans or null, at most 30 in
+         *     all. A refusal stores nothing of the update and says why with its code (422):
+         *     `invalid_timezone`, `invalid_language`, `invalid_referrer`, `invalid_page`,
+         *     `invalid_attributes`, `invalid_attribute_key`, `invalid_attribute_value`,
+         *     `too_many_attributes`; 400 `invalid_type` for an unknown field; 403 `visitor_only` for
+         *     an agent of the widget (agents read it, in `GET /api/agents/sessions/{sessionId}`;
+         *     anyone else gets 404, as for no session). At most 60 updates per
+         *     conversation per minute (429). The agents following the conversation get the new
+         *     context as a `visitor_context` frame (docs/protocol.md).
+         */
+        post: operations["reportVisitorContext"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["reportVisitorContextPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/stats": {
         parameters: {
             query?: never;
@@ -2285,6 +2331,8 @@ export interface components {
                 labels?: components["schemas"]["Label"][];
                 close_note: string | null;
                 closed_by: string | null;
+                /** @description What the widget told about the visitor (null until it tells something). */
+                visitor_context?: null | components["schemas"]["VisitorContext"];
             };
             /** @description The agent assigned to it (or who had it when it ended), if any. */
             agent: null | {
@@ -2321,6 +2369,44 @@ export interface components {
             title?: string | null;
             /** @description The reply inserted into the message box (plain text, newlines kept). */
             text?: string;
+        };
+        /** @description What the widget reports; every field optional. */
+        VisitorContextUpdate: {
+            /** @description An IANA time zone, e.g. Asia/Tokyo. */
+            timezone?: string;
+            /** @description navigator.language, e.g. fr-FR. */
+            language?: string;
+            /** @description document.referrer where the chat started. */
+            referrer?: string;
+            page?: {
+                url: string;
+                title?: string | null;
+            };
+            attributes?: {
+                [key: string]: string | number | boolean | null;
+            };
+        };
+        /**
+         * @description What the widget told about its visitor from the first interaction on (docs/privacy.md):
+         *     time zone, language, the referrer of the page where the chat started, the pages viewed
+         *     since (oldest first, at most 20) and the site's custom attributes.
+         */
+        VisitorContext: {
+            timezone: string | null;
+            language: string | null;
+            referrer: string | null;
+            /** @description Oldest first; the newest 20. */
+            pages: {
+                url: string;
+                title: string | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+            attributes: {
+                [key: string]: string | number | boolean;
+            };
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description A label, with its colour's name and the chip's two colours. */
         Label: {
@@ -3504,6 +3590,81 @@ export interface operations {
         };
     };
     getMessagesPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reportVisitorContext: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitorContextUpdate"];
+            };
+        };
+        responses: {
+            /** @description The conversation's context now. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        context: components["schemas"]["VisitorContext"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reportVisitorContextPreflight: {
         parameters: {
             query?: never;
             header?: {

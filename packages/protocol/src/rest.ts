@@ -2,7 +2,7 @@
 // is the truth: test/rest-types.ts checks each of these against src/rest.generated.ts (which is
 // generated from it), so a drift fails `npm test`.
 
-import type { Label, SenderType, SessionStatus, Source } from "./frames.generated";
+import type { Label, SenderType, SessionStatus, Source, VisitorContext } from "./frames.generated";
 
 export type { Label, SenderType, SessionStatus, Source };
 export type Role = "admin" | "agent";
@@ -219,7 +219,9 @@ export interface CannedResponseInput {
 }
 
 export interface SessionDetails {
-  session: Session & { close_note: string | null; closed_by: string | null };
+  session: Session & { close_note: string | null; closed_by: string | null;
+    /** What the widget told about the visitor; null until it told something. */
+    visitor_context?: VisitorContext | null };
   agent: { id: number; display_name: string } | null;
   previous_sessions: HistorySession[];
 }

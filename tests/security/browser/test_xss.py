@@ -1,7 +1,8 @@
 """Stored XSS (Chatwoot CVE-2021-3741, ChatterMate CVE-2026-24399): the corpus of
 tests/security/browser/xss.py, placed in everything a visitor, an agent, an admin or the AI
 can write — visitor names, pre-chat labels, options and answers, page URLs, the browser's
-User-Agent, visitor, agent and AI messages (the offline knowledge responder repeats knowledge
+User-Agent, the visitor context's page titles and custom attributes, visitor, agent and AI
+messages (the offline knowledge responder repeats knowledge
 entries holding payloads; AI text is also rendered as Markdown, and its sources' titles and URLs
 are shown), widget titles, welcome messages and business names, canned
 responses, knowledge entries, agent names, close notes — and shown in Chromium by the widget
@@ -21,11 +22,13 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import tornado.httpclient
 
 from chatserver.api.static import STATIC_DIR
+from chatserver.validate import clean_text
 from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import Site, Visitor
 from tests.helpers.browser_servers import Agent, Servers, ai_says
@@ -192,6 +195,21 @@ class HostileVisitor:
 
         self.ws = servers.call(connect)
 
+        # The widget's context (docs/privacy.md): a hostile page path and title, attributes.
+        self.context = {"page": {"url": "https://shop.example.com/" + quote(short(21)),
+                                 "title": short(22)},
+                        "attributes": {f"a{n}": short(n) for n in range(23, 33)}}
+
+        async def report() -> None:
+            client = tornado.httpclient.AsyncHTTPClient()
+            await client.fetch(
+                f"{servers.url}/api/widgets/{key}/sessions/{self.session_id}/context",
+                method="POST", body=json.dumps(self.context),
+                headers={"Authorization": f"Bearer {self.token}",
+                         "Content-Type": "application/json"})
+
+        servers.call(report)
+
     def say(self, text: str) -> None:
         ws = self.ws
         self.servers.call(lambda: ws.say(text))
@@ -256,8 +274,11 @@ def test_the_agent_inbox_shows_hostile_text_as_text(
         transcript = page.get_by_test_id("transcript")
         expect(transcript).to_contain_text("The secret sauce")
         expect(page.get_by_test_id("visitor-details")).to_contain_text("Europe/Paris")
+        expect(page.get_by_test_id("visitor-attributes")).to_be_visible()  # loaded with details
         shown = [*said, AI_ANSWER, vera.body["visitor_name"], vera.body["prechat"]["notes"],
-                 vera.body["prechat"]["name"]]
+                 vera.body["prechat"]["name"],
+                 clean_text(vera.context["page"]["title"], multiline=False),
+                 *(clean_text(a, multiline=False) for a in vera.context["attributes"].values())]
         assert_inert(v, "the conversation and the visitor's details", shown)
         details = page.get_by_test_id("visitor-details")
         links = details.locator("a")
