@@ -25,6 +25,7 @@ from chatserver.api import (
     widgets,
 )
 from chatserver.api import avatars as avatars_api
+from chatserver.api import identity as identity_api
 from chatserver.api import labels as labels_api
 from chatserver.api import metrics as metrics_api
 from chatserver.api import notes as notes_api
@@ -97,6 +98,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
     handlers += metrics_api.routes
     handlers += notes_api.routes
     handlers += labels_api.routes
+    handlers += identity_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {
