@@ -37,7 +37,7 @@ export function ActiveChatList({ chats, selected, onOpen, extra }: Props) {
                 <span className="min-w-0 flex-1">
                   <span className="flex items-center gap-2">
                     <span className={`truncate ${unread ? "font-semibold" : "font-medium"}`}>{name}</span>
-                    {c.session.visitor_verified && <IdentityMark session={c.session} />}
+                    {c.session.visitor_verified && <IdentityMark session={c.session} compact />}
                     <span className="ml-auto shrink-0 text-xs text-secondary-600">{clock(c.session.last_activity_at)}</span>
                   </span>
                   <span className="flex items-center gap-2">

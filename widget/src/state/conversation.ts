@@ -588,7 +588,8 @@ class Step {
   private frame(f: ServerFrame, at: string): void {
     switch (f.type) {
       case "ready":
-        this.set({ aiMode: f.ai_mode, notice: null, mailTo: f.visitor_email ?? this.m.view.mailTo,
+        // A connection problem's notice is over; being a guest (docs/identity.md) is not.
+        this.set({ aiMode: f.ai_mode, notice: this.m.view.notice === GUEST_NOTICE ? GUEST_NOTICE : null, mailTo: f.visitor_email ?? this.m.view.mailTo,
           // The agent's picture after a reload or on another page of the site.
           agentAvatar: f.agent?.avatar_url ?? null, ...(f.agent?.display_name ? { agent: f.agent.display_name } : {}) });
         this.status(f.status);
