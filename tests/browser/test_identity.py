@@ -15,6 +15,7 @@ from typing import Any
 import jwt
 import pytest
 
+from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import DESKTOP, Site, Visitor
 from tests.helpers.browser_servers import Servers
 from tests.helpers.inbox import make_agent, sign_in
@@ -135,3 +136,42 @@ def test_only_signed_in_visitors_may_chat_where_it_is_required(
                                                                re.compile("sent|seen"))
     [row] = servers.sessions(key)
     assert row["visitor_verified"] and row["visitor_name"] == "Member One"
+
+
+def test_an_admin_makes_the_secret_once_rotates_it_and_enforces_identity(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(business_name="Builder shop")
+    admin = visitor(DESKTOP)
+    page = admin.page
+    page.goto(f"{servers.url}/admin/login")
+    page.get_by_label("Email").fill("root@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    page.goto(f"{servers.url}/admin/widgets/{key}/identity")
+    expect(page.get_by_test_id("identity-secret-state")).to_have_text("No secret yet.")
+    page.get_by_role("button", name="Generate secret").click()
+    shown = page.get_by_test_id("identity-secret")
+    expect(shown).to_have_text(re.compile(r"^pis_[A-Za-z0-9_-]{43}$"))
+    first = shown.inner_text()
+    expect(page.get_by_test_id("identity-secret-state")).to_have_text("A secret is set.")
+    # It verifies a token now.
+    token = jwt.encode({"sub": "u1", "exp": int(time.time()) + 600}, first, algorithm="HS256")
+    made = site.http.post(f"/api/widgets/{key}/sessions", json={"identity_token": token})
+    assert made.status_code == 201 and made.json()["visitor_name"] is None, made.text
+
+    page.get_by_role("button", name="Rotate secret").click()
+    expect(shown).not_to_have_text(first)
+    expect(page.get_by_test_id("identity-secret-state")).to_contain_text("also accepted until")
+    page.get_by_role("button", name=re.compile("Finish rotation")).click()
+    expect(page.get_by_test_id("identity-secret-state")).to_have_text("A secret is set.")
+    page.reload()
+    expect(page.get_by_test_id("identity-secret")).to_have_count(0)  # shown once only
+
+    page.get_by_role("switch", name="Only trust signed identities").click()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("All changes saved.")).to_be_visible()
+    widget = site.http.get(f"/api/widgets/{key}",
+                           headers={"Authorization": f"Bearer {site.admin}"}).json()["widget"]
+    assert widget["enforce_identity"] is True and widget["require_identity"] is False
+    assert first not in json.dumps(widget)

@@ -246,7 +246,8 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
               {current === "identity" && (
                 <IdentitySettings widget={widget} enforce={draft.enforce_identity} require={draft.require_identity}
                   disabled={!editable} onEnforce={(v) => set("enforce_identity", v)}
-                  onRequire={(v) => set("require_identity", v)} onChanged={() => void load()} />
+                  onRequire={(v) => set("require_identity", v)}
+                  onChanged={() => void api.getWidget(siteKey ?? "").then(setWidget, () => {})} />
               )}
               {current === "install" && <>
                 <section aria-labelledby="origins-h" className="space-y-2">
