@@ -10,10 +10,14 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, update
 
 from chatserver.context import Context
 from chatserver.db.schema import widget_configs
+from chatserver.errors import ParleyError
+from chatserver.services.identity import IdentityRefused, verify_token
+from chatserver.services.identity_secret import decrypt
 from chatserver.timeutil import utcnow
 from tests.helpers.api import Response
 from tests.helpers.world import World
@@ -189,3 +193,34 @@ async def test_require_identity_refuses_anonymous_visitors(make_world: Any) -> N
     assert (await _create(world, identity_token=sign(secret))).code == 201
     assert (await _create(world, identity_token=sign(secret, exp=1))).error_code == \
         "identity_token_expired"
+
+
+async def test_the_secret_is_stored_encrypted_with_the_server_key(make_world: Any,
+                                                                  ctx: Context) -> None:
+    world = await make_world()
+    secret = await _secret(world)
+    async with ctx.engine.connect() as conn:
+        row = (await conn.execute(select(widget_configs).where(
+            widget_configs.c.site_key == world.key))).mappings().one()
+    stored = row["identity_secret"]
+    assert secret not in stored and secret.removeprefix("pis_") not in stored
+    assert decrypt(stored, ctx.settings.secret_key) == secret
+    with pytest.raises(ParleyError) as refused:
+        decrypt(stored, "another server's secret key")
+    assert refused.value.code == "identity_secret_unreadable"
+
+
+def test_token_rules_without_a_server() -> None:
+    key = "pis_" + "k" * 43
+    now = time.time()
+    # Clock skew within the leeway is forgiven; an iat in the future beyond it is not.
+    assert verify_token(sign(key, exp=int(now) - 30), "SITE", [key], now).user_id == "u-42"
+    with pytest.raises(IdentityRefused) as early:
+        verify_token(sign(key, iat=int(now) + 600), "SITE", [key], now)
+    assert early.value.code == "identity_token_not_yet_valid"
+    # aud may be a list that names the widget; the previous key of a rotation is tried second.
+    who = verify_token(sign(key, aud=["OTHER", "SITE"]), "SITE", ["pis_" + "n" * 43, key], now)
+    assert (who.email, who.name) == ("ada@example.com", "Ada Lovelace")
+    with pytest.raises(IdentityRefused) as none_key:
+        verify_token(sign(key), "SITE", [], now)
+    assert none_key.value.code == "identity_not_configured"
