@@ -85,6 +85,10 @@ async def test_a_signed_identity_is_verified_and_shown_to_agents(make_world: Any
     waiting = {s["session_id"]: s for s in ready["waiting"]}
     assert waiting[sid]["visitor_verified"] is True
     assert waiting[plain["session_id"]]["visitor_verified"] is False
+    details = await world.api.get(f"/api/agents/sessions/{sid}", token=alice["token"])
+    assert details.code == 200, details
+    assert details.json["session"]["visitor_verified"] is True
+    assert details.json["session"]["visitor_user_id"] == "u-42"
     # The secret itself never leaves again.
     widget = await world.api.get(f"/api/widgets/{world.key}", token=world.admin)
     assert secret not in widget.body.decode() and widget.json["widget"]["identity_secret_set"]
