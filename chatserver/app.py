@@ -26,6 +26,7 @@ from chatserver.api import (
 )
 from chatserver.api import audit as audit_api
 from chatserver.api import avatars as avatars_api
+from chatserver.api import identity as identity_api
 from chatserver.api import labels as labels_api
 from chatserver.api import metrics as metrics_api
 from chatserver.api import notes as notes_api
@@ -101,6 +102,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
     handlers += labels_api.routes
     handlers += audit_api.routes
     handlers += visitor_context_api.routes
+    handlers += identity_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {

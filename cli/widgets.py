@@ -18,6 +18,7 @@ from chatserver.services import widget_form
 from chatserver.services import widgets as svc
 from chatserver.services.access import OPERATOR
 from cli.common import base_url, current_state, out, print_json, short_time, uses_context
+from cli.identity import identity_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +29,7 @@ OPTION_OF = {
     "secondary_color": "--secondary-color", "position": "--position",
     "enable_prechat_form": "--prechat", "allowed_origins": "--allowed-origin",
     "ai_enabled": "--ai", "timezone": "--timezone", "language": "--language",
+    "enforce_identity": "--enforce-identity", "require_identity": "--require-identity",
 }
 
 
@@ -74,6 +76,12 @@ def widget_options(creating: bool) -> Callable[[F], F]:
         click.option("--language", type=click.Choice(LANGUAGES),
                      help="Language of the emails to visitors (replies, transcripts)"
                      + note("language") + "."),
+        click.option("--enforce-identity/--no-enforce-identity", "enforce_identity",
+                     default=None, help="Refuse a visitor name or email that comes without a "
+                     "signed identity token (docs/identity.md)" + note("enforce_identity") + "."),
+        click.option("--require-identity/--no-require-identity", "require_identity",
+                     default=None, help="Refuse anonymous visitors too: only visitors with a "
+                     "signed identity token may chat" + note("require_identity") + "."),
     ]
 
     def apply(fn: F) -> F:
@@ -118,11 +126,21 @@ def _rows(w: dict[str, Any], owner: str, agents: list[str]) -> list[tuple[str, s
         ("AI", flag(w["ai_enabled"])),
         ("timezone", w["timezone"]),
         ("email language", w["language"]),
+        ("identity", _identity(w)),
         ("owner", owner),
         ("agents", ", ".join(agents) or "-"),
         ("created", short_time(w["created_at"]) + " UTC"),
         ("updated", short_time(w["updated_at"]) + " UTC"),
     ]
+
+
+def _identity(w: dict[str, Any]) -> str:
+    rules = "required" if w["require_identity"] else \
+        "enforced" if w["enforce_identity"] else "optional"
+    secret = "secret set" if w["identity_secret_set"] else "no secret"
+    if w["identity_previous_until"]:
+        secret += f", rotating until {short_time(w['identity_previous_until'])} UTC"
+    return f"{rules} ({secret})"
 
 
 async def _owner_names(ctx: Context) -> dict[int, str]:
@@ -256,3 +274,6 @@ async def snippet(ctx: Context, site_key: str, base: str | None) -> None:
     w = await svc.get_widget(ctx, OPERATOR, site_key)
     base = base or base_url(current_state().settings())
     click.echo(svc.snippet(base, w["site_key"]))
+
+
+widget.add_command(identity_secret)

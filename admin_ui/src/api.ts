@@ -121,6 +121,23 @@ export function deleteWidget(key: string): Promise<void> {
   return request(widgetPath(key), { method: "DELETE" });
 }
 
+/** The widget's identity secret (docs/identity.md): made or rotated, answered once. */
+export function identitySecret(key: string, rotate: boolean, graceHours?: number): Promise<IdentitySecret> {
+  return request(`${widgetPath(key)}/identity-secret`,
+    { method: "POST", body: { rotate, ...(graceHours === undefined ? {} : { grace_hours: graceHours }) } });
+}
+
+/** Stop accepting the previous identity secret now. */
+export function finishRotation(key: string): Promise<Omit<IdentitySecret, "secret">> {
+  return request(`${widgetPath(key)}/identity-secret/previous`, { method: "DELETE" });
+}
+
+export interface IdentitySecret {
+  secret: string;
+  identity_secret_set: boolean;
+  identity_previous_until: string | null;
+}
+
 export async function widgetAgents(key: string): Promise<User[]> {
   return (await request<{ agents: User[] }>(`${widgetPath(key)}/agents`)).agents;
 }

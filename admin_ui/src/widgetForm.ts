@@ -37,6 +37,8 @@ export const DEFAULTS: WidgetSettings = {
   ai_enabled: true,
   visitor_uploads: true,
   ai_settings: {},
+  enforce_identity: false,
+  require_identity: false,
 };
 
 /** Weekdays 9 to 5: what "Set business hours" starts from. */
@@ -210,6 +212,7 @@ export function previewConfig(s: WidgetSettings, siteKey: string | null) {
     timezone: s.timezone,
     ai_enabled: s.ai_enabled,
     visitor_uploads: s.visitor_uploads,
+    require_identity: s.require_identity, // the preview then shows the sign-in message
     uploads: { max_bytes: 10 * 1024 * 1024, max_files: 10, types: [] }, // the preview uploads nothing
     mail: false, // the preview sends nothing
   };
@@ -248,5 +251,6 @@ export function tabOf(key: string): string {
   if (/^(business_hours|timezone)/.test(key)) return "hours";
   if (/^allowed_origins/.test(key)) return "install";
   if (/^ai_/.test(key)) return "ai";
+  if (/^(enforce|require)_identity/.test(key)) return "identity";
   return "messages";
 }

@@ -18,7 +18,7 @@ vi.mock("../src/api", async (importOriginal) => {
 const admin: User = { id: 1, username: "root", email: "root@example.com", role: "admin", display_name: "Root",
   max_chats: null, created_at: "", last_login_at: null, avatar_url: null };
 const widget: Widget = { ...structuredClone(DEFAULTS), business_name: "Acme", id: 7, site_key: "KEY12345",
-  owner_id: 1, created_at: "", updated_at: "" };
+  owner_id: 1, created_at: "", updated_at: "", identity_secret_set: false, identity_previous_until: null };
 
 function Builder() {
   const route = parseRoute(location.pathname);

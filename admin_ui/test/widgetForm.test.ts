@@ -8,6 +8,7 @@ import {
 const widget: Widget = {
   ...structuredClone(DEFAULTS), id: 1, site_key: "KEY12345", owner_id: 1,
   created_at: "2025-01-01T00:00:00.000Z", updated_at: "2025-01-01T00:00:00.000Z",
+  identity_secret_set: false, identity_previous_until: null,
 };
 
 describe("origins", () => {

@@ -78,6 +78,12 @@ widget_configs = Table(
     # Visitors may attach files (agents always may).
     Column("visitor_uploads", Boolean, nullable=False, server_default="1"),
     Column("ai_settings", JSON, nullable=False),
+    # Identity verification (docs/identity.md; secrets encrypted: services/identity_secret.py).
+    Column("identity_secret", String(255), nullable=True),
+    Column("identity_secret_previous", String(255), nullable=True),
+    Column("identity_previous_until", Timestamp, nullable=True),
+    Column("enforce_identity", Boolean, nullable=False, server_default="0"),
+    Column("require_identity", Boolean, nullable=False, server_default="0"),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "owner_id"),
@@ -102,6 +108,9 @@ sessions = Table(
     Column("visitor_name", String(100), nullable=True),
     Column("visitor_email", String(255), nullable=True),
     Column("visitor_info", JSON, nullable=False),
+    # The site's server signed who the visitor is (docs/identity.md): their user id there.
+    Column("visitor_verified", Boolean, nullable=False, server_default="0"),
+    Column("visitor_user_id", String(255), nullable=True),
     Column("status", String(16), nullable=False),
     Column("ai_mode", Boolean, nullable=False),
     Column("assigned_agent_id", Integer, ForeignKey("users.id", ondelete="SET NULL"),

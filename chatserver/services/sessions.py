@@ -23,7 +23,7 @@ from chatserver.db.history_filters import HistoryFilter, conditions
 from chatserver.errors import NotFound
 from chatserver.events import FileView, MessageView
 from chatserver.limits import MESSAGES_PAGE_MAX
-from chatserver.services import labels
+from chatserver.services import identity, labels
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.services.users import avatar_url
@@ -108,16 +108,27 @@ async def create_session(ctx: Context, widget: RowMapping, data: dict[str, Any],
     time_zone = _visitor_time_zone(f)
     prechat = _check_prechat(widget, answers, f)
     f.check()
+    who = identity.resolve(widget, ctx.settings.secret_key, data.get("identity_token"),
+                           claims_name=bool(name or email))
+    # A verified visitor is who the token says, and nothing the page claimed beside it; with
+    # enforce_identity, pre-chat answers stay answers and never name the visitor.
+    named = who is None and not widget["enforce_identity"] and not widget["require_identity"]
+    if who is not None:
+        name, email = who.name, who.email
     token = new_visitor_token()
     now = utcnow()
     session_id = str(uuid.uuid4())
-    info = {"prechat": prechat, "page_url": page_url, "user_agent": user_agent[:500], "ip": ip,
-            "timezone": time_zone}
+    info: dict[str, Any] = {"prechat": prechat, "page_url": page_url,
+                            "user_agent": user_agent[:500], "ip": ip, "timezone": time_zone}
+    if who is not None and who.attributes:
+        info["identity_attributes"] = who.attributes
     async with ctx.engine.begin() as conn:
         await db.insert_session(
             conn, id=session_id, widget_id=widget["id"], visitor_token_hash=hash_token(token),
-            visitor_name=name or prechat.get("name") or None,
-            visitor_email=email or (prechat.get("email") or "").lower() or None,
+            visitor_name=name or (prechat.get("name") if named else None) or None,
+            visitor_email=email or ((prechat.get("email") or "").lower() if named else None)
+            or None,
+            visitor_verified=who is not None, visitor_user_id=who.user_id if who else None,
             visitor_info=info, status="active", ai_mode=bool(widget["ai_enabled"]),
             created_at=now, last_activity_at=now)
         row = await db.get(conn, session_id)
@@ -168,6 +179,10 @@ def agent_view(row: RowMapping) -> dict[str, Any]:
     out = {
         **visitor_view(row),
         "visitor_info": row["visitor_info"],
+        # Signed by the site's server (docs/identity.md); otherwise the name and email are
+        # only what the visitor or the page claimed.
+        "visitor_verified": bool(row.get("visitor_verified")),
+        "visitor_user_id": row.get("visitor_user_id"),
         "assigned_agent_id": row["assigned_agent_id"],
         "escalation_reason": row["escalation_reason"],
         "accepted_at": iso(row["accepted_at"]),

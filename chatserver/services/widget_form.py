@@ -43,6 +43,10 @@ DEFAULTS: dict[str, Any] = {
     # Visitors may send files (docs/attachments.md); agents always may.
     "visitor_uploads": True,
     "ai_settings": {},
+    # Identity (docs/identity.md): refuse a name or email claimed without a signed token;
+    # refuse anonymous visitors too.
+    "enforce_identity": False,
+    "require_identity": False,
 }
 
 
@@ -147,7 +151,8 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
             out[name] = color.lower() if color else color
     if "position" in data:
         out["position"] = f.choice("position", POSITIONS, required=True)
-    for name in ("enable_prechat_form", "ai_enabled", "visitor_uploads"):
+    for name in ("enable_prechat_form", "ai_enabled", "visitor_uploads", "enforce_identity",
+                 "require_identity"):
         if name in data:
             out[name] = f.flag(name, required=True)
     if "prechat_fields" in data:

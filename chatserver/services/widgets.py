@@ -20,6 +20,7 @@ from chatserver.errors import NotFound, ValidationError
 from chatserver.services import upload_admin
 from chatserver.services.access import Actor, access_widget, require_admin
 from chatserver.services.audit import record
+from chatserver.services.identity_secret import state as identity_state
 from chatserver.services.users import public as public_user
 from chatserver.services.widget_config import invalidate_config
 from chatserver.services.widget_form import DEFAULTS, parse_widget
@@ -40,6 +41,7 @@ def serialize(row: RowMapping) -> dict[str, Any]:
         "site_key": row["site_key"],
         "owner_id": row["owner_id"],
         **{k: row[k] for k in DEFAULTS},
+        **identity_state(row),
         "created_at": iso(row["created_at"]),
         "updated_at": iso(row["updated_at"]),
     }

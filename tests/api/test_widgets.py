@@ -155,7 +155,8 @@ async def test_public_config_shows_only_what_the_widget_needs(api: Api) -> None:
     assert set(resp.json) == {"site_key", "business_name", "widget_title", "welcome_message",
                               "primary_color", "secondary_color", "position",
                               "enable_prechat_form", "prechat_fields", "business_hours",
-                              "timezone", "ai_enabled", "visitor_uploads", "mail", "uploads"}
+                              "timezone", "ai_enabled", "visitor_uploads", "require_identity",
+                              "mail", "uploads"}
     assert resp.json["visitor_uploads"] is True
     assert resp.json["uploads"]["max_bytes"] == 10 * 1024 * 1024
     assert "image/png" in resp.json["uploads"]["types"]

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from tests.helpers.mail_flow import chat_with_alice
-from tests.realtime.test_protocol_schema import problems
+from tests.helpers.protocol_schema import problems
 
 MARK = "ctx-marker-7f3a"
 

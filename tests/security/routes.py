@@ -77,6 +77,8 @@ SPECS: dict[str, Spec] = {
     "/api/widgets/([^/]+)": Spec(("site_key",)),
     "/api/widgets/([^/]+)/agents": Spec(("site_key",)),
     "/api/widgets/([^/]+)/agents/([^/]+)": Spec(("site_key", "user_id"), admin=True),
+    "/api/widgets/([^/]+)/identity-secret": Spec(("site_key",)),
+    "/api/widgets/([^/]+)/identity-secret/previous": Spec(("site_key",)),
     "/api/widgets/([^/]+)/knowledge": Spec(("site_key",)),
     "/api/widgets/([^/]+)/knowledge/import": Spec(("site_key",)),
     "/api/widgets/([^/]+)/knowledge/try": Spec(("site_key",)),

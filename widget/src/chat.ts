@@ -68,6 +68,7 @@ export function mount(host: Host): ChatApp {
     isOpen: () => open,
     identify(identity: Identity) {
       Object.assign(host.identity, identity);
+      panel?.render(conv.state); // a sign-in the widget waited for (require_identity)
     },
     attributes: () => visitor.attributes(),
     refresh() {

@@ -7,7 +7,7 @@
 import { ApiError, createSession, getAvailability, getHistory, getQueuePosition, socketUrl } from "./api";
 import { ChatSocket } from "./socket";
 import {
-  type Action, type Effect, type Model, type State, type Timer, initialModel, reduce, sessionBody,
+  type Action, type Effect, type Model, type State, type Timer, guestBody, initialModel, reduce, sessionBody,
 } from "./state/conversation";
 import * as storage from "./storage";
 import { type Change, type Item, Transcript } from "./transcript";
@@ -127,13 +127,22 @@ export class Conversation {
         clearTimeout(this.timers[e.timer]);
         delete this.timers[e.timer];
         return;
-      case "create":
-        return createSession(base, siteKey, sessionBody(e.prechat, this.host.identity, pageUrl())).then(
-          (session) => void this.dispatch({ type: "created", session }),
+      case "create": {
+        const body = sessionBody(e.prechat, this.host.identity, pageUrl());
+        let guest = false;
+        return createSession(base, siteKey, body).catch((err: unknown) => {
+          // The widget enforces signed identities and the page named the visitor without
+          // one: chat as a guest rather than not at all (docs/identity.md).
+          if (!(err instanceof ApiError && err.code === "identity_unverified")) throw err;
+          guest = true;
+          return createSession(base, siteKey, guestBody(body));
+        }).then(
+          (session) => void this.dispatch({ type: "created", session, guest }),
           (err: unknown) => {
             const x = err instanceof ApiError ? err : new ApiError(0, "error", String(err));
-            void this.dispatch({ type: "create_failed", status: x.status, message: x.message, fields: x.fields });
+            void this.dispatch({ type: "create_failed", status: x.status, message: x.message, fields: x.fields, code: x.code });
           });
+      }
       case "load_history":
         return this.loadHistory(e.sid, e.token).then(
           () => e.restoring && void this.dispatch({ type: "restored", expired: false }),

@@ -198,9 +198,16 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
     identify(who) {
       const name = clean(who?.name, 100);
       const email = clean(who?.email, 254);
+      // A signed token is passed as it is (the server checks it, and its size).
+      const token = typeof who?.token === "string" && who.token.trim() ? who.token.trim() : undefined;
       if (name) identity.name = name;
       if (email) identity.email = email;
-      app?.identify(identity);
+      if (token) identity.token = token;
+      try {
+        app?.identify(identity);
+      } catch (err) {
+        console.warn("Parley: identify failed", err); // never into the host page
+      }
     },
     setAttributes(a) {
       attrs.push(a);

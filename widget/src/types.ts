@@ -31,6 +31,9 @@ export interface Attached {
 export interface Identity {
   name?: string;
   email?: string;
+  /** The visitor's identity signed by the site's server (docs/identity.md): it wins over
+   * name and email, which are then not sent. */
+  token?: string;
 }
 
 /** Events the host page can listen to with Parley.on(event, fn). */

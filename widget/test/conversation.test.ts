@@ -2,13 +2,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Conversation, type State } from "../src/conversation";
 import type { Host, PublicConfig } from "../src/types";
+import { GUEST_NOTICE } from "../src/state/conversation";
 import { FakeSocket } from "./fakes";
 
 const CONFIG: PublicConfig = {
   site_key: "KEY12345", business_name: "Acme", widget_title: "Chat with Acme",
   welcome_message: "Hi!", primary_color: "#007bff", secondary_color: "#6c757d",
   position: "bottom-right", enable_prechat_form: false, prechat_fields: [], business_hours: null,
-  timezone: "UTC", ai_enabled: true, mail: false, visitor_uploads: true,
+  timezone: "UTC", ai_enabled: true, mail: false, visitor_uploads: true, require_identity: false,
   uploads: { max_bytes: 10485760, max_files: 10, types: ["image/png"] },
 };
 
@@ -112,6 +113,45 @@ describe("Conversation", () => {
     conv.send("hi");
     await settle();
     expect(calls[0]?.body).toMatchObject({ visitor_name: "Ada" });
+  });
+
+  it("sends a signed identity token instead of the claims beside it", async () => {
+    const { conv } = make();
+    Object.assign((conv as unknown as { host: Host }).host.identity, { name: "Ada", email: "a@b.c", token: "h.p.s" });
+    conv.send("hi");
+    await settle();
+    expect(calls[0]?.body).toEqual({ identity_token: "h.p.s", page_url: "http://localhost:3000/" });
+  });
+
+  it("chats as a guest when the widget refuses unsigned claims, and says so", async () => {
+    const plain = fetch;
+    vi.stubGlobal("fetch", vi.fn(async (url: string, init: RequestInit = {}) => {
+      const body = init.body ? JSON.parse(String(init.body)) as Record<string, unknown> : {};
+      if (url.endsWith("/sessions") && body.visitor_email) {
+        calls.push({ url, method: "POST", headers: {}, body });
+        return reply(403, { error: { code: "identity_unverified", message: "needs a token" } });
+      }
+      return plain(url, init);
+    }));
+    const { conv, states } = make();
+    Object.assign((conv as unknown as { host: Host }).host.identity, { email: "eve@example.com" });
+    conv.send("hi");
+    await settle();
+    expect(calls.map((c) => c.body)).toEqual([
+      { visitor_email: "eve@example.com", page_url: "http://localhost:3000/" },
+      { page_url: "http://localhost:3000/" },
+    ]);
+    expect(states[states.length - 1]).toMatchObject({ phase: "live", notice: GUEST_NOTICE });
+  });
+
+  it("tells the visitor politely when their sign-in was refused", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () =>
+      reply(403, { error: { code: "identity_token_expired", message: "the identity token has expired" } })));
+    const { conv, states } = make();
+    (conv as unknown as { host: Host }).host.identity.token = "h.p.s";
+    conv.send("hi");
+    await settle();
+    expect(states[states.length - 1]?.notice).toMatch(/couldn't confirm your sign-in/);
   });
 
   it("continues on another page: history over REST, then the socket resumes after it", async () => {

@@ -1,7 +1,8 @@
 // The conversation's reducer, driven directly: no socket, no fetch, no timers, no storage.
 import { describe, expect, it } from "vitest";
 import {
-  type Action, type Effect, GAP_GRACE_MS, type Model, TYPING_SHOWN_MS, initialModel, reduce, sessionBody,
+  type Action, type Effect, GAP_GRACE_MS, GUEST_NOTICE, type Model, SIGN_IN_NOTICE, TYPING_SHOWN_MS, guestBody,
+  identityNotice, initialModel, reduce, sessionBody,
 } from "../src/state/conversation";
 import { gapBefore } from "../src/transcript";
 import type { ChatMessage, NewSession, ServerFrame } from "../src/types";
@@ -272,5 +273,31 @@ describe("reduce", () => {
     const waiting = run(live(), frame({ type: "escalated", agents_online: 1, offline: false, outside_hours: false })).model;
     expect(of(run(waiting, { type: "open", open: true, now: 99_999 }).effects, "availability")).toEqual([]);
     expect(run(initialModel(true), { type: "open", open: true, now: 0 }).effects).toEqual([]);
+  });
+});
+
+describe("identity (docs/identity.md)", () => {
+  it("sends a signed token alone, and drops the claims for a guest retry", () => {
+    expect(sessionBody(undefined, { name: "Ada", email: "a@b.c", token: "h.p.s" }, undefined))
+      .toEqual({ identity_token: "h.p.s", page_url: undefined });
+    expect(guestBody({ visitor_name: "Eve", visitor_email: "e@x.test", page_url: "https://a.test/" }))
+      .toEqual({ page_url: "https://a.test/" });
+  });
+
+  it("tells the visitor what a refusal means, in plain words", () => {
+    expect(identityNotice("identity_required")).toBe(SIGN_IN_NOTICE);
+    expect(identityNotice("identity_token_expired")).toMatch(/couldn't confirm your sign-in/);
+    expect(identityNotice("rate_limited")).toBeNull();
+    expect(identityNotice(undefined)).toBeNull();
+  });
+
+  it("keeps the guest notice when the socket connects, unlike a connection problem's", () => {
+    const created = reduce(initialModel(), { type: "created", session: SESSION, guest: true }).model;
+    expect(created.view.notice).toBe(GUEST_NOTICE);
+    const ready = reduce(created, { type: "frame", at: AT, frame: {
+      type: "ready", role: "visitor", session_id: "s1", site_key: "K", visitor_name: null, visitor_email: null,
+      status: "active", ai_mode: true, escalated_at: null, last_seq: 0, created_at: AT, agent: null,
+    } as unknown as ServerFrame }).model;
+    expect(ready.view.notice).toBe(GUEST_NOTICE);
   });
 });

@@ -12,6 +12,7 @@ import {
 import { AISettingsForm } from "./AISettingsForm";
 import { BusinessHoursEditor } from "./BusinessHoursEditor";
 import { EmbedSnippet } from "./EmbedSnippet";
+import { IdentitySettings } from "./IdentitySettings";
 import { OriginsEditor } from "./OriginsEditor";
 import { PrechatFieldsEditor } from "./PrechatFieldsEditor";
 import { ErrorNote, Field, PageHeader, Spinner, Tabs, Toggle, useToast } from "./ui";
@@ -19,13 +20,14 @@ import { WidgetAgents } from "./WidgetAgents";
 import { WidgetPreview } from "./WidgetPreview";
 import { DeleteWidgetDialog, canManage } from "./WidgetsPage";
 
-type Tab = "appearance" | "messages" | "prechat" | "hours" | "ai" | "install" | "agents";
+type Tab = "appearance" | "messages" | "prechat" | "hours" | "ai" | "identity" | "install" | "agents";
 const TABS: { id: Tab; label: string }[] = [
   { id: "appearance", label: "Appearance" },
   { id: "messages", label: "Messages" },
   { id: "prechat", label: "Pre-chat form" },
   { id: "hours", label: "Hours" },
   { id: "ai", label: "AI" },
+  { id: "identity", label: "Identity" },
   { id: "install", label: "Install" },
   { id: "agents", label: "Agents" },
 ];
@@ -240,6 +242,12 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                   disabled={!editable} onEnabled={(v) => set("ai_enabled", v)}
                   onChange={(s) => set("ai_settings", s)}
                   onKnowledge={isNew ? null : () => navigate({ page: "knowledge", key: siteKey ?? "" })} />
+              )}
+              {current === "identity" && (
+                <IdentitySettings widget={widget} enforce={draft.enforce_identity} require={draft.require_identity}
+                  disabled={!editable} onEnforce={(v) => set("enforce_identity", v)}
+                  onRequire={(v) => set("require_identity", v)}
+                  onChanged={() => void api.getWidget(siteKey ?? "").then(setWidget, () => {})} />
               )}
               {current === "install" && <>
                 <section aria-labelledby="origins-h" className="space-y-2">

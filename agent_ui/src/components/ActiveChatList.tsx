@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { clock, visitorLabel } from "../format";
 import { type Chat, unreadCount } from "../state/inbox";
 import { Avatar } from "./common";
+import { IdentityMark } from "./IdentityMark";
 
 interface Props {
   chats: Chat[];
@@ -36,6 +37,7 @@ export function ActiveChatList({ chats, selected, onOpen, extra }: Props) {
                 <span className="min-w-0 flex-1">
                   <span className="flex items-center gap-2">
                     <span className={`truncate ${unread ? "font-semibold" : "font-medium"}`}>{name}</span>
+                    {c.session.visitor_verified && <IdentityMark session={c.session} compact />}
                     <span className="ml-auto shrink-0 text-xs text-secondary-600">{clock(c.session.last_activity_at)}</span>
                   </span>
                   <span className="flex items-center gap-2">

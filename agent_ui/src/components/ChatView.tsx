@@ -13,6 +13,7 @@ import { TranscriptButton } from "./TranscriptButton";
 import { TransferDialog } from "./TransferDialog";
 import { VisitorDetails } from "./VisitorDetails";
 import { Badge } from "./common";
+import { IdentityMark } from "./IdentityMark";
 
 interface Props {
   token: string;
@@ -113,6 +114,7 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
           <div className="min-w-0 flex-1">
             <h1 className="truncate text-lg font-semibold" data-testid="chat-title">{name}</h1>
             <p className="flex flex-wrap items-center gap-1 text-xs text-secondary-600">
+              <IdentityMark session={s} />
               {s.widget_name && <span>{s.widget_name}</span>}
               {s.escalation_reason && <Badge tone="warning">{reasonLabel(s.escalation_reason)}</Badge>}
               {s.visitor_email && <span className="truncate">· {s.visitor_email}</span>}

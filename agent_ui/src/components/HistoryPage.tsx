@@ -11,6 +11,7 @@ import { LabelChips } from "./LabelChips";
 import { LabelPicker } from "./LabelPicker";
 import { TranscriptButton } from "./TranscriptButton";
 import { VisitorDetails } from "./VisitorDetails";
+import { IdentityMark } from "./IdentityMark";
 
 /** `text` with every occurrence of `query` marked, as React text (never HTML). */
 function Highlight({ text, query }: { text: string; query: string }) {
@@ -127,6 +128,7 @@ export function HistoryPage({ token, chatId, onReopen, labels = [], team = [] }:
                   className={`w-full border-b border-secondary-100 px-4 py-3 text-left hover:bg-secondary-50 ${r.session_id === chatId ? "bg-primary-50" : ""}`}>
                   <span className="flex items-center gap-2">
                     <span className="truncate font-medium"><Highlight text={visitorLabel(r)} query={q} /></span>
+                    {r.visitor_verified && <IdentityMark session={r} compact />}
                     <span className="ml-auto shrink-0 text-xs text-secondary-600">{dateTime(r.closed_at)}</span>
                   </span>
                   {r.visitor_email && r.visitor_name && (

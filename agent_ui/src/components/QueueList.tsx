@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { reasonLabel, visitorLabel, waitTime } from "../format";
 import type { Session } from "../types";
 import { Badge, useNow } from "./common";
+import { IdentityMark } from "./IdentityMark";
 
 interface Props {
   queue: Session[];
@@ -49,6 +50,7 @@ export function QueueList({ queue, previews, taken, onAccept, onOpen, extra }: P
                   data-testid="wait">{waitTime(s.escalated_at, now)}</span>
               </div>
               <div className="mt-1 flex flex-wrap items-center gap-1">
+                <IdentityMark session={s} />
                 <Badge tone="warning">{reasonLabel(s.escalation_reason)}</Badge>
                 {s.widget_name && <Badge>{s.widget_name}</Badge>}
                 {s.offline_email && <Badge tone="primary" title={s.offline_note ?? undefined}>Left email</Badge>}

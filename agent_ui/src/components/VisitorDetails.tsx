@@ -5,6 +5,7 @@ import { describeBrowser } from "../useragent";
 import type { SessionDetails, Session } from "../types";
 import { useSocketGeneration, useVisitorContext } from "../visitorContext";
 import { useNow } from "./common";
+import { IdentityMark } from "./IdentityMark";
 import { ContextRows, ContextSections } from "./VisitorContextRows";
 
 interface Props {
@@ -46,13 +47,19 @@ export function VisitorDetails({ token, session, onOpenPrevious }: Props) {
   const prechat = Object.entries(info.prechat ?? {}).filter(([k]) => k !== "name" && k !== "email");
   return (
     <aside aria-label="Visitor details" className="h-full overflow-y-auto bg-white p-4" data-testid="visitor-details">
-      <h2 className="mb-2 text-lg font-semibold">{visitorLabel(session)}</h2>
+      <h2 className="mb-2 flex flex-wrap items-center gap-2 text-lg font-semibold">
+        <span>{visitorLabel(session)}</span> <IdentityMark session={session} />
+      </h2>
       <dl>
         <Row label="Email">{session.visitor_email ?? <span className="text-secondary-500">Not given</span>}</Row>
         {session.offline_email && session.offline_email !== session.visitor_email && (
           <Row label="Reply to">{session.offline_email}</Row>
         )}
         {session.offline_note && <Row label="Their note">{session.offline_note}</Row>}
+        {session.visitor_verified && session.visitor_user_id && <Row label="User id">{session.visitor_user_id}</Row>}
+        {Object.entries(info.identity_attributes ?? {}).map(([k, v]) => (
+          <Row key={`attr-${k}`} label={k.replace(/_/g, " ")}>{String(v)}</Row>
+        ))}
         {prechat.map(([k, v]) => <Row key={k} label={k.replace(/_/g, " ")}>{v}</Row>)}
         <Row label="Widget">{session.widget_name ?? details?.session.widget_name ?? session.site_key}</Row>
         {session.escalation_reason && <Row label="Why a person">{reasonLabel(session.escalation_reason)}</Row>}

@@ -598,6 +598,14 @@ export interface AgentSession {
   visitor_info: {
     [k: string]: unknown;
   };
+  /**
+   * the site's server signed the visitor's identity (docs/identity.md); otherwise name and email are only claimed
+   */
+  visitor_verified?: boolean;
+  /**
+   * the visitor's user id on the site (the identity token's sub), when verified
+   */
+  visitor_user_id?: string | null;
   assigned_agent_id: number | null;
   escalation_reason: string | null;
   /**

@@ -452,7 +452,10 @@ export interface paths {
          * @description Opens a visitor session on a widget and returns the visitor token (`pv_…`), the only
          *     key to it: keep it, it is never shown again. When the widget's pre-chat form is
          *     enabled, `prechat` answers are checked against its fields (required, email, tel,
-         *     select options); answers to unknown fields are refused. At most
+         *     select options); answers to unknown fields are refused. An `identity_token` is
+         *     verified (docs/identity.md); the widget's `enforce_identity` refuses a name or email
+         *     without one (403 `identity_unverified`), `require_identity` every session without one
+         *     (403 `identity_required`); a bad token is 403 with its `identity_token_*` code. At most
          *     `PARLEY_SESSIONS_PER_IP_PER_MINUTE` (30) sessions per client address per minute, then
          *     429 with `Retry-After`.
          */
@@ -809,6 +812,56 @@ export interface paths {
          * @description Idempotent. Answers the widget's agents afterwards.
          */
         delete: operations["removeWidgetAgent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/identity-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or rotate the widget's identity secret (owner or admin)
+         * @description Generates the secret the site's server signs visitors' identities with
+         *     (docs/identity.md) and answers it once: Parley keeps it encrypted and never shows it
+         *     again. A widget that has one already needs `rotate: true` (else 409
+         *     `identity_secret_exists`); the previous secret then stays valid for `grace_hours`
+         *     (default 24, 0 for not at all), or until the rotation is finished.
+         */
+        post: operations["createIdentitySecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/identity-secret/previous": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Finish a rotation of the identity secret (owner or admin)
+         * @description The previous secret stops being accepted now. Idempotent.
+         */
+        delete: operations["finishIdentityRotation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1843,6 +1896,16 @@ export interface components {
              */
             visitor_uploads?: boolean;
             ai_settings?: components["schemas"]["AISettings"];
+            /**
+             * @description A visitor name or email without a signed identity token is refused (`identity_unverified`); anonymous visitors may still chat. docs/identity.md.
+             * @default false
+             */
+            enforce_identity?: boolean;
+            /**
+             * @description Only visitors with a signed identity token may chat; anonymous ones are refused too (`identity_required`). docs/identity.md.
+             * @default false
+             */
+            require_identity?: boolean;
         };
         /**
          * @description The language of the emails sent to this widget's visitors (replies, transcripts):
@@ -1880,6 +1943,12 @@ export interface components {
             ai_enabled: boolean;
             visitor_uploads: boolean;
             ai_settings: components["schemas"]["AISettings"];
+            enforce_identity: boolean;
+            require_identity: boolean;
+            /** @description The widget has an identity secret (never shown again; docs/identity.md). */
+            identity_secret_set: boolean;
+            /** @description During a rotation, until when the previous secret stays valid; else null. */
+            identity_previous_until: components["schemas"]["NullableTimestamp"];
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
@@ -1902,6 +1971,8 @@ export interface components {
             ai_enabled: boolean;
             /** @description The visitor may send files (POST .../uploads). */
             visitor_uploads: boolean;
+            /** @description Only visitors with a signed identity token may chat (docs/identity.md); the widget shows a sign-in message instead of the composer without one. */
+            require_identity: boolean;
             /** @description The server's limits on files (it checks them again). */
             uploads: {
                 /** @description Largest file (PARLEY_MAX_UPLOAD_BYTES). */
@@ -2030,6 +2101,13 @@ export interface components {
         /** @enum {string} */
         EscalationReason: "explicit_request" | "frustration" | "repeated_failure" | "no_knowledge_match" | "model_request" | "ai_error" | "budget_exhausted" | "email_reply";
         NewSession: {
+            /**
+             * @description The visitor's identity, signed by the site's server: an HS256 JWT with the widget's
+             *     identity secret (docs/identity.md). When valid, the session's name, email and user
+             *     id come from it (and `visitor_verified` is true); when not, 403 with an
+             *     `identity_*` code. Anything claimed beside it is ignored.
+             */
+            identity_token?: string;
             visitor_name?: string;
             visitor_email?: components["schemas"]["Email"];
             /** @description The page the chat was opened on (an http(s) URL). */
@@ -2122,7 +2200,15 @@ export interface components {
                 ip?: string;
                 /** @description The visitor's IANA time zone, when the widget sent it. */
                 timezone?: string | null;
+                /** @description The custom attributes of a verified identity (docs/identity.md). */
+                identity_attributes?: {
+                    [key: string]: string | number | boolean | null;
+                };
             };
+            /** @description The site's server signed the visitor's identity (docs/identity.md); otherwise the name and email are only what the visitor or the page claimed. */
+            visitor_verified?: boolean;
+            /** @description The visitor's user id on the site (the identity token's `sub`), when verified. */
+            visitor_user_id?: string | null;
             assigned_agent_id: number | null;
             escalation_reason: string | null;
             accepted_at: components["schemas"]["NullableTimestamp"];
@@ -2244,7 +2330,15 @@ export interface components {
                 ip?: string;
                 /** @description The visitor's IANA time zone, when the widget sent it. */
                 timezone?: string | null;
+                /** @description The custom attributes of a verified identity (docs/identity.md). */
+                identity_attributes?: {
+                    [key: string]: string | number | boolean | null;
+                };
             };
+            /** @description The site's server signed the visitor's identity (docs/identity.md); otherwise the name and email are only what the visitor or the page claimed. */
+            visitor_verified?: boolean;
+            /** @description The visitor's user id on the site (the identity token's `sub`), when verified. */
+            visitor_user_id?: string | null;
             assigned_agent_id: number | null;
             escalation_reason: string | null;
             accepted_at: components["schemas"]["NullableTimestamp"];
@@ -2310,7 +2404,15 @@ export interface components {
                     ip?: string;
                     /** @description The visitor's IANA time zone, when the widget sent it. */
                     timezone?: string | null;
+                    /** @description The custom attributes of a verified identity (docs/identity.md). */
+                    identity_attributes?: {
+                        [key: string]: string | number | boolean | null;
+                    };
                 };
+                /** @description The site's server signed the visitor's identity (docs/identity.md); otherwise the name and email are only what the visitor or the page claimed. */
+                visitor_verified?: boolean;
+                /** @description The visitor's user id on the site (the identity token's `sub`), when verified. */
+                visitor_user_id?: string | null;
                 assigned_agent_id: number | null;
                 escalation_reason: string | null;
                 accepted_at: components["schemas"]["NullableTimestamp"];
@@ -4176,6 +4278,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createIdentitySecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    rotate?: boolean;
+                    /** @default 24 */
+                    grace_hours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new secret (shown once) and the rotation's state. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        secret: string;
+                        identity_secret_set: boolean;
+                        identity_previous_until: components["schemas"]["NullableTimestamp"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    finishIdentityRotation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rotation's state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        identity_secret_set: boolean;
+                        identity_previous_until: components["schemas"]["NullableTimestamp"];
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];

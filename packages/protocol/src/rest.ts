@@ -58,6 +58,8 @@ export interface PublicConfig {
   uploads: UploadLimits;
   /** The server sends email: offer the transcript by email when the visitor ends the chat. */
   mail: boolean;
+  /** Only visitors with a signed identity token may chat (docs/identity.md). */
+  require_identity: boolean;
 }
 
 export interface UploadLimits {
@@ -135,6 +137,8 @@ export interface VisitorInfo {
   user_agent?: string;
   ip?: string;
   timezone?: string | null;
+  /** The custom attributes of a verified identity (docs/identity.md). */
+  identity_attributes?: Record<string, string | number | boolean | null>;
 }
 
 /** A session in the agents' view. */
@@ -149,6 +153,11 @@ export interface Session {
   last_seq: number;
   created_at: string;
   visitor_info: VisitorInfo;
+  /** The site's server signed who the visitor is (docs/identity.md); else name and email are
+   * only claimed. */
+  visitor_verified?: boolean;
+  /** The visitor's user id on the site (the token's `sub`), when verified. */
+  visitor_user_id?: string | null;
   assigned_agent_id: number | null;
   escalation_reason: string | null;
   accepted_at: string | null;
@@ -266,12 +275,20 @@ export interface WidgetSettings {
   /** Visitors may send files (agents always may). */
   visitor_uploads: boolean;
   ai_settings: AISettings;
+  /** Refuse a name or email claimed without a signed identity token (docs/identity.md). */
+  enforce_identity: boolean;
+  /** Refuse anonymous visitors too. */
+  require_identity: boolean;
 }
 
 export interface Widget extends WidgetSettings {
   id: number;
   site_key: string;
   owner_id: number | null;
+  /** The widget has an identity secret (it is never shown again). */
+  identity_secret_set: boolean;
+  /** During a rotation, until when the previous secret stays valid. */
+  identity_previous_until: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -86,8 +86,10 @@ export type Action =
   | { type: "restore"; saved: Saved }
   | { type: "restored"; expired: boolean }
   | { type: "start"; prechat?: Record<string, string> }
-  | { type: "created"; session: NewSession }
-  | { type: "create_failed"; status: number; message: string; fields: Record<string, string> }
+  /** `guest`: created without the name and email the page claimed, which the widget refused
+   * unsigned (`identity_unverified`; docs/identity.md). */
+  | { type: "created"; session: NewSession; guest?: boolean }
+  | { type: "create_failed"; status: number; message: string; fields: Record<string, string>; code?: string }
   | { type: "history"; page: History }
   // What the visitor does.
   | { type: "send"; id: string; text: string; at: string; aiEnabled: boolean; files?: Attached[] }
@@ -174,12 +176,33 @@ export function initialModel(preview = false): Model {
 }
 
 /** The body of the request that creates the session. */
+export const GUEST_NOTICE = "We couldn't confirm who you are, so you're chatting as a guest.";
+export const SIGN_IN_NOTICE = "Please sign in on this site to chat with us.";
+
+/** What the visitor is told when their identity was refused (docs/identity.md: the codes). */
+export function identityNotice(code: string | undefined): string | null {
+  if (code === "identity_required") return SIGN_IN_NOTICE;
+  if (code?.startsWith("identity_")) {
+    return "We couldn't confirm your sign-in. Please reload the page, or sign in again.";
+  }
+  return null;
+}
+
+/** The same request without what the page claimed about the visitor. */
+export function guestBody(body: object): object {
+  const { visitor_name: _n, visitor_email: _e, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
 export function sessionBody(prechat: Record<string, string> | undefined, who: Identity,
                             pageUrl: string | undefined): object {
+  // A signed identity (docs/identity.md) says who the visitor is: no claims beside it.
+  const claims = !who.token;
   return {
     ...(prechat && Object.keys(prechat).length ? { prechat } : {}),
-    ...(who.name && !prechat?.name ? { visitor_name: who.name } : {}),
-    ...(who.email && !prechat?.email ? { visitor_email: who.email } : {}),
+    ...(who.token ? { identity_token: who.token } : {}),
+    ...(claims && who.name && !prechat?.name ? { visitor_name: who.name } : {}),
+    ...(claims && who.email && !prechat?.email ? { visitor_email: who.email } : {}),
     page_url: pageUrl,
   };
 }
@@ -244,7 +267,11 @@ class Step {
       case "restore": return this.restore(a.saved);
       case "restored": return this.restored(a.expired);
       case "start": return this.start(a.prechat);
-      case "created": return this.created(a.session);
+      case "created":
+        this.created(a.session);
+        // The page named the visitor without a signed token on a widget that enforces it.
+        if (a.guest) this.set({ notice: GUEST_NOTICE });
+        return;
       case "create_failed": return this.createFailed(a);
       case "history": return this.history(a.page);
       case "send": return this.send(a);
@@ -356,13 +383,14 @@ class Step {
     if (this.m.escalateOnStart) this.escalate();
   }
 
-  private createFailed(e: { status: number; message: string; fields: Record<string, string> }): void {
+  private createFailed(e: { status: number; message: string; fields: Record<string, string>; code?: string }): void {
     const errors: Record<string, string> = {};
     for (const [field, msg] of Object.entries(e.fields)) errors[field.replace(/^prechat\./, "")] = msg;
-    for (const frame of this.m.unsent) this.t.fail(frame.client_msg_id, e.message);
+    const message = identityNotice(e.code) ?? e.message;
+    for (const frame of this.m.unsent) this.t.fail(frame.client_msg_id, message);
     this.set({
       phase: "new", errors,
-      notice: e.status === 429 ? "Too many new chats from here. Please wait a minute." : e.message,
+      notice: e.status === 429 ? "Too many new chats from here. Please wait a minute." : message,
     });
   }
 
@@ -560,7 +588,8 @@ class Step {
   private frame(f: ServerFrame, at: string): void {
     switch (f.type) {
       case "ready":
-        this.set({ aiMode: f.ai_mode, notice: null, mailTo: f.visitor_email ?? this.m.view.mailTo,
+        // A connection problem's notice is over; being a guest (docs/identity.md) is not.
+        this.set({ aiMode: f.ai_mode, notice: this.m.view.notice === GUEST_NOTICE ? GUEST_NOTICE : null, mailTo: f.visitor_email ?? this.m.view.mailTo,
           // The agent's picture after a reload or on another page of the site.
           agentAvatar: f.agent?.avatar_url ?? null, ...(f.agent?.display_name ? { agent: f.agent.display_name } : {}) });
         this.status(f.status);

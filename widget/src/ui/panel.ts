@@ -5,6 +5,7 @@
 import { getFile } from "../api";
 import { ASSISTANT, type Conversation, type State } from "../conversation";
 import { isOpen } from "../hours";
+import { SIGN_IN_NOTICE } from "../state/conversation";
 import type { Attached, Host } from "../types";
 import { Attach } from "./attach";
 import { h, replace } from "./dom";
@@ -45,6 +46,7 @@ export class Panel {
   private files: FileAccess;
   private confirmEnd = false;
   private prechat: ReturnType<typeof prechatForm> | null = null;
+  private signIn: HTMLElement | null = null;
   private email: ReturnType<typeof emailForm> | null = null;
   private shownCards = "";
   private shownErrors = "{}";
@@ -246,10 +248,26 @@ export class Panel {
     this.notice.hidden = !s.notice;
     this.connection(s);
 
-    // Main area: the pre-chat form until the session exists, then the transcript.
-    const wantPrechat = s.phase !== "live" && s.phase !== "ended" && cfg.enable_prechat_form
+    // Main area: a sign-in message where only signed-in visitors may chat and this one has
+    // no signed identity (docs/identity.md), else the pre-chat form until the session
+    // exists, then the transcript.
+    const signIn = !!cfg.require_identity && !this.host.identity.token && !this.conv.hasSession
+      && s.phase !== "live" && s.phase !== "ended";
+    const wantPrechat = !signIn && s.phase !== "live" && s.phase !== "ended" && cfg.enable_prechat_form
       && cfg.prechat_fields.length > 0 && !this.conv.hasSession;
-    if (wantPrechat && !this.prechat) {
+    if (signIn) {
+      this.prechat = null;
+      if (!this.signIn) {
+        this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, SIGN_IN_NOTICE);
+        replace(this.main, this.signIn);
+      }
+    } else if (this.signIn) {
+      this.signIn = null;
+      replace(this.main);
+    }
+    if (signIn) {
+      // nothing more in the main area
+    } else if (wantPrechat && !this.prechat) {
       this.prechat = prechatForm(cfg.prechat_fields, this.host.identity,
         cfg.welcome_message || "Tell us a little about yourself to start.",
         (answers) => void this.conv.start(answers).then((ok) => ok && this.focus()));
@@ -317,12 +335,12 @@ export class Panel {
     }
     if (this.email && newErrors) this.email.fields.show(s.errors, errors !== "{}");
 
-    const canEscalate = cfg.ai_enabled && !ended && !this.prechat
+    const canEscalate = cfg.ai_enabled && !ended && !this.prechat && !signIn
       && (s.status === null || s.status === "active");
     replace(this.actions, canEscalate ? h("button", {
       type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
     }, svg(PERSON_ICON), awayNow ? "Leave a message for the team" : "Talk to a person") : null);
-    this.composer.hidden = ended || !!this.prechat || this.confirmEnd;
+    this.composer.hidden = ended || !!this.prechat || this.confirmEnd || signIn;
     this.attach.slot.hidden = this.composer.hidden;
   }
 
