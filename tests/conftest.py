@@ -25,6 +25,7 @@ from tests.helpers.accounts import register
 from tests.helpers.api import Api
 from tests.helpers.chatctl import Chatctl, chatctl_env
 from tests.helpers.database import clear_tables, database_name, drop_everything
+from tests.helpers.fake_openai import fake_openai  # noqa: F401 - a fixture for every test
 from tests.helpers.settings import make_settings
 from tests.helpers.smtp import outbox_sender, smtp_sink  # noqa: F401 - fixtures for every test
 from tests.helpers.world import World

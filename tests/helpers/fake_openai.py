@@ -681,8 +681,8 @@ class FakeOpenAIThread:
 
 @pytest.fixture
 def fake_openai(io_loop: tornado.ioloop.IOLoop) -> Iterator[FakeOpenAI]:
-    """A started FakeOpenAI on the test's IOLoop. Import it into a conftest to use it:
-    ``from tests.helpers.fake_openai import fake_openai  # noqa: F401``."""
+    """A started FakeOpenAI on the test's IOLoop (tests/conftest.py offers it to every test; a
+    suite of its own imports it the same way)."""
     fake = FakeOpenAI()
     io_loop.run_sync(fake.start)
     yield fake

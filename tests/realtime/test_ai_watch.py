@@ -5,12 +5,10 @@ a fake OpenAI-compatible server streaming over real HTTP."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import tornado.ioloop
 from sqlalchemy import select, update
 
 from chatserver.context import Context
@@ -25,16 +23,8 @@ SLOW_REPLY = " ".join(f"word{i}" for i in range(40))
 
 
 @pytest.fixture
-def fake(io_loop: tornado.ioloop.IOLoop) -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    io_loop.run_sync(server.start)
-    yield server
-    io_loop.run_sync(server.stop)
-
-
-@pytest.fixture
-def settings_overrides(fake: FakeOpenAI) -> dict[str, Any]:
-    return {"ai_provider": "openai", "ai_base_url": fake.base_url, "ai_api_key": "sk-test",
+def settings_overrides(fake_openai: FakeOpenAI) -> dict[str, Any]:
+    return {"ai_provider": "openai", "ai_base_url": fake_openai.base_url, "ai_api_key": "sk-test",
             "ai_model": "fake/default", "ai_read_timeout_s": 5.0, "ai_max_retries": 0}
 
 
@@ -52,7 +42,7 @@ async def _stored(ctx: Context, session_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in rows]
 
 
-async def test_the_ai_list_is_live(make_world: Any, fake: FakeOpenAI) -> None:
+async def test_the_ai_list_is_live(make_world: Any, fake_openai: FakeOpenAI) -> None:
     world = await _world(make_world)
     alice, ready = await world.agent("alice")
     assert ready["ai_sessions"] == []
@@ -115,9 +105,9 @@ async def test_an_agent_of_another_widget_sees_nothing(make_world: Any) -> None:
     assert ready["ai_sessions"] == []
 
 
-async def test_watching_follows_the_ai_and_is_read_only(make_world: Any, fake: FakeOpenAI,
+async def test_watching_follows_the_ai_and_is_read_only(make_world: Any, fake_openai: FakeOpenAI,
                                                       ctx: Context) -> None:
-    fake.behaviour.reply = "Orders ship within 24 hours and arrive in 2-4 business days."
+    fake_openai.behaviour.reply = "Orders ship within 24 hours and arrive in 2-4 business days."
     world = await _world(make_world)
     alice, _ = await world.agent("alice")
     s = await world.session()
@@ -135,7 +125,7 @@ async def test_watching_follows_the_ai_and_is_read_only(make_world: Any, fake: F
     final = await alice.expect("message", sender_type="ai", timeout=5)
     deltas = [f for f in alice.seen if f["type"] == "ai_delta"
               and f["reply_id"] == final["client_msg_id"]]
-    assert "".join(d["text"] for d in deltas) == final["text"] == fake.behaviour.reply
+    assert "".join(d["text"] for d in deltas) == final["text"] == fake_openai.behaviour.reply
 
     await visitor.expect("message", sender_type="ai", seq=final["seq"])
     await visitor.quiet(0.2)
@@ -160,10 +150,10 @@ async def test_watching_follows_the_ai_and_is_read_only(make_world: Any, fake: F
                 if f.get("session_id") == s["session_id"] and f["type"] == "message"]
 
 
-async def test_take_over_stops_the_ai_mid_stream(make_world: Any, fake: FakeOpenAI,
+async def test_take_over_stops_the_ai_mid_stream(make_world: Any, fake_openai: FakeOpenAI,
                                                 ctx: Context) -> None:
-    fake.behaviour.reply = SLOW_REPLY
-    fake.behaviour.delay = 0.1  # 40 pieces: four seconds of streaming
+    fake_openai.behaviour.reply = SLOW_REPLY
+    fake_openai.behaviour.delay = 0.1  # 40 pieces: four seconds of streaming
     world = await _world(make_world)
     alice, _ = await world.agent("alice")
     s = await world.session()
@@ -196,17 +186,17 @@ async def test_take_over_stops_the_ai_mid_stream(make_world: Any, fake: FakeOpen
                 or (f["type"] == "message" and f["sender_type"] == "ai")]
     assert sum(f["type"] == "ai_delta" for f in visitor.seen) < 40
     for _ in range(40):  # the request to the provider was closed, not read to the end
-        if fake.cancelled:
+        if fake_openai.cancelled:
             break
         await asyncio.sleep(0.05)
-    assert fake.cancelled
+    assert fake_openai.cancelled
     # The conversation is now the agent's: they write, the visitor reads.
     await alice.say("Hello, I am Alice. How can I help?", session_id=s["session_id"])
     got = await visitor.expect("message", sender_type="agent")
     assert got["text"] == "Hello, I am Alice. How can I help?"
 
 
-async def test_two_agents_take_over_at_once_one_wins(make_world: Any, fake: FakeOpenAI) -> None:
+async def test_two_agents_take_over_at_once_one_wins(make_world: Any, fake_openai: FakeOpenAI) -> None:
     world = await _world(make_world)
     await world.add_agent("bob")
     alice, _ = await world.agent("alice")
@@ -238,8 +228,8 @@ async def test_two_agents_take_over_at_once_one_wins(make_world: Any, fake: Fake
 
 
 async def test_waiting_cards_carry_the_visitors_question_and_reason(make_world: Any,
-                                                                   fake: FakeOpenAI) -> None:
-    fake.behaviour.reply = "Orders ship within 24 hours."
+                                                                   fake_openai: FakeOpenAI) -> None:
+    fake_openai.behaviour.reply = "Orders ship within 24 hours."
     world = await _world(make_world)
     alice, _ = await world.agent("alice")
     s = await world.session()
@@ -269,7 +259,7 @@ async def test_waiting_cards_carry_the_visitors_question_and_reason(make_world: 
     assert (await visitor.expect("message", sender_type="agent"))["text"] == "I am here."
 
 
-async def test_hand_back_and_abandonment_move_the_list(make_world: Any, fake: FakeOpenAI,
+async def test_hand_back_and_abandonment_move_the_list(make_world: Any, fake_openai: FakeOpenAI,
                                                       ctx: Context) -> None:
     world = await _world(make_world)
     alice, _ = await world.agent("alice")
@@ -298,7 +288,7 @@ async def test_hand_back_and_abandonment_move_the_list(make_world: Any, fake: Fa
 
 
 async def test_another_tab_of_the_agent_takes_over_what_this_one_watches(
-        make_world: Any, fake: FakeOpenAI) -> None:
+        make_world: Any, fake_openai: FakeOpenAI) -> None:
     world = await _world(make_world)
     watcher, _ = await world.agent("alice")
     taker, _ = await world.agent("alice")
@@ -326,7 +316,7 @@ async def test_another_tab_of_the_agent_takes_over_what_this_one_watches(
 
 
 async def test_a_watcher_stops_following_when_another_agent_takes_over(
-        make_world: Any, fake: FakeOpenAI) -> None:
+        make_world: Any, fake_openai: FakeOpenAI) -> None:
     world = await _world(make_world)
     await world.add_agent("bob")
     alice, _ = await world.agent("alice")

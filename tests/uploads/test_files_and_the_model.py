@@ -3,11 +3,9 @@ loopback): the model hears the file names with the caption; it reads no file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import tornado.ioloop
 
 from chatserver.context import Context
 from tests.helpers.fake_openai import FakeOpenAI
@@ -16,22 +14,14 @@ from tests.helpers.upload_rows import make_upload
 
 
 @pytest.fixture
-def fake(io_loop: tornado.ioloop.IOLoop) -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    io_loop.run_sync(server.start)
-    yield server
-    io_loop.run_sync(server.stop)
-
-
-@pytest.fixture
-def settings_overrides(settings_overrides: dict[str, Any], fake: FakeOpenAI) -> dict[str, Any]:
-    return {**settings_overrides, "ai_provider": "openai", "ai_base_url": fake.base_url,
+def settings_overrides(settings_overrides: dict[str, Any], fake_openai: FakeOpenAI) -> dict[str, Any]:
+    return {**settings_overrides, "ai_provider": "openai", "ai_base_url": fake_openai.base_url,
             "ai_api_key": "sk-test", "ai_model": "fake/default"}
 
 
 async def test_a_model_hears_the_file_names(make_world: Any, ctx: Context,
-                                            fake: FakeOpenAI) -> None:
-    fake.behaviour.reply = "Thanks for the photo: a person will look at it."
+                                            fake_openai: FakeOpenAI) -> None:
+    fake_openai.behaviour.reply = "Thanks for the photo: a person will look at it."
     world = await make_world(ai_enabled=True)
     await world.api.post(f"/api/widgets/{world.key}/knowledge/import",
                          {"format": "markdown", "content": FAQ_MD}, token=world.admin)
@@ -40,11 +30,11 @@ async def test_a_model_hears_the_file_names(make_world: Any, ctx: Context,
     first = await make_upload(ctx, s["session_id"], "broken-part.jpg")
     await visitor.say("It arrived like this", files=[first])
     await visitor.expect("message", sender_type="ai")
-    assert fake.requests[-1].messages[-1] == {
+    assert fake_openai.requests[-1].messages[-1] == {
         "role": "user", "content": "It arrived like this\n[sent files: broken-part.jpg]"}
     more = [await make_upload(ctx, s["session_id"], n) for n in ("a.png", "b.pdf")]
     await visitor.say("", files=more)
     reply = await visitor.expect("message", sender_type="ai")
     assert "files" not in reply
-    assert fake.requests[-1].messages[-1] == {"role": "user",
+    assert fake_openai.requests[-1].messages[-1] == {"role": "user",
                                               "content": "[sent files: a.png, b.pdf]"}
