@@ -103,7 +103,7 @@ def test_ids_are_autoincrement_on_sqlite_and_existing_users_get_a_token_key(
                  if t.autoincrement_column is not None}
     assert id_tables == {"users", "login_failures", "widget_configs", "messages", "kb_entries",
                          "canned_responses", "kb_embeddings", "session_tokens", "outbox",
-                         "notes", "labels", "saved_views", "audit_log"}
+                         "notes", "labels", "saved_views", "audit_log", "visitor_tokens"}
     if sql:
         assert {name for name in id_tables if "AUTOINCREMENT" in sql[name]} == id_tables
         assert all("AUTOINCREMENT" not in sql[t.name] for t in metadata.sorted_tables
@@ -137,3 +137,42 @@ def _plain(table: Table, column: Column[Any]) -> bool:
 def _tables_of(url: str) -> set[str]:
     tables: set[str] = _inspect(url, _tables)
     return tables
+
+
+def test_existing_conversations_get_visitors(empty_db: str) -> None:
+    """0018 gives each conversation a visitor (a verified user's share one; a second open
+    conversation of theirs gets its own, so the unique index can be built) and makes each
+    conversation's first token a device token of its visitor."""
+    migrate.upgrade(empty_db, "0015")
+
+    def add_sessions(conn: Connection) -> None:
+        conn.execute(text(
+            "INSERT INTO widget_configs (id, site_key, business_name, widget_title,"
+            " welcome_message, primary_color, secondary_color, position, enable_prechat_form,"
+            " prechat_fields, allowed_origins, timezone, ai_enabled, ai_settings, created_at,"
+            " updated_at) VALUES (1, 'k', 'B', 'T', 'W', '#000000', '#ffffff', 'right', 0,"
+            " '[]', '[]', 'UTC', 0, '{}', '2024-01-01 00:00:00', '2024-01-01 00:00:00')"))
+        for n, (status, user) in enumerate([("closed", "u1"), ("active", "u1"),
+                                            ("waiting", "u1"), ("active", None)]):
+            conn.execute(text(
+                "INSERT INTO sessions (id, widget_id, visitor_token_hash, visitor_info, status,"
+                " ai_mode, visitor_verified, visitor_user_id, created_at, last_activity_at)"
+                " VALUES (:id, 1, :h, '{}', :s, 0, :v, :u, :c, :c)"),
+                {"id": f"s{n}", "h": f"{n:064d}", "s": status, "v": user is not None, "u": user,
+                 "c": f"2024-01-0{n + 1} 00:00:00"})
+        conn.commit()
+
+    _inspect(empty_db, add_sessions)
+    migrate.upgrade(empty_db, "head")
+
+    def check(conn: Connection) -> tuple[dict[str, str], dict[str, str | None], dict[str, str]]:
+        of = dict(conn.execute(text("SELECT id, visitor_id FROM sessions")).all())
+        users = dict(conn.execute(text("SELECT id, user_id FROM visitors")).all())
+        tokens = dict(conn.execute(text("SELECT token_hash, visitor_id FROM visitor_tokens")).all())
+        return of, users, tokens
+
+    of, users, tokens = _inspect(empty_db, check)
+    assert of["s0"] == of["s2"] != of["s1"]  # the newest open one keeps the user
+    assert users[of["s2"]] == "u1" and users[of["s1"]] is None and users[of["s3"]] is None
+    assert len(set(of.values())) == 3
+    assert {h: tokens[h] for h in tokens} == {f"{n:064d}": of[f"s{n}"] for n in range(4)}

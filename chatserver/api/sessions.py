@@ -8,9 +8,9 @@ import time
 from chatserver.api.base import APIHandler
 from chatserver.api.widgets import PublicAPIHandler
 from chatserver.domain import ESCALATION_REASONS
-from chatserver.errors import RateLimited
+from chatserver.errors import RateLimited, Unauthorized
 from chatserver.limits import ID_MAX, MESSAGES_PAGE_DEFAULT, MESSAGES_PAGE_MAX
-from chatserver.services import ai_live, chat, history_filters, sessions, widgets
+from chatserver.services import ai_live, chat, history_filters, sessions, visitors, widgets
 from chatserver.services.access import Actor
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.validate import Fields
@@ -37,7 +37,27 @@ class SessionsHandler(VisitorAPIHandler):
         result = await sessions.create_session(
             self.ctx, widget, self.json_body(), ip=self.client_ip,
             user_agent=self.request.headers.get("User-Agent", ""))
-        self.send_json(result, status=201)
+        # 200: the visitor's open conversation, which another tab started at the same instant.
+        self.send_json(result, status=200 if result["existing"] else 201)
+
+
+class VisitorHomeHandler(VisitorAPIHandler):
+    """The widget's home: the visitor's conversations (their device token, or a signed identity
+    whose device gets a token here)."""
+
+    async def post(self, site_key: str) -> None:
+        token, _ = await self.caller(site_key)
+        widget = await widgets.widget_row(self.ctx, site_key)
+        body = self.json_body()
+        self.send_json(await visitors.home(self.ctx, widget, token, body.get("identity_token")))
+
+
+class ReopenHandler(VisitorAPIHandler):
+    async def post(self, site_key: str, session_id: str) -> None:
+        token, _ = await self.caller(site_key)
+        if token is None:
+            raise Unauthorized("a visitor token is required")
+        self.send_json(await visitors.reopen(self.ctx, site_key, session_id, token))
 
 
 class MessagesHandler(VisitorAPIHandler):
@@ -114,6 +134,8 @@ routes = [
     (r"/api/widgets/queue-position/([^/]+)/([^/]+)", QueuePositionHandler),
     (r"/api/widgets/([^/]+)/sessions", SessionsHandler),
     (r"/api/widgets/([^/]+)/sessions/([^/]+)/messages", MessagesHandler),
+    (r"/api/widgets/([^/]+)/sessions/([^/]+)/reopen", ReopenHandler),
+    (r"/api/widgets/([^/]+)/visitor", VisitorHomeHandler),
     (r"/api/agents/stats", AgentStatsHandler),
     (r"/api/agents/active-chats", ActiveChatsHandler),
     (r"/api/agents/waiting-sessions", WaitingSessionsHandler),

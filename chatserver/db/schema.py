@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -111,6 +112,9 @@ sessions = Table(
     # The site's server signed who the visitor is (docs/identity.md): their user id there.
     Column("visitor_verified", Boolean, nullable=False, server_default="0"),
     Column("visitor_user_id", String(255), nullable=True),
+    # Whose conversation this is (tables_privacy.visitors); NULL once the visitor is erased.
+    Column("visitor_id", String(36), ForeignKey("visitors.id", ondelete="SET NULL"),
+           nullable=True),
     Column("status", String(16), nullable=False),
     Column("ai_mode", Boolean, nullable=False),
     Column("assigned_agent_id", Integer, ForeignKey("users.id", ondelete="SET NULL"),
@@ -133,7 +137,14 @@ sessions = Table(
     Column("accepted_at", Timestamp, nullable=True),
     Column("first_agent_reply_at", Timestamp, nullable=True),
     Column("closed_at", Timestamp, nullable=True),
+    # The visitor while the conversation is open (OPEN in domain.py), else NULL: its unique
+    # index lets a visitor have at most one open conversation, decided by the database.
+    Column("open_visitor_id", String(36), Computed(
+        "CASE WHEN status IN ('active', 'waiting', 'assigned') THEN visitor_id END",
+        persisted=False)),
     Index(None, "widget_id", "status"),
+    Index(None, "visitor_id", "created_at"),
+    Index(None, "open_visitor_id", unique=True),
     Index(None, "status", "escalated_at"),
     Index(None, "assigned_agent_id", "status"),
     Index(None, "closed_at"),
@@ -352,4 +363,6 @@ saved_views = Table(
 # stays readable); imported here so that importing the schema always gives all of it.
 from chatserver.db.tables_privacy import audit_log as audit_log  # noqa: E402
 from chatserver.db.tables_privacy import session_context as session_context  # noqa: E402
+from chatserver.db.tables_privacy import visitor_tokens as visitor_tokens  # noqa: E402
+from chatserver.db.tables_privacy import visitors as visitors  # noqa: E402
 

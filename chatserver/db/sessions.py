@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.db.messages import preview
 from chatserver.db.schema import messages, session_tokens, sessions, users, widget_configs
 from chatserver.domain import OPEN, UNANSWERED
+from chatserver.errors import Conflict
 
 # Columns agents see (never the visitor token hash).
 _AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
@@ -20,6 +22,12 @@ _AGENT_COLUMNS = [c for c in sessions.c if c.name != "visitor_token_hash"]
 
 async def insert_session(conn: AsyncConnection, **values: Any) -> None:
     await conn.execute(insert(sessions).values(**values))
+
+
+async def open_of_visitor(conn: AsyncConnection, visitor_id: str) -> RowMapping | None:
+    """The visitor's open conversation (at most one: ix_sessions_open_visitor_id)."""
+    found = await conn.scalar(select(sessions.c.id).where(sessions.c.open_visitor_id == visitor_id))
+    return None if found is None else await get(conn, found)
 
 
 async def get(conn: AsyncConnection, session_id: str, *,
@@ -46,11 +54,17 @@ async def last_seq(conn: AsyncConnection, session_id: str) -> int:
 
 async def update_session(conn: AsyncConnection, session_id: str, *,
                          only_status: tuple[str, ...] | None = None, **values: Any) -> bool:
-    """Update a session; with only_status, only while its status is one of those."""
+    """Update a session; with only_status, only while its status is one of those. Reopening a
+    conversation while its visitor has another open is refused by the database
+    (ix_sessions_open_visitor_id): Conflict `visitor_has_open_conversation`."""
     stmt = update(sessions).where(sessions.c.id == session_id)
     if only_status is not None:
         stmt = stmt.where(sessions.c.status.in_(only_status))
-    return (await conn.execute(stmt.values(**values))).rowcount > 0
+    try:
+        return (await conn.execute(stmt.values(**values))).rowcount > 0
+    except IntegrityError:
+        raise Conflict("the visitor has another open conversation",
+                       code="visitor_has_open_conversation") from None
 
 
 # The queue's one order, used by the REST position and the real-time queue alike.

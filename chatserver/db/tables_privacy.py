@@ -1,10 +1,10 @@
-"""The tables of the privacy features (docs/privacy.md): the audit log of admin actions and
-the visitor's context. Declared on the same metadata as db/schema.py, which imports them
-(import them from there)."""
+"""The tables of the privacy features (docs/privacy.md): visitors and their device tokens, the
+audit log of admin actions and the visitor's context. Declared on the same metadata as
+db/schema.py, which imports them (import them from there)."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
 
 from chatserver.db.types import ID_TABLE_ARGS, TABLE_ARGS, BigId, Timestamp, metadata
 
@@ -46,4 +46,39 @@ session_context = Table(
     Column("attributes", JSON, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     **TABLE_ARGS,
+)
+
+
+# A visitor of one widget (services/visitors.py, docs/privacy.md): their conversations
+# (sessions.visitor_id) and device tokens belong to it. Anonymous (`user_id` NULL: one browser,
+# known by its device token) or verified: `user_id` is the site's user id from a signed
+# identity token (docs/identity.md), one visitor per widget and user id, so every device that
+# identifies as them finds the same conversations. `name` and `email` are the latest the
+# visitor gave (or the token said).
+visitors = Table(
+    "visitors", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("widget_id", Integer, ForeignKey("widget_configs.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("user_id", String(255), nullable=True),
+    Column("name", String(100), nullable=True),
+    Column("email", String(255), nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("last_seen_at", Timestamp, nullable=False),
+    UniqueConstraint("widget_id", "user_id"),
+    Index(None, "email"),
+    **TABLE_ARGS,
+)
+
+# A visitor's device tokens (one per browser; the widget keeps it in localStorage): each opens
+# every conversation of its visitor. Deleted with the visitor.
+visitor_tokens = Table(
+    "visitor_tokens", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("visitor_id", String(36), ForeignKey("visitors.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Timestamp, nullable=False),
+    Index(None, "visitor_id"),
+    **ID_TABLE_ARGS,
 )

@@ -14,6 +14,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.db import sessions as sessions_db
+from chatserver.db import visitors as visitors_db
 from chatserver.db import widgets as widgets_db
 from chatserver.errors import Forbidden, NotFound, Unauthorized
 
@@ -80,9 +81,14 @@ def hash_token(token: str) -> str:
 
 
 async def _opens(conn: AsyncConnection, row: RowMapping, token_hash: str) -> bool:
-    """The token is the session's first (no query: the common case) or one of its device
-    tokens (session_tokens: a conversation link opened on another device)."""
+    """The token is the session's first (no query: the common case), one of its visitor's
+    device tokens (visitor_tokens: their other conversations, another device of a verified
+    visitor) or one of its own device tokens (session_tokens: a conversation link opened on
+    another device)."""
     if hmac.compare_digest(row["visitor_token_hash"], token_hash):
+        return True
+    if row["visitor_id"] is not None and await visitors_db.opens(conn, row["visitor_id"],
+                                                                  token_hash):
         return True
     found = False
     for candidate in await sessions_db.device_token_hashes(conn, row["id"]):

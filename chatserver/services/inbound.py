@@ -54,7 +54,8 @@ REOPENED = "The visitor replied by email; the conversation was reopened."
 HANDED = "The conversation was handed to a person."
 
 
-async def receive(ctx: Context, session_id: str, mail: InboundMail) -> MessageView:
+async def receive(ctx: Context, session_id: str, mail: InboundMail, *,
+                  _redirected: bool = False) -> MessageView:
     """Post the reply as a visitor message (once), handing the conversation to a person."""
     cid = mail.client_msg_id
     async with ctx.engine.connect() as conn:
@@ -72,7 +73,18 @@ async def receive(ctx: Context, session_id: str, mail: InboundMail) -> MessageVi
     meta: dict[str, str] = {"via": "email"}
     if mail.sender not in known:
         meta["from"] = mail.sender
-    handed = await _to_a_person(ctx, session_id)
+    try:
+        handed = await _to_a_person(ctx, session_id)
+    except Conflict as exc:
+        if exc.code != "visitor_has_open_conversation" or _redirected:
+            raise TryAgain(f"session {session_id}: {exc.code}") from None
+        # A reply to an ended conversation while the visitor has another open: it belongs
+        # there (at most one is open), as a message of that conversation.
+        async with ctx.engine.connect() as conn:
+            open_row = await db.open_of_visitor(conn, row["visitor_id"])
+        if open_row is None:  # ended in between: reopening may work now
+            raise TryAgain(f"session {session_id}: {exc.code}") from None
+        return await receive(ctx, open_row["id"], mail, _redirected=True)
     try:
         msg, _created = await send_message(
             ctx, session_id, sender_type="visitor", client_msg_id=cid, meta=meta,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 import statistics
 import uuid
 import zoneinfo
@@ -12,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from chatserver.context import Context
@@ -23,9 +23,8 @@ from chatserver.db.history_filters import HistoryFilter, conditions
 from chatserver.errors import NotFound
 from chatserver.events import FileView, MessageView
 from chatserver.limits import MESSAGES_PAGE_MAX
-from chatserver.services import identity, labels
+from chatserver.services import identity, labels, visitor_records
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
-from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.services.users import avatar_url
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields, clean_text, is_email
@@ -33,11 +32,6 @@ from chatserver.validate import Fields, clean_text, is_email
 TEL_RE = re.compile(r"^\+?[0-9 ()./-]{3,32}$")
 # How many recent accepted sessions the wait estimate looks at.
 WAIT_SAMPLE = 50
-
-
-def new_visitor_token() -> str:
-    """256 random bits with a prefix that can never be mistaken for a JWT."""
-    return VISITOR_TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
 def _check_prechat(widget: RowMapping, answers: dict[str, Any], f: Fields) -> dict[str, str]:
@@ -115,32 +109,42 @@ async def create_session(ctx: Context, widget: RowMapping, data: dict[str, Any],
     named = who is None and not widget["enforce_identity"] and not widget["require_identity"]
     if who is not None:
         name, email = who.name, who.email
-    token = new_visitor_token()
+    visitor_name = name or (prechat.get("name") if named else None) or None
+    visitor_email = email or ((prechat.get("email") or "").lower() if named else None) or None
+    visitor_id, token = await visitor_records.for_conversation(
+        ctx, widget, data.get("visitor_token"), who, name=visitor_name, email=visitor_email)
     now = utcnow()
     session_id = str(uuid.uuid4())
     info: dict[str, Any] = {"prechat": prechat, "page_url": page_url,
                             "user_agent": user_agent[:500], "ip": ip, "timezone": time_zone}
     if who is not None and who.attributes:
         info["identity_attributes"] = who.attributes
-    async with ctx.engine.begin() as conn:
-        await db.insert_session(
-            conn, id=session_id, widget_id=widget["id"], visitor_token_hash=hash_token(token),
-            visitor_name=name or (prechat.get("name") if named else None) or None,
-            visitor_email=email or ((prechat.get("email") or "").lower() if named else None)
-            or None,
-            visitor_verified=who is not None, visitor_user_id=who.user_id if who else None,
-            visitor_info=info, status="active", ai_mode=bool(widget["ai_enabled"]),
-            created_at=now, last_activity_at=now)
-        row = await db.get(conn, session_id)
+    try:
+        async with ctx.engine.begin() as conn:
+            await db.insert_session(
+                conn, id=session_id, widget_id=widget["id"], visitor_token_hash=hash_token(token),
+                visitor_id=visitor_id, visitor_name=visitor_name, visitor_email=visitor_email,
+                visitor_verified=who is not None, visitor_user_id=who.user_id if who else None,
+                visitor_info=info, status="active", ai_mode=bool(widget["ai_enabled"]),
+                created_at=now, last_activity_at=now)
+            row = await db.get(conn, session_id)
+    except IntegrityError:
+        # The visitor has an open conversation (another tab started one at the same instant,
+        # or it was never ended): that one, which this device token opens, is the answer.
+        async with ctx.engine.connect() as conn:
+            row = await db.open_of_visitor(conn, visitor_id)
+        if row is None:
+            raise
+        return {**visitor_view(row), "visitor_token": token, "existing": True}
     assert row is not None
-    return {**visitor_view(row), "visitor_token": token}
+    return {**visitor_view(row), "visitor_token": token, "existing": False}
 
 
 async def issue_device_token(ctx: Context, session_id: str) -> str:
     """A further visitor token of the session, for another device (a conversation link opened
     there). Every token issued keeps working: issuing one never revokes another. The session
     must exist (404 otherwise)."""
-    token = new_visitor_token()
+    token = visitor_records.new_visitor_token()
     async with ctx.engine.begin() as conn:
         if len(session_id) > 36 or await db.get(conn, session_id) is None:
             raise NotFound("no such session", code="session_not_found")

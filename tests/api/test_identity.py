@@ -139,19 +139,19 @@ async def test_rotation_keeps_both_secrets_until_it_ends(make_world: Any, ctx: C
     assert new != old
     state = (await world.api.get(f"/api/widgets/{world.key}", token=world.admin)).json["widget"]
     assert state["identity_previous_until"] is not None
-    for secret in (old, new):
-        assert (await _create(world, identity_token=sign(secret))).code == 201
+    for n, secret in enumerate((old, new)):  # one user each: a user has one open conversation
+        assert (await _create(world, identity_token=sign(secret, sub=f"u-{n}"))).code == 201
     # The grace period ends: only the new one.
     async with ctx.engine.begin() as conn:
         await conn.execute(update(widget_configs).where(widget_configs.c.site_key == world.key)
                            .values(identity_previous_until=utcnow() - timedelta(seconds=1)))
     assert (await _create(world, identity_token=sign(old))).error_code == \
         "identity_token_signature"
-    assert (await _create(world, identity_token=sign(new))).code == 201
+    assert (await _create(world, identity_token=sign(new, sub="u-2"))).code == 201
 
     # Rotating again, then finishing the rotation by hand.
     newer = await _secret(world, rotate=True)
-    assert (await _create(world, identity_token=sign(new))).code == 201
+    assert (await _create(world, identity_token=sign(new, sub="u-3"))).code == 201
     done = await world.api.delete(f"/api/widgets/{world.key}/identity-secret/previous",
                                   token=world.admin)
     assert done.code == 200 and done.json["identity_previous_until"] is None

@@ -160,3 +160,24 @@ async def test_a_retry_after_a_failure_between_reopening_and_the_message_still_a
     assert [m["text"] for m in said if m["sender_type"] == "visitor"] == ["Is it shipped yet?"]
     assert [m["text"] for m in said].count(REOPENED) == 1
     assert (await status_of(world, s))["status"] == "assigned"
+
+
+async def test_a_reply_to_an_ended_conversation_goes_to_the_open_one(
+        make_world: Any, ctx: Context, reply_listener: StartListener) -> None:
+    """At most one conversation of a visitor is open: a reply to an ended one while another
+    is open is a message of the open one, and the ended one stays ended."""
+    port = await reply_listener()
+    world = await make_world()
+    old = await world.session(visitor_email="jane@example.org")
+    await chat.close(ctx, old["session_id"], by="visitor")
+    resp = await world.api.post(f"/api/widgets/{world.key}/sessions",
+                                {"visitor_token": old["visitor_token"]})
+    new = resp.json
+    assert resp.code == 201 and new["session_id"] != old["session_id"]
+    to = address_of(old["session_id"])
+    out = await lmtp_send(port, [to], reply_email(to, "About my earlier question"))
+    assert out.data[0].startswith("250"), out
+    assert (await status_of(world, old))["status"] == "closed"
+    said = await history(world, new)
+    assert [(m["sender_type"], m["text"]) for m in said[-1:]] == [
+        ("visitor", "About my earlier question")]
