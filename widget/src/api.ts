@@ -1,7 +1,7 @@
 // The REST calls the widget makes. Components never call fetch themselves.
 
 import { ApiError, type Endpoint, request, send } from "@parley/protocol";
-import type { Availability, History, NewSession, PublicConfig, QueueInfo } from "./types";
+import type { Availability, History, NewSession, PublicConfig, QueueInfo, VisitorHome } from "./types";
 
 export { ApiError };
 
@@ -24,6 +24,20 @@ export function getAvailability(base: string, siteKey: string): Promise<Availabi
 
 export function createSession(base: string, siteKey: string, body: object): Promise<NewSession> {
   return request<NewSession>(CHAT, `${site(base, siteKey)}/sessions`, { method: "POST", body });
+}
+
+/** The visitor's conversations (the device token, or a signed identity: docs/privacy.md). */
+export function getHome(base: string, siteKey: string, token: string | null,
+                        identityToken?: string): Promise<VisitorHome> {
+  return request<VisitorHome>(CHAT, `${site(base, siteKey)}/visitor`, {
+    method: "POST", body: identityToken ? { identity_token: identityToken } : {},
+    ...(token ? { token } : {}),
+  });
+}
+
+export function reopenSession(base: string, siteKey: string, sid: string, token: string): Promise<unknown> {
+  return request(CHAT, `${site(base, siteKey)}/sessions/${encodeURIComponent(sid)}/reopen`,
+    { method: "POST", body: {}, token });
 }
 
 export function getHistory(base: string, siteKey: string, sid: string, token: string,

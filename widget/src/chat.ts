@@ -51,6 +51,7 @@ export function mount(host: Host): ChatApp {
       host.setOpen(true);
       conv.setOpen(true);
       panel?.shown(true);
+      panel?.refreshHome(); // opening the widget is an interaction: their conversations
       setUnread(0);
       markSeen();
       if (focus) setTimeout(() => panel?.focus(), 0);

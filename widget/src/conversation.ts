@@ -4,14 +4,16 @@
 // actions (what the visitor does, frames, REST answers, timers) and runs the effects it
 // returns. No DOM here but what the browser offers everyone (location, navigator).
 
-import { ApiError, createSession, getAvailability, getHistory, getQueuePosition, socketUrl } from "./api";
+import {
+  ApiError, createSession, getAvailability, getHistory, getHome, getQueuePosition, reopenSession, socketUrl,
+} from "./api";
 import { ChatSocket } from "./socket";
 import {
   type Action, type Effect, type Model, type State, type Timer, guestBody, initialModel, reduce, sessionBody,
 } from "./state/conversation";
 import * as storage from "./storage";
 import { type Change, type Item, Transcript } from "./transcript";
-import type { Attached, ChatMessage, Host } from "./types";
+import type { Attached, ChatMessage, Host, NewSession, VisitorHome } from "./types";
 
 export { ASSISTANT, GAP_GRACE_MS, PREVIEW_NOTICE, UPLOAD_LOST } from "./state/conversation";
 export type { Phase, State } from "./state/conversation";
@@ -130,12 +132,12 @@ export class Conversation {
       case "create": {
         const body = sessionBody(e.prechat, this.host.identity, pageUrl());
         let guest = false;
-        return createSession(base, siteKey, body).catch((err: unknown) => {
+        return this.create(body).catch((err: unknown) => {
           // The widget enforces signed identities and the page named the visitor without
           // one: chat as a guest rather than not at all (docs/identity.md).
           if (!(err instanceof ApiError && err.code === "identity_unverified")) throw err;
           guest = true;
-          return createSession(base, siteKey, guestBody(body));
+          return this.create(guestBody(body));
         }).then(
           (session) => void this.dispatch({ type: "created", session, guest }),
           (err: unknown) => {
@@ -161,6 +163,43 @@ export class Conversation {
           () => {}); // the next queue_position frame will say
     }
     return undefined;
+  }
+
+  /** Create the conversation with this browser's device token, and keep the token it gets.
+   * Tabs of the browser take turns (Web Locks): a later tab sends the token the first one
+   * kept, and the server answers with the visitor's open conversation (one per visitor). */
+  private create(body: object): Promise<NewSession> {
+    const { base, siteKey } = this.host;
+    const run = async (): Promise<NewSession> => {
+      const device = await storage.sharedDevice(siteKey);
+      const s = await createSession(base, siteKey, device ? { ...body, visitor_token: device } : body);
+      await storage.keepDevice(siteKey, s.visitor_token);
+      return s;
+    };
+    const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+    // (request() resolves with what run() resolves with: its type says Promise<Promise<…>>.)
+    return locks ? locks.request(`parley:${siteKey}`, run) as unknown as Promise<NewSession> : run();
+  }
+
+  /** The visitor's conversations (the widget's home); null when they have none to show. */
+  async conversations(): Promise<VisitorHome | null> {
+    const { base, siteKey, identity } = this.host;
+    const device = storage.device(siteKey);
+    if (!device && !identity.token) return null; // nothing to ask (and nothing is made)
+    const home = await getHome(base, siteKey, device, identity.token).catch(() => null);
+    if (home?.visitor_token && home.visitor_token !== device) await storage.keepDevice(siteKey, home.visitor_token);
+    return home;
+  }
+
+  /** Show another conversation of the visitor (reopened first when `reopen`). */
+  async switchTo(sid: string, reopen = false): Promise<void> {
+    const { base, siteKey } = this.host;
+    const token = storage.device(siteKey);
+    if (!token) return;
+    if (reopen) await reopenSession(base, siteKey, sid, token);
+    await this.dispatch({ type: "reset" });
+    storage.save(siteKey, { sid, token });
+    await this.restore();
   }
 
   private connect(sid: string, token: string): void {

@@ -7,7 +7,7 @@ import type {
 
 export type {
   Availability, Day, History, Message as ChatMessage, NewSession, PrechatField, PublicConfig,
-  QueueInfo, SenderType, SessionStatus, SessionView, Source, UploadLimits,
+  QueueInfo, SenderType, SessionStatus, SessionView, Source, UploadLimits, VisitorHome,
 } from "@parley/protocol";
 export type BusinessHours = Hours | null;
 export type ServerFrame = VisitorServerFrame;

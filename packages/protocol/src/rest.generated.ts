@@ -501,6 +501,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/widgets/{siteKey}/visitor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The visitor's conversations (the widget's home)
+         * @description Called when the visitor opens the widget (docs/privacy.md, "Visitors and their
+         *     conversations"). With this browser's device token (`visitorToken`, optional): the
+         *     conversations of its visitor, newest first. With an `identity_token` (docs/identity.md):
+         *     the verified visitor's conversations from every device, and a device token of theirs
+         *     for this browser; a bad token is 403 with its `identity_token_*` code. Without either
+         *     (or with a verified visitor's device token but no identity token): nothing, and nothing
+         *     is stored.
+         */
+        post: operations["visitorHome"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["visitorHomePreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/sessions/{sessionId}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen an ended conversation
+         * @description The visitor reopens one of their ended conversations: it is open again (with the AI
+         *     when the widget has it, as a new conversation starts) and says so in a system message.
+         *     An open conversation is returned as it is. While the visitor has another open
+         *     conversation: 409 `visitor_has_open_conversation` (at most one is open, decided by the
+         *     database). Only with the visitor's token (401 `unauthorized` otherwise).
+         */
+        post: operations["reopenSession"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["reopenSessionPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/widgets/{siteKey}/sessions/{sessionId}/context": {
         parameters: {
             query?: never;
@@ -2108,6 +2174,13 @@ export interface components {
              *     `identity_*` code. Anything claimed beside it is ignored.
              */
             identity_token?: string;
+            /**
+             * @description This browser's device token from an earlier conversation (docs/privacy.md,
+             *     "Visitors and their conversations"): the conversation belongs to the same visitor.
+             *     Unknown, another widget's or a verified visitor's without their identity token: a
+             *     new anonymous visitor (no error).
+             */
+            visitor_token?: string;
             visitor_name?: string;
             visitor_email?: components["schemas"]["Email"];
             /** @description The page the chat was opened on (an http(s) URL). */
@@ -2166,8 +2239,35 @@ export interface components {
                 /** @description Their picture (`/api/avatars/{id}`, public); absent when none. */
                 avatar_url?: string;
             };
-            /** @description The visitor's key to this session (`visitorToken`); shown only once. */
+            /**
+             * @description This browser's device token (`visitorToken`): it opens every conversation of the
+             *     visitor. The one sent when it was theirs; otherwise a new one, shown only once.
+             */
             visitor_token: string;
+            /**
+             * @description True (and status 200) when the visitor already had an open conversation (another
+             *     tab started one at the same instant): that one is returned, no new one is made.
+             */
+            existing: boolean;
+        };
+        VisitorHome: {
+            /**
+             * @description This browser's device token; null for an anonymous visitor who has none yet (nothing
+             *     is made for them). A verified visitor's device gets one here.
+             */
+            visitor_token: string | null;
+            verified: boolean;
+            open_session_id: string | null;
+            /** @description The visitor's conversations, newest first. */
+            conversations: {
+                /** Format: uuid */
+                session_id: string;
+                status: components["schemas"]["SessionStatus"];
+                created_at: components["schemas"]["Timestamp"];
+                last_activity_at: components["schemas"]["Timestamp"];
+                last_seq: number;
+                last_message: string | null;
+            }[];
         };
         /** @description What agents see of a session. */
         AgentSession: {
@@ -3602,6 +3702,16 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The visitor's open conversation (`existing` true), with the device token. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewSessionResult"];
+                };
+            };
             /** @description The session, with its visitor token. */
             201: {
                 headers: {
@@ -3692,6 +3802,141 @@ export interface operations {
         };
     };
     getMessagesPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    visitorHome: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    identity_token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The visitor's conversations. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitorHome"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    visitorHomePreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reopenSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, open. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitorSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reopenSessionPreflight: {
         parameters: {
             query?: never;
             header?: {

@@ -113,7 +113,25 @@ export interface SessionView {
 
 /** POST /api/widgets/{siteKey}/sessions */
 export interface NewSession extends SessionView {
+  /** This browser's device token: it opens every conversation of the visitor. */
   visitor_token: string;
+  /** The visitor's open conversation, which another tab started at the same instant. */
+  existing?: boolean;
+}
+
+/** POST /api/widgets/{siteKey}/visitor: the widget's home (docs/privacy.md). */
+export interface VisitorHome {
+  visitor_token: string | null;
+  verified: boolean;
+  open_session_id: string | null;
+  conversations: {
+    session_id: string;
+    status: SessionStatus;
+    created_at: string;
+    last_activity_at: string;
+    last_seq: number;
+    last_message: string | null;
+  }[];
 }
 
 /** GET …/sessions/{id}/messages */

@@ -6,7 +6,7 @@ import { getFile } from "../api";
 import { ASSISTANT, type Conversation, type State } from "../conversation";
 import { isOpen } from "../hours";
 import { SIGN_IN_NOTICE } from "../state/conversation";
-import type { Attached, Host } from "../types";
+import type { Attached, Host, VisitorHome } from "../types";
 import { Attach } from "./attach";
 import { h, replace } from "./dom";
 import { type FileAccess, blobCache, viewer } from "./files";
@@ -18,6 +18,7 @@ import { MessageList } from "./messages";
 const SEND_ICON = "M2.01 21 23 12 2.01 3 2 10l15 2-15 2z";
 const MINIMIZE_ICON = "M7.41 8.59 12 13.17l4.59-4.58L18 10l-6 6-6-6 1.41-1.41z";
 const END_ICON = "M10.09 15.59 11.5 17l5-5-5-5-1.41 1.41L12.67 11H3v2h9.67l-2.58 2.59zM19 3H5a2 2 0 0 0-2 2v4h2V5h14v14H5v-4H3v4a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2z";
+const LIST_ICON = "M4 6h16v2H4zm0 5h16v2H4zm0 5h10v2H4z";
 const PERSON_ICON = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z";
 // A lost connection is shown only if it lasts: a quick reconnect should not flash a banner.
 const BANNER_DELAY_MS = 1500;
@@ -33,6 +34,10 @@ export class Panel {
   private avatar = h("div", { class: "pw-avatar", "aria-hidden": "true" });
   private sub = h("p", { class: "pw-sub", id: "pw-sub" });
   private endButton: HTMLButtonElement;
+  private homeButton: HTMLButtonElement;
+  /** The visitor's conversations (docs/privacy.md), and whether the list is shown. */
+  private home: VisitorHome | null = null;
+  private listing = false;
   private banner = h("div", { class: "pw-banner", role: "status", hidden: true });
   private notice = h("div", { class: "pw-notice", role: "alert", hidden: true });
   private main = h("div", { class: "pw-main" });
@@ -75,6 +80,11 @@ export class Panel {
       this.render(conv.state);
       (this.cards.querySelector(".pw-confirm .pw-btn") as HTMLElement | null)?.focus();
     });
+    this.homeButton = this.iconButton(LIST_ICON, "Your conversations", () => {
+      this.listing = !this.listing;
+      this.render(conv.state);
+      (this.main.querySelector("button") as HTMLElement | null)?.focus();
+    });
     this.input = h("textarea", {
       class: "pw-input", id: "pw-input", rows: "1", maxlength: "4000",
       placeholder: "Write a message…", "aria-label": "Message", enterkeyhint: "send",
@@ -106,6 +116,7 @@ export class Panel {
         h("div", { class: "pw-head-text" },
           h("p", { class: "pw-title", id: "pw-title" }, cfg.widget_title || cfg.business_name),
           this.sub),
+        this.homeButton,
         this.endButton,
         this.iconButton(MINIMIZE_ICON, "Close chat", () => this.ctl.close())),
       this.notice, this.banner, this.main, this.typingLine,
@@ -120,6 +131,52 @@ export class Panel {
   private iconButton(icon: string, label: string, onclick: () => void): HTMLButtonElement {
     return h("button", { type: "button", class: "pw-icon", "aria-label": label, title: label, onclick },
       svg(icon));
+  }
+
+  /** Ask the server for the visitor's conversations (when the widget is opened). */
+  refreshHome(): void {
+    void this.conv.conversations().then((home) => {
+      this.home = home;
+      this.render(this.conv.state);
+    });
+  }
+
+  /** The list of the visitor's conversations: one to continue (or reopen), or a new one. */
+  private homeView(home: VisitorHome): HTMLElement {
+    const current = this.conv.session?.sid;
+    const open = home.open_session_id;
+    const items = home.conversations.map((c) => {
+      const ended = c.status === "closed" || c.status === "abandoned";
+      const when = new Date(c.last_activity_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+      return h("li", { class: "pw-conv", "data-session": c.session_id },
+        h("button", { type: "button", class: "pw-conv-open", "aria-current": c.session_id === current ? "true" : null,
+          onclick: () => this.pick(c.session_id, false) },
+        h("span", { class: "pw-conv-text" }, c.last_message ?? "Conversation"),
+        h("span", { class: "pw-conv-meta" }, `${ended ? "Ended" : "Open"} · ${when}`)),
+        ended && !open ? h("button", { type: "button", class: "pw-btn pw-btn--ghost",
+          onclick: () => this.pick(c.session_id, true) }, "Reopen") : null);
+    });
+    return h("section", { class: "pw-home", "aria-label": "Your conversations" },
+      h("p", { class: "pw-card-title" }, "Your conversations"),
+      h("ul", { class: "pw-convs" }, ...items),
+      open ? null : h("button", { type: "button", class: "pw-btn", onclick: () => {
+        this.listing = false;
+        if (this.conv.session) this.conv.reset();
+        this.render(this.conv.state);
+        this.focus();
+      } }, "New conversation"));
+  }
+
+  private pick(sid: string, reopen: boolean): void {
+    this.listing = false;
+    if (sid === this.conv.session?.sid && !reopen) {
+      this.render(this.conv.state);
+      this.focus();
+      return;
+    }
+    void this.conv.switchTo(sid, reopen).then(() => this.focus(), () => {
+      this.announce("This conversation could not be reopened.");
+    }).finally(() => this.refreshHome());
   }
 
   announce(text: string): void {
@@ -255,7 +312,20 @@ export class Panel {
       && s.phase !== "live" && s.phase !== "ended";
     const wantPrechat = !signIn && s.phase !== "live" && s.phase !== "ended" && cfg.enable_prechat_form
       && cfg.prechat_fields.length > 0 && !this.conv.hasSession;
-    if (signIn) {
+    const others = this.home?.conversations.some((c) => c.session_id !== this.conv.session?.sid) ?? false;
+    this.homeButton.hidden = !others;
+    const listing = this.listing && others && !!this.home;
+    this.homeButton.setAttribute("aria-expanded", String(listing));
+    if (listing && this.home) {
+      this.prechat = null;
+      this.signIn = null;
+      replace(this.main, this.homeView(this.home));
+    } else if (this.main.querySelector(".pw-home")) {
+      replace(this.main);
+    }
+    if (listing) {
+      // the list only
+    } else if (signIn) {
       this.prechat = null;
       if (!this.signIn) {
         this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, SIGN_IN_NOTICE);
@@ -265,7 +335,9 @@ export class Panel {
       this.signIn = null;
       replace(this.main);
     }
-    if (signIn) {
+    if (listing) {
+      // nothing more in the main area
+    } else if (signIn) {
       // nothing more in the main area
     } else if (wantPrechat && !this.prechat) {
       this.prechat = prechatForm(cfg.prechat_fields, this.host.identity,
@@ -340,7 +412,9 @@ export class Panel {
     replace(this.actions, canEscalate ? h("button", {
       type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
     }, svg(PERSON_ICON), awayNow ? "Leave a message for the team" : "Talk to a person") : null);
-    this.composer.hidden = ended || !!this.prechat || this.confirmEnd || signIn;
+    this.composer.hidden = ended || !!this.prechat || this.confirmEnd || signIn || listing;
+    this.cards.hidden = listing;
+    this.actions.hidden = listing;
     this.attach.slot.hidden = this.composer.hidden;
   }
 

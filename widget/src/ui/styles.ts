@@ -94,6 +94,15 @@ padding:10px 12px;border:1px solid #767f88;border-radius:var(--pw-r2);background
 .pw-card{margin:0;padding:var(--pw-s3) var(--pw-s4);border-radius:var(--pw-r3);background:var(--pw-surface)}
 .pw-card p{margin:0 0 var(--pw-s2)}
 .pw-card-title{font-weight:600}
+.pw-home{flex:1;overflow-y:auto;display:flex;flex-direction:column;gap:var(--pw-s3);padding:var(--pw-s4)}
+.pw-convs{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:var(--pw-s2)}
+.pw-conv{display:flex;align-items:center;gap:var(--pw-s2)}
+.pw-conv-open{flex:1;min-width:0;display:flex;flex-direction:column;align-items:flex-start;gap:2px;margin:0;
+padding:var(--pw-s2) var(--pw-s3);border:1px solid var(--pw-border);border-radius:var(--pw-r2);background:var(--pw-bg);
+text-align:start;cursor:pointer}
+.pw-conv-open[aria-current=true]{border-color:var(--pw-accent)}
+.pw-conv-text{max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.pw-conv-meta{font-size:var(--pw-fs-xs);color:var(--pw-muted)}
 .pw-inline{flex-direction:row;align-items:flex-end}
 .pw-inline .pw-field{flex:1;min-width:0}
 .pw-row{display:flex;gap:var(--pw-s2)}
