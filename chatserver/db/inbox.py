@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, exists, func, null, or_, select
+from sqlalchemy import and_, exists, false, func, null, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -75,11 +75,22 @@ async def search_ended(conn: AsyncConnection, widget_ids: list[int], *, query: s
     return list((await conn.execute(stmt)).mappings())
 
 
-async def by_visitor_email(conn: AsyncConnection, widget_id: int, email: str,
-                           exclude_id: str, limit: int) -> list[RowMapping]:
-    """The same visitor's other conversations on this widget (by email), newest first."""
-    stmt = (_base(null()).where(sessions.c.widget_id == widget_id,
-                              sessions.c.visitor_email == email, sessions.c.id != exclude_id)
+async def earlier_of_visitor(conn: AsyncConnection, row: RowMapping,
+                             limit: int) -> list[RowMapping]:
+    """The visitor's other conversations on this widget, newest first: those of their visitor
+    record (services/visitors.py) and, for an unverified visitor, the unverified ones that
+    gave the same email. An unverified claim never reaches a verified visitor's, nor the
+    reverse (docs/privacy.md)."""
+    same = []
+    if row["visitor_id"] is not None:
+        same.append(sessions.c.visitor_id == row["visitor_id"])
+    if row["visitor_email"] and not row["visitor_verified"]:
+        same.append(and_(sessions.c.visitor_email == row["visitor_email"],
+                         sessions.c.visitor_verified == false()))
+    if not same:
+        return []
+    stmt = (_base(null()).where(sessions.c.widget_id == row["widget_id"], or_(*same),
+                                sessions.c.id != row["id"])
             .order_by(sessions.c.created_at.desc(), sessions.c.id.desc()).limit(limit))
     return list((await conn.execute(stmt)).mappings())
 

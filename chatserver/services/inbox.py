@@ -50,14 +50,13 @@ async def search_history(ctx: Context, actor: Actor, *, query: str | None, limit
 
 
 async def session_details(ctx: Context, actor: Actor, session_id: str) -> dict[str, Any]:
-    """A session of the actor's widgets in the agents' view, with the visitor's earlier
-    conversations on the same widget (matched by email)."""
+    """A session of the actor's widgets in the agents' view, with the visitor's other
+    conversations on the same widget (db.inbox.earlier_of_visitor)."""
     async with ctx.engine.connect() as conn:
         found = await access_session(conn, None, session_id, actor=actor)
         row = await sessions_db.get(conn, found["id"])
         assert row is not None
-        previous = [] if not row["visitor_email"] else await db.by_visitor_email(
-            conn, row["widget_id"], row["visitor_email"], row["id"], PREVIOUS_MAX)
+        previous = await db.earlier_of_visitor(conn, row, PREVIOUS_MAX)
         user = None if row["assigned_agent_id"] is None \
             else await users_db.get(conn, row["assigned_agent_id"])
         widget = await widgets_db.by_id(conn, row["widget_id"])

@@ -162,3 +162,26 @@ async def test_a_verified_visitor_finds_their_conversations_on_another_device(
     bad = await world.api.post(f"/api/widgets/{world.key}/visitor",
                                {"identity_token": _sign("pis_" + "x" * 43)}, token="")
     assert (bad.code, bad.error_code) == (403, "identity_token_signature")
+
+
+async def test_agents_see_the_visitors_other_conversations_never_a_claims(
+        make_world: Any, ctx: Context) -> None:
+    world = await make_world()
+    secret = await _secret(world)
+    first = (await _create(world, identity_token=_sign(secret))).json
+    await chat.close(ctx, first["session_id"], by="visitor")
+    phone = await _home(world, identity_token=_sign(secret))
+    second = (await _create(world, identity_token=_sign(secret),
+                            visitor_token=phone["visitor_token"])).json
+    claim = (await _create(world, visitor_email="grace@example.com")).json
+    await chat.close(ctx, claim["session_id"], by="visitor")
+    claim2 = (await _create(world, visitor_email="grace@example.com")).json  # another browser
+    alice = world.agents["alice"]["token"]
+
+    async def earlier(sid: str) -> list[str]:
+        resp = await world.api.get(f"/api/agents/sessions/{sid}", token=alice)
+        assert resp.code == 200, resp
+        return [p["session_id"] for p in resp.json["previous_sessions"]]
+
+    assert await earlier(second["session_id"]) == [first["session_id"]]
+    assert await earlier(claim2["session_id"]) == [claim["session_id"]]  # by email, unverified
