@@ -728,7 +728,8 @@ def bare_agents(n: int) -> list[tuple[int, str]]:
 
 def precreate_sessions(url: str, site_key: str, n: int) -> list[tuple[str, str]]:
     """Insert n visitor sessions straight into the database, as
-    chatserver.services.sessions.create_session would (a token, its hash, status active):
+    chatserver.services.sessions.create_session would (a token, its hash, status active; no
+    visitor record, which the message path never reads):
     thousands of sessions in a second or two, where REST set-up would dominate the run.
     [(session id, visitor token)]."""
     import uuid
@@ -737,7 +738,7 @@ def precreate_sessions(url: str, site_key: str, n: int) -> list[tuple[str, str]]
 
     from chatserver.db.schema import sessions, widget_configs
     from chatserver.services.access import hash_token
-    from chatserver.services.sessions import new_visitor_token
+    from chatserver.services.visitor_records import new_visitor_token
     from chatserver.timeutil import utcnow
 
     engine = create_engine(url.replace("+aiomysql", "+pymysql").replace("+aiosqlite", ""))
