@@ -84,6 +84,9 @@ widget_configs = Table(
     Column("identity_previous_until", Timestamp, nullable=True),
     Column("enforce_identity", Boolean, nullable=False, server_default="0"),
     Column("require_identity", Boolean, nullable=False, server_default="0"),
+    # Conversations ended more than this many days ago are erased (services/retention.py,
+    # docs/privacy.md); NULL = kept until deleted by hand.
+    Column("retention_days", Integer, nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "owner_id"),
@@ -133,6 +136,9 @@ sessions = Table(
     Column("accepted_at", Timestamp, nullable=True),
     Column("first_agent_reply_at", Timestamp, nullable=True),
     Column("closed_at", Timestamp, nullable=True),
+    # When the visitor's data was erased (services/privacy.py): the row stays, every personal
+    # field blanked, so that analytics still count the conversation.
+    Column("erased_at", Timestamp, nullable=True),
     Index(None, "widget_id", "status"),
     Index(None, "status", "escalated_at"),
     Index(None, "assigned_agent_id", "status"),
