@@ -143,3 +143,36 @@ async def found_in_redis(client: Any, prefix: str, markers: list[str]) -> list[s
         text = " ".join(_text(x) for x in [key, *values]).lower()
         hits += [f"redis {_text(key)}: {mk}" for mk in markers if mk.lower() in text]
     return hits
+
+
+def plant_sync(db_url: str, data_dir: Path, tag: str, **kw: Any) -> tuple[str, Visitor]:
+    """For chatctl tests (plain sync tests): a widget and a marked visitor in the database
+    and the file store of a `chatctl` with PARLEY_DATA_DIR `data_dir`; (site key, visitor)."""
+    import asyncio
+
+    from tests.helpers.settings import make_settings
+
+    async def go() -> tuple[str, Visitor]:
+        ctx = Context.create(make_settings(db_url, data_dir))
+        try:
+            w = await make_widget(ctx)
+            return w["site_key"], await plant(ctx, w["site_key"], tag, **kw)
+        finally:
+            await ctx.close()
+
+    return asyncio.run(go())
+
+
+def table_hits_sync(db_url: str, data_dir: Path, markers: list[str]) -> list[str]:
+    import asyncio
+
+    from tests.helpers.settings import make_settings
+
+    async def go() -> list[str]:
+        ctx = Context.create(make_settings(db_url, data_dir))
+        try:
+            return await found_in_tables(ctx, markers)
+        finally:
+            await ctx.close()
+
+    return asyncio.run(go())
