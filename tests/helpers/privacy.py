@@ -33,12 +33,16 @@ class Visitor:
     upload_ids: list[str] = field(default_factory=list)
 
 
+# The widget settings `plant` needs: a pre-chat form with the fields it answers, no AI.
+WIDGET_FIELDS: dict[str, Any] = {
+    "enable_prechat_form": True, "ai_enabled": False,
+    "prechat_fields": [{"name": "company", "label": "Company", "type": "text"},
+                       {"name": "contact", "label": "Contact", "type": "email"}]}
+
+
 async def make_widget(ctx: Context, name: str = "Shop", **extra: Any) -> dict[str, Any]:
     return await widgets.create_widget(ctx, OPERATOR, {
-        "business_name": name, "enable_prechat_form": True, "ai_enabled": False,
-        "prechat_fields": [{"name": "company", "label": "Company", "type": "text"},
-                           {"name": "contact", "label": "Contact", "type": "email"}],
-        **extra})
+        "business_name": name, **WIDGET_FIELDS, **extra})
 
 
 async def plant(ctx: Context, site_key: str, tag: str, *, close: bool = True,
