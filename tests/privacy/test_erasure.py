@@ -19,9 +19,10 @@ from sqlalchemy import delete, func, select
 from chatserver.context import Context
 from chatserver.db.privacy import VisitorQuery
 from chatserver.db.schema import audit_log, messages, outbox, sessions, uploads
+from chatserver.mail.inbound import InboundMail, NoSuchConversation
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
-from chatserver.services import analytics, privacy, retention, widgets
+from chatserver.services import analytics, inbound, privacy, retention, widgets
 from chatserver.services.access import OPERATOR, Actor
 from chatserver.storage.local import LocalStorage
 from tests.helpers.privacy import (
@@ -99,6 +100,12 @@ async def test_erasure_leaves_no_marker_anywhere(ctx: Context,
     assert entry["target_id"] == privacy.query_hash(VisitorQuery("email", v.email))
     assert entry["details"]["sessions"] == [v.session_id]
     assert v.email not in json.dumps(entry["details"])
+    # An email reply to the erased conversation is refused, not stored.
+    with pytest.raises(NoSuchConversation):
+        await inbound.receive(ctx, v.session_id, InboundMail(
+            message_id="<late@mail.example.org>", sender=v.email, subject="Re",
+            text=f"late {v.markers['inbound']}"))
+    assert await found_in_tables(ctx, markers) == []
     # Done twice: nothing more to find.
     with pytest.raises(Exception) as err:
         await privacy.erase(ctx, OPERATOR, VisitorQuery("email", v.email))
