@@ -5,6 +5,7 @@ the same; the export is a ZIP whose visitor.json has every message and the files
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import zipfile
@@ -216,3 +217,22 @@ async def test_agents_may_not(ctx: Context) -> None:
         with pytest.raises(Exception) as err:
             await call
         assert getattr(err.value, "status", None) == 403
+
+
+async def test_two_processes_running_retention_erase_each_conversation_once(
+        ctx: Context, settings: Any) -> None:
+    w = await make_widget(ctx, retention_days=7)
+    old = [await plant(ctx, w["site_key"], f"zq{i}x", age_days=30) for i in range(5)]
+    other = Context.create(settings)  # a second process: its own engine and pool
+    try:
+        first, second = await asyncio.gather(retention.run(ctx, batch=2),
+                                              retention.run(other, batch=2))
+    finally:
+        await other.close()
+    assert first["sessions"] + second["sessions"] == 5
+    async with ctx.engine.connect() as conn:
+        entries = (await conn.execute(select(audit_log.c.details).where(
+            audit_log.c.action == "retention.erase"))).scalars().all()
+    erased = [sid for details in entries for sid in details["sessions"]]
+    assert sorted(erased) == sorted(v.session_id for v in old)  # each once
+    assert await found_in_tables(ctx, [v.markers["msg"] for v in old]) == []
