@@ -37,6 +37,9 @@ async def test_find_export_erase(api: Api, ctx: Context) -> None:
     assert len(doc["conversations"][0]["messages"]) == s["messages"]
     assert doc["conversations"][0]["files"][0]["path"] in names
 
+    history = await api.get("/api/agents/history", token=admin)
+    assert v.session_id in json.dumps(history.json), history
+
     wrong = await api.post("/api/admin/privacy/erase",
                            {"email": v.email, "confirm": "someone@else.org"}, token=admin)
     assert (wrong.code, wrong.error_code) == (400, "confirmation_mismatch")
@@ -47,6 +50,9 @@ async def test_find_export_erase(api: Api, ctx: Context) -> None:
     assert done.json["sessions"] == [v.session_id]
     assert await found_in_tables(ctx, list(v.markers.values())) == []
     assert await found_in_tables(ctx, [other.markers["msg"]])
+    history = await api.get("/api/agents/history", token=admin)
+    assert history.code == 200 and v.session_id not in json.dumps(history.json)
+    assert other.session_id in json.dumps(history.json)
     again = await api.get(f"/api/admin/privacy/visitors?{q}", token=admin)
     assert again.json["sessions"] == []
     gone = await api.get(f"/api/admin/privacy/export?{q}", token=admin)
