@@ -180,3 +180,22 @@ def table_hits_sync(db_url: str, data_dir: Path, markers: list[str]) -> list[str
             await ctx.close()
 
     return asyncio.run(go())
+
+
+def found_in_s3(server: Any, prefix: str, markers: list[str]) -> list[str]:
+    """"key: marker" for every object under `prefix` of a MotoServer whose bytes hold one."""
+    from tests.helpers.s3 import run_in_thread
+
+    async def walk() -> list[str]:
+        hits = []
+        async with server.client() as s3:
+            listing = await s3.list_objects_v2(Bucket=server.bucket, Prefix=prefix)
+            for obj in listing.get("Contents", []):
+                got = await s3.get_object(Bucket=server.bucket, Key=obj["Key"])
+                async with got["Body"] as body:
+                    data = (await body.read()).decode(errors="replace").lower()
+                hits += [f"{obj['Key']}: {mk}" for mk in markers if mk.lower() in data]
+        return hits
+
+    result: list[str] = run_in_thread(walk())
+    return result
