@@ -18,13 +18,15 @@ import tornado.ioloop
 from sqlalchemy import delete, func, select
 
 from chatserver.context import Context
+from chatserver.db import widgets as widgets_db
 from chatserver.db.privacy import VisitorQuery
 from chatserver.db.schema import audit_log, messages, outbox, sessions, uploads
 from chatserver.mail.inbound import InboundMail, NoSuchConversation
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
-from chatserver.services import analytics, inbound, privacy, retention, widgets
+from chatserver.services import analytics, chat, inbound, privacy, retention, widgets
 from chatserver.services.access import OPERATOR, Actor
+from chatserver.services.sessions import create_session
 from chatserver.storage.local import LocalStorage
 from tests.helpers.privacy import (
     found_in_files,
@@ -236,3 +238,23 @@ async def test_two_processes_running_retention_erase_each_conversation_once(
     erased = [sid for details in entries for sid in details["sessions"]]
     assert sorted(erased) == sorted(v.session_id for v in old)  # each once
     assert await found_in_tables(ctx, [v.markers["msg"] for v in old]) == []
+
+
+async def test_an_email_is_found_in_a_prechat_answer_and_in_the_email_left(ctx: Context) -> None:
+    w = await make_widget(ctx)
+    async with ctx.engine.connect() as conn:
+        widget = await widgets_db.by_site_key(conn, w["site_key"])
+    made = []
+    for answers in ({"contact": "Pre.Chat@Example.org"}, {"company": "pre.chat@example.org."}):
+        s = await create_session(ctx, widget, {"prechat": answers}, ip="127.0.0.1",
+                                 user_agent="test")
+        made.append(s["session_id"])
+    left = await create_session(ctx, widget, {}, ip="127.0.0.1", user_agent="test")
+    await chat.leave_email(ctx, left["session_id"], "PRE.chat@example.org", "call me")
+    found = await privacy.find(ctx, OPERATOR, VisitorQuery("email", "pre.chat@example.org"))
+    # The first answer is the email itself; the second only contains it: not the same.
+    assert [s["session_id"] for s in found["sessions"]] == [made[0], left["session_id"]]
+    other = await make_widget(ctx, "Other")
+    narrowed = await privacy.find(ctx, OPERATOR, VisitorQuery("email", "pre.chat@example.org"),
+                                  other["site_key"])
+    assert narrowed["sessions"] == []
