@@ -14,7 +14,7 @@ from click.core import ParameterSource
 from chatserver import __version__
 from chatserver.config import Settings
 from chatserver.secret_key import ensure_secret_key
-from cli import audit, db, deploy, files, kb, mail, ops, users, widgets
+from cli import audit, db, deploy, files, kb, mail, ops, privacy, users, widgets
 from cli.common import CliState, fail, guarded, pass_state, run_async, with_context
 
 __all__ = ["CliState", "cli", "fail", "main", "run_async", "with_context"]
@@ -99,6 +99,8 @@ cli.add_command(deploy.deploy)
 cli.add_command(mail.mail)
 cli.add_command(files.files)
 cli.add_command(audit.audit)
+cli.add_command(privacy.visitors)
+cli.add_command(privacy.privacy)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ OPTION_OF = {
     "enable_prechat_form": "--prechat", "allowed_origins": "--allowed-origin",
     "ai_enabled": "--ai", "timezone": "--timezone", "language": "--language",
     "enforce_identity": "--enforce-identity", "require_identity": "--require-identity",
+    "retention_days": "--retention-days",
 }
 
 
@@ -38,6 +39,20 @@ def _default(name: str) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value) if value != [] else "none"
+
+
+# What --retention-days never becomes (None is "not given").
+NEVER = "never"
+
+
+def _retention(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    if value.strip().lower() == NEVER:
+        return NEVER
+    if not value.strip().isdigit():
+        raise click.BadParameter("a whole number of days, or `never`")
+    return int(value)
 
 
 def widget_options(creating: bool) -> Callable[[F], F]:
@@ -82,6 +97,10 @@ def widget_options(creating: bool) -> Callable[[F], F]:
         click.option("--require-identity/--no-require-identity", "require_identity",
                      default=None, help="Refuse anonymous visitors too: only visitors with a "
                      "signed identity token may chat" + note("require_identity") + "."),
+        click.option("--retention-days", "retention_days", metavar="DAYS|never",
+                     callback=_retention,
+                     help="Erase conversations ended more than DAYS days ago (docs/privacy.md); "
+                     "`never` keeps them" + (" (default: never)" if creating else "") + "."),
     ]
 
     def apply(fn: F) -> F:
@@ -95,6 +114,8 @@ def widget_options(creating: bool) -> Callable[[F], F]:
 def _data(values: dict[str, Any], *, clear_origins: bool = False) -> dict[str, Any]:
     """The fields the user gave (an option left out is not sent)."""
     data = {k: v for k, v in values.items() if k in OPTION_OF and v is not None}
+    if data.get("retention_days") == NEVER:
+        data["retention_days"] = None
     if "allowed_origins" in data:
         data["allowed_origins"] = list(data["allowed_origins"])
         if not data["allowed_origins"]:
@@ -127,6 +148,7 @@ def _rows(w: dict[str, Any], owner: str, agents: list[str]) -> list[tuple[str, s
         ("timezone", w["timezone"]),
         ("email language", w["language"]),
         ("identity", _identity(w)),
+        ("retention", f"{w['retention_days']} days" if w["retention_days"] else "forever"),
         ("owner", owner),
         ("agents", ", ".join(agents) or "-"),
         ("created", short_time(w["created_at"]) + " UTC"),

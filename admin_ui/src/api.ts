@@ -246,3 +246,50 @@ export function auditLog(filters: AuditFilters, cursor: string | null = null, li
   query.set("limit", String(limit));
   return request(`/api/admin/audit?${query.toString()}`);
 }
+
+// --- privacy (admins) ---------------------------------------------------------------------
+
+/** Who to find: one of email, user_id (with its widget) or session_id; widget narrows any. */
+export interface VisitorQuery {
+  kind: "email" | "user_id" | "session_id";
+  value: string;
+  widget: string;
+}
+
+export interface VisitorSession {
+  session_id: string;
+  widget: { site_key: string; business_name: string };
+  status: string;
+  created_at: string;
+  closed_at: string | null;
+  visitor_name: string | null;
+  visitor_email: string | null;
+  visitor_user_id: string | null;
+  verified: boolean;
+  offline_email: string | null;
+  messages: number;
+  files: number;
+}
+
+function visitorParams(q: VisitorQuery): Record<string, string> {
+  const out: Record<string, string> = { [q.kind]: q.value.trim() };
+  if (q.widget) out.widget = q.widget;
+  return out;
+}
+
+export async function findVisitor(q: VisitorQuery): Promise<VisitorSession[]> {
+  const query = new URLSearchParams(visitorParams(q));
+  return (await request<{ sessions: VisitorSession[] }>(`/api/admin/privacy/visitors?${query}`)).sessions;
+}
+
+/** The visitor's ZIP (visitor.json and files/), and the file name the server suggests. */
+export async function exportVisitor(q: VisitorQuery): Promise<{ name: string; blob: Blob }> {
+  const resp = await send(`/api/admin/privacy/export?${new URLSearchParams(visitorParams(q))}`);
+  const disposition = resp.headers.get("Content-Disposition") ?? "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "visitor.zip";
+  return { name, blob: await resp.blob() };
+}
+
+export function eraseVisitor(q: VisitorQuery, confirm: string): Promise<{ erased: Record<string, number>; sessions: string[] }> {
+  return request("/api/admin/privacy/erase", { method: "POST", body: { ...visitorParams(q), confirm } });
+}

@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "widget.update", label: "Widget changed" },
   { value: "widget.delete", label: "Widget deleted" },
   { value: "widget.agent_", label: "Widget agents added or removed" },
+  { value: "widget.retention_update", label: "Retention changed" },
   { value: "user", label: "Users: any change" },
   { value: "user.create", label: "User created" },
   { value: "user.role_change", label: "Role changed" },
@@ -17,6 +18,10 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "canned", label: "Canned responses" },
   { value: "label", label: "Labels" },
   { value: "outbox", label: "Mail retried" },
+  { value: "visitor", label: "Visitors exported or erased" },
+  { value: "visitor.export", label: "Visitor exported" },
+  { value: "visitor.erase", label: "Visitor erased" },
+  { value: "retention", label: "Erased by retention" },
 ];
 
 /** "Ada" for a user, "chatctl (root)" for the CLI, "Parley" for the server itself. */

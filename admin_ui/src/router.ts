@@ -13,7 +13,8 @@ export type Route =
   | { page: "analytics" }
   | { page: "mail" }
   | { page: "labels" }
-  | { page: "audit" };
+  | { page: "audit" }
+  | { page: "privacy" };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
@@ -37,6 +38,8 @@ export function parseRoute(pathname: string): Route {
       return { page: "labels" };
     case "audit":
       return { page: "audit" };
+    case "privacy":
+      return { page: "privacy" };
     case "widgets":
       if (parts[1] === "new") return { page: "widget", key: null, tab: parts[2] ?? "appearance" };
       if (parts[1] && parts[2] === "knowledge") return { page: "knowledge", key: parts[1] };
@@ -56,6 +59,7 @@ export function routePath(route: Route): string {
     case "mail":
     case "labels":
     case "audit":
+    case "privacy":
     case "widgets":
       return `${BASE}/${route.page}`;
     case "widget":

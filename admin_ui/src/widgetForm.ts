@@ -39,7 +39,9 @@ export const DEFAULTS: WidgetSettings = {
   ai_settings: {},
   enforce_identity: false,
   require_identity: false,
+  retention_days: null,
 };
+export const RETENTION_MAX_DAYS = 36500;
 
 /** Weekdays 9 to 5: what "Set business hours" starts from. */
 export const OFFICE_HOURS: BusinessHours = {
@@ -152,6 +154,7 @@ export function validate(s: WidgetSettings, zones?: Set<string>): Record<string,
   checkNumber(errors, "ai_settings.max_tokens", ai.max_tokens, 1, 8192, true);
   checkNumber(errors, "ai_settings.daily_token_budget", ai.daily_token_budget, 0, 100_000_000, true);
   checkNumber(errors, "ai_settings.visitor_message_limit", ai.visitor_message_limit, 0, 10_000, true);
+  if (s.retention_days !== null) checkNumber(errors, "retention_days", s.retention_days, 1, RETENTION_MAX_DAYS, true);
   return errors;
 }
 
@@ -252,5 +255,6 @@ export function tabOf(key: string): string {
   if (/^allowed_origins/.test(key)) return "install";
   if (/^ai_/.test(key)) return "ai";
   if (/^(enforce|require)_identity/.test(key)) return "identity";
+  if (/^retention_days/.test(key)) return "privacy";
   return "messages";
 }

@@ -29,5 +29,7 @@ describe("the audit page's wording", () => {
   it("has a route", () => {
     expect(parseRoute("/admin/audit")).toEqual({ page: "audit" });
     expect(routePath({ page: "audit" })).toBe("/admin/audit");
+    expect(parseRoute("/admin/privacy")).toEqual({ page: "privacy" });
+    expect(routePath({ page: "privacy" })).toBe("/admin/privacy");
   });
 });

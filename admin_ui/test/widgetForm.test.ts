@@ -138,3 +138,16 @@ describe("small helpers", () => {
       .toBe('<script src="https://chat.example.com/widget.js" data-site-key="KEY12345" async></script>');
   });
 });
+
+describe("retention", () => {
+  it("is off by default, else a whole number of days from 1 to 36500, on the Privacy tab", () => {
+    expect(DEFAULTS.retention_days).toBeNull();
+    expect(validate({ ...DEFAULTS, retention_days: null }).retention_days).toBeUndefined();
+    expect(validate({ ...DEFAULTS, retention_days: 90 }).retention_days).toBeUndefined();
+    for (const bad of [0, -1, 36501, 2.5, Number.NaN]) {
+      expect(validate({ ...DEFAULTS, retention_days: bad }).retention_days, String(bad)).toBeDefined();
+    }
+    expect(tabOf("retention_days")).toBe("privacy");
+    expect(changes(DEFAULTS, { ...DEFAULTS, retention_days: 30 })).toEqual({ retention_days: 30 });
+  });
+});

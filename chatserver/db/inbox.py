@@ -49,8 +49,9 @@ async def search_ended(conn: AsyncConnection, widget_ids: list[int], *, query: s
     `match` is the first message text that matched, else the first file name, when one did."""
     if not widget_ids:
         return []
+    # An erased conversation (services/privacy.py) has nothing left to read: not listed.
     conds: list[Any] = [sessions.c.widget_id.in_(widget_ids), sessions.c.status.in_(ENDED),
-                        *where]
+                        sessions.c.erased_at.is_(None), *where]
     match: Any = null()
     if query:
         pattern = like_pattern(query)

@@ -85,6 +85,9 @@ widget_configs = Table(
     Column("identity_previous_until", Timestamp, nullable=True),
     Column("enforce_identity", Boolean, nullable=False, server_default="0"),
     Column("require_identity", Boolean, nullable=False, server_default="0"),
+    # Conversations ended more than this many days ago are erased (services/retention.py,
+    # docs/privacy.md); NULL = kept until deleted by hand.
+    Column("retention_days", Integer, nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "owner_id"),
@@ -142,6 +145,9 @@ sessions = Table(
     Column("open_visitor_id", String(36), Computed(
         "CASE WHEN status IN ('active', 'waiting', 'assigned') THEN visitor_id END",
         persisted=False)),
+    # When the visitor's data was erased (services/privacy.py): the row stays, every personal
+    # field blanked, so that analytics still count the conversation.
+    Column("erased_at", Timestamp, nullable=True),
     Index(None, "widget_id", "status"),
     Index(None, "visitor_id", "created_at"),
     Index(None, "open_visitor_id", unique=True),

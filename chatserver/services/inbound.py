@@ -60,7 +60,7 @@ async def receive(ctx: Context, session_id: str, mail: InboundMail, *,
     cid = mail.client_msg_id
     async with ctx.engine.connect() as conn:
         row = await db.get(conn, session_id)
-        if row is None:
+        if row is None or row["erased_at"] is not None:  # erased: nothing of them comes back
             raise NoSuchConversation(f"session {session_id} is gone")
         stored = await messages_db.by_client_id(conn, session_id, cid)
         if stored is not None:  # delivered before: the same answer, nothing new
@@ -106,7 +106,7 @@ async def _to_a_person(ctx: Context, session_id: str) -> RowMapping | None:
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
             row = await db.get(conn, session_id, for_update=True)
-            if row is None:
+            if row is None or row["erased_at"] is not None:
                 raise NoSuchConversation(f"session {session_id} is gone")
             if row["status"] not in (*ENDED, SessionStatus.ACTIVE):
                 return None

@@ -47,7 +47,10 @@ DEFAULTS: dict[str, Any] = {
     # refuse anonymous visitors too.
     "enforce_identity": False,
     "require_identity": False,
+    # Erase conversations ended more than this many days ago (docs/privacy.md); None = never.
+    "retention_days": None,
 }
+RETENTION_MAX_DAYS = 36500
 
 
 def normalize_origin(value: str) -> str | None:
@@ -155,6 +158,14 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
                  "require_identity"):
         if name in data:
             out[name] = f.flag(name, required=True)
+    if "retention_days" in data:
+        days = data["retention_days"]
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int)
+                                 or not 1 <= days <= RETENTION_MAX_DAYS):
+            f.error("retention_days", f"must be a whole number of days from 1 to "
+                    f"{RETENTION_MAX_DAYS}, or null to keep conversations")
+        else:
+            out["retention_days"] = days
     if "prechat_fields" in data:
         fields = f.array("prechat_fields", required=True)
         out["prechat_fields"] = _check_prechat_fields(f, fields) if fields is not None else None

@@ -104,6 +104,10 @@ async def update_widget(ctx: Context, actor: Actor, site_key: str,
         if changed:
             await record(conn, actor, "widget.update", "widget", site_key,
                          {"name": row["business_name"], "fields": changed})
+        if "retention_days" in changed:
+            await record(conn, actor, "widget.retention_update", "widget", site_key,
+                         {"name": row["business_name"], "from": row["retention_days"],
+                          "to": values["retention_days"]})
         new = await db.by_id(conn, row["id"])
     invalidate_config(ctx, site_key)
     assert new is not None

@@ -20,6 +20,7 @@ const KnowledgeEditor = lazy(() => import("./KnowledgeEditor").then((m) => ({ de
 const UsersTable = lazy(() => import("./UsersTable").then((m) => ({ default: m.UsersTable })));
 const MailPage = lazy(() => import("./MailPage").then((m) => ({ default: m.MailPage })));
 const LabelsPage = lazy(() => import("./LabelsPage").then((m) => ({ default: m.LabelsPage })));
+const PrivacyPage = lazy(() => import("./PrivacyPage").then((m) => ({ default: m.PrivacyPage })));
 const AuditPage = lazy(() => import("./AuditPage").then((m) => ({ default: m.AuditPage })));
 const AnalyticsPage = lazy(() => import("./AnalyticsPage").then((m) => ({ default: m.AnalyticsPage })));
 
@@ -135,6 +136,8 @@ function Page({ route, user, onMailChange }: { route: Route; user: User; onMailC
       return user.role === "admin" ? <LabelsPage /> : <NotAllowed />;
     case "audit":
       return user.role === "admin" ? <AuditPage /> : <NotAllowed />;
+    case "privacy":
+      return user.role === "admin" ? <PrivacyPage /> : <NotAllowed />;
     case "analytics":
       return <AnalyticsPage />;
     default:

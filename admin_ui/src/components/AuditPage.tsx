@@ -42,7 +42,7 @@ export function AuditPage() {
   return (
     <div className="max-w-6xl space-y-6">
       <PageHeader title="Audit log"
-        subtitle="Every change admins made to widgets, users, knowledge bases, canned responses, labels and mail, newest first. Kept for good; never holds a password or secret." />
+        subtitle="Every change admins made to widgets, users, knowledge bases, canned responses, labels and mail, and every visitor exported or erased, newest first. Kept for good; never holds a password or secret." />
       <form className="card grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-4" onSubmit={apply} aria-label="Filter the audit log">
         <Field label="Who">
           {(p) => <input {...p} className="field" value={draft.actor} onChange={set("actor")} placeholder="username, id or chatctl" />}
@@ -61,6 +61,7 @@ export function AuditPage() {
             <option value="canned">A canned response</option>
             <option value="label">A label</option>
             <option value="outbox">An email</option>
+            <option value="visitor">A visitor (exported or erased)</option>
           </select>}
         </Field>
         <Field label="Target id">

@@ -17,10 +17,11 @@ import { OriginsEditor } from "./OriginsEditor";
 import { PrechatFieldsEditor } from "./PrechatFieldsEditor";
 import { ErrorNote, Field, PageHeader, Spinner, Tabs, Toggle, useToast } from "./ui";
 import { WidgetAgents } from "./WidgetAgents";
+import { RetentionSettings } from "./RetentionSettings";
 import { WidgetPreview } from "./WidgetPreview";
 import { DeleteWidgetDialog, canManage } from "./WidgetsPage";
 
-type Tab = "appearance" | "messages" | "prechat" | "hours" | "ai" | "identity" | "install" | "agents";
+type Tab = "appearance" | "messages" | "prechat" | "hours" | "ai" | "identity" | "privacy" | "install" | "agents";
 const TABS: { id: Tab; label: string }[] = [
   { id: "appearance", label: "Appearance" },
   { id: "messages", label: "Messages" },
@@ -28,6 +29,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: "hours", label: "Hours" },
   { id: "ai", label: "AI" },
   { id: "identity", label: "Identity" },
+  { id: "privacy", label: "Privacy" },
   { id: "install", label: "Install" },
   { id: "agents", label: "Agents" },
 ];
@@ -248,6 +250,10 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                   disabled={!editable} onEnforce={(v) => set("enforce_identity", v)}
                   onRequire={(v) => set("require_identity", v)}
                   onChanged={() => void api.getWidget(siteKey ?? "").then(setWidget, () => {})} />
+              )}
+              {current === "privacy" && (
+                <RetentionSettings days={draft.retention_days} error={errors.retention_days} disabled={!editable}
+                  onChange={(v) => set("retention_days", v)} />
               )}
               {current === "install" && <>
                 <section aria-labelledby="origins-h" className="space-y-2">

@@ -1395,6 +1395,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/privacy/visitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The conversations of a visitor (admin)
+         * @description Exactly one of `email` (matched without case against the visitor's email, the email
+         *     they left when nobody answered and the pre-chat answers), `user_id` (the verified
+         *     user id the site signed; one widget's, so `widget` is required: else 400
+         *     `widget_required`) or `session_id`; `widget` narrows any of them to one widget
+         *     (404 `widget_not_found`). Erased conversations are never found. Bad input is 400
+         *     `invalid_query` (with `fields`). Agents get 403 `admin_required`.
+         */
+        get: operations["findVisitor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/privacy/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download everything about a visitor as a ZIP (admin)
+         * @description The same query as findVisitor. The ZIP holds `visitor.json` (format
+         *     `parley.visitor-export`, version 1: every conversation with every message, pre-chat
+         *     answers, identity, context, rating, the email left, the emails sent, the files'
+         *     metadata; the team's private notes only with `notes=true`) and
+         *     `files/<upload id>-<name>`, each file as stored. 404 `visitor_not_found` when nothing
+         *     matches. Written to the audit log as `visitor.export` (the visitor named by a short
+         *     hash and the session ids, never the email).
+         */
+        get: operations["exportVisitor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/privacy/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a visitor's personal data (admin)
+         * @description The body holds the same query as findVisitor and `confirm`, which must repeat the
+         *     email, user id or session id (400 `confirmation_mismatch` otherwise). Open
+         *     conversations are closed first. Deleted: messages (email replies included), the
+         *     team's notes, files and thumbnails, visitor tokens, the visitor context, outbox rows of
+         *     the conversations and those addressed to the visitor's emails, anything in Redis that
+         *     names them; the conversations' rows stay with every personal field blanked and
+         *     `erased_at` set, so analytics count the same (docs/privacy.md). 404
+         *     `visitor_not_found` when nothing (left) matches. Written to the audit log as
+         *     `visitor.erase` with the counts.
+         */
+        post: operations["eraseVisitor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/widgets/{siteKey}/sessions/{sessionId}/uploads": {
         parameters: {
             query?: never;
@@ -1972,6 +2051,29 @@ export interface components {
              * @default false
              */
             require_identity?: boolean;
+            /**
+             * @description Conversations that ended (closed or abandoned) more than this many days ago are erased by a scheduled task; null keeps them until deleted by hand. docs/privacy.md, "Retention". A change is an audit entry `widget.retention_update`.
+             * @default null
+             */
+            retention_days?: number | null;
+        };
+        FoundConversation: {
+            session_id?: string;
+            widget?: {
+                site_key?: string;
+                business_name?: string;
+            };
+            status?: string;
+            /** Format: date-time */
+            created_at?: string;
+            closed_at?: components["schemas"]["NullableTimestamp"];
+            visitor_name?: string | null;
+            visitor_email?: string | null;
+            visitor_user_id?: string | null;
+            verified?: boolean;
+            offline_email?: string | null;
+            messages?: number;
+            files?: number;
         };
         /**
          * @description The language of the emails sent to this widget's visitors (replies, transcripts):
@@ -2011,6 +2113,8 @@ export interface components {
             ai_settings: components["schemas"]["AISettings"];
             enforce_identity: boolean;
             require_identity: boolean;
+            /** @description Days after which ended conversations are erased; null = never. */
+            retention_days: number | null;
             /** @description The widget has an identity secret (never shown again; docs/identity.md). */
             identity_secret_set: boolean;
             /** @description During a rotation, until when the previous secret stays valid; else null. */
@@ -2541,7 +2645,11 @@ export interface components {
                 id: number;
                 display_name: string;
             };
-            /** @description The visitor's other conversations on this widget, by email, newest first. */
+            /**
+             * @description The visitor's other conversations on this widget, newest first: their visitor
+             *     record's and, for an unverified visitor, the unverified ones with the same email
+             *     (never a verified visitor's for an unverified claim, nor the reverse).
+             */
             previous_sessions: components["schemas"]["HistorySession"][];
         };
         TeamMember: {
@@ -5314,6 +5422,117 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    findVisitor: {
+        parameters: {
+            query?: {
+                email?: string;
+                user_id?: string;
+                session_id?: string;
+                /** @description A widget's site key. */
+                widget?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was found (maybe nothing), oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        query: {
+                            /** @enum {string} */
+                            kind?: "email" | "user_id" | "session_id";
+                            value?: string;
+                        };
+                        sessions: components["schemas"]["FoundConversation"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    exportVisitor: {
+        parameters: {
+            query?: {
+                email?: string;
+                user_id?: string;
+                session_id?: string;
+                widget?: string;
+                /** @description Include the team's private notes (`true` or `false`, the default). */
+                notes?: "true" | "false" | "1" | "0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive (Content-Disposition attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    eraseVisitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email?: string;
+                    user_id?: string;
+                    session_id?: string;
+                    widget?: string;
+                    confirm: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was erased. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Rows deleted per table (`messages`, `notes`, `uploads`, `outbox`, `session_tokens`, `session_context`…), `sessions` blanked, `files` (stored objects) and `redis_keys` deleted. */
+                        erased: {
+                            [key: string]: number;
+                        };
+                        sessions: string[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -297,6 +297,8 @@ export interface WidgetSettings {
   enforce_identity: boolean;
   /** Refuse anonymous visitors too. */
   require_identity: boolean;
+  /** Erase conversations ended more than this many days ago (docs/privacy.md); null = never. */
+  retention_days: number | null;
 }
 
 export interface Widget extends WidgetSettings {
