@@ -8,7 +8,7 @@ import time
 from chatserver.api.base import APIHandler
 from chatserver.api.widgets import PublicAPIHandler
 from chatserver.domain import ESCALATION_REASONS
-from chatserver.errors import RateLimited, Unauthorized
+from chatserver.errors import RateLimited
 from chatserver.limits import ID_MAX, MESSAGES_PAGE_DEFAULT, MESSAGES_PAGE_MAX
 from chatserver.services import ai_live, chat, history_filters, sessions, visitors, widgets
 from chatserver.services.access import Actor
@@ -54,10 +54,9 @@ class VisitorHomeHandler(VisitorAPIHandler):
 
 class ReopenHandler(VisitorAPIHandler):
     async def post(self, site_key: str, session_id: str) -> None:
-        token, _ = await self.caller(site_key)
-        if token is None:
-            raise Unauthorized("a visitor token is required")
-        self.send_json(await visitors.reopen(self.ctx, site_key, session_id, token))
+        token, actor = await self.caller(site_key)
+        self.send_json(await visitors.reopen(self.ctx, site_key, session_id, visitor_token=token,
+                                             actor=actor))
 
 
 class MessagesHandler(VisitorAPIHandler):

@@ -17,10 +17,10 @@ from chatserver.db import sessions as sessions_db
 from chatserver.db import visitors as db
 from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED
-from chatserver.errors import NotFound
+from chatserver.errors import Forbidden, NotFound
 from chatserver.services import identity
 from chatserver.services import visitor_records as records
-from chatserver.services.access import access_session
+from chatserver.services.access import Actor, access_session
 from chatserver.services.publish import publish_message
 from chatserver.services.sessions import add_system_message, visitor_view
 from chatserver.timeutil import iso, utcnow
@@ -64,15 +64,20 @@ async def home(ctx: Context, widget: RowMapping, device_token: str | None,
     }
 
 
-async def reopen(ctx: Context, site_key: str, session_id: str,
-                 visitor_token: str) -> dict[str, Any]:
+async def reopen(ctx: Context, site_key: str, session_id: str, *, visitor_token: str | None,
+                 actor: Actor | None = None) -> dict[str, Any]:
     """The visitor reopens an ended conversation of theirs (to the AI when the widget has it,
     as a new conversation would start). Refused with `visitor_has_open_conversation` while
-    another is open (the unique index decides); an open one is returned as it is."""
+    another is open (the unique index decides); an open one is returned as it is. Only the
+    visitor: an agent of the widget is refused (403 visitor_only; agents reopen by accepting),
+    anyone else learns nothing (404)."""
     async with ctx.session_locks(session_id):
         async with ctx.engine.begin() as conn:
             row = await access_session(conn, site_key, session_id, visitor_token=visitor_token,
-                                       for_update=True)
+                                       actor=actor, for_update=True)
+            if visitor_token is None:
+                raise Forbidden("only the visitor reopens here; agents accept the conversation",
+                                code="visitor_only")
             if row["status"] not in ENDED:
                 return visitor_view(row)
             widget = await widgets_db.by_id(conn, row["widget_id"])

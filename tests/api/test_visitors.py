@@ -130,6 +130,8 @@ async def test_reopening_an_ended_conversation(make_world: Any, ctx: Context) ->
     other = (await _create(world)).json
     assert (await _reopen(world, first["session_id"], other["visitor_token"])).code == 404
     assert (await _reopen(world, first["session_id"], "")).code == 401
+    agent = await _reopen(world, first["session_id"], world.agents["alice"]["token"])
+    assert (agent.code, agent.error_code) == (403, "visitor_only")
 
 
 async def test_a_verified_visitor_finds_their_conversations_on_another_device(
