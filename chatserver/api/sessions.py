@@ -10,7 +10,7 @@ from chatserver.api.widgets import PublicAPIHandler
 from chatserver.domain import ESCALATION_REASONS
 from chatserver.errors import RateLimited
 from chatserver.limits import ID_MAX, MESSAGES_PAGE_DEFAULT, MESSAGES_PAGE_MAX
-from chatserver.services import ai_live, chat, history_filters, sessions, widgets
+from chatserver.services import ai_live, chat, history_filters, sessions, tracking, widgets
 from chatserver.services.access import Actor
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.validate import Fields
@@ -34,9 +34,13 @@ class SessionsHandler(VisitorAPIHandler):
             raise RateLimited("too many new conversations from this address",
                               headers={"Retry-After": str(math.ceil(wait))})
         widget = await widgets.widget_row(self.ctx, site_key)
+        body = self.json_body()
+        tracked = tracking.session_tracking_id(widget, body)  # visitor tracking: checked first
         result = await sessions.create_session(
-            self.ctx, widget, self.json_body(), ip=self.client_ip,
+            self.ctx, widget, body, ip=self.client_ip,
             user_agent=self.request.headers.get("User-Agent", ""))
+        if tracked is not None:  # pre-chat pages, an agent's invitation (services/tracking.py)
+            result = await tracking.carry(self.ctx, widget, tracked, result)
         self.send_json(result, status=201)
 
 

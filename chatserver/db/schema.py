@@ -84,6 +84,9 @@ widget_configs = Table(
     Column("identity_previous_until", Timestamp, nullable=True),
     Column("enforce_identity", Boolean, nullable=False, server_default="0"),
     Column("require_identity", Boolean, nullable=False, server_default="0"),
+    # Visitor tracking (docs/privacy.md): the widget reports page views before any
+    # interaction, for the live list of visitors. Off by default.
+    Column("visitor_tracking", Boolean, nullable=False, server_default="0"),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "owner_id"),

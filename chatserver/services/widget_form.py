@@ -47,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
     # refuse anonymous visitors too.
     "enforce_identity": False,
     "require_identity": False,
+    # Page views and presence before any interaction, for the live list of visitors
+    # (docs/privacy.md); off: the widget stores and sends nothing before the visitor acts.
+    "visitor_tracking": False,
 }
 
 
@@ -152,7 +155,7 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
     if "position" in data:
         out["position"] = f.choice("position", POSITIONS, required=True)
     for name in ("enable_prechat_form", "ai_enabled", "visitor_uploads", "enforce_identity",
-                 "require_identity"):
+                 "require_identity", "visitor_tracking"):
         if name in data:
             out[name] = f.flag(name, required=True)
     if "prechat_fields" in data:
