@@ -30,6 +30,7 @@ OPTION_OF = {
     "enable_prechat_form": "--prechat", "allowed_origins": "--allowed-origin",
     "ai_enabled": "--ai", "timezone": "--timezone", "language": "--language",
     "enforce_identity": "--enforce-identity", "require_identity": "--require-identity",
+    "visitor_tracking": "--visitor-tracking",
 }
 
 
@@ -82,6 +83,10 @@ def widget_options(creating: bool) -> Callable[[F], F]:
         click.option("--require-identity/--no-require-identity", "require_identity",
                      default=None, help="Refuse anonymous visitors too: only visitors with a "
                      "signed identity token may chat" + note("require_identity") + "."),
+        click.option("--visitor-tracking/--no-visitor-tracking", "visitor_tracking",
+                     default=None, help="Report page views and presence before any "
+                     "interaction, for the agents' live list of visitors (docs/privacy.md)"
+                     + note("visitor_tracking") + "."),
     ]
 
     def apply(fn: F) -> F:
@@ -127,6 +132,7 @@ def _rows(w: dict[str, Any], owner: str, agents: list[str]) -> list[tuple[str, s
         ("timezone", w["timezone"]),
         ("email language", w["language"]),
         ("identity", _identity(w)),
+        ("visitor tracking", flag(w["visitor_tracking"])),
         ("owner", owner),
         ("agents", ", ".join(agents) or "-"),
         ("created", short_time(w["created_at"]) + " UTC"),
