@@ -30,6 +30,8 @@ ONLINE_S = 60
 HEARTBEAT_S = 20
 # An invitation the visitor neither answered nor dismissed is withdrawn after this.
 INVITE_TTL_S = 10 * 60
+# How often the memory store forgets expired visits.
+SWEEP_S = 60
 # At most this many live visitors are listed per site (the most recent).
 LIST_MAX = 500
 
@@ -40,6 +42,7 @@ class LiveStore(Protocol):
     async def forget(self, site_key: str, tid: str) -> None: ...
     async def online(self, site_key: str, now: float) -> list[dict[str, Any]]: ...
     async def invite(self, site_key: str, tid: str) -> dict[str, Any] | None: ...
+    async def invites(self, site_key: str, tids: list[str]) -> list[dict[str, Any] | None]: ...
     async def set_invite(self, site_key: str, tid: str, invite: dict[str, Any]) -> None: ...
     async def take_invite(self, site_key: str, tid: str) -> dict[str, Any] | None: ...
 
@@ -49,7 +52,8 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.visits: dict[str, dict[str, tuple[float, dict[str, Any]]]] = {}
-        self.invites: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self.waiting: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self.swept_at = time.time()
 
     async def get(self, site_key: str, tid: str) -> dict[str, Any] | None:
         hit = self.visits.get(site_key, {}).get(tid)
@@ -58,11 +62,26 @@ class MemoryStore:
         return dict(hit[1])
 
     async def put(self, site_key: str, tid: str, record: dict[str, Any]) -> None:
-        self.visits.setdefault(site_key, {})[tid] = (time.time() + VISIT_TTL_S, dict(record))
+        now = time.time()
+        if now - self.swept_at >= SWEEP_S:
+            self._sweep(now)
+        self.visits.setdefault(site_key, {})[tid] = (now + VISIT_TTL_S, dict(record))
+
+    def _sweep(self, now: float) -> None:
+        """Forget expired visits and invitations (memory stays bounded by the live ones)."""
+        self.swept_at = now
+        for site_key in list(self.visits):
+            site = self.visits[site_key]
+            for tid in [t for t, (until, _) in site.items() if until <= now]:
+                del site[tid]
+            if not site:
+                del self.visits[site_key]
+        for key in [k for k, (until, _) in self.waiting.items() if until <= now]:
+            del self.waiting[key]
 
     async def forget(self, site_key: str, tid: str) -> None:
         self.visits.get(site_key, {}).pop(tid, None)
-        self.invites.pop((site_key, tid), None)
+        self.waiting.pop((site_key, tid), None)
 
     async def online(self, site_key: str, now: float) -> list[dict[str, Any]]:
         site = self.visits.get(site_key, {})
@@ -73,20 +92,23 @@ class MemoryStore:
         return live[:LIST_MAX]
 
     async def invite(self, site_key: str, tid: str) -> dict[str, Any] | None:
-        hit = self.invites.get((site_key, tid))
+        hit = self.waiting.get((site_key, tid))
         if hit is None:
             return None
         if hit[0] <= time.time():
-            self.invites.pop((site_key, tid), None)
+            self.waiting.pop((site_key, tid), None)
             return None
         return dict(hit[1])
 
+    async def invites(self, site_key: str, tids: list[str]) -> list[dict[str, Any] | None]:
+        return [await self.invite(site_key, tid) for tid in tids]
+
     async def set_invite(self, site_key: str, tid: str, invite: dict[str, Any]) -> None:
-        self.invites[(site_key, tid)] = (time.time() + INVITE_TTL_S, dict(invite))
+        self.waiting[(site_key, tid)] = (time.time() + INVITE_TTL_S, dict(invite))
 
     async def take_invite(self, site_key: str, tid: str) -> dict[str, Any] | None:
         found = await self.invite(site_key, tid)
-        self.invites.pop((site_key, tid), None)
+        self.waiting.pop((site_key, tid), None)
         return found
 
 
@@ -137,6 +159,12 @@ class RedisStore:
 
     async def invite(self, site_key: str, tid: str) -> dict[str, Any] | None:
         return _loads(await self.redis.get(self._invite(site_key, tid)))
+
+    async def invites(self, site_key: str, tids: list[str]) -> list[dict[str, Any] | None]:
+        if not tids:
+            return []
+        raws = await self.redis.mget([self._invite(site_key, tid) for tid in tids])
+        return [_loads(raw) for raw in raws]
 
     async def set_invite(self, site_key: str, tid: str, invite: dict[str, Any]) -> None:
         await self.redis.set(self._invite(site_key, tid),

@@ -177,11 +177,9 @@ async def live_visitors(ctx: Context, actor: Actor) -> list[dict[str, Any]]:
     for widget in widgets:
         if not widget["visitor_tracking"]:
             continue
-        for record in await store.online(widget["site_key"], now):
-            if record.get("left"):
-                continue
-            invite = await store.invite(widget["site_key"], record["tracking_id"])
-            out.append(_visitor_view(record, widget, invite))
+        records = [r for r in await store.online(widget["site_key"], now) if not r.get("left")]
+        invites = await store.invites(widget["site_key"], [r["tracking_id"] for r in records])
+        out.extend(_visitor_view(r, widget, i) for r, i in zip(records, invites, strict=True))
     out.sort(key=lambda v: v["last_seen"], reverse=True)
     return out
 

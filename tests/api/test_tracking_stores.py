@@ -71,3 +71,17 @@ async def test_two_processes_share_the_live_visitors_in_redis() -> None:
         await one.aclose()
         await two.aclose()
         delete_prefix(url, prefix)
+
+
+async def test_the_memory_store_forgets_expired_visits() -> None:
+    from chatserver.services.live_visitors import MemoryStore
+
+    store = MemoryStore()
+    now = time.time()
+    record = {"tracking_id": "a" * 20, "last_seen": now, "pages": []}
+    await store.put("k", "a" * 20, record)
+    await store.set_invite("k", "a" * 20, {"id": "i"})
+    assert [r["tracking_id"] for r in await store.online("k", now)] == ["a" * 20]
+    store._sweep(now + VISIT_TTL_S + 1)  # half an hour later
+    assert store.visits == {} and store.waiting == {}
+    assert await store.get("k", "a" * 20) is None
