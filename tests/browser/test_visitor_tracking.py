@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.helpers.accounts import PASSWORD
 from tests.helpers.browser import Site, Visitor
 from tests.helpers.browser_servers import Servers
 from tests.helpers.inbox import make_agent, sign_in
@@ -69,6 +70,26 @@ def test_tracking_off_a_page_view_asks_for_the_config_only_and_stores_nothing(
     assert everything_stored(v) == NOTHING
     assert v.sockets == [] and servers.sessions(key) == []
     assert v.console == [], v.console
+
+
+def test_an_admin_switches_tracking_on_in_the_widget_builder(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(business_name="Builder shop")
+    page = visitor().page
+    page.goto(f"{servers.url}/admin/login")
+    page.get_by_label("Email").fill("root@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+    page.goto(f"{servers.url}/admin/widgets/{key}/prechat")
+    switch = page.get_by_role("switch", name="Track visitors before they chat")
+    expect(switch).not_to_be_checked()
+    switch.click()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("All changes saved.")).to_be_visible()
+    widget = site.http.get(f"/api/widgets/{key}",
+                           headers={"Authorization": f"Bearer {site.admin}"}).json()["widget"]
+    assert widget["visitor_tracking"] is True
 
 
 def _visitor_row(inbox: Any, tid: str) -> Any:
