@@ -273,3 +273,9 @@ async def carry(ctx: Context, widget: RowMapping, tid: str,
                                    user=agent)
     assert row is not None
     return {**created, **visitor_view(row)}
+
+
+async def forget_visitor(ctx: Context, site_key: str, tid: str) -> None:
+    """Drop a visit and its invitation at once (erasure; otherwise they expire by themselves,
+    VISIT_TTL_S after the last heartbeat)."""
+    await state(ctx).store.forget(site_key, check_tracking_id(tid))

@@ -40,6 +40,11 @@ async def test_two_processes_share_the_live_visitors(make_world: Any, settings: 
         assert len(keys) == 3, keys  # the visit, the site's list, the invitation
         for key in keys:
             assert await redis.ttl(key) > 0, key
+        # Erasure drops the visit and the invitation at once, for every process.
+        await tracking.forget_visitor(one, world.key, TID)
+        assert await tracking.live_visitors(two, agent) == []
+        assert await two.tracking.store.get(world.key, TID) is None
+        assert await two.tracking.store.invite(world.key, TID) is None
     finally:
         await one.close()
         await two.close()
