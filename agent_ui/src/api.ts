@@ -262,3 +262,10 @@ export async function inviteVisitor(token: string, v: Pick<LiveVisitor, "site_ke
     `/api/visitors/${encodeURIComponent(v.site_key)}/${encodeURIComponent(v.tracking_id)}/invite`, token,
     { method: "POST", body: { text } })).visitor;
 }
+
+/** Withdraw an invitation the visitor has not answered. */
+export function withdrawInvitation(token: string, v: Pick<LiveVisitor, "site_key" | "tracking_id">): Promise<void> {
+  return request<void>(
+    `/api/visitors/${encodeURIComponent(v.site_key)}/${encodeURIComponent(v.tracking_id)}/invite`, token,
+    { method: "DELETE" });
+}

@@ -222,3 +222,25 @@ async def _messages(servers: Servers, sid: str) -> list[tuple[str, str]]:
                                    .where(messages.c.session_id == sid)
                                    .order_by(messages.c.seq))).all()
     return [(r[0], r[1]) for r in rows]
+
+
+def test_a_withdrawn_invitation_never_reaches_the_visitor(
+        site: Site, servers: Servers, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(ai_enabled=False, visitor_tracking=True)
+    alice = make_agent(site, key, "Alice")
+    inbox = sign_in(visitor(), servers, alice)
+    inbox.get_by_role("link", name="Visitors").click()
+    v = visitor()
+    with v.page.expect_response(lambda r: r.url.endswith("/track")):
+        v.page.goto(site_page(servers, key, "pricing", PRICING))
+    row = _visitor_row(inbox, v.storage()[f"parley:t:{key}"])
+    row.get_by_role("button", name="Invite to chat").click()
+    row.get_by_label("First message").fill("Hello?")
+    row.get_by_role("button", name="Send").click()
+    expect(row).to_contain_text("Invited by Alice")
+    row.get_by_role("button", name="Withdraw").click()
+    expect(row.get_by_role("button", name="Invite to chat")).to_be_visible()
+    with v.page.expect_response(lambda r: r.url.endswith("/track")) as beat:
+        v.page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    assert beat.value.json()["invite"] is None
+    expect(v.widget(".pw-invite")).to_have_count(0)

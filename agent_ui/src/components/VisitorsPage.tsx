@@ -52,6 +52,15 @@ export function VisitorsPage({ token }: { token: string }) {
     }
   };
 
+  const withdraw = async (v: LiveVisitor) => {
+    try {
+      await api.withdrawInvitation(token, v);
+      setVisitors((list) => list?.map((x) => x === v ? { ...x, invite: null } : x) ?? null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : "The invitation could not be withdrawn.");
+    }
+  };
+
   return (
     <main className="flex-1 overflow-y-auto bg-secondary-50 p-4" aria-labelledby="visitors-title">
       <div className="mx-auto max-w-content">
@@ -81,7 +90,14 @@ export function VisitorsPage({ token }: { token: string }) {
                     <Badge>{v.widget_name}</Badge>
                     <span className="text-xs text-secondary-600">{v.pages.length} page{v.pages.length === 1 ? "" : "s"}</span>
                     {v.chatting ? <Badge tone="success">Chatting</Badge>
-                      : v.invite ? <Badge tone="warning" title={v.invite.text}>Invited by {v.invite.agent.display_name}</Badge>
+                      : v.invite ? (
+                        <span className="flex items-center gap-1">
+                          <Badge tone="warning" title={v.invite.text}>Invited by {v.invite.agent.display_name}</Badge>
+                          <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => void withdraw(v)}>
+                            Withdraw
+                          </button>
+                        </span>
+                      )
                         : (
                           <button type="button" className="btn-secondary px-2 py-1 text-sm"
                             onClick={() => { setInviting(key); setText(""); }}>
