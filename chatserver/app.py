@@ -31,6 +31,7 @@ from chatserver.api import labels as labels_api
 from chatserver.api import metrics as metrics_api
 from chatserver.api import notes as notes_api
 from chatserver.api import privacy as privacy_api
+from chatserver.api import tracking as tracking_api
 from chatserver.api import user_settings as user_settings_api
 from chatserver.api import visitor_context as visitor_context_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
@@ -105,6 +106,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
     handlers += visitor_context_api.routes
     handlers += identity_api.routes
     handlers += privacy_api.routes
+    handlers += tracking_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {

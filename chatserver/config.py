@@ -141,6 +141,13 @@ class Settings:
     upload_workers: int = _setting(2, "Threads that decode, re-encode and thumbnail images "
                                    "(off the event loop).")
 
+    # Visitor tracking (docs/privacy.md): where a visitor's country comes from.
+    geoip_db: str = _setting("", "Path of a MaxMind GeoIP2/GeoLite2 Country or City database "
+                             "(.mmdb, e.g. GeoLite2-Country.mmdb from maxmind.com, free with an "
+                             "account): the live list of visitors (visitor tracking, "
+                             "docs/privacy.md) shows their country. Opened once per process, "
+                             "memory-mapped. Empty, missing or unreadable = no country.")
+
     # Email (docs/email.md). Off while PARLEY_SMTP_HOST is empty.
     smtp_host: str = _setting("", "SMTP server that Parley sends mail through; empty = no mail "
                               "is sent (nothing is queued either).")

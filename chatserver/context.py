@@ -83,6 +83,9 @@ class Context:
     # Visitor context updates per conversation (services/visitor_context.py).
     context_limiter: WindowLimiter = field(
         default_factory=lambda: WindowLimiter(CONTEXT_UPDATES_PER_MINUTE, 60.0))
+    # Visitor tracking's live store, GeoIP reader and limiter (services/tracking.py; made on
+    # first use).
+    tracking: Any = None
 
     def __post_init__(self) -> None:
         self.writer = MessageWriter(self.engine, self.settings)

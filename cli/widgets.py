@@ -31,6 +31,7 @@ OPTION_OF = {
     "ai_enabled": "--ai", "timezone": "--timezone", "language": "--language",
     "enforce_identity": "--enforce-identity", "require_identity": "--require-identity",
     "retention_days": "--retention-days",
+    "visitor_tracking": "--visitor-tracking",
 }
 
 
@@ -101,6 +102,10 @@ def widget_options(creating: bool) -> Callable[[F], F]:
                      callback=_retention,
                      help="Erase conversations ended more than DAYS days ago (docs/privacy.md); "
                      "`never` keeps them" + (" (default: never)" if creating else "") + "."),
+        click.option("--visitor-tracking/--no-visitor-tracking", "visitor_tracking",
+                     default=None, help="Report page views and presence before any "
+                     "interaction, for the agents' live list of visitors (docs/privacy.md)"
+                     + note("visitor_tracking") + "."),
     ]
 
     def apply(fn: F) -> F:
@@ -149,6 +154,7 @@ def _rows(w: dict[str, Any], owner: str, agents: list[str]) -> list[tuple[str, s
         ("email language", w["language"]),
         ("identity", _identity(w)),
         ("retention", f"{w['retention_days']} days" if w["retention_days"] else "forever"),
+        ("visitor tracking", flag(w["visitor_tracking"])),
         ("owner", owner),
         ("agents", ", ".join(agents) or "-"),
         ("created", short_time(w["created_at"]) + " UTC"),

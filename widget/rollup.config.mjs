@@ -9,6 +9,7 @@ import typescript from "@rollup/plugin-typescript";
 const STATIC = fileURLToPath(new URL("../chatserver/static/", import.meta.url));
 const minify = () => terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
 let chunkName = "";
+let trackName = "";
 
 export default [
   {
@@ -31,6 +32,22 @@ export default [
     ],
   },
   {
+    // Visitor tracking's chunk (src/track.ts), imported by the loader only when the widget's
+    // visitor_tracking is on; an ES module of its own, content-hashed.
+    input: "src/track.ts",
+    output: { dir: `${STATIC}widget`, format: "es", entryFileNames: "track.[hash].js" },
+    plugins: [
+      typescript({ noEmitOnError: true, include: ["src/**/*.ts", "../packages/protocol/src/**/*.ts"] }),
+      minify(),
+      {
+        name: "record-track-name",
+        generateBundle(_options, bundle) {
+          trackName = Object.values(bundle).find((c) => c.type === "chunk" && c.isEntry).fileName;
+        },
+      },
+    ],
+  },
+  {
     input: "src/loader.ts",
     output: { file: `${STATIC}widget.js`, format: "iife" },
     plugins: [
@@ -38,9 +55,13 @@ export default [
       {
         name: "chunk-name",
         transform(code) {
-          if (!chunkName) throw new Error("the chat chunk must be built before the loader");
+          if (!chunkName || !trackName) throw new Error("the chunks must be built before the loader");
           return code.includes("__PARLEY_CHUNK__")
-            ? { code: code.replaceAll("__PARLEY_CHUNK__", JSON.stringify(chunkName)), map: null }
+            ? {
+                code: code.replaceAll("__PARLEY_CHUNK__", JSON.stringify(chunkName))
+                  .replaceAll("__PARLEY_TRACK__", JSON.stringify(trackName)),
+                map: null,
+              }
             : null;
         },
       },

@@ -40,6 +40,7 @@ export const DEFAULTS: WidgetSettings = {
   enforce_identity: false,
   require_identity: false,
   retention_days: null,
+  visitor_tracking: false,
 };
 export const RETENTION_MAX_DAYS = 36500;
 
@@ -250,7 +251,7 @@ export function errorsUnder(errors: Record<string, string>, prefix: string): str
 export function tabOf(key: string): string {
   if (/^(business_name|widget_title|welcome_message|language)/.test(key)) return "messages";
   if (/^(primary_color|secondary_color|position)/.test(key)) return "appearance";
-  if (/^(enable_prechat_form|prechat_fields|visitor_uploads)/.test(key)) return "prechat";
+  if (/^(enable_prechat_form|prechat_fields|visitor_uploads|visitor_tracking)/.test(key)) return "prechat";
   if (/^(business_hours|timezone)/.test(key)) return "hours";
   if (/^allowed_origins/.test(key)) return "install";
   if (/^ai_/.test(key)) return "ai";

@@ -6,7 +6,7 @@ import {
 } from "@parley/protocol";
 import type {
   CannedResponse, CannedResponseInput, HistoryFilters, Label, LabelList, Message, MessageFile,
-  SavedView, Session, SessionDetails, TeamMember, TranscriptQueued, User, Widget,
+  LiveVisitor, SavedView, Session, SessionDetails, TeamMember, TranscriptQueued, User, Widget,
 } from "./types";
 
 export { ApiError };
@@ -248,4 +248,24 @@ export async function fileBlob(token: string, fileId: string, thumb = false): Pr
   const resp = await call(SERVER, `/api/files/${encodeURIComponent(fileId)}${thumb ? "/thumb" : ""}`,
     { token });
   return resp.blob();
+}
+
+/** The visitors on the sites of the agent's tracking widgets now (docs/agents.md). */
+export async function liveVisitors(token: string): Promise<LiveVisitor[]> {
+  return (await request<{ visitors: LiveVisitor[] }>("/api/visitors", token)).visitors;
+}
+
+/** Invite a visitor to chat with a first message (a conversation once they answer). */
+export async function inviteVisitor(token: string, v: Pick<LiveVisitor, "site_key" | "tracking_id">,
+  text: string): Promise<LiveVisitor> {
+  return (await request<{ visitor: LiveVisitor }>(
+    `/api/visitors/${encodeURIComponent(v.site_key)}/${encodeURIComponent(v.tracking_id)}/invite`, token,
+    { method: "POST", body: { text } })).visitor;
+}
+
+/** Withdraw an invitation the visitor has not answered. */
+export function withdrawInvitation(token: string, v: Pick<LiveVisitor, "site_key" | "tracking_id">): Promise<void> {
+  return request<void>(
+    `/api/visitors/${encodeURIComponent(v.site_key)}/${encodeURIComponent(v.tracking_id)}/invite`, token,
+    { method: "DELETE" });
 }

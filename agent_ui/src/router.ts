@@ -12,6 +12,7 @@ export type Route =
   | { page: "settings" }
   | { page: "watch"; sessionId: string }
   | { page: "canned" }
+  | { page: "visitors" }
   | { page: "profile" };
 
 export function parseRoute(pathname: string): Route {
@@ -22,6 +23,7 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === "settings") return { page: "settings" };
   if (parts[0] === "watch" && parts[1]) return { page: "watch", sessionId: parts[1] };
   if (parts[0] === "canned") return { page: "canned" };
+  if (parts[0] === "visitors") return { page: "visitors" };
   if (parts[0] === "profile") return { page: "profile" };
   if (parts[0] === "chats" && parts[1]) return { page: "inbox", chatId: parts[1] };
   return { page: "inbox", chatId: null };
@@ -37,6 +39,8 @@ export function routePath(route: Route): string {
       return `${BASE}/watch/${encodeURIComponent(route.sessionId)}`;
     case "canned":
       return `${BASE}/canned`;
+    case "visitors":
+      return `${BASE}/visitors`;
     case "profile":
       return `${BASE}/profile`;
     case "history":

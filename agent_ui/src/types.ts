@@ -27,3 +27,20 @@ export function messageLine(m: { text: string }): string {
   const text = m.text || filesOf(m).map((f) => f.name).join(", ");
   return text.slice(0, 200);
 }
+
+/** A visitor on a tracking widget's site now (GET /api/visitors; docs/agents.md). */
+export interface LiveVisitor {
+  tracking_id: string;
+  site_key: string;
+  widget_id: number;
+  widget_name: string;
+  page: { url: string; title: string | null; at: string } | null;
+  pages: { url: string; title: string | null; at: string }[];
+  referrer: string | null;
+  country: { code: string; name: string | null } | null;
+  first_seen: string;
+  last_seen: string;
+  time_on_site_s: number;
+  chatting: boolean;
+  invite: { id: string; text: string; agent: { id: number; display_name: string }; created_at: string } | null;
+}

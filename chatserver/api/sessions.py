@@ -10,7 +10,15 @@ from chatserver.api.widgets import PublicAPIHandler
 from chatserver.domain import ESCALATION_REASONS
 from chatserver.errors import RateLimited
 from chatserver.limits import ID_MAX, MESSAGES_PAGE_DEFAULT, MESSAGES_PAGE_MAX
-from chatserver.services import ai_live, chat, history_filters, sessions, visitors, widgets
+from chatserver.services import (
+    ai_live,
+    chat,
+    history_filters,
+    sessions,
+    tracking,
+    visitors,
+    widgets,
+)
 from chatserver.services.access import Actor
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 from chatserver.validate import Fields
@@ -34,11 +42,18 @@ class SessionsHandler(VisitorAPIHandler):
             raise RateLimited("too many new conversations from this address",
                               headers={"Retry-After": str(math.ceil(wait))})
         widget = await widgets.widget_row(self.ctx, site_key)
+        body = self.json_body()
+        tracked = tracking.session_tracking_id(widget, body)  # visitor tracking: checked first
         result = await sessions.create_session(
-            self.ctx, widget, self.json_body(), ip=self.client_ip,
+            self.ctx, widget, body, ip=self.client_ip,
             user_agent=self.request.headers.get("User-Agent", ""))
-        # 200: the visitor's open conversation, which another tab started at the same instant.
-        self.send_json(result, status=200 if result["existing"] else 201)
+        if result["existing"]:
+            # The visitor's open conversation, which another tab started at the same instant.
+            self.send_json(result, status=200)
+            return
+        if tracked is not None:  # pre-chat pages, an agent's invitation (services/tracking.py)
+            result = await tracking.carry(self.ctx, widget, tracked, result)
+        self.send_json(result, status=201)
 
 
 class VisitorHomeHandler(VisitorAPIHandler):

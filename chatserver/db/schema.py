@@ -88,6 +88,9 @@ widget_configs = Table(
     # Conversations ended more than this many days ago are erased (services/retention.py,
     # docs/privacy.md); NULL = kept until deleted by hand.
     Column("retention_days", Integer, nullable=True),
+    # Visitor tracking (docs/privacy.md): the widget reports page views before any
+    # interaction, for the live list of visitors. Off by default.
+    Column("visitor_tracking", Boolean, nullable=False, server_default="0"),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "owner_id"),

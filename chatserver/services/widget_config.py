@@ -22,7 +22,7 @@ from chatserver.timeutil import utcnow
 PUBLIC_FIELDS = ("site_key", "business_name", "widget_title", "welcome_message",
                  "primary_color", "secondary_color", "position", "enable_prechat_form",
                  "prechat_fields", "business_hours", "timezone", "ai_enabled",
-                 "visitor_uploads", "require_identity")
+                 "visitor_uploads", "require_identity", "visitor_tracking")
 
 
 def public_config(row: RowMapping, mail: bool = False,

@@ -49,6 +49,9 @@ DEFAULTS: dict[str, Any] = {
     "require_identity": False,
     # Erase conversations ended more than this many days ago (docs/privacy.md); None = never.
     "retention_days": None,
+    # Page views and presence before any interaction, for the live list of visitors
+    # (docs/privacy.md); off: the widget stores and sends nothing before the visitor acts.
+    "visitor_tracking": False,
 }
 RETENTION_MAX_DAYS = 36500
 
@@ -155,7 +158,7 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
     if "position" in data:
         out["position"] = f.choice("position", POSITIONS, required=True)
     for name in ("enable_prechat_form", "ai_enabled", "visitor_uploads", "enforce_identity",
-                 "require_identity"):
+                 "require_identity", "visitor_tracking"):
         if name in data:
             out[name] = f.flag(name, required=True)
     if "retention_days" in data:

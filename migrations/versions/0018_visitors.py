@@ -7,7 +7,7 @@ ones keep a visitor of their own, so the unique index can be built. Each convers
 visitor token becomes its visitor's device token.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 import uuid
 from typing import Sequence, Union
@@ -24,7 +24,7 @@ OPEN_SQL = "CASE WHEN status IN ('active', 'waiting', 'assigned') THEN visitor_i
 
 # revision identifiers, used by Alembic.
 revision: str = '0018'
-down_revision: Union[str, Sequence[str], None] = '0016'
+down_revision: Union[str, Sequence[str], None] = '0017'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -156,7 +156,7 @@ async def test_public_config_shows_only_what_the_widget_needs(api: Api) -> None:
                               "primary_color", "secondary_color", "position",
                               "enable_prechat_form", "prechat_fields", "business_hours",
                               "timezone", "ai_enabled", "visitor_uploads", "require_identity",
-                              "mail", "uploads"}
+                              "visitor_tracking", "mail", "uploads"}
     assert resp.json["visitor_uploads"] is True
     assert resp.json["uploads"]["max_bytes"] == 10 * 1024 * 1024
     assert "image/png" in resp.json["uploads"]["types"]

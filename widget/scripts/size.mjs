@@ -6,7 +6,8 @@ import { gzipSync } from "node:zlib";
 const STATIC = new URL("../../chatserver/static/", import.meta.url);
 // Bytes, gzip level 9 (what nginx's gzip_static or a CDN serves, give or take a few bytes).
 // The upload chunk is loaded only when a visitor attaches a file.
-const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000 };
+// The tracking chunk is loaded only by widgets with visitor_tracking on.
+const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000, track: 2500 };
 
 const loaderUrl = new URL("widget.js", STATIC);
 if (!existsSync(loaderUrl)) {
@@ -25,8 +26,14 @@ if (!uploadName) {
   console.error("size: the chat chunk imports no upload chunk");
   process.exit(1);
 }
+const trackName = /"widget\/(track\.[\w-]+\.js)"/.exec(loader.toString())?.[1];
+if (!trackName) {
+  console.error("size: widget.js names no tracking chunk");
+  process.exit(1);
+}
 const rows = [
   ["loader", "widget.js", loader],
+  ["track", `widget/${trackName}`, readFileSync(new URL(`widget/${trackName}`, STATIC))],
   ["chunk", `widget/${chunkName}`, chunk],
   ["upload", `widget/${uploadName}`, readFileSync(new URL(`widget/${uploadName}`, STATIC))],
 ];

@@ -12,6 +12,7 @@ import {
   type Action, type Effect, type Model, type State, type Timer, guestBody, initialModel, reduce, sessionBody,
 } from "./state/conversation";
 import * as storage from "./storage";
+import { tracked } from "./tracking_id";
 import { type Change, type Item, Transcript } from "./transcript";
 import type { Attached, ChatMessage, Host, NewSession, VisitorHome } from "./types";
 
@@ -130,7 +131,7 @@ export class Conversation {
         delete this.timers[e.timer];
         return;
       case "create": {
-        const body = sessionBody(e.prechat, this.host.identity, pageUrl());
+        const body = { ...sessionBody(e.prechat, this.host.identity, pageUrl()), ...tracked(this.host) };
         let guest = false;
         return this.create(body).catch((err: unknown) => {
           // The widget enforces signed identities and the page named the visitor without

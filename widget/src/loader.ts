@@ -20,6 +20,7 @@ import type { ChatApp, Host, Identity, PublicConfig, WidgetEvent } from "./types
 import { CHAT_ICON, CLOSE_ICON, LOADER_CSS, addStyles, svg } from "./ui/launcher";
 
 declare const __PARLEY_CHUNK__: string;
+declare const __PARLEY_TRACK__: string;
 
 const VERSION = "1";
 
@@ -177,6 +178,8 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
     root.hidden = false;
     emit("ready", { site_key: siteKey, away: away() });
     if (!preview && load(siteKey)) void chat().catch(() => {});
+    // Visitor tracking (docs/privacy.md): its own chunk, only when the widget has it on.
+    if (cfg.visitor_tracking && !preview) import(base + "widget/" + __PARLEY_TRACK__).then((m) => m.track(host(cfg), api), () => {});
     return cfg;
   });
   ready.catch((err: Error) => {

@@ -224,6 +224,9 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                 <Toggle checked={draft.visitor_uploads} disabled={!editable}
                   onChange={(v) => set("visitor_uploads", v)} label="Visitors may send files"
                   description="Screenshots, photos and documents, checked and stored safely. Agents can always send files." />
+                <Toggle checked={draft.visitor_tracking} disabled={!editable}
+                  onChange={(v) => set("visitor_tracking", v)} label="Track visitors before they chat"
+                  description="Agents see who is on the site now (page, time on site, country) and can invite them to chat; the pages viewed before a chat join it. Stores a random id in the visitor's browser before any interaction: say so in your privacy notice (docs/privacy.md)." />
               </>}
               {current === "hours" && <>
                 <Field label="Time zone" hint="Business hours are in this zone." error={errors.timezone}>

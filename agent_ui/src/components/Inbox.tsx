@@ -12,6 +12,7 @@ import { aiOrder } from "../state/aiwatch";
 import { ActiveChatList } from "./ActiveChatList";
 import { AiChatList } from "./AiChatList";
 import { CannedPage } from "./CannedPage";
+import { VisitorsPage } from "./VisitorsPage";
 import { ChatView } from "./ChatView";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { HelpOverlay } from "./HelpOverlay";
@@ -189,6 +190,8 @@ export function Inbox({ token, user, route, onSignedOut, onLogout, onUser, onPas
       ) : route.page === "canned" ? (
         <CannedPage token={token} me={state.me} canned={inbox.canned}
           onSaved={(c) => inbox.cannedSaved(c)} onDeleted={(id) => inbox.cannedDeleted(id)} />
+      ) : route.page === "visitors" ? (
+        <VisitorsPage token={token} />
       ) : route.page === "history" ? (
         <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)}
           labels={labels.state.catalog} team={Object.values(state.team)} />

@@ -19,7 +19,7 @@ function BellIcon({ off }: { off: boolean }) {
 interface Props {
   me: Me | null;
   displayName: string;
-  page: "inbox" | "history" | "settings" | "watch" | "canned" | "profile";
+  page: "inbox" | "history" | "settings" | "watch" | "canned" | "profile" | "visitors";
   avatarUrl?: string | null;
   waiting: number;
   soundOn: boolean;
@@ -46,6 +46,11 @@ export function TopBar({ me, displayName, avatarUrl, page, waiting, soundOn, onS
           aria-current={page === "inbox" ? "page" : undefined}
           onClick={(e) => { e.preventDefault(); navigate({ page: "inbox", chatId: null }); }}>
           Inbox{waiting > 0 && <span className="ml-1 rounded-full bg-error px-1 text-xs text-white">{waiting}</span>}
+        </a>
+        <a href="/agent/visitors" className={tab(page === "visitors")}
+          aria-current={page === "visitors" ? "page" : undefined}
+          onClick={(e) => { e.preventDefault(); navigate({ page: "visitors" }); }}>
+          Visitors
         </a>
         <a href="/agent/history" className={tab(page === "history")}
           aria-current={page === "history" ? "page" : undefined}

@@ -554,7 +554,8 @@ export interface paths {
          *     when the widget has it, as a new conversation starts) and says so in a system message.
          *     An open conversation is returned as it is. While the visitor has another open
          *     conversation: 409 `visitor_has_open_conversation` (at most one is open, decided by the
-         *     database). Only with the visitor's token (401 `unauthorized` otherwise).
+         *     database). Only with the visitor's token: 401 `unauthorized` without one, 403
+         *     `visitor_only` for an agent of the widget (agents reopen by accepting), 404 for anyone else.
          */
         post: operations["reopenSession"];
         delete?: never;
@@ -609,6 +610,95 @@ export interface paths {
          * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
          */
         options: operations["reportVisitorContextPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A tracked visitor's page view or heartbeat (visitor_tracking only)
+         * @description Sent by the widget's tracking chunk only when the widget's `visitor_tracking` is on
+         *     (docs/privacy.md): on each page, every `interval_s` seconds while the page is open,
+         *     and with `left` (navigator.sendBeacon, any content type) when the page goes away.
+         *     `tracking_id` is the random id the widget keeps in localStorage (`parley:t:<siteKey>`).
+         *     The visit lives in memory (or Redis) for 30 minutes after its last heartbeat; agents
+         *     list it while it was seen in the last minute. The answer carries an agent's
+         *     invitation to chat waiting for this visitor, if any; `dismiss` with its id drops it.
+         *     Refusals: 404 `widget_not_found`, 403 `tracking_disabled` (the widget does not
+         *     track), 422 `invalid_tracking_id`, `invalid_page`, `invalid_referrer`, 400
+         *     `invalid_json`, 429 past 600 reports per address per minute.
+         */
+        post: operations["trackVisitor"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["trackVisitorPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The visitors on the sites of the agent's widgets now
+         * @description The live list (docs/agents.md): visitors of the agent's widgets (every widget for an
+         *     admin) that have `visitor_tracking` on, seen in the last minute, the most recent
+         *     first, with their page, the pages viewed, time on site, country (with
+         *     PARLEY_GEOIP_DB) and any invitation waiting.
+         */
+        get: operations["listLiveVisitors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visitors/{siteKey}/{trackingId}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                trackingId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite a visitor on the site to chat, with a first message
+         * @description The visitor's widget shows the message on its next heartbeat; nothing is a
+         *     conversation until the visitor answers: then it starts with this message, assigned
+         *     to the agent. A newer invitation replaces one waiting; one unanswered for 10 minutes
+         *     is dropped. Refusals: 404 `widget_not_found` (not one of the agent's widgets), 409
+         *     `tracking_disabled`, 404 `visitor_not_found` (not on the site now), 409
+         *     `visitor_chatting`, 422 `empty_message`, `invalid_message`, `message_too_long`.
+         */
+        post: operations["inviteVisitor"];
+        /** Withdraw an invitation the visitor has not answered */
+        delete: operations["withdrawInvitation"];
+        options?: never;
         head?: never;
         patch?: never;
         trace?: never;
@@ -2056,6 +2146,11 @@ export interface components {
              * @default null
              */
             retention_days?: number | null;
+            /**
+             * @description The widget reports page views and presence before any interaction (a random tracking id in the visitor's localStorage), for the agents' live list of visitors and the pages viewed before a chat. Off, the widget stores and sends nothing before the visitor acts. docs/privacy.md.
+             * @default false
+             */
+            visitor_tracking?: boolean;
         };
         FoundConversation: {
             session_id?: string;
@@ -2115,6 +2210,7 @@ export interface components {
             require_identity: boolean;
             /** @description Days after which ended conversations are erased; null = never. */
             retention_days: number | null;
+            visitor_tracking: boolean;
             /** @description The widget has an identity secret (never shown again; docs/identity.md). */
             identity_secret_set: boolean;
             /** @description During a rotation, until when the previous secret stays valid; else null. */
@@ -2143,6 +2239,8 @@ export interface components {
             visitor_uploads: boolean;
             /** @description Only visitors with a signed identity token may chat (docs/identity.md); the widget shows a sign-in message instead of the composer without one. */
             require_identity: boolean;
+            /** @description The widget loads its tracking chunk and reports page views and presence before any interaction (POST .../track; docs/privacy.md). */
+            visitor_tracking: boolean;
             /** @description The server's limits on files (it checks them again). */
             uploads: {
                 /** @description Largest file (PARLEY_MAX_UPLOAD_BYTES). */
@@ -2287,6 +2385,14 @@ export interface components {
             visitor_token?: string;
             visitor_name?: string;
             visitor_email?: components["schemas"]["Email"];
+            /**
+             * @description With the widget's `visitor_tracking` on: the widget's tracking id. The pages viewed
+             *     before the chat go into the conversation's context, and an agent's invitation
+             *     waiting for this visitor starts the conversation with the agent's message,
+             *     assigned to them (docs/privacy.md). 422 `invalid_tracking_id`; ignored when the
+             *     widget does not track.
+             */
+            tracking_id?: string;
             /** @description The page the chat was opened on (an http(s) URL). */
             page_url?: string;
             /**
@@ -2695,6 +2801,59 @@ export interface components {
             attributes?: {
                 [key: string]: string | number | boolean | null;
             };
+        };
+        TrackReport: {
+            tracking_id: string;
+            page?: {
+                url: string;
+                title?: string | null;
+            };
+            referrer?: string | null;
+            /** @description This browser has a conversation on the site. */
+            chatting?: boolean;
+            /** @description The page is going away (sent as a beacon). */
+            left?: boolean;
+            /** @description The id of an invitation the visitor closed. */
+            dismiss?: string;
+        };
+        Invitation: {
+            id: string;
+            text: string;
+            agent: {
+                id: number;
+                display_name: string;
+                avatar_url?: string;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
+        LiveVisitor: {
+            tracking_id: string;
+            site_key: string;
+            widget_id: number;
+            widget_name: string;
+            page: components["schemas"]["TrackedPage"] | null;
+            /** @description Oldest first; the newest 20. */
+            pages: components["schemas"]["TrackedPage"][];
+            referrer: string | null;
+            country: {
+                /** @description ISO 3166-1 alpha-2 */
+                code: string;
+                name: string | null;
+            } | null;
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: date-time */
+            last_seen: string;
+            time_on_site_s: number;
+            chatting: boolean;
+            invite: components["schemas"]["Invitation"] | null;
+        };
+        TrackedPage: {
+            url: string;
+            title: string | null;
+            /** Format: date-time */
+            at: string;
         };
         /**
          * @description What the widget told about its visitor from the first interaction on (docs/privacy.md):
@@ -4144,6 +4303,167 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    trackVisitor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrackReport"];
+                "text/plain": components["schemas"]["TrackReport"];
+            };
+        };
+        responses: {
+            /** @description When to report next, and an invitation waiting for the visitor. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        interval_s: number;
+                        invite: components["schemas"]["Invitation"] | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    trackVisitorPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listLiveVisitors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The visitors. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        visitors: components["schemas"]["LiveVisitor"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    inviteVisitor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                trackingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The visitor, with the invitation. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        visitor: components["schemas"]["LiveVisitor"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    withdrawInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                trackingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn (or there was none). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
         };
     };

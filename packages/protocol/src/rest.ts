@@ -60,6 +60,8 @@ export interface PublicConfig {
   mail: boolean;
   /** Only visitors with a signed identity token may chat (docs/identity.md). */
   require_identity: boolean;
+  /** Page views and presence are reported before any interaction (docs/privacy.md). */
+  visitor_tracking: boolean;
 }
 
 export interface UploadLimits {
@@ -299,6 +301,9 @@ export interface WidgetSettings {
   require_identity: boolean;
   /** Erase conversations ended more than this many days ago (docs/privacy.md); null = never. */
   retention_days: number | null;
+  /** Report page views and presence before any interaction, for the live list of visitors
+   * (docs/privacy.md). */
+  visitor_tracking: boolean;
 }
 
 export interface Widget extends WidgetSettings {
