@@ -101,7 +101,7 @@ def test_an_admin_changes_name_and_picture_and_the_visitor_sees_them(
     expect(img).to_be_visible()
     src = img.get_attribute("src") or ""
     assert re.fullmatch(r"/api/avatars/[0-9a-f]{32}", src), src
-    assert page.evaluate("(i) => i.naturalWidth", img.element_handle()) == 192
+    page.wait_for_function("(i) => i.complete && i.naturalWidth === 192", arg=img.element_handle())
     me.shot("agent-profile")
     assert axe_violations(me) == []
 

@@ -33,7 +33,7 @@ export function TopBar({ me, displayName, avatarUrl, page, waiting, soundOn, onS
   onLogout }: Props) {
   const [permission, setPermission] = useState(notificationPermission());
   // On a phone the sections take a second row, each a 44 px touch target.
-  const tab = (active: boolean) => `flex min-h-[44px] flex-1 items-center justify-center rounded px-3 py-1 text-sm font-medium md:min-h-0 md:flex-none ${active
+  const tab = (active: boolean) => `flex min-h-[44px] min-w-0 flex-1 items-center justify-center rounded px-1 py-1 text-sm font-medium md:min-h-0 md:flex-none md:px-3 ${active
     ? "bg-primary-50 text-primary-700" : "text-secondary-700 hover:bg-secondary-100"}`;
   return (
     <header className="flex shrink-0 flex-wrap items-center gap-2 border-b border-secondary-200 bg-white px-3 py-1 md:h-12 md:flex-nowrap md:gap-4 md:py-0">
