@@ -11,6 +11,7 @@ import pytest
 from chatserver.ai.language import guess, supported
 from chatserver.ai.offer import answer_to_offer
 from chatserver.ai.phrases import LANGUAGES, PHRASES, phrase, wait_text
+from chatserver.ai.requests import explicit_request
 
 pytestmark = pytest.mark.once
 
@@ -102,3 +103,17 @@ def test_answers_to_the_offer_of_a_person(lang: str) -> None:
     for text in SAID[lang]:
         assert answer_to_offer(text) is None, text
     assert answer_to_offer(f"{yes[0]} {SAID[lang][0]}") is None
+
+
+ASKS = {
+    "pt": ["Quero falar com uma pessoa", "Posso falar com um atendente?"],
+    "it": ["Vorrei parlare con un operatore", "Posso parlare con qualcuno?"],
+    "nl": ["Ik wil met een medewerker spreken", "Kan ik iemand spreken?"],
+    "ar": ["أريد التحدث مع شخص", "حولني إلى موظف من فضلك"],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ASKS))
+def test_a_request_for_a_person_is_understood(lang: str) -> None:
+    assert [explicit_request(t) for t in ASKS[lang]] == [True, True], ASKS[lang]
+    assert [explicit_request(t) for t in SAID[lang][:2]] == [False, False], SAID[lang]
