@@ -54,9 +54,10 @@ DETECT: dict[str, frozenset[str]] = {
         verzending kunt wilt""".split()),
 }
 # Letters only a language uses, each worth a common word.
-MARKS = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßäöü", "fr": "œèêëîï", "it": "ìò"}
+MARKS = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßäöü", "fr": "œêëîï", "it": "ìò"}
 ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 LATIN_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+
 
 def words(text: str) -> list[str]:
     return WORD_RE.findall(HARAKAT_RE.sub("", text.lower()))
