@@ -48,6 +48,10 @@ class MessageView(TypedDict):
     offer: NotRequired[Literal["person"]]
     # Visitor and agent messages: the files sent with it, in the order sent.
     files: NotRequired[list[FileView]]
+    # System messages: what happened, as a stable code and its params (names), so a client
+    # renders it in its reader's language (services/system_texts.py); `text` is the English.
+    code: NotRequired[str]
+    params: NotRequired[dict[str, str]]
 
 
 class PublicEvent(TypedDict):

@@ -176,3 +176,77 @@ def test_existing_conversations_get_visitors(empty_db: str) -> None:
     assert users[of["s2"]] == "u1" and users[of["s1"]] is None and users[of["s3"]] is None
     assert len(set(of.values())) == 3
     assert {h: tokens[h] for h in tokens} == {f"{n:064d}": of[f"s{n}"] for n in range(4)}
+
+
+def test_existing_system_messages_get_codes(empty_db: str) -> None:
+    """0020 codes the system messages stored before codes, from their client_msg_id prefix
+    and their text, with the names in params; what it cannot read keeps its text only."""
+    migrate.upgrade(empty_db, "0018")
+    said = {  # session -> [(client_msg_id, sender, text)] in order
+        "s0": [("sys-escalated-a1", "system", "The conversation was handed to a person."),
+               ("sys-email-a2", "system", "Email address saved: the team will reply by email."),
+               ("sys-joined-a3", "system", "Ann Lee joined the conversation."),
+               ("sys-transfer-a4", "system",
+                "Ann Lee transferred the conversation to Bob (nights)."),
+               ("sys-hand_back-a5", "system", "The assistant is back in the conversation."),
+               ("sys-joined-a6", "system", "Bob (nights) joined the conversation."),
+               ("sys-closed-a7", "system", "The conversation was closed."),
+               ("sys-reopened-a8", "system", "Ann Lee reopened the conversation.")],
+        "s1": [("v-1", "visitor", "Hi"),
+               ("sys-escalated-b1", "system", "The conversation was handed to a person."),
+               ("mail-b2", "visitor", "A reply by email"),
+               ("sys-abandoned-b3", "system", "The visitor left; the conversation was closed."),
+               ("sys-reopened-b4", "system",
+                "The visitor replied by email; the conversation was reopened."),
+               ("sys-reopened-b5", "system", "The visitor reopened the conversation."),
+               ("sys-closed-b6", "system", "Das Gespräch wurde beendet."),
+               ("sys-other-b7", "system", "Something else happened.")],
+    }
+
+    def add(conn: Connection) -> None:
+        conn.execute(text(
+            "INSERT INTO widget_configs (id, site_key, business_name, widget_title,"
+            " welcome_message, primary_color, secondary_color, position, enable_prechat_form,"
+            " prechat_fields, allowed_origins, timezone, ai_enabled, ai_settings, created_at,"
+            " updated_at) VALUES (1, 'k', 'B', 'T', 'W', '#000000', '#ffffff', 'right', 0,"
+            " '[]', '[]', 'UTC', 0, '{}', '2024-01-01 00:00:00', '2024-01-01 00:00:00')"))
+        for n, (sid, lines) in enumerate(said.items()):
+            conn.execute(text(
+                "INSERT INTO sessions (id, widget_id, visitor_token_hash, visitor_info, status,"
+                " ai_mode, visitor_verified, created_at, last_activity_at, last_seq)"
+                " VALUES (:id, 1, :h, '{}', 'closed', 0, 0, :c, :c, :n)"),
+                {"id": sid, "h": f"{n:064d}", "c": "2024-01-01 00:00:00", "n": len(lines)})
+            for seq, (cid, sender, line) in enumerate(lines, 1):
+                conn.execute(text(
+                    "INSERT INTO messages (session_id, seq, client_msg_id, sender_type, text,"
+                    " meta, created_at) VALUES (:s, :q, :c, :t, :x, :m, '2024-01-01 00:00:00')"),
+                    {"s": sid, "q": seq, "c": cid, "t": sender, "x": line,
+                     "m": '{"keep": 1}' if cid == "sys-closed-a7" else None})
+        conn.commit()
+
+    _inspect(empty_db, add)
+    migrate.upgrade(empty_db, "head")
+
+    def metas(conn: Connection) -> dict[str, Any]:
+        import json
+        rows = conn.execute(text("SELECT client_msg_id, meta FROM messages")).all()
+        return {cid: json.loads(meta) if isinstance(meta, str) else meta for cid, meta in rows}
+
+    got = _inspect(empty_db, metas)
+    coded = {cid: (m["code"], m["params"]) for cid, m in got.items() if m and "code" in m}
+    assert coded == {
+        "sys-escalated-a1": ("escalated", {}), "sys-email-a2": ("email", {}),
+        "sys-joined-a3": ("joined", {"agent": "Ann Lee"}),
+        "sys-transfer-a4": ("transfer", {"from": "Ann Lee", "to": "Bob (nights)"}),
+        "sys-hand_back-a5": ("hand_back", {}),
+        "sys-joined-a6": ("taken_over", {"agent": "Bob (nights)"}),  # from the AI
+        "sys-closed-a7": ("closed", {}), "sys-reopened-a8": ("reopened", {"agent": "Ann Lee"}),
+        "sys-escalated-b1": ("email_escalated", {}), "sys-abandoned-b3": ("abandoned", {}),
+        "sys-reopened-b4": ("email_reopened", {}), "sys-reopened-b5": ("visitor_reopened", {}),
+    }
+    assert got["sys-closed-a7"]["keep"] == 1  # the rest of meta stays
+    assert got["sys-closed-b6"] is None and got["sys-other-b7"] is None and got["v-1"] is None
+
+    migrate.downgrade(empty_db, "0018")
+    back = _inspect(empty_db, metas)
+    assert back["sys-closed-a7"] == {"keep": 1} and back["sys-joined-a3"] is None

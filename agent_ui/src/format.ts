@@ -1,5 +1,7 @@
 // Words and times as the inbox shows them.
 
+import type { SystemCode } from "@parley/protocol";
+
 export const ESCALATION_REASONS: Record<string, string> = {
   explicit_request: "Asked for a person",
   frustration: "Visitor frustrated",
@@ -91,4 +93,35 @@ export function fileKind(type: string): string {
   if (KINDS[type]) return KINDS[type]!;
   const sub = type.split("/")[1]?.split(/[.+;-]/).pop() ?? "";
   return sub && sub !== "octet" && sub !== "stream" ? sub.toUpperCase() : "File";
+}
+
+/** System messages in English, from their code and params (docs/protocol.md, "System
+ * messages"); the stored text for a code this inbox does not know, or a message without one. */
+export const SYSTEM_TEXTS: Record<SystemCode, string> = {
+  joined: "{agent} joined the conversation.",
+  taken_over: "{agent} joined the conversation.",
+  reopened: "{agent} reopened the conversation.",
+  visitor_reopened: "The visitor reopened the conversation.",
+  transfer: "{from} transferred the conversation to {to}.",
+  hand_back: "The assistant is back in the conversation.",
+  closed: "The conversation was closed.",
+  abandoned: "The visitor left; the conversation was closed.",
+  email: "Email address saved: the team will reply by email.",
+  escalated: "The conversation was handed to a person.",
+  email_reopened: "The visitor replied by email; the conversation was reopened.",
+  email_escalated: "The conversation was handed to a person.",
+};
+
+export function systemText(m: { text: string; code?: string | null;
+  params?: Record<string, string> | null }): string {
+  const template = m.code && Object.hasOwn(SYSTEM_TEXTS, m.code)
+    ? SYSTEM_TEXTS[m.code as SystemCode] : undefined;
+  if (!template) return m.text;
+  let missing = false;
+  const out = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = m.params?.[name];
+    if (typeof value !== "string") missing = true;
+    return value ?? "";
+  });
+  return missing ? m.text : out;
 }

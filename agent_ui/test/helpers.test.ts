@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matchCanned } from "../src/components/CannedPicker";
 import { slashQuery } from "../src/components/MessageComposer";
-import { localTime, reasonLabel, safeUrl, waitTime } from "../src/format";
+import { localTime, reasonLabel, safeUrl, systemText, waitTime } from "../src/format";
 import { parseRoute, routePath } from "../src/router";
 import { toResend } from "../src/state/outbox";
 import { describeBrowser } from "../src/useragent";
@@ -85,5 +85,21 @@ describe("formatting", () => {
     const out = toResend([e("1", "a"), e("2", "b"), e("3", "a", "refused"), e("4", "a")],
       (sid) => sid === "a");
     expect(out.map((x) => x.clientMsgId)).toEqual(["1", "4"]);
+  });
+});
+
+describe("system messages", () => {
+  it("are said in English from their code and params", () => {
+    expect(systemText({ text: "Ana se unió.", code: "joined", params: { agent: "Ana" } }))
+      .toBe("Ana joined the conversation.");
+    expect(systemText({ text: "x", code: "transfer", params: { from: "Ann", to: "Bob" } }))
+      .toBe("Ann transferred the conversation to Bob.");
+    expect(systemText({ text: "x", code: "closed", params: {} })).toBe("The conversation was closed.");
+  });
+  it("fall back to their text without a known code or its params", () => {
+    expect(systemText({ text: "Old line." })).toBe("Old line.");
+    expect(systemText({ text: "New line.", code: "some_new_code", params: {} })).toBe("New line.");
+    expect(systemText({ text: "Bob joined.", code: "joined", params: {} })).toBe("Bob joined.");
+    expect(systemText({ text: "Proto.", code: "toString" })).toBe("Proto.");
   });
 });

@@ -1,16 +1,29 @@
-"""Which of the supported languages a text is in, and the responder's fixed phrases."""
+"""Which of the supported languages a text is in (the responder's fixed phrases are in
+chatserver/ai/phrases.py).
+
+By the common words of each language, from the stopword lists of bm25s (already the
+retrieval's dependency: no second library, no model to load), and Arabic by its script. A
+message too short to tell (no common word, or a tie) is in the `default` language: the
+caller passes the visitor's browser language there (services/assistant.py)."""
 
 from __future__ import annotations
 
 import re
 
 from bm25s.stopwords import (
+    STOPWORDS_DUTCH,
     STOPWORDS_EN_PLUS,
     STOPWORDS_FRENCH,
     STOPWORDS_GERMAN,
+    STOPWORDS_ITALIAN,
+    STOPWORDS_PORTUGUESE,
     STOPWORDS_SPANISH,
 )
 
+from chatserver.ai.phrases import LANGUAGES
+
+# The words retrieval leaves out (chatserver/ai/knowledge.py): the languages of its labelled
+# set, as its thresholds were chosen with.
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(STOPWORDS_EN_PLUS),
     "es": frozenset(STOPWORDS_SPANISH),
@@ -22,100 +35,57 @@ FILLER = frozenset("""help please pls thanks thank hi hello hey question tell kn
 like would could can get also may might ayuda por favor gracias hola quiero saber puedo
 aide merci bonjour veux voudrais savoir hilfe bitte danke hallo möchte wissen kann""".split())
 WORD_RE = re.compile(r"\w+", re.UNICODE)
-
-PHRASES: dict[str, dict[str, str]] = {
-    "en": {
-        "lead_in": "Here is what our information says:",
-        "hedge": "This might help:",
-        "hedge_offer": "If that doesn't answer your question, would you like me to connect you "
-                       "with a person?",
-        "offer_declined": "No problem. What else can I help you with?",
-        "no_match": "I'm sorry, I don't know the answer to that. Would you like me to connect "
-                    "you with a person?",
-        "greeting": "Hi! I'm the assistant of {business}. Ask me anything, or ask for a person "
-                    "at any time.",
-        "thanks": "You're welcome! Is there anything else I can help with?",
-        "handoff_wait": "I'm connecting you with a person from our team. The expected wait is "
-                        "about {minutes} minute(s).",
-        "handoff_soon": "I'm connecting you with a person from our team; someone will be with "
-                        "you shortly.",
-        "handoff_offline": "Nobody from our team is available right now. Leave your email "
-                           "address and we'll reply as soon as we can.",
-        "error": "Sorry, I'm having trouble answering right now.",
-    },
-    "es": {
-        "lead_in": "Esto es lo que dice nuestra información:",
-        "hedge": "Esto podría ayudarle:",
-        "hedge_offer": "Si no responde a su pregunta, ¿quiere que le ponga en contacto con una "
-                       "persona?",
-        "offer_declined": "De acuerdo. ¿En qué más puedo ayudarle?",
-        "no_match": "Lo siento, no sé la respuesta. ¿Quiere que le ponga en contacto con una "
-                    "persona?",
-        "greeting": "¡Hola! Soy el asistente de {business}. Pregúnteme lo que quiera, o pida "
-                    "hablar con una persona.",
-        "thanks": "¡De nada! ¿Puedo ayudarle en algo más?",
-        "handoff_wait": "Le paso con una persona de nuestro equipo. La espera estimada es de "
-                        "unos {minutes} minuto(s).",
-        "handoff_soon": "Le paso con una persona de nuestro equipo; le atenderán enseguida.",
-        "handoff_offline": "Ahora mismo no hay nadie disponible. Déjenos su correo electrónico "
-                           "y le responderemos lo antes posible.",
-        "error": "Lo siento, ahora mismo no puedo responder.",
-    },
-    "fr": {
-        "lead_in": "Voici ce que disent nos informations :",
-        "hedge": "Ceci pourrait vous aider :",
-        "hedge_offer": "Si cela ne répond pas à votre question, voulez-vous que je vous mette en "
-                       "relation avec une personne ?",
-        "offer_declined": "Très bien. Puis-je vous aider pour autre chose ?",
-        "no_match": "Désolé, je ne connais pas la réponse. Voulez-vous que je vous mette en "
-                    "relation avec une personne ?",
-        "greeting": "Bonjour ! Je suis l'assistant de {business}. Posez-moi vos questions, ou "
-                    "demandez une personne à tout moment.",
-        "thanks": "Avec plaisir ! Puis-je vous aider pour autre chose ?",
-        "handoff_wait": "Je vous mets en relation avec une personne de notre équipe. L'attente "
-                        "estimée est d'environ {minutes} minute(s).",
-        "handoff_soon": "Je vous mets en relation avec une personne de notre équipe ; quelqu'un "
-                        "arrive.",
-        "handoff_offline": "Personne n'est disponible pour le moment. Laissez votre adresse "
-                           "e-mail et nous vous répondrons au plus vite.",
-        "error": "Désolé, je n'arrive pas à répondre pour le moment.",
-    },
-    "de": {
-        "lead_in": "Das steht in unseren Informationen:",
-        "hedge": "Vielleicht hilft Ihnen das:",
-        "hedge_offer": "Falls das Ihre Frage nicht beantwortet: Soll ich Sie mit einem Mitarbeiter "
-                       "verbinden?",
-        "offer_declined": "Alles klar. Wobei kann ich sonst noch helfen?",
-        "no_match": "Das weiß ich leider nicht. Soll ich Sie mit einem Mitarbeiter verbinden?",
-        "greeting": "Hallo! Ich bin der Assistent von {business}. Fragen Sie mich, oder "
-                    "verlangen Sie jederzeit einen Mitarbeiter.",
-        "thanks": "Gern geschehen! Kann ich sonst noch helfen?",
-        "handoff_wait": "Ich verbinde Sie mit einem Mitarbeiter. Die Wartezeit beträgt etwa "
-                        "{minutes} Minute(n).",
-        "handoff_soon": "Ich verbinde Sie mit einem Mitarbeiter; gleich ist jemand für Sie da.",
-        "handoff_offline": "Gerade ist niemand erreichbar. Hinterlassen Sie Ihre E-Mail-Adresse, "
-                           "wir melden uns so bald wie möglich.",
-        "error": "Entschuldigung, ich kann gerade nicht antworten.",
-    },
+# Arabic vowel marks and the tatweel, which are not word characters: "مرحبًا" is one word.
+HARAKAT_RE = re.compile(r"[\u0640\u064b-\u065f\u0670]")
+# The words that tell a language (Arabic is told by its script).
+DETECT: dict[str, frozenset[str]] = {
+    "en": STOPWORDS["en"],
+    "es": STOPWORDS["es"] | frozenset("""cuánto cuanto cuándo cómo puedo quiero hola gracias
+        envío pedido""".split()),
+    "fr": STOPWORDS["fr"] | frozenset("""combien comment pourquoi quand puis veux bonjour merci
+        livraison commande""".split()),
+    "de": STOPWORDS["de"] | frozenset("""wie viel wann warum kann möchte hallo danke versand
+        bestellung""".split()),
+    "pt": frozenset(STOPWORDS_PORTUGUESE) | frozenset("""olá ola obrigado obrigada você voce
+        vocês não nao sim quero preciso posso tem quanto custa envio""".split()),
+    "it": frozenset(STOPWORDS_ITALIAN) | frozenset("""ciao salve grazie vorrei posso quanto
+        costa spedizione buongiorno""".split()),
+    "nl": frozenset(STOPWORDS_DUTCH) | frozenset("""hoi hallo bedankt dank graag hoeveel kost
+        verzending kunt wilt""".split()),
 }
+# Letters only a language uses, each worth a common word.
+MARKS = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßäöü", "fr": "œêëîï", "it": "ìò"}
+ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+LATIN_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 
 
 def words(text: str) -> list[str]:
-    return WORD_RE.findall(text.lower())
+    return WORD_RE.findall(HARAKAT_RE.sub("", text.lower()))
 
 
 def guess(text: str, default: str = "en") -> str:
-    """The supported language whose common words the text uses most (default on a tie)."""
+    """The supported language the text is most likely in: Arabic when most of its letters are
+    Arabic; else the one whose common words (and own letters) it uses most; `default` when it
+    uses none, or when `default` is among the best."""
+    arabic = len(ARABIC_RE.findall(text))
+    if arabic and arabic >= len(LATIN_RE.findall(text)):
+        return "ar"
     tokens = words(text)
     if not tokens:
         return default
-    counts = {lang: sum(t in stop for t in tokens) for lang, stop in STOPWORDS.items()}
+    lowered = text.lower()
+    counts = {lang: sum(t in stop for t in tokens) + sum(lowered.count(c)
+                                                         for c in MARKS.get(lang, ""))
+              for lang, stop in DETECT.items()}
     best = max(counts.values())
     if best == 0 or counts.get(default, 0) == best:
         return default
     return max(counts, key=lambda lang: counts[lang])
 
 
-def phrase(language: str, key: str, **values: object) -> str:
-    table = PHRASES.get(language, PHRASES["en"])
-    return table[key].format(**values)
+def supported(tag: str | None) -> str | None:
+    """The supported language of a browser's language tag ("pt-BR" -> "pt"), or None."""
+    if not tag:
+        return None
+    base = tag.split("-", 1)[0].split("_", 1)[0].lower()
+    return base if base in LANGUAGES else None

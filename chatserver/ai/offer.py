@@ -13,26 +13,50 @@ from typing import Literal
 # An answer is short: a longer message is a new question, even if it starts with "yes".
 MAX_WORDS = 6
 
-YES_WORDS = frozenset("""yes yeah yep yup ya sure ok okay please definitely absolutely course
-y si claro vale porfa oui ouais volontiers daccord ja jawohl gerne klar bitte genau""".split())
-NO_WORDS = frozenset("""no nope nah non nein nee not later""".split())
+YES_WORDS = """yes yeah yep yup ya sure ok okay please definitely absolutely course
+y si claro vale porfa oui ouais volontiers daccord ja jawohl gerne klar bitte genau
+sim pode certo certamente volentieri esatto jazeker graag prima
+natuurlijk zeker goed نعم أجل اجل بالتأكيد طبعا حسنا موافق""".split()
+NO_WORDS = """no nope nah non nein nee not later nao neen nö لا كلا""".split()
 # Words that may follow a yes or a no without changing it.
-POLITE = frozenset("""please thanks thank you a an the person human someone agent of course
+POLITE = """please thanks thank you a an the person human someone agent of course
 por favor gracias una persona merci une personne svp sil plait vous danke bitte eine person
-jemand mitarbeiter gern thats fine it is ok good""".split())
+jemand mitarbeiter gern thats fine it is ok good obrigado obrigada uma pessoa alguem
+grazie per favore una persona qualcuno bene dank je wel u bedankt dankjewel een persoon
+iemand medewerker alstublieft graag شكرا من فضلك لو سمحت شخص""".split()
 # Answers of more than one word that start with neither list's word.
 YES_PHRASES = ("of course", "por supuesto", "con gusto", "bien sur", "avec plaisir", "na klar",
-               "sehr gern")
+               "sehr gern", "com certeza", "por favor", "va bene", "per favore", "con piacere",
+               "ja graag", "ja hoor", "heel graag", "من فضلك")
 NO_PHRASES = ("not now", "not yet", "maybe later", "ahora no", "pas maintenant",
-              "jetzt nicht", "nicht jetzt")
-NEGATION = frozenset("""no not dont don't nicht kein keine pas ne nunca jamais""".split())
+              "jetzt nicht", "nicht jetzt", "agora nao", "agora nao obrigado", "mais tarde",
+              "non ora", "non adesso", "piu tardi", "niet nu", "nu niet", "later misschien",
+              "ليس الآن", "ليس الان", "لاحقا")
+NEGATION = """no not dont don't nicht kein keine pas ne nunca jamais nao nunca non mai niet
+geen nooit لا ليس""".split()
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents or Arabic vowel marks ("Não" -> "nao", "sì" -> "si")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+                      if not unicodedata.combining(c))
+    return folded.replace("'", "").replace("’", "")
 
 
 def _words(text: str) -> list[str]:
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
-                      if not unicodedata.combining(c))
-    folded = folded.replace("'", "").replace("’", "")
-    return re.findall(r"[a-z]+", folded)
+    return re.findall(r"[a-z]+|[\u0621-\u064a]+", _fold(text))
+
+
+def _set(words: list[str]) -> frozenset[str]:
+    return frozenset(w for word in words for w in _words(word))
+
+
+YES = _set(YES_WORDS)
+NO = _set(NO_WORDS)
+OK_AFTER = _set(POLITE)
+NOT = _set(NEGATION)
+YES_STARTS = tuple(" ".join(_words(p)) for p in YES_PHRASES)
+NO_STARTS = tuple(" ".join(_words(p)) for p in NO_PHRASES)
 
 
 def answer_to_offer(text: str) -> Literal["yes", "no"] | None:
@@ -41,15 +65,15 @@ def answer_to_offer(text: str) -> Literal["yes", "no"] | None:
     if not words or len(words) > MAX_WORDS:
         return None
     joined = " ".join(words)
-    if joined.startswith(YES_PHRASES):
+    if joined.startswith(YES_STARTS):
         return "yes"
-    if joined.startswith(NO_PHRASES):
+    if joined.startswith(NO_STARTS):
         return "no"
     first, rest = words[0], words[1:]
-    if first in NO_WORDS or (first == "no" and rest):
-        return "no" if all(w in POLITE or w in NO_WORDS for w in rest) else None
-    if first in YES_WORDS:
-        if any(w in NEGATION for w in rest):
+    if first in NO or (first == "no" and rest):
+        return "no" if all(w in OK_AFTER or w in NO for w in rest) else None
+    if first in YES:
+        if any(w in NOT for w in rest):
             return None
-        return "yes" if all(w in POLITE or w in YES_WORDS for w in rest) else None
+        return "yes" if all(w in OK_AFTER or w in YES for w in rest) else None
     return None

@@ -7,11 +7,14 @@ import re
 
 from chatserver.ai.base import AIRequest, Emit, Outcome
 from chatserver.ai.knowledge import decision
-from chatserver.ai.language import guess, phrase, words
+from chatserver.ai.language import guess, words
+from chatserver.ai.phrases import phrase
 
 GREETINGS = frozenset("hi hello hey hiya howdy hola buenas bonjour salut coucou hallo servus "
-                      "moin".split())
-THANKS_RE = re.compile(r"\b(thanks?|thank you|thx|cheers|gracias|merci|danke)\b", re.I)
+                      "moin olá ola oi ciao salve buongiorno hoi goedemorgen goedendag مرحبا "
+                      "مرحبًا أهلا اهلا السلام".split())
+THANKS_RE = re.compile(r"\b(thanks?|thank you|thx|cheers|gracias|merci|danke|obrigad[oa]|"
+                       r"grazie|bedankt|dank je( wel)?|dankjewel|شكرا|شكرًا)(?!\w)", re.I)
 
 
 async def stream_words(text: str, emit: Emit) -> None:

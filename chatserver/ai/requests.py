@@ -49,7 +49,7 @@ REQUEST_WORDS = frozenset("""
     ansprechpartner jemand jemandem jemanden kundenservice zuruckrufen
 """.split())
 # Real words one slip away from a request word: money, stuff, topic, rain, steak…
-NOT_TYPOS = frozenset("argent stuff stiff tema regen steak sneak speck".split())
+NOT_TYPOS = frozenset("argent stuff stiff tema regen steak sneak speck iemand".split())
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -158,6 +158,17 @@ DET_DE = (r"(?:(?:ein|eine|einen|einem|einer|nem|ner|nen|dem|der|den|die|das|ihr
           r"eurem|euren|jemandem) ){0,2}")
 ADJ_DE = r"(?:(?:echt|richtig|menschlich|lebend|zustandig|kompetent)\w* )?"
 
+STRONG_PT = (r"(?:um |uma |o |a )?(?:atendente|humano|ser humano|pessoa real|pessoa de verdade|"
+             r"agente|operador|operadora|funcionario|funcionaria)")
+PERSON_PT = rf"(?:{STRONG_PT}|(?:um |uma )?pessoa|alguem(?: da equipe| da equipa)?)"
+STRONG_IT = (r"(?:un |una |l'|l')?(?:operatore|operatrice|essere umano|umano|persona reale|"
+             r"persona vera|addetto|addetta|consulente)")
+PERSON_IT = rf"(?:{STRONG_IT}|(?:una )?persona|qualcuno(?! altro))"
+STRONG_NL = r"(?:een |de )?(?:medewerker|medewerkster|mens|echt persoon|echte persoon)"
+PERSON_NL = rf"(?:{STRONG_NL}|iemand|een persoon)"
+# Arabic, folded (no hamza marks): a person, an employee, a human, someone, a representative.
+PERSON_AR = r"(?:شخص|موظف|انسان|احد|بشري|مندوب|خدمة العملاء)"
+
 PERSON_ANY = rf"(?:{PERSON_EN}|{PERSON_ES}|{PERSON_FR}|{PERSON_DE})"
 STRONG_ANY = rf"(?:{STRONG_EN}|{STRONG_ES}|{STRONG_FR}|{STRONG_DE})"
 PLEASE = (r"(?:please|pls|plz|now|asap|por favor|porfa|ya|ahora|svp|stp|s'il vous plait|"
@@ -252,6 +263,25 @@ REQUESTS: dict[str, re.Pattern[str]] = {name: rx(p) for name, p in {
         rf"\b(?:(?:einen|eine|den|ihren) {ADJ_DE}{STRONG_DE}|jemanden)\b(?: {W}){{0,3}}? "
         r"(?:sprechen|erreichen|kontaktieren)\b",
     "de kann mir jemand helfen": r"\b(?:kann|konnte) mir (?:bitte )?jemand helfen\b",
+    # Portuguese, Italian, Dutch and Arabic: the plainest ways to ask, kept narrow.
+    "pt falar com uma pessoa":
+        r"\b(?:falar|conversar|fale|me passe|me passa|me transfira|me transferir|transferir-me)"
+        rf"(?: {W}){{0,2}}? (?:com|para) {PERSON_PT}\b",
+    "pt quero um atendente":
+        rf"\b(?:quero|queria|preciso de|gostaria de) {STRONG_PT}\b",
+    "it parlare con una persona":
+        r"\b(?:parlare|parlo|chattare|passarmi|mettermi in contatto|mi passi|mi metta in contatto)"
+        rf"(?: {W}){{0,2}}? (?:con|a) {PERSON_IT}\b",
+    "it vorrei un operatore": rf"\b(?:voglio|vorrei|ho bisogno di) {STRONG_IT}\b",
+    "nl spreken met een medewerker":
+        rf"\bmet {PERSON_NL}\b(?: {W}){{0,3}}? (?:spreken|praten|chatten|verbinden|doorverbinden)\b"
+        rf"|\b(?:spreken|praten|chatten|verbind|verbinden|doorverbinden)(?: {W}){{0,3}}? met {PERSON_NL}\b",
+    "nl ik wil een medewerker": rf"\bik (?:wil|zou graag|heb) {STRONG_NL}\b"
+                                rf"|\b(?:kan|mag) ik {PERSON_NL} (?:spreken|bellen)\b",
+    "ar talk to a person":
+        r"(?:التحدث|الحديث|التكلم|اتحدث|اتكلم|تحويلي|حولني|وصلني|اوصلني|اكلم)"
+        rf"(?: \S+){{0,2}}? (?:مع|الى|ب|ل)\s*{PERSON_AR}",
+    "ar I want an agent": rf"(?:اريد|أريد|ابغى|عايز|بدي) {PERSON_AR}",
     # Refusing the bot asks for the alternative.
     "no bot":
         rf"\b(?:(?:don't|do not|no) (?:want|quiero)|ne veux pas|(?:will|mochte) nicht)(?: {W}){{0,4}}? "
@@ -318,7 +348,8 @@ def _short_request(clause: str) -> bool:
 
 
 def explicit_request(text: str) -> bool:
-    """The visitor asks for a person (in any of the four languages, with a typo or two)."""
+    """The visitor asks for a person (in English, Spanish, French or German with a typo or two;
+    in Portuguese, Italian, Dutch and Arabic in the plainest words)."""
     folded = OTHER_SENSES.sub(" _ ", fix_typos(fold(text)))
     if THIRD_PARTY.search(folded):
         return False

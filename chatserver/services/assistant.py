@@ -23,14 +23,16 @@ from chatserver import metrics
 from chatserver.ai.base import AIError, AIRequest, Outcome, Responder, Turn
 from chatserver.ai.escalation import detect
 from chatserver.ai.knowledge import KnowledgeIndex
-from chatserver.ai.language import guess, phrase
+from chatserver.ai.language import guess, supported
 from chatserver.ai.offer import answer_to_offer
 from chatserver.ai.offline import OfflineResponder, stream_words
 from chatserver.ai.openai import OpenAIResponder, make_client
+from chatserver.ai.phrases import phrase, wait_text
 from chatserver.bus import Event, session_channel
 from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.db import knowledge as kb_db
+from chatserver.db import session_context as context_db
 from chatserver.db import sessions as sessions_db
 from chatserver.db import widgets as widgets_db
 from chatserver.errors import ParleyError
@@ -161,6 +163,7 @@ class AIRunner:
             rows = await kb_db.history(conn, session_id, HISTORY_LIMIT)
             ai_count = await kb_db.ai_messages_in(conn, session_id)
             usage = await kb_db.usage_today(conn, session["widget_id"], utcnow().date())
+            visitor_context = await context_db.get(conn, session_id)
         if widget is None or not widget["ai_enabled"]:
             return
         settings: dict[str, Any] = widget["ai_settings"] or {}
@@ -171,7 +174,13 @@ class AIRunner:
         history = [_turn(r) for r in rows]
         if not history or history[-1].role != "visitor":
             return
-        language = settings.get("language") or guess(history[-1].text)
+        # The widget's fixed language, else the visitor's message's; one too short to tell
+        # ("ok", "no grazie") is in the language of their earlier messages, else their
+        # browser's.
+        browser = supported(visitor_context["language"]) if visitor_context else None
+        earlier = " ".join([t.text for t in history[:-1] if t.role == "visitor"][-3:])
+        language = settings.get("language") or guess(
+            history[-1].text, default=guess(earlier, default=browser or "en"))
 
         offered = history[-2].offer if len(history) >= 2 and history[-2].role == "ai" else None
         if offered is not None:  # the visitor answers the offer of a person
@@ -295,7 +304,7 @@ class AIRunner:
         if online == 0 or not is_open(widget, utcnow()):
             text = phrase(language, "handoff_offline")
         elif wait is not None:
-            text = phrase(language, "handoff_wait", minutes=max(1, round(wait / 60)))
+            text = phrase(language, "handoff_wait", wait=wait_text(language, wait))
         else:
             text = phrase(language, "handoff_soon")
         try:

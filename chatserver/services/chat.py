@@ -135,8 +135,7 @@ async def hand_back(ctx: Context, actor: Actor, session_id: str) -> dict[str, An
             check_in_charge(row, actor, "hand back")
             await db.update_session(conn, session_id, status="active", ai_mode=True,
                                     assigned_agent_id=None, last_activity_at=utcnow())
-            event = await add_system_message(conn, session_id,
-                                  "The assistant is back in the conversation.", "hand_back")
+            event = await add_system_message(conn, session_id, "hand_back")
             updated = await db.get(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)
@@ -189,8 +188,7 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
                                     closed_by=by, resolution=_resolution(row, by),
                                     rating=rating, close_note=(note or "")[:NOTE_MAX] or None,
                                     ai_mode=False, last_activity_at=now)
-            event = await add_system_message(conn, session_id, "The conversation was closed.",
-                                  "closed")
+            event = await add_system_message(conn, session_id, "closed")
             if mail_transcript:  # with the line that says it closed
                 await queue_transcript(conn, ctx.settings, {**row, "last_seq": event["seq"]})
         await publish_message(ctx, event)
@@ -227,9 +225,7 @@ async def abandon_idle(ctx: Context, idle_s: float, local_sessions: set[str],
                         resolution="abandoned", closed_at=now, closed_by="system",
                         ai_mode=False):
                     continue
-                event = await add_system_message(conn, row["id"],
-                                      "The visitor left; the conversation was closed.",
-                                      "abandoned")
+                event = await add_system_message(conn, row["id"], "abandoned")
             await publish_message(ctx, event)
         await publish_frame(ctx, session_channel(row["id"]), {
             "type": "session_closed", "session_id": row["id"], "by": "system"})
@@ -262,8 +258,7 @@ async def leave_email(ctx: Context, session_id: str, email: Any, note: Any) -> d
             await db.update_session(conn, session_id, offline_email=address,
                                     offline_note=clean_note,
                                     visitor_email=row["visitor_email"] or address)
-            event = await add_system_message(conn, session_id,
-                                  "Email address saved: the team will reply by email.", "email")
+            event = await add_system_message(conn, session_id, "email")
             await on_email_left(ctx, conn, row, address)
         await publish_message(ctx, event)
     await broadcast_queue(ctx, row["widget_id"])
@@ -294,9 +289,7 @@ async def escalate(ctx: Context, site_key: str, session_id: str, *, reason: str 
                 await db.update_session(conn, session_id, status="waiting", escalated_at=now,
                                         escalation_reason=reason, ai_mode=False,
                                         last_activity_at=now)
-                event = await add_system_message(conn, session_id,
-                                                 "The conversation was handed to a person.",
-                                                 "escalated")
+                event = await add_system_message(conn, session_id, "escalated")
                 updated = await db.get(conn, session_id)
                 assert updated is not None
                 row = updated

@@ -42,6 +42,7 @@ from chatserver.services.hours import is_open
 from chatserver.services.publish import cancel_ai_reply, publish_frame, publish_message
 from chatserver.services.routing import auto_assign, broadcast_queue
 from chatserver.services.sessions import add_system_message, message_view, position_of
+from chatserver.services.system_texts import SYSTEM_TEXTS
 from chatserver.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,7 @@ log = logging.getLogger(__name__)
 # responders or a mail bomb writes hundreds.
 MAX_MAILS_PER_HOUR = 20
 REASON = "email_reply"
-REOPENED = "The visitor replied by email; the conversation was reopened."
-HANDED = "The conversation was handed to a person."
+REOPENED = SYSTEM_TEXTS["email_reopened"].english
 
 
 async def receive(ctx: Context, session_id: str, mail: InboundMail, *,
@@ -117,8 +117,8 @@ async def _to_a_person(ctx: Context, session_id: str) -> RowMapping | None:
             await db.update_session(conn, session_id, status="waiting", escalated_at=now,
                                     escalation_reason=REASON, ai_mode=False,
                                     last_activity_at=now, **values)
-            event = await add_system_message(conn, session_id, REOPENED if reopen else HANDED,
-                                             "reopened" if reopen else "escalated")
+            event = await add_system_message(
+                conn, session_id, "email_reopened" if reopen else "email_escalated")
             updated = await db.get(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)

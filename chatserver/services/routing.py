@@ -87,15 +87,16 @@ async def accept(ctx: Context, actor: Actor, session_id: str, *,
                     assigned_agent_id=actor.id, accepted_at=row["accepted_at"] or now,
                     ai_mode=False, last_activity_at=now, closed_at=None, closed_by=None,
                     resolution=None)
-                said = f"{actor.display_name} reopened the conversation.", "reopened"
+                code = "reopened"
             else:
                 won = await db.update_session(
                     conn, session_id, only_status=("waiting", "active"), status="assigned",
                     assigned_agent_id=actor.id, accepted_at=now, ai_mode=False,
                     last_activity_at=now)
-                said = f"{actor.display_name} joined the conversation.", "joined"
+                code = "taken_over" if row["status"] == "active" else "joined"
             if won:
-                event = await add_system_message(conn, session_id, *said)
+                event = await add_system_message(conn, session_id, code,
+                                                 agent=actor.display_name)
                 updated = await db.get(conn, session_id)
         if not won:
             async with ctx.engine.connect() as conn:
@@ -148,9 +149,8 @@ async def transfer(ctx: Context, actor: Actor, session_id: str, to_agent_id: int
             previous = row["assigned_agent_id"]
             await db.update_session(conn, session_id, assigned_agent_id=to_agent_id,
                                     last_activity_at=utcnow())
-            event = await add_system_message(conn, session_id,
-                                  f"{actor.display_name} transferred the conversation to "
-                                  f"{target['display_name']}.", "transfer")
+            event = await add_system_message(conn, session_id, "transfer", **{
+                "from": actor.display_name, "to": target["display_name"]})
             written = None if note is None else await notes.write_note(
                 ctx, conn, actor, row, note, f"transfer-{event['seq']}")
             updated = await db.get(conn, session_id)

@@ -25,6 +25,7 @@ from chatserver.events import FileView, MessageView
 from chatserver.limits import MESSAGES_PAGE_MAX
 from chatserver.services import identity, labels, visitor_records
 from chatserver.services.access import Actor, access_session, hash_token, visible_widget_ids
+from chatserver.services.system_texts import SYSTEM_TEXTS, english
 from chatserver.services.users import avatar_url
 from chatserver.timeutil import iso, utcnow
 from chatserver.validate import Fields, clean_text, is_email
@@ -213,7 +214,8 @@ def file_view(f: dict[str, Any]) -> FileView:
 
 
 def message_view(row: RowMapping | dict[str, Any]) -> MessageView:
-    """A message as clients see it; an AI message's sources and offer come from its meta."""
+    """A message as clients see it; an AI message's sources and offer, a system message's code
+    and params come from its meta."""
     view: MessageView = {
         "session_id": row["session_id"],
         "id": row["id"],
@@ -234,6 +236,11 @@ def message_view(row: RowMapping | dict[str, Any]) -> MessageView:
                                for s in sources]
         if meta.get("offer") == "person":
             view["offer"] = "person"
+    if meta and row["sender_type"] == "system" and isinstance(meta.get("code"), str):
+        view["code"] = meta["code"]
+        params = meta.get("params")
+        view["params"] = {str(k): str(v) for k, v in params.items()} \
+            if isinstance(params, dict) else {}
     return view
 
 
@@ -288,12 +295,15 @@ async def position_of(ctx: Context, conn: AsyncConnection, row: RowMapping) -> d
             "estimated_wait_s": wait, "agents_online": online}
 
 
-async def add_system_message(conn: AsyncConnection, session_id: str, text: str,
-                             kind: str) -> MessageView:
-    """Persist a system event (escalation, join, close…) as a message with its own seq."""
+async def add_system_message(conn: AsyncConnection, session_id: str, code: str,
+                             **params: str) -> MessageView:
+    """Persist a system event (escalation, join, close…) as a message with its own seq: its
+    English text, and its code and params in meta (services/system_texts.py)."""
+    text = english(code, params)
     row, _ = await messages_db.insert_message(
-        conn, session_id=session_id, client_msg_id=f"sys-{kind}-{uuid.uuid4().hex[:12]}",
-        sender_type="system", text=text, now=utcnow())
+        conn, session_id=session_id,
+        client_msg_id=f"sys-{SYSTEM_TEXTS[code].kind}-{uuid.uuid4().hex[:12]}",
+        sender_type="system", text=text, now=utcnow(), meta={"code": code, "params": params})
     return message_view(row)
 
 

@@ -27,7 +27,6 @@ from chatserver.timeutil import iso, utcnow
 
 # How many conversations the widget's home lists (newest first).
 CONVERSATIONS_LISTED = 20
-REOPENED = "The visitor reopened the conversation."
 
 
 async def home(ctx: Context, widget: RowMapping, device_token: str | None,
@@ -88,7 +87,7 @@ async def reopen(ctx: Context, site_key: str, session_id: str, *, visitor_token:
                 conn, session_id, only_status=ENDED, status="active", ai_mode=bool(widget["ai_enabled"]),
                 assigned_agent_id=None, closed_at=None, closed_by=None, resolution=None,
                 last_activity_at=now)
-            event = await add_system_message(conn, session_id, REOPENED, "reopened")
+            event = await add_system_message(conn, session_id, "visitor_reopened")
             updated = await sessions_db.get(conn, session_id)
         assert updated is not None
         await publish_message(ctx, event)

@@ -125,6 +125,7 @@ async def test_reopening_an_ended_conversation(make_world: Any, ctx: Context) ->
         f"/api/widgets/{world.key}/sessions/{first['session_id']}/messages",
         token=token)).json["messages"]
     assert history[-1]["text"] == "The visitor reopened the conversation."
+    assert (history[-1]["code"], history[-1]["params"]) == ("visitor_reopened", {})
     assert (await _reopen(world, first["session_id"], token)).code == 200  # open: as it is
     # Another visitor's token opens nothing of theirs.
     other = (await _create(world)).json

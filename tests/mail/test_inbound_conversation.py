@@ -70,6 +70,7 @@ async def test_an_ended_conversation_is_reopened_into_the_queue(
     said = await history(world, s)
     assert [(m["sender_type"], m["text"]) for m in said[-2:]] == [
         ("system", REOPENED), ("visitor", "One more question: do you ship to Oslo?")]
+    assert (said[-2]["code"], said[-2]["params"]) == ("email_reopened", {})
     assert (await status_of(world, s))["status"] == "waiting"
 
     # alice takes it and sees the reply; a second reply lands in her conversation as is.
@@ -90,6 +91,9 @@ async def test_a_conversation_the_ai_had_goes_to_a_person(
     visitor, _ = await world.visitor(s)
     to = address_of(s["session_id"])
     assert (await lmtp_send(port, [to], reply_email(to, "Hello?"))).data[0].startswith("250")
+    handed = await visitor.expect("message", sender_type="system")
+    assert (handed["code"], handed["text"]) == ("email_escalated",
+                                                "The conversation was handed to a person.")
     escalated = await visitor.expect("escalated")
     assert escalated["reason"] == "email_reply"
     assert (await visitor.expect("message", sender_type="visitor"))["text"] == "Hello?"

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from "react";
-import { clock } from "../format";
+import { clock, systemText } from "../format";
 import type { AiDraft } from "../state/inbox";
 import { type Note, type PendingNote, timeline } from "../state/notes";
 import { type OutboxEntry, isReady } from "../state/outbox";
@@ -40,7 +40,7 @@ function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }
   if (m.sender_type === "system") {
     return (
       <li className="my-2 text-center text-xs text-secondary-600" data-seq={m.seq} data-sender="system">
-        <span>{m.text}</span> <span className="text-secondary-500">· {clock(m.created_at)}</span>
+        <span>{systemText(m)}</span> <span className="text-secondary-500">· {clock(m.created_at)}</span>
       </li>
     );
   }

@@ -69,6 +69,22 @@ export type VisitorServerFrame =
 export type SessionStatus = "active" | "waiting" | "assigned" | "closed" | "abandoned";
 export type SenderType = "visitor" | "ai" | "agent" | "system";
 /**
+ * System messages: what happened, so a client renders it in its reader's language (text is the English; absent on other messages and on old system messages the migration could not code).
+ */
+export type SystemCode =
+  | "joined"
+  | "taken_over"
+  | "reopened"
+  | "visitor_reopened"
+  | "transfer"
+  | "hand_back"
+  | "closed"
+  | "abandoned"
+  | "email"
+  | "escalated"
+  | "email_reopened"
+  | "email_escalated";
+/**
  * What an agent socket sends.
  */
 export type AgentServerFrame =
@@ -400,6 +416,13 @@ export interface MessageFrame {
    * AI messages: the message offers a person; a yes hands over (absent otherwise).
    */
   offer?: "person";
+  code?: SystemCode;
+  /**
+   * System messages with a code: the names the code's text takes (see the codes table in protocol.md; {} when none).
+   */
+  params?: {
+    [k: string]: string;
+  };
 }
 /**
  * A file sent with a message: the upload's summary (download it from GET /api/files/{id}, its thumbnail from /api/files/{id}/thumb when thumb).

@@ -2562,6 +2562,15 @@ export interface components {
             offer?: "person";
             /** @description Visitor and agent messages — the files sent with it, in the order sent (absent when none). Download from `GET /api/files/{id}`. */
             files?: components["schemas"]["Upload"][];
+            /**
+             * @description System messages only — what happened, so a client renders it in its reader's language from `code` and `params` (`text` is the English). Absent on other messages, and on old system messages the migration could not code. The codes and their params are tabled in docs/protocol.md ("System messages").
+             * @enum {string}
+             */
+            code?: "joined" | "taken_over" | "reopened" | "visitor_reopened" | "transfer" | "hand_back" | "closed" | "abandoned" | "email" | "escalated" | "email_reopened" | "email_escalated";
+            /** @description System messages with a `code` — the names its text takes (agents' display names; `{}` when none), never translated text. */
+            params?: {
+                [key: string]: string;
+            };
         };
         Source: {
             id: number;

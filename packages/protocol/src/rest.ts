@@ -2,7 +2,9 @@
 // is the truth: test/rest-types.ts checks each of these against src/rest.generated.ts (which is
 // generated from it), so a drift fails `npm test`.
 
-import type { Label, SenderType, SessionStatus, Source, VisitorContext } from "./frames.generated";
+import type {
+  Label, SenderType, SessionStatus, Source, SystemCode, VisitorContext,
+} from "./frames.generated";
 
 export type { Label, SenderType, SessionStatus, Source };
 export type Role = "admin" | "agent";
@@ -102,6 +104,11 @@ export interface Message {
   sources?: Source[];
   /** AI messages: the message offers a person. */
   offer?: "person";
+  /** System messages: what happened, to render in the reader's language (`text` is the
+   * English); absent on old ones the migration could not code. */
+  code?: SystemCode;
+  /** System messages with a code: the names its text takes (`{}` when none). */
+  params?: Record<string, string>;
 }
 
 /** What a visitor sees of their session (session creation, `ready`). */
