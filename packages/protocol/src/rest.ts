@@ -62,6 +62,24 @@ export interface PublicConfig {
   require_identity: boolean;
   /** Page views and presence are reported before any interaction (docs/privacy.md). */
   visitor_tracking: boolean;
+  /** The enabled proactive-message triggers (docs/widget.md); none: no trigger chunk. */
+  triggers: PublicTrigger[];
+}
+
+/** What the widget's trigger chunk needs of a trigger: every condition set must hold. */
+export interface PublicTrigger {
+  id: number;
+  name: string;
+  /** js: also waits for Parley.trigger(name). */
+  kind: "auto" | "js";
+  message: string;
+  /** Open the chat too, not only the bubble. */
+  open: boolean;
+  url_match: "contains" | "glob" | null;
+  url_pattern: string | null;
+  delay_s: number | null;
+  scroll_pct: number | null;
+  returning: boolean;
 }
 
 export interface UploadLimits {
