@@ -62,8 +62,9 @@ export interface PublicConfig {
   require_identity: boolean;
   /** Page views and presence are reported before any interaction (docs/privacy.md). */
   visitor_tracking: boolean;
-  /** The enabled proactive-message triggers (docs/widget.md); none: no trigger chunk. */
-  triggers: PublicTrigger[];
+  /** The enabled proactive-message triggers (docs/widget.md); none: no trigger chunk. (The
+   * server always sends the list; the admin UI's preview may leave it out.) */
+  triggers?: PublicTrigger[];
 }
 
 /** What the widget's trigger chunk needs of a trigger: every condition set must hold. */
