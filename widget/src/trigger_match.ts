@@ -27,7 +27,8 @@ export function globRegExp(glob: string): RegExp {
 }
 
 /** Does the page's URL (its #fragment left out) match? A pattern starting with "/" is
- * matched against the path and query, any other against the whole URL. */
+ * matched against the path (and the query when the pattern has a "?"), any other against the
+ * whole URL. */
 export function urlMatches(t: Pick<PublicTrigger, "url_match" | "url_pattern">, href: string): boolean {
   if (!t.url_match || !t.url_pattern) return true;
   let url: URL;
@@ -38,7 +39,8 @@ export function urlMatches(t: Pick<PublicTrigger, "url_match" | "url_pattern">, 
   }
   url.hash = "";
   const pattern = t.url_pattern.trim();
-  const text = pattern.startsWith("/") ? url.pathname + url.search : url.href;
+  const text = !pattern.startsWith("/") ? url.href
+    : url.pathname + (pattern.includes("?") ? url.search : "");
   return t.url_match === "glob"
     ? globRegExp(pattern).test(text)
     : text.toLowerCase().includes(pattern.toLowerCase());

@@ -22,8 +22,10 @@ describe("URL conditions", () => {
   it("match globs against the path or the whole URL, case-insensitively", () => {
     const glob = (url_pattern: string, href = PAGE.href): boolean => urlMatches({ url_match: "glob", url_pattern }, href);
     expect(glob("/pricing*")).toBe(true);
-    expect(glob("/pricing")).toBe(false); // the whole path and query
-    expect(glob("/pricing?plan=pro")).toBe(true); // "?" is literal, the #fragment left out
+    expect(glob("/pricing")).toBe(true); // the path, without the query
+    expect(glob("/pric")).toBe(false); // the whole path
+    expect(glob("/pricing?plan=pro")).toBe(true); // with a "?", the query too ("?" is literal)
+    expect(glob("/pricing?plan=free")).toBe(false);
     expect(glob("/PRICING*")).toBe(true);
     expect(glob("/*/checkout")).toBe(false);
     expect(glob("/shop/*/checkout", "https://x.example/shop/a/b/checkout")).toBe(true);
