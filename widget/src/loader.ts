@@ -181,7 +181,7 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
     if (!preview && load(siteKey)) void chat().catch(() => {});
     // Visitor tracking (docs/privacy.md): its own chunk, only when the widget has it on.
     if (cfg.visitor_tracking && !preview) import(base + "widget/" + __PARLEY_TRACK__).then((m) => m.track(host(cfg), api), () => {});
-    if (cfg.triggers?.length) import(base + "widget/" + __PARLEY_TRIGGERS__).then((m) => m.triggers(host(cfg), api), () => {});
+    if (cfg.triggers?.length || preview) import(base + "widget/" + __PARLEY_TRIGGERS__).then((m) => m.triggers(host(cfg), api), () => {});
     return cfg;
   });
   ready.catch((err: Error) => {

@@ -67,6 +67,39 @@ export interface PublicConfig {
   triggers?: PublicTrigger[];
 }
 
+/** A trigger's counts: bubbles shown, chats opened from it, conversations started. */
+export interface TriggerCounts {
+  shown: number;
+  opened: number;
+  answered: number;
+}
+
+/** What an admin sets on a proactive-message trigger (docs/widget.md). */
+export interface TriggerInput {
+  name: string;
+  message: string;
+  kind: "auto" | "js";
+  open_widget: boolean;
+  enabled: boolean;
+  url_match: "contains" | "glob" | null;
+  url_pattern: string | null;
+  delay_s: number | null;
+  scroll_pct: number | null;
+  /** Needs the widget's visitor_tracking (422 trigger_needs_tracking otherwise). */
+  returning_visitor: boolean;
+}
+
+/** A widget's trigger as its admins see it (GET /api/widgets/{key}/triggers). */
+export interface Trigger extends TriggerInput {
+  id: number;
+  /** All days. */
+  counts: TriggerCounts;
+  /** The last 30 UTC days. */
+  counts_30d: TriggerCounts;
+  created_at: string;
+  updated_at: string;
+}
+
 /** What the widget's trigger chunk needs of a trigger: every condition set must hold. */
 export interface PublicTrigger {
   id: number;
