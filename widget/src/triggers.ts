@@ -77,6 +77,7 @@ export function triggers(host: Host, api: Api): void {
   let idle = false;
   let scrolled = 0;
   let answering = false;
+  const welcome = cfg.welcome_message;
   const called = new Set<string>();
   const fired = new Set<number>();
 
@@ -174,6 +175,7 @@ export function triggers(host: Host, api: Api): void {
     // The trigger's message now comes from the server, as the conversation's first.
     host.root.querySelector(".pw-welcome")?.remove();
     delete cfg.trigger_id;
+    cfg.welcome_message = welcome; // a later conversation starts as usual
     answering = false;
   });
   // The launcher clicked while a bubble shows: the chat opens from the trigger. (The loader's

@@ -172,6 +172,41 @@ describe("the trigger chunk", () => {
     expect(events).toEqual(["shown", "opened"]);
     a.listeners.session?.({});
     expect(tracked(host)).toEqual({});
+    expect(host.config.welcome_message).toBe("Hi!");
+  });
+
+  it("opens the chat at once when the trigger says so", async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(null, { status: 204 })));
+    const host = makeHost({ triggers: [T({ open: true, message: "Hello there" })] });
+    const a = api();
+    triggers(host, a);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(a.open).toHaveBeenCalledTimes(1);
+    expect(host.config.welcome_message).toBe("Hello there");
+  });
+
+  it("tells returning visitors only with visitor tracking on", async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(null, { status: 204 })));
+    const back = [T({ returning: true, message: "Welcome back" })];
+    // Off: nothing stored, and the trigger never fires.
+    let host = makeHost({ triggers: back, visitor_tracking: false });
+    triggers(host, api());
+    await vi.advanceTimersByTimeAsync(600);
+    expect(localStorage.length).toBe(0);
+    expect(host.root.querySelector(".pw-trigger")).toBeNull();
+    // On: the first visit is remembered, a visit 31 minutes later is a returning one.
+    host = makeHost({ triggers: back, visitor_tracking: true });
+    triggers(host, api());
+    await vi.advanceTimersByTimeAsync(600);
+    expect(host.root.querySelector(".pw-trigger")).toBeNull();
+    expect(JSON.parse(localStorage.getItem("parley:tv:k1") ?? "{}").r).toBe(false);
+    vi.setSystemTime(Date.now() + 31 * 60_000);
+    host = makeHost({ triggers: back, visitor_tracking: true });
+    triggers(host, api());
+    await vi.advanceTimersByTimeAsync(600);
+    expect(host.root.querySelector(".pw-trigger")?.textContent).toContain("Welcome back");
   });
 
   it("does not fire while the visitor has a conversation", async () => {
