@@ -71,6 +71,15 @@ async def test_an_admin_adds_edits_and_deletes_triggers(make_world: Any) -> None
     assert [x["id"] for x in await _list(world)] == [js["id"]]
     resp = await world.api.delete(url, token=world.admin)
     assert resp.code == 404 and resp.error_code == "trigger_not_found", resp
+    # Each change is in the audit log, with the trigger's name and the fields changed.
+    audit = await world.api.get("/api/admin/audit?action=trigger", token=world.admin)
+    entries = [(e["action"], e["target_id"], e["details"]) for e in audit.json["entries"]]
+    assert entries == [
+        ("trigger.delete", world.key, {"trigger": "pricing-help"}),
+        ("trigger.update", world.key, {"trigger": "pricing-help",
+                                       "fields": ["enabled", "scroll_pct"]}),
+        ("trigger.create", world.key, {"trigger": "help"}),
+        ("trigger.create", world.key, {"trigger": "pricing-help"})], entries
     for bad in ("abc", "0x1", "99999999999"):
         resp = await world.api.put(f"/api/widgets/{world.key}/triggers/{bad}", {},
                                    token=world.admin)
