@@ -32,6 +32,7 @@ from chatserver.api import metrics as metrics_api
 from chatserver.api import notes as notes_api
 from chatserver.api import privacy as privacy_api
 from chatserver.api import tracking as tracking_api
+from chatserver.api import triggers as triggers_api
 from chatserver.api import user_settings as user_settings_api
 from chatserver.api import visitor_context as visitor_context_api
 from chatserver.api.base import APIHandler, NotFoundHandler, RequestBody
@@ -107,6 +108,7 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
     handlers += identity_api.routes
     handlers += privacy_api.routes
     handlers += tracking_api.routes
+    handlers += triggers_api.routes
     if ctx.settings.demo_page:
         handlers += static.demo_routes
     app_settings: dict[str, Any] = {

@@ -19,6 +19,7 @@ from chatserver.services import widgets as svc
 from chatserver.services.access import OPERATOR
 from cli.common import base_url, current_state, out, print_json, short_time, uses_context
 from cli.identity import identity_secret
+from cli.triggers import triggers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -305,3 +306,4 @@ async def snippet(ctx: Context, site_key: str, base: str | None) -> None:
 
 
 widget.add_command(identity_secret)
+widget.add_command(triggers)

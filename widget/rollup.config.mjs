@@ -10,6 +10,7 @@ const STATIC = fileURLToPath(new URL("../chatserver/static/", import.meta.url));
 const minify = () => terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
 let chunkName = "";
 let trackName = "";
+let triggersName = "";
 
 export default [
   {
@@ -48,6 +49,22 @@ export default [
     ],
   },
   {
+    // The trigger chunk (src/triggers.ts: proactive messages), imported by the loader only when
+    // the widget's public config has triggers; an ES module of its own, content-hashed.
+    input: "src/triggers.ts",
+    output: { dir: `${STATIC}widget`, format: "es", entryFileNames: "triggers.[hash].js" },
+    plugins: [
+      typescript({ noEmitOnError: true, include: ["src/**/*.ts", "../packages/protocol/src/**/*.ts"] }),
+      minify(),
+      {
+        name: "record-triggers-name",
+        generateBundle(_options, bundle) {
+          triggersName = Object.values(bundle).find((c) => c.type === "chunk" && c.isEntry).fileName;
+        },
+      },
+    ],
+  },
+  {
     input: "src/loader.ts",
     output: { file: `${STATIC}widget.js`, format: "iife" },
     plugins: [
@@ -55,11 +72,12 @@ export default [
       {
         name: "chunk-name",
         transform(code) {
-          if (!chunkName || !trackName) throw new Error("the chunks must be built before the loader");
+          if (!chunkName || !trackName || !triggersName) throw new Error("the chunks must be built before the loader");
           return code.includes("__PARLEY_CHUNK__")
             ? {
                 code: code.replaceAll("__PARLEY_CHUNK__", JSON.stringify(chunkName))
-                  .replaceAll("__PARLEY_TRACK__", JSON.stringify(trackName)),
+                  .replaceAll("__PARLEY_TRACK__", JSON.stringify(trackName))
+                  .replaceAll("__PARLEY_TRIGGERS__", JSON.stringify(triggersName)),
                 map: null,
               }
             : null;

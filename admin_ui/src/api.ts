@@ -1,7 +1,7 @@
 // Every REST call the admin UI makes. Components never call fetch themselves.
 
 import { ApiError, type Call, type Endpoint, request as requestCall, send as sendCall } from "@parley/protocol";
-import type { AuditPage } from "./types";
+import type { AuditPage, Trigger, TriggerInput } from "./types";
 import type { AnalyticsReport, KnowledgeEntry, Label, LabelColor, LabelList, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
   Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings } from "./types";
 
@@ -145,6 +145,26 @@ export async function widgetAgents(key: string): Promise<User[]> {
 export async function setWidgetAgent(key: string, userId: number, member: boolean): Promise<User[]> {
   return (await request<{ agents: User[] }>(`${widgetPath(key)}/agents/${userId}`,
     { method: member ? "PUT" : "DELETE" })).agents;
+}
+
+// --- proactive-message triggers -------------------------------------------------------------
+
+export async function listTriggers(key: string): Promise<Trigger[]> {
+  return (await request<{ triggers: Trigger[] }>(`${widgetPath(key)}/triggers`)).triggers;
+}
+
+export async function createTrigger(key: string, trigger: TriggerInput): Promise<Trigger> {
+  return (await request<{ trigger: Trigger }>(`${widgetPath(key)}/triggers`,
+    { method: "POST", body: trigger })).trigger;
+}
+
+export async function updateTrigger(key: string, id: number, changes: Partial<TriggerInput>): Promise<Trigger> {
+  return (await request<{ trigger: Trigger }>(`${widgetPath(key)}/triggers/${id}`,
+    { method: "PUT", body: changes })).trigger;
+}
+
+export function deleteTrigger(key: string, id: number): Promise<void> {
+  return request(`${widgetPath(key)}/triggers/${id}`, { method: "DELETE" });
 }
 
 // --- knowledge base -----------------------------------------------------------------------

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS: { value: string; label: string }[] = [
   { value: "user.password_reset", label: "Password reset" },
   { value: "user.delete", label: "User deleted" },
   { value: "knowledge", label: "Knowledge base" },
+  { value: "trigger", label: "Proactive triggers" },
   { value: "canned", label: "Canned responses" },
   { value: "label", label: "Labels" },
   { value: "outbox", label: "Mail retried" },

@@ -6,6 +6,9 @@ import "./preview.css";
 interface PreviewApi {
   preview?(config: unknown): void;
   open(): void;
+  close(): void;
+  /** The trigger chunk's: in preview mode, shows the bubble of the config's trigger of this name. */
+  trigger?(name: string): void;
 }
 
 declare global {
@@ -14,7 +17,7 @@ declare global {
   }
 }
 
-let latest: { config: unknown; open: boolean } | null = null;
+let latest: { config: unknown; open: boolean; trigger: string | null } | null = null;
 let opened = false;
 
 function apply(): void {
@@ -25,16 +28,20 @@ function apply(): void {
     opened = true;
     parley.open();
   }
+  // A proactive trigger previewed (the builder's Triggers tab): its bubble, by the closed launcher.
+  if (latest.trigger) parley.close();
+  parley.trigger?.(latest.trigger ?? "");
 }
 
 window.addEventListener("message", (ev: MessageEvent) => {
   if (ev.origin !== location.origin || ev.source !== window.parent) return;
-  const data = ev.data as { type?: string; config?: unknown; open?: boolean } | null;
+  const data = ev.data as { type?: string; config?: unknown; open?: boolean; trigger?: string | null } | null;
   if (data?.type !== "parley-preview" || !data.config) return;
-  latest = { config: data.config, open: data.open ?? true };
+  latest = { config: data.config, open: data.open ?? true, trigger: data.trigger ?? null };
   apply();
 });
 window.addEventListener("parley:load", apply);
+window.addEventListener("parley:triggers", apply);
 window.parent.postMessage({ type: "parley-preview-ready" }, location.origin);
 
 // The real loader, as a site embeds it, in preview mode (added here: Vite bundles only modules).

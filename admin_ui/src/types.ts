@@ -8,3 +8,4 @@ export type {
 } from "@parley/protocol";
 export type { Label, LabelColor, LabelList } from "@parley/protocol";
 export type { AuditEntry, AuditPage } from "@parley/protocol";
+export type { Trigger, TriggerCounts, TriggerInput } from "@parley/protocol";

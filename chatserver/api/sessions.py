@@ -16,6 +16,7 @@ from chatserver.services import (
     history_filters,
     sessions,
     tracking,
+    triggers,
     visitors,
     widgets,
 )
@@ -44,6 +45,7 @@ class SessionsHandler(VisitorAPIHandler):
         widget = await widgets.widget_row(self.ctx, site_key)
         body = self.json_body()
         tracked = tracking.session_tracking_id(widget, body)  # visitor tracking: checked first
+        trigger = triggers.session_trigger_id(body)  # a proactive message answered
         result = await sessions.create_session(
             self.ctx, widget, body, ip=self.client_ip,
             user_agent=self.request.headers.get("User-Agent", ""))
@@ -51,6 +53,8 @@ class SessionsHandler(VisitorAPIHandler):
             # The visitor's open conversation, which another tab started at the same instant.
             self.send_json(result, status=200)
             return
+        if trigger is not None:  # the trigger's message first (services/triggers.py)
+            result = await triggers.answered(self.ctx, widget, trigger, result)
         if tracked is not None:  # pre-chat pages, an agent's invitation (services/tracking.py)
             result = await tracking.carry(self.ctx, widget, tracked, result)
         self.send_json(result, status=201)

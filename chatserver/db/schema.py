@@ -374,4 +374,5 @@ from chatserver.db.tables_privacy import audit_log as audit_log  # noqa: E402
 from chatserver.db.tables_privacy import session_context as session_context  # noqa: E402
 from chatserver.db.tables_privacy import visitor_tokens as visitor_tokens  # noqa: E402
 from chatserver.db.tables_privacy import visitors as visitors  # noqa: E402
-
+from chatserver.db.tables_triggers import trigger_counts as trigger_counts  # noqa: E402
+from chatserver.db.tables_triggers import widget_triggers as widget_triggers  # noqa: E402

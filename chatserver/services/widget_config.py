@@ -13,6 +13,7 @@ from sqlalchemy.engine import RowMapping
 
 from chatserver.config import Settings
 from chatserver.context import Context
+from chatserver.db import triggers as triggers_db
 from chatserver.db import widgets as db
 from chatserver.errors import NotFound
 from chatserver.services.hours import is_open
@@ -26,10 +27,25 @@ PUBLIC_FIELDS = ("site_key", "business_name", "widget_title", "welcome_message",
 
 
 def public_config(row: RowMapping, mail: bool = False,
-                  uploads: dict[str, Any] | None = None) -> dict[str, Any]:
+                  uploads: dict[str, Any] | None = None,
+                  triggers: list[RowMapping] | None = None) -> dict[str, Any]:
     """`mail`: this server sends email (the widget offers the transcript by email);
-    `uploads`: the server's limits on files (``upload_limits``)."""
-    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {}}
+    `uploads`: the server's limits on files (``upload_limits``); `triggers`: the widget's
+    proactive-message triggers (services/triggers.py)."""
+    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {},
+            "triggers": public_triggers(row, triggers or [])}
+
+
+def public_triggers(widget: RowMapping, rows: list[RowMapping]) -> list[dict[str, Any]]:
+    """What the widget needs of its enabled triggers (the trigger chunk, docs/widget.md);
+    without the returning-visitor ones when visitor tracking is off: those never fire then
+    (nothing in the browser may tell a returning visitor)."""
+    return [{"id": r["id"], "name": r["name"], "kind": r["kind"], "message": r["message"],
+             "open": bool(r["open_widget"]), "url_match": r["url_match"],
+             "url_pattern": r["url_pattern"], "delay_s": r["delay_s"],
+             "scroll_pct": r["scroll_pct"], "returning": bool(r["returning_visitor"])}
+            for r in rows
+            if r["enabled"] and (widget["visitor_tracking"] or not r["returning_visitor"])]
 
 
 def upload_limits(settings: Settings) -> dict[str, Any]:
@@ -51,11 +67,13 @@ async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes,
         return hit[1], hit[2], hit[3]
     async with ctx.engine.connect() as conn:
         row = await db.by_site_key(conn, site_key)
+        triggers = [] if row is None else await triggers_db.of_widget(conn, row["id"],
+                                                                      enabled_only=True)
     if row is None:
         ctx.config_cache.pop(site_key, None)
         raise NotFound("no such widget", code="widget_not_found")
     body = json.dumps(public_config(row, ctx.settings.mail_enabled,
-                                    upload_limits(ctx.settings)), separators=(",", ":"),
+                                    upload_limits(ctx.settings), triggers), separators=(",", ":"),
                       ensure_ascii=False).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     origins = list(row["allowed_origins"])

@@ -156,11 +156,12 @@ async def test_public_config_shows_only_what_the_widget_needs(api: Api) -> None:
                               "primary_color", "secondary_color", "position",
                               "enable_prechat_form", "prechat_fields", "business_hours",
                               "timezone", "ai_enabled", "visitor_uploads", "require_identity",
-                              "visitor_tracking", "mail", "uploads"}
+                              "visitor_tracking", "mail", "uploads", "triggers"}
     assert resp.json["visitor_uploads"] is True
     assert resp.json["uploads"]["max_bytes"] == 10 * 1024 * 1024
     assert "image/png" in resp.json["uploads"]["types"]
     assert resp.json["mail"] is False  # this server sends no email: no transcript offered
+    assert resp.json["triggers"] == []  # none: the widget loads no trigger chunk
     assert "max-age" in resp.headers["Cache-Control"]
     assert (await api.get("/api/widgets/nope-nope-nope/config")).code == 404
 

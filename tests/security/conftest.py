@@ -90,6 +90,7 @@ class Tenant:
     upload_id: str  # a file in the active session
     label_id: int  # a label (labels are everyone's) on the tenant's closed session
     view_id: int  # a saved view of the tenant's agent
+    trigger_id: int  # a proactive trigger of the widget
 
     @property
     def session_ids(self) -> list[str]:
@@ -147,12 +148,16 @@ async def _tenant(api: Api, ctx: Any, admin: str, name: str) -> Tenant:
     view = await api.post("/api/agents/views", {"name": f"View {marker}",
                                                 "filters": {"q": marker}}, token=agent_token)
     assert label.code == 201 and view.code == 201, (label, view)
+    trigger = await api.post(f"/api/widgets/{key}/triggers", {
+        "name": "greet", "message": f"Hello {marker}"}, token=owner_token)
+    assert trigger.code == 201, trigger
     closed = sessions["closed"]["session_id"]
     assert (await api.put(f"/api/agents/sessions/{closed}/labels/{label.json['label']['id']}",
                           token=agent_token)).code == 200
     return Tenant(name, key, marker, owner_token, agent_token, owner["id"], agent["id"],
                   sessions, entry.json["entry"]["id"], canned.json["canned_response"]["id"],
-                  up.json["upload"]["id"], label.json["label"]["id"], view.json["view"]["id"])
+                  up.json["upload"]["id"], label.json["label"]["id"], view.json["view"]["id"],
+                  trigger.json["trigger"]["id"])
 
 
 @pytest.fixture

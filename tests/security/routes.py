@@ -21,7 +21,8 @@ class Spec:
     """params: what each URL group is (site_key, session_id, entry_id, canned_id, user_id,
     email_id: an email in the outbox, upload_id: an uploaded file, label_id: a label,
     view_id: a user's saved view, avatar_id: a user's picture, which visitors see too,
-    tracking_id: a tracked visitor of the site, services/tracking.py).
+    tracking_id: a tracked visitor of the site, services/tracking.py; trigger_id: a widget's
+    proactive trigger, services/triggers.py).
     auth: "jwt" (a signed-in user), "visitor" (a visitor token or a JWT, Origin checked),
     "public" (anyone, Origin checked), "none" (anyone; a token, if sent, must be valid),
     "metrics" (its own rules). admin: only admins, checked before anything else.
@@ -68,6 +69,9 @@ SPECS: dict[str, Spec] = {
     "/api/widgets/([^/]+)/config": Spec(("site_key",), auth="public"),
     "/api/widgets/([^/]+)/availability": Spec(("site_key",), auth="public"),
     "/api/widgets/([^/]+)/track": Spec(("site_key",), auth="public"),
+    "/api/widgets/([^/]+)/trigger-events": Spec(("site_key",), auth="public"),
+    "/api/widgets/([^/]+)/triggers": Spec(("site_key",)),
+    "/api/widgets/([^/]+)/triggers/([^/]+)": Spec(("site_key", "trigger_id")),
     "/api/visitors": Spec(),
     "/api/visitors/([^/]+)/([^/]+)/invite": Spec(("site_key", "tracking_id")),
     "/api/agents/stats": Spec(),

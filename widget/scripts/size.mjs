@@ -6,8 +6,9 @@ import { gzipSync } from "node:zlib";
 const STATIC = new URL("../../chatserver/static/", import.meta.url);
 // Bytes, gzip level 9 (what nginx's gzip_static or a CDN serves, give or take a few bytes).
 // The upload chunk is loaded only when a visitor attaches a file.
-// The tracking chunk is loaded only by widgets with visitor_tracking on.
-const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000, track: 2500 };
+// The tracking chunk is loaded only by widgets with visitor_tracking on, the trigger chunk only
+// by widgets with proactive-message triggers.
+const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000, track: 2500, triggers: 3000 };
 
 const loaderUrl = new URL("widget.js", STATIC);
 if (!existsSync(loaderUrl)) {
@@ -31,9 +32,15 @@ if (!trackName) {
   console.error("size: widget.js names no tracking chunk");
   process.exit(1);
 }
+const triggersName = /"widget\/(triggers\.[\w-]+\.js)"/.exec(loader.toString())?.[1];
+if (!triggersName) {
+  console.error("size: widget.js names no trigger chunk");
+  process.exit(1);
+}
 const rows = [
   ["loader", "widget.js", loader],
   ["track", `widget/${trackName}`, readFileSync(new URL(`widget/${trackName}`, STATIC))],
+  ["triggers", `widget/${triggersName}`, readFileSync(new URL(`widget/${triggersName}`, STATIC))],
   ["chunk", `widget/${chunkName}`, chunk],
   ["upload", `widget/${uploadName}`, readFileSync(new URL(`widget/${uploadName}`, STATIC))],
 ];

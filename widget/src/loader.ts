@@ -21,6 +21,7 @@ import { CHAT_ICON, CLOSE_ICON, LOADER_CSS, addStyles, svg } from "./ui/launcher
 
 declare const __PARLEY_CHUNK__: string;
 declare const __PARLEY_TRACK__: string;
+declare const __PARLEY_TRIGGERS__: string;
 
 const VERSION = "1";
 
@@ -180,6 +181,7 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
     if (!preview && load(siteKey)) void chat().catch(() => {});
     // Visitor tracking (docs/privacy.md): its own chunk, only when the widget has it on.
     if (cfg.visitor_tracking && !preview) import(base + "widget/" + __PARLEY_TRACK__).then((m) => m.track(host(cfg), api), () => {});
+    if (cfg.triggers?.length || preview) import(base + "widget/" + __PARLEY_TRIGGERS__).then((m) => m.triggers(host(cfg), api), () => {});
     return cfg;
   });
   ready.catch((err: Error) => {

@@ -14,8 +14,11 @@ export function trackingId(siteKey: string): string | undefined {
   }
 }
 
-/** What a new conversation's request carries of tracking (nothing when the widget does not track). */
-export function tracked(host: { siteKey: string; config: { visitor_tracking?: boolean } }): { tracking_id?: string } {
+/** What a new conversation's request carries of tracking (nothing when the widget does not track),
+ * and the proactive-message trigger the visitor answered (set by the trigger chunk, triggers.ts). */
+export function tracked(host: { siteKey: string; config: { visitor_tracking?: boolean; trigger_id?: number } }):
+  { tracking_id?: string; trigger_id?: number } {
   const id = host.config.visitor_tracking ? trackingId(host.siteKey) : undefined;
-  return id ? { tracking_id: id } : {};
+  const trigger = host.config.trigger_id;
+  return { ...(id ? { tracking_id: id } : {}), ...(trigger ? { trigger_id: trigger } : {}) };
 }

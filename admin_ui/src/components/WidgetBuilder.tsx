@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import * as api from "../api";
 import { browserZone, zones } from "../format";
 import { navigate } from "../router";
-import type { EmailLanguage, User, Widget, WidgetSettings } from "../types";
+import type { EmailLanguage, TriggerInput, User, Widget, WidgetSettings } from "../types";
 import {
   EMAIL_LANGUAGES, changes, newSettings, payload, previewConfig, settingsOf, tabOf, validate,
 } from "../widgetForm";
@@ -19,13 +19,15 @@ import { ErrorNote, Field, PageHeader, Spinner, Tabs, Toggle, useToast } from ".
 import { WidgetAgents } from "./WidgetAgents";
 import { RetentionSettings } from "./RetentionSettings";
 import { WidgetPreview } from "./WidgetPreview";
+import { WidgetTriggers } from "./WidgetTriggers";
 import { DeleteWidgetDialog, canManage } from "./WidgetsPage";
 
-type Tab = "appearance" | "messages" | "prechat" | "hours" | "ai" | "identity" | "privacy" | "install" | "agents";
+type Tab = "appearance" | "messages" | "prechat" | "triggers" | "hours" | "ai" | "identity" | "privacy" | "install" | "agents";
 const TABS: { id: Tab; label: string }[] = [
   { id: "appearance", label: "Appearance" },
   { id: "messages", label: "Messages" },
   { id: "prechat", label: "Pre-chat form" },
+  { id: "triggers", label: "Triggers" },
   { id: "hours", label: "Hours" },
   { id: "ai", label: "AI" },
   { id: "identity", label: "Identity" },
@@ -46,6 +48,7 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [previewTrigger, setPreviewTrigger] = useState<TriggerInput | null>(null);
   const toast = useToast();
   const zoneList = useMemo(zones, []);
   const zoneSet = useMemo(() => new Set(zoneList), [zoneList]);
@@ -69,6 +72,9 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
   const current: Tab = TABS.some((t) => t.id === tab) ? (tab as Tab) : "appearance";
   const diff = saved && draft ? changes(saved, draft) : {};
   const dirty = isNew || Object.keys(diff).length > 0;
+  useEffect(() => {
+    if (current !== "triggers") setPreviewTrigger(null);
+  }, [current]);
 
   useEffect(() => {
     if (!dirty || isNew) return;
@@ -143,7 +149,7 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
     }
   };
 
-  const tabs = TABS.filter((t) => t.id !== "agents" || (user.role === "admin" && !isNew));
+  const tabs = TABS.filter((t) => (t.id !== "agents" || (user.role === "admin" && !isNew)) && (t.id !== "triggers" || !isNew));
   const title = isNew ? "New widget" : widget?.business_name ?? "Widget";
   return (
     <div className="max-w-7xl">
@@ -271,9 +277,13 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                 </section>
               </>}
               {current === "agents" && siteKey && <WidgetAgents siteKey={siteKey} />}
+              {current === "triggers" && siteKey && (
+                <WidgetTriggers siteKey={siteKey} editable={editable} tracking={saved.visitor_tracking}
+                  onPreview={setPreviewTrigger} />
+              )}
             </div>
           </div>
-          {editable && current !== "agents" && (
+          {editable && current !== "agents" && current !== "triggers" && (
             <div className="sticky bottom-0 z-10 mt-4 flex flex-wrap items-center justify-end gap-3 rounded-lg border border-secondary-200 bg-white px-4 py-3 shadow-2">
               {saveError ? <p role="alert" className="mr-auto text-sm font-medium text-error-700">{saveError}</p>
                 : <p className="mr-auto text-sm text-secondary-600" role="status">
@@ -295,7 +305,7 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
           )}
         </div>
         <div className="lg:sticky lg:top-6 lg:self-start">
-          <WidgetPreview config={previewConfig(draft, siteKey)} saved={!isNew && !dirty} />
+          <WidgetPreview config={previewConfig(draft, siteKey)} saved={!isNew && !dirty} trigger={previewTrigger} />
         </div>
       </div>
       {deleting && widget && (

@@ -1,6 +1,7 @@
 // The live preview: the real widget (widget.js in preview mode, in /admin/preview.html) showing
 // the builder's unsaved settings. Every change is posted to the frame; nothing is saved or sent.
 import { useEffect, useRef, useState } from "react";
+import type { TriggerInput } from "../types";
 import type { previewConfig } from "../widgetForm";
 
 type Config = ReturnType<typeof previewConfig>;
@@ -10,15 +11,26 @@ type Device = "desktop" | "mobile";
 // the launcher sits in is shown.
 const DESKTOP = { width: 820, height: 680 };
 const MOBILE = { width: 375, height: 667 };
+const PREVIEWED = "preview";
 
-export function WidgetPreview({ config, saved }: { config: Config; saved: boolean }) {
+/** `trigger`: a proactive message whose bubble the preview shows (the Triggers tab). */
+export function WidgetPreview({ config, saved, trigger = null }: { config: Config; saved: boolean; trigger?: TriggerInput | null }) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [device, setDevice] = useState<Device>("desktop");
-  const latest = useRef(config);
-  latest.current = config;
+  const latest = useRef({ config, trigger });
+  latest.current = { config, trigger };
 
-  const post = () => frame.current?.contentWindow?.postMessage(
-    { type: "parley-preview", config: latest.current, open: true }, location.origin);
+  const post = () => {
+    const t = latest.current.trigger;
+    const triggers = t ? [{
+      id: 0, name: PREVIEWED, kind: t.kind, message: t.message, open: t.open_widget, url_match: null,
+      url_pattern: null, delay_s: null, scroll_pct: null, returning: false,
+    }] : [];
+    frame.current?.contentWindow?.postMessage({
+      type: "parley-preview", config: { ...latest.current.config, triggers }, open: true,
+      trigger: t ? PREVIEWED : null,
+    }, location.origin);
+  };
 
   useEffect(() => {
     const onMessage = (ev: MessageEvent) => {
@@ -28,7 +40,7 @@ export function WidgetPreview({ config, saved }: { config: Config; saved: boolea
     window.addEventListener("message", onMessage);
     return () => window.removeEventListener("message", onMessage);
   }, []);
-  useEffect(post, [config]);
+  useEffect(post, [config, trigger]);
 
   const size = device === "desktop" ? DESKTOP : MOBILE;
   const left = config.position === "bottom-left";

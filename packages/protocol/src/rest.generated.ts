@@ -650,6 +650,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/widgets/{siteKey}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The widget's proactive-message triggers, with their counts
+         * @description Every trigger of the widget (docs/widget.md, "Proactive triggers"), oldest first, with
+         *     how often each was shown, opened and answered (`counts`: all days; `counts_30d`: the
+         *     last 30 UTC days). For whoever sees the widget.
+         */
+        get: operations["listTriggers"];
+        put?: never;
+        /**
+         * Add a trigger (the widget's owner or an admin)
+         * @description `name` and `message` are required. Refusals: 422 `validation_failed` (with the
+         *     fields), `trigger_needs_tracking` (`returning_visitor` on a widget without
+         *     `visitor_tracking`), `too_many_triggers` (20 per widget); 409 `trigger_name_taken`;
+         *     403 `not_owner`; 400 `invalid_type`.
+         */
+        post: operations["createTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/triggers/{triggerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a trigger (the widget's owner or an admin)
+         * @description The fields given change; the others stay. 404 `trigger_not_found`, and the refusals
+         *     of creating one.
+         */
+        put: operations["updateTrigger"];
+        post?: never;
+        /** Delete a trigger and its counts (the widget's owner or an admin) */
+        delete: operations["deleteTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/trigger-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count a trigger shown, or the chat opened from it
+         * @description The widget's trigger chunk sends it (fetch with keepalive, text/plain, no
+         *     credentials) when a trigger's bubble shows (`shown`) and when the visitor opens the
+         *     chat from it (`opened`). It carries no identifier: only the trigger's count of the
+         *     day goes up (docs/privacy.md). Answers are counted when the conversation starts
+         *     (`trigger_id` of a new session). Refusals: 404 `widget_not_found`,
+         *     `trigger_not_found` (not an enabled trigger of the widget), 422
+         *     `invalid_trigger_event`, 429 past 120 events per address per minute.
+         */
+        post: operations["countTriggerEvent"];
+        delete?: never;
+        /**
+         * CORS preflight
+         * @description 204 with CORS headers for an allowed Origin; 403 `origin_not_allowed` otherwise.
+         */
+        options: operations["countTriggerEventPreflight"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/visitors": {
         parameters: {
             query?: never;
@@ -2241,6 +2332,8 @@ export interface components {
             require_identity: boolean;
             /** @description The widget loads its tracking chunk and reports page views and presence before any interaction (POST .../track; docs/privacy.md). */
             visitor_tracking: boolean;
+            /** @description The enabled proactive-message triggers (docs/widget.md); the widget loads its trigger chunk only when there is one. Returning-visitor ones only with visitor_tracking on. */
+            triggers: components["schemas"]["PublicTrigger"][];
             /** @description The server's limits on files (it checks them again). */
             uploads: {
                 /** @description Largest file (PARLEY_MAX_UPLOAD_BYTES). */
@@ -2393,6 +2486,13 @@ export interface components {
              *     widget does not track.
              */
             tracking_id?: string;
+            /**
+             * @description The proactive-message trigger the visitor answered (docs/widget.md): the
+             *     conversation starts with the trigger's message (from the AI, in the business's
+             *     name) and the trigger's answers count goes up. 422 `invalid_trigger_id` when not an
+             *     integer; ignored when the trigger is no longer an enabled one of the widget.
+             */
+            trigger_id?: number;
             /** @description The page the chat was opened on (an http(s) URL). */
             page_url?: string;
             /**
@@ -2824,6 +2924,76 @@ export interface components {
             left?: boolean;
             /** @description The id of an invitation the visitor closed. */
             dismiss?: string;
+        };
+        TriggerCounts: {
+            shown: number;
+            opened: number;
+            answered: number;
+        };
+        /**
+         * @description A proactive message (docs/widget.md). Every condition given must hold: the page's URL
+         *     (`url_match` contains, or glob with `*`; a pattern starting with `/` is matched against
+         *     the path and query, otherwise against the whole URL; case-insensitive), seconds on the
+         *     page, the percentage of the page scrolled, a returning visitor (visitor tracking only).
+         *     `kind` js: also waits for `Parley.trigger(name)`.
+         */
+        TriggerInput: {
+            name?: string;
+            message?: string;
+            /** @enum {string} */
+            kind?: "auto" | "js";
+            /** @description Open the chat too */
+            open_widget?: boolean;
+            enabled?: boolean;
+            url_match?: ("contains" | "glob") | null;
+            url_pattern?: string | null;
+            delay_s?: number | null;
+            scroll_pct?: number | null;
+            returning_visitor?: boolean;
+        };
+        Trigger: {
+            id: number;
+            name: string;
+            /** @enum {string} */
+            kind: "auto" | "js";
+            message: string;
+            open_widget: boolean;
+            enabled: boolean;
+            /** @enum {string|null} */
+            url_match: "contains" | "glob" | null;
+            url_pattern: string | null;
+            delay_s: number | null;
+            scroll_pct: number | null;
+            returning_visitor: boolean;
+            counts: components["schemas"]["TriggerCounts"];
+            counts_30d: components["schemas"]["TriggerCounts"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        TriggerEnvelope: {
+            trigger: components["schemas"]["Trigger"];
+        };
+        TriggerEvent: {
+            trigger_id: number;
+            /** @enum {string} */
+            event: "shown" | "opened";
+        };
+        /** @description What the widget's trigger chunk needs of an enabled trigger. */
+        PublicTrigger: {
+            id: number;
+            name: string;
+            /** @enum {string} */
+            kind: "auto" | "js";
+            message: string;
+            open: boolean;
+            /** @enum {string|null} */
+            url_match: "contains" | "glob" | null;
+            url_pattern: string | null;
+            delay_s: number | null;
+            scroll_pct: number | null;
+            returning: boolean;
         };
         Invitation: {
             id: string;
@@ -4362,6 +4532,200 @@ export interface operations {
         };
     };
     trackVisitorPreflight: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: components["responses"]["Preflight"];
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The triggers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        triggers: components["schemas"]["Trigger"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerInput"];
+            };
+        };
+        responses: {
+            /** @description The trigger made. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerInput"];
+            };
+        };
+        responses: {
+            /** @description The trigger now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    countTriggerEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Sent by browsers. Must be the server's own origin or one of the widget's
+                 *     `allowed_origins`, else 403 `origin_not_allowed`. Without it (a server-side client)
+                 *     the token alone decides.
+                 */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerEvent"];
+                "text/plain": components["schemas"]["TriggerEvent"];
+            };
+        };
+        responses: {
+            /** @description Counted. */
+            204: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    countTriggerEventPreflight: {
         parameters: {
             query?: never;
             header?: {

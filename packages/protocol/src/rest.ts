@@ -64,6 +64,58 @@ export interface PublicConfig {
   require_identity: boolean;
   /** Page views and presence are reported before any interaction (docs/privacy.md). */
   visitor_tracking: boolean;
+  /** The enabled proactive-message triggers (docs/widget.md); none: no trigger chunk. (The
+   * server always sends the list; the admin UI's preview may leave it out.) */
+  triggers?: PublicTrigger[];
+}
+
+/** A trigger's counts: bubbles shown, chats opened from it, conversations started. */
+export interface TriggerCounts {
+  shown: number;
+  opened: number;
+  answered: number;
+}
+
+/** What an admin sets on a proactive-message trigger (docs/widget.md). */
+export interface TriggerInput {
+  name: string;
+  message: string;
+  kind: "auto" | "js";
+  open_widget: boolean;
+  enabled: boolean;
+  url_match: "contains" | "glob" | null;
+  url_pattern: string | null;
+  delay_s: number | null;
+  scroll_pct: number | null;
+  /** Needs the widget's visitor_tracking (422 trigger_needs_tracking otherwise). */
+  returning_visitor: boolean;
+}
+
+/** A widget's trigger as its admins see it (GET /api/widgets/{key}/triggers). */
+export interface Trigger extends TriggerInput {
+  id: number;
+  /** All days. */
+  counts: TriggerCounts;
+  /** The last 30 UTC days. */
+  counts_30d: TriggerCounts;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What the widget's trigger chunk needs of a trigger: every condition set must hold. */
+export interface PublicTrigger {
+  id: number;
+  name: string;
+  /** js: also waits for Parley.trigger(name). */
+  kind: "auto" | "js";
+  message: string;
+  /** Open the chat too, not only the bubble. */
+  open: boolean;
+  url_match: "contains" | "glob" | null;
+  url_pattern: string | null;
+  delay_s: number | null;
+  scroll_pct: number | null;
+  returning: boolean;
 }
 
 export interface UploadLimits {
