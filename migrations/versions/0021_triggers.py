@@ -1,7 +1,7 @@
 """triggers: a widget's proactive messages (widget_triggers) and their daily counts
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 """
 from typing import Sequence, Union
 
@@ -15,7 +15,7 @@ TABLE = dict(mysql_charset='utf8mb4', mysql_collate='utf8mb4_unicode_ci', mysql_
 
 # revision identifiers, used by Alembic.
 revision: str = '0021'
-down_revision: Union[str, Sequence[str], None] = '0018'
+down_revision: Union[str, Sequence[str], None] = '0020'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -2932,8 +2932,9 @@ export interface components {
         };
         /**
          * @description A proactive message (docs/widget.md). Every condition given must hold: the page's URL
-         *     (`url_match` contains, or glob with `*`; a pattern starting with `/` is matched against
-         *     the path and query, otherwise against the whole URL; case-insensitive), seconds on the
+         *     (`url_match` contains, or glob with `*`; a glob starting with `/` is matched against
+         *     the path, and the query when it has a `?`, otherwise against the whole URL without its
+         *     fragment; case-insensitive), seconds on the
          *     page, the percentage of the page scrolled, a returning visitor (visitor tracking only).
          *     `kind` js: also waits for `Parley.trigger(name)`.
          */
