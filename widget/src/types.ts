@@ -60,6 +60,11 @@ export interface Host {
   launcher: HTMLButtonElement;
   /** The admin UI's preview: the config may change under the chat, and nothing is sent. */
   preview?: boolean;
+  /** The visitor's language (docs/widget.md "Languages"): its code and its texts (its pack
+   * with the admin's overrides over it; empty until the pack is loaded). */
+  words: { lang: string; texts: Record<string, string> };
+  /** A text of the visitor's language, for what the loader shows (launcher.*, invite.*). */
+  t(key: string, params?: Record<string, unknown>): string;
   setOpen(open: boolean): void;
   setUnread(count: number): void;
   emit(event: WidgetEvent, detail?: unknown): void;

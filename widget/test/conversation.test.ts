@@ -56,7 +56,7 @@ function make() {
   const host: Host = {
     root: document.createElement("div"), config: CONFIG, base: "https://chat.test/", siteKey: "KEY12345",
     identity: {}, attrs: [], launcher: document.createElement("button"),
-    setOpen: () => {}, setUnread: () => {}, emit: (e, d) => emitted.push([e, d]),
+    setOpen: () => {}, setUnread: () => {}, words: { lang: "en", texts: {} }, t: (k: string) => k, emit: (e, d) => emitted.push([e, d]),
   };
   const conv = new Conversation(host, {
     changed: (s) => states.push({ ...s }), item: () => {}, cleared: () => {},
@@ -141,7 +141,7 @@ describe("Conversation", () => {
       { visitor_email: "eve@example.com", page_url: "http://localhost:3000/" },
       { page_url: "http://localhost:3000/" },
     ]);
-    expect(states[states.length - 1]).toMatchObject({ phase: "live", notice: GUEST_NOTICE });
+    expect(states[states.length - 1]).toMatchObject({ phase: "live", notice: GUEST_NOTICE() });
   });
 
   it("tells the visitor politely when their sign-in was refused", async () => {

@@ -70,7 +70,7 @@ describe("a conversation in preview mode", () => {
     const host: Host = {
       root: document.createElement("div"), config: CONFIG, base: "https://chat.test/",
       siteKey: "preview", identity: {}, attrs: [], launcher: document.createElement("button"), preview: true,
-      setOpen: () => {}, setUnread: () => {}, emit: () => {},
+      setOpen: () => {}, setUnread: () => {}, words: { lang: "en", texts: {} }, t: (k: string) => k, emit: () => {},
     };
     const conv = new Conversation(host, {
       changed: () => {}, item: (c) => items.push(c as never), cleared: () => {},
@@ -80,7 +80,7 @@ describe("a conversation in preview mode", () => {
     await settle();
     expect(await conv.start({ name: "Ada" })).toBe(false);
     expect(fetchSpy).not.toHaveBeenCalled();
-    expect(conv.state.notice).toBe(PREVIEW_NOTICE);
+    expect(conv.state.notice).toBe(PREVIEW_NOTICE());
     expect(conv.hasSession).toBe(false);
     const [only] = conv.transcript.list();
     expect(only?.state).toBe("failed");

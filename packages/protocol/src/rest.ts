@@ -8,7 +8,8 @@ export type { Label, SenderType, SessionStatus, Source };
 export type Role = "admin" | "agent";
 export type Presence = "online" | "away" | "offline";
 export type FieldType = "text" | "email" | "tel" | "textarea" | "select";
-export type EmailLanguage = "en" | "es" | "fr" | "de";
+/** The widget's default language (its texts; emails in en, es, fr, de, else English). */
+export type EmailLanguage = "en" | "es" | "fr" | "de" | "pt" | "it" | "nl" | "ar";
 export type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 export type BusinessHours = Partial<Record<Day, [string, string][]>>;
 
@@ -62,6 +63,11 @@ export interface PublicConfig {
   require_identity: boolean;
   /** Page views and presence are reported before any interaction (docs/privacy.md). */
   visitor_tracking: boolean;
+  /** The widget's default language: the visitor's browser languages are tried first
+   * (docs/widget.md "Languages"). */
+  language?: string;
+  /** The admin's texts instead of the defaults, per language: {lang: {key: text}}. */
+  text_overrides?: Record<string, Record<string, string>>;
 }
 
 export interface UploadLimits {
@@ -304,6 +310,8 @@ export interface WidgetSettings {
   /** Report page views and presence before any interaction, for the live list of visitors
    * (docs/privacy.md). */
   visitor_tracking: boolean;
+  /** The admin's texts instead of the widget's defaults: {lang: {key: text}} (docs/widget.md). */
+  text_overrides?: Record<string, Record<string, string>>;
 }
 
 export interface Widget extends WidgetSettings {

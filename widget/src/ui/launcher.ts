@@ -1,5 +1,6 @@
-// What the loader draws: the design tokens (DESIGN.md, as CSS custom properties), the host
-// reset that keeps the page's CSS out, and the launcher button. Sizes are in px, never rem:
+// What the loader draws: the design tokens the launcher uses (DESIGN.md, as CSS custom
+// properties; the chat's own are in ui/styles.ts), the host reset that keeps the page's CSS
+// out, and the launcher button. Sizes are in px, never rem:
 // rem follows the host page's root font size.
 
 export const CHAT_ICON = "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z";
@@ -33,8 +34,7 @@ export function addStyles(shadow: ShadowRoot, css: string): void {
   }
 }
 
-const DARK = `--pw-bg:#17191c;--pw-fg:#eceef0;--pw-surface:#25282c;--pw-border:#3d434a;
---pw-muted:var(--pw-secondary-d);--pw-bubble-fg:#eceef0;color-scheme:dark;`;
+const DARK = "--pw-bg:#17191c;--pw-fg:#eceef0;color-scheme:dark;";
 
 export const LOADER_CSS = `
 :host{all:initial!important;display:block!important;position:fixed!important;top:0!important;
@@ -44,16 +44,11 @@ transform:none!important;filter:none!important;clip-path:none!important;pointer-
 z-index:2147483000!important}
 [hidden]{display:none!important}
 .pw-root{--pw-primary:#007bff;--pw-on-primary:#fff;--pw-accent:#0069d9;--pw-on-accent:#fff;
---pw-secondary-l:#6c757d;--pw-secondary-d:#adb5bd;--pw-success:#1e7e34;--pw-warning:#ffc107;
---pw-error:#c82333;--pw-bg:#fff;--pw-fg:#1f2328;--pw-surface:#f1f3f5;--pw-border:#dee2e6;
---pw-muted:var(--pw-secondary-l);--pw-bubble-fg:#1f2328;
+--pw-secondary-l:#6c757d;--pw-secondary-d:#adb5bd;--pw-bg:#fff;--pw-fg:#1f2328;
 --pw-font:Inter,system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
---pw-fs-xs:12px;--pw-fs-sm:14px;--pw-fs-md:15px;--pw-fs-lg:18px;--pw-fs-xl:20px;
---pw-s1:4px;--pw-s2:8px;--pw-s3:12px;--pw-s4:16px;--pw-s5:20px;--pw-s6:24px;--pw-s8:32px;
---pw-r1:4px;--pw-r2:8px;--pw-r3:12px;--pw-r4:20px;
---pw-e1:0 1px 2px rgba(0,0,0,.1);--pw-e2:0 4px 14px rgba(0,0,0,.18);--pw-e3:0 12px 48px rgba(0,0,0,.24);
---pw-ease:.3s cubic-bezier(.4,0,.2,1);--pw-touch:44px;
-font:400 var(--pw-fs-md)/1.5 var(--pw-font);color:var(--pw-fg);text-align:left;direction:ltr;
+--pw-fs-xs:12px;--pw-fs-sm:14px;--pw-fs-md:15px;
+--pw-e2:0 4px 14px rgba(0,0,0,.18);--pw-e3:0 12px 48px rgba(0,0,0,.24);--pw-ease:.3s cubic-bezier(.4,0,.2,1);
+font:400 var(--pw-fs-md)/1.5 var(--pw-font);color:var(--pw-fg);text-align:start;direction:ltr;
 letter-spacing:normal;word-spacing:normal;text-transform:none;-webkit-font-smoothing:antialiased}
 .pw-dark{${DARK}}
 @media (prefers-color-scheme:dark){.pw-auto{${DARK}}}

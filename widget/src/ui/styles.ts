@@ -1,7 +1,16 @@
-// The chat window's CSS (inside the shadow root; the tokens are defined by the loader).
-// Compact window above 768 px, full screen below; 44 px touch targets (48 on phones).
+// The chat window's CSS (inside the shadow root): the design tokens only the chat uses (the
+// launcher's are in ui/launcher.ts). Compact window above 768 px, full screen below; 44 px
+// touch targets (48 on phones).
+
+const DARK = `--pw-surface:#25282c;--pw-border:#3d434a;--pw-muted:var(--pw-secondary-d);--pw-bubble-fg:#eceef0;`;
 
 export const CHAT_CSS = `
+.pw-root{--pw-success:#1e7e34;--pw-warning:#ffc107;--pw-error:#c82333;--pw-surface:#f1f3f5;--pw-border:#dee2e6;
+--pw-muted:var(--pw-secondary-l);--pw-bubble-fg:#1f2328;--pw-fs-lg:18px;--pw-fs-xl:20px;
+--pw-s1:4px;--pw-s2:8px;--pw-s3:12px;--pw-s4:16px;--pw-s5:20px;--pw-s6:24px;--pw-s8:32px;
+--pw-r1:4px;--pw-r2:8px;--pw-r3:12px;--pw-r4:20px;--pw-e1:0 1px 2px rgba(0,0,0,.1);--pw-touch:44px}
+.pw-root.pw-dark{${DARK}}
+@media (prefers-color-scheme:dark){.pw-root.pw-auto{${DARK}}}
 .pw-panel{position:fixed;bottom:92px;right:20px;width:370px;height:600px;max-height:calc(100vh - 112px);
 display:flex;flex-direction:column;background:var(--pw-bg);color:var(--pw-fg);border-radius:var(--pw-r3);
 box-shadow:var(--pw-e3);overflow:hidden;opacity:0;visibility:hidden;transform:translateY(16px) scale(.98);
