@@ -1,30 +1,24 @@
 // Two builds, in order: the chat UI chunk (an ES module with a content-hashed name, imported
 // on demand, and the upload chunk it imports in turn), then the loader widget.js (a classic script, IIFE), which is told the chunk's
 // name. Both land in ../chatserver/static, which the chat server serves.
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import terser from "@rollup/plugin-terser";
 import typescript from "@rollup/plugin-typescript";
+import { KEYS, LAUNCHER_KEYS, launcherEn, packHash, packModule, packs } from "./scripts/i18n.mjs";
 
 const STATIC = fileURLToPath(new URL("../chatserver/static/", import.meta.url));
 const minify = () => terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
 let chunkName = "";
 let trackName = "";
 
-// The language packs (src/i18n/<lang>.json, docs/widget.md "Languages"): each its own tiny ES
-// module, widget/i18n/<lang>.<hash>.js, one hash for all (the loader knows only that), fetched
-// in parallel with the chat chunk; English's launcher texts are also in the loader.
-const I18N = fileURLToPath(new URL("src/i18n/", import.meta.url));
-const packs = Object.fromEntries(readdirSync(I18N).filter((f) => f.endsWith(".json"))
-  .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(I18N + f, "utf8"))]));
-const packHash = createHash("sha256").update(JSON.stringify(packs)).digest("hex").slice(0, 8);
-const launcherEn = Object.fromEntries(Object.entries(packs.en).filter(([k]) => k.startsWith("launcher.")));
+// The language packs (scripts/i18n.mjs): each its own tiny ES module, fetched in parallel with
+// the chat chunk; English's launcher texts are also in the loader, the keys in the chat chunk.
 const emitPacks = () => ({
   name: "language-packs",
   generateBundle() {
     for (const [lang, texts] of Object.entries(packs)) {
-      this.emitFile({ type: "asset", fileName: `i18n/${lang}.${packHash}.js`, source: `export default${JSON.stringify(texts)};` });
+      this.emitFile({ type: "asset", fileName: `i18n/${lang}.${packHash}.js`, source: packModule(texts) });
     }
   },
 });
@@ -40,6 +34,11 @@ export default [
     plugins: [
       { name: "clean", buildStart: () => rmSync(`${STATIC}widget`, { recursive: true, force: true }) },
       typescript({ noEmitOnError: true, include: ["src/**/*.ts", "../packages/protocol/src/**/*.ts"] }),
+      {
+        name: "i18n-keys",
+        transform: (code) => (code.includes("__PARLEY_KEYS__")
+          ? { code: code.replaceAll("__PARLEY_KEYS__", JSON.stringify(KEYS)), map: null } : null),
+      },
       minify(),
       emitPacks(),
       {
@@ -80,7 +79,8 @@ export default [
                 code: code.replaceAll("__PARLEY_CHUNK__", JSON.stringify(chunkName))
                   .replaceAll("__PARLEY_TRACK__", JSON.stringify(trackName))
                   .replaceAll("__PARLEY_I18N__", JSON.stringify(packHash))
-                  .replaceAll("__PARLEY_EN__", JSON.stringify(launcherEn)),
+                  .replaceAll("__PARLEY_EN__", JSON.stringify(launcherEn))
+                  .replaceAll("__PARLEY_LAUNCHER__", JSON.stringify(LAUNCHER_KEYS)),
                 map: null,
               }
             : null;

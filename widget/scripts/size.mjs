@@ -1,13 +1,15 @@
 // npm run size: the gzip sizes of what a visitor downloads, against the budgets. Fails (exit 1)
 // over budget or when the widget is not built.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const STATIC = new URL("../../chatserver/static/", import.meta.url);
 // Bytes, gzip level 9 (what nginx's gzip_static or a CDN serves, give or take a few bytes).
 // The upload chunk is loaded only when a visitor attaches a file.
 // The tracking chunk is loaded only by widgets with visitor_tracking on.
-const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000, track: 2500 };
+// A language pack (src/i18n/<lang>.json): the visitor's one, with the chat chunk (and at once
+// for a language other than English, for the launcher's labels).
+const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000, track: 2500, lang: 2000 };
 
 const loaderUrl = new URL("widget.js", STATIC);
 if (!existsSync(loaderUrl)) {
@@ -31,11 +33,18 @@ if (!trackName) {
   console.error("size: widget.js names no tracking chunk");
   process.exit(1);
 }
+const packHash = /widget\/i18n\/\$\{[^}]+\}\.(\w+)\.js/.exec(loader.toString())?.[1];
+const langs = packHash ? readdirSync(new URL("widget/i18n/", STATIC)).filter((f) => f.endsWith(`.${packHash}.js`)).sort() : [];
+if (!langs.length) {
+  console.error("size: widget.js names no language packs, or none is built");
+  process.exit(1);
+}
 const rows = [
   ["loader", "widget.js", loader],
   ["track", `widget/${trackName}`, readFileSync(new URL(`widget/${trackName}`, STATIC))],
   ["chunk", `widget/${chunkName}`, chunk],
   ["upload", `widget/${uploadName}`, readFileSync(new URL(`widget/${uploadName}`, STATIC))],
+  ...langs.map((f) => ["lang", `widget/i18n/${f}`, readFileSync(new URL(`widget/i18n/${f}`, STATIC))]),
 ];
 let over = false;
 console.log("file                        raw      gzip    budget");

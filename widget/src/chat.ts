@@ -9,7 +9,7 @@ import { load } from "./storage";
 import type { ChatApp, Host, Identity } from "./types";
 import { addStyles } from "./ui/launcher";
 import { Panel } from "./ui/panel";
-import { setTexts, t } from "./ui/strings";
+import { setTexts, t, unpack } from "./ui/strings";
 import { CHAT_CSS } from "./ui/styles";
 
 // Restore an open panel on the next page only where it does not cover the page.
@@ -18,7 +18,7 @@ const WIDE = "(min-width: 768px)";
 /** The visitor's language (the loader fetched its pack): the texts everything shows. */
 function words(host: Host): void {
   const prefs = host.preview ? [] : navigator.languages || [navigator.language];
-  setTexts(host.words.lang, host.words.texts, isRtl(host.words.lang, prefs));
+  setTexts(host.words.lang, { ...unpack(host.words.pack), ...host.words.over }, isRtl(host.words.lang, prefs));
   CHAT.offline = t("error.offline");
   CHAT.failed = () => t("error.failed");
 }

@@ -22,10 +22,11 @@ import { CHAT_ICON, CLOSE_ICON, LOADER_CSS, addStyles, svg } from "./ui/launcher
 
 declare const __PARLEY_CHUNK__: string;
 declare const __PARLEY_TRACK__: string;
-/** The language packs' shared content hash; the launcher's English texts (src/i18n/en.json). */
+/** The language packs' shared content hash; the launcher's English texts (as in a pack). */
 declare const __PARLEY_I18N__: string;
-declare const __PARLEY_EN__: Texts;
-const EN = __PARLEY_EN__;
+declare const __PARLEY_EN__: Host["words"]["pack"];
+/** The launcher's keys: the first texts of a pack (scripts/i18n.mjs). */
+declare const __PARLEY_LAUNCHER__: string[];
 
 const VERSION = "1";
 
@@ -113,8 +114,17 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
   let unread = 0;
   let opened = false;
   // The visitor's language (src/i18n.ts): its texts, fetched in parallel with the chat chunk.
-  const words: Host["words"] = { lang: "en", texts: {} };
-  let launcherTexts: Texts = EN;
+  const words: Host["words"] = { lang: "en", pack: [], over: {} };
+  let launcherTexts: Texts = {};
+  // The launcher's texts: the admin's overrides, else the pack's (English: in this file).
+  const launch = (pack: Host["words"]["pack"]): void => {
+    launcherTexts = { ...words.over };
+    __PARLEY_LAUNCHER__.forEach((key, i) => {
+      const text = pack[i];
+      if (text) launcherTexts[key] ??= text;
+    });
+    describe();
+  };
   const t = (key: string, params?: Params): string => format(launcherTexts, words.lang, key, params);
   const away = (): boolean => !!config && !isOpen(config.business_hours, config.timezone);
   const describe = (): void => {
@@ -182,12 +192,9 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
   // labels, else (English: they are in this file) with the chat chunk. The preview shows the
   // config's language, whatever the browser's.
   let texts: Promise<unknown> | null = null;
-  let over: Texts | undefined;
   const pack = (): Promise<unknown> =>
-    (texts ??= import(`${base}widget/i18n/${words.lang}.${__PARLEY_I18N__}.js`).then((m: { default: Texts }) => {
-      words.texts = { ...m.default, ...over };
-      launcherTexts = { ...EN, ...words.texts };
-      describe();
+    (texts ??= import(`${base}widget/i18n/${words.lang}.${__PARLEY_I18N__}.js`).then((m: { default: Host["words"]["pack"] }) => {
+      launch((words.pack = m.default));
     }, (err: unknown) => {
       texts = null;
       throw err;
@@ -195,8 +202,8 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
   const language = (cfg: PublicConfig): void => {
     const prefs = preview ? [] : navigator.languages || [navigator.language];
     words.lang = pickLang(prefs, cfg.language ?? "en");
-    over = cfg.text_overrides?.[words.lang];
-    launcherTexts = { ...EN, ...over };
+    words.over = cfg.text_overrides?.[words.lang] ?? {};
+    launch(__PARLEY_EN__);
     texts = null;
     if (words.lang != "en") void pack().catch(() => {});
   };

@@ -56,7 +56,7 @@ function make() {
   const host: Host = {
     root: document.createElement("div"), config: CONFIG, base: "https://chat.test/", siteKey: "KEY12345",
     identity: {}, attrs: [], launcher: document.createElement("button"),
-    setOpen: () => {}, setUnread: () => {}, words: { lang: "en", texts: {} }, t: (k: string) => k, emit: (e, d) => emitted.push([e, d]),
+    setOpen: () => {}, setUnread: () => {}, words: { lang: "en", pack: [], over: {} }, t: (k: string) => k, emit: (e, d) => emitted.push([e, d]),
   };
   const conv = new Conversation(host, {
     changed: (s) => states.push({ ...s }), item: () => {}, cleared: () => {},

@@ -70,7 +70,7 @@ describe("a conversation in preview mode", () => {
     const host: Host = {
       root: document.createElement("div"), config: CONFIG, base: "https://chat.test/",
       siteKey: "preview", identity: {}, attrs: [], launcher: document.createElement("button"), preview: true,
-      setOpen: () => {}, setUnread: () => {}, words: { lang: "en", texts: {} }, t: (k: string) => k, emit: () => {},
+      setOpen: () => {}, setUnread: () => {}, words: { lang: "en", pack: [], over: {} }, t: (k: string) => k, emit: () => {},
     };
     const conv = new Conversation(host, {
       changed: () => {}, item: (c) => items.push(c as never), cleared: () => {},

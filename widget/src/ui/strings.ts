@@ -4,6 +4,9 @@
 
 import { format, type Params, type Texts } from "../i18n";
 
+/** Every key of every pack, in the order of a pack's texts (scripts/i18n.mjs). */
+declare const __PARLEY_KEYS__: string[];
+
 let lang = "en";
 let texts: Texts = {};
 let rtl = false;
@@ -25,3 +28,13 @@ export const t = (key: string, params?: Params): string => format(texts, lang, k
 
 /** Whether a text exists (a system message's code may be newer than this widget). */
 export const has = (key: string): boolean => key in texts;
+
+/** A pack as shipped (texts in the keys' order, 0: not in this language) as texts by key. */
+export function unpack(pack: readonly (string | 0)[]): Texts {
+  const out: Texts = {};
+  __PARLEY_KEYS__.forEach((key, i) => {
+    const text = pack[i];
+    if (text) out[key] = text;
+  });
+  return out;
+}
