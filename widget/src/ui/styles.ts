@@ -1,5 +1,6 @@
 // The chat window's CSS (inside the shadow root): the design tokens only the chat uses (the
-// launcher's are in ui/launcher.ts). Compact window above 768 px, full screen below; 44 px
+// launcher's are in ui/launcher.ts). Logical properties (margin-inline-start…), so a panel
+// with dir="rtl" is mirrored; the panel's own place follows the widget's position setting. Compact window above 768 px, full screen below; 44 px
 // touch targets (48 on phones).
 
 const DARK = `--pw-surface:#25282c;--pw-border:#3d434a;--pw-muted:var(--pw-secondary-d);--pw-bubble-fg:#eceef0;`;
@@ -19,12 +20,12 @@ transition:opacity var(--pw-ease),transform var(--pw-ease),visibility 0s linear 
 .pw-open .pw-panel{opacity:1;visibility:visible;transform:none;pointer-events:auto;\
 transition:opacity var(--pw-ease),transform var(--pw-ease),visibility 0s}\
 .pw-left .pw-panel{right:auto;left:20px;transform-origin:bottom left}\
-.pw-head{display:flex;align-items:center;gap:var(--pw-s3);padding:var(--pw-s3) var(--pw-s2) var(--pw-s3) var(--pw-s4);\
+.pw-head{display:flex;align-items:center;gap:var(--pw-s3);padding:var(--pw-s3) 0;padding-inline:var(--pw-s4) var(--pw-s2);\
 background:var(--pw-accent);color:var(--pw-on-accent);flex:none}\
 .pw-avatar{width:40px;height:40px;border-radius:50%;display:grid;place-items:center;flex:none;\
 background:rgba(255,255,255,.22);font:700 var(--pw-fs-lg)/1 var(--pw-font);overflow:hidden}\
 .pw-avatar img{width:100%;height:100%;object-fit:cover}\
-.pw-face{width:20px;height:20px;border-radius:50%;object-fit:cover;vertical-align:middle;margin-right:6px}\
+.pw-face{width:20px;height:20px;border-radius:50%;object-fit:cover;vertical-align:middle;margin-inline-end:6px}\
 .pw-head-text{flex:1;min-width:0}\
 .pw-title{margin:0;font:600 var(--pw-fs-lg)/1.3 var(--pw-font);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
 .pw-sub{margin:0;font-size:var(--pw-fs-sm);line-height:1.4}\
@@ -46,17 +47,17 @@ display:flex;flex-direction:column;gap:var(--pw-s3)}\
 .pw-msg{max-width:85%;display:flex;flex-direction:column;align-items:flex-start;gap:2px;align-self:flex-start}\
 .pw-msg--visitor{align-self:flex-end;align-items:flex-end}\
 .pw-who{font-size:var(--pw-fs-xs);font-weight:600;color:var(--pw-muted);padding:0 var(--pw-s1)}\
-.pw-tag{margin-left:6px;padding:0 4px;border:1px solid currentColor;border-radius:var(--pw-r1);font-size:10px}\
-.pw-bubble{padding:10px 14px;border-radius:var(--pw-r4);border-bottom-left-radius:var(--pw-r1);\
+.pw-tag{margin-inline-start:6px;padding:0 4px;border:1px solid currentColor;border-radius:var(--pw-r1);font-size:10px}\
+.pw-bubble{padding:10px 14px;border-radius:var(--pw-r4);border-end-start-radius:var(--pw-r1);\
 background:var(--pw-surface);color:var(--pw-bubble-fg);white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.45}\
 .pw-msg--visitor .pw-bubble{background:var(--pw-accent);color:var(--pw-on-accent);\
-border-bottom-left-radius:var(--pw-r4);border-bottom-right-radius:var(--pw-r1)}\
+border-end-start-radius:var(--pw-r4);border-end-end-radius:var(--pw-r1)}\
 .pw-msg[data-state=pending] .pw-bubble{opacity:.75}\
 .pw-msg[data-state=streaming] .pw-bubble::after{content:"▍";animation:pw-blink 1s steps(2) infinite}\
 .pw-bubble a{color:inherit;text-decoration:underline;text-underline-offset:2px}\
 .pw-bubble :is(p,ul,ol){margin:0;white-space:normal}\
 .pw-bubble :is(p,ul,ol)+:is(p,ul,ol){margin-top:.5em}\
-.pw-bubble :is(ul,ol){padding-left:1.25em}\
+.pw-bubble :is(ul,ol){padding-inline-start:1.25em}\
 .pw-bubble p{white-space:pre-wrap}\
 .pw-bubble code{font:.9em ui-monospace,Menlo,Consolas,monospace;padding:0 3px;border-radius:3px;background:rgba(0,0,0,.07)}\
 .pw-sources{display:flex;flex-wrap:wrap;gap:2px 6px;padding:0 var(--pw-s1);font-size:var(--pw-fs-xs);color:var(--pw-muted)}\
@@ -67,7 +68,7 @@ border-bottom-left-radius:var(--pw-r4);border-bottom-right-radius:var(--pw-r1)}\
 .pw-msg[data-state=failed] .pw-meta{color:var(--pw-error)}\
 .pw-note{align-self:center;max-width:90%;text-align:center;font-size:var(--pw-fs-xs);color:var(--pw-muted)}\
 .pw-typing{padding:0 var(--pw-s4) var(--pw-s2);font-size:var(--pw-fs-xs);color:var(--pw-muted);font-style:italic}\
-.pw-typing::before{content:"";display:inline-block;width:6px;height:6px;margin-right:6px;border-radius:50%;\
+.pw-typing::before{content:"";display:inline-block;width:6px;height:6px;margin-inline-end:6px;border-radius:50%;\
 background:currentColor;vertical-align:middle;animation:pw-pulse 1s ease-in-out infinite}\
 @keyframes pw-pulse{50%{opacity:.2}}\
 @keyframes pw-blink{50%{opacity:0}}\
@@ -75,7 +76,7 @@ background:currentColor;vertical-align:middle;animation:pw-pulse 1s ease-in-out 
 border-top:1px solid var(--pw-border);background:var(--pw-bg)}\
 .pw-foot>:empty{display:none}\
 .pw-actions{display:flex;gap:var(--pw-s2)}\
-.pw-chip{display:inline-flex;align-items:center;gap:6px;min-height:36px;padding:4px 14px 4px 10px;margin:0;\
+.pw-chip{display:inline-flex;align-items:center;gap:6px;min-height:36px;padding:4px 0;padding-inline:10px 14px;margin:0;\
 border:1px solid var(--pw-border);border-radius:18px;background:var(--pw-bg);cursor:pointer;\
 font-size:var(--pw-fs-sm);font-weight:600}\
 .pw-chip:hover{background:var(--pw-surface)}\
@@ -90,7 +91,7 @@ border:0;border-radius:50%;background:var(--pw-accent);color:var(--pw-on-accent)
 background:var(--pw-accent);color:var(--pw-on-accent);font-weight:600;cursor:pointer}\
 .pw-btn:disabled{opacity:.6;cursor:progress}\
 .pw-btn--ghost{background:transparent;color:var(--pw-fg);border:1px solid var(--pw-border)}\
-.pw-link{margin-left:6px;padding:0;border:0;background:none;text-decoration:underline;cursor:pointer;font-weight:600}\
+.pw-link{margin-inline-start:6px;padding:0;border:0;background:none;text-decoration:underline;cursor:pointer;font-weight:600}\
 .pw-form{display:flex;flex-direction:column;gap:var(--pw-s3);margin:0}\
 .pw-prechat{flex:1;overflow-y:auto;padding:var(--pw-s4) var(--pw-s5)}\
 .pw-intro{margin:0 0 var(--pw-s1)}\
@@ -133,17 +134,17 @@ border-radius:50%;background:transparent;color:#b07800;cursor:pointer}\
 .pw-msg--visitor .pw-files{justify-content:flex-end}\
 .pw-file{position:relative;display:flex;flex-direction:column;align-items:flex-start;gap:2px;max-width:220px;min-height:var(--pw-touch);\
 margin:0;padding:6px 12px;border:1px solid var(--pw-border);border-radius:var(--pw-r2);background:var(--pw-bg);\
-text-align:left;font-size:var(--pw-fs-sm)}\
+text-align:start;font-size:var(--pw-fs-sm)}\
 button.pw-file{cursor:pointer}\
 button.pw-file:hover{background:var(--pw-surface)}\
-.pw-tray .pw-file{padding-right:calc(var(--pw-touch) + 4px)}\
+.pw-tray .pw-file{padding-inline-end:calc(var(--pw-touch) + 4px)}\
 .pw-file-name{max-width:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-weight:600}\
 .pw-file-meta{font-size:var(--pw-fs-xs);color:var(--pw-muted)}\
 .pw-file progress{width:100%;height:6px;accent-color:var(--pw-accent)}\
 .pw-file--done progress{display:none}\
 .pw-file-err{font-size:var(--pw-fs-xs);color:var(--pw-error)}\
 .pw-file-err:empty{display:none}\
-.pw-file-x{position:absolute;top:0;right:0;color:var(--pw-muted)}\
+.pw-file-x{position:absolute;top:0;inset-inline-end:0;color:var(--pw-muted)}\
 .pw-file-x svg{width:18px;height:18px;fill:currentColor}\
 .pw-file--failed{border-color:var(--pw-error)}\
 .pw-thumb{display:block;margin:0;padding:0;border:1px solid var(--pw-border);border-radius:var(--pw-r2);overflow:hidden;\
@@ -156,6 +157,7 @@ background:var(--pw-bg)}\
 .pw-viewer-img img{max-width:100%;max-height:100%;object-fit:contain}\
 .pw-viewer .pw-row{align-items:center}\
 .pw-viewer .pw-file-name{flex:1;min-width:0;margin:0}\
+[dir=rtl] .pw-send svg{transform:scaleX(-1)}\
 .pw-sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);\
 white-space:nowrap;border:0}\
 @media (max-width:767px){.pw-panel,.pw-left .pw-panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;\
