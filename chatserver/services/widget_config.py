@@ -29,7 +29,10 @@ def public_config(row: RowMapping, mail: bool = False,
                   uploads: dict[str, Any] | None = None) -> dict[str, Any]:
     """`mail`: this server sends email (the widget offers the transcript by email);
     `uploads`: the server's limits on files (``upload_limits``)."""
-    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {}}
+    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {},
+            # The widget's default language and the admin's texts (docs/widget.md): all
+            # languages' (the whole map is at most widget_texts.MAX_TOTAL characters).
+            "language": row["language"] or "en", "text_overrides": row["text_overrides"] or {}}
 
 
 def upload_limits(settings: Settings) -> dict[str, Any]:

@@ -10,6 +10,7 @@ const CONFIG: PublicConfig = {
   welcome_message: "Hi!", primary_color: "#007bff", secondary_color: "#6c757d",
   position: "bottom-right", enable_prechat_form: false, prechat_fields: [], business_hours: null,
   timezone: "UTC", ai_enabled: true, mail: false, visitor_uploads: true, require_identity: false, visitor_tracking: false,
+  language: "en", text_overrides: {},
   uploads: { max_bytes: 10485760, max_files: 10, types: ["image/png"] },
 };
 

@@ -65,9 +65,9 @@ export interface PublicConfig {
   visitor_tracking: boolean;
   /** The widget's default language: the visitor's browser languages are tried first
    * (docs/widget.md "Languages"). */
-  language?: string;
+  language: EmailLanguage;
   /** The admin's texts instead of the defaults, per language: {lang: {key: text}}. */
-  text_overrides?: Record<string, Record<string, string>>;
+  text_overrides: Record<string, Record<string, string>>;
 }
 
 export interface UploadLimits {
@@ -311,7 +311,7 @@ export interface WidgetSettings {
    * (docs/privacy.md). */
   visitor_tracking: boolean;
   /** The admin's texts instead of the widget's defaults: {lang: {key: text}} (docs/widget.md). */
-  text_overrides?: Record<string, Record<string, string>>;
+  text_overrides: Record<string, Record<string, string>>;
 }
 
 export interface Widget extends WidgetSettings {
