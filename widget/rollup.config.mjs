@@ -18,7 +18,7 @@ const emitPacks = () => ({
   name: "language-packs",
   generateBundle() {
     for (const [lang, texts] of Object.entries(packs)) {
-      this.emitFile({ type: "asset", fileName: `i18n/${lang}.${packHash}.js`, source: packModule(texts) });
+      this.emitFile({ type: "asset", fileName: `i18n-${lang}.${packHash}.js`, source: packModule(texts) });
     }
   },
 });

@@ -1,5 +1,5 @@
 // The language packs as the build ships them (docs/widget.md "Languages"). A translator edits
-// src/i18n/<lang>.json (flat keys); the widget downloads widget/i18n/<lang>.<hash>.js:
+// src/i18n/<lang>.json (flat keys); the widget downloads widget/i18n-<lang>.<hash>.js:
 //   export default[...texts in KEYS order, 0 where the language has no such key];
 // KEYS (every key of every language, sorted, the launcher's first) is built into the chat
 // chunk, which maps a pack back to keys; the loader has only the launcher's keys (LAUNCHER_KEYS,

@@ -33,8 +33,8 @@ if (!trackName) {
   console.error("size: widget.js names no tracking chunk");
   process.exit(1);
 }
-const packHash = /widget\/i18n\/\$\{[^}]+\}\.(\w+)\.js/.exec(loader.toString())?.[1];
-const langs = packHash ? readdirSync(new URL("widget/i18n/", STATIC)).filter((f) => f.endsWith(`.${packHash}.js`)).sort() : [];
+const packHash = /widget\/i18n-\$\{[^}]+\}\.(\w+)\.js/.exec(loader.toString())?.[1];
+const langs = packHash ? readdirSync(new URL("widget/", STATIC)).filter((f) => /^i18n-/.test(f) && f.endsWith(`.${packHash}.js`)).sort() : [];
 if (!langs.length) {
   console.error("size: widget.js names no language packs, or none is built");
   process.exit(1);
@@ -44,7 +44,7 @@ const rows = [
   ["track", `widget/${trackName}`, readFileSync(new URL(`widget/${trackName}`, STATIC))],
   ["chunk", `widget/${chunkName}`, chunk],
   ["upload", `widget/${uploadName}`, readFileSync(new URL(`widget/${uploadName}`, STATIC))],
-  ...langs.map((f) => ["lang", `widget/i18n/${f}`, readFileSync(new URL(`widget/i18n/${f}`, STATIC))]),
+  ...langs.map((f) => ["lang", `widget/${f}`, readFileSync(new URL(`widget/${f}`, STATIC))]),
 ];
 let over = false;
 console.log("file                        raw      gzip    budget");

@@ -1,6 +1,6 @@
 // The widget's languages (docs/widget.md "Languages"): which one a visitor gets, and a tiny
 // ICU-like formatter. Shared by the loader (the launcher's labels) and the chat chunk; the
-// texts themselves are in src/i18n/<lang>.json, one chunk per language, English bundled.
+// texts themselves are in src/i18n/<lang>.json, one chunk per language (scripts/i18n.mjs).
 
 export type Texts = Record<string, string>;
 export type Params = Record<string, unknown>;

@@ -193,7 +193,7 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
   // config's language, whatever the browser's.
   let texts: Promise<unknown> | null = null;
   const pack = (): Promise<unknown> =>
-    (texts ??= import(`${base}widget/i18n/${words.lang}.${__PARLEY_I18N__}.js`).then((m: { default: Host["words"]["pack"] }) => {
+    (texts ??= import(`${base}widget/i18n-${words.lang}.${__PARLEY_I18N__}.js`).then((m: { default: Host["words"]["pack"] }) => {
       launch((words.pack = m.default));
     }, (err: unknown) => {
       texts = null;

@@ -50,7 +50,7 @@ export class MessageList {
     if (!text.trim()) return;
     this.el.prepend(h("div", { class: "pw-msg pw-msg--agent pw-welcome" },
       h("div", { class: "pw-who" }, this.names.business),
-      h("div", { class: "pw-bubble" }, ...linkify(text))));
+      h("div", { class: "pw-bubble", dir: "auto" }, ...linkify(text))));
   }
 
   apply(change: Change): void {
