@@ -15,7 +15,9 @@ export const packs = Object.fromEntries(readdirSync(DIR).filter((f) => f.endsWit
   .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(DIR + f, "utf8"))]));
 
 const all = [...new Set(Object.values(packs).flatMap((p) => Object.keys(p)))].sort();
-const isLauncher = (key) => key.startsWith("launcher.");
+// The texts the loader shows itself, or hands to the chunks it loads before the chat (host.t):
+// the launcher's and the invitation bubble's (the tracking chunk).
+const isLauncher = (key) => /^(launcher|invite)\./.test(key);
 export const LAUNCHER_KEYS = all.filter(isLauncher);
 export const KEYS = [...LAUNCHER_KEYS, ...all.filter((k) => !isLauncher(k))];
 

@@ -51,6 +51,9 @@ describe("the language packs", () => {
 
   it("ship as arrays in the order of the chat chunk's keys, the launcher's first", () => {
     expect(KEYS.slice(0, LAUNCHER_KEYS.length)).toEqual(LAUNCHER_KEYS);
+    // What the loader shows before the chat chunk: the launcher, the invitation bubble.
+    expect(LAUNCHER_KEYS).toEqual(expect.arrayContaining(["launcher.open", "launcher.unread.other", "invite.dismiss"]));
+    expect(LAUNCHER_KEYS.every((k: string) => /^(launcher|invite)\./.test(k))).toBe(true);
     const shipped = JSON.parse(packModule(packs.fr).replace(/^export default/, "").replace(/;$/, ""));
     expect(shipped).toHaveLength(KEYS.length);
     expect(unpack(shipped)).toEqual(packs.fr);
