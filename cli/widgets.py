@@ -12,11 +12,11 @@ from rich.text import Text
 
 from chatserver.context import Context
 from chatserver.errors import ParleyError
-from chatserver.mail.strings import LANGUAGES
 from chatserver.services import users as users_svc
 from chatserver.services import widget_form
 from chatserver.services import widgets as svc
 from chatserver.services.access import OPERATOR
+from chatserver.services.widget_texts import WIDGET_LANGUAGES
 from cli.common import base_url, current_state, out, print_json, short_time, uses_context
 from cli.identity import identity_secret
 from cli.triggers import triggers
@@ -90,9 +90,9 @@ def widget_options(creating: bool) -> Callable[[F], F]:
         click.option("--timezone", metavar="ZONE",
                      help="IANA time zone for business hours, like Europe/Paris"
                      + note("timezone") + "."),
-        click.option("--language", type=click.Choice(LANGUAGES),
-                     help="Language of the emails to visitors (replies, transcripts)"
-                     + note("language") + "."),
+        click.option("--language", type=click.Choice(WIDGET_LANGUAGES),
+                     help="The widget's default language (visitors' browsers choose first), "
+                     "and its emails' (en, es, fr, de; else English)" + note("language") + "."),
         click.option("--enforce-identity/--no-enforce-identity", "enforce_identity",
                      default=None, help="Refuse a visitor name or email that comes without a "
                      "signed identity token (docs/identity.md)" + note("enforce_identity") + "."),

@@ -5,12 +5,24 @@ import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import terser from "@rollup/plugin-terser";
 import typescript from "@rollup/plugin-typescript";
+import { KEYS, LAUNCHER_KEYS, launcherEn, packHash, packModule, packs } from "./scripts/i18n.mjs";
 
 const STATIC = fileURLToPath(new URL("../chatserver/static/", import.meta.url));
 const minify = () => terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
 let chunkName = "";
 let trackName = "";
 let triggersName = "";
+
+// The language packs (scripts/i18n.mjs): each its own tiny ES module, fetched in parallel with
+// the chat chunk; English's launcher texts are also in the loader, the keys in the chat chunk.
+const emitPacks = () => ({
+  name: "language-packs",
+  generateBundle() {
+    for (const [lang, texts] of Object.entries(packs)) {
+      this.emitFile({ type: "asset", fileName: `i18n-${lang}.${packHash}.js`, source: packModule(texts) });
+    }
+  },
+});
 
 export default [
   {
@@ -23,7 +35,13 @@ export default [
     plugins: [
       { name: "clean", buildStart: () => rmSync(`${STATIC}widget`, { recursive: true, force: true }) },
       typescript({ noEmitOnError: true, include: ["src/**/*.ts", "../packages/protocol/src/**/*.ts"] }),
+      {
+        name: "i18n-keys",
+        transform: (code) => (code.includes("__PARLEY_KEYS__")
+          ? { code: code.replaceAll("__PARLEY_KEYS__", JSON.stringify(KEYS)), map: null } : null),
+      },
       minify(),
+      emitPacks(),
       {
         name: "record-chunk-name",
         generateBundle(_options, bundle) {
@@ -77,7 +95,10 @@ export default [
             ? {
                 code: code.replaceAll("__PARLEY_CHUNK__", JSON.stringify(chunkName))
                   .replaceAll("__PARLEY_TRACK__", JSON.stringify(trackName))
-                  .replaceAll("__PARLEY_TRIGGERS__", JSON.stringify(triggersName)),
+                  .replaceAll("__PARLEY_TRIGGERS__", JSON.stringify(triggersName))
+                  .replaceAll("__PARLEY_I18N__", JSON.stringify(packHash))
+                  .replaceAll("__PARLEY_EN__", JSON.stringify(launcherEn))
+                  .replaceAll("__PARLEY_LAUNCHER__", JSON.stringify(LAUNCHER_KEYS)),
                 map: null,
               }
             : null;

@@ -10,11 +10,14 @@ export const DAY_NAMES: Record<Day, string> = {
   mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday",
   sat: "Saturday", sun: "Sunday",
 };
-/** The languages of the emails sent to a widget's visitors (chatserver/mail/strings.py). */
+/** The widget's languages (widget/src/i18n; the emails exist in the first four, else English). */
 export const EMAIL_LANGUAGES: { id: EmailLanguage; label: string }[] = [
   { id: "en", label: "English" }, { id: "es", label: "Español" }, { id: "fr", label: "Français" },
-  { id: "de", label: "Deutsch" },
+  { id: "de", label: "Deutsch" }, { id: "pt", label: "Português" }, { id: "it", label: "Italiano" },
+  { id: "nl", label: "Nederlands" }, { id: "ar", label: "العربية" },
 ];
+/** An override's longest text (chatserver/services/widget_texts.py). */
+export const MAX_OVERRIDE = 500;
 export const MAX_PRECHAT_FIELDS = 10;
 export const MAX_ORIGINS = 50;
 const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
@@ -41,6 +44,7 @@ export const DEFAULTS: WidgetSettings = {
   require_identity: false,
   retention_days: null,
   visitor_tracking: false,
+  text_overrides: {},
 };
 export const RETENTION_MAX_DAYS = 36500;
 
@@ -156,6 +160,12 @@ export function validate(s: WidgetSettings, zones?: Set<string>): Record<string,
   checkNumber(errors, "ai_settings.daily_token_budget", ai.daily_token_budget, 0, 100_000_000, true);
   checkNumber(errors, "ai_settings.visitor_message_limit", ai.visitor_message_limit, 0, 10_000, true);
   if (s.retention_days !== null) checkNumber(errors, "retention_days", s.retention_days, 1, RETENTION_MAX_DAYS, true);
+  for (const [lang, texts] of Object.entries(s.text_overrides ?? {})) {
+    for (const [key, text] of Object.entries(texts)) {
+      if (text.length > MAX_OVERRIDE) errors[`text_overrides.${lang}.${key}`] = `at most ${MAX_OVERRIDE} characters`;
+      else if (/[\r\n]/.test(text)) errors[`text_overrides.${lang}.${key}`] = "must be one line";
+    }
+  }
   return errors;
 }
 
@@ -199,7 +209,7 @@ export function changes(saved: WidgetSettings, draft: WidgetSettings): Partial<W
 }
 
 /** What the widget's public config would be with these settings: the preview renders it. */
-export function previewConfig(s: WidgetSettings, siteKey: string | null) {
+export function previewConfig(s: WidgetSettings, siteKey: string | null, language?: EmailLanguage) {
   const valid = (c: string, fallback: string) => (COLOR_RE.test(c.trim()) ? c.trim().toLowerCase() : fallback);
   return {
     site_key: siteKey ?? "preview",
@@ -219,6 +229,9 @@ export function previewConfig(s: WidgetSettings, siteKey: string | null) {
     require_identity: s.require_identity, // the preview then shows the sign-in message
     uploads: { max_bytes: 10 * 1024 * 1024, max_files: 10, types: [] }, // the preview uploads nothing
     mail: false, // the preview sends nothing
+    // The Texts tab previews the language it edits; else the widget's default language.
+    language: language ?? s.language,
+    text_overrides: s.text_overrides,
   };
 }
 
@@ -257,5 +270,6 @@ export function tabOf(key: string): string {
   if (/^ai_/.test(key)) return "ai";
   if (/^(enforce|require)_identity/.test(key)) return "identity";
   if (/^retention_days/.test(key)) return "privacy";
+  if (/^text_overrides/.test(key)) return "texts";
   return "messages";
 }

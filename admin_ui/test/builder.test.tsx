@@ -64,4 +64,18 @@ describe("WidgetBuilder", () => {
     expect(await screen.findByText("at most 50 origins")).toBeTruthy();
     expect(screen.getByRole("tab", { name: /Install/ }).querySelector("[aria-label='has errors']")).toBeTruthy();
   });
+
+  it("overrides a text per language on the Texts tab, and saves only that", async () => {
+    history.replaceState(null, "", "/admin/widgets/KEY12345/texts");
+    vi.mocked(api.updateWidget).mockResolvedValue({ ...structuredClone(widget),
+      text_overrides: { fr: { "panel.placeholder": "Votre question…" } } });
+    render(<Builder />);
+    fireEvent.change(await screen.findByLabelText("Find a text"), { target: { value: "placeholder" } });
+    fireEvent.change(screen.getByLabelText("Language"), { target: { value: "fr" } });
+    expect(screen.getByText("Écrivez un message…")).toBeTruthy(); // the French default
+    fireEvent.change(screen.getByLabelText("panel.placeholder"), { target: { value: "Votre question…" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() => expect(api.updateWidget).toHaveBeenCalledWith("KEY12345",
+      { text_overrides: { fr: { "panel.placeholder": "Votre question…" } } }));
+  }, 20_000);
 });

@@ -32,14 +32,24 @@ describe("validation mirrors the server's field errors", () => {
     expect(validate(structuredClone(DEFAULTS))).toEqual({});
   });
 
-  it("takes the four email languages and points a wrong one at the Messages tab", () => {
-    for (const language of ["en", "es", "fr", "de"] as const) {
+  it("takes the widget's eight languages and points a wrong one at the Messages tab", () => {
+    for (const language of ["en", "es", "fr", "de", "pt", "it", "nl", "ar"] as const) {
       expect(validate({ ...structuredClone(DEFAULTS), language })).toEqual({});
     }
-    const errors = validate({ ...structuredClone(DEFAULTS), language: "pt" as "en" });
-    expect(errors).toEqual({ language: "must be one of en, es, fr, de" });
+    const errors = validate({ ...structuredClone(DEFAULTS), language: "he" as "en" });
+    expect(errors).toEqual({ language: "must be one of en, es, fr, de, pt, it, nl, ar" });
     expect(tabOf("language")).toBe("messages");
     expect(changes(DEFAULTS, { ...structuredClone(DEFAULTS), language: "de" })).toEqual({ language: "de" });
+  });
+
+  it("checks the text overrides and points them at the Texts tab", () => {
+    const ok = { ...structuredClone(DEFAULTS), text_overrides: { fr: { "panel.placeholder": "Votre question" } } };
+    expect(validate(ok)).toEqual({});
+    const long = { ...structuredClone(DEFAULTS), text_overrides: { fr: { "panel.placeholder": "x".repeat(501) } } };
+    expect(validate(long)).toEqual({ "text_overrides.fr.panel.placeholder": "at most 500 characters" });
+    expect(tabOf("text_overrides.fr.panel.placeholder")).toBe("texts");
+    expect(previewConfig(ok, null, "ar")).toMatchObject({ language: "ar", text_overrides: ok.text_overrides });
+    expect(previewConfig(ok, null)).toMatchObject({ language: "en" });
   });
 
   it("names each field with the server's key and wording", () => {

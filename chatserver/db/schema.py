@@ -73,7 +73,8 @@ widget_configs = Table(
     Column("allowed_origins", JSON, nullable=False),
     Column("business_hours", JSON, nullable=True),
     Column("timezone", String(64), nullable=False),
-    # The language of the emails sent for this widget (en, es, fr, de).
+    # The widget's default language (en es fr de pt it nl ar), also its emails' (en es fr de,
+    # else English).
     Column("language", String(16), nullable=False, server_default="en"),
     Column("ai_enabled", Boolean, nullable=False),
     # Visitors may attach files (agents always may).
@@ -91,6 +92,9 @@ widget_configs = Table(
     # Visitor tracking (docs/privacy.md): the widget reports page views before any
     # interaction, for the live list of visitors. Off by default.
     Column("visitor_tracking", Boolean, nullable=False, server_default="0"),
+    # The admin's texts instead of the widget's defaults, {lang: {key: text}}
+    # (services/widget_texts.py, docs/widget.md); NULL: none.
+    Column("text_overrides", JSON, nullable=True),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index(None, "owner_id"),

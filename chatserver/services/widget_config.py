@@ -33,7 +33,10 @@ def public_config(row: RowMapping, mail: bool = False,
     `uploads`: the server's limits on files (``upload_limits``); `triggers`: the widget's
     proactive-message triggers (services/triggers.py)."""
     return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {},
-            "triggers": public_triggers(row, triggers or [])}
+            "triggers": public_triggers(row, triggers or []),
+            # The widget's default language and the admin's texts (docs/widget.md): all
+            # languages' (the whole map is at most widget_texts.MAX_TOTAL characters).
+            "language": row["language"] or "en", "text_overrides": row["text_overrides"] or {}}
 
 
 def public_triggers(widget: RowMapping, rows: list[RowMapping]) -> list[dict[str, Any]]:

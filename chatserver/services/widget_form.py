@@ -7,8 +7,8 @@ import zoneinfo
 from typing import Any
 from urllib.parse import urlsplit
 
-from chatserver.mail.strings import LANGUAGES
 from chatserver.services.hours import check_hours
+from chatserver.services.widget_texts import WIDGET_LANGUAGES, check_text_overrides
 from chatserver.validate import Fields
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -37,7 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "allowed_origins": [],
     "business_hours": None,
     "timezone": "UTC",
-    # The emails' language (mail/strings.py LANGUAGES).
+    # The widget's default language (a visitor's browser languages come first; docs/widget.md),
+    # and the emails' (mail/strings.py LANGUAGES; English for the others).
     "language": "en",
     "ai_enabled": True,
     # Visitors may send files (docs/attachments.md); agents always may.
@@ -52,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     # Page views and presence before any interaction, for the live list of visitors
     # (docs/privacy.md); off: the widget stores and sends nothing before the visitor acts.
     "visitor_tracking": False,
+    # The admin's texts instead of the widget's defaults, {lang: {key: text}} (docs/widget.md).
+    "text_overrides": {},
 }
 RETENTION_MAX_DAYS = 36500
 
@@ -191,7 +194,9 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
             f.error("timezone", "must be an IANA time zone such as Europe/Paris")
         out["timezone"] = tz
     if "language" in data:
-        out["language"] = f.choice("language", LANGUAGES, required=True)
+        out["language"] = f.choice("language", WIDGET_LANGUAGES, required=True)
+    if "text_overrides" in data:
+        out["text_overrides"] = check_text_overrides(f, data["text_overrides"])
     if "business_hours" in data:
         hours = f.obj("business_hours")
         out["business_hours"] = check_hours(f, hours) if hours is not None else None

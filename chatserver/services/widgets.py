@@ -41,6 +41,7 @@ def serialize(row: RowMapping) -> dict[str, Any]:
         "site_key": row["site_key"],
         "owner_id": row["owner_id"],
         **{k: row[k] for k in DEFAULTS},
+        "text_overrides": row["text_overrides"] or {},  # NULL on widgets older than 0019
         **identity_state(row),
         "created_at": iso(row["created_at"]),
         "updated_at": iso(row["updated_at"]),

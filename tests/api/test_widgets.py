@@ -156,7 +156,8 @@ async def test_public_config_shows_only_what_the_widget_needs(api: Api) -> None:
                               "primary_color", "secondary_color", "position",
                               "enable_prechat_form", "prechat_fields", "business_hours",
                               "timezone", "ai_enabled", "visitor_uploads", "require_identity",
-                              "visitor_tracking", "mail", "uploads", "triggers"}
+                              "visitor_tracking", "mail", "uploads", "triggers", "language",
+                              "text_overrides"}
     assert resp.json["visitor_uploads"] is True
     assert resp.json["uploads"]["max_bytes"] == 10 * 1024 * 1024
     assert "image/png" in resp.json["uploads"]["types"]
@@ -240,13 +241,13 @@ async def test_availability_follows_hours_membership_and_presence(api: Api, ctx:
     assert (await api.get("/api/widgets/nope-nope-nope/availability")).code == 404
 
 
-async def test_the_email_language_is_one_of_four(api: Api) -> None:
+async def test_the_language_is_one_of_the_widgets_eight(api: Api) -> None:
     admin, key = await _public_widget(api)
     created = (await api.get(f"/api/widgets/{key}", token=admin)).json["widget"]
     assert created["language"] == "en"
     resp = await api.put(f"/api/widgets/{key}", {"language": "fr"}, token=admin)
     assert resp.code == 200 and resp.json["widget"]["language"] == "fr"
-    for bad in ("pt", "", "FR"):
+    for bad in ("he", "", "FR", "pt-BR"):
         resp = await api.put(f"/api/widgets/{key}", {"language": bad}, token=admin)
         assert resp.code == 422 and resp.error_code == "validation_failed"
         assert "language" in resp.json["error"]["fields"]

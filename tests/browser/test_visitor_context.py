@@ -80,7 +80,10 @@ def test_without_interaction_only_the_loader_and_the_config_are_fetched(
         Parley.setAttributes({ plan: "pro", seats: 5 });
     }""")
     v.page.wait_for_timeout(1500)
-    assert asked == ["GET /widget.js", f"GET /api/widgets/{key}/config"], asked
+    # A French visitor also gets the French texts for the launcher's labels: a static file,
+    # which says no more than the Accept-Language header every request carries.
+    assert asked[:2] == ["GET /widget.js", f"GET /api/widgets/{key}/config"], asked
+    assert len(asked) == 3 and re.fullmatch(r"GET /widget/i18n-fr\.\w+\.js", asked[2]), asked
     assert v.sockets == [] and v.storage() == {} and servers.sessions(key) == []
     assert v.console == [], v.console
 

@@ -1,6 +1,6 @@
 // npm run size: the gzip sizes of what a visitor downloads, against the budgets. Fails (exit 1)
 // over budget or when the widget is not built.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
 const STATIC = new URL("../../chatserver/static/", import.meta.url);
@@ -8,7 +8,9 @@ const STATIC = new URL("../../chatserver/static/", import.meta.url);
 // The upload chunk is loaded only when a visitor attaches a file.
 // The tracking chunk is loaded only by widgets with visitor_tracking on, the trigger chunk only
 // by widgets with proactive-message triggers.
-const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000, track: 2500, triggers: 3000 };
+// A language pack (src/i18n/<lang>.json): the visitor's one, with the chat chunk (and at once
+// for a language other than English, for the launcher's labels).
+const BUDGETS = { loader: 5000, chunk: 25000, upload: 4000, track: 2500, triggers: 3000, lang: 2000 };
 
 const loaderUrl = new URL("widget.js", STATIC);
 if (!existsSync(loaderUrl)) {
@@ -37,12 +39,19 @@ if (!triggersName) {
   console.error("size: widget.js names no trigger chunk");
   process.exit(1);
 }
+const packHash = /widget\/i18n-\$\{[^}]+\}\.(\w+)\.js/.exec(loader.toString())?.[1];
+const langs = packHash ? readdirSync(new URL("widget/", STATIC)).filter((f) => /^i18n-/.test(f) && f.endsWith(`.${packHash}.js`)).sort() : [];
+if (!langs.length) {
+  console.error("size: widget.js names no language packs, or none is built");
+  process.exit(1);
+}
 const rows = [
   ["loader", "widget.js", loader],
   ["track", `widget/${trackName}`, readFileSync(new URL(`widget/${trackName}`, STATIC))],
   ["triggers", `widget/${triggersName}`, readFileSync(new URL(`widget/${triggersName}`, STATIC))],
   ["chunk", `widget/${chunkName}`, chunk],
   ["upload", `widget/${uploadName}`, readFileSync(new URL(`widget/${uploadName}`, STATIC))],
+  ...langs.map((f) => ["lang", `widget/${f}`, readFileSync(new URL(`widget/${f}`, STATIC))]),
 ];
 let over = false;
 console.log("file                        raw      gzip    budget");

@@ -5,7 +5,8 @@ import type { Availability, History, NewSession, PublicConfig, QueueInfo, Visito
 
 export { ApiError };
 
-const CHAT: Endpoint = {
+/** The messages of failed calls: English here; the chat chunk puts the visitor's language in. */
+export const CHAT: Endpoint = {
   offline: "We can't reach the chat right now. Check your connection.",
   failed: () => "Something went wrong. Please try again.",
   cors: true,
@@ -14,8 +15,15 @@ const CHAT: Endpoint = {
 const site = (base: string, siteKey: string): string =>
   `${base}api/widgets/${encodeURIComponent(siteKey)}`;
 
-export function getConfig(base: string, siteKey: string): Promise<PublicConfig> {
-  return request<PublicConfig>(CHAT, `${site(base, siteKey)}/config`);
+/** The public config: the loader's one call, with no more of the request helper than it needs
+ * (every page view downloads the loader). */
+export async function getConfig(base: string, siteKey: string): Promise<PublicConfig> {
+  const resp = await fetch(`${site(base, siteKey)}/config`, {
+    headers: { Accept: "application/json" }, credentials: "omit", mode: "cors",
+  });
+  const body = await resp.json().catch(() => null);
+  if (!resp.ok) throw new Error(body?.error?.message ?? `HTTP ${resp.status}`);
+  return body as PublicConfig;
 }
 
 export function getAvailability(base: string, siteKey: string): Promise<Availability> {

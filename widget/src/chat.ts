@@ -1,18 +1,30 @@
 // The chat UI chunk, imported by widget.js on demand: mount() builds the panel in the
 // loader's shadow root and wires the conversation to it.
 
+import { CHAT } from "./api";
 import { VisitorContext } from "./context";
+import { isRtl } from "./i18n";
 import { Conversation } from "./conversation";
 import { load } from "./storage";
 import type { ChatApp, Host, Identity } from "./types";
 import { addStyles } from "./ui/launcher";
 import { Panel } from "./ui/panel";
+import { setTexts, t, unpack } from "./ui/strings";
 import { CHAT_CSS } from "./ui/styles";
 
 // Restore an open panel on the next page only where it does not cover the page.
 const WIDE = "(min-width: 768px)";
 
+/** The visitor's language (the loader fetched its pack): the texts everything shows. */
+function words(host: Host): void {
+  const prefs = host.preview ? [] : navigator.languages || [navigator.language];
+  setTexts(host.words.lang, { ...unpack(host.words.pack), ...host.words.over }, isRtl(host.words.lang, prefs));
+  CHAT.offline = t("error.offline");
+  CHAT.failed = () => t("error.failed");
+}
+
 export function mount(host: Host): ChatApp {
+  words(host);
   const shadow = host.root.getRootNode() as ShadowRoot;
   addStyles(shadow, CHAT_CSS);
 
@@ -73,6 +85,7 @@ export function mount(host: Host): ChatApp {
     },
     attributes: () => visitor.attributes(),
     refresh() {
+      words(host);
       const old = panel;
       panel = new Panel(host, conv, { close: () => app.close() });
       if (old) old.el.replaceWith(panel.el);

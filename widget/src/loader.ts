@@ -15,6 +15,7 @@
 import { getConfig } from "./api";
 import { readablePair, readableOn } from "./color";
 import { isOpen } from "./hours";
+import { type Params, type Texts, format, pickLang } from "./i18n";
 import { load, save } from "./storage";
 import type { ChatApp, Host, Identity, PublicConfig, WidgetEvent } from "./types";
 import { CHAT_ICON, CLOSE_ICON, LOADER_CSS, addStyles, svg } from "./ui/launcher";
@@ -22,6 +23,11 @@ import { CHAT_ICON, CLOSE_ICON, LOADER_CSS, addStyles, svg } from "./ui/launcher
 declare const __PARLEY_CHUNK__: string;
 declare const __PARLEY_TRACK__: string;
 declare const __PARLEY_TRIGGERS__: string;
+/** The language packs' shared content hash; the launcher's English texts (as in a pack). */
+declare const __PARLEY_I18N__: string;
+declare const __PARLEY_EN__: Host["words"]["pack"];
+/** The launcher's keys: the first texts of a pack (scripts/i18n.mjs). */
+declare const __PARLEY_LAUNCHER__: string[];
 
 const VERSION = "1";
 
@@ -100,7 +106,6 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
   badge.hidden = true;
   const label = document.createElement("span");
   label.className = "pw-launcher-label";
-  label.textContent = "We reply by email";
   launcher.append(svg(CHAT_ICON, "pw-i-chat"), svg(CLOSE_ICON, "pw-i-close"), label, badge);
   root.append(launcher);
   addStyles(shadow, LOADER_CSS);
@@ -109,20 +114,34 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
 
   let unread = 0;
   let opened = false;
+  // The visitor's language (src/i18n.ts): its texts, fetched in parallel with the chat chunk.
+  const words: Host["words"] = { lang: "en", pack: [], over: {} };
+  let launcherTexts: Texts = {};
+  // The launcher's texts: the admin's overrides, else the pack's (English: in this file).
+  const launch = (pack: Host["words"]["pack"]): void => {
+    launcherTexts = { ...words.over };
+    __PARLEY_LAUNCHER__.forEach((key, i) => {
+      const text = pack[i];
+      if (text) launcherTexts[key] ??= text;
+    });
+    describe();
+  };
+  const t = (key: string, params?: Params): string => format(launcherTexts, words.lang, key, params);
   const away = (): boolean => !!config && !isOpen(config.business_hours, config.timezone);
   const describe = (): void => {
     const awayNow = away();
     root.classList.toggle("pw-away", awayNow && !opened);
-    let text = opened ? "Close chat" : "Open chat";
-    if (!opened && unread) text += `, ${unread} unread message${unread === 1 ? "" : "s"}`;
-    if (!opened && awayNow) text += ". We're away; we reply by email";
+    let text = t(opened ? "launcher.close" : "launcher.open");
+    if (!opened && unread) text += ", " + t("launcher.unread", { n: unread });
+    if (!opened && awayNow) text += ". " + t("launcher.away");
     launcher.setAttribute("aria-label", text);
+    label.textContent = t("launcher.label");
     badge.textContent = unread > 9 ? "9+" : String(unread);
     badge.hidden = !unread;
   };
 
   const host = (cfg: PublicConfig): Host => ({
-    root, config: cfg, base, siteKey, identity, attrs, launcher, emit, preview,
+    root, config: cfg, base, siteKey, identity, attrs, launcher, emit, preview, words, t,
     setOpen(open) {
       opened = open;
       root.classList.toggle("pw-open", open);
@@ -144,7 +163,7 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
     if (!loading) {
       launcher.setAttribute("aria-busy", "true");
       loading = ready
-        .then((cfg) => importChunk().then((m) => (app = m.mount(host(cfg)))))
+        .then((cfg) => Promise.all([importChunk(), pack()]).then(([m]) => (app = m.mount(host(cfg)))))
         .catch((err: unknown) => {
           loading = chunk = null;
           console.warn("Parley: the chat could not be loaded", err);
@@ -170,11 +189,32 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
     describe();
   };
 
+  // The pack of the visitor's language and the admin's overrides: at once for the launcher's
+  // labels, else (English: they are in this file) with the chat chunk. The preview shows the
+  // config's language, whatever the browser's.
+  let texts: Promise<unknown> | null = null;
+  const pack = (): Promise<unknown> =>
+    (texts ??= import(`${base}widget/i18n-${words.lang}.${__PARLEY_I18N__}.js`).then((m: { default: Host["words"]["pack"] }) => {
+      launch((words.pack = m.default));
+    }, (err: unknown) => {
+      texts = null;
+      throw err;
+    }));
+  const language = (cfg: PublicConfig): void => {
+    const prefs = preview ? [] : navigator.languages || [navigator.language];
+    words.lang = pickLang(prefs, cfg.language ?? "en");
+    words.over = cfg.text_overrides?.[words.lang] ?? {};
+    launch(__PARLEY_EN__);
+    texts = null;
+    if (words.lang != "en") void pack().catch(() => {});
+  };
+
   let previewed: ((cfg: PublicConfig) => void) | undefined;
   const ready: Promise<PublicConfig> = (preview
     ? new Promise<PublicConfig>((resolve) => (previewed = resolve))
     : getConfig(base, siteKey)).then((cfg) => {
     config = cfg;
+    language(cfg);
     style(cfg);
     root.hidden = false;
     emit("ready", { site_key: siteKey, away: away() });
@@ -231,7 +271,8 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
       if (!config) return previewed?.({ ...cfg });
       Object.assign(config, cfg);
       style(config);
-      app?.refresh();
+      language(config);
+      pack().then(() => app?.refresh(), () => {});
     };
   }
 

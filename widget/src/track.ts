@@ -105,7 +105,7 @@ export function track(host: Host, api: Api): void {
     const close = document.createElement("button");
     close.type = "button";
     close.className = "pw-invite-x";
-    close.setAttribute("aria-label", "Dismiss");
+    close.setAttribute("aria-label", host.t("invite.dismiss"));
     close.textContent = "×";
     bubble = document.createElement("div");
     bubble.className = "pw-invite";

@@ -35,6 +35,10 @@ export interface Item {
   again?: boolean;
   /** Insertion order, for entries without a seq. */
   order: number;
+  /** System messages: what happened (docs/protocol.md), shown as the text `sys.<code>` of
+   * the visitor's language, filled from params; `text` is for older codes and servers. */
+  code?: string;
+  params?: Record<string, unknown>;
 }
 
 export interface Change {
@@ -207,6 +211,11 @@ export class Transcript {
     else delete item.sources;
     if (m.offer === "person") item.offer = true;
     else delete item.offer;
+    const { code, params } = m as { code?: string | null; params?: Record<string, unknown> | null };
+    if (m.sender_type === "system" && code) {
+      item.code = code;
+      item.params = params ?? {};
+    }
     const files = (m as { files?: Attached[] }).files;
     if (files?.length) item.files = files;
     else delete item.files;

@@ -115,7 +115,7 @@ export function triggers(host: Host, api: Api): void {
     const close = document.createElement("button");
     close.type = "button";
     close.className = "pw-trigger-x";
-    close.setAttribute("aria-label", "Dismiss");
+    close.setAttribute("aria-label", host.t("invite.dismiss"));
     close.textContent = "×";
     bubble = document.createElement("div");
     bubble.className = "pw-trigger";

@@ -60,6 +60,11 @@ export interface Host {
   launcher: HTMLButtonElement;
   /** The admin UI's preview: the config may change under the chat, and nothing is sent. */
   preview?: boolean;
+  /** The visitor's language (docs/widget.md "Languages"): its code, its pack (texts in the
+   * order of the build's keys, scripts/i18n.mjs; empty until loaded) and the admin's overrides. */
+  words: { lang: string; pack: (string | 0)[]; over: Record<string, string> };
+  /** A text of the visitor's language, for what the loader shows (launcher.*, invite.*). */
+  t(key: string, params?: Record<string, unknown>): string;
   setOpen(open: boolean): void;
   setUnread(count: number): void;
   emit(event: WidgetEvent, detail?: unknown): void;

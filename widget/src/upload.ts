@@ -11,22 +11,12 @@ import type { Attached, UploadLimits } from "./types";
 import { h } from "./ui/dom";
 import { fileSize, kind } from "./ui/files";
 import { svg } from "./ui/launcher";
+import { has, t } from "./ui/strings";
 
 const CANCEL_ICON = "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z";
 
-/** What the server's error codes mean to a visitor. */
-export const UPLOAD_ERRORS: Record<string, string> = {
-  file_too_large: "This file is too large.",
-  file_empty: "This file is empty.",
-  file_type_not_allowed: "This type of file can't be sent.",
-  image_too_large: "This image is too large to be sent.",
-  image_unreadable: "This image can't be read.",
-  uploads_off: "Files can't be sent in this chat.",
-  too_many_uploads: "Too many files sent from here. Please try again later.",
-  session_storage_full: "This conversation has no room for more files.",
-  session_closed: "This conversation has ended.",
-  network: "The upload failed. Check your connection and try again.",
-};
+/** What a server's error code means to a visitor (the keys upload.<code> of src/i18n). */
+export const uploadError = (code: string): string => t("upload." + code);
 
 export interface UploadEnv {
   base: string;
@@ -55,10 +45,10 @@ let counter = 0;
 
 /** Checks that need no server: the limits it publishes. Null when the file may go. */
 export function precheck(file: File, limits: UploadLimits): string | null {
-  if (file.size === 0) return UPLOAD_ERRORS.file_empty as string;
-  if (file.size > limits.max_bytes) return `This file is too large: the limit is ${fileSize(limits.max_bytes)}.`;
+  if (file.size === 0) return uploadError("file_empty");
+  if (file.size > limits.max_bytes) return t("upload.limit", { size: fileSize(limits.max_bytes) });
   // The browser's guess from the name; the server decides from the content. Unknown: let it.
-  if (file.type && !limits.types.includes(file.type.toLowerCase())) return UPLOAD_ERRORS.file_type_not_allowed as string;
+  if (file.type && !limits.types.includes(file.type.toLowerCase())) return uploadError("file_type_not_allowed");
   return null;
 }
 
@@ -66,7 +56,7 @@ export function precheck(file: File, limits: UploadLimits): string | null {
 export function upload(env: UploadEnv, file: File, key: string, progress: (fraction: number) => void,
                        started: (xhr: XMLHttpRequest) => void): Promise<Attached> {
   return env.session().then((session) => new Promise<Attached>((resolve, reject) => {
-    if (!session) return reject(new Error(UPLOAD_ERRORS.network));
+    if (!session) return reject(new Error(uploadError("network")));
     const xhr = new XMLHttpRequest();
     xhr.open("POST", uploadUrl(env.base, env.siteKey, session.sid, file.name || "file"));
     xhr.setRequestHeader("Authorization", `Bearer ${session.token}`);
@@ -81,10 +71,10 @@ export function upload(env: UploadEnv, file: File, key: string, progress: (fract
       }
       if (xhr.status === 201 && body.upload) return resolve({ ...body.upload, key });
       const code = body.error?.code ?? "";
-      reject(new Error(UPLOAD_ERRORS[code] ?? body.error?.message ?? "The upload failed."));
+      reject(new Error((has("upload." + code) ? uploadError(code) : body.error?.message ?? t("upload.failed"))));
     };
-    xhr.onerror = () => reject(new Error(UPLOAD_ERRORS.network));
-    xhr.onabort = () => reject(new Error("Cancelled."));
+    xhr.onerror = () => reject(new Error(uploadError("network")));
+    xhr.onabort = () => reject(new Error(t("upload.cancelled")));
     started(xhr);
     xhr.send(file);
   }));
@@ -95,7 +85,7 @@ export class Tray {
   private entries: Entry[] = [];
 
   constructor(private readonly env: UploadEnv) {
-    this.el = h("ul", { class: "pw-tray", "aria-label": "Files to send" });
+    this.el = h("ul", { class: "pw-tray", "aria-label": t("upload.tray") });
   }
 
   /** Files to send: the sendable ones (uploading or uploaded). */
@@ -107,7 +97,7 @@ export class Tray {
   add(files: File[]): void {
     for (const file of files) {
       const key = `u${++counter}-${Date.now().toString(36)}`;
-      const bar = h("progress", { max: "1", value: "0", "aria-label": `Uploading ${file.name}` });
+      const bar = h("progress", { max: "1", value: "0", "aria-label": t("upload.progress", { name: file.name }) });
       const why = h("span", { class: "pw-file-err", role: "alert" });
       const name = file.name || "file";
       const el = h("li", { class: "pw-file", "data-upload": key },
@@ -115,20 +105,20 @@ export class Tray {
         h("span", { class: "pw-file-meta" }, `${kind(file.type || "application/octet-stream")} · ${fileSize(file.size)}`),
         bar, why,
         h("button", {
-          type: "button", class: "pw-icon pw-file-x", "aria-label": `Remove ${name}`, title: `Remove ${name}`,
+          type: "button", class: "pw-icon pw-file-x", "aria-label": t("upload.remove", { name }), title: t("upload.remove", { name }),
           onclick: () => this.remove(key),
         }, svg(CANCEL_ICON)));
       const entry: Entry = { key, file, el, xhr: null, done: null, error: null, result: Promise.resolve() as never };
       this.entries.push(entry);
       this.el.append(el);
       const refused = this.count > this.env.limits.max_files
-        ? `You can send up to ${this.env.limits.max_files} files in one message.`
+        ? t("upload.max", { n: this.env.limits.max_files })
         : precheck(file, this.env.limits);
       if (refused) {
         this.fail(entry, refused);
         continue;
       }
-      this.env.announce(`Uploading ${name}.`);
+      this.env.announce(t("upload.announce", { name }));
       entry.result = upload(this.env, file, key, (fraction) => this.progress(key, fraction), (xhr) => (entry.xhr = xhr));
       entry.result.then((done) => {
         entry.done = done;

@@ -14,7 +14,7 @@ function host(attrs: unknown[] = []): Host {
   return {
     root: document.createElement("div"), config: {} as PublicConfig, base: "https://chat.test/",
     siteKey: "KEY12345", identity: {}, attrs, launcher: document.createElement("button"),
-    setOpen: () => {}, setUnread: () => {}, emit: () => {},
+    setOpen: () => {}, setUnread: () => {}, words: { lang: "en", pack: [], over: {} }, t: (k: string) => k, emit: () => {},
   };
 }
 

@@ -10,6 +10,7 @@ const CONFIG: PublicConfig = {
   welcome_message: "Hi!", primary_color: "#007bff", secondary_color: "#6c757d",
   position: "bottom-right", enable_prechat_form: false, prechat_fields: [], business_hours: null,
   timezone: "UTC", ai_enabled: true, mail: false, visitor_uploads: true, require_identity: false, visitor_tracking: false,
+  language: "en", text_overrides: {},
   uploads: { max_bytes: 10485760, max_files: 10, types: ["image/png"] },
 };
 
@@ -56,7 +57,7 @@ function make() {
   const host: Host = {
     root: document.createElement("div"), config: CONFIG, base: "https://chat.test/", siteKey: "KEY12345",
     identity: {}, attrs: [], launcher: document.createElement("button"),
-    setOpen: () => {}, setUnread: () => {}, emit: (e, d) => emitted.push([e, d]),
+    setOpen: () => {}, setUnread: () => {}, words: { lang: "en", pack: [], over: {} }, t: (k: string) => k, emit: (e, d) => emitted.push([e, d]),
   };
   const conv = new Conversation(host, {
     changed: (s) => states.push({ ...s }), item: () => {}, cleared: () => {},
@@ -141,7 +142,7 @@ describe("Conversation", () => {
       { visitor_email: "eve@example.com", page_url: "http://localhost:3000/" },
       { page_url: "http://localhost:3000/" },
     ]);
-    expect(states[states.length - 1]).toMatchObject({ phase: "live", notice: GUEST_NOTICE });
+    expect(states[states.length - 1]).toMatchObject({ phase: "live", notice: GUEST_NOTICE() });
   });
 
   it("tells the visitor politely when their sign-in was refused", async () => {

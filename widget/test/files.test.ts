@@ -93,7 +93,7 @@ describe("messages with files", () => {
     const saved: Saved = { sid: "s1", token: "t", held: [{ client_msg_id: "k9", text: "here", at: AT, files: [DRAFT] }] };
     const { model, effects } = run(initialModel(), { type: "restore", saved }, { type: "restored", expired: false });
     const item = model.log.items[0];
-    expect([item?.key, item?.state, item?.error, item?.again, item?.files]).toEqual(["k9", "failed", UPLOAD_LOST, true, [DRAFT]]);
+    expect([item?.key, item?.state, item?.error, item?.again, item?.files]).toEqual(["k9", "failed", UPLOAD_LOST(), true, [DRAFT]]);
     expect(posts(effects)).toEqual([]);
     expect(saves(effects)[0]?.held).toEqual([]); // told once
   });

@@ -11,6 +11,7 @@ const CONFIG: PublicConfig = {
   welcome_message: "Hi!", primary_color: "#007bff", secondary_color: "#6c757d",
   position: "bottom-right", enable_prechat_form: false, prechat_fields: [], business_hours: null,
   timezone: "UTC", ai_enabled: true, mail: false, visitor_uploads: true, require_identity: false, visitor_tracking: false,
+  language: "en", text_overrides: {},
   uploads: { max_bytes: 10485760, max_files: 10, types: ["image/png"] },
 };
 
@@ -70,7 +71,7 @@ describe("a conversation in preview mode", () => {
     const host: Host = {
       root: document.createElement("div"), config: CONFIG, base: "https://chat.test/",
       siteKey: "preview", identity: {}, attrs: [], launcher: document.createElement("button"), preview: true,
-      setOpen: () => {}, setUnread: () => {}, emit: () => {},
+      setOpen: () => {}, setUnread: () => {}, words: { lang: "en", pack: [], over: {} }, t: (k: string) => k, emit: () => {},
     };
     const conv = new Conversation(host, {
       changed: () => {}, item: (c) => items.push(c as never), cleared: () => {},
@@ -80,7 +81,7 @@ describe("a conversation in preview mode", () => {
     await settle();
     expect(await conv.start({ name: "Ada" })).toBe(false);
     expect(fetchSpy).not.toHaveBeenCalled();
-    expect(conv.state.notice).toBe(PREVIEW_NOTICE);
+    expect(conv.state.notice).toBe(PREVIEW_NOTICE());
     expect(conv.hasSession).toBe(false);
     const [only] = conv.transcript.list();
     expect(only?.state).toBe("failed");

@@ -285,7 +285,7 @@ describe("identity (docs/identity.md)", () => {
   });
 
   it("tells the visitor what a refusal means, in plain words", () => {
-    expect(identityNotice("identity_required")).toBe(SIGN_IN_NOTICE);
+    expect(identityNotice("identity_required")).toBe(SIGN_IN_NOTICE());
     expect(identityNotice("identity_token_expired")).toMatch(/couldn't confirm your sign-in/);
     expect(identityNotice("rate_limited")).toBeNull();
     expect(identityNotice(undefined)).toBeNull();
@@ -293,11 +293,11 @@ describe("identity (docs/identity.md)", () => {
 
   it("keeps the guest notice when the socket connects, unlike a connection problem's", () => {
     const created = reduce(initialModel(), { type: "created", session: SESSION, guest: true }).model;
-    expect(created.view.notice).toBe(GUEST_NOTICE);
+    expect(created.view.notice).toBe(GUEST_NOTICE());
     const ready = reduce(created, { type: "frame", at: AT, frame: {
       type: "ready", role: "visitor", session_id: "s1", site_key: "K", visitor_name: null, visitor_email: null,
       status: "active", ai_mode: true, escalated_at: null, last_seq: 0, created_at: AT, agent: null,
     } as unknown as ServerFrame }).model;
-    expect(ready.view.notice).toBe(GUEST_NOTICE);
+    expect(ready.view.notice).toBe(GUEST_NOTICE());
   });
 });

@@ -15,7 +15,7 @@ function makeHost(config: Partial<PublicConfig> = {}): Host {
   document.body.append(el);
   return {
     root, base: "https://chat.example/", siteKey: "k1", identity: {}, attrs: [], preview: false,
-    launcher: document.createElement("button"), emit: () => {}, setOpen: () => {}, setUnread: () => {},
+    launcher: document.createElement("button"), emit: () => {}, setOpen: () => {}, setUnread: () => {}, words: { lang: "en", pack: [], over: {} }, t: (k: string) => k,
     config: { welcome_message: "Hi!", visitor_tracking: true, ...config } as PublicConfig,
   };
 }

@@ -97,6 +97,7 @@ function makeHost(config: Partial<PublicConfig> = {}): Host {
   return {
     root, base: "https://chat.example/", siteKey: "k1", identity: {}, attrs: [], preview: false,
     launcher, emit: () => {}, setOpen: () => {}, setUnread: () => {},
+    words: { lang: "en", pack: [], over: {} }, t: (k: string) => k,
     config: { welcome_message: "Hi!", visitor_tracking: false, triggers: [T()], ...config } as PublicConfig,
   };
 }

@@ -5,16 +5,16 @@ import { Transcript } from "../src/transcript";
 import type { Attached } from "../src/types";
 import { fileSize, kind } from "../src/ui/files";
 import { MessageList } from "../src/ui/messages";
-import { UPLOAD_ERRORS, precheck } from "../src/upload";
+import { precheck, uploadError } from "../src/upload";
 
 const LIMITS = { max_bytes: 1000, max_files: 3, types: ["image/png", "application/pdf"] };
 const file = (bytes: number, name: string, type: string): File => new File([new Uint8Array(bytes)], name, { type });
 
 describe("precheck", () => {
   it("refuses an empty file, one over the limit and a type the server does not take", () => {
-    expect(precheck(file(0, "a.png", "image/png"), LIMITS)).toBe(UPLOAD_ERRORS.file_empty);
+    expect(precheck(file(0, "a.png", "image/png"), LIMITS)).toBe(uploadError("file_empty"));
     expect(precheck(file(1001, "a.png", "image/png"), LIMITS)).toBe("This file is too large: the limit is 1000 bytes.");
-    expect(precheck(file(10, "a.svg", "image/svg+xml"), LIMITS)).toBe(UPLOAD_ERRORS.file_type_not_allowed);
+    expect(precheck(file(10, "a.svg", "image/svg+xml"), LIMITS)).toBe(uploadError("file_type_not_allowed"));
   });
 
   it("lets the server decide what the browser cannot name, and passes what fits", () => {

@@ -19,13 +19,16 @@ import { ErrorNote, Field, PageHeader, Spinner, Tabs, Toggle, useToast } from ".
 import { WidgetAgents } from "./WidgetAgents";
 import { RetentionSettings } from "./RetentionSettings";
 import { WidgetPreview } from "./WidgetPreview";
+import { WidgetTexts } from "./WidgetTexts";
 import { WidgetTriggers } from "./WidgetTriggers";
 import { DeleteWidgetDialog, canManage } from "./WidgetsPage";
 
-type Tab = "appearance" | "messages" | "prechat" | "triggers" | "hours" | "ai" | "identity" | "privacy" | "install" | "agents";
+type Tab = "appearance" | "messages" | "texts" | "prechat" | "triggers" | "hours" | "ai" | "identity" | "privacy" | "install"
+  | "agents";
 const TABS: { id: Tab; label: string }[] = [
   { id: "appearance", label: "Appearance" },
   { id: "messages", label: "Messages" },
+  { id: "texts", label: "Texts" },
   { id: "prechat", label: "Pre-chat form" },
   { id: "triggers", label: "Triggers" },
   { id: "hours", label: "Hours" },
@@ -49,6 +52,7 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
   const [saveError, setSaveError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [previewTrigger, setPreviewTrigger] = useState<TriggerInput | null>(null);
+  const [textsLang, setTextsLang] = useState<EmailLanguage | null>(null);
   const toast = useToast();
   const zoneList = useMemo(zones, []);
   const zoneSet = useMemo(() => new Set(zoneList), [zoneList]);
@@ -212,7 +216,7 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                   {(p) => <textarea {...p} className="field" rows={4} value={draft.welcome_message} maxLength={1000} disabled={!editable}
                     onChange={(e) => set("welcome_message", e.target.value)} />}
                 </Field>
-                <Field label="Email language" hint="Replies and transcripts emailed to visitors are written in this language." error={errors.language}>
+                <Field label="Language" hint="Visitors see the widget in their browser's language when it has it, else in this one. Emails to visitors are in this language (English, Spanish, French, German; else English)." error={errors.language}>
                   {(p) => (
                     <select {...p} className="field" value={draft.language} disabled={!editable}
                       onChange={(e) => set("language", e.target.value as EmailLanguage)}>
@@ -221,6 +225,11 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                   )}
                 </Field>
               </>}
+              {current === "texts" && (
+                <WidgetTexts overrides={draft.text_overrides ?? {}} lang={textsLang ?? draft.language}
+                  onLang={setTextsLang} onChange={(o) => set("text_overrides", o)} errors={errors}
+                  disabled={!editable} />
+              )}
               {current === "prechat" && <>
                 <Toggle checked={draft.enable_prechat_form} disabled={!editable}
                   onChange={(v) => set("enable_prechat_form", v)} label="Ask before the chat starts"
@@ -305,7 +314,8 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
           )}
         </div>
         <div className="lg:sticky lg:top-6 lg:self-start">
-          <WidgetPreview config={previewConfig(draft, siteKey)} saved={!isNew && !dirty} trigger={previewTrigger} />
+          <WidgetPreview config={previewConfig(draft, siteKey, current === "texts" ? textsLang ?? draft.language : undefined)}
+            saved={!isNew && !dirty} trigger={previewTrigger} />
         </div>
       </div>
       {deleting && widget && (

@@ -2242,6 +2242,21 @@ export interface components {
              * @default false
              */
             visitor_tracking?: boolean;
+            text_overrides?: components["schemas"]["TextOverrides"];
+        };
+        /**
+         * @description The admin's texts instead of the widget's defaults, per language and text:
+         *     `{"fr": {"panel.placeholder": "Votre question…"}}`. Languages: those of
+         *     `EmailLanguage`; keys: those of widget/src/i18n/en.json (a plural text by its form,
+         *     `launcher.unread.one`; docs/widget.md "Overriding texts"). Each text is one line of at
+         *     most 500 characters, trimmed; an empty text removes the override. The whole map is at
+         *     most 16,000 characters as JSON (it is part of the public config). A PUT replaces the
+         *     whole map. Anything else is 422 `validation_failed` with `fields["text_overrides…"]`.
+         */
+        TextOverrides: {
+            [key: string]: {
+                [key: string]: string;
+            };
         };
         FoundConversation: {
             session_id?: string;
@@ -2262,13 +2277,15 @@ export interface components {
             files?: number;
         };
         /**
-         * @description The language of the emails sent to this widget's visitors (replies, transcripts):
-         *     English, Spanish, French or German. Anything else is 422 `validation_failed`
+         * @description The widget's default language: the widget shows a visitor the first of their browser's
+         *     languages it has, else this one (docs/widget.md "Languages"). Also the language of the
+         *     emails sent to this widget's visitors (replies, transcripts): English, Spanish, French
+         *     or German, English for the others. Anything else is 422 `validation_failed`
          *     (`fields.language`).
          * @default en
          * @enum {string}
          */
-        EmailLanguage: "en" | "es" | "fr" | "de";
+        EmailLanguage: "en" | "es" | "fr" | "de" | "pt" | "it" | "nl" | "ar";
         StoredPrechatField: {
             name: string;
             label: string;
@@ -2302,6 +2319,7 @@ export interface components {
             /** @description Days after which ended conversations are erased; null = never. */
             retention_days: number | null;
             visitor_tracking: boolean;
+            text_overrides: components["schemas"]["TextOverrides"];
             /** @description The widget has an identity secret (never shown again; docs/identity.md). */
             identity_secret_set: boolean;
             /** @description During a rotation, until when the previous secret stays valid; else null. */
@@ -2334,6 +2352,10 @@ export interface components {
             visitor_tracking: boolean;
             /** @description The enabled proactive-message triggers (docs/widget.md); the widget loads its trigger chunk only when there is one. Returning-visitor ones only with visitor_tracking on. */
             triggers: components["schemas"]["PublicTrigger"][];
+            /** @description The widget's default language, for visitors whose browser has none of the widget's languages (docs/widget.md "Languages"). */
+            language: components["schemas"]["EmailLanguage"];
+            /** @description The admin's texts, all languages' (the widget uses the visitor's). */
+            text_overrides: components["schemas"]["TextOverrides"];
             /** @description The server's limits on files (it checks them again). */
             uploads: {
                 /** @description Largest file (PARLEY_MAX_UPLOAD_BYTES). */

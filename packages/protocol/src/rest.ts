@@ -10,7 +10,8 @@ export type { Label, SenderType, SessionStatus, Source };
 export type Role = "admin" | "agent";
 export type Presence = "online" | "away" | "offline";
 export type FieldType = "text" | "email" | "tel" | "textarea" | "select";
-export type EmailLanguage = "en" | "es" | "fr" | "de";
+/** The widget's default language (its texts; emails in en, es, fr, de, else English). */
+export type EmailLanguage = "en" | "es" | "fr" | "de" | "pt" | "it" | "nl" | "ar";
 export type Day = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
 export type BusinessHours = Partial<Record<Day, [string, string][]>>;
 
@@ -64,6 +65,11 @@ export interface PublicConfig {
   require_identity: boolean;
   /** Page views and presence are reported before any interaction (docs/privacy.md). */
   visitor_tracking: boolean;
+  /** The widget's default language: the visitor's browser languages are tried first
+   * (docs/widget.md "Languages"). */
+  language: EmailLanguage;
+  /** The admin's texts instead of the defaults, per language: {lang: {key: text}}. */
+  text_overrides: Record<string, Record<string, string>>;
   /** The enabled proactive-message triggers (docs/widget.md); none: no trigger chunk. (The
    * server always sends the list; the admin UI's preview may leave it out.) */
   triggers?: PublicTrigger[];
@@ -363,6 +369,8 @@ export interface WidgetSettings {
   /** Report page views and presence before any interaction, for the live list of visitors
    * (docs/privacy.md). */
   visitor_tracking: boolean;
+  /** The admin's texts instead of the widget's defaults: {lang: {key: text}} (docs/widget.md). */
+  text_overrides: Record<string, Record<string, string>>;
 }
 
 export interface Widget extends WidgetSettings {

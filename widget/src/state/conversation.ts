@@ -6,6 +6,7 @@
 
 import { CLOSE_AUTH, type SocketState } from "@parley/protocol";
 import type { Held, Saved } from "../storage";
+import { t } from "../ui/strings";
 import { type Change, EMPTY_LOG, type Item, type Log, Transcript, gapBefore } from "../transcript";
 import type {
   Attached, ChatMessage, ClientFrame, History, Identity, MessageFrame, NewSession, QueueInfo, ServerFrame,
@@ -152,9 +153,9 @@ export const GAP_GRACE_MS = 1000;
 // cache it for 15 s).
 export const AVAILABILITY_EVERY_MS = 30_000;
 
-export const ASSISTANT = "Assistant";
-export const PREVIEW_NOTICE = "This is a preview: messages are not sent.";
-export const UPLOAD_LOST = "The upload didn't finish.";
+export const ASSISTANT = (): string => t("assistant");
+export const PREVIEW_NOTICE = (): string => t("notice.preview");
+export const UPLOAD_LOST = (): string => t("notice.uploadLost");
 
 /** The frame of an own message (files: their upload ids). */
 function messageFrame(id: string, text: string, files?: readonly Attached[]): MessageFrame {
@@ -176,14 +177,14 @@ export function initialModel(preview = false): Model {
 }
 
 /** The body of the request that creates the session. */
-export const GUEST_NOTICE = "We couldn't confirm who you are, so you're chatting as a guest.";
-export const SIGN_IN_NOTICE = "Please sign in on this site to chat with us.";
+export const GUEST_NOTICE = (): string => t("notice.guest");
+export const SIGN_IN_NOTICE = (): string => t("notice.signIn");
 
 /** What the visitor is told when their identity was refused (docs/identity.md: the codes). */
 export function identityNotice(code: string | undefined): string | null {
-  if (code === "identity_required") return SIGN_IN_NOTICE;
+  if (code === "identity_required") return SIGN_IN_NOTICE();
   if (code?.startsWith("identity_")) {
-    return "We couldn't confirm your sign-in. Please reload the page, or sign in again.";
+    return t("notice.identity");
   }
   return null;
 }
@@ -270,7 +271,7 @@ class Step {
       case "created":
         this.created(a.session);
         // The page named the visitor without a signed token on a widget that enforces it.
-        if (a.guest) this.set({ notice: GUEST_NOTICE });
+        if (a.guest) this.set({ notice: GUEST_NOTICE() });
         return;
       case "create_failed": return this.createFailed(a);
       case "history": return this.history(a.page);
@@ -295,7 +296,7 @@ class Step {
         this.do({ type: "command", frame: { type: "close", rating: a.rating } });
         this.save({ rated: a.rating });
         this.set({ rated: a.rating });
-        return this.do({ type: "announce", text: "Thanks for your feedback." });
+        return this.do({ type: "announce", text: t("notice.rated") });
       case "reset": return this.reset();
       case "dismiss": return this.set({ notice: null });
       case "open": return this.setOpen(a.open, a.now);
@@ -332,7 +333,7 @@ class Step {
     // Uploads cut off by the reload: the visitor chooses the files again.
     for (const held of saved.held ?? []) {
       this.t.addPending(held.client_msg_id, held.text, held.at, held.files);
-      this.t.fail(held.client_msg_id, UPLOAD_LOST, true);
+      this.t.fail(held.client_msg_id, UPLOAD_LOST(), true);
     }
     if (saved.held?.length) this.save({ held: [] });
     this.do({ type: "load_history", sid: saved.sid, token: saved.token, restoring: true });
@@ -364,9 +365,9 @@ class Step {
   private start(prechat?: Record<string, string>): void {
     if (this.m.saved || this.m.view.phase === "starting") return;
     if (this.m.preview) {
-      for (const frame of this.m.unsent) this.t.fail(frame.client_msg_id, PREVIEW_NOTICE);
+      for (const frame of this.m.unsent) this.t.fail(frame.client_msg_id, PREVIEW_NOTICE());
       this.m.unsent = [];
-      return this.set({ notice: PREVIEW_NOTICE, errors: {} });
+      return this.set({ notice: PREVIEW_NOTICE(), errors: {} });
     }
     this.set({ phase: "starting", notice: null, errors: {} });
     this.do({ type: "create", ...(prechat ? { prechat } : {}) });
@@ -390,7 +391,7 @@ class Step {
     for (const frame of this.m.unsent) this.t.fail(frame.client_msg_id, message);
     this.set({
       phase: "new", errors,
-      notice: e.status === 429 ? "Too many new chats from here. Please wait a minute." : message,
+      notice: e.status === 429 ? t("notice.tooMany") : message,
     });
   }
 
@@ -409,7 +410,7 @@ class Step {
 
   private expired(): void {
     this.reset();
-    this.set({ notice: "Your previous conversation has ended. Write to start a new one." });
+    this.set({ notice: t("notice.previousEnded") });
   }
 
   // --- what the visitor does -----------------------------------------------------------
@@ -504,7 +505,7 @@ class Step {
   private leaveEmail(email: string, note: string): void {
     const value = email.trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
-      return this.set({ errors: { email: "Enter an email address like name@example.com." } });
+      return this.set({ errors: { email: t("form.email") } });
     }
     this.set({ errors: {} });
     this.do({ type: "command", frame: { type: "leave_email", email: value, ...(note.trim() ? { note: note.trim() } : {}) } });
@@ -550,7 +551,7 @@ class Step {
 
   private socketState(s: SocketState, code?: number): void {
     if (s === "stopped" && code === CLOSE_AUTH) return this.expired();
-    if (s === "stopped" && code) return this.set({ connection: s, notice: "This chat isn't available on this site." });
+    if (s === "stopped" && code) return this.set({ connection: s, notice: t("notice.unavailable") });
     this.set({ connection: s });
   }
 
@@ -589,7 +590,7 @@ class Step {
     switch (f.type) {
       case "ready":
         // A connection problem's notice is over; being a guest (docs/identity.md) is not.
-        this.set({ aiMode: f.ai_mode, notice: this.m.view.notice === GUEST_NOTICE ? GUEST_NOTICE : null, mailTo: f.visitor_email ?? this.m.view.mailTo,
+        this.set({ aiMode: f.ai_mode, notice: this.m.view.notice === GUEST_NOTICE() ? GUEST_NOTICE() : null, mailTo: f.visitor_email ?? this.m.view.mailTo,
           // The agent's picture after a reload or on another page of the site.
           agentAvatar: f.agent?.avatar_url ?? null, ...(f.agent?.display_name ? { agent: f.agent.display_name } : {}) });
         this.status(f.status);
@@ -618,14 +619,14 @@ class Step {
       case "error":
         if (f.client_msg_id && !f.retryable) this.t.fail(f.client_msg_id, f.message);
         if (f.code === "session_closed") this.ended();
-        else if (f.code === "invalid_email") this.set({ errors: { email: f.fields?.email ? "Enter a valid email address." : f.message } });
+        else if (f.code === "invalid_email") this.set({ errors: { email: f.fields?.email ? t("email.invalid") : f.message } });
         else if (!f.client_msg_id && !["already_assigned", "rate_limited"].includes(f.code)) this.set({ notice: f.message });
         return;
       case "typing":
         if (f.sender_type === "visitor") return;
         this.do({ type: "clear_timer", timer: "typing" });
         if (f.on) this.do({ type: "timer", timer: "typing", ms: TYPING_SHOWN_MS });
-        return this.set({ typing: f.on ? (f.sender_type === "ai" ? ASSISTANT : this.m.view.agent ?? "Someone") : null });
+        return this.set({ typing: f.on ? (f.sender_type === "ai" ? ASSISTANT() : this.m.view.agent ?? t("typing.someone")) : null });
       case "seen":
         if (f.by === "visitor") return;
         this.t.seen(f.seq);
@@ -643,8 +644,8 @@ class Step {
           queue: { position: null, estimated_wait_s: null, agents_online: f.agents_online },
         });
         this.do({ type: "announce", text: away
-          ? "Nobody is available right now. You can leave your email for a reply."
-          : "You're in the queue for a person." });
+          ? t("notice.nobody")
+          : t("notice.queued") });
         this.do({ type: "emit", event: "escalated", detail: { offline: f.offline, outside_hours: f.outside_hours } });
         return;
       }
@@ -653,7 +654,7 @@ class Step {
           queue: { position: f.position, estimated_wait_s: f.estimated_wait_s, agents_online: f.agents_online },
           away: this.m.view.away || f.agents_online === 0,
         });
-        if (f.position) this.do({ type: "announce", text: `You're number ${f.position} in the queue.` });
+        if (f.position) this.do({ type: "announce", text: t("notice.position", { n: f.position }) });
         return;
       case "agent_joined":
         this.t.dropStreaming();
@@ -670,7 +671,7 @@ class Step {
       case "email_saved":
         this.save({ email: f.email });
         this.set({ email: f.email, mailTo: f.email, errors: {} });
-        this.do({ type: "announce", text: `Thanks. We'll reply to ${f.email}.` });
+        this.do({ type: "announce", text: t("notice.email", { email: f.email }) });
         return;
       case "reset":
         if (this.m.saved) this.do({ type: "load_history", sid: this.m.saved.sid, token: this.m.saved.token, restoring: false });
@@ -682,7 +683,7 @@ class Step {
     if (this.m.view.phase === "ended") return;
     this.t.dropStreaming();
     this.set({ phase: "ended", status: "closed", typing: null, queue: null });
-    this.do({ type: "announce", text: "The conversation has ended." });
+    this.do({ type: "announce", text: t("notice.ended") });
     this.do({ type: "emit", event: "ended" });
   }
 }

@@ -7,6 +7,7 @@ import type { Attached, Host } from "../types";
 import type { Tray } from "../upload";
 import { h } from "./dom";
 import { svg } from "./launcher";
+import { t } from "./strings";
 
 const ATTACH_ICON = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z";
 
@@ -29,7 +30,7 @@ export class Attach {
       this.add(files);
     });
     this.button = h("button", {
-      type: "button", class: "pw-icon pw-attach", "aria-label": "Attach files", title: "Attach files",
+      type: "button", class: "pw-icon pw-attach", "aria-label": t("attach.label"), title: t("attach.label"),
       onclick: () => this.choose(),
     }, svg(ATTACH_ICON));
     // Fetch the upload chunk as soon as the visitor shows intent.
@@ -82,7 +83,7 @@ export class Attach {
 
   add(files: File[]): void {
     if (!files.length || !this.on) return;
-    void this.load().then((tray) => tray.add(files), () => this.announce("Files can't be attached right now."));
+    void this.load().then((tray) => tray.add(files), () => this.announce(t("attach.unavailable")));
   }
 
   /** Take the tray's files for a message (see Tray.take); null when there are none. */

@@ -5,6 +5,7 @@
 
 import type { Attached } from "../types";
 import { h } from "./dom";
+import { t } from "./strings";
 
 export interface FileAccess {
   /** The file or its thumbnail (a blob: URL, fetched once per page). */
@@ -56,7 +57,7 @@ export async function download(file: Attached, access: FileAccess): Promise<void
 }
 
 export function fileList(files: readonly Attached[], access: FileAccess): HTMLElement {
-  return h("ul", { class: "pw-files", "aria-label": files.length === 1 ? "Attached file" : "Attached files" },
+  return h("ul", { class: "pw-files", "aria-label": t("files.list", { n: files.length }) },
     ...files.map((f) => h("li", null, f.id && f.thumb ? thumb(f, access) : chip(f, access))));
 }
 
@@ -66,7 +67,7 @@ function thumb(f: Attached, access: FileAccess): HTMLElement {
     alt: f.name, ...(scale ? { width: Math.round((f.width as number) * scale), height: Math.round((f.height as number) * scale) } : {}),
   });
   const button = h("button", {
-    type: "button", class: "pw-thumb", title: f.name, "aria-label": `Open image ${f.name}`, onclick: () => access.view(f),
+    type: "button", class: "pw-thumb", title: f.name, "aria-label": t("files.open", { name: f.name }), onclick: () => access.view(f),
   }, img);
   access.url(f.id as string, true).then((url) => (img.src = url), () => button.classList.add("pw-thumb--lost"));
   return button;
@@ -78,10 +79,10 @@ function chip(f: Attached, access: FileAccess): HTMLElement {
   if (!f.id) {
     // Uploading (or never finished): no download yet.
     return h("div", { class: "pw-file", ...(f.key ? { "data-upload": f.key } : {}) }, ...parts,
-      f.key ? h("progress", { max: "1", value: "0", "aria-label": `Uploading ${f.name}` }) : null);
+      f.key ? h("progress", { max: "1", value: "0", "aria-label": t("upload.progress", { name: f.name }) }) : null);
   }
   const button = h("button", {
-    type: "button", class: "pw-file", "aria-label": `Download ${f.name}, ${about}`,
+    type: "button", class: "pw-file", "aria-label": t("files.download", { name: f.name, about }),
     onclick: () => {
       button.setAttribute("aria-busy", "true");
       download(f, access).catch(() => button.classList.add("pw-file--lost"))
@@ -95,19 +96,19 @@ function chip(f: Attached, access: FileAccess): HTMLElement {
  * button or a click outside the image closes it and gives the focus back. */
 export function viewer(f: Attached, access: FileAccess, close: () => void): HTMLElement {
   const img = h("img", { alt: f.name });
-  const closeButton = h("button", { type: "button", class: "pw-btn pw-btn--ghost", onclick: close }, "Close");
+  const closeButton = h("button", { type: "button", class: "pw-btn pw-btn--ghost", onclick: close }, t("files.close"));
   const el = h("div", { class: "pw-viewer", role: "dialog", "aria-modal": "true", "aria-label": f.name },
     h("div", { class: "pw-viewer-img" }, img),
     h("div", { class: "pw-row" },
       h("p", { class: "pw-file-name" }, f.name),
-      h("button", { type: "button", class: "pw-btn", onclick: () => void download(f, access) }, "Download"),
+      h("button", { type: "button", class: "pw-btn", onclick: () => void download(f, access) }, t("files.downloadButton")),
       closeButton));
   el.addEventListener("keydown", (ev) => {
     if (ev.key !== "Escape") return;
     ev.stopPropagation();
     close();
   });
-  access.url(f.id as string, false).then((url) => (img.src = url), () => (img.alt = `${f.name} (could not be loaded)`));
+  access.url(f.id as string, false).then((url) => (img.src = url), () => (img.alt = t("files.lost", { name: f.name })));
   setTimeout(() => closeButton.focus(), 0);
   return el;
 }

@@ -1,5 +1,7 @@
 // Times and waits, in the visitor's language.
 
+import { t } from "./strings";
+
 const time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
 const dayTime = new Intl.DateTimeFormat(undefined, {
   month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
@@ -23,9 +25,9 @@ export function longTime(iso: string): string {
 
 /** "less than a minute", "about 4 minutes", "about 2 hours". */
 export function waitText(seconds: number): string {
-  if (seconds < 60) return "less than a minute";
+  if (seconds < 60) return t("wait.short");
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `about ${minutes} minute${minutes === 1 ? "" : "s"}`;
+  if (minutes < 60) return t("wait.minutes", { n: minutes });
   const hours = Math.round(minutes / 60);
-  return `about ${hours} hour${hours === 1 ? "" : "s"}`;
+  return t("wait.hours", { n: hours });
 }

@@ -4,6 +4,7 @@
 
 import type { Identity, PrechatField } from "../types";
 import { h, replace } from "./dom";
+import { t } from "./strings";
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TEL_RE = /^\+?[0-9 ()./-]{3,32}$/;
@@ -12,12 +13,12 @@ export const STAR_ICON = "M12 17.27 18.18 21l-1.64-7.03L22 9.24l-7.19-.61L12 2 9
 /** The first problem with a pre-chat answer, or "" (the server checks the same). */
 export function checkField(field: PrechatField, raw: string): string {
   const value = raw.trim();
-  if (!value) return field.required ? (field.type === "select" ? "Please choose one." : "Please fill this in.") : "";
+  if (!value) return field.required ? t(field.type === "select" ? "form.choose" : "form.required") : "";
   const limit = field.type === "textarea" ? 2000 : 200;
-  if (value.length > limit) return `Please keep this under ${limit} characters.`;
-  if (field.type === "email" && !EMAIL_RE.test(value)) return "Enter an email address like name@example.com.";
-  if (field.type === "tel" && !TEL_RE.test(value)) return "Enter a phone number, e.g. +1 555 010 2030.";
-  if (field.type === "select" && !(field.options ?? []).includes(value)) return "Please choose one of the options.";
+  if (value.length > limit) return t("form.tooLong", { n: limit });
+  if (field.type === "email" && !EMAIL_RE.test(value)) return t("form.email");
+  if (field.type === "tel" && !TEL_RE.test(value)) return t("form.tel");
+  if (field.type === "select" && !(field.options ?? []).includes(value)) return t("form.option");
   return "";
 }
 
@@ -79,7 +80,7 @@ export function control(field: PrechatField, identity: Identity): Control {
     return el;
   }
   if (field.type === "select") {
-    const el = h("select", null, h("option", { value: "" }, "Choose…"),
+    const el = h("select", null, h("option", { value: "" }, t("form.select")),
       ...(field.options ?? []).map((o) => h("option", { value: o }, o)));
     return el;
   }
@@ -97,8 +98,8 @@ export function prechatForm(
   submit: (answers: Record<string, string>) => void,
 ): { el: HTMLFormElement; fields: FieldSet; busy(on: boolean): void } {
   const set = new FieldSet("pw-pre");
-  const button = h("button", { type: "submit", class: "pw-btn" }, "Start chat");
-  const el = h("form", { class: "pw-form pw-prechat", novalidate: true, "aria-label": "Before we start" },
+  const button = h("button", { type: "submit", class: "pw-btn" }, t("prechat.start"));
+  const el = h("form", { class: "pw-form pw-prechat", novalidate: true, "aria-label": t("prechat.label") },
     h("p", { class: "pw-intro" }, intro),
     ...fields.map((f) => set.add(f.name, f.label, control(f, identity), f.required)),
     button);
@@ -118,7 +119,7 @@ export function prechatForm(
     el, fields: set,
     busy(on) {
       button.disabled = on;
-      button.textContent = on ? "Starting…" : "Start chat";
+      button.textContent = t(on ? "prechat.starting" : "prechat.start");
     },
   };
 }
@@ -127,15 +128,15 @@ export function emailForm(submit: (email: string) => void): { el: HTMLElement; f
   const set = new FieldSet("pw-mail");
   const input = h("input", { type: "email", autocomplete: "email", maxlength: "254", placeholder: "name@example.com" });
   const form = h("form", { class: "pw-form pw-inline", novalidate: true },
-    set.add("email", "Your email", input, true),
-    h("button", { type: "submit", class: "pw-btn" }, "Send"));
+    set.add("email", t("email.label"), input, true),
+    h("button", { type: "submit", class: "pw-btn" }, t("email.send")));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     submit(input.value);
   });
   const el = h("section", { class: "pw-card", "aria-labelledby": "pw-mail-title" },
-    h("p", { class: "pw-card-title", id: "pw-mail-title" }, "Nobody is available right now"),
-    h("p", null, "Leave your email and we'll reply as soon as we're back."),
+    h("p", { class: "pw-card-title", id: "pw-mail-title" }, t("email.title")),
+    h("p", null, t("email.text")),
     form);
   return { el, fields: set };
 }
@@ -145,19 +146,19 @@ export function emailForm(submit: (email: string) => void): { el: HTMLElement; f
 export function ratingCard(rated: number | null, rate: (n: number) => void, restart: () => void,
                            icon: (d: string) => SVGSVGElement): HTMLElement {
   const el = h("section", { class: "pw-card pw-ended", "aria-labelledby": "pw-end-title" },
-    h("p", { class: "pw-card-title", id: "pw-end-title" }, "This conversation has ended"));
+    h("p", { class: "pw-card-title", id: "pw-end-title" }, t("rating.ended")));
   const body = h("div");
   const draw = (value: number | null): void => {
     if (value === 0) return; // not to be rated
     if (value) {
-      replace(body, h("p", { role: "status" }, `Thanks for your feedback (${value} of 5).`));
+      replace(body, h("p", { role: "status" }, t("rating.thanks", { value })));
       return;
     }
-    const labels = ["Very poor", "Poor", "OK", "Good", "Excellent"];
-    replace(body, h("p", { id: "pw-rate-q" }, "How was this conversation?"),
+    const labels = [1, 2, 3, 4, 5].map((n) => t(`rating.${n}`));
+    replace(body, h("p", { id: "pw-rate-q" }, t("rating.question")),
       h("div", { class: "pw-stars", role: "group", "aria-labelledby": "pw-rate-q" },
         ...labels.map((label, i) => {
-          const b = h("button", { type: "button", class: "pw-star", "aria-label": `${i + 1} of 5: ${label}` },
+          const b = h("button", { type: "button", class: "pw-star", "aria-label": t("rating.star", { value: i + 1, label }) },
             icon(STAR_ICON));
           b.addEventListener("click", () => {
             rate(i + 1);
@@ -169,6 +170,6 @@ export function ratingCard(rated: number | null, rate: (n: number) => void, rest
   };
   draw(rated);
   el.append(body, h("button", { type: "button", class: "pw-btn pw-btn--ghost pw-restart", onclick: restart },
-    "Start a new conversation"));
+    t("rating.restart")));
   return el;
 }

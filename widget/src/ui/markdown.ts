@@ -4,7 +4,7 @@
 import { type Block, type Inline, type Source, pageUrl, parseMarkdown } from "@parley/protocol";
 import { h } from "./dom";
 import { linkify } from "./linkify";
-import { STRINGS } from "./strings";
+import { t } from "./strings";
 
 const NEW_TAB = { target: "_blank", rel: "noopener noreferrer nofollow ugc" };
 
@@ -32,9 +32,9 @@ function inline(tokens: Inline[], inLink: boolean): Node[] {
 /** The entries an AI answer draws on: titles, linked when they are web pages. */
 export function sourceList(sources: readonly Source[]): HTMLElement {
   return h("div", { class: "pw-sources" },
-    h("span", { "aria-hidden": "true" }, `${STRINGS.sources}:`),
+    h("span", { "aria-hidden": "true" }, `${t("sources")}:`),
     // role=list: a list styled without bullets is still a list to VoiceOver.
-    h("ul", { role: "list", "aria-label": STRINGS.sources }, ...sources.map((s) => {
+    h("ul", { role: "list", "aria-label": t("sources") }, ...sources.map((s) => {
       const href = pageUrl(s.url);
       return h("li", null, href ? h("a", { href, ...NEW_TAB }, s.title) : s.title);
     })));

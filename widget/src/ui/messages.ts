@@ -8,15 +8,7 @@ import { type FileAccess, fileList } from "./files";
 import { longTime, shortTime } from "./format";
 import { linkify } from "./linkify";
 import { markdown, sourceList } from "./markdown";
-import { STRINGS } from "./strings";
-
-const STATE_TEXT: Record<string, string> = {
-  pending: "Sending…",
-  sent: "Sent",
-  seen: "Seen",
-  failed: "Not sent",
-  streaming: "Typing…",
-};
+import { has, t } from "./strings";
 
 // Within this distance of the bottom, new content keeps the view pinned to the end.
 const PIN_PX = 80;
@@ -50,7 +42,7 @@ export class MessageList {
     private readonly onAgain: (key: string) => void = () => {},
   ) {
     this.el = h("div", {
-      class: "pw-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0",
+      class: "pw-log", role: "log", "aria-live": "polite", "aria-label": t("msg.log"), tabindex: "0",
     });
   }
 
@@ -58,7 +50,7 @@ export class MessageList {
     if (!text.trim()) return;
     this.el.prepend(h("div", { class: "pw-msg pw-msg--agent pw-welcome" },
       h("div", { class: "pw-who" }, this.names.business),
-      h("div", { class: "pw-bubble" }, ...linkify(text))));
+      h("div", { class: "pw-bubble", dir: "auto" }, ...linkify(text))));
   }
 
   apply(change: Change): void {
@@ -86,8 +78,8 @@ export class MessageList {
     this.replies = null;
     const view = key === null ? undefined : this.views.get(key);
     if (!key || !view) return;
-    const el = h("div", { class: "pw-replies", role: "group", "aria-label": STRINGS.quickReplies },
-      ...[STRINGS.offerYes, STRINGS.offerNo].map((text) =>
+    const el = h("div", { class: "pw-replies", role: "group", "aria-label": t("quick.label") },
+      ...[t("quick.yes"), t("quick.no")].map((text) =>
         h("button", { type: "button", class: "pw-chip", onclick: () => this.onReply(text) }, text)));
     view.node.append(el);
     this.replies = { key, el };
@@ -121,7 +113,7 @@ export class MessageList {
   }
 
   private render(item: Item): View {
-    const bubble = h("div", { class: "pw-bubble" });
+    const bubble = h("div", { class: "pw-bubble", dir: "auto" });
     const state = h("span", { class: "pw-state", "aria-hidden": "true" });
     const meta = h("div", { class: "pw-meta" });
     if (item.sender === "system") {
@@ -129,12 +121,12 @@ export class MessageList {
     }
     meta.append(h("time", { datetime: item.at, title: longTime(item.at) }, shortTime(item.at)), state);
     const node = h("div", { class: `pw-msg pw-msg--${item.sender}` },
-      item.sender === "visitor" ? h("span", { class: "pw-sr" }, "You:")
+      item.sender === "visitor" ? h("span", { class: "pw-sr" }, t("msg.you"))
         : h("div", { class: "pw-who" },
           item.sender === "agent" && this.face && this.face.name === item.name
             ? h("img", { class: "pw-face", src: this.face.src, alt: "" }) : null,
           this.who(item),
-          item.sender === "ai" ? h("span", { class: "pw-tag" }, "AI") : null),
+          item.sender === "ai" ? h("span", { class: "pw-tag" }, t("msg.ai")) : null),
       bubble, meta);
     return { node, bubble, meta, state, text: "", status: "", sources: "", files: "" };
   }
@@ -146,9 +138,11 @@ export class MessageList {
     view.node.dataset.state = item.state;
     if (item.state === "streaming") view.node.setAttribute("aria-busy", "true");
     else view.node.removeAttribute("aria-busy");
-    if (view.text !== item.text) {
-      view.text = item.text;
-      replace(view.bubble, ...(item.sender === "ai" ? markdown(item.text) : linkify(item.text)));
+    // A system message with a code we know: in the visitor's language (else its text).
+    const text = item.code && has("sys." + item.code) ? t("sys." + item.code, item.params) : item.text;
+    if (view.text !== text) {
+      view.text = text;
+      replace(view.bubble, ...(item.sender === "ai" ? markdown(text) : linkify(text)));
     }
     const sources = item.sources?.length ? JSON.stringify(item.sources) : "";
     if (view.sources !== sources) {
@@ -167,14 +161,14 @@ export class MessageList {
     if (view.status === item.state + !!item.again || item.sender === "system") return;
     view.status = item.state + !!item.again;
     const shown = item.sender === "visitor" || item.state === "streaming";
-    view.state.textContent = shown ? ` · ${STATE_TEXT[item.state] ?? ""}` : "";
+    view.state.textContent = shown ? ` · ${t("msg." + item.state)}` : "";
     view.meta.querySelector(".pw-retry")?.remove();
     if (item.state === "failed") {
       view.meta.append(h("span", { class: "pw-retry" },
-        h("span", { class: item.again ? "pw-why" : "pw-sr" }, item.again ? ` · ${item.error ?? ""}` : `Not sent: ${item.error ?? ""}`),
+        h("span", { class: item.again ? "pw-why" : "pw-sr" }, item.again ? ` · ${item.error ?? ""}` : t("msg.notSent", { error: item.error ?? "" })),
         item.again
-          ? h("button", { type: "button", class: "pw-link", onclick: () => this.onAgain(item.key) }, "Choose again")
-          : h("button", { type: "button", class: "pw-link", onclick: () => this.onRetry(item.key) }, "Retry")));
+          ? h("button", { type: "button", class: "pw-link", onclick: () => this.onAgain(item.key) }, t("msg.again"))
+          : h("button", { type: "button", class: "pw-link", onclick: () => this.onRetry(item.key) }, t("msg.retry"))));
     }
   }
 }

@@ -6,6 +6,7 @@ import { getFile } from "../api";
 import { ASSISTANT, type Conversation, type State } from "../conversation";
 import { isOpen } from "../hours";
 import { SIGN_IN_NOTICE } from "../state/conversation";
+import { dir, language, t } from "./strings";
 import type { Attached, Host, VisitorHome } from "../types";
 import { Attach } from "./attach";
 import { h, replace } from "./dom";
@@ -68,26 +69,26 @@ export class Panel {
       }),
       view: (file) => this.view(file),
     };
-    this.list = new MessageList({ ai: ASSISTANT, business: cfg.business_name },
+    this.list = new MessageList({ ai: ASSISTANT(), business: cfg.business_name },
       (key) => conv.retry(key), (text) => {
         conv.send(text);
         this.input.focus(); // the buttons are gone: keep the focus where the chat goes on
       }, this.files, (key) => this.chooseAgain(key));
     this.attach = new Attach(host, conv, (text) => this.announce(text), () => {});
     this.list.welcome(cfg.welcome_message);
-    this.endButton = this.iconButton(END_ICON, "End conversation", () => {
+    this.endButton = this.iconButton(END_ICON, t("panel.end"), () => {
       this.confirmEnd = true;
       this.render(conv.state);
       (this.cards.querySelector(".pw-confirm .pw-btn") as HTMLElement | null)?.focus();
     });
-    this.homeButton = this.iconButton(LIST_ICON, "Your conversations", () => {
+    this.homeButton = this.iconButton(LIST_ICON, t("panel.list"), () => {
       this.listing = !this.listing;
       this.render(conv.state);
       (this.main.querySelector("button") as HTMLElement | null)?.focus();
     });
     this.input = h("textarea", {
       class: "pw-input", id: "pw-input", rows: "1", maxlength: "4000",
-      placeholder: "Write a message…", "aria-label": "Message", enterkeyhint: "send",
+      placeholder: t("panel.placeholder"), "aria-label": t("panel.message"), enterkeyhint: "send",
     });
     this.input.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
@@ -100,9 +101,9 @@ export class Panel {
       this.conv.typing(this.input.value.trim() !== "");
     });
     this.input.addEventListener("blur", () => this.conv.typing(false));
-    this.composer = h("form", { class: "pw-composer", "aria-label": "Write a message" },
+    this.composer = h("form", { class: "pw-composer", "aria-label": t("panel.composer") },
       this.attach.button, this.attach.input, this.input,
-      h("button", { type: "submit", class: "pw-send", "aria-label": "Send message" }, svg(SEND_ICON)));
+      h("button", { type: "submit", class: "pw-send", "aria-label": t("panel.send") }, svg(SEND_ICON)));
     this.composer.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.send();
@@ -110,7 +111,7 @@ export class Panel {
 
     this.el = h("div", {
       class: "pw-panel", id: "pw-panel", role: "dialog", "aria-labelledby": "pw-title",
-      "aria-describedby": "pw-sub",
+      "aria-describedby": "pw-sub", lang: language(), dir: dir(),
     },
       h("div", { class: "pw-head" }, this.avatar,
         h("div", { class: "pw-head-text" },
@@ -118,7 +119,7 @@ export class Panel {
           this.sub),
         this.homeButton,
         this.endButton,
-        this.iconButton(MINIMIZE_ICON, "Close chat", () => this.ctl.close())),
+        this.iconButton(MINIMIZE_ICON, t("launcher.close"), () => this.ctl.close())),
       this.notice, this.banner, this.main, this.typingLine,
       h("div", { class: "pw-foot" }, this.cards, this.actions, this.attach.slot, this.composer),
       this.live);
@@ -151,20 +152,20 @@ export class Panel {
       return h("li", { class: "pw-conv", "data-session": c.session_id },
         h("button", { type: "button", class: "pw-conv-open", "aria-current": c.session_id === current ? "true" : null,
           onclick: () => this.pick(c.session_id, false) },
-        h("span", { class: "pw-conv-text" }, c.last_message ?? "Conversation"),
-        h("span", { class: "pw-conv-meta" }, `${ended ? "Ended" : "Open"} · ${when}`)),
+        h("span", { class: "pw-conv-text", dir: "auto" }, c.last_message ?? t("home.untitled")),
+        h("span", { class: "pw-conv-meta" }, `${t(ended ? "home.ended" : "home.open")} · ${when}`)),
         ended && !open ? h("button", { type: "button", class: "pw-btn pw-btn--ghost",
-          onclick: () => this.pick(c.session_id, true) }, "Reopen") : null);
+          onclick: () => this.pick(c.session_id, true) }, t("home.reopen")) : null);
     });
-    return h("section", { class: "pw-home", "aria-label": "Your conversations" },
-      h("p", { class: "pw-card-title" }, "Your conversations"),
+    return h("section", { class: "pw-home", "aria-label": t("panel.list") },
+      h("p", { class: "pw-card-title" }, t("panel.list")),
       h("ul", { class: "pw-convs" }, ...items),
       open ? null : h("button", { type: "button", class: "pw-btn", onclick: () => {
         this.listing = false;
         if (this.conv.session) this.conv.reset();
         this.render(this.conv.state);
         this.focus();
-      } }, "New conversation"));
+      } }, t("home.new")));
   }
 
   private pick(sid: string, reopen: boolean): void {
@@ -175,7 +176,7 @@ export class Panel {
       return;
     }
     void this.conv.switchTo(sid, reopen).then(() => this.focus(), () => {
-      this.announce("This conversation could not be reopened.");
+      this.announce(t("home.reopenFailed"));
     }).finally(() => this.refreshHome());
   }
 
@@ -291,12 +292,12 @@ export class Panel {
       this.avatar.textContent = (name.trim()[0] ?? "?").toUpperCase();
     }
     let sub: string;
-    if (s.phase === "ended") sub = "Conversation ended";
-    else if (s.status === "assigned") sub = s.agent ? `You're chatting with ${s.agent}` : "You're chatting with a person";
-    else if (s.status === "waiting") sub = s.away ? "We'll reply by email" : "Waiting for a person…";
-    else if (closed || (awayNow && !cfg.ai_enabled)) sub = "We're away · we reply by email";
-    else if (cfg.ai_enabled) sub = "Our assistant replies instantly";
-    else sub = "We usually reply in a few minutes";
+    if (s.phase === "ended") sub = t("sub.ended");
+    else if (s.status === "assigned") sub = s.agent ? t("sub.agent", { agent: s.agent }) : t("sub.person");
+    else if (s.status === "waiting") sub = t(s.away ? "sub.email" : "sub.waiting");
+    else if (closed || (awayNow && !cfg.ai_enabled)) sub = t("sub.away");
+    else if (cfg.ai_enabled) sub = t("sub.ai");
+    else sub = t("sub.default");
     this.sub.textContent = sub;
     this.endButton.hidden = s.phase !== "live";
 
@@ -328,7 +329,7 @@ export class Panel {
     } else if (signIn) {
       this.prechat = null;
       if (!this.signIn) {
-        this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, SIGN_IN_NOTICE);
+        this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, SIGN_IN_NOTICE());
         replace(this.main, this.signIn);
       }
     } else if (this.signIn) {
@@ -341,7 +342,7 @@ export class Panel {
       // nothing more in the main area
     } else if (wantPrechat && !this.prechat) {
       this.prechat = prechatForm(cfg.prechat_fields, this.host.identity,
-        cfg.welcome_message || "Tell us a little about yourself to start.",
+        cfg.welcome_message || t("prechat.intro"),
         (answers) => void this.conv.start(answers).then((ok) => ok && this.focus()));
       replace(this.main, this.prechat.el);
     } else if (!wantPrechat && (this.prechat || !this.main.firstChild)) {
@@ -360,7 +361,7 @@ export class Panel {
     }
 
     this.list.offer(s.offer);
-    this.typingLine.textContent = s.typing ? `${s.typing} is typing…` : "";
+    this.typingLine.textContent = s.typing ? t("typing", { name: s.typing }) : "";
     this.typingLine.hidden = !s.typing;
 
     // Footer.
@@ -381,26 +382,26 @@ export class Panel {
         // The transcript by email: when the server sends mail and the session has an email.
         const transcript = cfg.mail && s.mailTo
           ? h("input", { type: "checkbox", id: "pw-transcript" }) : null;
-        replace(this.cards, h("section", { class: "pw-card pw-confirm", "aria-label": "End conversation" },
-          h("p", null, "End this conversation?"),
-          transcript && h("label", { class: "pw-check" }, transcript, "Email me the transcript"),
+        replace(this.cards, h("section", { class: "pw-card pw-confirm", "aria-label": t("panel.end") },
+          h("p", null, t("end.title")),
+          transcript && h("label", { class: "pw-check" }, transcript, t("end.transcript")),
           h("div", { class: "pw-row" },
             h("button", { type: "button", class: "pw-btn", onclick: () => {
               this.confirmEnd = false;
               this.conv.end(!!transcript?.checked);
               this.focus();
-            } }, "End chat"),
+            } }, t("end.confirm")),
             h("button", { type: "button", class: "pw-btn pw-btn--ghost", onclick: () => {
               this.confirmEnd = false;
               this.render(this.conv.state);
               this.endButton.focus();
-            } }, "Cancel"))));
+            } }, t("end.cancel")))));
       } else if (cards === "email") {
         this.email = emailForm((email) => this.conv.leaveEmail(email, ""));
         replace(this.cards, this.email.el);
       } else if (s.email) {
         replace(this.cards, h("p", { class: "pw-card pw-saved", role: "status" },
-          `Thanks! We'll reply to ${s.email}.`));
+          t("email.saved", { email: s.email })));
       } else {
         replace(this.cards);
       }
@@ -411,7 +412,7 @@ export class Panel {
       && (s.status === null || s.status === "active");
     replace(this.actions, canEscalate ? h("button", {
       type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
-    }, svg(PERSON_ICON), awayNow ? "Leave a message for the team" : "Talk to a person") : null);
+    }, svg(PERSON_ICON), t(awayNow ? "escalate.away" : "escalate.person")) : null);
     this.composer.hidden = ended || !!this.prechat || this.confirmEnd || signIn || listing;
     this.cards.hidden = listing;
     this.actions.hidden = listing;
@@ -421,9 +422,9 @@ export class Panel {
   private connection(s: State): void {
     const lost = s.connection === "waiting" || s.connection === "connecting";
     const queue = s.status === "waiting" && !s.away && s.queue?.position
-      ? `You're number ${s.queue.position} in the queue` +
-        (s.queue.estimated_wait_s ? ` · estimated wait ${waitText(s.queue.estimated_wait_s)}` : "")
-      : s.status === "waiting" && !s.away ? "Connecting you to a person…" : "";
+      ? t("queue.position", { n: s.queue.position }) +
+        (s.queue.estimated_wait_s ? " · " + t("queue.wait", { wait: waitText(s.queue.estimated_wait_s) }) : "")
+      : s.status === "waiting" && !s.away ? t("queue.connecting") : "";
     const show = (text: string, warn: boolean): void => {
       this.banner.textContent = text;
       this.banner.hidden = !text;
@@ -433,8 +434,7 @@ export class Panel {
     if (lost && s.phase !== "new") {
       if (!this.lostSince) this.lostSince = Date.now();
       const offline = typeof navigator !== "undefined" && navigator.onLine === false;
-      const text = offline ? "You're offline. Messages will be sent when you're back."
-        : "Reconnecting… Messages will be sent when the connection is back.";
+      const text = t(offline ? "conn.offline" : "conn.lost");
       const wait = BANNER_DELAY_MS - (Date.now() - this.lostSince);
       if (wait <= 0) show(text, true);
       else {

@@ -1,7 +1,7 @@
 """triggers: a widget's proactive messages (widget_triggers) and their daily counts
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0020
+Revises: 0019
 """
 from typing import Sequence, Union
 
@@ -14,8 +14,8 @@ TS = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(
 TABLE = dict(mysql_charset='utf8mb4', mysql_collate='utf8mb4_unicode_ci', mysql_engine='InnoDB')
 
 # revision identifiers, used by Alembic.
-revision: str = '0021'
-down_revision: Union[str, Sequence[str], None] = '0020'
+revision: str = '0020'
+down_revision: Union[str, Sequence[str], None] = '0019'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

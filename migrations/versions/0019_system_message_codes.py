@@ -12,7 +12,7 @@ row it cannot read keeps its text only.
 Done in Python, in batches (SQLite and MariaDB handle JSON differently); no schema change.
 Downgrade removes code and params from system messages' meta.
 
-Revision ID: 0020
+Revision ID: 0019
 Revises: 0018
 """
 import json
@@ -23,7 +23,7 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision: str = '0020'
+revision: str = '0019'
 down_revision: Union[str, Sequence[str], None] = '0018'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
