@@ -133,7 +133,9 @@ def test_an_agent_turns_off_the_waiting_email_and_does_not_get_it(
         resp = site.http.post(f"/api/widgets/escalate/{key}/{sid}", json={},
                               headers={"Authorization": f"Bearer {s['visitor_token']}"})
         assert resp.status_code == 200, resp.text
-        [mail] = smtp_sink.wait_for_sync(1)
+        mails = smtp_sink.wait_for_sync(1)
+        assert len(mails) == 1, [(m.recipients, str(m.message["Subject"])) for m in mails]
+        mail = mails[0]
     finally:
         ctx.settings = before
         servers.call(sender.stop)
