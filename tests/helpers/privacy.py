@@ -83,11 +83,13 @@ async def plant(ctx: Context, site_key: str, tag: str, *, close: bool = True,
         await conn.execute(insert(notes).values(
             session_id=sid, author_id=None, author_name="alice", text=f"note {m['note']}",
             mentions=[], client_msg_id=f"n-{rnd}", created_at=now))
+        # Sent already: a pending row would be delivered by a later test's sender (the browser
+        # tests share one database), to that test's mail sink.
         for key, session_id in ((f"a-{rnd}", sid), (f"b-{rnd}", None)):
             await conn.execute(insert(outbox).values(
                 kind="test", key=key, session_id=session_id, recipient=email,
-                payload={"text": m["payload"]}, status="pending", attempts=0, due_at=now,
-                message_id=f"<{key}@parley.test>", created_at=now))
+                payload={"text": m["payload"]}, status="sent", attempts=1, due_at=now,
+                message_id=f"<{key}@parley.test>", created_at=now, sent_at=now))
     if close:
         await chat.close(ctx, sid, by="agent", note=m["closenote"], rating=4)
     if age_days:
