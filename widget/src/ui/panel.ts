@@ -18,7 +18,8 @@ import { MessageList } from "./messages";
 
 const SEND_ICON = "M2.01 21 23 12 2.01 3 2 10l15 2-15 2z";
 const MINIMIZE_ICON = "M7.41 8.59 12 13.17l4.59-4.58L18 10l-6 6-6-6 1.41-1.41z";
-const END_ICON = "M10.09 15.59 11.5 17l5-5-5-5-1.41 1.41L12.67 11H3v2h9.67l-2.58 2.59zM19 3H5a2 2 0 0 0-2 2v4h2V5h14v14H5v-4H3v4a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2z";
+// A speech bubble with a cross: "end this chat" (not an exit arrow, which reads as "leave the page").
+const END_ICON = "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2zm0 14H6l-2 2V4h16zM15.5 7.2l-.7-.7L12 9.3 9.2 6.5l-.7.7 2.8 2.8-2.8 2.8.7.7 2.8-2.8 2.8 2.8.7-.7-2.8-2.8z";
 const LIST_ICON = "M4 6h16v2H4zm0 5h16v2H4zm0 5h10v2H4z";
 const PERSON_ICON = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z";
 // A lost connection is shown only if it lasts: a quick reconnect should not flash a banner.

@@ -28,7 +28,7 @@ background:rgba(255,255,255,.22);font:700 var(--pw-fs-lg)/1 var(--pw-font);overf
 .pw-face{width:20px;height:20px;border-radius:50%;object-fit:cover;vertical-align:middle;margin-inline-end:6px}\
 .pw-head-text{flex:1;min-width:0}\
 .pw-title{margin:0;font:600 var(--pw-fs-lg)/1.3 var(--pw-font);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
-.pw-sub{margin:0;font-size:var(--pw-fs-sm);line-height:1.4}\
+.pw-sub{margin:0;font-size:var(--pw-fs-sm);line-height:1.4;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
 .pw-icon{width:var(--pw-touch);height:var(--pw-touch);flex:none;display:grid;place-items:center;margin:0;padding:0;\
 border:0;border-radius:50%;background:transparent;color:inherit;cursor:pointer}\
 .pw-icon:hover{background:rgba(255,255,255,.18)}\
