@@ -367,8 +367,11 @@ export class Panel {
 
     // Footer.
     const ended = s.phase === "ended";
+    // The email form, then its "Thanks! We'll reply to …", only while the visitor waits:
+    // gone once an agent joined.
+    const waiting = s.status === "waiting";
     const cards = ended ? `ended:${s.rated}:${s.status}` : this.confirmEnd ? "confirm"
-      : s.away && s.status === "waiting" ? (s.email ? `email:${s.email}` : "email") : "";
+      : waiting && s.email ? `email:${s.email}` : waiting && s.away ? "email" : "";
     if (cards !== this.shownCards) {
       this.shownCards = cards;
       this.email = null;
@@ -400,7 +403,7 @@ export class Panel {
       } else if (cards === "email") {
         this.email = emailForm((email) => this.conv.leaveEmail(email, ""));
         replace(this.cards, this.email.el);
-      } else if (s.email) {
+      } else if (cards.startsWith("email:")) {
         replace(this.cards, h("p", { class: "pw-card pw-saved", role: "status" },
           t("email.saved", { email: s.email })));
       } else {
