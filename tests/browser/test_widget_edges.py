@@ -85,3 +85,81 @@ def test_nobody_online_no_person_promised_and_the_thanks_card_goes_when_an_agent
     expect(v.widget(".pw-note", has_text="joined the conversation")).to_be_visible()
     expect(saved).to_have_count(0)
     expect(v.widget(".pw-sub")).to_contain_text("Alex")
+
+
+FOCUSED = """() => {
+  const a = document.activeElement;
+  const e = a && a.shadowRoot ? a.shadowRoot.activeElement : a;
+  return e ? [e.tagName.toLowerCase(), e.className,
+    e.getAttribute('aria-label') || e.getAttribute('placeholder') || e.textContent.trim()] : null;
+}"""
+
+
+def focused(v: Visitor) -> list[str]:
+    got: list[str] = v.page.evaluate(FOCUSED)
+    return got
+
+
+def tab_to(v: Visitor, text: str, back: bool = False) -> None:
+    for _ in range(20):
+        v.page.keyboard.press("Shift+Tab" if back else "Tab")
+        if text in focused(v)[2]:
+            return
+    raise AssertionError(f"{text!r} never got the focus (last: {focused(v)})")
+
+
+def test_keyboard_only_prechat_chat_email_close_and_rating(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    key = site.widget(enable_prechat_form=True, prechat_fields=[
+        {"name": "name", "label": "Your name", "type": "text", "required": True}])
+    v = visitor()
+    v.page.goto(servers.page_url(key))
+    expect(v.widget(".pw-launcher")).to_be_visible()
+    tab_to(v, "Open chat")
+    v.page.keyboard.press("Enter")
+    # Pre-chat: the first field, then the message box once the chat started.
+    expect(v.page.get_by_label("Your name")).to_be_focused()
+    v.page.keyboard.type("Ada")
+    v.page.keyboard.press("Enter")
+    box = v.widget("textarea.pw-input")
+    expect(box).to_be_focused()
+    v.page.keyboard.type("Is anyone there?")
+    v.page.keyboard.press("Enter")
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
+    # Nobody is online: leave a message for the team; the email field gets the focus.
+    # Nobody is online (a widget without the AI hands over at once): the email form comes;
+    # the focus stays where the visitor types, the form is said, and Shift+Tab reaches it.
+    live = v.widget(".pw-sr[aria-live]")
+    expect(live).to_have_text(re.compile("Nobody is available"))
+    expect(box).to_be_focused()
+    tab_to(v, "name@example.com", back=True)
+    email = v.page.get_by_label("Your email")
+    expect(email).to_be_focused()
+    v.page.keyboard.type("ada@example.com")
+    v.page.keyboard.press("Enter")
+    expect(v.widget(".pw-saved")).to_be_visible()
+    # The form became its thanks: the focus is back in the message box, and it is said.
+    expect(box).to_be_focused()
+    expect(live).to_have_text("Thanks. We'll reply to ada@example.com.")
+    # Close: the focus goes to the launcher; open again: the message box.
+    v.page.keyboard.press("Escape")
+    expect(v.widget(".pw-panel")).to_be_hidden()
+    assert focused(v)[1] == "pw-launcher"
+    v.page.keyboard.press("Enter")
+    expect(box).to_be_focused()
+    # End the conversation and rate it, with the keyboard.
+    tab_to(v, "End conversation", back=True)
+    v.page.keyboard.press("Enter")
+    expect(v.widget(".pw-confirm button", has_text="End chat")).to_be_focused()
+    v.page.keyboard.press("Enter")
+    expect(v.widget(".pw-ended")).to_be_visible()
+    expect(v.widget(".pw-star").first).to_be_focused()
+    expect(live).to_have_text("The conversation has ended.")
+    for _ in range(3):
+        v.page.keyboard.press("Tab")
+    assert focused(v)[2].startswith("4 of 5")
+    v.page.keyboard.press("Enter")
+    expect(v.widget(".pw-ended p[role=status]")).to_be_visible()
+    tag, cls, _ = focused(v)
+    assert cls and "pw-" in cls, f"the focus left the widget: {tag} {cls}"
+    assert v.page.evaluate("() => document.activeElement.tagName") == "PARLEY-WIDGET"

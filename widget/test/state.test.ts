@@ -186,6 +186,9 @@ describe("reduce", () => {
     ({ model, effects } = run(model, frame({ type: "escalated", agents_online: 0, offline: true, outside_hours: false })));
     expect(model.view).toMatchObject({ status: "waiting", aiMode: false, away: true });
     expect(of(effects, "announce")[0]?.text).toMatch(/leave your email/);
+    // Nobody can answer: a queue position is not announced after "nobody is available".
+    ({ model, effects } = run(model, frame({ type: "queue_position", position: 1, estimated_wait_s: null, agents_online: 0 })));
+    expect(of(effects, "announce")).toEqual([]);
     ({ model, effects } = run(model, { type: "leave_email", email: "nope", note: "" }));
     expect(model.view.errors.email).toBeTruthy();
     expect(sent(effects)).toEqual([]);

@@ -654,7 +654,8 @@ class Step {
           queue: { position: f.position, estimated_wait_s: f.estimated_wait_s, agents_online: f.agents_online },
           away: this.m.view.away || f.agents_online === 0,
         });
-        if (f.position) this.do({ type: "announce", text: t("notice.position", { n: f.position }) });
+        // Nobody can answer: no queue to speak of (the banner does not show it either).
+        if (f.position && !this.m.view.away) this.do({ type: "announce", text: t("notice.position", { n: f.position }) });
         return;
       case "agent_joined":
         this.t.dropStreaming();

@@ -56,6 +56,7 @@ export class Panel {
   private signIn: HTMLElement | null = null;
   private email: ReturnType<typeof emailForm> | null = null;
   private shownCards = "";
+  private shownChip = "";
   private shownErrors = "{}";
   private bannerTimer: ReturnType<typeof setTimeout> | undefined;
   private lostSince = 0;
@@ -190,8 +191,9 @@ export class Panel {
   /** Put the focus where the visitor will type. */
   focus(): void {
     if (this.prechat) this.prechat.fields.focus();
+    else if (this.email) this.email.fields.focus();
     else if (!this.composer.hidden) this.input.focus();
-    else (this.cards.querySelector("button, input") as HTMLElement | null)?.focus();
+    else ((this.cards.querySelector("button, input, textarea") as HTMLElement | null) ?? this.list.el).focus();
   }
 
   private send(): void {
@@ -272,8 +274,14 @@ export class Panel {
   render(s: State): void {
     // Banners and cards take room from the transcript: keep the newest message in view.
     const pinned = this.list.atEnd();
+    // A control with the focus may be redrawn or hidden (the email form becoming its
+    // "Thanks", the stars becoming the rating's thanks): the focus must stay in the widget,
+    // never fall to the page.
+    const had = (this.el.getRootNode() as ShadowRoot).activeElement;
+    const inside = !!had && this.el.contains(had);
     this.draw(s);
     if (pinned) this.list.scrollToEnd();
+    if (inside && had && (!this.el.contains(had) || had.closest("[hidden]"))) this.focus();
   }
 
   private draw(s: State): void {
@@ -414,9 +422,14 @@ export class Panel {
 
     const canEscalate = cfg.ai_enabled && !ended && !this.prechat && !signIn
       && (s.status === null || s.status === "active");
-    replace(this.actions, canEscalate ? h("button", {
-      type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
-    }, svg(PERSON_ICON), t(awayNow ? "escalate.away" : "escalate.person")) : null);
+    // Made again only when it changes: a focused chip must not be replaced at each render.
+    const chip = canEscalate ? t(awayNow ? "escalate.away" : "escalate.person") : "";
+    if (chip !== this.shownChip) {
+      this.shownChip = chip;
+      replace(this.actions, chip ? h("button", {
+        type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
+      }, svg(PERSON_ICON), chip) : null);
+    }
     this.composer.hidden = ended || !!this.prechat || this.confirmEnd || signIn || listing;
     this.cards.hidden = listing;
     this.actions.hidden = listing;
