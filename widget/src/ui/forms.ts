@@ -4,6 +4,7 @@
 
 import type { Identity, PrechatField } from "../types";
 import { h, replace } from "./dom";
+import { linkify } from "./linkify";
 import { t } from "./strings";
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -100,7 +101,7 @@ export function prechatForm(
   const set = new FieldSet("pw-pre");
   const button = h("button", { type: "submit", class: "pw-btn" }, t("prechat.start"));
   const el = h("form", { class: "pw-form pw-prechat", novalidate: true, "aria-label": t("prechat.label") },
-    h("p", { class: "pw-intro" }, intro),
+    h("p", { class: "pw-intro", dir: "auto" }, ...linkify(intro)),
     ...fields.map((f) => set.add(f.name, f.label, control(f, identity), f.required)),
     button);
   el.addEventListener("submit", (ev) => {

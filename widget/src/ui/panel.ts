@@ -14,6 +14,7 @@ import { type FileAccess, blobCache, viewer } from "./files";
 import { emailForm, prechatForm, ratingCard } from "./forms";
 import { waitText } from "./format";
 import { svg } from "./launcher";
+import { linkify } from "./linkify";
 import { MessageList } from "./messages";
 
 const SEND_ICON = "M2.01 21 23 12 2.01 3 2 10l15 2-15 2z";
@@ -338,7 +339,7 @@ export class Panel {
     } else if (signIn) {
       this.prechat = null;
       if (!this.signIn) {
-        this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, SIGN_IN_NOTICE());
+        this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, ...linkify(SIGN_IN_NOTICE()));
         replace(this.main, this.signIn);
       }
     } else if (this.signIn) {
