@@ -132,6 +132,8 @@ sessions = Table(
     Column("escalation_reason", String(32), nullable=True),
     Column("last_seq", Integer, nullable=False, server_default="0"),
     Column("rating", SmallInteger, nullable=True),
+    # The visitor's optional words with the rating (erased with the rest of the session).
+    Column("rating_comment", String(500), nullable=True),
     Column("resolution", String(16), nullable=True),
     Column("closed_by", String(16), nullable=True),
     Column("close_note", String(2000), nullable=True),

@@ -12,6 +12,7 @@ import pytest
 
 from tests.helpers.browser import Site, Visitor
 from tests.helpers.browser_servers import Agent, Servers
+from tests.helpers.wait import wait_until
 
 try:
     from playwright.sync_api import expect
@@ -159,7 +160,17 @@ def test_keyboard_only_prechat_chat_email_close_and_rating(
         v.page.keyboard.press("Tab")
     assert focused(v)[2].startswith("4 of 5")
     v.page.keyboard.press("Enter")
-    expect(v.widget(".pw-ended p[role=status]")).to_be_visible()
-    tag, cls, _ = focused(v)
-    assert cls and "pw-" in cls, f"the focus left the widget: {tag} {cls}"
+    expect(v.widget(".pw-ended p[role=status]").first).to_have_text("Thanks for your feedback (4 of 5).")
+    # The stars became the thanks: the focus is on the optional comment.
+    comment = v.page.get_by_label("Anything to add? (optional)")
+    expect(comment).to_be_focused()
     assert v.page.evaluate("() => document.activeElement.tagName") == "PARLEY-WIDGET"
+    v.page.keyboard.type("Quick and kind")
+    v.page.keyboard.press("Tab")
+    v.page.keyboard.press("Enter")
+    expect(v.widget(".pw-ended p[role=status]", has_text="your comment was sent")).to_be_visible()
+    expect(v.widget(".pw-restart")).to_be_focused()
+    expect(live).to_have_text("Thanks, your comment was sent.")
+    sid = json.loads(v.storage()[f"parley:{key}"])["sid"]
+    wait_until(lambda: next(s for s in servers.sessions() if s["id"] == sid).get("rating_comment")
+               == "Quick and kind", 10, "the comment to be stored")

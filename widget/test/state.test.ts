@@ -216,6 +216,11 @@ describe("reduce", () => {
     ({ model, effects } = run(model, { type: "rate", rating: 5 }));
     expect(sent(effects)).toEqual([{ type: "close", rating: 5 }]);
     expect(of(effects, "save")[0]?.saved.rated).toBe(5);
+    // The optional comment follows in a second close, cut to 500 characters, and is said.
+    ({ model, effects } = run(model, { type: "rate", rating: 5, comment: "Great help" + "!".repeat(600) }));
+    expect(sent(effects)).toEqual([{ type: "close", rating: 5, comment: ("Great help" + "!".repeat(600)).slice(0, 500) }]);
+    expect(of(effects, "announce")[0]?.text).toBe("Thanks, your comment was sent.");
+    expect(model.view.rated).toBe(5);
     ({ model, effects } = run(model, { type: "reset" }));
     expect(model).toMatchObject({ saved: null, socket: false, view: { phase: "new", connection: "none" } });
     expect(effects.map((e) => e.type)).toEqual(["clear_timer", "stop", "forget", "cleared"]);

@@ -2649,6 +2649,8 @@ export interface components {
             last_activity_at: components["schemas"]["Timestamp"];
             resolution: string | null;
             rating: number | null;
+            /** @description The visitor's optional words with the rating (the socket's `close` frame). */
+            rating_comment: string | null;
             offline_email: string | null;
             offline_note: string | null;
             /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
@@ -2788,6 +2790,8 @@ export interface components {
             last_activity_at: components["schemas"]["Timestamp"];
             resolution: string | null;
             rating: number | null;
+            /** @description The visitor's optional words with the rating (the socket's `close` frame). */
+            rating_comment: string | null;
             offline_email: string | null;
             offline_note: string | null;
             /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
@@ -2862,6 +2866,8 @@ export interface components {
                 last_activity_at: components["schemas"]["Timestamp"];
                 resolution: string | null;
                 rating: number | null;
+                /** @description The visitor's optional words with the rating (the socket's `close` frame). */
+                rating_comment: string | null;
                 offline_email: string | null;
                 offline_note: string | null;
                 /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */

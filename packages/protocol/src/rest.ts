@@ -253,6 +253,8 @@ export interface Session {
   offline_email: string | null;
   offline_note: string | null;
   rating: number | null;
+  /** The visitor's optional words with the rating (up to 500 characters). */
+  rating_comment?: string | null;
   resolution: string | null;
   /** The agent in the conversation, while it is assigned (not in openapi.yaml either). */
   agent?: { id: number; display_name: string | null } | null;

@@ -105,7 +105,7 @@ export type Action =
   | { type: "escalate" }
   | { type: "leave_email"; email: string; note: string }
   | { type: "end"; transcript?: boolean }
-  | { type: "rate"; rating: number }
+  | { type: "rate"; rating: number; comment?: string }
   | { type: "reset" }
   | { type: "dismiss" }
   | { type: "open"; open: boolean; now: number }
@@ -293,6 +293,11 @@ class Step {
         this.do({ type: "command", frame: a.transcript ? { type: "close", transcript: true } : { type: "close" } });
         return this.ended();
       case "rate":
+        // The optional comment comes after the stars, in a second close (docs/protocol.md).
+        if (a.comment !== undefined) {
+          this.do({ type: "command", frame: { type: "close", rating: a.rating, comment: a.comment.slice(0, 500) } });
+          return this.do({ type: "announce", text: t("rating.commented") });
+        }
         this.do({ type: "command", frame: { type: "close", rating: a.rating } });
         this.save({ rated: a.rating });
         this.set({ rated: a.rating });

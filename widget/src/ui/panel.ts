@@ -387,7 +387,7 @@ export class Panel {
       if (ended) {
         this.confirmEnd = false;
         // A conversation the visitor walked away from (abandoned) is not rated.
-        replace(this.cards, ratingCard(s.status === "abandoned" ? 0 : s.rated, (n) => this.conv.rate(n), () => {
+        replace(this.cards, ratingCard(s.status === "abandoned" ? 0 : s.rated, (n, c) => this.conv.rate(n, c), () => {
           this.conv.reset();
           this.focus();
         }, (d) => svg(d)));
