@@ -174,3 +174,65 @@ def test_keyboard_only_prechat_chat_email_close_and_rating(
     sid = json.loads(v.storage()[f"parley:{key}"])["sid"]
     wait_until(lambda: next(s for s in servers.sessions() if s["id"] == sid).get("rating_comment")
                == "Quick and kind", 10, "the comment to be stored")
+
+
+HIDE = """hidden => {
+  Object.defineProperty(document, 'visibilityState', {configurable: true,
+    get: () => hidden ? 'hidden' : 'visible'});
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def test_a_reply_while_away_badges_the_title_chimes_and_shows_a_preview(
+        servers: Servers, site: Site, agents: Callable[..., Agent],
+        visitor: Callable[..., Visitor]) -> None:
+    key = site.widget()
+    alex = agents(key)
+    alex.connect()
+    v = visitor()
+    # The chime is asked for on the tag (data-sound); count the tones made.
+    v.page.add_init_script("""(() => {
+      window.tones = 0;
+      const Real = window.AudioContext;
+      window.AudioContext = class extends Real {
+        createOscillator() { window.tones++; return super.createOscillator(); } };
+      new MutationObserver(() => document.querySelectorAll('script[data-site-key]')
+        .forEach((s) => s.setAttribute('data-sound', '')))
+        .observe(document, {childList: true, subtree: true});
+    })()""")
+    v.page.goto(servers.page_url(key, title="Acme shop"))
+    v.widget(".pw-launcher").click()
+    box = v.widget("textarea.pw-input")
+    box.fill("Hello?")
+    box.press("Enter")
+    v.widget("button", has_text="Talk to a person").click()
+    sid = json.loads(v.storage()[f"parley:{key}"])["sid"]
+    alex.accept(sid)
+    expect(v.widget(".pw-sub")).to_contain_text("Alex")
+    # The window is closed: the reply shows beside the launcher; a click opens the chat.
+    v.page.keyboard.press("Escape")
+    expect(v.widget(".pw-panel")).to_be_hidden()
+    alex.say(sid, "We can help with that order")
+    peek = v.widget(".pw-peek")
+    expect(peek).to_contain_text("We can help with that order")
+    expect(peek.locator("b")).to_have_text("Alex")
+    assert v.page.title() == "Acme shop"  # the tab is visible: no badge
+    peek.locator(".pw-peek-msg").click()
+    expect(v.widget(".pw-panel")).to_be_visible()
+    expect(peek).to_have_count(0)
+    # Closed again, another reply, dismissed.
+    v.page.keyboard.press("Escape")
+    alex.say(sid, "Anything else?")
+    expect(peek).to_be_visible()
+    peek.locator("button[aria-label='Dismiss']").click()
+    expect(peek).to_have_count(0)
+    # The tab hidden: the title counts the replies, with a tone each; visible: given back.
+    assert v.page.evaluate("() => window.tones") == 0
+    v.page.evaluate(HIDE, True)
+    alex.say(sid, "Still there?")
+    expect(v.page).to_have_title("(1) Acme shop")
+    alex.say(sid, "Hello?")
+    expect(v.page).to_have_title("(2) Acme shop")
+    assert v.page.evaluate("() => window.tones") == 2
+    v.page.evaluate(HIDE, False)
+    expect(v.page).to_have_title("Acme shop")
