@@ -79,6 +79,8 @@ widget_configs = Table(
     Column("ai_enabled", Boolean, nullable=False),
     # Visitors may attach files (agents always may).
     Column("visitor_uploads", Boolean, nullable=False, server_default="1"),
+    # Hide the launcher when nobody is online outside business hours (docs/widget.md).
+    Column("hide_when_offline", Boolean, nullable=False, server_default="0"),
     Column("ai_settings", JSON, nullable=False),
     # Identity verification (docs/identity.md; secrets encrypted: services/identity_secret.py).
     Column("identity_secret", String(255), nullable=True),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 
 import pytest
@@ -236,3 +237,24 @@ def test_a_reply_while_away_badges_the_title_chimes_and_shows_a_preview(
     assert v.page.evaluate("() => window.tones") == 2
     v.page.evaluate(HIDE, False)
     expect(v.page).to_have_title("Acme shop")
+
+
+def test_the_launcher_hides_when_nobody_could_answer_unless_a_chat_goes_on(
+        servers: Servers, site: Site, visitor: Callable[..., Visitor]) -> None:
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(time.gmtime().tm_wday + 3) % 7]
+    closed = {day: [["03:00", "03:01"]]}
+    shown = site.widget(business_hours=closed, timezone="UTC")  # not asked to hide
+    key = site.widget(business_hours=closed, timezone="UTC", hide_when_offline=True)
+    v = visitor()
+    v.page.goto(servers.page_url(shown))
+    expect(v.widget(".pw-launcher")).to_be_visible()
+    v.page.goto(servers.page_url(key))
+    # The config is in (the launcher is labelled from it), and the widget stays hidden.
+    expect(v.widget(".pw-launcher")).to_have_attribute("aria-label", re.compile("email"))
+    expect(v.widget(".pw-root")).to_be_hidden()
+    expect(v.widget(".pw-launcher")).to_be_hidden()
+    # A browser with a conversation going on still shows it.
+    v.page.evaluate("k => localStorage.setItem('parley:' + k, JSON.stringify({sid: 'x', token: 't'}))",
+                    key)
+    v.page.reload()
+    expect(v.widget(".pw-launcher")).to_be_visible()
