@@ -206,6 +206,7 @@ def test_a_reply_while_away_badges_the_title_chimes_and_shows_a_preview(
     box = v.widget("textarea.pw-input")
     box.fill("Hello?")
     box.press("Enter")
+    expect(v.widget(".pw-msg--visitor").last).to_have_attribute("data-state", re.compile("sent"))
     v.widget("button", has_text="Talk to a person").click()
     sid = json.loads(v.storage()[f"parley:{key}"])["sid"]
     alex.accept(sid)
