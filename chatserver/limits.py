@@ -22,6 +22,8 @@ MESSAGES_PAGE_MAX = 500
 MESSAGES_PAGE_DEFAULT = 100
 # An agent's close note and a visitor's note with a left email (the schema's column width).
 NOTE_MAX = 2000
+# The visitor's comment with a rating (sessions.rating_comment).
+RATING_COMMENT_MAX = 500
 # GET /api/inbox/history: one page of past conversations in the search list (25 shown).
 HISTORY_SEARCH_PAGE_MAX = 100
 # Visitor context (services/visitor_context.py, docs/privacy.md): the pages kept per

@@ -44,6 +44,7 @@ export const DEFAULTS: WidgetSettings = {
   require_identity: false,
   retention_days: null,
   visitor_tracking: false,
+  hide_when_offline: false,
   text_overrides: {},
 };
 export const RETENTION_MAX_DAYS = 36500;
@@ -227,6 +228,8 @@ export function previewConfig(s: WidgetSettings, siteKey: string | null, languag
     ai_enabled: s.ai_enabled,
     visitor_uploads: s.visitor_uploads,
     require_identity: s.require_identity, // the preview then shows the sign-in message
+    hidden_now: false, // the preview always shows the launcher
+    hide_when_offline: s.hide_when_offline,
     uploads: { max_bytes: 10 * 1024 * 1024, max_files: 10, types: [] }, // the preview uploads nothing
     mail: false, // the preview sends nothing
     // The Texts tab previews the language it edits; else the widget's default language.

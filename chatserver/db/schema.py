@@ -79,6 +79,8 @@ widget_configs = Table(
     Column("ai_enabled", Boolean, nullable=False),
     # Visitors may attach files (agents always may).
     Column("visitor_uploads", Boolean, nullable=False, server_default="1"),
+    # Hide the launcher when nobody is online outside business hours (docs/widget.md).
+    Column("hide_when_offline", Boolean, nullable=False, server_default="0"),
     Column("ai_settings", JSON, nullable=False),
     # Identity verification (docs/identity.md; secrets encrypted: services/identity_secret.py).
     Column("identity_secret", String(255), nullable=True),
@@ -132,6 +134,8 @@ sessions = Table(
     Column("escalation_reason", String(32), nullable=True),
     Column("last_seq", Integer, nullable=False, server_default="0"),
     Column("rating", SmallInteger, nullable=True),
+    # The visitor's optional words with the rating (erased with the rest of the session).
+    Column("rating_comment", String(500), nullable=True),
     Column("resolution", String(16), nullable=True),
     Column("closed_by", String(16), nullable=True),
     Column("close_note", String(2000), nullable=True),

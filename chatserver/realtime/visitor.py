@@ -140,7 +140,8 @@ class VisitorSocket(ConversationSocket):
 
     async def on_close_frame(self, frame: dict[str, Any]) -> None:
         await chat.close(self.ctx, self.session_id, by="visitor", rating=frame.get("rating"),
-                         transcript=frame.get("transcript", False))
+                         transcript=frame.get("transcript", False),
+                         comment=frame.get("comment"))
 
     async def on_leave_email_frame(self, frame: dict[str, Any]) -> None:
         result = await chat.leave_email(self.ctx, self.session_id, frame.get("email"),

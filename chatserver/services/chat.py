@@ -21,7 +21,7 @@ from chatserver.db import widgets as widgets_db
 from chatserver.domain import ENDED, ESCALATION_REASONS, UNANSWERED
 from chatserver.errors import Conflict, Forbidden, NotFound, ValidationError
 from chatserver.events import MessageView
-from chatserver.limits import CLIENT_MSG_ID_MAX, NOTE_MAX
+from chatserver.limits import CLIENT_MSG_ID_MAX, NOTE_MAX, RATING_COMMENT_MAX
 from chatserver.services import ai_live
 from chatserver.services.access import Actor, SignedIn, access_session
 from chatserver.services.hours import is_open
@@ -154,11 +154,19 @@ def _resolution(row: RowMapping, by: str) -> str:
 
 async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None = None,
                 note: str | None = None, rating: int | None = None,
-                transcript: bool = False) -> dict[str, Any]:
-    """Close a conversation (by the visitor, an agent or the system). A visitor may rate it,
-    and ask for its transcript by email (`transcript`), also after an agent closed it."""
+                transcript: bool = False, comment: str | None = None) -> dict[str, Any]:
+    """Close a conversation (by the visitor, an agent or the system). A visitor may rate it
+    (with an optional comment), and ask for its transcript by email (`transcript`), also
+    after an agent closed it."""
     if not isinstance(transcript, bool):
         raise ValidationError("transcript is true or false", code="invalid_transcript")
+    if comment is not None and (not isinstance(comment, str)
+                                or len(comment) > RATING_COMMENT_MAX):
+        raise ValidationError(f"comment is text of at most {RATING_COMMENT_MAX} characters",
+                              code="invalid_comment",
+                              fields={"comment": f"at most {RATING_COMMENT_MAX} characters"})
+    said: dict[str, Any] = {"rating_comment": clean_text(comment) or None} \
+        if comment is not None and by == "visitor" else {}
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)
                                or not 1 <= rating <= 5):
         raise ValidationError("rating is a whole number from 1 to 5", code="invalid_rating",
@@ -180,6 +188,8 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
             if row["status"] in ENDED:
                 if rating is not None and by == "visitor":
                     await db.update_session(conn, session_id, rating=rating)
+                if said:
+                    await db.update_session(conn, session_id, **said)
                 if mail_transcript:
                     await queue_transcript(conn, ctx.settings, row)
                 return {"session_id": session_id, "status": row["status"], "rating": rating}
@@ -187,6 +197,7 @@ async def close(ctx: Context, session_id: str, *, by: str, actor: Actor | None =
             await db.update_session(conn, session_id, status="closed", closed_at=now,
                                     closed_by=by, resolution=_resolution(row, by),
                                     rating=rating, close_note=(note or "")[:NOTE_MAX] or None,
+                                    **said,
                                     ai_mode=False, last_activity_at=now)
             event = await add_system_message(conn, session_id, "closed")
             if mail_transcript:  # with the line that says it closed

@@ -167,6 +167,7 @@ async def _collect(ctx: Context, q: VisitorQuery, ids: list[str],
             "left_email": {"email": r["offline_email"], "note": r["offline_note"]}
             if r["offline_email"] or r["offline_note"] else None,
             "close_note": r["close_note"],
+            "rating_comment": r["rating_comment"],
             "context": None if ctx_row is None else {
                 "timezone": ctx_row["timezone"], "language": ctx_row["language"],
                 "referrer": ctx_row["referrer"], "pages": ctx_row["pages"],

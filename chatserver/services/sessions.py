@@ -196,6 +196,7 @@ def agent_view(row: RowMapping) -> dict[str, Any]:
         "last_activity_at": iso(row["last_activity_at"]),
         "resolution": row["resolution"],
         "rating": row["rating"],
+        "rating_comment": row.get("rating_comment"),
         "offline_email": row["offline_email"],
         "offline_note": row["offline_note"],
     }

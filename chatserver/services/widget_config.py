@@ -32,7 +32,9 @@ def public_config(row: RowMapping, mail: bool = False,
     """`mail`: this server sends email (the widget offers the transcript by email);
     `uploads`: the server's limits on files (``upload_limits``); `triggers`: the widget's
     proactive-message triggers (services/triggers.py)."""
-    return {**{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {},
+    # These two first: cached_public_config sets `hidden_now` per request (HIDING).
+    return {"hidden_now": False, "hide_when_offline": bool(row["hide_when_offline"]),
+            **{k: row[k] for k in PUBLIC_FIELDS}, "mail": mail, "uploads": uploads or {},
             "triggers": public_triggers(row, triggers or []),
             # The widget's default language and the admin's texts (docs/widget.md): all
             # languages' (the whole map is at most widget_texts.MAX_TOTAL characters).
@@ -58,6 +60,9 @@ def upload_limits(settings: Settings) -> dict[str, Any]:
             "types": sorted(settings.upload_type_set)}
 
 
+# The start of a public config whose launcher hides when nobody could answer.
+HIDING = b'{"hidden_now":false,"hide_when_offline":true'
+
 # Other processes learn of a change within this time (the bus invalidates sooner when present).
 CONFIG_CACHE_TTL_S = 30.0
 
@@ -66,8 +71,20 @@ async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes,
     """(ETag, JSON body, allowed origins) of a widget's public config, from a cache."""
     now = time.monotonic()
     hit = ctx.config_cache.get(site_key)
-    if hit is not None and hit[0] > now:
-        return hit[1], hit[2], hit[3]
+    if hit is None or hit[0] <= now:
+        hit = await _load_public_config(ctx, site_key, now)
+    _expires, etag, body, origins = hit
+    if body.startswith(HIDING):
+        # Live, not cached: hidden while nobody is online outside business hours.
+        av = await availability(ctx, site_key)
+        if not av["open"] and not av["agents_online"]:
+            body = body.replace(b'"hidden_now":false', b'"hidden_now":true', 1)
+            etag = etag[:-1] + '-h"'
+    return etag, body, origins
+
+
+async def _load_public_config(ctx: Context, site_key: str,
+                              now: float) -> tuple[float, str, bytes, list[str]]:
     async with ctx.engine.connect() as conn:
         row = await db.by_site_key(conn, site_key)
         triggers = [] if row is None else await triggers_db.of_widget(conn, row["id"],
@@ -80,8 +97,8 @@ async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes,
                       ensure_ascii=False).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     origins = list(row["allowed_origins"])
-    ctx.config_cache[site_key] = (now + CONFIG_CACHE_TTL_S, etag, body, origins)
-    return etag, body, origins
+    entry = ctx.config_cache[site_key] = (now + CONFIG_CACHE_TTL_S, etag, body, origins)
+    return entry
 
 
 def invalidate_config(ctx: Context, site_key: str) -> None:

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "ai_enabled": True,
     # Visitors may send files (docs/attachments.md); agents always may.
     "visitor_uploads": True,
+    # Hide the launcher when nobody is online outside business hours (docs/widget.md).
+    "hide_when_offline": False,
     "ai_settings": {},
     # Identity (docs/identity.md): refuse a name or email claimed without a signed token;
     # refuse anonymous visitors too.
@@ -161,7 +163,7 @@ def parse_widget(data: dict[str, Any]) -> dict[str, Any]:
     if "position" in data:
         out["position"] = f.choice("position", POSITIONS, required=True)
     for name in ("enable_prechat_form", "ai_enabled", "visitor_uploads", "enforce_identity",
-                 "require_identity", "visitor_tracking"):
+                 "require_identity", "visitor_tracking", "hide_when_offline"):
         if name in data:
             out[name] = f.flag(name, required=True)
     if "retention_days" in data:

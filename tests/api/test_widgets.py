@@ -157,7 +157,7 @@ async def test_public_config_shows_only_what_the_widget_needs(api: Api) -> None:
                               "enable_prechat_form", "prechat_fields", "business_hours",
                               "timezone", "ai_enabled", "visitor_uploads", "require_identity",
                               "visitor_tracking", "mail", "uploads", "triggers", "language",
-                              "text_overrides"}
+                              "text_overrides", "hidden_now", "hide_when_offline"}
     assert resp.json["visitor_uploads"] is True
     assert resp.json["uploads"]["max_bytes"] == 10 * 1024 * 1024
     assert "image/png" in resp.json["uploads"]["types"]

@@ -55,7 +55,8 @@ async def plant(ctx: Context, site_key: str, tag: str, *, close: bool = True,
 
     email = f"{mark('email')}@example.org".lower()
     m = {w: mark(w) for w in ("name", "msg", "company", "attr", "referrer", "file", "content",
-                              "inbound", "sender", "offnote", "closenote", "note", "payload", "redis")}
+                              "inbound", "sender", "offnote", "closenote", "ratingcomment", "note", "payload",
+                              "redis")}
     async with ctx.engine.connect() as conn:
         widget = await widgets_db.by_site_key(conn, site_key)
     s = await create_session(ctx, widget, {
@@ -92,6 +93,7 @@ async def plant(ctx: Context, site_key: str, tag: str, *, close: bool = True,
                 message_id=f"<{key}@parley.test>", created_at=now, sent_at=now))
     if close:
         await chat.close(ctx, sid, by="agent", note=m["closenote"], rating=4)
+        await chat.close(ctx, sid, by="visitor", rating=4, comment=m["ratingcomment"])
     if age_days:
         old = now - timedelta(days=age_days)
         async with ctx.engine.begin() as conn:

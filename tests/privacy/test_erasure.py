@@ -69,7 +69,7 @@ async def test_erasure_leaves_no_marker_anywhere(ctx: Context,
     # Planted: every marker is found before the erasure (so the walk can fail).
     before = await found_in_tables(ctx, markers)
     for where in ("name", "email", "msg", "company", "attr", "referrer", "file", "inbound",
-                  "sender", "offnote", "closenote", "note", "payload"):
+                  "sender", "offnote", "closenote", "ratingcomment", "note", "payload"):
         assert any(v.markers[where] in hit for hit in before), where
     assert isinstance(ctx.storage, LocalStorage)
     assert found_in_files(ctx.storage.root, [v.markers["content"]])
@@ -137,6 +137,7 @@ async def test_export_has_every_message_and_the_files(ctx: Context) -> None:
         assert conv["context"]["attributes"]["plan"] == v.markers["attr"]
         assert conv["left_email"]["note"] == v.markers["offnote"]
         assert conv["close_note"] == v.markers["closenote"] and conv["rating"] == 4
+        assert conv["rating_comment"] == v.markers["ratingcomment"]
         assert "notes" not in conv and doc["notes_included"] is False
         (f,) = conv["files"]
         assert zf.read(f["path"]) == f"contents {v.markers['content']}".encode()

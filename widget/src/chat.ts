@@ -4,10 +4,11 @@
 import { CHAT } from "./api";
 import { VisitorContext } from "./context";
 import { isRtl } from "./i18n";
-import { Conversation } from "./conversation";
+import { ASSISTANT, Conversation } from "./conversation";
 import { load } from "./storage";
 import type { ChatApp, Host, Identity } from "./types";
 import { addStyles } from "./ui/launcher";
+import { Notifier } from "./ui/notify";
 import { Panel } from "./ui/panel";
 import { setTexts, t, unpack } from "./ui/strings";
 import { CHAT_CSS } from "./ui/styles";
@@ -49,12 +50,16 @@ export function mount(host: Host): ChatApp {
     cleared: () => panel?.list.clear(),
     incoming: (item) => {
       if (visible()) markSeen();
-      else if (item.sender === "agent" || item.sender === "ai") setUnread(unread + 1);
+      else if (item.sender === "agent" || item.sender === "ai") {
+        setUnread(unread + 1);
+        if (!host.preview) notes.reply(item.name || (item.sender === "ai" ? ASSISTANT() : host.config.business_name), item.text, open);
+      }
     },
     announce: (text) => panel?.announce(text),
     started: () => visitor.started(),
   });
   const visitor = new VisitorContext(host, () => conv.session);
+  const notes = new Notifier(host.root, () => app.open());
 
   const app: ChatApp = {
     open(focus = true) {
@@ -64,6 +69,7 @@ export function mount(host: Host): ChatApp {
       conv.setOpen(true);
       panel?.shown(true);
       panel?.refreshHome(); // opening the widget is an interaction: their conversations
+      notes.hide();
       setUnread(0);
       markSeen();
       if (focus) setTimeout(() => panel?.focus(), 0);
@@ -99,6 +105,7 @@ export function mount(host: Host): ChatApp {
   window.addEventListener("online", () => conv.wake());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState !== "visible") return;
+    notes.seen();
     conv.wake();
     if (open) {
       setUnread(0);

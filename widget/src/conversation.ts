@@ -297,8 +297,8 @@ export class Conversation {
     void this.dispatch({ type: "end", transcript });
   }
 
-  rate(rating: number): void {
-    void this.dispatch({ type: "rate", rating });
+  rate(rating: number, comment?: string): void {
+    void this.dispatch({ type: "rate", rating, comment });
   }
 
   /** Forget this conversation; the next message starts a new one. */

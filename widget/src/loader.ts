@@ -216,7 +216,8 @@ function start(script: HTMLScriptElement, siteKey: string, preview: boolean): vo
     config = cfg;
     language(cfg);
     style(cfg);
-    root.hidden = false;
+    // Hidden while nobody could answer (hide_when_offline), unless a conversation goes on here.
+    root.hidden = !!config.hidden_now && !load(siteKey);
     emit("ready", { site_key: siteKey, away: away() });
     if (!preview && load(siteKey)) void chat().catch(() => {});
     // Visitor tracking (docs/privacy.md): its own chunk, only when the widget has it on.

@@ -186,6 +186,9 @@ describe("reduce", () => {
     ({ model, effects } = run(model, frame({ type: "escalated", agents_online: 0, offline: true, outside_hours: false })));
     expect(model.view).toMatchObject({ status: "waiting", aiMode: false, away: true });
     expect(of(effects, "announce")[0]?.text).toMatch(/leave your email/);
+    // Nobody can answer: a queue position is not announced after "nobody is available".
+    ({ model, effects } = run(model, frame({ type: "queue_position", position: 1, estimated_wait_s: null, agents_online: 0 })));
+    expect(of(effects, "announce")).toEqual([]);
     ({ model, effects } = run(model, { type: "leave_email", email: "nope", note: "" }));
     expect(model.view.errors.email).toBeTruthy();
     expect(sent(effects)).toEqual([]);
@@ -213,6 +216,11 @@ describe("reduce", () => {
     ({ model, effects } = run(model, { type: "rate", rating: 5 }));
     expect(sent(effects)).toEqual([{ type: "close", rating: 5 }]);
     expect(of(effects, "save")[0]?.saved.rated).toBe(5);
+    // The optional comment follows in a second close, cut to 500 characters, and is said.
+    ({ model, effects } = run(model, { type: "rate", rating: 5, comment: "Great help" + "!".repeat(600) }));
+    expect(sent(effects)).toEqual([{ type: "close", rating: 5, comment: ("Great help" + "!".repeat(600)).slice(0, 500) }]);
+    expect(of(effects, "announce")[0]?.text).toBe("Thanks, your comment was sent.");
+    expect(model.view.rated).toBe(5);
     ({ model, effects } = run(model, { type: "reset" }));
     expect(model).toMatchObject({ saved: null, socket: false, view: { phase: "new", connection: "none" } });
     expect(effects.map((e) => e.type)).toEqual(["clear_timer", "stop", "forget", "cleared"]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { contrast, readableOn, readablePair } from "../src/color";
 import { isOpen } from "../src/hours";
 import { Transcript } from "../src/transcript";
-import { checkField } from "../src/ui/forms";
+import { checkField, prechatForm } from "../src/ui/forms";
 import { waitText } from "../src/ui/format";
 import { linkify } from "../src/ui/linkify";
 import { MessageList } from "../src/ui/messages";
@@ -42,6 +42,28 @@ describe("linkify", () => {
     expect(div.querySelector("img, script")).toBeNull();
     expect(div.textContent).toContain("<img src=x onerror=alert(1)>");
     expect(div.querySelector("a")?.getAttribute("href")).toBe("https://x.test/");
+  });
+});
+
+describe("texts with links", () => {
+  it("makes URLs in the pre-chat welcome text clickable, as in messages", () => {
+    const form = prechatForm([{ name: "name", label: "Name", type: "text", required: false }], {},
+      "Hi! Our hours: https://acme.test/hours. <b>Ask</b> away.", () => {});
+    const intro = form.el.querySelector(".pw-intro");
+    expect(intro?.querySelector("a")?.getAttribute("href")).toBe("https://acme.test/hours");
+    expect(intro?.querySelector("a")?.getAttribute("target")).toBe("_blank");
+    expect(intro?.querySelector("b")).toBeNull();
+    expect(intro?.textContent).toBe("Hi! Our hours: https://acme.test/hours. <b>Ask</b> away.");
+  });
+
+  it("makes URLs in system messages and the welcome message clickable", () => {
+    const list = new MessageList({ ai: "Assistant", business: "Acme" }, () => {});
+    list.welcome("Read https://acme.test/faq first");
+    const t = new Transcript((c) => list.apply(c));
+    t.message({ session_id: "s", id: 1, seq: 1, sender_type: "system", sender_name: null,
+      text: "See https://acme.test/status", created_at: "2026-11-26T10:00:00Z", client_msg_id: "sys-x-1" });
+    const hrefs = [...list.el.querySelectorAll("a")].map((a) => a.getAttribute("href"));
+    expect(hrefs).toEqual(["https://acme.test/faq", "https://acme.test/status"]);
   });
 });
 

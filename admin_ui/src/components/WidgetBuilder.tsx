@@ -244,6 +244,9 @@ export function WidgetBuilder({ siteKey, tab, user }: { siteKey: string | null; 
                   description="Agents see who is on the site now (page, time on site, country) and can invite them to chat; the pages viewed before a chat join it. Stores a random id in the visitor's browser before any interaction: say so in your privacy notice (docs/privacy.md)." />
               </>}
               {current === "hours" && <>
+                <Toggle checked={draft.hide_when_offline} disabled={!editable}
+                  onChange={(v) => set("hide_when_offline", v)} label="Hide the chat when nobody can answer"
+                  description="Outside business hours, while no agent is online, the chat button is not shown (a visitor with a conversation going on still sees it)." />
                 <Field label="Time zone" hint="Business hours are in this zone." error={errors.timezone}>
                   {(p) => <>
                     <input {...p} className="field" list="zones" value={draft.timezone} disabled={!editable}

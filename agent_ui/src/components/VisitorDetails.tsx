@@ -74,6 +74,10 @@ export function VisitorDetails({ token, session, onOpenPrevious }: Props) {
         {session.closed_at && <Row label="Ended">{dateTime(session.closed_at)}</Row>}
         {details?.session.close_note && <Row label="Close note">{details.session.close_note}</Row>}
         {session.rating !== null && session.rating !== undefined && <Row label="Rating">{"★".repeat(session.rating)}{"☆".repeat(5 - session.rating)}</Row>}
+        {(session.rating_comment ?? details?.session.rating_comment) && (
+          <Row label="Rating comment"><span data-testid="rating-comment" className="whitespace-pre-wrap">
+            {session.rating_comment ?? details?.session.rating_comment}</span></Row>
+        )}
       </dl>
       {context && <ContextSections context={context} now={now} />}
       {details && details.previous_sessions.length > 0 && (

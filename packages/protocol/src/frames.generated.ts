@@ -175,11 +175,15 @@ export interface EscalateRequest {
   request_id?: RequestId;
 }
 /**
- * End the conversation, or rate a closed one.
+ * End the conversation, or rate a closed one (with an optional comment).
  */
 export interface VisitorCloseRequest {
   type: "close";
   rating?: number;
+  /**
+   * The visitor's optional words with the rating; an empty one clears it.
+   */
+  comment?: string;
   transcript?: boolean;
   request_id?: RequestId;
 }
@@ -649,6 +653,10 @@ export interface AgentSession {
   last_activity_at: string;
   resolution: string | null;
   rating: number | null;
+  /**
+   * The visitor's optional words with the rating.
+   */
+  rating_comment: string | null;
   offline_email: string | null;
   offline_note: string | null;
   last_message?: string | null;

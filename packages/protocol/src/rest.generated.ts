@@ -2238,6 +2238,11 @@ export interface components {
              */
             retention_days?: number | null;
             /**
+             * @description Hide the launcher while nobody is online outside business hours (the public config's `hidden_now`); a browser with a conversation going on still shows it.
+             * @default false
+             */
+            hide_when_offline?: boolean;
+            /**
              * @description The widget reports page views and presence before any interaction (a random tracking id in the visitor's localStorage), for the agents' live list of visitors and the pages viewed before a chat. Off, the widget stores and sends nothing before the visitor acts. docs/privacy.md.
              * @default false
              */
@@ -2319,6 +2324,7 @@ export interface components {
             /** @description Days after which ended conversations are erased; null = never. */
             retention_days: number | null;
             visitor_tracking: boolean;
+            hide_when_offline: boolean;
             text_overrides: components["schemas"]["TextOverrides"];
             /** @description The widget has an identity secret (never shown again; docs/identity.md). */
             identity_secret_set: boolean;
@@ -2332,6 +2338,9 @@ export interface components {
         };
         /** @description The visitor-facing subset of a widget. */
         PublicConfig: {
+            /** @description With `hide_when_offline`, true while nobody is online and it is outside business hours (computed at each request); the launcher is not shown then, unless this browser has a conversation going on. */
+            hidden_now: boolean;
+            hide_when_offline: boolean;
             site_key: string;
             business_name: string;
             widget_title: string;
@@ -2649,6 +2658,8 @@ export interface components {
             last_activity_at: components["schemas"]["Timestamp"];
             resolution: string | null;
             rating: number | null;
+            /** @description The visitor's optional words with the rating (the socket's `close` frame). */
+            rating_comment: string | null;
             offline_email: string | null;
             offline_note: string | null;
             /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
@@ -2788,6 +2799,8 @@ export interface components {
             last_activity_at: components["schemas"]["Timestamp"];
             resolution: string | null;
             rating: number | null;
+            /** @description The visitor's optional words with the rating (the socket's `close` frame). */
+            rating_comment: string | null;
             offline_email: string | null;
             offline_note: string | null;
             /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */
@@ -2862,6 +2875,8 @@ export interface components {
                 last_activity_at: components["schemas"]["Timestamp"];
                 resolution: string | null;
                 rating: number | null;
+                /** @description The visitor's optional words with the rating (the socket's `close` frame). */
+                rating_comment: string | null;
                 offline_email: string | null;
                 offline_note: string | null;
                 /** @description The start of the newest message (lists only); for a message of files alone, "📎" and one of its file names. */

@@ -43,6 +43,9 @@ export interface PrechatField {
 
 /** GET /api/widgets/{siteKey}/config */
 export interface PublicConfig {
+  /** `hide_when_offline` on, nobody online, outside business hours: no launcher (docs/widget.md). */
+  hidden_now?: boolean;
+  hide_when_offline?: boolean;
   site_key: string;
   business_name: string;
   widget_title: string;
@@ -253,6 +256,8 @@ export interface Session {
   offline_email: string | null;
   offline_note: string | null;
   rating: number | null;
+  /** The visitor's optional words with the rating (up to 500 characters). */
+  rating_comment?: string | null;
   resolution: string | null;
   /** The agent in the conversation, while it is assigned (not in openapi.yaml either). */
   agent?: { id: number; display_name: string | null } | null;
@@ -369,6 +374,8 @@ export interface WidgetSettings {
   /** Report page views and presence before any interaction, for the live list of visitors
    * (docs/privacy.md). */
   visitor_tracking: boolean;
+  /** Hide the launcher while nobody is online outside business hours (docs/widget.md). */
+  hide_when_offline: boolean;
   /** The admin's texts instead of the widget's defaults: {lang: {key: text}} (docs/widget.md). */
   text_overrides: Record<string, Record<string, string>>;
 }

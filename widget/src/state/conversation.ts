@@ -105,7 +105,7 @@ export type Action =
   | { type: "escalate" }
   | { type: "leave_email"; email: string; note: string }
   | { type: "end"; transcript?: boolean }
-  | { type: "rate"; rating: number }
+  | { type: "rate"; rating: number; comment?: string }
   | { type: "reset" }
   | { type: "dismiss" }
   | { type: "open"; open: boolean; now: number }
@@ -293,6 +293,11 @@ class Step {
         this.do({ type: "command", frame: a.transcript ? { type: "close", transcript: true } : { type: "close" } });
         return this.ended();
       case "rate":
+        // The optional comment comes after the stars, in a second close (docs/protocol.md).
+        if (a.comment !== undefined) {
+          this.do({ type: "command", frame: { type: "close", rating: a.rating, comment: a.comment.slice(0, 500) } });
+          return this.do({ type: "announce", text: t("rating.commented") });
+        }
         this.do({ type: "command", frame: { type: "close", rating: a.rating } });
         this.save({ rated: a.rating });
         this.set({ rated: a.rating });
@@ -654,7 +659,8 @@ class Step {
           queue: { position: f.position, estimated_wait_s: f.estimated_wait_s, agents_online: f.agents_online },
           away: this.m.view.away || f.agents_online === 0,
         });
-        if (f.position) this.do({ type: "announce", text: t("notice.position", { n: f.position }) });
+        // Nobody can answer: no queue to speak of (the banner does not show it either).
+        if (f.position && !this.m.view.away) this.do({ type: "announce", text: t("notice.position", { n: f.position }) });
         return;
       case "agent_joined":
         this.t.dropStreaming();

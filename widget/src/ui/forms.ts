@@ -4,6 +4,7 @@
 
 import type { Identity, PrechatField } from "../types";
 import { h, replace } from "./dom";
+import { linkify } from "./linkify";
 import { t } from "./strings";
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -100,7 +101,7 @@ export function prechatForm(
   const set = new FieldSet("pw-pre");
   const button = h("button", { type: "submit", class: "pw-btn" }, t("prechat.start"));
   const el = h("form", { class: "pw-form pw-prechat", novalidate: true, "aria-label": t("prechat.label") },
-    h("p", { class: "pw-intro" }, intro),
+    h("p", { class: "pw-intro", dir: "auto" }, ...linkify(intro)),
     ...fields.map((f) => set.add(f.name, f.label, control(f, identity), f.required)),
     button);
   el.addEventListener("submit", (ev) => {
@@ -143,7 +144,7 @@ export function emailForm(submit: (email: string) => void): { el: HTMLElement; f
 
 /** The end of a conversation: 1-5 stars (`rated` null: not rated yet; 0: no rating asked),
  * and a way to start a new one. */
-export function ratingCard(rated: number | null, rate: (n: number) => void, restart: () => void,
+export function ratingCard(rated: number | null, rate: (n: number, comment?: string) => void, restart: () => void,
                            icon: (d: string) => SVGSVGElement): HTMLElement {
   const el = h("section", { class: "pw-card pw-ended", "aria-labelledby": "pw-end-title" },
     h("p", { class: "pw-card-title", id: "pw-end-title" }, t("rating.ended")));
@@ -151,7 +152,19 @@ export function ratingCard(rated: number | null, rate: (n: number) => void, rest
   const draw = (value: number | null): void => {
     if (value === 0) return; // not to be rated
     if (value) {
-      replace(body, h("p", { role: "status" }, t("rating.thanks", { value })));
+      // An optional comment with the rating (up to 500 characters).
+      const box = h("textarea", { id: "pw-comment", class: "pw-comment", rows: "2", maxlength: "500" });
+      const form = h("form", { class: "pw-form" },
+        h("div", { class: "pw-field" }, h("label", { for: "pw-comment" }, t("rating.comment")), box),
+        h("button", { type: "submit", class: "pw-btn pw-btn--ghost" }, t("email.send")));
+      form.addEventListener("submit", (ev) => {
+        ev.preventDefault();
+        if (!box.value.trim()) return;
+        rate(value, box.value);
+        form.replaceWith(h("p", { role: "status" }, t("rating.commented")));
+        (el.querySelector(".pw-restart") as HTMLElement | null)?.focus();
+      });
+      replace(body, h("p", { role: "status" }, t("rating.thanks", { value })), form);
       return;
     }
     const labels = [1, 2, 3, 4, 5].map((n) => t(`rating.${n}`));

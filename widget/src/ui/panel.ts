@@ -14,11 +14,13 @@ import { type FileAccess, blobCache, viewer } from "./files";
 import { emailForm, prechatForm, ratingCard } from "./forms";
 import { waitText } from "./format";
 import { svg } from "./launcher";
+import { linkify } from "./linkify";
 import { MessageList } from "./messages";
 
 const SEND_ICON = "M2.01 21 23 12 2.01 3 2 10l15 2-15 2z";
 const MINIMIZE_ICON = "M7.41 8.59 12 13.17l4.59-4.58L18 10l-6 6-6-6 1.41-1.41z";
-const END_ICON = "M10.09 15.59 11.5 17l5-5-5-5-1.41 1.41L12.67 11H3v2h9.67l-2.58 2.59zM19 3H5a2 2 0 0 0-2 2v4h2V5h14v14H5v-4H3v4a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V5a2 2 0 0 0-2-2z";
+// A speech bubble with a cross: "end this chat" (not an exit arrow, which reads as "leave the page").
+const END_ICON = "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2zm0 14H6l-2 2V4h16zM15.5 7.2l-.7-.7L12 9.3 9.2 6.5l-.7.7 2.8 2.8-2.8 2.8.7.7 2.8-2.8 2.8 2.8.7-.7-2.8-2.8z";
 const LIST_ICON = "M4 6h16v2H4zm0 5h16v2H4zm0 5h10v2H4z";
 const PERSON_ICON = "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z";
 // A lost connection is shown only if it lasts: a quick reconnect should not flash a banner.
@@ -55,6 +57,7 @@ export class Panel {
   private signIn: HTMLElement | null = null;
   private email: ReturnType<typeof emailForm> | null = null;
   private shownCards = "";
+  private shownChip = "";
   private shownErrors = "{}";
   private bannerTimer: ReturnType<typeof setTimeout> | undefined;
   private lostSince = 0;
@@ -189,8 +192,9 @@ export class Panel {
   /** Put the focus where the visitor will type. */
   focus(): void {
     if (this.prechat) this.prechat.fields.focus();
+    else if (this.email) this.email.fields.focus();
     else if (!this.composer.hidden) this.input.focus();
-    else (this.cards.querySelector("button, input") as HTMLElement | null)?.focus();
+    else ((this.cards.querySelector("button, input, textarea") as HTMLElement | null) ?? this.list.el).focus();
   }
 
   private send(): void {
@@ -271,8 +275,14 @@ export class Panel {
   render(s: State): void {
     // Banners and cards take room from the transcript: keep the newest message in view.
     const pinned = this.list.atEnd();
+    // A control with the focus may be redrawn or hidden (the email form becoming its
+    // "Thanks", the stars becoming the rating's thanks): the focus must stay in the widget,
+    // never fall to the page.
+    const had = (this.el.getRootNode() as ShadowRoot).activeElement;
+    const inside = !!had && this.el.contains(had);
     this.draw(s);
     if (pinned) this.list.scrollToEnd();
+    if (inside && had && (!this.el.contains(had) || had.closest("[hidden]"))) this.focus();
   }
 
   private draw(s: State): void {
@@ -329,7 +339,7 @@ export class Panel {
     } else if (signIn) {
       this.prechat = null;
       if (!this.signIn) {
-        this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, SIGN_IN_NOTICE());
+        this.signIn = h("p", { class: "pw-card pw-signin", role: "status" }, ...linkify(SIGN_IN_NOTICE()));
         replace(this.main, this.signIn);
       }
     } else if (this.signIn) {
@@ -366,15 +376,18 @@ export class Panel {
 
     // Footer.
     const ended = s.phase === "ended";
+    // The email form, then its "Thanks! We'll reply to …", only while the visitor waits:
+    // gone once an agent joined.
+    const waiting = s.status === "waiting";
     const cards = ended ? `ended:${s.rated}:${s.status}` : this.confirmEnd ? "confirm"
-      : s.away && s.status === "waiting" ? (s.email ? `email:${s.email}` : "email") : "";
+      : waiting && s.email ? `email:${s.email}` : waiting && s.away ? "email" : "";
     if (cards !== this.shownCards) {
       this.shownCards = cards;
       this.email = null;
       if (ended) {
         this.confirmEnd = false;
         // A conversation the visitor walked away from (abandoned) is not rated.
-        replace(this.cards, ratingCard(s.status === "abandoned" ? 0 : s.rated, (n) => this.conv.rate(n), () => {
+        replace(this.cards, ratingCard(s.status === "abandoned" ? 0 : s.rated, (n, c) => this.conv.rate(n, c), () => {
           this.conv.reset();
           this.focus();
         }, (d) => svg(d)));
@@ -399,7 +412,7 @@ export class Panel {
       } else if (cards === "email") {
         this.email = emailForm((email) => this.conv.leaveEmail(email, ""));
         replace(this.cards, this.email.el);
-      } else if (s.email) {
+      } else if (cards.startsWith("email:")) {
         replace(this.cards, h("p", { class: "pw-card pw-saved", role: "status" },
           t("email.saved", { email: s.email })));
       } else {
@@ -410,9 +423,14 @@ export class Panel {
 
     const canEscalate = cfg.ai_enabled && !ended && !this.prechat && !signIn
       && (s.status === null || s.status === "active");
-    replace(this.actions, canEscalate ? h("button", {
-      type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
-    }, svg(PERSON_ICON), t(awayNow ? "escalate.away" : "escalate.person")) : null);
+    // Made again only when it changes: a focused chip must not be replaced at each render.
+    const chip = canEscalate ? t(awayNow ? "escalate.away" : "escalate.person") : "";
+    if (chip !== this.shownChip) {
+      this.shownChip = chip;
+      replace(this.actions, chip ? h("button", {
+        type: "button", class: "pw-chip", onclick: () => this.conv.escalate(),
+      }, svg(PERSON_ICON), chip) : null);
+    }
     this.composer.hidden = ended || !!this.prechat || this.confirmEnd || signIn || listing;
     this.cards.hidden = listing;
     this.actions.hidden = listing;

@@ -28,7 +28,7 @@ background:rgba(255,255,255,.22);font:700 var(--pw-fs-lg)/1 var(--pw-font);overf
 .pw-face{width:20px;height:20px;border-radius:50%;object-fit:cover;vertical-align:middle;margin-inline-end:6px}\
 .pw-head-text{flex:1;min-width:0}\
 .pw-title{margin:0;font:600 var(--pw-fs-lg)/1.3 var(--pw-font);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
-.pw-sub{margin:0;font-size:var(--pw-fs-sm);line-height:1.4}\
+.pw-sub{margin:0;font-size:var(--pw-fs-sm);line-height:1.4;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
 .pw-icon{width:var(--pw-touch);height:var(--pw-touch);flex:none;display:grid;place-items:center;margin:0;padding:0;\
 border:0;border-radius:50%;background:transparent;color:inherit;cursor:pointer}\
 .pw-icon:hover{background:rgba(255,255,255,.18)}\
@@ -158,6 +158,14 @@ background:var(--pw-bg)}\
 .pw-viewer .pw-row{align-items:center}\
 .pw-viewer .pw-file-name{flex:1;min-width:0;margin:0}\
 [dir=rtl] .pw-send svg{transform:scaleX(-1)}\
+.pw-peek{position:fixed;bottom:88px;right:20px;max-width:300px;display:flex;align-items:flex-start;gap:4px;padding:12px;\
+border-radius:var(--pw-r3);background:var(--pw-bg);color:var(--pw-fg);box-shadow:var(--pw-e3);z-index:2147483646}\
+.pw-left .pw-peek{right:auto;left:20px}\
+.pw-open .pw-peek{display:none}\
+.pw-peek-msg{all:unset;cursor:pointer;flex:1;white-space:pre-wrap;overflow-wrap:anywhere}\
+.pw-peek-msg b{display:block;font-size:var(--pw-fs-sm)}\
+.pw-peek-x{all:unset;cursor:pointer;width:24px;height:24px;text-align:center;border-radius:50%}\
+.pw-peek :focus-visible{outline:3px solid var(--pw-accent);outline-offset:2px}\
 .pw-sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);\
 white-space:nowrap;border:0}\
 @media (max-width:767px){.pw-panel,.pw-left .pw-panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;\
