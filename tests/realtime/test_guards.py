@@ -101,12 +101,14 @@ async def test_revoked_or_expiring_token_closes_the_agent_socket(make_world: Any
     resp = await world.api.post("/api/auth/logout", token=world.agents["alice"]["token"])
     assert resp.code == 204
     assert await alice.closed(5) == 4401
-    short = _jwt(world.agents["alice"]["id"], tv=1, exp=int(time.time()) + 1,
+    # Valid for 2 to 3 seconds more (exp is in whole seconds): long enough to be ready on a
+    # slow machine, then the socket closes when it expires.
+    short = _jwt(world.agents["alice"]["id"], tv=1, exp=int(time.time()) + 3,
                  uk=user_key(world.agents["alice"]["token"]))
     ws = await _auth(world, f"/ws/agent/{world.agents['alice']['id']}",
                      {"type": "auth", "token": short})
     await ws.expect("ready")
-    assert await ws.closed(5) == 4401
+    assert await ws.closed(10) == 4401
 
 
 async def test_message_size_limits(make_world: Any) -> None:
