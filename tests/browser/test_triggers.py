@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.helpers.browser import Site, Visitor
+from tests.helpers.browser import NOTHING_STORED, Site, Visitor, chat_requests, everything_stored
 from tests.helpers.browser_servers import Servers
 from tests.helpers.wait import wait_until
 
@@ -40,29 +40,8 @@ window.fetch = function (url, init) {
 };
 """
 
-NOTHING = {"local": {}, "session": {}, "cookies": "", "indexeddb": [], "caches": [],
-           "browser_cookies": []}
-
-
 def page_url(servers: Servers, key: str, name: str) -> str:
     return f"{servers.host_origin}/page/{name}?" + urlencode({"key": key})
-
-
-def requests_to_chat(v: Visitor, servers: Servers) -> list[str]:
-    seen: list[str] = []
-    v.page.on("request", lambda r: r.url.startswith(servers.url) and seen.append(
-        f"{r.method} {r.url[len(servers.url):].split('?')[0]}"))
-    return seen
-
-
-def everything_stored(v: Visitor) -> dict[str, Any]:
-    stored: dict[str, Any] = v.page.evaluate("""async () => ({
-        local: {...localStorage}, session: {...sessionStorage}, cookies: document.cookie,
-        indexeddb: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
-        caches: self.caches ? await caches.keys() : [],
-    })""")
-    stored["browser_cookies"] = v.context.cookies()
-    return stored
 
 
 def add_trigger(site: Site, key: str, **body: Any) -> dict[str, Any]:
@@ -95,7 +74,7 @@ def test_a_url_trigger_shows_once_after_load_stores_nothing_and_a_dismissal_is_r
                 url_match="glob", url_pattern="/page/checkout")
     v = visitor()
     v.context.add_init_script(RECORD)
-    asked = requests_to_chat(v, servers)
+    asked = chat_requests(v, servers)
     v.page.goto(page_url(servers, key, "pricing"))
     bubble = v.widget(".pw-trigger")
     expect(bubble).to_have_text(re.compile("Questions about our plans?"))
@@ -116,7 +95,7 @@ def test_a_url_trigger_shows_once_after_load_stores_nothing_and_a_dismissal_is_r
                      f"POST /api/widgets/{key}/trigger-events",
                      f"POST /api/widgets/{key}/trigger-events"], asked
     assert len(chunk) == 1
-    assert everything_stored(v) == NOTHING
+    assert everything_stored(v) == NOTHING_STORED
     assert v.sockets == [] and servers.sessions(key) == []
     assert counts(site, key)["pricing"] == {"shown": 1, "opened": 0, "answered": 0}
 
@@ -173,7 +152,7 @@ def test_a_widget_without_triggers_never_loads_the_chunk(
         site: Site, servers: Servers, visitor: Callable[..., Visitor]) -> None:
     key = site.widget(ai_enabled=False)
     v = visitor()
-    asked = requests_to_chat(v, servers)
+    asked = chat_requests(v, servers)
     v.page.goto(page_url(servers, key, "pricing"))
     expect(v.widget(".pw-launcher")).to_be_visible()
     v.page.wait_for_timeout(1500)

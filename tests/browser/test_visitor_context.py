@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers.browser import Site, Visitor
+from tests.helpers.browser import Site, Visitor, chat_requests
 from tests.helpers.browser_servers import Servers
 from tests.helpers.inbox import make_agent, sign_in
 
@@ -51,14 +51,6 @@ def serve_search(v: Visitor, servers: Servers, key: str) -> None:
             "Acme pricing</a></body></html>"))
 
     v.context.route(re.compile(r"^http://search\.example/.*"), search_page)
-
-
-def chat_requests(v: Visitor, servers: Servers) -> list[str]:
-    """Every request the page makes to the chat server, as method and path."""
-    seen: list[str] = []
-    v.page.on("request", lambda r: r.url.startswith(servers.url) and seen.append(
-        f"{r.method} {r.url[len(servers.url):].split('?')[0]}"))
-    return seen
 
 
 def tokyo_times() -> set[str]:

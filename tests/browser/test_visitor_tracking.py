@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.browser import Site, Visitor
+from tests.helpers.browser import NOTHING_STORED, Site, Visitor, chat_requests, everything_stored
 from tests.helpers.browser_servers import Servers
 from tests.helpers.inbox import make_agent, sign_in
 
@@ -35,28 +35,6 @@ def site_page(servers: Servers, key: str, name: str, title: str) -> str:
     return f"{servers.host_origin}/page/{name}?" + urlencode({"key": key, "title": title})
 
 
-def chat_requests(v: Visitor, servers: Servers) -> list[str]:
-    seen: list[str] = []
-    v.page.on("request", lambda r: r.url.startswith(servers.url) and seen.append(
-        f"{r.method} {r.url[len(servers.url):].split('?')[0]}"))
-    return seen
-
-
-def everything_stored(v: Visitor) -> dict[str, Any]:
-    """What the page's origin keeps: both storages, cookies, IndexedDB databases and caches."""
-    stored: dict[str, Any] = v.page.evaluate("""async () => ({
-        local: {...localStorage}, session: {...sessionStorage}, cookies: document.cookie,
-        indexeddb: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
-        caches: self.caches ? await caches.keys() : [],
-    })""")
-    stored["browser_cookies"] = v.context.cookies()
-    return stored
-
-
-NOTHING = {"local": {}, "session": {}, "cookies": "", "indexeddb": [], "caches": [],
-           "browser_cookies": []}
-
-
 def test_tracking_off_a_page_view_asks_for_the_config_only_and_stores_nothing(
         site: Site, servers: Servers, visitor: Callable[..., Visitor]) -> None:
     key = site.widget(ai_enabled=False)
@@ -67,7 +45,7 @@ def test_tracking_off_a_page_view_asks_for_the_config_only_and_stores_nothing(
     v.page.evaluate("() => history.pushState({}, '', '/page/checkout')")  # an SPA navigation
     v.page.wait_for_timeout(1500)
     assert asked == ["GET /widget.js", f"GET /api/widgets/{key}/config"], asked
-    assert everything_stored(v) == NOTHING
+    assert everything_stored(v) == NOTHING_STORED
     assert v.sockets == [] and servers.sessions(key) == []
     assert v.console == [], v.console
 

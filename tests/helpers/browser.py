@@ -212,3 +212,27 @@ def visitor(browser: Any) -> Iterator[Callable[..., Visitor]]:
     for v in opened:
         assert v.errors == [], f"uncaught errors in the page: {v.errors}"
 
+
+
+def chat_requests(v: Visitor, servers: Servers) -> list[str]:
+    """Every request the page makes to the chat server from now on, as method and path."""
+    seen: list[str] = []
+    v.page.on("request", lambda r: r.url.startswith(servers.url) and seen.append(
+        f"{r.method} {r.url[len(servers.url):].split('?')[0]}"))
+    return seen
+
+
+def everything_stored(v: Visitor) -> dict[str, Any]:
+    """What the page's origin keeps: both storages, cookies, IndexedDB databases and caches."""
+    stored: dict[str, Any] = v.page.evaluate("""async () => ({
+        local: {...localStorage}, session: {...sessionStorage}, cookies: document.cookie,
+        indexeddb: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
+        caches: self.caches ? await caches.keys() : [],
+    })""")
+    stored["browser_cookies"] = v.context.cookies()
+    return stored
+
+
+# everything_stored() of a page that stored nothing.
+NOTHING_STORED = {"local": {}, "session": {}, "cookies": "", "indexeddb": [], "caches": [],
+                  "browser_cookies": []}
