@@ -30,7 +30,6 @@ def upgrade() -> None:
         sa.Column('kind', sa.String(length=16), nullable=False),
         sa.Column('url', sa.String(length=2000), nullable=True),
         sa.Column('name', sa.String(length=255), nullable=False),
-        sa.Column('file_key', sa.String(length=255), nullable=True),
         sa.Column('max_pages', sa.Integer(), nullable=False),
         sa.Column('sync_hours', sa.Integer(), nullable=True),
         sa.Column('status', sa.String(length=16), nullable=False),
