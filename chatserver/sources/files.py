@@ -80,13 +80,11 @@ def _kind(path: Path, name: str) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04") and _is_docx(path):
         return "docx"
-    if ext == ".pdf":
-        raise _broken(name, "a PDF")
-    if ext == ".docx" and not head.startswith(_OLE_MAGIC):
-        raise _broken(name, "a Word document")
     if head.startswith(_OLE_MAGIC) and _office_encrypted(path):
         # Word keeps a password-protected .docx inside an OLE container, not a zip.
         raise _encrypted(name)
+    if ext in (".pdf", ".docx"):
+        raise _broken(name, "a PDF" if ext == ".pdf" else "a Word document")
     guessed = filetype.guess(head)
     if guessed is not None:
         hint = ": save it as .docx and upload that" if ext == ".doc" else f"; upload {_TYPES}"
@@ -281,16 +279,16 @@ def _sections(title: str, blocks: Iterable[tuple[int, str]]) -> list[Document]:
     docs: list[Document] = []
     heads: dict[int, str] = {}
     body: list[str] = []
-    for level, text in [*blocks, (1, "")]:
-        if not level:
+    for level, text in [*blocks, (-1, "end")]:
+        if not level or not text:  # an empty heading starts nothing
             if text.strip():
                 body.append(text)
             continue
         if body:
             docs.append(Document(title, _tidy("\n\n".join(body))))
             body = []
-        if not text:
-            continue
+        if level < 0:
+            break
         parent = next((heads[k] for k in range(level - 1, 0, -1) if k in heads), None)
         heads = {k: v for k, v in heads.items() if k < level} | {level: text}
         title = f"{parent} — {text}" if parent else text

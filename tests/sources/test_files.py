@@ -189,11 +189,12 @@ def test_a_password_protected_word_file_is_refused(tmp_path: Path) -> None:
 
 def test_markdown_headings_start_documents(tmp_path: Path) -> None:
     path = tmp_path / "faq.md"
-    path.write_text("Read this first.\n\n# Shipping\n\nWe ship *fast*.\n\n```\n# a comment\n```\n"
+    path.write_text("Read this first.\n\n#\n\nThen this.\n\n"
+                    "# Shipping\n\nWe ship *fast*.\n\n```\n# a comment\n```\n"
                     "\n## Abroad\nA week.\n\n#### Islands\nTwo weeks.\n\n# Empty\n\n"
                     "# Returns\n30 days.\n", encoding="utf-8")
     assert extract(path) == [
-        Document("faq", "Read this first."),
+        Document("faq", "Read this first.\n\nThen this."),
         Document("Shipping", "We ship *fast*.\n\n```\n# a comment\n```"),
         Document("Shipping — Abroad", "A week.\n\n#### Islands\nTwo weeks."),
         Document("Returns", "30 days."),
