@@ -288,3 +288,23 @@ def test_extraction_runs_in_a_worker_process(tmp_path: Path) -> None:
             pool.submit(extract_file, str(bad), "Broken.pdf", max_pages=5).result()
     assert caught.value.code == "file_broken"
     assert "Broken.pdf" in caught.value.message
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_corrupted_files_are_refused_cleanly(tmp_path: Path, kind: str) -> None:
+    """Bytes overwritten and tails cut at seeded random places: every outcome is Documents or
+    a SourceError, never a library's exception."""
+    base = (make_files.pdf(tmp_path / "base.pdf", ["One " * 300, "Two"], sections={1: "Two"})
+            if kind == "pdf" else make_files.word(tmp_path / "base.docx")).read_bytes()
+    rng, path, codes = random.Random(kind), tmp_path / f"Guide.{kind}", set()
+    for _ in range(100):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(data[:rng.randrange(len(data))] if rng.random() < 0.3 else data)
+        try:
+            extract(path)
+        except SourceError as error:
+            assert "Guide." in error.message
+            codes.add(error.code)
+    assert "file_broken" in codes
