@@ -104,7 +104,7 @@ def test_ids_are_autoincrement_on_sqlite_and_existing_users_get_a_token_key(
     assert id_tables == {"users", "login_failures", "widget_configs", "messages", "kb_entries",
                          "canned_responses", "kb_embeddings", "session_tokens", "outbox",
                          "notes", "labels", "saved_views", "audit_log", "visitor_tokens",
-                         "widget_triggers"}
+                         "widget_triggers", "kb_sources"}
     if sql:
         assert {name for name in id_tables if "AUTOINCREMENT" in sql[name]} == id_tables
         assert all("AUTOINCREMENT" not in sql[t.name] for t in metadata.sorted_tables

@@ -110,6 +110,8 @@ class KnowledgeIndex:
     def __init__(self, entries: Iterable[dict[str, Any]],
                  vectors: Mapping[int, np.ndarray] | None = None) -> None:
         entries = list(entries)
+        # Entry id -> its page's URL, for the entries imported from a web page.
+        self.urls: dict[int, str] = {e["id"]: e["url"] for e in entries if e.get("url")}
         self.docs: list[Doc] = []
         self.matrix: np.ndarray | None = None
         self.rows: list[tuple[int, str, str]] = []  # per matrix row: entry id, title, text

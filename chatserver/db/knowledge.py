@@ -21,8 +21,12 @@ async def insert_entries(conn: AsyncConnection, rows: list[dict[str, Any]]) -> l
     return ids
 
 
-async def entries(conn: AsyncConnection, widget_id: int) -> list[RowMapping]:
+async def entries(conn: AsyncConnection, widget_id: int, *,
+                  published_only: bool = False) -> list[RowMapping]:
+    """The widget's entries; `published_only`: those the AI uses (not the drafts)."""
     stmt = select(kb_entries).where(kb_entries.c.widget_id == widget_id).order_by(kb_entries.c.id)
+    if published_only:
+        stmt = stmt.where(kb_entries.c.status == "published")
     return list((await conn.execute(stmt)).mappings())
 
 

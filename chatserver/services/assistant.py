@@ -355,6 +355,8 @@ def _turn(row: Any) -> Turn:
 
 
 def _sources(entry_ids: list[int], index: KnowledgeIndex) -> list[dict[str, Any]]:
-    """The entries an answer used, as clients show them: id, title and (later) page URL."""
+    """The entries an answer used, as clients show them: id, title and, for an entry from a
+    web page, the page's URL."""
     titles = index.titles()
-    return [{"id": i, "title": titles[i], "url": None} for i in entry_ids if i in titles]
+    return [{"id": i, "title": titles[i], "url": index.urls.get(i)}
+            for i in entry_ids if i in titles]

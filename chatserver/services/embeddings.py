@@ -53,10 +53,10 @@ async def _run(ctx: Context, widget_id: int) -> None:
 
 async def load(ctx: Context, widget_id: int) -> tuple[list[dict[str, Any]],
                                                       dict[int, np.ndarray] | None]:
-    """The widget's entries and their stored vectors of the running model (None without a
+    """The widget's published entries and their stored vectors of the running model (None without a
     model); an entry with missing vectors is left out of them."""
     async with ctx.engine.connect() as conn:
-        rows = [dict(r) for r in await db.entries(conn, widget_id)]
+        rows = [dict(r) for r in await db.entries(conn, widget_id, published_only=True)]
         if ctx.embedder is None:
             return rows, None
         stored = await db.vectors(conn, widget_id, ctx.embedder.model_id)

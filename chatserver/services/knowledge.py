@@ -37,6 +37,8 @@ PARTIAL_COVERAGE = 0.25
 
 def serialize(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "kind": row["kind"], "title": row["title"], "body": row["body"],
+            "status": row.get("status") or "published", "url": row.get("url"),
+            "source_id": row.get("source_id"),
             "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"])}
 
 
