@@ -165,7 +165,7 @@ def parse_url(url: str) -> httpx.URL:
 async def fetch(url: str, *, client: httpx.AsyncClient, policy: FetchPolicy, max_bytes: int,
                 timeout_s: float, redirect_ok: Callable[[str], bool] | None = None) -> Fetched:
     """GET `url` through the guard (module docstring), following redirects (each checked, and
-    refused with `redirect_off_site` when `redirect_ok` says no), within `timeout_s` seconds
+    refused with `redirect_not_followed` when `redirect_ok` says no), within `timeout_s` seconds
     for the whole, body included. A body over `max_bytes` (decoded) is page_too_large."""
     try:
         async with asyncio.timeout(timeout_s):
@@ -189,8 +189,8 @@ async def _follow(target: httpx.URL, client: httpx.AsyncClient, policy: FetchPol
             raise SourceError(f"{target} redirects to an unusable URL {location!r}: {exc}",
                               code="url_refused") from None
         if redirect_ok is not None and not redirect_ok(str(nxt)):
-            raise SourceError(f"{target} redirects off the site, to {nxt}",
-                              code="redirect_off_site")
+            raise SourceError(f"{target} redirects to {nxt}, which is not followed (off the "
+                              "site, or already fetched)", code="redirect_not_followed")
         target = nxt
     raise SourceError(f"{target} redirects more than {policy.max_redirects} times",
                       code="too_many_redirects")

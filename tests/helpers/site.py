@@ -7,6 +7,7 @@ addresses, in a loop), a page linking off the site, a slow page, a 404, a PDF, a
         site.url("/shipping")       # http://shop.test:PORT/shipping
         site.resolver               # points shop.test and elsewhere.test at 127.0.0.1
         site.requests               # (Host header, path) of every request, in order
+        site.times                  # time.monotonic() of each, when it arrived
 
 Tests reach it as http://shop.test:PORT/ through `site.resolver`, so a request that gets
 here was sent to the address the guard checked, never resolved by anyone else.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Iterator
 from types import TracebackType
 
@@ -50,8 +52,7 @@ PAGES: dict[str, tuple[str, list[str], list[str]]] = {
         "Browse the collection, read how we ship, or ask us anything in the chat window."],
         ["/about", "/about/", "/about#team", "/shipping", "/old", "/away", "/private/secret",
          "/slow", "/missing", "/guide.pdf", "/logo.png", "/empty",
-         f"http://{OFF_SITE}:{{port}}/offsite", "https://example.org/", "mailto:hi@acme.test",
-         "/returns?ref=home"]),
+         f"http://{OFF_SITE}:{{port}}/offsite", "https://example.org/", "mailto:hi@acme.test"]),
     "/about": ("About Acme", [
         "Acme is a family business of four potters who throw every piece by hand on the "
         "wheel.",
@@ -109,6 +110,7 @@ class SiteHandler(tornado.web.RequestHandler):
 
     async def get(self, path: str) -> None:
         self.site.requests.append((self.request.host, path))
+        self.site.times.append(time.monotonic())
         host = self.request.host
         if path in PAGES:
             self.write(render(path, self.site.port))
@@ -145,6 +147,7 @@ class Site:
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, str]] = []
+        self.times: list[float] = []
         self.waiting: list[asyncio.Event] = []
         self.stopping = False
         self.port = 0
@@ -168,7 +171,8 @@ class Site:
     async def start(self) -> Site:
         sockets = tornado.netutil.bind_sockets(0, LOOPBACK, family=socket.AF_INET)
         self.port = sockets[0].getsockname()[1]
-        app = tornado.web.Application([(r"(/.*)", SiteHandler, {"site": self})])
+        app = tornado.web.Application([(r"(/.*)", SiteHandler, {"site": self})],
+                                      log_function=lambda handler: None)
         self._server = tornado.httpserver.HTTPServer(app)
         self._server.add_sockets(sockets)
         return self

@@ -185,7 +185,7 @@ async def test_a_redirect_the_caller_refuses_is_not_followed(
     with pytest.raises(SourceError) as caught:
         await fetch(site.url("/away"), client=client, policy=policy, max_bytes=100_000,
                     timeout_s=5, redirect_ok=lambda url: url.startswith(site.url("/")))
-    assert caught.value.code == "redirect_off_site"
+    assert caught.value.code == "redirect_not_followed"
     assert site.paths("elsewhere.test") == []
 
 
