@@ -154,10 +154,20 @@ class _Crawl:
         return (await self.rules(url)).can_fetch(ROBOTS_AGENT, url)
 
     async def fetch(self, url: str, redirect_ok: Callable[[str], bool] | None,
-                    ) -> Fetched | PageError | None:
+                    start: bool = False) -> Fetched | PageError | None:
         """One page fetched, counted and remembered; None when it was skipped (it redirects
-        off the site or to a page already fetched; disallowed where it landed). Redirects
-        are followed when `redirect_ok` (None: any) says so."""
+        off the site or to a page already fetched; disallowed where it landed), which the
+        `start` URL is not: that is an error. Redirects are followed when `redirect_ok`
+        (None: any) says so."""
+        got = await self._fetch(url, redirect_ok)
+        if got is None and start:
+            return PageError(url, SourceError(
+                f"{url} redirects to a page that is not fetched (a redirect loop, or a page "
+                "robots.txt disallows)", code="redirect_not_followed"))
+        return got
+
+    async def _fetch(self, url: str, redirect_ok: Callable[[str], bool] | None,
+                     ) -> Fetched | PageError | None:
         await self.pacer.wait()
         self.fetched += 1
         self.done.add(url_key(url))
@@ -223,7 +233,7 @@ async def _page(run: _Crawl, start: str) -> AsyncIterator[Page]:
         yield PageError(start, SourceError(f"{start} is disallowed to {ROBOTS_AGENT} by the "
                                            "site's robots.txt", code="robots_disallowed"))
         return
-    got = await run.fetch(start, None)
+    got = await run.fetch(start, None, start=True)
     if got is not None:
         yield got if isinstance(got, PageError) else await run.read(got)
 
@@ -251,7 +261,7 @@ async def _site(run: _Crawl, start: str) -> AsyncIterator[Page]:
                 return
             log.debug("crawl: %s is disallowed by robots.txt; skipped", url)
             continue
-        got = await run.fetch(url, in_site if scope else None)
+        got = await run.fetch(url, in_site if scope else None, start=not scope)
         if got is None or isinstance(got, PageError):
             if got is not None:
                 yield got

@@ -135,7 +135,8 @@ async def test_a_site_without_a_sitemap_says_so(site: Site, client: httpx.AsyncC
 @pytest.mark.parametrize(("path", "outcome"), [
     ("/shipping", "Shipping rates"), ("/old", "Returns"),
     ("/private/secret", "robots_disallowed"), ("/guide.pdf", "file_type_unsupported"),
-    ("/missing", "http_error"), ("/to-private", "url_refused")])
+    ("/missing", "http_error"), ("/to-private", "url_refused"),
+    ("/loop", "redirect_not_followed")])
 async def test_one_page(path: str, outcome: str, site: Site, client: httpx.AsyncClient) -> None:
     pages = await run(site, client, site.url(path), "page")
     assert len(pages) == 1
