@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,6 +24,9 @@ from chatserver.errors import ConfigError
 
 ENV_PREFIX = "PARLEY_"
 SECRET_FILE = "secret_key"  # noqa: S105 - a file name
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+# A host name of PARLEY_FETCH_ALLOW (digits and dots alone are an address, maybe a bad one).
+_HOST_NAME = re.compile(r"(?![0-9.]+$)\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
 
 
 def _setting(default: Any, help: str, *, secret: bool = False) -> Any:
@@ -186,6 +190,12 @@ class Settings:
     mail_digest_hour: int = _setting(8, "Hour of the day (UTC, 0-23) at which the daily digest "
                                      "of missed conversations is sent.")
 
+    # Web pages learnt from (docs/knowledge.md): what the SSRF guard lets through.
+    fetch_allow: str = _setting("", "Comma-separated CIDRs and host names that Parley may fetch "
+                                "web pages from though they are not public (127.0.0.1/32,"
+                                "intranet.local, .corp.example for its subdomains), on any port; "
+                                "empty = public addresses on ports 80 and 443 only.")
+
     # AI
     ai_provider: str = _setting("auto", "AI responder: auto (openai if a key is set, else offline), "
                                 "openai (any OpenAI-compatible API), offline, or none.")
@@ -251,6 +261,14 @@ class Settings:
     def metrics_allow_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(p.strip(), strict=False)
                 for p in self.metrics_allow.split(",") if p.strip()]
+
+    @functools.cached_property
+    def fetch_allow_rules(self) -> tuple[tuple[IPNetwork, ...], frozenset[str]]:
+        """PARLEY_FETCH_ALLOW as (networks, host names); ValueError names a bad entry."""
+        entries = [e.strip().lower() for e in self.fetch_allow.split(",") if e.strip()]
+        return (tuple(ipaddress.ip_network(e, strict=False) for e in entries
+                      if not _HOST_NAME.fullmatch(e)),
+                frozenset(e.rstrip(".") for e in entries if _HOST_NAME.fullmatch(e)))
 
     @functools.cached_property
     def ui_origin_list(self) -> list[str]:
@@ -339,6 +357,10 @@ def _validate(s: Settings) -> None:
         s.metrics_allow_networks  # noqa: B018 - parse to validate
     except ValueError as exc:
         raise ConfigError(f"PARLEY_METRICS_ALLOW: {exc}") from None
+    try:
+        s.fetch_allow_rules  # noqa: B018 - parse to validate
+    except ValueError as exc:
+        raise ConfigError(f"PARLEY_FETCH_ALLOW: {exc}") from None
     if s.port < 0 or s.port > 65535:
         raise ConfigError("PARLEY_PORT must be between 0 and 65535")
     _validate_mail(s)
