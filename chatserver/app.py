@@ -27,6 +27,7 @@ from chatserver.api import (
 from chatserver.api import audit as audit_api
 from chatserver.api import avatars as avatars_api
 from chatserver.api import identity as identity_api
+from chatserver.api import knowledge_sources as knowledge_sources_api
 from chatserver.api import labels as labels_api
 from chatserver.api import metrics as metrics_api
 from chatserver.api import notes as notes_api
@@ -96,7 +97,8 @@ async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:
 
 def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> tornado.web.Application:
     handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
-                           *knowledge.routes, *openapi.routes, *sockets.routes, *static.routes,
+                           *knowledge_sources_api.routes, *knowledge.routes, *openapi.routes,
+                           *sockets.routes, *static.routes,
                            *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
                            *outbox.routes, *user_settings_api.routes, *uploads.routes,
                            *avatars_api.routes]

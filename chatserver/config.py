@@ -20,6 +20,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from chatserver.config_checks import validate_mail, validate_storage
 from chatserver.errors import ConfigError
 
 ENV_PREFIX = "PARLEY_"
@@ -144,6 +145,14 @@ class Settings:
                                         "after this many seconds.")
     upload_workers: int = _setting(2, "Threads that decode, re-encode and thumbnail images "
                                    "(off the event loop).")
+
+    # Knowledge sources (docs/knowledge.md): web pages, sites and documents.
+    kb_max_pages: int = _setting(200, "Most pages one web source (sitemap or site) may import.")
+    kb_crawl_rate: float = _setting(2.0, "Requests per second to a site while importing it.")
+    kb_max_file_bytes: int = _setting(20 * 1024 * 1024, "Largest document imported, in bytes.")
+    kb_max_file_pages: int = _setting(500, "Most pages of a PDF imported.")
+    kb_sync_check_s: float = _setting(60.0, "How often a process looks for knowledge sources "
+                                      "due for their scheduled re-sync (seconds).")
 
     # Visitor tracking (docs/privacy.md): where a visitor's country comes from.
     geoip_db: str = _setting("", "Path of a MaxMind GeoIP2/GeoLite2 Country or City database "
@@ -349,51 +358,14 @@ def _validate(s: Settings) -> None:
             or url.startswith("mariadb+aiomysql://")):
         raise ConfigError(
             "PARLEY_DATABASE_URL must start with mysql+aiomysql:// or sqlite+aiosqlite:///")
-    try:
-        s.trusted_proxy_networks  # noqa: B018 - parse to validate
-    except ValueError as exc:
-        raise ConfigError(f"PARLEY_TRUSTED_PROXIES: {exc}") from None
-    try:
-        s.metrics_allow_networks  # noqa: B018 - parse to validate
-    except ValueError as exc:
-        raise ConfigError(f"PARLEY_METRICS_ALLOW: {exc}") from None
-    try:
-        s.fetch_allow_rules  # noqa: B018 - parse to validate
-    except ValueError as exc:
-        raise ConfigError(f"PARLEY_FETCH_ALLOW: {exc}") from None
+    for name, parsed in (("TRUSTED_PROXIES", "trusted_proxy_networks"),
+                         ("METRICS_ALLOW", "metrics_allow_networks"),
+                         ("FETCH_ALLOW", "fetch_allow_rules")):
+        try:
+            getattr(s, parsed)  # parse to validate
+        except ValueError as exc:
+            raise ConfigError(f"PARLEY_{name}: {exc}") from None
     if s.port < 0 or s.port > 65535:
         raise ConfigError("PARLEY_PORT must be between 0 and 65535")
-    _validate_mail(s)
-    _validate_storage(s)
-
-
-def _validate_storage(s: Settings) -> None:
-    if s.storage_backend not in ("local", "s3"):
-        raise ConfigError("PARLEY_STORAGE_BACKEND must be local or s3")
-    if s.storage_backend == "s3" and not s.s3_bucket:
-        raise ConfigError("PARLEY_S3_BUCKET is required when PARLEY_STORAGE_BACKEND=s3")
-    if s.max_upload_bytes < 1 or s.max_files_per_message < 1:
-        raise ConfigError("PARLEY_MAX_UPLOAD_BYTES and PARLEY_MAX_FILES_PER_MESSAGE must be "
-                          "at least 1")
-
-
-def _validate_mail(s: Settings) -> None:
-    if s.smtp_tls not in ("none", "starttls", "tls"):
-        raise ConfigError("PARLEY_SMTP_TLS must be none, starttls or tls")
-    if s.mail_listen_protocol not in ("lmtp", "smtp"):
-        raise ConfigError("PARLEY_MAIL_LISTEN_PROTOCOL must be lmtp or smtp")
-    if not 0 <= s.mail_digest_hour <= 23:
-        raise ConfigError("PARLEY_MAIL_DIGEST_HOUR must be between 0 and 23")
-    if s.mail_listen:
-        host, _, port = s.mail_listen.rpartition(":")
-        if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-            raise ConfigError("PARLEY_MAIL_LISTEN must be host:port, such as 127.0.0.1:2525")
-        if not s.mail_reply_domain:
-            raise ConfigError("PARLEY_MAIL_REPLY_DOMAIN is required when PARLEY_MAIL_LISTEN is "
-                              "set: the listener accepts mail for reply+<token>@<that domain>")
-    if s.smtp_host:
-        if not s.mail_from:
-            raise ConfigError("PARLEY_MAIL_FROM is required when PARLEY_SMTP_HOST is set")
-        if not s.public_url.startswith(("http://", "https://")):
-            raise ConfigError("PARLEY_PUBLIC_URL (https://chat.example.com) is required when "
-                              "PARLEY_SMTP_HOST is set: every link in an email is absolute")
+    validate_mail(s)
+    validate_storage(s)

@@ -86,6 +86,9 @@ class Context:
     # Visitor tracking's live store, GeoIP reader and limiter (services/tracking.py; made on
     # first use).
     tracking: Any = None
+    # Knowledge sources' syncs, schedule and extraction process (services/knowledge_sources
+    # .SourceRunner; made on first use).
+    sources: Any = None
 
     def __post_init__(self) -> None:
         self.writer = MessageWriter(self.engine, self.settings)
@@ -128,6 +131,8 @@ class Context:
         await self.presence.start()
 
     async def close(self) -> None:
+        if self.sources is not None:
+            await self.sources.stop()
         await self.knowledge.stop()
         await self.presence.close()
         await self.bus.close()

@@ -25,6 +25,7 @@ from chatserver.origins import client_ip
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
+from chatserver.services import source_sync
 from chatserver.services.assistant import AIRunner
 from chatserver.services.outbox_sender import OutboxSender
 from chatserver.tasks import drain
@@ -198,6 +199,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     sweeper.start()
     outbox = OutboxSender(ctx)
     outbox.start()
+    source_sync.runner(ctx).schedule()
     listener = mail_listener(ctx) if settings.mail_listen else None
     if listener is not None:  # SO_REUSEPORT always: N workers or N instances share the port
         await listener.start(reuse_port=True)
