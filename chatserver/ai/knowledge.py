@@ -31,7 +31,7 @@ PASSAGE_CHARS = 600
 # The decision on dense scores (`decide`), chosen on the tune split with bench/ai_rules.py
 # (right - 2 x wrong); Settings overrides them. The cosine that answers, when the best entry
 # leads the next by ANSWER_MARGIN:
-MIN_SIMILARITY = 0.87
+MIN_SIMILARITY = 0.875
 ANSWER_MARGIN = 0.01
 # Below that, down to HEDGE_SIMILARITY and with a lead of HEDGE_MARGIN, the entry is given as
 # "this might help" with the offer of a person.
