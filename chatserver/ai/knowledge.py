@@ -46,6 +46,9 @@ HEDGE_MARGIN = 0.035
 # dense rank 6 or better into the best three, which the OpenAI responder is given.
 RRF_K = 1.0
 LEXICAL_WEIGHT = 0.25
+# BM25 passages fused (the best ones): deeper ones add under 0.01 and cannot enter the best
+# three; retrieving all of a large base would cost ~10 ms a question.
+LEXICAL_DEPTH = 30
 # How long another process's edits may take to be seen (this process invalidates at once).
 CACHE_TTL_S = 30.0
 
@@ -201,7 +204,7 @@ class KnowledgeIndex:
         for i in np.argsort(-sims, kind="stable"):
             dense.setdefault(self.rows[int(i)][0], int(i))
         lexical: dict[int, Passage] = {}  # entry id -> its best BM25 passage, best first
-        for p in self._bm25(question, len(self.docs)):
+        for p in self._bm25(question, min(len(self.docs), max(k, LEXICAL_DEPTH))):
             lexical.setdefault(p.entry_id, p)
         fused = {e: 1.0 / (RRF_K + rank) for rank, e in enumerate(dense, 1)}
         if lexical_weight > 0:
