@@ -1,6 +1,7 @@
 """Retrieval quality of the AI first responder against the labelled sets in tests/ai/eval/.
 
-    python -m bench.ai_eval [--split tune|held-out|all] [--retriever NAME] [--context prepend]
+    python -m bench.ai_eval [--split tune|held-out|all] [--retriever NAME[,NAME...]]
+                            [--context prepend]
                             [--threshold X] [--bm25-weight W] [--sweep] [--timing] [--misses]
 
 Each question goes through a retriever that ranks the business's entries and says whether
@@ -16,8 +17,11 @@ its best one clears the answer threshold. Printed per class and per language:
 Then the top scores of in-scope vs out-of-scope questions (percentiles), and with --sweep
 the outcome at each threshold, to choose thresholds on the tune split only.
 
-Retrievers: `parley` is the product's dense retrieval (KnowledgeIndex with E5 vectors, the
-query and threshold services/knowledge.py uses). `today` calls the offline responder's real
+Retrievers: `parley` is the product's hybrid retrieval (KnowledgeIndex with E5 vectors, the
+cosine and BM25 rankings fused, the query and decision services/knowledge.py uses);
+`parley-dense` the same with the cosine ranking alone (lexical weight 0, the product before
+the fusion). Several, comma-separated, run side by side and end with a one-line summary
+each. `today` calls the offline responder's real
 retrieval without vectors (BM25, KnowledgeIndex.search and OfflineResponder, as
 services/assistant.py does while a widget's vectors are missing). The others need a
 candidate package on PYTHONPATH (see bench/ai_eval.md): dense cosine over one model's
@@ -43,6 +47,7 @@ import numpy as np
 from chatserver.ai.base import AIRequest, Turn
 from chatserver.ai.embedding import Embedder as ProductEmbedder
 from chatserver.ai.knowledge import (
+    LEXICAL_WEIGHT,
     MIN_SIMILARITY,
     KnowledgeIndex,
     dense_texts,
@@ -212,8 +217,12 @@ class Parley:
 
     name = "parley"
 
-    def __init__(self, threshold: float | None = None) -> None:
+    def __init__(self, threshold: float | None = None,
+                 lexical_weight: float = LEXICAL_WEIGHT) -> None:
         self.threshold = MIN_SIMILARITY if threshold is None else threshold
+        self.lexical_weight = lexical_weight
+        if lexical_weight != LEXICAL_WEIGHT:
+            self.name = "parley-dense" if lexical_weight == 0 else f"parley-w{lexical_weight}"
         self.embedder = ProductEmbedder()
 
     def index(self, entries: list[dict[str, Any]]) -> KnowledgeIndex:
@@ -227,7 +236,8 @@ class Parley:
 
     def rank_turns(self, index: KnowledgeIndex, history: list[Turn]) -> Ranked:
         vector = self.embedder.embed_query(product_query(history))
-        wide = index.search(history[-1].text, k=len(index.titles()), vector=vector)
+        wide = index.search(history[-1].text, k=len(index.titles()), vector=vector,
+                            lexical_weight=self.lexical_weight)
         request = AIRequest(business_name="Eval", history=history, passages=wide[:3],
                             settings={}, language="en", min_similarity=self.threshold)
 
@@ -354,6 +364,8 @@ def make_retriever(name: str, threshold: float | None = None,
         return Today()
     if name == "parley":
         return Parley(threshold)
+    if name == "parley-dense":
+        return Parley(threshold, lexical_weight=0.0)
     hybrid = name.startswith("hybrid-")
     model = name.removeprefix("hybrid-")
     if model not in MODELS:
@@ -555,25 +567,51 @@ def main(argv: list[str] | None = None) -> None:
         print(timing(args.retriever))
         return
     sets = load_sets(args.split)
-    retriever = make_retriever(args.retriever, args.threshold, args.bm25_weight)
-    t0 = time.perf_counter()
-    results = run(retriever, sets, args.context)
-    took = time.perf_counter() - t0
-    thr = "confident() (coverage rule)" if retriever.threshold is None else retriever.threshold
-    print(f"retriever {retriever.name}  split {args.split}  context {args.context}  "
-          f"threshold {thr}"
-          + (f"  bm25 weight {args.bm25_weight}" if isinstance(retriever, Hybrid) else "")
-          + f"\n{len(results)} questions from {', '.join(s['file'] for s in sets)}"
-          f" in {took:.1f} s\n")
-    print(report(results))
-    print()
-    print(distributions(results))
-    if args.sweep:
+    summary = []
+    for name in args.retriever.split(","):
+        retriever = make_retriever(name, args.threshold, args.bm25_weight)
+        t0 = time.perf_counter()
+        results = run(retriever, sets, args.context)
+        took = time.perf_counter() - t0
+        thr = ("confident() (coverage rule)" if retriever.threshold is None
+               else retriever.threshold)
+        print(f"retriever {retriever.name}  split {args.split}  context {args.context}  "
+              f"threshold {thr}"
+              + (f"  bm25 weight {args.bm25_weight}" if isinstance(retriever, Hybrid) else "")
+              + f"\n{len(results)} questions from {', '.join(s['file'] for s in sets)}"
+              f" in {took:.1f} s\n")
+        print(report(results))
         print()
-        print(sweep(results))
-    if args.misses:
+        print(distributions(results))
+        if args.sweep:
+            print()
+            print(sweep(results))
+        if args.misses:
+            print()
+            print(misses(results))
         print()
-        print(misses(results))
+        summary.append(one_line(retriever.name, results))
+    if len(summary) > 1:
+        print(f"{'retriever':<14} {'right':>5} {'wrong':>5} {'declined':>8}  {'R@1':>4} "
+              f"{'R@3':>4}  in-scope right  oos declined  cross-language right")
+        print("\n".join(summary))
+
+
+def one_line(name: str, results: list[Result]) -> str:
+    """right / wrong / declined over all questions, recall, and the issue's three rates."""
+    outs = [r.outcome() for r in results]
+    ins = [r for r in results if r.expected is not None]
+    oos = [r for r in results if r.expected is None]
+    xl = [r for r in ins if r.question["class"] == "cross-language"]
+
+    def share(rs: list[Result]) -> str:
+        n = sum(r.outcome() == "right" for r in rs)
+        return f"{n}/{len(rs)} ({n / len(rs):.0%})" if rs else "-"
+
+    return (f"{name:<14} {outs.count('right'):>5} {outs.count('wrong'):>5} "
+            f"{outs.count('declined'):>8}  {sum(r.recall(1) for r in ins) / len(ins):4.2f} "
+            f"{sum(r.recall(3) for r in ins) / len(ins):4.2f}  {share(ins):>14}  "
+            f"{share(oos):>12}  {share(xl):>20}")
 
 
 if __name__ == "__main__":

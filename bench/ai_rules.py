@@ -3,10 +3,11 @@
     python -m bench.ai_rules [--split tune] [--top N]
 
 Each question is searched once with the product's retrieval (the `parley` retriever of
-bench/ai_eval.py: E5 vectors, KnowledgeIndex) under two query rules: `short` (the previous
+bench/ai_eval.py: E5 vectors and BM25 fused, KnowledgeIndex) under two query rules: `short` (the previous
 visitor message in front of a message under 8 words, the rule before) and `always` (in front
 of every follow-up: the product's `query_text` since). Then each decision rule is applied to
-the best entry's score s1 and the best other entry's s2 (margin m = s1 - s2):
+the first entry's cosine s1 and the best cosine of the next two s2 (margin m = s1 - s2, as
+`knowledge.decision` takes them):
 
 - threshold:       answer when s1 >= A;
 - threshold+margin: answer when s1 >= A and m >= d;
@@ -72,9 +73,9 @@ def score(split: str) -> dict[str, list[Scored]]:
             for name, fn in QUERIES.items():
                 text = fn(history)
                 if text not in cache:
-                    found = index.search(q["text"], k=2, vector=embedder.embed_query(text))
+                    found = index.search(q["text"], k=3, vector=embedder.embed_query(text))
                     cache[text] = [(p.entry_id, p.score) for p in found]
-                (top, s1), (_, s2) = cache[text][0], cache[text][1]
+                (top, s1), s2 = cache[text][0], max(s for _, s in cache[text][1:])
                 out[name].append(Scored(q, top, s1, s2))
     return out
 

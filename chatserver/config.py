@@ -227,7 +227,7 @@ class Settings:
     # .decide): defaults chosen on the tune split of tests/ai/eval/ by bench/ai_rules.py,
     # maximising right - 2 x wrong (a hedge showing the wrong entry counts as wrong).
     ai_min_similarity: float = _setting(
-        0.87, "Cosine similarity between a visitor's question and the best knowledge-base "
+        0.875, "Cosine similarity between a visitor's question and the best knowledge-base "
         "entry at or above which the offline responder answers (when the entry also leads "
         "the next best by PARLEY_AI_ANSWER_MARGIN). Lower answers more, and more wrongly; "
         "see bench/ai_rules.py.")

@@ -38,7 +38,7 @@ class AIRequest:
     language: str = "en"
     # The dense decision (knowledge.decide; Settings.ai_min_similarity, ai_answer_margin,
     # ai_hedge_similarity, ai_hedge_margin).
-    min_similarity: float = 0.87
+    min_similarity: float = 0.875
     answer_margin: float = 0.01
     hedge_similarity: float = 0.84
     hedge_margin: float = 0.035

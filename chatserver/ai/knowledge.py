@@ -1,10 +1,12 @@
-"""Retrieval over a widget's knowledge base: dense (cosine over E5 passage vectors) when the
-widget's vectors exist, BM25 (bm25s) until then; and the yes/no "we know this" on top.
+"""Retrieval over a widget's knowledge base: hybrid (the dense cosine ranking over E5 passage
+vectors fused with the BM25 ranking, reciprocal-rank fusion) when the widget's vectors exist,
+BM25 (bm25s) alone until then; and the answer / hedge / decline decision on top.
 
 Dense text per entry (`dense_texts`): a Q&A pair is embedded as its question alone and as
 question + answer, an article as its title with each passage; an entry scores its best row.
-Measured in bench/ai_eval.md (R@1 0.84 vs 0.35 for BM25 on the tune split). Answer, hedge or
-decline on the best two entries' scores: `decide` (rules measured in bench/ai_rules.py)."""
+Measured in bench/ai_eval.md (R@1 0.84 vs 0.35 for BM25 on the tune split; the fusion's
+weight in bench/ai_fusion.py). Answer, hedge or decline on the dense cosines of the best
+entry and the best other one: `decide` (rules measured in bench/ai_rules.py)."""
 
 from __future__ import annotations
 
@@ -29,12 +31,24 @@ PASSAGE_CHARS = 600
 # The decision on dense scores (`decide`), chosen on the tune split with bench/ai_rules.py
 # (right - 2 x wrong); Settings overrides them. The cosine that answers, when the best entry
 # leads the next by ANSWER_MARGIN:
-MIN_SIMILARITY = 0.87
+MIN_SIMILARITY = 0.875
 ANSWER_MARGIN = 0.01
 # Below that, down to HEDGE_SIMILARITY and with a lead of HEDGE_MARGIN, the entry is given as
 # "this might help" with the offer of a person.
 HEDGE_SIMILARITY = 0.84
 HEDGE_MARGIN = 0.035
+# Reciprocal-rank fusion of the two rankings of entries (`KnowledgeIndex.search`, dense):
+# 1 / (RRF_K + dense rank) + LEXICAL_WEIGHT / (RRF_K + BM25 rank), the BM25 term only for
+# entries BM25 finds. Chosen on the tune split (bench/ai_fusion.py): a heavier lexical side
+# (or the usual k = 60) lowers recall@1, because paraphrases avoid the entries' words and
+# partial overlaps point to other entries. At these values BM25 never displaces the dense
+# best entry (rank 2 + BM25 rank 1 = 0.458 < 0.5) but lifts an entry it ranks first from
+# dense rank 6 or better into the best three, which the OpenAI responder is given.
+RRF_K = 1.0
+LEXICAL_WEIGHT = 0.25
+# BM25 passages fused (the best ones): deeper ones add under 0.01 and cannot enter the best
+# three; retrieving all of a large base would cost ~10 ms a question.
+LEXICAL_DEPTH = 30
 # How long another process's edits may take to be seen (this process invalidates at once).
 CACHE_TTL_S = 30.0
 
@@ -155,13 +169,18 @@ class KnowledgeIndex:
         return [*best, *(Passage(d.entry_id, d.title, d.text, 0.0, 0.0) for d in self.docs
                          if (d.entry_id, d.text) not in given)]
 
-    def search(self, question: str, k: int = 3, *,
-               vector: np.ndarray | None = None) -> list[Passage]:
-        """The best passages, best first: by cosine with `vector` (the question embedded, see
-        `query_text`) when the index is dense, one per entry; else by BM25, each with its
-        score and question coverage."""
+    def search(self, question: str, k: int = 3, *, vector: np.ndarray | None = None,
+               lexical_weight: float = LEXICAL_WEIGHT) -> list[Passage]:
+        """The best passages, best first. Dense index and `vector` (the question embedded, see
+        `query_text`): one per entry, ranked by the fusion of the cosine ranking and the BM25
+        ranking of `question` (`lexical_weight` 0: cosine alone), each with its cosine as
+        `similarity` and `score` (the calibrated score `decision` uses) and its best BM25
+        passage's coverage. Else by BM25, each with its score and question coverage."""
         if vector is not None and self.matrix is not None:
-            return self._dense(vector, k)
+            return self._hybrid(question, vector, k, lexical_weight)
+        return self._bm25(question, k)
+
+    def _bm25(self, question: str, k: int) -> list[Passage]:
         query = terms(question)
         if not query or self.bm25 is None:
             return []
@@ -179,20 +198,30 @@ class KnowledgeIndex:
         return out
 
 
-    def _dense(self, vector: np.ndarray, k: int) -> list[Passage]:
+    def _hybrid(self, question: str, vector: np.ndarray, k: int,
+                lexical_weight: float) -> list[Passage]:
         assert self.matrix is not None
         sims = self.matrix @ np.asarray(vector, dtype=np.float32)
-        out: list[Passage] = []
-        seen: set[int] = set()
+        dense: dict[int, int] = {}  # entry id -> its best row, best entry first
         for i in np.argsort(-sims, kind="stable"):
-            entry_id, title, text = self.rows[int(i)]
-            if entry_id in seen:
-                continue
-            seen.add(entry_id)
-            out.append(Passage(entry_id, title, text, float(sims[i]), 0.0,
-                               similarity=float(sims[i])))
-            if len(out) == k:
-                break
+            dense.setdefault(self.rows[int(i)][0], int(i))
+        lexical: dict[int, Passage] = {}  # entry id -> its best BM25 passage, best first
+        for p in self._bm25(question, min(len(self.docs), max(k, LEXICAL_DEPTH))):
+            lexical.setdefault(p.entry_id, p)
+        fused = {e: 1.0 / (RRF_K + rank) for rank, e in enumerate(dense, 1)}
+        if lexical_weight > 0:
+            for rank, e in enumerate(lexical, 1):
+                if e in fused:
+                    fused[e] += lexical_weight / (RRF_K + rank)
+        out: list[Passage] = []
+        for e in sorted(fused, key=lambda e: -fused[e])[:k]:  # stable: dense order on ties
+            row = dense[e]
+            _, title, text = self.rows[row]
+            cos = float(sims[row])
+            lex = lexical.get(e)
+            out.append(Passage(e, title, text, cos, lex.coverage if lex else 0.0,
+                               lex.matched if lex else 0, lex.query_terms if lex else 0,
+                               similarity=cos))
         return out
 
 
@@ -216,11 +245,14 @@ def decision(passages: Sequence[Passage], min_similarity: float = MIN_SIMILARITY
              hedge_similarity: float = HEDGE_SIMILARITY, hedge_margin: float = HEDGE_MARGIN,
              answer_margin: float = ANSWER_MARGIN) -> str:
     """"answer", "hedge" or "decline" for the passages of one search, best first (one per
-    entry when dense: the second is the best other entry). Dense: `decide`; BM25: answer
-    when `confident`, else decline (its scores are not calibrated for a hedge)."""
+    entry when dense). Dense: `decide` on the first entry's cosine and the best cosine of the
+    others (the fused order need not be the cosine order: a first entry that another
+    outscores has a negative margin and is declined); BM25: answer when `confident`, else
+    decline (its scores are not calibrated for a hedge)."""
     if not passages or passages[0].similarity is None:
         return "answer" if confident(list(passages)) else "decline"
-    second = passages[1].similarity if len(passages) > 1 else None
+    second = max((p.similarity for p in passages[1:] if p.similarity is not None),
+                 default=None)
     return decide(passages[0].similarity, second, answer_min=min_similarity,
                   hedge_min=hedge_similarity, hedge_margin=hedge_margin,
                   answer_margin=answer_margin)
