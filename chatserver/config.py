@@ -204,6 +204,8 @@ class Settings:
                                 "web pages from though they are not public (127.0.0.1/32,"
                                 "intranet.local, .corp.example for its subdomains), on any port; "
                                 "empty = public addresses on ports 80 and 443 only.")
+    fetch_only_allowed: bool = _setting(False, "Fetch from PARLEY_FETCH_ALLOW's networks and "
+                                        "host names only, no public address (an intranet).")
 
     # AI
     ai_provider: str = _setting("auto", "AI responder: auto (openai if a key is set, else offline), "

@@ -87,6 +87,8 @@ class FetchPolicy:
     resolver: Resolver = field(default=resolve, compare=False)
     max_redirects: int = MAX_REDIRECTS
     user_agent: str = USER_AGENT
+    # Nothing public: only the allowlisted (names are not even resolved unless allowlisted).
+    only_allowed: bool = False
 
     def host_allowed(self, host: str) -> bool:
         host = host.lower().rstrip(".")
@@ -102,8 +104,16 @@ class FetchPolicy:
         try:
             addresses = [ipaddress.ip_address(host)]
         except ValueError:
+            if self.only_allowed and not self.host_allowed(host) and not self.allow_networks:
+                raise SourceError(f"{url} is refused: {host} is not in PARLEY_FETCH_ALLOW "
+                                  "(PARLEY_FETCH_ONLY_ALLOWED is on)", code="url_refused") \
+                    from None
             addresses = [ipaddress.ip_address(a.split("%", 1)[0])
                          for a in await self.resolver(host, port)]
+        if self.only_allowed and not self.host_allowed(host) and not all(
+                self.network_allowed(a) for a in addresses):
+            raise SourceError(f"{url} is refused: {host} is not in PARLEY_FETCH_ALLOW "
+                              "(PARLEY_FETCH_ONLY_ALLOWED is on)", code="url_refused")
         if not addresses:
             raise SourceError(f"{host} could not be resolved", code="url_unreachable")
         named = self.host_allowed(host)
@@ -122,9 +132,12 @@ class FetchPolicy:
 
 
 def policy_from_setting(rules: tuple[tuple[IPNetwork, ...], frozenset[str]],
-                        resolver: Resolver = resolve) -> FetchPolicy:
-    """A policy from Settings.fetch_allow_rules (PARLEY_FETCH_ALLOW, parsed)."""
-    return FetchPolicy(allow_networks=rules[0], allow_hosts=rules[1], resolver=resolver)
+                        resolver: Resolver = resolve, *, only_allowed: bool = False
+                        ) -> FetchPolicy:
+    """A policy from Settings.fetch_allow_rules (PARLEY_FETCH_ALLOW, parsed) and
+    PARLEY_FETCH_ONLY_ALLOWED."""
+    return FetchPolicy(allow_networks=rules[0], allow_hosts=rules[1], resolver=resolver,
+                       only_allowed=only_allowed)
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,8 @@ async def _fetch(ctx: Context, row: RowMapping, progress: Progress | None
     async with guard.new_client() as client:
         fetcher = functools.partial(
             guard.fetch, client=client, max_bytes=MAX_PAGE_BYTES, timeout_s=PAGE_TIMEOUT_S,
-            policy=guard.policy_from_setting(settings.fetch_allow_rules, resolver))
+            policy=guard.policy_from_setting(settings.fetch_allow_rules, resolver,
+                                             only_allowed=settings.fetch_only_allowed))
         async for page in web.crawl(row["url"], mode=row["kind"], max_pages=row["max_pages"],
                                     rate_per_s=settings.kb_crawl_rate, fetcher=fetcher,
                                     extract=runner(ctx).extract_html):

@@ -214,3 +214,21 @@ def test_the_allowlist_setting_is_parsed_and_checked() -> None:
     assert policy.host_allowed("wiki.corp.example") and not policy.host_allowed("corp.example")
     with pytest.raises(ValueError, match=r"10\.0\.0\.0/33"):
         Settings(fetch_allow="10.0.0.0/33").fetch_allow_rules  # noqa: B018
+
+
+async def test_only_allowed_refuses_public_addresses_and_unlisted_names_unresolved() -> None:
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    policy = FetchPolicy(allow_hosts=frozenset({"intranet.test"}), resolver=resolver,
+                         only_allowed=True)
+    for url, host in (("http://93.184.215.14/", "93.184.215.14"),
+                      ("http://example.org/", "example.org")):
+        with pytest.raises(SourceError) as refused:
+            await policy.addresses(url, host, 80)
+        assert refused.value.code == "url_refused"
+    assert asked == []  # an unlisted name is refused before it is resolved
+    assert await policy.addresses("http://intranet.test/", "intranet.test", 80) == ["127.0.0.1"]
