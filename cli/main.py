@@ -14,7 +14,7 @@ from click.core import ParameterSource
 from chatserver import __version__
 from chatserver.config import Settings
 from chatserver.secret_key import ensure_secret_key
-from cli import audit, db, deploy, files, kb, mail, ops, privacy, users, widgets
+from cli import audit, db, deploy, files, kb, kb_sources, mail, ops, privacy, users, widgets
 from cli.common import CliState, fail, guarded, pass_state, run_async, with_context
 
 __all__ = ["CliState", "cli", "fail", "main", "run_async", "with_context"]
@@ -91,7 +91,8 @@ def _serve_workers(settings: Settings, workers: int, autoreload: bool) -> None:
 cli.add_command(db.db)
 cli.add_command(users.user)
 cli.add_command(widgets.widget)
-cli.add_command(kb.kb)
+cli.add_command(kb.kb)  # with kb_sources' commands
+assert kb_sources.sources.name in kb.kb.commands
 cli.add_command(ops.stats)
 cli.add_command(ops.demo)
 cli.add_command(ops.config)

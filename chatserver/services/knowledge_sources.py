@@ -46,6 +46,11 @@ def parse_web_source(data: dict[str, Any], max_pages: int) -> dict[str, Any]:
             "name": (parts.hostname + parts.path.rstrip("/"))[:255]}
 
 
+async def widget_id(ctx: Context, actor: Actor, site_key: str) -> int:
+    async with ctx.engine.connect() as conn:
+        return int((await access_widget(conn, actor, site_key))["id"])
+
+
 async def check_manage(ctx: Context, actor: Actor, site_key: str) -> None:
     """The actor may change the widget's knowledge base (before an upload's body is read)."""
     async with ctx.engine.connect() as conn:
