@@ -396,9 +396,10 @@ def test_ai_answers_show_their_markdown_and_sources_in_the_transcript(
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     sources = ai.get_by_role("list", name="Sources")
-    expect(sources.get_by_role("listitem")).to_have_text(["Refund policy", "Typed-in <i>answer</i>"])
+    expect(sources.get_by_role("listitem")).to_have_text(["Refund policy (help.example.com)",
+                                                          "Typed-in <i>answer</i>"])
     expect(sources.get_by_role("link")).to_have_count(1)
-    expect(sources.get_by_role("link", name="Refund policy")).to_have_attribute(
+    expect(sources.get_by_role("link", name="Refund policy (help.example.com)")).to_have_attribute(
         "href", "https://help.example.com/r")
     assert page.locator("[data-testid=transcript] :is(b, i, [href^='javascript'])").count() == 0
 

@@ -594,9 +594,9 @@ def test_ai_answers_show_their_markdown_and_their_sources(
         expect(link).to_have_attribute("rel", re.compile(r"\bnoopener\b.*\bnoreferrer\b"))
         sources = msg.get_by_role("list", name="Sources")
         expect(sources.get_by_role("listitem")).to_have_text(
-            ["Refund policy", "Typed-in answer <i>", "Odd entry"])
+            ["Refund policy (help.example.com)", "Typed-in answer <i>", "Odd entry"])
         expect(sources.get_by_role("link")).to_have_count(1)
-        expect(sources.get_by_role("link", name="Refund policy")).to_have_attribute(
+        expect(sources.get_by_role("link", name="Refund policy (help.example.com)")).to_have_attribute(
             "href", "https://help.example.com/refunds")
         expect(sources.get_by_role("link")).to_have_attribute("target", "_blank")
         assert v.page.evaluate("""() => {

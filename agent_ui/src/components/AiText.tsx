@@ -40,7 +40,7 @@ export function AiSources({ sources }: { sources: Source[] }) {
           const href = pageUrl(s.url);
           return (
             <li key={`${s.id}-${i}`}>
-              {href ? <a href={href} target="_blank" rel="noopener noreferrer" className="underline">{s.title}</a> : s.title}
+              {href ? <a href={href} target="_blank" rel="noopener noreferrer" className="underline">{s.title} ({new URL(href).host})</a> : s.title}
             </li>
           );
         })}

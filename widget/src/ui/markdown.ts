@@ -36,6 +36,7 @@ export function sourceList(sources: readonly Source[]): HTMLElement {
     // role=list: a list styled without bullets is still a list to VoiceOver.
     h("ul", { role: "list", "aria-label": t("sources") }, ...sources.map((s) => {
       const href = pageUrl(s.url);
-      return h("li", null, href ? h("a", { href, ...NEW_TAB }, s.title) : s.title);
+      // A page is named by its title and its site's host: where the link goes.
+      return h("li", null, href ? h("a", { href, ...NEW_TAB }, `${s.title} (${new URL(href).host})`) : s.title);
     })));
 }
