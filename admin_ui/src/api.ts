@@ -1,7 +1,7 @@
 // Every REST call the admin UI makes. Components never call fetch themselves.
 
 import { ApiError, type Call, type Endpoint, request as requestCall, send as sendCall } from "@parley/protocol";
-import type { AuditPage, Trigger, TriggerInput } from "./types";
+import type { AuditPage, KnowledgeSource, Trigger, TriggerInput, WebSourceInput } from "./types";
 import type { AnalyticsReport, KnowledgeEntry, Label, LabelColor, LabelList, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
   Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings } from "./types";
 
@@ -312,4 +312,38 @@ export async function exportVisitor(q: VisitorQuery): Promise<{ name: string; bl
 
 export function eraseVisitor(q: VisitorQuery, confirm: string): Promise<{ erased: Record<string, number>; sessions: string[] }> {
   return request("/api/admin/privacy/erase", { method: "POST", body: { ...visitorParams(q), confirm } });
+}
+
+// --- knowledge sources --------------------------------------------------------------------
+
+const sourcesPath = (key: string) => `${widgetPath(key)}/knowledge/sources`;
+
+export async function listSources(key: string): Promise<KnowledgeSource[]> {
+  return (await request<{ sources: KnowledgeSource[] }>(sourcesPath(key))).sources;
+}
+
+export async function addSource(key: string, input: WebSourceInput): Promise<KnowledgeSource> {
+  return (await request<{ source: KnowledgeSource }>(sourcesPath(key), { method: "POST", body: input })).source;
+}
+
+export async function updateSource(key: string, id: number,
+  input: Partial<Pick<KnowledgeSource, "max_pages" | "sync_hours">>): Promise<KnowledgeSource> {
+  return (await request<{ source: KnowledgeSource }>(`${sourcesPath(key)}/${id}`, { method: "PUT", body: input })).source;
+}
+
+export function deleteSource(key: string, id: number): Promise<void> {
+  return request(`${sourcesPath(key)}/${id}`, { method: "DELETE" });
+}
+
+export async function syncSource(key: string, id: number): Promise<KnowledgeSource> {
+  return (await request<{ source: KnowledgeSource }>(`${sourcesPath(key)}/${id}/sync`, { method: "POST" })).source;
+}
+
+/** Upload a document's raw bytes (streamed by the server, not multipart); `replace` makes it
+ * the new version of that document source. */
+export async function uploadSourceFile(key: string, file: File, replace?: number): Promise<KnowledgeSource> {
+  const query = new URLSearchParams({ name: file.name });
+  if (replace !== undefined) query.set("replace", String(replace));
+  return (await request<{ source: KnowledgeSource }>(`${widgetPath(key)}/knowledge/files?${query.toString()}`,
+    { method: "POST", raw: file })).source;
 }

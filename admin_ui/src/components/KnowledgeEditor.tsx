@@ -8,6 +8,7 @@ import { navigate } from "../router";
 import type { KnowledgeEntry, TryAnswer, User, Widget } from "../types";
 import { ConfirmDialog, Dialog, EmptyState, ErrorNote, Field, PageHeader, Spinner, useToast } from "./ui";
 import { canManage } from "./WidgetsPage";
+import { KnowledgeSources } from "./KnowledgeSources";
 
 type Editing = { entry: KnowledgeEntry | null };
 
@@ -102,6 +103,7 @@ export function KnowledgeEditor({ siteKey, user }: { siteKey: string; user: User
           <TryIt siteKey={siteKey} onUsed={setUsed} />
         </aside>
       </div>
+      <KnowledgeSources siteKey={siteKey} canManage={editable} />
       {editing && (
         <EntryDialog siteKey={siteKey} entry={editing.entry} onClose={() => setEditing(null)}
           onSaved={(saved, isNew) => {
