@@ -34,7 +34,7 @@ describe("AiSources", () => {
       { id: 3, title: "Odd", url: "javascript:alert(1)" }, { id: 4, title: "Mail", url: "mailto:a@b.test" }] }));
     expect(out).toContain('<ul role="list" aria-label="Sources"');
     expect(out.match(/<a /g)).toHaveLength(1);
-    expect(out).toContain('<a href="https://a.test/r" target="_blank" rel="noopener noreferrer" class="underline">Refunds &lt;b&gt;</a>');
+    expect(out).toContain('<a href="https://a.test/r" target="_blank" rel="noopener noreferrer" class="underline">Refunds &lt;b&gt; (a.test)</a>');
     expect(out).toContain("<li>Typed in</li>");
     expect(out).toContain("<li>Odd</li>");
     expect(out).toContain("<li>Mail</li>");

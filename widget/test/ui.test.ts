@@ -129,9 +129,9 @@ describe("MessageList", () => {
     expect(bubble.lastElementChild?.textContent).toBe("[bad](javascript:alert(1)) <img src=x onerror=alert(1)>");
     const sources = ai?.querySelector<HTMLElement>(".pw-sources ul[aria-label='Sources']");
     expect([...(sources?.querySelectorAll("li") ?? [])].map((li) => li.textContent))
-      .toEqual(["Refund <b>policy</b>", "Typed in", "Odd"]);
+      .toEqual(["Refund <b>policy</b> (a.test)", "Typed in", "Odd"]);
     expect([...(sources?.querySelectorAll("a") ?? [])].map((a) => [a.textContent, a.getAttribute("href"), a.rel]))
-      .toEqual([["Refund <b>policy</b>", "https://a.test/refunds", "noopener noreferrer nofollow ugc"]]);
+      .toEqual([["Refund <b>policy</b> (a.test)", "https://a.test/refunds", "noopener noreferrer nofollow ugc"]]);
     expect(agent?.querySelector(".pw-bubble")?.textContent).toBe("**not bold** _nor this_ [x](mailto:a@b.test)");
     expect(agent?.querySelector(".pw-bubble strong, .pw-bubble em, .pw-bubble a, .pw-sources")).toBeNull();
   });

@@ -1194,6 +1194,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/widgets/{siteKey}/knowledge/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The knowledge base's web pages, sites and documents
+         * @description Each source with its sync's status and progress (`done` of `total` pages), its
+         *     entries and how many of them have vectors yet (`embedded`), and what its last sync
+         *     added, changed and removed. The widget's agents may read them (docs/knowledge.md).
+         */
+        get: operations["listKnowledgeSources"];
+        put?: never;
+        /**
+         * Import a web page, a sitemap or a site
+         * @description Adds the source and starts its first sync in the background (`status`: `queued`,
+         *     then `syncing`, then `ready` or `failed`). Addresses are checked by the SSRF guard:
+         *     private, loopback and link-local ones fail with `url_refused` unless
+         *     PARLEY_FETCH_ALLOW lets them through. Admins and the widget's owner.
+         */
+        post: operations["addKnowledgeSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/sources/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The knowledge source's numeric id. Anything else is 404 `source_not_found`. */
+                sourceId: components["parameters"]["sourceId"];
+            };
+            cookie?: never;
+        };
+        /** A source and its sync's progress */
+        get: operations["getKnowledgeSource"];
+        /** Change a source's page limit or schedule */
+        put: operations["updateKnowledgeSource"];
+        post?: never;
+        /** Delete a source and its entries */
+        delete: operations["deleteKnowledgeSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/sources/{sourceId}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The knowledge source's numeric id. Anything else is 404 `source_not_found`. */
+                sourceId: components["parameters"]["sourceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-fetch a web source now
+         * @description Queues the sync (it runs when no other source of the widget is syncing). A document
+         *     is synced by uploading it again (409 `source_not_syncable`); a source being synced
+         *     is 409 `sync_in_progress`.
+         */
+        post: operations["syncKnowledgeSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a document (PDF, Word, HTML, Markdown, text)
+         * @description The file's bytes are the body (not multipart), streamed; at most
+         *     PARLEY_KB_MAX_FILE_BYTES (413 `file_too_large` as soon as it is declared or
+         *     exceeded). Its text is extracted in a worker process before the answer; a file
+         *     that cannot be used is 422 with a code (`file_broken`, `file_encrypted`,
+         *     `file_empty`, `file_too_many_pages`, `file_type_unsupported`, `file_not_text`) and
+         *     a message naming it, and nothing changes. `replace` makes it the new version of a
+         *     document source: unchanged passages keep their vectors.
+         */
+        post: operations["uploadKnowledgeFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/widgets/{siteKey}/knowledge/{entryId}": {
         parameters: {
             query?: never;
@@ -2427,8 +2539,47 @@ export interface components {
             kind: "qa" | "article";
             title: string;
             body: string;
+            /**
+             * @description A draft (saved from an agent's reply) is not used by the AI until published.
+             * @enum {string}
+             */
+            status: "published" | "draft";
+            /** @description The page an imported entry comes from. */
+            url: string | null;
+            /** @description The knowledge source that imported it. */
+            source_id: number | null;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+        };
+        KnowledgeSource: {
+            id: number;
+            /** @enum {string} */
+            kind: "page" | "sitemap" | "site" | "file";
+            url: string | null;
+            name: string;
+            max_pages: number;
+            sync_hours: number | null;
+            /** @enum {string} */
+            status: "queued" | "syncing" | "ready" | "failed";
+            /** @description Pages fetched so far (or of the last sync). */
+            done: number;
+            total: number;
+            /** @description Why the last sync failed (the previous version stays in use). */
+            error: null | {
+                code: string;
+                message: string;
+            };
+            /** @description What the last successful sync changed (titles, at most 50 each; `counts` whole) and the pages that failed. */
+            result: Record<string, never> | null;
+            entries: number;
+            /** @description Entries with vectors of the running model (the rest are being computed). */
+            embedded: number;
+            synced_at: components["schemas"]["NullableTimestamp"];
+            next_sync_at: components["schemas"]["NullableTimestamp"];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        KnowledgeSourceEnvelope: {
+            source: components["schemas"]["KnowledgeSource"];
         };
         KnowledgeEntryEnvelope: {
             entry: components["schemas"]["KnowledgeEntry"];
@@ -3452,6 +3603,8 @@ export interface components {
         analyticsSiteKey: string;
         /** @description The widget's public site key (as in the script tag). */
         siteKey: string;
+        /** @description The knowledge source's numeric id. Anything else is 404 `source_not_found`. */
+        sourceId: string;
         /** @description The session's id (a UUID). */
         sessionId: string;
         /** @description An upload's id (32 hex characters, random). */
@@ -5581,6 +5734,243 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listKnowledgeSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sources, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sources: components["schemas"]["KnowledgeSource"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    addKnowledgeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    /**
+                     * @description One page (the default), the pages a sitemap lists, or the site's pages by their links.
+                     * @enum {string}
+                     */
+                    kind?: "page" | "sitemap" | "site";
+                    /** @description At most PARLEY_KB_MAX_PAGES; default 50 (a page: 1). */
+                    max_pages?: number;
+                    /** @description Re-sync every this many hours; null or absent = by hand only. */
+                    sync_hours?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The source, queued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSourceEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getKnowledgeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The knowledge source's numeric id. Anything else is 404 `source_not_found`. */
+                sourceId: components["parameters"]["sourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The source. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSourceEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    updateKnowledgeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The knowledge source's numeric id. Anything else is 404 `source_not_found`. */
+                sourceId: components["parameters"]["sourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    max_pages?: number;
+                    sync_hours?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The source. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSourceEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteKnowledgeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The knowledge source's numeric id. Anything else is 404 `source_not_found`. */
+                sourceId: components["parameters"]["sourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    syncKnowledgeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The knowledge source's numeric id. Anything else is 404 `source_not_found`. */
+                sourceId: components["parameters"]["sourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The source, queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSourceEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    uploadKnowledgeFile: {
+        parameters: {
+            query: {
+                name: string;
+                /** @description The id of the document source this file replaces. */
+                replace?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description The document's source, ready (its vectors are computed in the background). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSourceEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
