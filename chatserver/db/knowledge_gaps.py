@@ -56,13 +56,14 @@ async def message(conn: AsyncConnection, session_id: str, message_id: int) -> Ro
     return (await conn.execute(stmt)).mappings().first()
 
 
-async def last_visitor_text(conn: AsyncConnection, session_id: str, seq: int) -> str | None:
-    """The visitor's last message before `seq` in the session."""
+async def visitor_texts_before(conn: AsyncConnection, session_id: str, seq: int,
+                               limit: int) -> list[str]:
+    """The visitor's last `limit` messages before `seq` in the session, newest first."""
     stmt = (select(messages.c.text)
             .where(messages.c.session_id == session_id, messages.c.seq < seq,
                    messages.c.sender_type == "visitor")
-            .order_by(messages.c.seq.desc()).limit(1))
-    return (await conn.execute(stmt)).scalar()
+            .order_by(messages.c.seq.desc()).limit(limit))
+    return [t for (t,) in (await conn.execute(stmt)).all()]
 
 
 async def draft_from(conn: AsyncConnection, widget_id: int, session_id: str,

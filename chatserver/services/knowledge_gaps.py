@@ -27,6 +27,7 @@ from sqlalchemy.engine import RowMapping
 from chatserver.ai.embedding import Embedder
 from chatserver.ai.knowledge import terms
 from chatserver.ai.language import guess
+from chatserver.ai.offer import answer_to_offer
 from chatserver.context import Context
 from chatserver.db import knowledge as kb_db
 from chatserver.db import knowledge_gaps as db
@@ -190,8 +191,9 @@ def _group(items: list[dict[str, Any]]) -> dict[str, Any]:
 async def save_answer(ctx: Context, actor: Actor, session_id: str,
                       message_id: int | None) -> dict[str, Any]:
     """An agent's reply in a conversation as a draft Q&A entry: the visitor's last message
-    before it is the question, the reply the answer. Any agent of the widget may save one;
-    the AI does not use it until an owner or admin publishes it."""
+    before it is the question (not a yes or a no: "yes please" to the AI's offer of a person
+    answers the offer, the question came before it), the reply the answer. Any agent of the
+    widget may save one; the AI does not use it until an owner or admin publishes it."""
     async with ctx.engine.begin() as conn:
         session = await access_session(conn, None, session_id, actor=actor)
         if message_id is None or not 0 < message_id < 2**63:
@@ -207,8 +209,9 @@ async def save_answer(ctx: Context, actor: Actor, session_id: str,
         body = (reply["text"] or "").strip()[:MAX_BODY]
         if not body:
             raise ValidationError("the reply has no text", code="empty_message")
-        question = await db.last_visitor_text(conn, session["id"], reply["seq"])
-        title = " ".join((question or "").split())[:MAX_TITLE]
+        said = await db.visitor_texts_before(conn, session["id"], reply["seq"], LOOK_BACK)
+        question = next((t for t in said if t.strip() and answer_to_offer(t) is None), "")
+        title = " ".join(question.split())[:MAX_TITLE]
         if not title:
             raise ValidationError("the visitor asked nothing before this reply",
                                   code="no_question")
