@@ -1378,7 +1378,8 @@ export interface paths {
         /**
          * Save an agent's reply as a draft answer
          * @description A draft Q&A entry in the widget's knowledge base: the question is the visitor's last
-         *     message before the reply, the answer the reply's text, `origin_session_id` the
+         *     message before the reply that is not a yes or a no (a yes to the AI's offer of a person
+         *     answers the offer), the answer the reply's text, `origin_session_id` the
          *     conversation. The AI does not use it until an admin or the widget's owner publishes
          *     it (`POST /api/widgets/{siteKey}/knowledge/{entryId}/publish`). Any agent of the
          *     widget. 422 `not_an_agent_message` (a visitor's, the AI's or a system message),
