@@ -17,6 +17,7 @@ from chatserver.ai.escalation import detect
 from chatserver.context import Context
 from chatserver.errors import NotFound, ParleyError
 from chatserver.services import knowledge as svc
+from chatserver.services import knowledge_gaps as gaps_svc
 from chatserver.services.access import OPERATOR
 from cli.common import out, print_json, uses_context, uses_search_context
 
@@ -221,3 +222,91 @@ async def try_(ctx: Context, site_key: str, question: str, as_json: bool) -> Non
         match = f"{p['match']} match" + (", answered with" if p["used"] else "")
         table.add_row(str(p["entry_id"]), Text(p["title"]), match, Text(_preview(p["text"])))
     console.print(table)
+
+
+@kb.command("gaps", short_help="List the questions the assistant could not answer.")
+@click.argument("site_key")
+@click.option("--days", type=click.IntRange(1, gaps_svc.MAX_DAYS), default=30,
+              show_default=True, help="Look at the conversations of the last N days.")
+@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+@uses_search_context
+async def gaps(ctx: Context, site_key: str, days: int, as_json: bool) -> None:
+    """List what visitors of the widget SITE_KEY asked that the assistant declined (it
+    did not know) or hedged on (it offered an entry it was not sure of, with a person),
+    grouped by meaning, the most asked first, with conversations it was asked in.
+
+    The newest 500 such questions are grouped. Add an answer with `chatctl kb add`;
+    agents can also save their replies as drafts (`chatctl kb drafts`).
+    """
+    result = await gaps_svc.gaps(ctx, OPERATOR, site_key, days=days)
+    if as_json:
+        print_json(result)
+        return
+    groups = result["groups"]
+    by = "meaning" if result["grouped_by"] == "meaning" else "shared words"
+    table = Table(title=f"{result['questions']} unanswered question"
+                        f"{'s' if result['questions'] != 1 else ''} in the last {days} days, "
+                        f"{len(groups)} group{'s' if len(groups) != 1 else ''} (by {by})",
+                  title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("asked", justify="right", no_wrap=True)
+    table.add_column("declined", justify="right", no_wrap=True)
+    table.add_column("hedged", justify="right", no_wrap=True)
+    table.add_column("question", overflow="fold", ratio=3, min_width=16)
+    table.add_column("last asked", no_wrap=True)
+    table.add_column("conversations", overflow="fold", ratio=2, min_width=12)
+    for g in groups:
+        table.add_row(str(g["count"]), str(g["declined"]), str(g["hedged"]),
+                      Text(g["question"]), g["last_at"][:16].replace("T", " "),
+                      "\n".join(e["session_id"] for e in g["examples"]))
+    out().print(table)
+    if result["truncated"]:
+        click.echo("(only the newest 500 questions were grouped)")
+
+
+@kb.command("drafts", short_help="List the draft answers awaiting review.")
+@click.argument("site_key")
+@click.option("--json", "as_json", is_flag=True, help="Print the drafts as JSON.")
+@uses_context
+async def drafts(ctx: Context, site_key: str, as_json: bool) -> None:
+    """List the draft answers of the widget SITE_KEY: agents' replies saved with "Save as
+    answer", which the assistant does not use until published (chatctl kb publish)."""
+    entries = await svc.list_entries(ctx, OPERATOR, site_key, "draft")
+    if as_json:
+        print_json(entries)
+        return
+    table = Table(title=f"{len(entries)} draft{'s' if len(entries) != 1 else ''}",
+                  title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("question", overflow="fold", ratio=2, min_width=16)
+    table.add_column("answer", overflow="fold", ratio=3, min_width=16)
+    table.add_column("conversation", overflow="fold", min_width=12)
+    for e in entries:
+        table.add_row(str(e["id"]), Text(e["title"]), Text(_preview(e["body"])),
+                      e["origin_session_id"] or "")
+    out().print(table)
+
+
+@kb.command("publish", short_help="Publish a draft answer: the assistant uses it.")
+@click.argument("site_key")
+@click.argument("entry_id", type=int)
+@click.option("--question", "--title", "title", metavar="TEXT",
+              help="Change the question before publishing.")
+@click.option("--answer", "--body", "body", metavar="TEXT",
+              help="Change the answer before publishing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the published entry as JSON.")
+@uses_context
+async def publish(ctx: Context, site_key: str, entry_id: int, title: str | None,
+                  body: str | None, as_json: bool) -> None:
+    """Publish the draft ENTRY_ID (see chatctl kb drafts) of the widget SITE_KEY, with the
+    question and answer changed if given. The assistant answers from it once its vectors
+    are computed (the server does that in the background)."""
+    changes = {k: v for k, v in (("title", title), ("body", body)) if v is not None}
+    try:
+        entry = await gaps_svc.publish(ctx, OPERATOR, site_key, entry_id, changes)
+    except ParleyError as exc:
+        exc.fields = {OPTION_OF.get(k, k): v for k, v in exc.fields.items()}
+        raise
+    if as_json:
+        print_json(entry)
+        return
+    click.echo(f"published {_entry_line(entry)}")

@@ -2,7 +2,7 @@
 
 import { ApiError, type Call, type Endpoint, request as requestCall, send as sendCall } from "@parley/protocol";
 import type { AuditPage, KnowledgeSource, Trigger, TriggerInput, WebSourceInput } from "./types";
-import type { AnalyticsReport, KnowledgeEntry, Label, LabelColor, LabelList, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
+import type { AnalyticsReport, KnowledgeEntry, KnowledgeGaps, Label, LabelColor, LabelList, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus,
   Role, TryAnswer, User, Widget, WidgetCounts, WidgetSettings } from "./types";
 
 export { ApiError };
@@ -192,6 +192,18 @@ export function deleteKnowledge(key: string, id: number): Promise<void> {
 export function importKnowledge(key: string, format: "markdown" | "csv",
   content: string): Promise<{ count: number; entries: KnowledgeEntry[] }> {
   return request(`${widgetPath(key)}/knowledge/import`, { method: "POST", body: { format, content } });
+}
+
+/** The questions the AI could not answer in the last `days`, grouped by meaning. */
+export function knowledgeGaps(key: string, days = 30): Promise<KnowledgeGaps> {
+  return request(`${widgetPath(key)}/knowledge/gaps?days=${days}`);
+}
+
+/** Publish a draft answer (with the reviewed question and answer): the AI uses it from now on. */
+export async function publishKnowledge(key: string, id: number,
+  entry: Partial<EntryInput> = {}): Promise<KnowledgeEntry> {
+  return (await request<{ entry: KnowledgeEntry }>(`${widgetPath(key)}/knowledge/${id}/publish`,
+    { method: "POST", body: entry })).entry;
 }
 
 export function tryKnowledge(key: string, question: string): Promise<TryAnswer> {

@@ -3,7 +3,7 @@
 
 export type {
   AISettings, AnalyticsReport, BusinessHours, Day, DayFigures, EmailLanguage, FieldType,
-  KnowledgeEntry, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus, PrechatField, Role,
+  KnowledgeEntry, KnowledgeGaps, LiveFigures, OutboxCounts, OutboxEmail, OutboxStatus, PrechatField, Role,
   TryAnswer, User, Widget, WidgetCounts, WidgetSettings,
 } from "@parley/protocol";
 export type { Label, LabelColor, LabelList } from "@parley/protocol";

@@ -191,6 +191,13 @@ export async function sessionNotes(token: string, sessionId: string): Promise<No
     `/api/agents/sessions/${encodeURIComponent(sessionId)}/notes`, token)).notes;
 }
 
+/** Save the agent's reply `messageId` as a draft answer in the widget's knowledge base (the
+ * visitor's question before it, the reply as its answer); an admin reviews and publishes it. */
+export async function saveAnswer(token: string, sessionId: string, messageId: number): Promise<void> {
+  await request(`/api/agents/sessions/${encodeURIComponent(sessionId)}/save-answer`, token,
+    { method: "POST", body: { message_id: messageId } });
+}
+
 /** Mail the conversation's transcript to the visitor (queued; asking twice sends one). */
 export function emailTranscript(token: string, sessionId: string): Promise<TranscriptQueued> {
   return request(`/api/agents/sessions/${encodeURIComponent(sessionId)}/transcript`, token,

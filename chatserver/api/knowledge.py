@@ -1,11 +1,12 @@
 """/api/widgets/{siteKey}/knowledge: the widget's knowledge base (owners and admins change
-it; the widget's agents may read it and try it)."""
+it; the widget's agents may read it and try it), its gaps (what the AI could not answer) and
+drafts; /api/agents/sessions/{id}/save-answer: an agent's reply as a draft."""
 
 from __future__ import annotations
 
 from chatserver.api.base import APIHandler
-from chatserver.errors import NotFound
-from chatserver.services import knowledge
+from chatserver.errors import NotFound, ValidationError
+from chatserver.services import knowledge, knowledge_gaps
 from chatserver.validate import Fields
 
 MAX_IMPORT_CHARS = 60_000  # below the 64 KiB body limit
@@ -17,9 +18,21 @@ def _entry_id(raw: str) -> int:
     return int(raw)
 
 
+def _int_arg(raw: str | None, name: str, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        raise ValidationError(f"{name} is a whole number", code=f"invalid_{name}",
+                              fields={name: "a whole number"})
+    return int(raw)
+
+
 class KnowledgeHandler(APIHandler):
     async def get(self, site_key: str) -> None:
-        entries = await knowledge.list_entries(self.ctx, await self.actor(), site_key)
+        status = Fields({"status": self.get_query_argument("status", None) or None})
+        wanted = status.choice("status", ("draft", "published"))
+        status.check()
+        entries = await knowledge.list_entries(self.ctx, await self.actor(), site_key, wanted)
         self.send_json({"entries": entries})
 
     async def post(self, site_key: str) -> None:
@@ -64,9 +77,35 @@ class KnowledgeTryHandler(APIHandler):
         self.send_json(await knowledge.try_question(self.ctx, actor, site_key, question))
 
 
+class KnowledgeGapsHandler(APIHandler):
+    async def get(self, site_key: str) -> None:
+        days = _int_arg(self.get_query_argument("days", None), "days", 30)
+        self.send_json(await knowledge_gaps.gaps(self.ctx, await self.actor(), site_key,
+                                                 days=days))
+
+
+class KnowledgePublishHandler(APIHandler):
+    async def post(self, site_key: str, entry_id: str) -> None:
+        entry = await knowledge_gaps.publish(self.ctx, await self.actor(), site_key,
+                                             _entry_id(entry_id), self.json_body())
+        self.send_json({"entry": entry})
+
+
+class SaveAnswerHandler(APIHandler):
+    async def post(self, session_id: str) -> None:
+        raw = self.json_body().get("message_id")
+        message_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+        entry = await knowledge_gaps.save_answer(self.ctx, await self.actor(), session_id,
+                                                 message_id)
+        self.send_json({"entry": entry}, status=201)
+
+
 routes = [
     (r"/api/widgets/([^/]+)/knowledge", KnowledgeHandler),
     (r"/api/widgets/([^/]+)/knowledge/import", KnowledgeImportHandler),
     (r"/api/widgets/([^/]+)/knowledge/try", KnowledgeTryHandler),
+    (r"/api/widgets/([^/]+)/knowledge/gaps", KnowledgeGapsHandler),
+    (r"/api/widgets/([^/]+)/knowledge/([^/]+)/publish", KnowledgePublishHandler),
+    (r"/api/agents/sessions/([^/]+)/save-answer", SaveAnswerHandler),
     (r"/api/widgets/([^/]+)/knowledge/([^/]+)", KnowledgeEntryHandler),
 ]

@@ -39,6 +39,7 @@ def serialize(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "kind": row["kind"], "title": row["title"], "body": row["body"],
             "status": row.get("status") or "published", "url": row.get("url"),
             "source_id": row.get("source_id"),
+            "origin_session_id": row.get("origin_session_id"),
             "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"])}
 
 
@@ -94,10 +95,13 @@ async def search(ctx: Context, index: KnowledgeIndex, history: list[Turn],
     return index.search(history[-1].text, k)
 
 
-async def list_entries(ctx: Context, actor: Actor, site_key: str) -> list[dict[str, Any]]:
+async def list_entries(ctx: Context, actor: Actor, site_key: str,
+                       status: str | None = None) -> list[dict[str, Any]]:
+    """The widget's entries; `status` "draft" or "published": only those."""
     async with ctx.engine.connect() as conn:
         widget = await access_widget(conn, actor, site_key)
-        return [serialize(r) for r in await db.entries(conn, widget["id"])]
+        return [serialize(r) for r in await db.entries(conn, widget["id"])
+                if status is None or (r["status"] or "published") == status]
 
 
 async def add_entries(ctx: Context, actor: Actor, site_key: str,

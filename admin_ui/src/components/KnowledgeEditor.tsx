@@ -7,10 +7,11 @@ import { MAX_IMPORT_CHARS, countEntries, detectFormat } from "../knowledgeImport
 import { navigate } from "../router";
 import type { KnowledgeEntry, TryAnswer, User, Widget } from "../types";
 import { ConfirmDialog, Dialog, EmptyState, ErrorNote, Field, PageHeader, Spinner, useToast } from "./ui";
+import { DraftAnswers, UnansweredQuestions } from "./KnowledgeGaps";
 import { canManage } from "./WidgetsPage";
 import { KnowledgeSources } from "./KnowledgeSources";
 
-type Editing = { entry: KnowledgeEntry | null };
+type Editing = { entry: KnowledgeEntry | null; question?: string };
 
 export function KnowledgeEditor({ siteKey, user }: { siteKey: string; user: User }) {
   const [widget, setWidget] = useState<Widget | null>(null);
@@ -34,19 +35,22 @@ export function KnowledgeEditor({ siteKey, user }: { siteKey: string; user: User
   }, [siteKey]);
   useEffect(() => void load(), [load]);
 
+  const drafts = useMemo(() => (entries ?? []).filter((e) => e.status === "draft"), [entries]);
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
-    return (entries ?? []).filter((e) => !q || e.title.toLowerCase().includes(q) || e.body.toLowerCase().includes(q));
+    return (entries ?? []).filter((e) => e.status !== "draft")
+      .filter((e) => !q || e.title.toLowerCase().includes(q) || e.body.toLowerCase().includes(q));
   }, [entries, filter]);
 
   if (error) return <ErrorNote error={error} retry={() => void load()} />;
   if (!entries || !widget) return <Spinner />;
   const editable = canManage(user, widget);
+  const published = entries.length - drafts.length;
 
   return (
     <div className="max-w-7xl">
       <PageHeader title="Knowledge base"
-        subtitle={<>{widget.business_name} · {entries.length} entr{entries.length === 1 ? "y" : "ies"} · the AI answers from these</>}
+        subtitle={<>{widget.business_name} · {published} entr{published === 1 ? "y" : "ies"} · the AI answers from these</>}
         actions={<>
           <button type="button" className="btn-ghost" onClick={() => navigate({ page: "widget", key: siteKey, tab: "ai" })}>Widget settings</button>
           {editable && <ImportButton siteKey={siteKey} onImported={(n) => {
@@ -57,11 +61,14 @@ export function KnowledgeEditor({ siteKey, user }: { siteKey: string; user: User
         </>} />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_380px]">
         <section aria-label="Entries" className="min-w-0 space-y-3">
-          {entries.length > 0 && (
+          <DraftAnswers siteKey={siteKey} drafts={drafts} editable={editable}
+            onPublished={(saved) => setEntries((list) => (list ?? []).map((x) => (x.id === saved.id ? saved : x)))}
+            onDiscarded={(id) => setEntries((list) => (list ?? []).filter((x) => x.id !== id))} />
+          {published > 0 && (
             <input className="field" type="search" placeholder="Filter entries" aria-label="Filter entries"
               value={filter} onChange={(e) => setFilter(e.target.value)} />
           )}
-          {entries.length === 0 ? (
+          {published === 0 ? (
             <EmptyState title="The knowledge base is empty"
               action={editable ? <button type="button" className="btn-primary" onClick={() => setEditing({ entry: null })}>Add the first entry</button> : undefined}>
               Add questions and answers, or articles, or import a Markdown or CSV file. Without entries the
@@ -99,13 +106,15 @@ export function KnowledgeEditor({ siteKey, user }: { siteKey: string; user: User
             </ul>
           )}
         </section>
-        <aside className="lg:sticky lg:top-6 lg:self-start">
+        <aside className="space-y-6 lg:self-start">
           <TryIt siteKey={siteKey} onUsed={setUsed} />
+          <UnansweredQuestions siteKey={siteKey} editable={editable}
+            onAddAnswer={(question) => setEditing({ entry: null, question })} />
         </aside>
       </div>
       <KnowledgeSources siteKey={siteKey} canManage={editable} />
       {editing && (
-        <EntryDialog siteKey={siteKey} entry={editing.entry} onClose={() => setEditing(null)}
+        <EntryDialog siteKey={siteKey} entry={editing.entry} question={editing.question} onClose={() => setEditing(null)}
           onSaved={(saved, isNew) => {
             setEntries((list) => isNew ? [...(list ?? []), saved] : (list ?? []).map((x) => (x.id === saved.id ? saved : x)));
             toast(isNew ? "Entry added." : "Entry saved.");
@@ -124,14 +133,16 @@ export function KnowledgeEditor({ siteKey, user }: { siteKey: string; user: User
   );
 }
 
-function EntryDialog({ siteKey, entry, onClose, onSaved }: {
+function EntryDialog({ siteKey, entry, question, onClose, onSaved }: {
   siteKey: string;
   entry: KnowledgeEntry | null;
+  /** A new Q&A entry's question, filled in (from an unanswered question). */
+  question?: string;
   onClose: () => void;
   onSaved: (entry: KnowledgeEntry, isNew: boolean) => void;
 }) {
   const [kind, setKind] = useState<KnowledgeEntry["kind"]>(entry?.kind ?? "qa");
-  const [title, setTitle] = useState(entry?.title ?? "");
+  const [title, setTitle] = useState(entry?.title ?? question ?? "");
   const [body, setBody] = useState(entry?.body ?? "");
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);

@@ -34,9 +34,13 @@ interface Props {
   onDiscardNote?: (clientMsgId: string) => void;
   /** Teammates' display names by lower-cased username (a note's @mentions show them). */
   teamNames?: Record<string, string>;
+  /** "Save as answer" on the agents' replies: a draft for the knowledge base. */
+  onSaveAnswer?: (m: Message) => void;
 }
 
-function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }) {
+function Bubble({ m, seen, token, onSaveAnswer }: {
+  m: Message; seen: boolean; token: string; onSaveAnswer?: (m: Message) => void;
+}) {
   if (m.sender_type === "system") {
     return (
       <li className="my-2 text-center text-xs text-secondary-600" data-seq={m.seq} data-sender="system">
@@ -48,9 +52,16 @@ function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }
   const ai = m.sender_type === "ai";
   const files = filesOf(m);
   return (
-    <li className={`my-1 flex flex-col ${mine ? "items-end" : "items-start"}`} data-seq={m.seq}
+    <li className={`group my-1 flex flex-col ${mine ? "items-end" : "items-start"}`} data-seq={m.seq}
       data-sender={m.sender_type}>
       <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
+        {mine && onSaveAnswer && m.text && (
+          <button type="button" onClick={() => onSaveAnswer(m)}
+            className="rounded px-1 text-primary underline opacity-0 focus:opacity-100 group-hover:opacity-100"
+            title="Save this reply, with the visitor's question before it, as a draft answer for the AI (an admin reviews it)">
+            Save as answer
+          </button>
+        )}
         {ai && <span className="badge bg-ai text-white" title="Answered by the AI assistant">AI</span>}
         {m.sender_type !== "visitor" && m.sender_name && <span>{m.sender_name}</span>}
         <span>{clock(m.created_at)}</span>
@@ -76,7 +87,8 @@ function Bubble({ m, seen, token }: { m: Message; seen: boolean; token: string }
  * a streaming AI reply, and the agent's messages still on their way. */
 export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, pending = [],
   aiDraft = null, visitorSeen = 0, visitorName, typing = null, loading = false, onRetry,
-  onDiscard, notes = [], pendingNotes = [], onRetryNote, onDiscardNote, teamNames }: Props) {
+  onDiscard, notes = [], pendingNotes = [], onRetryNote, onDiscardNote, teamNames,
+  onSaveAnswer }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
@@ -105,7 +117,8 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
       <ol className="mx-auto flex max-w-content flex-col">
         {timeline(messages, notes).map((item) => (item.kind === "note"
           ? <NoteBubble key={`note-${item.note.id}`} note={item.note} names={teamNames} />
-          : <Bubble key={item.message.seq} m={item.message} seen={item.message.seq === lastSeen} token={token} />))}
+          : <Bubble key={item.message.seq} m={item.message} seen={item.message.seq === lastSeen} token={token}
+            onSaveAnswer={onSaveAnswer} />))}
         {aiDraft && (
           <li className="my-1 flex flex-col items-start" data-testid="ai-draft">
             <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">

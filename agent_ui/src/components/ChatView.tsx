@@ -5,7 +5,7 @@ import type { Chat } from "../state/inbox";
 import type { Note, PendingNote } from "../state/notes";
 import type { OutboxEntry } from "../state/outbox";
 import { type Upload, staged } from "../state/uploads";
-import type { CannedResponse, TeamMember } from "../types";
+import type { CannedResponse, Message, TeamMember } from "../types";
 import { ChatTranscript } from "./ChatTranscript";
 import { CloseDialog } from "./CloseDialog";
 import { type ComposerHandle, MessageComposer } from "./MessageComposer";
@@ -54,13 +54,15 @@ interface Props {
   agentName?: string;
   /** More for the header, before its buttons (the labels and their picker). */
   headerExtra?: ReactNode;
+  /** "Save as answer" on the agents' replies. */
+  onSaveAnswer?: (m: Message) => void;
 }
 
 /** One chat: the transcript, the message box, the visitor's details, transfer and close. */
 export function ChatView({ token, chat, pending, canned, targets, draft, composerRef, onDraft,
   onSend, uploads, onAttach, onCancelUpload, onTyping, onRead, onTransfer, onClose, onHandBack, onDismiss, onBack, onRetry,
   onDiscard, onTeamNeeded, notes, pendingNotes, onNote, teammates, onRetryNote, onDiscardNote,
-  onTransferWithNote, teamNames, agentName, headerExtra }: Props) {
+  onTransferWithNote, teamNames, agentName, headerExtra, onSaveAnswer }: Props) {
   const [dialog, setDialog] = useState<"transfer" | "close" | null>(null);
   const [details, setDetails] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -138,7 +140,7 @@ export function ChatView({ token, chat, pending, canned, targets, draft, compose
           visitorSeen={chat.visitorSeen} visitorName={name} typing={ended ? null : typing}
           loading={!chat.historyLoaded} onRetry={onRetry} onDiscard={onDiscard}
           notes={notes} pendingNotes={pendingNotes} onRetryNote={onRetryNote} onDiscardNote={onDiscardNote}
-          teamNames={teamNames} />
+          teamNames={teamNames} onSaveAnswer={onSaveAnswer} />
         {ended ? (
           <div className="flex items-center justify-between gap-2 border-t border-secondary-200 bg-secondary-50 px-4 py-3 text-sm" role="status" data-testid="ended">
             <span>{chat.endedNote ?? "This conversation is no longer yours."}</span>

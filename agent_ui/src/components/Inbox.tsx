@@ -5,8 +5,9 @@ import { activeChats, queueOrder, transferTargets } from "../state/inbox";
 import { mentionable, namesByUsername } from "../state/notes";
 import { type InboxFilter, labelsOf, matchesFilter } from "../state/labels";
 import { pendingIn } from "../state/outbox";
+import * as api from "../api";
 import * as storage from "../storage";
-import type { Session, User } from "../types";
+import type { Message, Session, User } from "../types";
 import { useInbox } from "../useInbox";
 import { aiOrder } from "../state/aiwatch";
 import { ActiveChatList } from "./ActiveChatList";
@@ -51,6 +52,11 @@ function typingInField(target: EventTarget | null): boolean {
 export function Inbox({ token, user, route, onSignedOut, onLogout, onUser, onPasswordChange,
   profileNotice }: Props) {
   const inbox = useInbox(token, user, onSignedOut);
+  const saveAnswer = (sessionId: string, m: Message) => {
+    api.saveAnswer(token, sessionId, m.id).then(
+      () => inbox.toast("Saved as a draft answer for review", "success"),
+      (err: unknown) => inbox.toast(err instanceof Error ? err.message : "Could not save the answer", "error"));
+  };
   const { state } = inbox;
   const [help, setHelp] = useState(false);
   const composer = useRef<ComposerHandle | null>(null);
@@ -238,7 +244,8 @@ export function Inbox({ token, user, route, onSignedOut, onLogout, onUser, onPas
                 teammates={mentionable(Object.values(state.team), chat.session.site_key, state.me?.id)}
                 onRetryNote={(id) => inbox.notes.retry(id)} onDiscardNote={(id) => inbox.notes.discard(id)}
                 onTransferWithNote={(id, note) => inbox.transfer(chat.session.session_id, id, note)}
-                teamNames={teamNames} headerExtra={labelBar(chat.session)} />
+                teamNames={teamNames} headerExtra={labelBar(chat.session)}
+                onSaveAnswer={(m) => saveAnswer(chat.session.session_id, m)} />
             ) : readOnly && chatId ? (
               // Not one of my chats (opened from a mention): read it, answer with notes.
               <NoteOnlyChat key={chatId} token={token} sessionId={chatId}

@@ -1126,7 +1126,8 @@ export interface paths {
         };
         /**
          * The widget's knowledge base
-         * @description Every entry, oldest first. For admins, the owner and the widget's agents.
+         * @description Every entry, oldest first, drafts included (the AI uses only the published ones);
+         *     `status` keeps one kind. For admins, the owner and the widget's agents.
          */
         get: operations["listKnowledge"];
         put?: never;
@@ -1188,6 +1189,63 @@ export interface paths {
          *     found (best first), each labelled a close, partial or weak match. Nothing is stored.
          */
         post: operations["tryKnowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The questions the AI could not answer
+         * @description What visitors asked in the last `days` that the AI declined (it did not know) or
+         *     hedged on (offered an entry it was not sure of, with a person), grouped by meaning
+         *     (the embedding model; by shared words when it is off), the most asked first. Replies
+         *     after the AI provider failed are not gaps. The newest 500 questions are looked at
+         *     (`truncated` says when there were more). For admins, the owner and the widget's agents.
+         *     docs/knowledge.md, "The gap loop".
+         */
+        get: operations["knowledgeGaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/widgets/{siteKey}/knowledge/{entryId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The entry's numeric id. Anything else is 404 `entry_not_found`. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft answer
+         * @description The AI uses the entry from now on (once its vectors are computed, in the background).
+         *     The body may carry the reviewed `title` and `body` (only the fields given change).
+         *     The entry no longer names the conversation it came from (`origin_session_id` null):
+         *     erasing that conversation does not take the answer away. Publishing a published entry
+         *     without changes returns it unchanged. Admins and the widget's owner.
+         */
+        post: operations["publishKnowledgeEntry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1411,6 +1469,37 @@ export interface paths {
          *     gave no address.
          */
         post: operations["emailTranscript"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/sessions/{sessionId}/save-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save an agent's reply as a draft answer
+         * @description A draft Q&A entry in the widget's knowledge base: the question is the visitor's last
+         *     message before the reply that is not a yes or a no (a yes to the AI's offer of a person
+         *     answers the offer), the answer the reply's text, `origin_session_id` the
+         *     conversation. The AI does not use it until an admin or the widget's owner publishes
+         *     it (`POST /api/widgets/{siteKey}/knowledge/{entryId}/publish`). Any agent of the
+         *     widget. 422 `not_an_agent_message` (a visitor's, the AI's or a system message),
+         *     `no_question` (the visitor said nothing before it), `empty_message` (a reply with
+         *     files only), `invalid_message_id`; 404 `message_not_found` (not in this
+         *     conversation); 409 `already_saved` (this reply is saved already).
+         */
+        post: operations["saveAnswer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2077,7 +2166,7 @@ export interface components {
              * @description Stable, dotted: `widget.create`, `widget.update`, `widget.delete`,
              *     `widget.agent_add`, `widget.agent_remove`, `user.create`, `user.role_change`,
              *     `user.password_reset`, `user.delete`, `knowledge.import`, `knowledge.update`,
-             *     `knowledge.delete`, `canned.create`, `canned.update`, `canned.delete`,
+             *     `knowledge.delete`, `knowledge.draft`, `knowledge.publish`, `canned.create`, `canned.update`, `canned.delete`,
              *     `label.create`, `label.update`, `label.delete`,
              *     `outbox.retry`, `outbox.retry_failed`.
              */
@@ -2540,16 +2629,47 @@ export interface components {
             title: string;
             body: string;
             /**
-             * @description A draft (saved from an agent's reply) is not used by the AI until published.
+             * @description `draft`: saved from an agent's reply, not used by the AI until published.
              * @enum {string}
              */
-            status: "published" | "draft";
-            /** @description The page an imported entry comes from. */
+            status: "draft" | "published";
+            /** @description The web page the entry was imported from (null for a typed entry). */
             url: string | null;
-            /** @description The knowledge source that imported it. */
+            /** @description The knowledge source the entry was imported from (null for a typed entry). */
             source_id: number | null;
+            /** @description The conversation a draft was saved from (null once published). */
+            origin_session_id: string | null;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
+        };
+        KnowledgeGaps: {
+            days: number;
+            /**
+             * @description `meaning`: by the embedding model; `words`: by shared words (the model is off).
+             * @enum {string}
+             */
+            grouped_by: "meaning" | "words";
+            /** @description The unanswered questions found in the window. */
+            questions: number;
+            /** @description More than the 500 newest were asked: the older ones are left out. */
+            truncated: boolean;
+            groups: {
+                /** @description The group's newest wording. */
+                question: string;
+                count: number;
+                /** @description The AI said it did not know. */
+                declined: number;
+                /** @description The AI offered an entry it was not sure of. */
+                hedged: number;
+                last_at: components["schemas"]["Timestamp"];
+                /** @description Conversations it was asked in, newest first. */
+                examples: {
+                    session_id: string;
+                    question: string;
+                    at: components["schemas"]["Timestamp"];
+                }[];
+                languages: string[];
+            }[];
         };
         KnowledgeSource: {
             id: number;
@@ -5603,7 +5723,10 @@ export interface operations {
     };
     listKnowledge: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `draft`: the answers saved from agents' replies, awaiting review; `published`: what the AI uses. */
+                status?: "draft" | "published";
+            };
             header?: never;
             path: {
                 /** @description The widget's public site key (as in the script tag). */
@@ -5627,6 +5750,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -5734,6 +5858,73 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    knowledgeGaps: {
+        parameters: {
+            query?: {
+                /** @description The window, 1 to 365 days (default 30); anything else is 422 `invalid_days`. */
+                days?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeGaps"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    publishKnowledgeEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The widget's public site key (as in the script tag). */
+                siteKey: components["parameters"]["siteKey"];
+                /** @description The entry's numeric id. Anything else is 404 `entry_not_found`. */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeEntryInput"];
+            };
+        };
+        responses: {
+            /** @description The published entry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeEntryEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
@@ -6150,6 +6341,43 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    saveAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The session's id (a UUID). */
+                sessionId: components["parameters"]["sessionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The agent message's `id` (as in its `message` frame). */
+                    message_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeEntryEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -413,8 +413,31 @@ export interface KnowledgeEntry {
   kind: "qa" | "article";
   title: string;
   body: string;
+  /** "draft": saved from an agent's reply, not used by the AI until published. */
+  status: "draft" | "published";
+  url: string | null;
+  source_id: number | null;
+  /** The conversation a draft was saved from (null once published). */
+  origin_session_id: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** The questions the AI could not answer, grouped by meaning (GET …/knowledge/gaps). */
+export interface KnowledgeGaps {
+  days: number;
+  grouped_by: "meaning" | "words";
+  questions: number;
+  truncated: boolean;
+  groups: {
+    question: string;
+    count: number;
+    declined: number;
+    hedged: number;
+    last_at: string;
+    examples: { session_id: string; question: string; at: string }[];
+    languages: string[];
+  }[];
 }
 
 export interface TryAnswer {

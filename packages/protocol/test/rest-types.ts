@@ -38,6 +38,7 @@ export const restTypesAgreeWithOpenapi: Record<string, true> = {
   WidgetCounts: true as Reads<R.WidgetCounts, S["StatsOverview"]["widgets"][number]>,
   KnowledgeEntry: true as Reads<R.KnowledgeEntry, S["KnowledgeEntry"]>,
   TryAnswer: true as Reads<R.TryAnswer, S["KnowledgeTry"]>,
+  KnowledgeGaps: true as Reads<R.KnowledgeGaps, S["KnowledgeGaps"]>,
   AnalyticsReport: true as Reads<R.AnalyticsReport, S["AnalyticsReport"]>,
   LiveFigures: true as Reads<R.LiveFigures, S["LiveAnalytics"]>,
   OutboxCounts: true as Reads<R.OutboxCounts, S["OutboxCounts"]>,
