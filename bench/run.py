@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.run all            # every scenario (~10 min)
     .venv/bin/python -m bench.run all --quick    # smoke run (~1 min)
-    .venv/bin/python -m bench.run idle|relay|config|ai|retrieval [--quick]
+    .venv/bin/python -m bench.run idle|relay|config|ai|retrieval|sources [--quick]
 
 Each scenario prints one line of figures and writes bench/results/<scenario>.json.
 PARLEY_BENCH_DATABASE_URL picks the database (`make bench` sets MariaDB); without it an
@@ -76,6 +76,7 @@ FULL: dict[str, dict[str, Any]] = {
     "config": {"seconds": 5.0, "repeats": 3, "connections": 50},
     "ai": {"replies": 40, "words": 50, "delay": 0.005},
     "retrieval": {"quick": False},
+    "sources": {"quick": False},
 }
 QUICK: dict[str, dict[str, Any]] = {
     "idle": {"sockets": 1_000, "workers": 2, "concurrency": 32},
@@ -84,6 +85,7 @@ QUICK: dict[str, dict[str, Any]] = {
     "config": {"seconds": 2.0, "repeats": 1, "connections": 50},
     "ai": {"replies": 8, "words": 20, "delay": 0.005},
     "retrieval": {"quick": True},
+    "sources": {"quick": True},
 }
 
 
@@ -754,6 +756,22 @@ def scenario_retrieval(cfg: dict[str, Any]) -> dict[str, Any]:
     return retrieval.run(cfg["quick"])
 
 
+# --- 6. knowledge sources ----------------------------------------------------------------
+
+
+def scenario_sources(cfg: dict[str, Any]) -> dict[str, Any]:
+    """bench/knowledge_sources.py: a generated site imported through REST while visitors
+    chat (the bench database, recreated when MariaDB)."""
+    from bench import knowledge_sources
+
+    if is_mariadb(bench_url()):
+        recreate_mariadb(bench_url())
+    result = knowledge_sources.run(cfg["quick"])
+    print(knowledge_sources.line(result))
+    print(f"wrote {save('knowledge_sources', result)}")
+    return result
+
+
 # --- ad hoc (bench/loadgen.py's command line) -------------------------------------------
 
 
@@ -772,7 +790,8 @@ def scenario_relay_redis(cfg: dict[str, Any]) -> dict[str, Any]:
 
 SCENARIOS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "idle": scenario_idle, "relay": scenario_relay, "config": scenario_config,
-    "ai": scenario_ai, "retrieval": scenario_retrieval, "relay-redis": scenario_relay_redis}
+    "ai": scenario_ai, "retrieval": scenario_retrieval, "sources": scenario_sources,
+    "relay-redis": scenario_relay_redis}
 # Not part of `all` (make bench): it needs Redis and takes as long as relay.
 OPTIONAL = {"relay-redis"}
 
