@@ -79,10 +79,10 @@ async def add_web_source(ctx: Context, actor: Actor, site_key: str, data: dict[s
                          start: bool = True) -> dict[str, Any]:
     """Add a page, sitemap or site; its first sync starts in the background (`start`), or is
     left to the caller (the CLI syncs in its own process, with a progress bar)."""
-    values = parse_web_source(data, ctx.settings.kb_max_pages)
     now = utcnow()
     async with ctx.engine.begin() as conn:
         widget = await access_widget(conn, actor, site_key, manage=True)
+        values = parse_web_source(data, ctx.settings.kb_max_pages)
         source_id = await db.insert_source(conn, widget_id=widget["id"], status="queued",
                                            created_at=now, updated_at=now, **values)
         await record(conn, actor, "knowledge.source_add", "widget", site_key,
@@ -97,20 +97,20 @@ async def add_web_source(ctx: Context, actor: Actor, site_key: str, data: dict[s
 async def update_source(ctx: Context, actor: Actor, site_key: str, source_id: int,
                         data: dict[str, Any]) -> dict[str, Any]:
     """Change a web source's page limit or schedule (`sync_hours`: null = by hand only)."""
-    f = Fields(data)
-    values: dict[str, Any] = {}
-    if "max_pages" in data:
-        values["max_pages"] = f.integer("max_pages", required=True, min=1,
-                                        max=ctx.settings.kb_max_pages)
-    if "sync_hours" in data:
-        values["sync_hours"] = f.integer("sync_hours", min=1, max=MAX_SYNC_HOURS)
-    f.check()
     now = utcnow()
     async with ctx.engine.begin() as conn:
         widget = await access_widget(conn, actor, site_key, manage=True)
         row = await db.source(conn, source_id, widget["id"])
         if row is None:
             raise not_found()
+        f = Fields(data)
+        values: dict[str, Any] = {}
+        if "max_pages" in data:
+            values["max_pages"] = f.integer("max_pages", required=True, min=1,
+                                            max=ctx.settings.kb_max_pages)
+        if "sync_hours" in data:
+            values["sync_hours"] = f.integer("sync_hours", min=1, max=MAX_SYNC_HOURS)
+        f.check()
         if "sync_hours" in values:
             hours = values["sync_hours"]
             values["next_sync_at"] = None if hours is None or row["kind"] == "file" else \

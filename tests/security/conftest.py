@@ -91,6 +91,7 @@ class Tenant:
     label_id: int  # a label (labels are everyone's) on the tenant's closed session
     view_id: int  # a saved view of the tenant's agent
     trigger_id: int  # a proactive trigger of the widget
+    source_id: int  # a knowledge source (a document) of the widget
 
     @property
     def session_ids(self) -> list[str]:
@@ -151,13 +152,16 @@ async def _tenant(api: Api, ctx: Any, admin: str, name: str) -> Tenant:
     trigger = await api.post(f"/api/widgets/{key}/triggers", {
         "name": "greet", "message": f"Hello {marker}"}, token=owner_token)
     assert trigger.code == 201, trigger
+    source = await api.request("POST", f"/api/widgets/{key}/knowledge/files?name=faq.md",
+                               body=f"# Hours {marker}\n\nWe open at nine.\n", token=owner_token)
+    assert source.code == 201, source
     closed = sessions["closed"]["session_id"]
     assert (await api.put(f"/api/agents/sessions/{closed}/labels/{label.json['label']['id']}",
                           token=agent_token)).code == 200
     return Tenant(name, key, marker, owner_token, agent_token, owner["id"], agent["id"],
                   sessions, entry.json["entry"]["id"], canned.json["canned_response"]["id"],
                   up.json["upload"]["id"], label.json["label"]["id"], view.json["view"]["id"],
-                  trigger.json["trigger"]["id"])
+                  trigger.json["trigger"]["id"], source.json["source"]["id"])
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ class Spec:
     email_id: an email in the outbox, upload_id: an uploaded file, label_id: a label,
     view_id: a user's saved view, avatar_id: a user's picture, which visitors see too,
     tracking_id: a tracked visitor of the site, services/tracking.py; trigger_id: a widget's
-    proactive trigger, services/triggers.py).
+    proactive trigger, services/triggers.py; source_id: a knowledge source,
+    services/knowledge_sources.py).
     auth: "jwt" (a signed-in user), "visitor" (a visitor token or a JWT, Origin checked),
     "public" (anyone, Origin checked), "none" (anyone; a token, if sent, must be valid),
     "metrics" (its own rules). admin: only admins, checked before anything else.
@@ -95,6 +96,10 @@ SPECS: dict[str, Spec] = {
     "/api/widgets/([^/]+)/knowledge/import": Spec(("site_key",)),
     "/api/widgets/([^/]+)/knowledge/try": Spec(("site_key",)),
     "/api/widgets/([^/]+)/knowledge/gaps": Spec(("site_key",)),
+    "/api/widgets/([^/]+)/knowledge/sources": Spec(("site_key",)),
+    "/api/widgets/([^/]+)/knowledge/sources/([^/]+)": Spec(("site_key", "source_id")),
+    "/api/widgets/([^/]+)/knowledge/sources/([^/]+)/sync": Spec(("site_key", "source_id")),
+    "/api/widgets/([^/]+)/knowledge/files": Spec(("site_key",)),
     "/api/widgets/([^/]+)/knowledge/([^/]+)/publish": Spec(("site_key", "entry_id")),
     "/api/widgets/([^/]+)/knowledge/([^/]+)": Spec(("site_key", "entry_id")),
     "/api/canned-responses": Spec(query=("site_key",)),

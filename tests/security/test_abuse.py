@@ -201,7 +201,7 @@ async def test_every_oversized_body_is_refused_with_413(api: Any, app: Any) -> N
     values = {"site_key": key, "session_id": "0" * 36, "entry_id": 1, "canned_id": 1,
               "user_id": 1, "email_id": 1, "upload_id": "0" * 32, "label_id": 1,
               "view_id": 1, "avatar_id": "0" * 32, "tracking_id": "0" * 32,
-              "trigger_id": 1}
+              "trigger_id": 1, "source_id": 1}
     big = json.dumps({"text": "x" * (65 * 1024)})
     tried = 0
     for route in api_routes(app):

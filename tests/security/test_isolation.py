@@ -107,14 +107,14 @@ def _b_values(t: Any, state: str) -> dict[str, Any]:
             "entry_id": b.entry_id, "canned_id": b.canned_id, "user_id": b.agent_id,
             "email_id": 1, "upload_id": b.upload_id, "label_id": b.label_id,
             "view_id": b.view_id, "avatar_id": "0" * 32, "tracking_id": "0" * 32,
-            "trigger_id": b.trigger_id}
+            "trigger_id": b.trigger_id, "source_id": b.source_id}
 
 
 def _missing_values(t: Any) -> dict[str, Any]:
     return {"site_key": "NoSuchWidgetKey000000000000000000", "session_id": str(uuid.uuid4()),
             "entry_id": 987654, "canned_id": 987654, "user_id": 987654, "email_id": 987654,
             "upload_id": "0" * 32, "label_id": 987654, "view_id": 987654,
-            "avatar_id": "0" * 32, "tracking_id": "0" * 32, "trigger_id": 987654}
+            "avatar_id": "0" * 32, "tracking_id": "0" * 32, "trigger_id": 987654, "source_id": 987654}
 
 
 def _request(route: Any, method: str, values: dict[str, Any]) -> tuple[str, Any]:

@@ -60,7 +60,7 @@ async def test_bad_tokens_get_401_on_every_signed_in_route(api: Any, app: Any,
               "entry_id": a.entry_id, "canned_id": a.canned_id, "user_id": a.agent_id,
               "email_id": 1, "upload_id": a.upload_id, "label_id": a.label_id,
               "view_id": a.view_id, "avatar_id": "0" * 32, "tracking_id": "0" * 32,
-              "trigger_id": a.trigger_id}
+              "trigger_id": a.trigger_id, "source_id": a.source_id}
     # Routes that read no token (sign-in, health, the API document).
     tokenless = {"/api/health", "/api/openapi.json", "/api/auth/login", "/api/auth/agent-login"}
     checked = 0
