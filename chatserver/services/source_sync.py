@@ -10,14 +10,17 @@ process's scheduler takes the source over."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hashlib
 import logging
 import multiprocessing
+import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
@@ -28,6 +31,7 @@ from chatserver.db import knowledge_sources as db
 from chatserver.errors import NotFound
 from chatserver.net import guard
 from chatserver.services import embeddings
+from chatserver.services.uploads import Spool
 from chatserver.sources import web
 from chatserver.sources.document import Document, SourceError, to_entries
 from chatserver.tasks import spawn
@@ -138,7 +142,8 @@ async def _fetch(ctx: Context, row: RowMapping, progress: Progress | None
                                              only_allowed=settings.fetch_only_allowed))
         async for page in web.crawl(row["url"], mode=row["kind"], max_pages=row["max_pages"],
                                     rate_per_s=settings.kb_crawl_rate, fetcher=fetcher,
-                                    extract=runner(ctx).extract_html):
+                                    extract=runner(ctx).extract_html,
+                                    extract_file=runner(ctx).extract_linked_file):
             if isinstance(page, Document):
                 docs.append(page)
                 url = page.url or row["url"]
@@ -298,6 +303,24 @@ class SourceRunner:
         docs: list[Document] = await self._in_worker(
             name, extract_file, path, name, max_pages=self.ctx.settings.kb_max_file_pages)
         return docs
+
+    async def extract_linked_file(self, body: bytes, url: str,
+                                  content_type: str) -> list[Document]:
+        """A PDF, Word or text file found on a site: read as an uploaded one, its passages
+        keeping its URL."""
+        name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]) \
+            or "document"
+        if "." not in name:
+            name += {"application/pdf": ".pdf", "text/markdown": ".md"}.get(
+                content_type, ".docx" if "wordprocessingml" in content_type else ".txt")
+        spool = Spool(Path(self.ctx.settings.data_dir) / "spool")
+        try:
+            spool.write(body)
+            spool.file.close()
+            docs = await self.extract_file(str(spool.path), name)
+        finally:
+            spool.discard()
+        return [dataclasses.replace(d, url=url) for d in docs]
 
     async def extract_html(self, body: bytes, url: str) -> Document:
         from chatserver.sources.html import extract_html

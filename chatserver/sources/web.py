@@ -60,6 +60,12 @@ class Fetcher(Protocol):
 
 
 Extract = Callable[[bytes, str], Awaitable[Document]]
+# A document's body (a PDF, a Word file…), its final URL and media type -> its Documents.
+ExtractFile = Callable[[bytes, str, str], Awaitable[list[Document]]]
+# Media types read as documents when the caller gives `extract_file`.
+DOCUMENT_TYPES = {"application/pdf",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "text/markdown", "text/plain"}
 FindLinks = Callable[[bytes, str], Awaitable[list[str]]]
 
 
@@ -118,6 +124,7 @@ class _Crawl:
     find_links: FindLinks
     max_pages: int
     pacer: Pacer
+    extract_file: ExtractFile | None = None
     fetched: int = 0
     done: set[str] = field(default_factory=set)  # keys of URLs requested or landed on
     robots: dict[str, RobotFileParser] = field(default_factory=dict)
@@ -192,23 +199,29 @@ class _Crawl:
                 return None
         return got
 
-    async def read(self, got: Fetched) -> Page:
-        if got.content_type not in HTML_TYPES:
-            return PageError(got.url, SourceError(
-                f"{got.url} is {got.content_type or 'of no declared type'}, not a web page",
-                code="file_type_unsupported"))
+    async def read(self, got: Fetched) -> list[Page]:
+        """The page's Document (a document's: several, or none), or why there is none."""
         try:
-            return await self.extract(got.body, got.url)
+            if got.content_type in HTML_TYPES:
+                return [await self.extract(got.body, got.url)]
+            if self.extract_file is not None and got.content_type in DOCUMENT_TYPES:
+                return list(await self.extract_file(got.body, got.url, got.content_type))
         except SourceError as exc:
-            return PageError(got.url, exc)
+            return [PageError(got.url, exc)]
+        return [PageError(got.url, SourceError(
+            f"{got.url} is {got.content_type or 'of no declared type'}, not a web page",
+            code="file_type_unsupported"))]
 
 
 async def crawl(start_url: str, *, mode: Mode, max_pages: int, rate_per_s: float,
                 fetcher: Fetcher, extract: Extract,
-                find_links: FindLinks | None = None) -> AsyncIterator[Page]:
+                find_links: FindLinks | None = None,
+                extract_file: ExtractFile | None = None) -> AsyncIterator[Page]:
     """The pages of a site, as they are fetched (module docstring). `extract` turns an HTML
     body and its final URL into a Document (the caller runs extract_html in a process
-    pool); `find_links` lists a page's links (by default `links` in a thread)."""
+    pool); `find_links` lists a page's links (by default `links` in a thread);
+    `extract_file`, when given, reads the PDFs, Word files and text files found (else they
+    are `file_type_unsupported`)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     try:
@@ -217,7 +230,7 @@ async def crawl(start_url: str, *, mode: Mode, max_pages: int, rate_per_s: float
         yield PageError(start_url, exc)
         return
     run = _Crawl(fetcher, extract, find_links or _links_in_thread, max(0, max_pages),
-                 Pacer(rate_per_s))
+                 Pacer(rate_per_s), extract_file)
     try:
         steps = {"page": _page, "site": _site, "sitemap": _sitemap}[mode](run, start)
         async for page in steps:
@@ -234,8 +247,11 @@ async def _page(run: _Crawl, start: str) -> AsyncIterator[Page]:
                                            "site's robots.txt", code="robots_disallowed"))
         return
     got = await run.fetch(start, None, start=True)
-    if got is not None:
-        yield got if isinstance(got, PageError) else await run.read(got)
+    if isinstance(got, PageError):
+        yield got
+    elif got is not None:
+        for page in await run.read(got):
+            yield page
 
 
 async def _site(run: _Crawl, start: str) -> AsyncIterator[Page]:
@@ -278,7 +294,8 @@ async def _site(run: _Crawl, start: str) -> AsyncIterator[Page]:
                         not urlsplit(key).path.lower().endswith(ASSET_SUFFIXES):
                     queued.add(key)
                     queue.append(link)
-        yield await run.read(got)
+        for page in await run.read(got):
+            yield page
 
 
 async def _sitemap(run: _Crawl, start: str) -> AsyncIterator[Page]:
@@ -322,8 +339,11 @@ async def _sitemap(run: _Crawl, start: str) -> AsyncIterator[Page]:
                 log.debug("crawl: %s is disallowed by robots.txt; skipped", url)
                 continue
             got = await run.fetch(url, _same_origin(where))
-            if got is not None:
-                yield got if isinstance(got, PageError) else await run.read(got)
+            if isinstance(got, PageError):
+                yield got
+            elif got is not None:
+                for page in await run.read(got):
+                    yield page
 
 
 def _same_origin(url: str) -> Callable[[str], bool]:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import TracebackType
 
 import pytest
@@ -28,6 +30,7 @@ import tornado.netutil
 import tornado.web
 
 from chatserver.sources.document import SourceError
+from tests.sources import make_files
 
 HOST = "shop.test"
 OFF_SITE = "elsewhere.test"
@@ -95,6 +98,27 @@ REDIRECTS = {"/old": "/returns", "/away": f"http://{OFF_SITE}:{{port}}/offsite",
              "/loop": "/loop", "/to-ftp": "ftp://files.example.org/"}
 
 
+def _price_list() -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return make_files.pdf(Path(tmp) / "p.pdf", [
+            "Mugs cost 18 euros each, or 60 euros for a set of four.",
+            "Bowls cost 24 euros; serving plates 45 euros."],
+            title="Price list").read_bytes()
+
+
+def _handbook() -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return make_files.word(Path(tmp) / "h.docx", title="Shop handbook").read_bytes()
+
+
+# Documents linked from the site (a crawl reads them as uploaded ones): path -> type, bytes.
+DOCUMENTS = {
+    "/price-list.pdf": ("application/pdf", _price_list),
+    "/handbook.docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml."
+                       "document", _handbook),
+}
+
+
 def render(path: str, port: int) -> str:
     title, paragraphs, links = PAGES[path]
     main = "".join(f"<p>{p}</p>" for p in paragraphs)
@@ -124,6 +148,10 @@ class SiteHandler(tornado.web.RequestHandler):
             self.set_header("Content-Type", "application/xml")
             text = SITEMAP_INDEX if path == "/sitemap.xml" else SITEMAP_PAGES
             self.write(text.format(host=host, off=f"{OFF_SITE}:{self.site.port}"))
+        elif path in DOCUMENTS:  # real files, as people's tools write them
+            content_type, make = DOCUMENTS[path]
+            self.set_header("Content-Type", content_type)
+            self.write(make())
         elif path == "/guide.pdf":
             self.set_header("Content-Type", "application/pdf")
             self.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")

@@ -6,6 +6,7 @@ documents uploaded through the streamed route."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,8 +14,11 @@ from sqlalchemy import select
 
 import tests.helpers.site as site_module
 from chatserver.context import Context
+from chatserver.db import knowledge_sources as db
 from chatserver.db.schema import kb_embeddings
-from chatserver.services import source_sync
+from chatserver.services import knowledge_sources, source_sync
+from chatserver.services.access import OPERATOR
+from chatserver.timeutil import utcnow
 from tests.helpers.knowledge import embedded
 from tests.helpers.site import HOST, NAV_WORDS, OFF_SITE, Site, site_fixture  # noqa: F401
 
@@ -23,7 +27,7 @@ from tests.helpers.site import HOST, NAV_WORDS, OFF_SITE, Site, site_fixture  # 
 def settings_overrides() -> dict[str, Any]:
     # Private addresses are refused for being private (not for being off the allowlist); the
     # test resolver knows the site's names only, so nothing leaves 127.0.0.0/8.
-    return {"fetch_allow": f"{HOST},{OFF_SITE}", "kb_crawl_rate": 100.0,
+    return {"fetch_allow": f"{HOST},{OFF_SITE}", "kb_crawl_rate": 100.0, "kb_sync_check_s": 0.1,
             "fetch_only_allowed": False}
 
 
@@ -74,6 +78,14 @@ async def test_a_sitemap_is_imported_and_re_synced(make_world: Any, ctx: Context
     await embedded(ctx)
     about_vectors = await vector_ids(ctx, found["About Acme"]["id"])
     assert about_vectors or ctx.embedder is None
+    # The AI answers from a page, and names it with its URL.
+    s = await world.session()
+    visitor, _ = await world.visitor(s)
+    await visitor.say("Is your glaze free of lead?")
+    reply = await visitor.expect("message", sender_type="ai")
+    assert reply["sources"] == [{"id": found["About Acme"]["id"], "title": "About Acme",
+                                 "url": site.url("/about")}], reply
+    visitor.close()
 
     title, paragraphs, links = site_module.PAGES["/shipping"]
     monkeypatch.setitem(site_module.PAGES, "/shipping",
@@ -160,3 +172,71 @@ async def test_documents_are_uploaded_replaced_and_refused_with_reasons(
     sources = (await world.api.get(f"/api/widgets/{world.key}/knowledge/sources",
                                    token=world.admin)).json["sources"]
     assert [s["name"] for s in sources] == ["Guide.md"]  # nothing left by the refused ones
+
+
+async def test_a_pdf_and_a_word_file_on_the_site_are_read(make_world: Any, site: Site) -> None:
+    world = await make_world()
+    for path, titles in (("/price-list.pdf", {"Price list (pp. 1–2)"}),
+                         ("/handbook.docx", {"Shop handbook", "Shipping", "Shipping — Abroad",
+                                             "Returns"})):
+        resp = await world.api.post(f"/api/widgets/{world.key}/knowledge/sources",
+                                    {"url": site.url(path)}, token=world.admin)
+        source = await settled(world, resp.json["source"]["id"])
+        assert source["status"] == "ready", source
+        assert set(source["result"]["added"]) == titles, source["result"]
+    found = await entries(world)
+    assert "60 euros for a set of four" in found["Price list (pp. 1–2)"]["body"]
+    assert found["Price list (pp. 1–2)"]["url"] == site.url("/price-list.pdf")
+    assert "France · 9 EUR" in found["Shipping — Abroad"]["body"]
+    assert found["Returns"]["url"] == site.url("/handbook.docx")
+
+
+async def test_a_due_source_is_synced_again_by_the_scheduler(
+        make_world: Any, ctx: Context, site: Site) -> None:
+    world = await make_world()
+    resp = await world.api.post(f"/api/widgets/{world.key}/knowledge/sources",
+                                {"url": site.url("/about"), "sync_hours": 24},
+                                token=world.admin)
+    first = await settled(world, resp.json["source"]["id"])
+    assert first["status"] == "ready" and first["next_sync_at"] > first["synced_at"]
+    async with ctx.engine.begin() as conn:  # a day later
+        await db.update_source(conn, first["id"], next_sync_at=utcnow() - timedelta(seconds=1))
+    fetched = len(site.paths())
+    runner = source_sync.runner(ctx)
+    runner.schedule()
+    for _ in range(200):
+        again = (await world.api.get(f"/api/widgets/{world.key}/knowledge/sources/"
+                                     f"{first['id']}", token=world.admin)).json["source"]
+        if again["synced_at"] != first["synced_at"] and again["status"] == "ready":
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the scheduler did not sync the due source")
+    assert site.paths()[fetched:] == ["/robots.txt", "/about"]
+    assert again["result"]["counts"]["unchanged"] == 1
+
+
+async def test_one_source_of_a_widget_syncs_at_a_time_across_processes(
+        make_world: Any, ctx: Context) -> None:
+    world = await make_world()
+    ids = []
+    for url in ("http://shop.test/a", "http://shop.test/b"):
+        source = await knowledge_sources.add_web_source(ctx, OPERATOR, world.key, {"url": url},
+                                                        start=False)
+        ids.append(source["id"])
+    now = utcnow()
+
+    async def claim(source_id: int, at: Any) -> str:
+        async with ctx.engine.begin() as conn:
+            row = await db.source(conn, source_id)
+            assert row is not None
+            return await db.claim(conn, row, at, source_sync.LEASE_S)
+
+    assert await claim(ids[0], now) == "claimed"
+    assert await claim(ids[1], now) == "queued"  # the widget is busy
+    assert await claim(ids[0], now) == "busy"
+    later = now + timedelta(seconds=source_sync.LEASE_S + 1)  # the first process died
+    assert await claim(ids[1], later) == "claimed"
+    async with ctx.engine.connect() as conn:
+        due = [r["id"] for r in await db.due(conn, later)]
+    assert due == [ids[0]]  # its lapsed lease makes it due again
