@@ -7,10 +7,10 @@ default) run through the product's retrieval (bench/ai_eval.py's `parley`) three
         title as <h1>, its answer as the text), each read back with `extract_html` and turned
         into article entries with `to_entries`, as a web source is imported;
 - pdf:  one PDF (fpdf2) with a bookmarked heading per entry, the entries flowing one after
-        another over the pages, read back with `extract_file` (which cuts a PDF into runs
-        of pages, so one imported article holds several entries' sections);
+        another over the pages, read back with `extract_file` (which cuts it at each
+        bookmark's heading line, so each section becomes an article of its own);
 - pdf-paged: the same PDF with each entry on a page of its own (each bookmark starts a page,
-        so each section becomes an article of its own: the best case for a PDF).
+        so each section starts a page).
 
 An imported passage counts as the labelled entry whose page or section its text came from
 (most shared word trigrams with the entry's title and answer), so right / wrong / declined

@@ -3,7 +3,10 @@ vectors fused with the BM25 ranking, reciprocal-rank fusion) when the widget's v
 BM25 (bm25s) alone until then; and the answer / hedge / decline decision on top.
 
 Dense text per entry (`dense_texts`): a Q&A pair is embedded as its question alone and as
-question + answer, an article as its title with each passage; an entry scores its best row.
+question + answer, an article as its title alone (as a Q&A pair's question: without it an
+imported page cleared the answer line far less often than the same knowledge typed,
+bench/ai_eval.md "Imported knowledge") and as its title with each passage; an entry scores its
+best row.
 Measured in bench/ai_eval.md (R@1 0.84 vs 0.35 for BM25 on the tune split; the fusion's
 weight in bench/ai_fusion.py). Answer, hedge or decline on the dense cosines of the best
 entry and the best other one: `decide` (rules measured in bench/ai_rules.py)."""
@@ -104,7 +107,16 @@ def dense_texts(entry: Mapping[str, Any]) -> list[str]:
     """What is embedded for an entry, one vector per text (its passage index is the position)."""
     if entry["kind"] == "qa":
         return [entry["title"], f"{entry['title']}\n{entry['body']}"]
-    return [f"{entry['title']}\n{p}" for p in split_passages(entry["body"])]
+    return [entry["title"], *(f"{entry['title']}\n{p}" for p in split_passages(entry["body"]))]
+
+
+def _row_texts(entry: Mapping[str, Any]) -> list[str]:
+    """The text a search returns for each of `dense_texts(entry)`'s rows: a Q&A pair's
+    answer; an article's passage (its first one for the title's row)."""
+    if entry["kind"] == "qa":
+        return [entry["body"]] * 2
+    passages = split_passages(entry["body"])
+    return [passages[0] if passages else entry["body"], *passages]
 
 
 def query_text(history: Sequence[Turn]) -> str:
@@ -132,8 +144,7 @@ class KnowledgeIndex:
         if entries and vectors is not None and all(
                 len(vectors.get(e["id"], ())) == len(dense_texts(e)) for e in entries):
             for e in entries:
-                texts = [e["body"]] * 2 if e["kind"] == "qa" else split_passages(e["body"])
-                self.rows.extend((e["id"], e["title"], t) for t in texts)
+                self.rows.extend((e["id"], e["title"], t) for t in _row_texts(e))
             self.matrix = np.concatenate([vectors[e["id"]] for e in entries
                                           if e["id"] in vectors]).astype(np.float32)
         for e in entries:

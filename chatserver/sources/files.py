@@ -33,6 +33,10 @@ MAX_TEXT_CHARS = 2_000_000
 # Pages shorter than this are put together with the next ones, so that a slide deck does not
 # become hundreds of one-line entries; a longer page is a Document of its own.
 PAGE_GROUP_CHARS = 3_000
+# In a PDF without bookmarks, a line in a font this much larger than the body text's, and no
+# longer than HEADING_CHARS, is a heading: it starts a Document.
+HEADING_SCALE = 1.15
+HEADING_CHARS = 120
 # A .docx is a zip: refuse one that would inflate past this before parsing it (a zip bomb).
 MAX_DOCX_BYTES = 200_000_000
 _HEAD_BYTES = 8192
@@ -192,21 +196,76 @@ def _pdf(path: Path, name: str, max_pages: int) -> list[Document]:
         raise SourceError(f"{name} has {count} pages; the limit is {max_pages}",
                           code="file_too_many_pages")
     pages: list[str] = []
+    lines: list[list[tuple[float, str]]] = []  # per page: its lines' font sizes and text
     total = 0
     for number, page in enumerate(reader.pages, 1):
+        sized = _SizedLines()
         try:
-            text = _tidy(page.extract_text(), squeeze=True)
+            text = _tidy(page.extract_text(visitor_text=sized), squeeze=True)
         except Exception:
             raise SourceError(f"{name} could not be read: page {number} is damaged",
                               code="file_broken") from None
         total += len(text)
         _check_size(total, name)
         pages.append(text)
+        lines.append(sized.lines())
     if not any(pages):
         raise SourceError(f"{name} has no text to read: its pages are pictures (a scan?). "
                           "Upload a version with selectable text (run it through OCR)",
                           code="file_empty")
-    return _page_documents(_pdf_title(reader) or _stem(name), pages, _outline(reader))
+    starts = _outline(reader) or _font_headings(lines)
+    return _page_documents(_pdf_title(reader) or _stem(name), pages, starts)
+
+
+class _SizedLines:
+    """pypdf's `visitor_text`: the page's text pieces gathered into lines (same baseline),
+    each with the smallest font size on it."""
+
+    def __init__(self) -> None:
+        self.pieces: list[tuple[float, float, str]] = []  # baseline, font size, text
+
+    def __call__(self, text: str, cm: list[float], tm: list[float], font: object,
+                 size: float) -> None:
+        if text.strip():
+            scale = abs(tm[3] * cm[3]) or 1.0
+            self.pieces.append((round(tm[5] * cm[3] + cm[5], 1), size * scale, text))
+
+    def lines(self) -> list[tuple[float, str]]:
+        out: list[tuple[float, float, list[str]]] = []
+        for y, size, text in self.pieces:
+            if out and out[-1][0] == y:
+                out[-1] = (y, min(out[-1][1], size), [*out[-1][2], text])
+            else:
+                out.append((y, size, [text]))
+        return [(size, " ".join(" ".join(parts).split())) for _, size, parts in out]
+
+
+def _font_headings(pages: list[list[tuple[float, str]]]) -> dict[int, list[str]]:
+    """Page index -> the headings on it, for a PDF without bookmarks: short lines (a wrapped
+    heading's lines joined) in a font at least HEADING_SCALE times the body text's (the size
+    most of the characters are in). None when the body's size is the only one."""
+    chars: dict[float, int] = {}
+    for page in pages:
+        for size, text in page:
+            chars[round(size, 1)] = chars.get(round(size, 1), 0) + len(text)
+    if not chars:
+        return {}
+    body = max(chars, key=lambda size: chars[size])
+    starts: dict[int, list[str]] = {}
+    for i, page in enumerate(pages):
+        heads: list[str] = []
+        previous = False  # the line before was a heading line too
+        for size, text in page:
+            heading = (size >= body * HEADING_SCALE and len(text) <= HEADING_CHARS
+                       and any(c.isalpha() for c in text))
+            if heading and previous and len(heads[-1]) + len(text) < HEADING_CHARS:
+                heads[-1] = f"{heads[-1]} {text}"
+            elif heading:
+                heads.append(text)
+            previous = heading
+        if heads:
+            starts[i] = heads
+    return starts
 
 
 def _pdf_title(reader: PdfReader) -> str | None:
@@ -222,9 +281,9 @@ def _pdf_title(reader: PdfReader) -> str | None:
     return title
 
 
-def _outline(reader: PdfReader) -> dict[int, str]:
-    """Page index -> the bookmark (of the first two levels) that starts there."""
-    starts: dict[int, str] = {}
+def _outline(reader: PdfReader) -> dict[int, list[str]]:
+    """Page index -> the bookmarks (of the first two levels) on it, in outline order."""
+    starts: dict[int, list[str]] = {}
 
     def walk(items: Iterable[object], depth: int) -> None:
         for item in items:
@@ -235,7 +294,7 @@ def _outline(reader: PdfReader) -> dict[int, str]:
                 page = reader.get_destination_page_number(item)
                 title = " ".join(str(item.title or "").split())
                 if page is not None and page >= 0 and title:
-                    starts.setdefault(page, title)
+                    starts.setdefault(page, []).append(title)
 
     try:
         walk(reader.outline, 1)
@@ -244,29 +303,63 @@ def _outline(reader: PdfReader) -> dict[int, str]:
     return starts
 
 
-def _page_documents(title: str, pages: list[str], starts: dict[int, str]) -> list[Document]:
+def _page_documents(title: str, pages: list[str],
+                    starts: dict[int, list[str]]) -> list[Document]:
     """Runs of pages as Documents titled "Guide (p. 3)", "Guide — Returns (pp. 4–6)": a run
-    ends at a bookmark or when it reaches PAGE_GROUP_CHARS."""
-    runs: list[tuple[str | None, list[int]]] = []
+    ends at a heading (a bookmark or a heading line, `starts`) or when it reaches
+    PAGE_GROUP_CHARS. A heading found as a line of its page's text starts its section there
+    (the line itself left out: it is the title), so sections that flow one after another
+    over the pages are cut apart; a page's first heading not found starts its section with
+    the page, a later one is looked for on the next page (a bookmark set just before a page
+    break points to the page before its heading)."""
+    runs: list[tuple[str | None, list[tuple[int, str]]]] = []
     section: str | None = None
     size, fresh = 0, True
-    for i, text in enumerate(pages):
-        if i in starts:
-            section, fresh = starts[i], True
-        if not text:
-            continue
-        if fresh or size + len(text) > PAGE_GROUP_CHARS:
-            runs.append((section, []))
-            size, fresh = 0, False
-        runs[-1][1].append(i)
-        size += len(text)
+    missed: list[str] = []
+    for i, page in enumerate(pages):
+        pieces, missed = _cut_at_headings(page, [*missed, *starts.get(i, [])])
+        for heading, text in pieces:
+            if heading is not None:
+                section, fresh = heading, True
+            if not text:
+                continue
+            if fresh or size + len(text) > PAGE_GROUP_CHARS:
+                runs.append((section, []))
+                size, fresh = 0, False
+            runs[-1][1].append((i, text))
+            size += len(text)
     docs: list[Document] = []
     for heading, run in runs:
         head = f"{title} — {heading}" if heading else title
-        where = f"p. {run[0] + 1}" if len(run) == 1 else f"pp. {run[0] + 1}–{run[-1] + 1}"
-        text = "\n\n".join(pages[i] for i in run)
+        first, last = run[0][0] + 1, run[-1][0] + 1
+        where = f"p. {first}" if first == last else f"pp. {first}–{last}"
+        text = "\n\n".join(t for _, t in run)
         docs.append(Document(head if len(pages) == 1 else f"{head} ({where})", text))
     return docs
+
+
+def _cut_at_headings(text: str, headings: list[str]
+                     ) -> tuple[list[tuple[str | None, str]], list[str]]:
+    """A page's text as (heading that starts here or None, text) pieces, cut before each of
+    `headings` that is a whole line (or wrapped over lines) of it, in order; the first one,
+    when it is not found, starts the page. And the later headings not found."""
+    pieces: list[tuple[str | None, str]] = []
+    missed: list[str] = []
+    current: str | None = None
+    pos = 0
+    for n, heading in enumerate(headings):
+        pattern = r"(?m)^[ \t]*" + r"\s+".join(map(re.escape, heading.split())) + r"[ \t]*$"
+        found = re.compile(pattern).search(text, pos)
+        if found is None:
+            if n == 0:
+                current = heading
+            else:
+                missed.append(heading)
+            continue
+        pieces.append((current, text[pos:found.start()].strip()))
+        current, pos = heading, found.end()
+    pieces.append((current, text[pos:].strip()))
+    return [(h, t) for h, t in pieces if h is not None or t], missed
 
 
 # Word, Markdown: headings start Documents

@@ -66,3 +66,18 @@ def test_an_index_with_missing_vectors_stays_on_bm25() -> None:
     assert not partial.dense
     hits = partial.search("shipping", vector=np.ones(384, dtype=np.float32))
     assert hits[0].entry_id == 2 and hits[0].similarity is None
+
+
+def test_an_article_has_a_row_for_its_title_alone_that_returns_a_passage() -> None:
+    """A question matching an article's title finds it as a Q&A pair's question would, and the
+    search returns the article's first passage, not its title, as the text to answer from."""
+    article = {"id": 7, "kind": "article", "title": "Shipping rates",
+               "body": "Parcels within Germany cost 4.90 EUR.\n\nAbroad: 12 EUR."}
+    assert dense_texts(article) == [
+        "Shipping rates", "Shipping rates\nParcels within Germany cost 4.90 EUR.",
+        "Shipping rates\nAbroad: 12 EUR."]
+    title_only = np.eye(3, dtype=np.float32)  # row 0 (the title) is the one the query hits
+    built = KnowledgeIndex([article], {7: title_only})
+    hit = built.search("shipping rates", vector=np.array([1.0, 0.0, 0.0]))[0]
+    assert (hit.entry_id, hit.text, hit.similarity) == (
+        7, "Parcels within Germany cost 4.90 EUR.", 1.0)

@@ -46,7 +46,7 @@ async def test_added_entries_get_vectors_and_a_new_index_loads_them(make_world: 
         entries = list((await conn.execute(select(kb_entries).where(
             kb_entries.c.widget_id == widget_id))).mappings())
     rows = await _stored(ctx, widget_id)
-    assert len(rows) == sum(len(dense_texts(e)) for e in entries) == 7
+    assert len(rows) == sum(len(dense_texts(e)) for e in entries) == 8
     assert {r.model for r in rows} == {ctx.embedder.model_id}
 
     ctx.knowledge.invalidate(widget_id)  # as a restart would

@@ -31,6 +31,23 @@ def pdf(path: Path, pages: Sequence[str], *, title: str | None = None,
     return path
 
 
+def flowing_pdf(path: Path, sections: Sequence[tuple[str, str]], *,
+                bookmarks: bool = True) -> Path:
+    """A PDF whose (heading, text) `sections` follow one another on the same pages, each
+    heading a line in a larger bold font (and, with `bookmarks`, an outline entry)."""
+    doc = FPDF()
+    doc.add_page()
+    for heading, text in sections:
+        if bookmarks:
+            doc.start_section(heading)
+        doc.set_font("helvetica", "B", 14)
+        doc.multi_cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+        doc.set_font("helvetica", size=11)
+        doc.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+    doc.output(str(path))
+    return path
+
+
 def image_pdf(path: Path) -> Path:
     """A PDF whose only page is a picture, like a scan without a text layer."""
     doc = FPDF()

@@ -81,6 +81,33 @@ def test_bookmarks_start_sections_and_name_them(tmp_path: Path) -> None:
     assert docs[1].text == "Shipping takes two days.\n\nStill shipping."
 
 
+FLOWING = [("Shipping", "Parcels take two days within the country and a week abroad."),
+           ("Returns", "Thirty days, with the receipt, for anything unused and in its box."),
+           ("Opening hours of the shop on public holidays in the summer months",
+            "Ten to four, except on the first of August, when the shop stays closed.")]
+
+
+@pytest.mark.parametrize("bookmarks", [True, False])
+def test_headings_cut_sections_that_flow_on_one_page(tmp_path: Path, bookmarks: bool) -> None:
+    """Bookmarks (or, without an outline, lines in a larger font) start a Document where
+    they stand on the page, not only at a page's top; the heading line is its title."""
+    path = make_files.flowing_pdf(tmp_path / "Guide.pdf", FLOWING, bookmarks=bookmarks)
+    assert extract(path) == [Document(f"Guide — {h}", t) for h, t in FLOWING]
+
+
+def test_a_heading_pushed_to_the_next_page_starts_its_section_there(tmp_path: Path) -> None:
+    """A bookmark set at the foot of a page, whose heading the page break moved to the next
+    page, still cuts there (not at the top of the page it points to)."""
+    filler = [(f"Topic {n}", LONG_PAGE[:600]) for n in range(1, 8)]
+    path = make_files.flowing_pdf(tmp_path / "Guide.pdf", [*filler, *FLOWING])
+    docs = extract(path)  # "Topic 7"'s bookmark points to page 1, its heading is on page 2
+    assert docs[5].title == "Guide — Topic 6 (p. 1)"
+    assert docs[6].title == "Guide — Topic 7 (p. 2)"
+    assert [d.title.split(" — ")[1].rsplit(" (", 1)[0] for d in docs] == \
+        [h for h, _ in [*filler, *FLOWING]]
+    assert [d.text for d in docs[-3:]] == [t for _, t in FLOWING]
+
+
 def test_a_pdf_with_more_pages_than_the_limit_is_refused(tmp_path: Path) -> None:
     path = make_files.pdf(tmp_path / "Big.pdf", ["a", "b", "c"])
     error = refused(path, max_pages=2)
