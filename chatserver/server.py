@@ -240,6 +240,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     if listener is not None:  # deliveries under way commit (or the MTA retries) first
         await listener.close(settings.shutdown_grace_s)
     # Vectors being computed are not waited for: the next start computes what is missing.
+    # Nor is a knowledge source's sync: its lease lapses and a process takes it over.
+    await source_sync.runner(ctx).stop()
     await ctx.knowledge.stop()
     await outbox.stop()
     await drain()

@@ -47,6 +47,8 @@ EXTRACT_TIMEOUT_S = 120.0
 # One page's body and the time its fetch may take, redirects included.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 PAGE_TIMEOUT_S = 20.0
+# How long a stopping process tries to hand its interrupted syncs back.
+HAND_BACK_S = 2.0
 # Titles listed per kind of change in a sync's result (the counts are always whole).
 RESULT_TITLES = 50
 
@@ -220,6 +222,7 @@ class SourceRunner:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.tasks: dict[int, asyncio.Task[None]] = {}  # widget id -> its sync task
+        self.syncing: dict[int, int] = {}  # widget id -> the source its task syncs
         self.pool: ProcessPoolExecutor | None = None
         self.loop_task: asyncio.Task[None] | None = None
 
@@ -237,6 +240,7 @@ class SourceRunner:
     async def _run_widget(self, widget_id: int, source_id: int | None) -> None:
         try:
             while source_id is not None:
+                self.syncing[widget_id] = source_id
                 await sync(self.ctx, source_id)
                 async with self.ctx.engine.connect() as conn:
                     queued = [r for r in await db.sources(conn, widget_id)
@@ -246,6 +250,7 @@ class SourceRunner:
             pass
         finally:
             self.tasks.pop(widget_id, None)
+            self.syncing.pop(widget_id, None)
 
     def schedule(self) -> None:
         """Look for due sources every PARLEY_KB_SYNC_CHECK_S (a serving process)."""
@@ -265,13 +270,27 @@ class SourceRunner:
                 log.exception("looking for knowledge sources to sync failed")
 
     async def stop(self) -> None:
+        """Cancel the schedule and the syncs under way (their leases lapse), stop the
+        extraction process."""
         tasks = [t for t in (self.loop_task, *self.tasks.values()) if t is not None]
+        interrupted = list(self.syncing.values())
+        self.loop_task = None
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if interrupted:  # the next process (or this one's successor) syncs them at once
+            try:
+                await asyncio.wait_for(self._hand_back(interrupted), HAND_BACK_S)
+            except Exception:  # the database is gone or frozen: the leases lapse instead
+                log.warning("could not hand back %d knowledge source syncs", len(interrupted))
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
+
+    async def _hand_back(self, source_ids: list[int]) -> None:
+        async with self.ctx.engine.begin() as conn:
+            for source_id in source_ids:
+                await db.update_source(conn, source_id, status="queued", lease_until=None)
 
     async def _in_worker(self, what: str, fn: Callable[..., Any], *args: Any,
                          **kwargs: Any) -> Any:

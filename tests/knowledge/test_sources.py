@@ -240,3 +240,19 @@ async def test_one_source_of_a_widget_syncs_at_a_time_across_processes(
     async with ctx.engine.connect() as conn:
         due = [r["id"] for r in await db.due(conn, later)]
     assert due == [ids[0]]  # its lapsed lease makes it due again
+
+
+async def test_a_sync_stopped_with_its_process_is_handed_back(make_world: Any, ctx: Context,
+                                                               site: Site) -> None:
+    world = await make_world()
+    resp = await world.api.post(f"/api/widgets/{world.key}/knowledge/sources",
+                                {"url": site.url("/slow")}, token=world.admin)
+    source_id = resp.json["source"]["id"]
+    for _ in range(200):  # the slow page is being fetched
+        if "/slow" in site.paths():
+            break
+        await asyncio.sleep(0.05)
+    await source_sync.runner(ctx).stop()
+    async with ctx.engine.connect() as conn:
+        row = await db.source(conn, source_id)
+    assert row is not None and (row["status"], row["lease_until"]) == ("queued", None)

@@ -34,7 +34,8 @@ interface Props {
   onDiscardNote?: (clientMsgId: string) => void;
   /** Teammates' display names by lower-cased username (a note's @mentions show them). */
   teamNames?: Record<string, string>;
-  /** "Save as answer" on the agents' replies: a draft for the knowledge base. */
+  /** "Save as answer" on the agents' replies: a draft for the knowledge base (a hover action:
+   *  not in the phone layout, where it would crowd every reply with a full-size button). */
   onSaveAnswer?: (m: Message) => void;
 }
 
@@ -57,7 +58,7 @@ function Bubble({ m, seen, token, onSaveAnswer }: {
       <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
         {mine && onSaveAnswer && m.text && (
           <button type="button" onClick={() => onSaveAnswer(m)}
-            className="rounded px-1 text-primary underline opacity-0 focus:opacity-100 group-hover:opacity-100"
+            className="rounded px-1 text-primary underline opacity-0 focus:opacity-100 group-hover:opacity-100 max-sm:hidden"
             title="Save this reply, with the visitor's question before it, as a draft answer for the AI (an admin reviews it)">
             Save as answer
           </button>
