@@ -16,7 +16,9 @@ import pytest
 from PIL import Image
 
 from chatserver.sources.document import Document, SourceError
-from chatserver.sources.files import MAX_TEXT_CHARS, PAGE_GROUP_CHARS, extract_file
+from chatserver.sources.files import extract_file
+from chatserver.sources.pdf import PAGE_GROUP_CHARS
+from chatserver.sources.text import MAX_TEXT_CHARS
 from tests.sources import make_files
 
 pytestmark = pytest.mark.once

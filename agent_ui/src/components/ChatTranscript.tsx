@@ -58,7 +58,7 @@ function Bubble({ m, seen, token, onSaveAnswer }: {
       <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
         {mine && onSaveAnswer && m.text && (
           <button type="button" onClick={() => onSaveAnswer(m)}
-            className="rounded px-1 text-primary underline opacity-0 focus:opacity-100 group-hover:opacity-100 max-sm:hidden"
+            className="hidden rounded px-1 text-primary underline opacity-0 focus:opacity-100 group-hover:opacity-100 md:inline"
             title="Save this reply, with the visitor's question before it, as a draft answer for the AI (an admin reviews it)">
             Save as answer
           </button>
