@@ -204,14 +204,17 @@ async def test_a_due_source_is_synced_again_by_the_scheduler(
     fetched = len(site.paths())
     runner = source_sync.runner(ctx)
     runner.schedule()
-    for _ in range(200):
-        again = (await world.api.get(f"/api/widgets/{world.key}/knowledge/sources/"
-                                     f"{first['id']}", token=world.admin)).json["source"]
-        if again["synced_at"] != first["synced_at"] and again["status"] == "ready":
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("the scheduler did not sync the due source")
+    try:
+        for _ in range(200):
+            again = (await world.api.get(f"/api/widgets/{world.key}/knowledge/sources/"
+                                         f"{first['id']}", token=world.admin)).json["source"]
+            if again["synced_at"] != first["synced_at"] and again["status"] == "ready":
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the scheduler did not sync the due source")
+    finally:
+        await runner.stop()  # as a stopping server does
     assert site.paths()[fetched:] == ["/robots.txt", "/about"]
     assert again["result"]["counts"]["unchanged"] == 1
 
