@@ -4,13 +4,12 @@ agents may read them."""
 
 from __future__ import annotations
 
-import sys
-
 import tornado.http1connection
 import tornado.web
 
 from chatserver.api.base import APIHandler
-from chatserver.errors import NotFound, ParleyError
+from chatserver.api.spooled import SpooledBody
+from chatserver.errors import NotFound
 from chatserver.services import knowledge_sources as svc
 from chatserver.services import uploads
 
@@ -57,60 +56,30 @@ class SourceSyncHandler(APIHandler):
 
 
 @tornado.web.stream_request_body
-class SourceFileHandler(APIHandler):
+class SourceFileHandler(SpooledBody):
     """POST a document's bytes as the body (not multipart), its name in ``?name=``, and
     ``?replace=<source id>`` for a new version of a document already imported. Streamed into
     a spool file, at most PARLEY_KB_MAX_FILE_BYTES (413 ``file_too_large`` as soon as it is
     declared or exceeded), after the caller is checked."""
 
-    streams_body = True
-    spool: uploads.Spool | None = None
+    def body_limit(self) -> int:
+        return self.ctx.settings.kb_max_file_bytes
 
     async def prepare(self) -> None:  # type: ignore[override]  # Tornado awaits it
         if self.request.method != "POST":
             return
-        if isinstance(self.request.connection, tornado.http1connection.HTTP1Connection):
-            self.request.connection.set_max_body_size(sys.maxsize)  # bounded below
-        length = self.request.headers.get("Content-Length", "")
-        limit = self.ctx.settings.kb_max_file_bytes
-        try:
+
+        async def check(declared: int | None) -> None:
             await svc.check_manage(self.ctx, await self.actor(), self.path_args[0])
-            if length.isdigit() and int(length) > limit:
-                raise uploads.file_too_large(limit)
-        except ParleyError as e:
-            if length not in ("", "0") or "Transfer-Encoding" in self.request.headers:
-                e.headers = {**e.headers, "Connection": "close"}  # the body stays unread
-            raise
-        self.spool = uploads.Spool(uploads.spool_dir(self.ctx))
+            if declared is not None and declared > self.body_limit():
+                raise uploads.file_too_large(self.body_limit())
 
-    def data_received(self, chunk: bytes) -> None:
-        if self.spool is None or self._finished:
-            return
-        limit = self.ctx.settings.kb_max_file_bytes
-        if self.spool.size + len(chunk) > limit:
-            self.drop_spool()
-            error = uploads.file_too_large(limit)
-            error.headers = {"Connection": "close"}
-            try:
-                raise error
-            except ParleyError:
-                self.send_error(error.status, exc_info=sys.exc_info())
-            return
-        self.spool.write(chunk)
-
-    def drop_spool(self) -> None:
-        if self.spool is not None:
-            self.spool.discard()
-            self.spool = None
-
-    def on_connection_close(self) -> None:
-        self.drop_spool()
-        super().on_connection_close()
+        await self.open_spool(check)
 
     async def post(self, site_key: str) -> None:
-        if self._finished or self.spool is None:
+        spool = self.take_spool()
+        if spool is None:
             return
-        spool, self.spool = self.spool, None
         replace = self.get_query_argument("replace", None)
         try:
             spool.file.close()

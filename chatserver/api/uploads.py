@@ -2,82 +2,48 @@
 
 from __future__ import annotations
 
-import sys
 import urllib.parse
 
 import tornado.http1connection
 import tornado.web
 
 from chatserver.api.sessions import VisitorAPIHandler
+from chatserver.api.spooled import SpooledBody
 from chatserver.api.widgets import CORS_HEADERS, CORS_MAX_AGE_S, PublicAPIHandler
-from chatserver.errors import ParleyError
 from chatserver.services import uploads
 from chatserver.services.auth import VISITOR_TOKEN_PREFIX
 
 
 @tornado.web.stream_request_body
-class UploadHandler(VisitorAPIHandler):
+class UploadHandler(SpooledBody, VisitorAPIHandler):
     """POST the file's bytes as the body (not multipart), its name in ``?name=``.
 
     The body is streamed into a spool file as it arrives, never held whole: the caller is
     checked before any of it is read, and a body past PARLEY_MAX_UPLOAD_BYTES is refused (413
-    ``file_too_large``) as soon as it is declared or exceeded, the connection then closed.
-    The application leaves this route out of the REST body limit (``streams_body``)."""
+    ``file_too_large``) as soon as it is declared or exceeded, the connection then closed."""
 
-    streams_body = True
-    spool: uploads.Spool | None = None
     target: uploads.Target | None = None
+
+    def body_limit(self) -> int:
+        return self.ctx.settings.max_upload_bytes
 
     async def prepare(self) -> None:  # type: ignore[override]  # Tornado awaits it
         if self.request.method != "POST":
             return
-        if isinstance(self.request.connection, tornado.http1connection.HTTP1Connection):
-            # Bounded by data_received below, which answers in the JSON error shape.
-            self.request.connection.set_max_body_size(sys.maxsize)
         site_key, session_id = self.path_args
-        length = self.request.headers.get("Content-Length", "")
-        try:
+
+        async def check(declared: int | None) -> None:
             token, actor = await self.caller(site_key)
             self.target = await uploads.begin(
                 self.ctx, site_key, session_id, visitor_token=token, actor=actor,
-                ip=self.client_ip, declared=int(length) if length.isdigit() else None)
-        except ParleyError as e:
-            if length not in ("", "0") or "Transfer-Encoding" in self.request.headers:
-                e.headers = {**e.headers, "Connection": "close"}  # the body stays unread
-            raise
-        self.spool = uploads.Spool(uploads.spool_dir(self.ctx))
+                ip=self.client_ip, declared=declared)
 
-    def data_received(self, chunk: bytes) -> None:
-        if self.spool is None or self._finished:
-            return
-        limit = self.ctx.settings.max_upload_bytes
-        if self.spool.size + len(chunk) > limit:
-            self.refuse(uploads.file_too_large(limit))
-            return
-        self.spool.write(chunk)
-
-    def refuse(self, error: ParleyError) -> None:
-        """Answer now, before the rest of the body; the connection is closed after."""
-        self.drop_spool()
-        error.headers = {**error.headers, "Connection": "close"}
-        try:
-            raise error
-        except ParleyError:
-            self.send_error(error.status, exc_info=sys.exc_info())
-
-    def drop_spool(self) -> None:
-        if self.spool is not None:
-            self.spool.discard()
-            self.spool = None
-
-    def on_connection_close(self) -> None:
-        self.drop_spool()
-        super().on_connection_close()
+        await self.open_spool(check)
 
     async def post(self, site_key: str, session_id: str) -> None:
-        if self._finished or self.spool is None or self.target is None:
+        spool = self.take_spool()
+        if spool is None or self.target is None:
             return
-        spool, self.spool = self.spool, None
         result = await uploads.finish(self.ctx, self.target, spool,
                                       self.get_query_argument("name", None))
         self.send_json({"upload": result}, status=201)
