@@ -87,8 +87,11 @@ def decision_settings(settings: Settings) -> DecisionSettings:
 async def search(ctx: Context, index: KnowledgeIndex, history: list[Turn],
                  k: int = 3) -> list[Passage]:
     """The best passages for the visitor's last message: by cosine when the index is dense
-    (the question embedded off the event loop, after the previous visitor message when it is
-    short), else by BM25 on the message alone."""
+    (the question embedded off the event loop, after the previous visitor message), else by
+    BM25 on the message alone. A message without words (a file alone) finds
+    nothing: the previous message was answered already."""
+    if not history[-1].text.strip():
+        return []
     if index.dense and ctx.embedder is not None:
         vector = await ctx.embedder.query(query_text(history))
         return index.search(history[-1].text, k, vector=vector)
