@@ -115,7 +115,9 @@ def test_tracking_on_the_agent_sees_the_visitor_and_the_pre_chat_pages_join_the_
     urls = [p["url"] for p in context["pages"]]
     assert urls[:2] == [f"{servers.host_origin}/page/pricing",
                         f"{servers.host_origin}/page/checkout"], urls
-    # The list says they are chatting now (their next heartbeat tells).
+    # The list says they are chatting now (their next heartbeat tells, once the widget has
+    # kept its conversation: a heartbeat sent before that still says "not chatting").
+    v.page.wait_for_function(f"() => !!localStorage.getItem('parley:{key}')")
     v.page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
     expect(row).to_contain_text("Chatting")
     assert v.console == [], v.console
