@@ -636,8 +636,9 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         results = run(retriever, sets, args.context)
         took = time.perf_counter() - t0
-        thr = ("confident() (coverage rule)" if retriever.threshold is None
-               else retriever.threshold)
+        thr = (retriever.threshold if retriever.threshold is not None
+               else "confident() (coverage rule)" if isinstance(retriever, Today)
+               else "none (every question answered; ranking only)")
         print(f"retriever {retriever.name}  split {args.split}  context {args.context}  "
               f"threshold {thr}"
               + (f"  bm25 weight {args.bm25_weight}" if isinstance(retriever, Hybrid) else "")
