@@ -7,7 +7,7 @@ PORT ?= 8080
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: help install build run dev test test-js test-sqlite test-mariadb size lint bench bench-quick soak clean
+.PHONY: help install build run dev test test-js test-py test-sqlite test-mariadb size lint bench bench-quick soak clean
 
 help:
 	@echo "make run    install, build, migrate the SQLite database, seed a demo, serve on :$(PORT)"
@@ -45,7 +45,10 @@ dev: install
 # PYTEST_ARGS passes options through, e.g. PYTEST_ARGS='-m "not slow" -x'.
 MARIADB_TEST_URL ?= mysql+aiomysql://parley:parley@127.0.0.1/parley_test
 
-test: install build test-js
+test: install build test-js test-py
+
+# The Python suite alone (CI builds and runs the front ends' tests once, then this per database).
+test-py: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The front ends' unit tests (Vitest).

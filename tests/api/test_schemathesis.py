@@ -7,7 +7,7 @@ server's own /api/openapi.json and `schemathesis run` (its CLI, in a child proce
 coverage, fuzzing and stateful phases on every operation with the checks not_a_server_error,
 status_code_conformance, response_schema_conformance, content_type_conformance,
 response_headers_conformance and unsupported_method. The test fails on any failure and on
-any error the server logs. About 2,200 requests, 45-60 s.
+any error the server logs. About 5,000 requests, 70-100 s (the coverage phase most of it).
 
 Keeping the run meaningful:
 - Login throttling and the per-IP session limit are raised (the fuzzer signs in wrongly and
@@ -56,7 +56,7 @@ pytestmark = pytest.mark.slow
 
 # Fixed by default so CI is reproducible; PARLEY_FUZZ_SEED explores other cases.
 SEED = int(os.environ.get("PARLEY_FUZZ_SEED", "20250131"))
-MAX_EXAMPLES = int(os.environ.get("PARLEY_FUZZ_MAX_EXAMPLES", "25"))
+MAX_EXAMPLES = int(os.environ.get("PARLEY_FUZZ_MAX_EXAMPLES", "12"))
 CHECKS = os.environ.get("PARLEY_FUZZ_CHECKS", ",".join([
     "not_a_server_error", "status_code_conformance", "response_schema_conformance",
     "content_type_conformance", "response_headers_conformance", "unsupported_method"]))
