@@ -33,7 +33,8 @@ from tests.helpers.world import World
 # Suites whose outcome does not depend on which database the server uses (browsers, nginx,
 # containers, packaging, the fuzzer, the fault harness with its own mariadbd, the import
 # graph, the AI's evaluation set): marked `once`, so CI runs them on MariaDB only.
-ONCE = ("tests/browser/", "tests/ai/test_eval_socket.py", "tests/ops/test_nginx.py", "tests/ops/test_containers.py",
+ONCE = ("tests/browser/", "tests/ai/test_eval_socket.py", "tests/ops/test_nginx.py",
+        "tests/ops/test_containers.py",
         "tests/ops/test_systemd.py", "tests/test_packaging.py", "tests/api/test_schemathesis.py",
         "tests/security/browser/", "tests/reliability/test_faults.py",
         "tests/test_import_graph.py", "tests/test_test_layout.py")
