@@ -32,12 +32,13 @@ async def open_of_visitor(conn: AsyncConnection, visitor_id: str) -> RowMapping 
 
 async def get(conn: AsyncConnection, session_id: str, *,
               for_update: bool = False) -> RowMapping | None:
-    """A session with its widget's site key; for_update locks the session row only (MariaDB
-    has no FOR UPDATE OF: a locking join would lock the widget and serialise its sessions)."""
+    """A session with its widget's site key and allowed origins; for_update locks the
+    session row only (MariaDB has no FOR UPDATE OF: a locking join would lock the widget and
+    serialise its sessions)."""
     if for_update:
         await conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)
                            .with_for_update())
-    stmt = (select(sessions, widget_configs.c.site_key,
+    stmt = (select(sessions, widget_configs.c.site_key, widget_configs.c.allowed_origins,
                    users.c.display_name.label("agent_name"),
                    users.c.avatar_id.label("agent_avatar"))
             .join(widget_configs, widget_configs.c.id == sessions.c.widget_id)

@@ -92,6 +92,11 @@ class ConversationSocket(FrameSocket):
         self.replaying[session_id] = []
         await self.join(session_channel(session_id))
 
+    async def unfollow(self, session_id: str) -> None:
+        """Stop following a session `follow_from_now` began to follow (a resume refused)."""
+        self.replaying.pop(session_id, None)
+        await self.leave(session_channel(session_id))
+
     def release(self, session_id: str, missed: Missed) -> None:
         """Send a replay, then what was held back meanwhile; remember where it ended."""
         held = self.replaying.pop(session_id, [])

@@ -72,20 +72,26 @@ class VisitorSocket(ConversationSocket):
             await self.fail_auth(CLOSE_AUTH, "a visitor token is required")
             return
         last_seq = whole_number(frame.get("last_seq", 0)) or 0  # invalid counts as 0
+        # Follow first, then read the session and what was missed on one connection: a
+        # message committed after that read is published to this socket (held back until
+        # the replay is sent), so when the client holds the session's last seq no message
+        # needs reading at all.
+        await self.follow_from_now(self.session_id)
         try:
-            row, origins = await history.open_for_visitor(self.ctx, self.session_id, token)
+            row, missed = await history.open_for_visitor(self.ctx, self.session_id, token,
+                                                         last_seq)
         except ParleyError:
+            await self.unfollow(self.session_id)
             await self.fail_auth(CLOSE_AUTH, "this token does not open this conversation")
             return
-        if not self.origin_ok(origins):
+        if not self.origin_ok(list(row["allowed_origins"] or ())):
+            await self.unfollow(self.session_id)
             await self.fail_auth(CLOSE_FORBIDDEN, "this site may not use this widget")
             return
         self.authed = True
         self.cancel_timer()
         self.site_key = row["site_key"]
         self.token = token
-        await self.follow_from_now(self.session_id)
-        missed = await history.missed(self.ctx, self.session_id, last_seq, row["last_seq"])
         self.send({"type": "ready", "role": "visitor", **visitor_view(row),
                    "last_seq": max(row["last_seq"], missed.end)})
         self.release(self.session_id, missed)

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chatserver.context import Context
 from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
-from chatserver.db import widgets as widgets_db
 from chatserver.events import MessageView
 from chatserver.limits import REPLAY_MAX
 from chatserver.services.access import Actor, access_session, visible_widget_ids
@@ -65,14 +64,16 @@ async def messages_after(ctx: Context, session_id: str, after_seq: int,
                                                                  limit)]
 
 
-async def open_for_visitor(ctx: Context, session_id: str,
-                           visitor_token: str) -> tuple[RowMapping, list[str]]:
-    """The session its visitor token opens (404 otherwise), and its widget's allowed
-    origins."""
+async def open_for_visitor(ctx: Context, session_id: str, visitor_token: str,
+                           last_seq: int) -> tuple[RowMapping, Missed]:
+    """The session its visitor token opens (404 otherwise), with its widget's
+    `allowed_origins`, and what a client holding `last_seq` missed: one connection, one
+    query when nothing was missed. Called once the socket follows the session."""
     async with ctx.engine.connect() as conn:
         row = await access_session(conn, None, session_id, visitor_token=visitor_token)
-        widget = await widgets_db.by_id(conn, row["widget_id"])
-    return row, list(widget["allowed_origins"]) if widget else []
+        if last_seq == row["last_seq"]:  # read after the follow: nothing missed, none read
+            return row, Missed([], last_seq)
+        return row, await read_missed(conn, session_id, last_seq, row["last_seq"])
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,40 @@ async def test_a_visitor_resume_delivers_each_seq_once(make_world: Any, ctx: Con
 
 
 @pytest.mark.parametrize("published", PUBLISHED)
+async def test_a_visitor_resume_with_nothing_missed_reads_no_message_and_loses_none(
+        make_world: Any, ctx: Context, monkeypatch: pytest.MonkeyPatch,
+        published: str) -> None:
+    """The client holds the session's last seq: the resume reads the session only (no
+    message query), and a message committed right after that read still arrives once."""
+    world = await make_world()
+    s = await world.session()
+    sid = s["session_id"]
+    tab, _ = await world.visitor(s)
+    for i in range(3):
+        await tab.say(f"before {i}", f"v-{i}")  # seqs 1-3
+    tab.close()
+
+    race = Race(ctx, monkeypatch, sid, "after the session read",
+                hold=published == "after the resume")
+    reads = []
+
+    async def counted_after(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[1:])
+        return await after(*args, **kwargs)
+
+    after = messages_db.after
+    monkeypatch.setattr(messages_db, "after", counted_after)
+    monkeypatch.setattr(history, "open_for_visitor", race.after(history.open_for_visitor))
+    back, ready = await world.visitor(s, last_seq=3)
+    race.release()
+    frames = [*back.pending, *await back.quiet(0.5)]
+
+    assert race.fired and reads == []
+    assert ready["last_seq"] == 3, ready
+    assert _messages(frames, sid) == [4], frames
+
+
+@pytest.mark.parametrize("published", PUBLISHED)
 @pytest.mark.parametrize("point", POINTS)
 async def test_an_agent_resume_delivers_each_seq_once(make_world: Any, ctx: Context,
                                                       monkeypatch: pytest.MonkeyPatch,
