@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
-from chatserver.realtime.protocol import CLOSE_RESTART
+from chatserver.realtime.protocol import CLOSE_RESTART, CLOSE_TRY_AGAIN
 from chatserver.services import history
 from tests.helpers.sockets import WS
 
@@ -82,10 +82,11 @@ async def test_a_visitor_whose_replay_fails_is_closed_to_resume(
     ws = await WS.connect(world.url(f"/ws/{session['session_id']}"))
     world.sockets.append(ws)
     await ws.send({"type": "auth", "token": session["visitor_token"], "last_seq": 0})
-    # The replay is read before `ready`: no ready, at most the error, then 1012 to resume.
+    # The replay is read with the token check, before the socket counts as authenticated:
+    # no ready, the error, then 1013 for the client to try its auth again.
     frames, code = await ws.read_until(lambda got: False)
-    assert code == CLOSE_RESTART, frames
-    assert [f["code"] for f in frames] in ([], ["unavailable"]), frames
+    assert code == CLOSE_TRY_AGAIN, frames
+    assert [f["code"] for f in frames] == ["unavailable"], frames
     monkeypatch.setattr(history, "messages_db", messages_db)
 
     again, _ = await world.visitor(session, last_seq=0)
