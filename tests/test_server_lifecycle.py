@@ -34,7 +34,8 @@ pytestmark = pytest.mark.slow
 
 # /api/health gives the database 2 s; a little more for the request itself.
 DOWN_WITHIN_S = 5.0
-# A restarted database is back in the pool's next pre-ping: the next health check.
+# A restarted database is back by the next health check but one (the first meets the dead
+# connection, which invalidates the pool).
 BACK_WITHIN_S = 10.0
 # With nothing in flight, SIGTERM to exit takes no more than this.
 PROMPT_EXIT_S = 5.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import aiomysql
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from chatserver.config import Settings
@@ -65,13 +66,39 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         parsed,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
         pool_recycle=settings.db_pool_recycle_s,
         pool_timeout=settings.db_connect_timeout_s,
         connect_args=connect_args,
     )
+    ping_idle_connections(engine)
     quiet_pool_outages(engine)
     return engine
+
+
+# A pooled connection checked in less than this long ago is handed out without a ping: a
+# busy, healthy pool costs no round trip per checkout (SQLAlchemy's pool_pre_ping pings on
+# every checkout: a round trip per message batch and per auth). One idle longer (the server's
+# wait_timeout, a restart while the process was quiet) is pinged and replaced when dead. A
+# connection that dies while busy fails its statement as a disconnect, which makes SQLAlchemy
+# invalidate the whole pool, so one request sees the outage rather than one per connection.
+PING_IDLE_S = 5.0
+
+
+def ping_idle_connections(engine: AsyncEngine) -> None:
+    sync = engine.sync_engine
+
+    @event.listens_for(sync, "checkin")
+    def checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync, "checkout")
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is not None and time.monotonic() - since > PING_IDLE_S:
+            try:
+                sync.dialect.do_ping(dbapi_conn)
+            except Exception as exc:  # the pool replaces the connection and tries again
+                raise DisconnectionError(f"an idle pooled connection is dead: {exc}") from exc
 
 
 # How often the watchdog looks for a connection waiting too long for its answer: a statement
