@@ -44,6 +44,9 @@ def parse_json(raw: str | bytes) -> Any:
 
 def clean_text(value: str, *, multiline: bool = True) -> str:
     """Trim and strip control characters (newlines and tabs kept when multiline)."""
+    plain = value.replace("\n", "").replace("\t", "") if multiline else value
+    if plain.isprintable():  # in C: no Cc, Cf, Cs, Co or Cn character (nor Zs but a space)
+        return value.strip()
     keep = "\n\t" if multiline else ""
     out = "".join(ch for ch in value if ch in keep or unicodedata.category(ch) not in _CONTROL
                   or ch == "\u200d")
