@@ -43,11 +43,6 @@ async def read_missed(conn: AsyncConnection, session_id: str, last_seq: int,
     return Missed([message_view(r) for r in rows], rows[-1]["seq"] if rows else last_seq)
 
 
-async def missed(ctx: Context, session_id: str, last_seq: int, current_seq: int) -> Missed:
-    async with ctx.engine.connect() as conn:
-        return await read_missed(conn, session_id, last_seq, current_seq)
-
-
 async def missed_in(ctx: Context, positions: dict[str, tuple[int, int]]) -> dict[str, Missed]:
     """`missed` for several sessions (session id -> (last_seq, current_seq)), one connection."""
     if not positions:
