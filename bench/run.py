@@ -310,6 +310,9 @@ def idle_on(lg: LoadGen, pid: int, n: int, concurrency: int,
         say(report)
     check = lg.check()
     rss_before = res.pop("before")
+    # The server's CPU while the sockets connected and authenticated, per socket.
+    res["server_cpu_ms_per_handshake"] = round(
+        res["server_cpu_pct"] / 100 * res["connect_s"] * 1000 / max(1, res["connected"]), 3)
     res.update({"rss_before_kib": rss_before, "rss_after_kib": after,
                 "rss_per_socket_kib": round((after - rss_before) / max(1, res["connected"]), 2),
                 "still_open": check["idle_open"]})
@@ -343,7 +346,9 @@ def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
               "ratio": {"rss_per_socket": _ratio(p["rss_per_socket_kib"],
                                                  b["rss_per_socket_kib"]),
                         "handshakes_per_s": _ratio(p["handshakes_per_s"],
-                                                   b["handshakes_per_s"])},
+                                                   b["handshakes_per_s"]),
+                        "cpu_per_handshake": _ratio(p["server_cpu_ms_per_handshake"],
+                                                    b["server_cpu_ms_per_handshake"])},
               "target": {"sockets": 10_000, "rss_per_socket_kib": 20}}
     met = p["connected"] >= n and p["still_open"] >= n and p["rss_per_socket_kib"] <= 20
     result["target_met"] = met
@@ -354,7 +359,10 @@ def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
           f"; bare {b['rss_per_socket_kib']:.1f} KiB/socket, {b['handshakes_per_s']:.0f}/s; "
           f"ratio RSS x{result['ratio']['rss_per_socket']}, rate x"
           f"{result['ratio']['handshakes_per_s']}; target <= 20 KiB at 10,000: "
-          f"{'met' if met else 'MISSED'}")
+          f"{'met' if met else 'MISSED'}; server CPU per handshake+auth "
+          f"{p['server_cpu_ms_per_handshake']} ms vs bare {b['server_cpu_ms_per_handshake']} ms "
+          f"(x{result['ratio']['cpu_per_handshake']}, target x1.7: "
+          f"{'met' if (result['ratio']['cpu_per_handshake'] or 99) <= 1.7 else 'missed'})")
     print(f"wrote {save('idle', result)}")
     return result
 

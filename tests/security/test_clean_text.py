@@ -26,7 +26,7 @@ def test_the_fast_path_agrees_with_the_rule(value: str, multiline: bool) -> None
     assert clean_text(value, multiline=multiline) == by_character(value, multiline)
 
 
-def test_examples() -> None:
+def test_clean_text_examples() -> None:
     assert clean_text(" hi\nthere\t ") == "hi\nthere"
     assert clean_text("a\nb", multiline=False) == "ab"
     assert clean_text("x\u202ey\x00z\ue000") == "xyz"
