@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -32,19 +32,38 @@ async def open_of_visitor(conn: AsyncConnection, visitor_id: str) -> RowMapping 
 
 async def get(conn: AsyncConnection, session_id: str, *,
               for_update: bool = False) -> RowMapping | None:
-    """A session with its widget's site key and allowed origins; for_update locks the
-    session row only (MariaDB has no FOR UPDATE OF: a locking join would lock the widget and
-    serialise its sessions)."""
+    """A session with its widget's site key; for_update locks the session row only (MariaDB
+    has no FOR UPDATE OF: a locking join would lock the widget and serialise its sessions)."""
     if for_update:
         await conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)
                            .with_for_update())
-    stmt = (select(sessions, widget_configs.c.site_key, widget_configs.c.allowed_origins,
+    stmt = (select(sessions, widget_configs.c.site_key,
                    users.c.display_name.label("agent_name"),
                    users.c.avatar_id.label("agent_avatar"))
             .join(widget_configs, widget_configs.c.id == sessions.c.widget_id)
             .outerjoin(users, users.c.id == sessions.c.assigned_agent_id)
             .where(sessions.c.id == session_id))
     return (await conn.execute(stmt)).mappings().first()
+
+
+async def for_visitor_socket(conn: AsyncConnection, session_id: str) -> RowMapping | None:
+    """What a visitor's socket reads when it opens: the token check's columns, what
+    `visitor_view` shows, and the widget's site key and allowed origins."""
+    return (await conn.execute(_FOR_VISITOR_SOCKET, {"sid": session_id})).mappings().first()
+
+
+# Narrow and built once: MySQL's protocol describes every column of a result, and parsing
+# the descriptions of the whole session row (35 columns) was a quarter of a visitor's auth.
+_FOR_VISITOR_SOCKET = (
+    select(sessions.c.id, sessions.c.widget_id, sessions.c.visitor_token_hash,
+           sessions.c.visitor_id, sessions.c.visitor_name, sessions.c.visitor_email,
+           sessions.c.status, sessions.c.ai_mode, sessions.c.escalated_at, sessions.c.last_seq,
+           sessions.c.created_at, sessions.c.assigned_agent_id, widget_configs.c.site_key,
+           widget_configs.c.allowed_origins, users.c.display_name.label("agent_name"),
+           users.c.avatar_id.label("agent_avatar"))
+    .join(widget_configs, widget_configs.c.id == sessions.c.widget_id)
+    .outerjoin(users, users.c.id == sessions.c.assigned_agent_id)
+    .where(sessions.c.id == bindparam("sid")))
 
 
 async def last_seq(conn: AsyncConnection, session_id: str) -> int:

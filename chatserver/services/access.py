@@ -96,6 +96,17 @@ async def _opens(conn: AsyncConnection, row: RowMapping, token_hash: str) -> boo
     return found
 
 
+async def open_visitor_socket(conn: AsyncConnection, session_id: str,
+                              visitor_token: str) -> RowMapping:
+    """`access_session` for a visitor's socket, on the narrow row it needs
+    (`sessions_db.for_visitor_socket`): 404 unless the token opens the session."""
+    row = await sessions_db.for_visitor_socket(conn, session_id) \
+        if len(session_id) <= 36 else None
+    if row is None or not await _opens(conn, row, hash_token(visitor_token)):
+        raise NotFound("no such session", code="session_not_found")
+    return row
+
+
 async def access_session(conn: AsyncConnection, site_key: str | None, session_id: str, *,
                          visitor_token: str | None = None, actor: Actor | None = None,
                          for_update: bool = False) -> RowMapping:

@@ -17,7 +17,7 @@ from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
 from chatserver.events import MessageView
 from chatserver.limits import REPLAY_MAX
-from chatserver.services.access import Actor, access_session, visible_widget_ids
+from chatserver.services.access import Actor, open_visitor_socket, visible_widget_ids
 from chatserver.services.sessions import message_view
 
 
@@ -65,7 +65,7 @@ async def open_for_visitor(ctx: Context, session_id: str, visitor_token: str,
     `allowed_origins`, and what a client holding `last_seq` missed: one connection, one
     query when nothing was missed. Called once the socket follows the session."""
     async with ctx.engine.connect() as conn:
-        row = await access_session(conn, None, session_id, visitor_token=visitor_token)
+        row = await open_visitor_socket(conn, session_id, visitor_token)
         if last_seq == row["last_seq"]:  # read after the follow: nothing missed, none read
             return row, Missed([], last_seq)
         return row, await read_missed(conn, session_id, last_seq, row["last_seq"])
