@@ -82,6 +82,17 @@ class Race:
         self.released.set()
 
 
+async def _three_messages_then_gone(make_world: Any) -> tuple[Any, dict[str, Any]]:
+    """A session whose visitor sent seqs 1-3, then closed its socket."""
+    world = await make_world()
+    s = await world.session()
+    tab, _ = await world.visitor(s)
+    for i in range(3):
+        await tab.say(f"before {i}", f"v-{i}")
+    tab.close()
+    return world, s
+
+
 def _messages(frames: list[dict[str, Any]], sid: str) -> list[int]:
     return [f["seq"] for f in frames if f["type"] == "message" and f["session_id"] == sid]
 
@@ -91,13 +102,8 @@ def _messages(frames: list[dict[str, Any]], sid: str) -> list[int]:
 async def test_a_visitor_resume_delivers_each_seq_once(make_world: Any, ctx: Context,
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        point: str, published: str) -> None:
-    world = await make_world()
-    s = await world.session()
+    world, s = await _three_messages_then_gone(make_world)
     sid = s["session_id"]
-    tab, _ = await world.visitor(s)
-    for i in range(3):
-        await tab.say(f"before {i}", f"v-{i}")  # seqs 1-3
-    tab.close()
 
     race = Race(ctx, monkeypatch, sid, point, hold=published == "after the resume")
     race.install(monkeypatch, (history, "open_for_visitor"))
@@ -122,13 +128,8 @@ async def test_a_visitor_resume_with_nothing_missed_reads_no_message_and_loses_n
         published: str) -> None:
     """The client holds the session's last seq: the resume reads the session only (no
     message query), and a message committed right after that read still arrives once."""
-    world = await make_world()
-    s = await world.session()
+    world, s = await _three_messages_then_gone(make_world)
     sid = s["session_id"]
-    tab, _ = await world.visitor(s)
-    for i in range(3):
-        await tab.say(f"before {i}", f"v-{i}")  # seqs 1-3
-    tab.close()
 
     race = Race(ctx, monkeypatch, sid, "after the session read",
                 hold=published == "after the resume")
