@@ -540,6 +540,8 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
             "max_delivered_per_s": max((s["delivered_per_s"] for s in st), default=None),
             "p99_at_500_ms": (at_rate(st, 500) or {}).get("worst_p99_ms"),
             "p99_at_2000_ms": (at_rate(st, 2000) or {}).get("worst_p99_ms"),
+            "server_cpu_ms_per_msg_at_250": (at_rate(st, 250) or {}).get(
+                "server_cpu_ms_per_msg"),
             "server_cpu_ms_per_msg_at_500": (at_rate(st, 500) or {}).get(
                 "server_cpu_ms_per_msg"),
             "last_rate_tried": st[-1]["rate"] if st else None}
@@ -555,7 +557,12 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                                                 b["server_cpu_ms_per_msg_at_500"])}
         result["target"] = {"persisted_msgs_per_s": 5000, "p99_at_500_ms": 10,
                             "p99_at_2000_ms": 25}
+        result["targets"] = relay_targets(p, b)
         print(relay_line(result))
+        print("relay targets: " + "; ".join(
+            f"{t['what']} {'n/a' if t['value'] is None else t['value']} "
+            f"(target {t['target']}): {t['verdict']}"
+            for t in result["targets"]))
     if "parley" in summary and "redis" in summary:
         result["two_processes"] = {
             "note": "visitors on process A, agents on process B, fan-out through Redis; "
@@ -571,6 +578,28 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                              for q in ("p50", "p99")) + " ms")
     print(f"wrote {save(name, result)}")
     return result
+
+
+def relay_targets(p: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    """The relay's targets (issue #24), each with the figure measured and met / missed
+    (n/a when the run had no such step)."""
+    held = _ratio(p["highest_rate_held"], b["highest_rate_held"])
+    if held is None and b["highest_rate_held"]:  # the bare relay held a rate, Parley none
+        held = 0.0
+    rows = [("server CPU per message at 250 msg/s (ms)", p["server_cpu_ms_per_msg_at_250"],
+             0.8, "<="),
+            ("server CPU per message at 500 msg/s (ms)", p["server_cpu_ms_per_msg_at_500"],
+             0.6, "<="),
+            ("p99 at 500 msg/s (ms)", p["p99_at_500_ms"], 10, "<="),
+            ("p99 at 2000 msg/s (ms)", p["p99_at_2000_ms"], 25, "<="),
+            ("highest rate held / the bare relay's", held, 0.8, ">=")]
+    out = []
+    for what, value, target, op in rows:
+        verdict = "n/a" if value is None else "met" if (
+            value <= target if op == "<=" else value >= target) else "missed"
+        out.append({"what": what, "value": value, "target": f"{op} {target}",
+                    "verdict": verdict})
+    return out
 
 
 def relay_line(r: dict[str, Any]) -> str:
