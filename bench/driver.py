@@ -19,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -40,6 +41,15 @@ async def cpu_us(run: Callable[[], Awaitable[object]], n: int) -> float:
     return round((time.process_time() - started) / n * 1e6, 1)
 
 
+def on_driver(conn: Any, sql: str) -> Callable[[], Awaitable[object]]:
+    """The lock's SQL run on a DB-API driver connection (aiomysql's or asyncmy's)."""
+    async def run() -> object:
+        async with conn.cursor() as cur:
+            await cur.execute(sql, (SID,))
+            return await cur.fetchall()
+    return run
+
+
 async def measure(url: str, n: int) -> dict[str, float]:
     u = make_url(url)
     login = {"host": u.host or "127.0.0.1", "port": u.port or 3306, "user": u.username or "",
@@ -54,12 +64,7 @@ async def measure(url: str, n: int) -> dict[str, float]:
                     return (await conn.execute(_LOCK_ONE, {"sid": SID})).mappings().all()
                 out["sqlalchemy+aiomysql"] = await cpu_us(core, n)
                 raw = (await conn.get_raw_connection()).driver_connection
-
-                async def aiomysql_alone() -> object:
-                    async with raw.cursor() as cur:
-                        await cur.execute(sql, (SID,))
-                        return await cur.fetchall()
-                out["aiomysql"] = await cpu_us(aiomysql_alone, n)
+                out["aiomysql"] = await cpu_us(on_driver(raw, sql), n)
         finally:
             await engine.dispose()
     try:
@@ -68,11 +73,7 @@ async def measure(url: str, n: int) -> dict[str, float]:
         return out
     conn2 = await asyncmy.connect(database=u.database, **login)
     try:
-        async def asyncmy_alone() -> object:
-            async with conn2.cursor() as cur:
-                await cur.execute(sql, (SID,))
-                return await cur.fetchall()
-        out["asyncmy"] = await cpu_us(asyncmy_alone, n)
+        out["asyncmy"] = await cpu_us(on_driver(conn2, sql), n)
     finally:
         conn2.close()
     return out
