@@ -7,17 +7,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import select
-
 from chatserver.context import Context
-from chatserver.db.schema import sessions
+from chatserver.db import sessions as sessions_db
 from chatserver.services import chat
 from tests.helpers.database import stored_messages
 
 
 async def _last_seq(ctx: Context, sid: str) -> int:
     async with ctx.engine.connect() as conn:
-        return int(await conn.scalar(select(sessions.c.last_seq).where(sessions.c.id == sid)))
+        return await sessions_db.last_seq(conn, sid)
 
 
 async def test_batches_of_several_sessions_and_of_one_message_number_each_session(
