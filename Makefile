@@ -43,7 +43,7 @@ dev: install
 
 # PARLEY_TEST_DATABASE_URL picks the database (default: a throwaway SQLite file).
 # PYTEST_ARGS passes options through, e.g. PYTEST_ARGS='-m "not slow" -x'.
-MARIADB_TEST_URL ?= mysql+aiomysql://parley:parley@127.0.0.1/parley_test
+MARIADB_TEST_URL ?= mysql+asyncmy://parley:parley@127.0.0.1/parley_test
 
 test: install build test-js test-py
 
@@ -72,7 +72,7 @@ lint: install
 # Benchmarks, not part of `make test` (bench/README.md): `make bench` (~10 min), `make
 # bench-quick` (~1 min). The MariaDB bench database is dropped and re-created each run.
 # BENCH_ARGS picks scenarios and options, e.g. BENCH_ARGS='relay --profile'.
-BENCH_DATABASE_URL ?= mysql+aiomysql://parley:parley@127.0.0.1/parley_bench_test
+BENCH_DATABASE_URL ?= mysql+asyncmy://parley:parley@127.0.0.1/parley_bench_test
 BENCH_INSTALLED := $(VENV)/.bench-installed
 
 $(BENCH_INSTALLED): $(INSTALLED)

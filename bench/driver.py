@@ -1,27 +1,28 @@
 """CPU per statement of the message writer's session lock, through each layer: SQLAlchemy
-Core on aiomysql (what the server runs), aiomysql alone, and asyncmy (a Cython MySQL driver)
-when it is importable. Where a message's server CPU goes on MariaDB (docs/performance.md).
+Core on asyncmy (what the server runs), asyncmy alone, and the same two on aiomysql (the
+pure-Python driver Parley ran on before) when it is importable. Where a message's server CPU
+goes on MariaDB (docs/performance.md).
 
-    PARLEY_BENCH_DATABASE_URL=mysql+aiomysql://parley:parley@127.0.0.1/parley_bench_test \\
+    PARLEY_BENCH_DATABASE_URL=mysql+asyncmy://parley:parley@127.0.0.1/parley_bench_test \\
         .venv/bin/python -m bench.driver [--statements 2000]
-    # asyncmy is not a dependency: pip install --target build/asyncmy asyncmy, then
-    # PYTHONPATH=build/asyncmy
+    # aiomysql is not a dependency: pip install --target build/aiomysql aiomysql, then
+    # PYTHONPATH=build/aiomysql
 
 Process CPU time (time.process_time) of N executions on one connection, the same query and
 one row id (no row: the cost is the round trip, the parameters and the result's columns).
+Each layer is measured twice, interleaved, and the lower figure kept.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
-
-from sqlalchemy.engine import make_url
 
 from bench.run import bench_url, is_mariadb, recreate_mariadb
 from chatserver.db import migrate
@@ -51,32 +52,35 @@ def on_driver(conn: Any, sql: str) -> Callable[[], Awaitable[object]]:
 
 
 async def measure(url: str, n: int) -> dict[str, float]:
-    u = make_url(url)
-    login = {"host": u.host or "127.0.0.1", "port": u.port or 3306, "user": u.username or "",
-             "password": u.password or ""}
+    drivers = ["asyncmy"] + (["aiomysql"] if importlib.util.find_spec("aiomysql") else [])
     out: dict[str, float] = {}
     with TemporaryDirectory() as tmp:
-        engine = create_engine(make_settings(url, Path(tmp)))
-        sql = str(_LOCK_ONE.compile(dialect=engine.dialect)).replace("%(sid)s", "%s")
-        try:
-            async with engine.connect() as conn:
-                async def core() -> object:
-                    return (await conn.execute(_LOCK_ONE, {"sid": SID})).mappings().all()
-                out["sqlalchemy+aiomysql"] = await cpu_us(core, n)
-                raw = (await conn.get_raw_connection()).driver_connection
-                out["aiomysql"] = await cpu_us(on_driver(raw, sql), n)
-        finally:
-            await engine.dispose()
-    try:
-        import asyncmy  # type: ignore[import-not-found]
-    except ImportError:
-        return out
-    conn2 = await asyncmy.connect(database=u.database, **login)
-    try:
-        out["asyncmy"] = await cpu_us(on_driver(conn2, sql), n)
-    finally:
-        conn2.close()
+        settings = make_settings(url, Path(tmp))
+        for _ in range(2):
+            for driver in drivers:
+                engine = create_engine(settings, url)
+                if driver != "asyncmy":  # the server runs on asyncmy whatever the URL names
+                    engine = create_engine_on(engine, driver)
+                sql = str(_LOCK_ONE.compile(dialect=engine.dialect)).replace("%(sid)s", "%s")
+                try:
+                    async with engine.connect() as conn:
+                        async def core(conn: Any = conn) -> object:
+                            return (await conn.execute(_LOCK_ONE, {"sid": SID})).mappings().all()
+                        raw = (await conn.get_raw_connection()).driver_connection
+                        for name, run in ((f"sqlalchemy+{driver}", core),
+                                          (driver, on_driver(raw, sql))):
+                            us = await cpu_us(run, n)
+                            out[name] = min(us, out.get(name, us))
+                finally:
+                    await engine.dispose()
     return out
+
+
+def create_engine_on(engine: Any, driver: str) -> Any:
+    """An engine like `engine` on another driver (no statement-timeout watchdog)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+    url = engine.url.set(drivername=f"mysql+{driver}")
+    return create_async_engine(url, connect_args={"charset": "utf8mb4"})
 
 
 def main() -> None:

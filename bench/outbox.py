@@ -124,7 +124,7 @@ def main() -> None:
             url = os.environ.get("PARLEY_BENCH_DATABASE_URL", "")
             if not url.startswith(("mysql", "mariadb")):
                 raise SystemExit("set PARLEY_BENCH_DATABASE_URL to a MariaDB database "
-                                 "(mysql+aiomysql://…) for --database mariadb")
+                                 "(mysql+asyncmy://…) for --database mariadb")
             out.append(bench("mariadb", url, work / "data", args.emails, args.runs))
     print(f"results: {write_result('outbox', {'scenario': 'outbox', 'results': out})}")
 

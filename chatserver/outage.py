@@ -9,7 +9,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-import aiomysql
+from asyncmy import errors as mysql_errors
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -29,7 +29,7 @@ def is_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    if isinstance(exc, OperationalError | aiomysql.OperationalError | sqlite3.OperationalError):
+    if isinstance(exc, OperationalError | mysql_errors.OperationalError | sqlite3.OperationalError):
         orig = getattr(exc, "orig", exc)
         args = getattr(orig, "args", ())
         if args and isinstance(args[0], int):

@@ -19,6 +19,7 @@ import click
 from rich.markup import escape
 
 from chatserver.config import Settings
+from chatserver.db.engine import parse_url
 from chatserver.errors import ConfigError
 from cli.common import CliState, guarded, out, pass_state
 
@@ -56,12 +57,11 @@ def check_settings(s: Settings, sources: dict[str, str], workers: int = 1) -> li
     else:
         add(OK, "secret key", f"set ({len(key)} characters)")
 
-    url = s.effective_database_url
-    if url.startswith(("mysql+aiomysql://", "mariadb+aiomysql://")):
-        add(OK, "database", "MariaDB (mysql+aiomysql)")
+    if parse_url(s.effective_database_url).get_backend_name() == "mysql":
+        add(OK, "database", "MariaDB")
     else:
         add(FAIL, "database", "SQLite is the embedded default for trying Parley; production "
-            "runs on MariaDB: PARLEY_DATABASE_URL=mysql+aiomysql://parley:…@127.0.0.1/parley")
+            "runs on MariaDB: PARLEY_DATABASE_URL=mysql+asyncmy://parley:…@127.0.0.1/parley")
 
     public = urlsplit(s.public_url) if s.public_url else None
     if public is None:

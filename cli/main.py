@@ -23,7 +23,7 @@ __all__ = ["CliState", "cli", "fail", "main", "run_async", "with_context"]
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chatctl")
 @click.option("--database-url", envvar="PARLEY_DATABASE_URL", metavar="URL",
-              help="Database URL: mysql+aiomysql://user:pass@host/db or "
+              help="Database URL: mysql+asyncmy://user:pass@host/db or "
                    "sqlite+aiosqlite:///path (default: PARLEY_DATABASE_URL, else "
                    "SQLite in the data directory).")
 @click.option("--traceback", is_flag=True,

@@ -1,4 +1,4 @@
-"""Engine creation for MariaDB (aiomysql) and SQLite (aiosqlite)."""
+"""Engine creation for MariaDB (asyncmy) and SQLite (aiosqlite)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ import functools
 import logging
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import aiomysql
+from asyncmy import errors as mysql_errors
+from asyncmy.connection import Connection as MySQLConnection
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from chatserver.config import Settings
+from chatserver.config import DRIVERS, MYSQL_DRIVER, MYSQL_DRIVERS, Settings
 from chatserver.errors import ConfigError
 from chatserver.outage import is_unavailable, outage_log
 
@@ -31,10 +33,12 @@ def parse_url(raw: str) -> URL:
         url = make_url(raw)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(f"not a database URL: {raw!r}") from None
-    if url.drivername not in ("sqlite+aiosqlite", "mysql+aiomysql", "mariadb+aiomysql"):
+    if url.drivername in MYSQL_DRIVERS:
+        return url.set(drivername=MYSQL_DRIVER)
+    if url.drivername not in DRIVERS:
         raise ConfigError(
             f"unsupported database driver {url.drivername!r}: "
-            "use mysql+aiomysql:// or sqlite+aiosqlite:///")
+            "use mysql+asyncmy:// or sqlite+aiosqlite:///")
     return url
 
 
@@ -107,29 +111,31 @@ def ping_idle_connections(engine: AsyncEngine) -> None:
 WATCHDOG_EVERY_S = 1.0
 
 
-class TimedConnection(aiomysql.Connection):  # type: ignore[misc]
-    """An aiomysql connection whose every answer (a statement's result, an OK for COMMIT,
-    ROLLBACK or a ping) must come within `statement_timeout_s`. aiomysql has no read timeout:
-    a server that hangs instead of refusing (SIGSTOP, a full disk, a network black hole) would
-    hold a request, a socket's frame or the message writer forever. The connection notes when
-    it starts waiting; the loop's `Watchdog` closes one that waited too long, and the read
-    fails with aiomysql's "lost connection" (2013), which SQLAlchemy treats as a disconnect
-    and Parley as unavailable."""
+class TimedConnection(MySQLConnection):
+    """An asyncmy connection whose every answer (a statement's result, an OK for COMMIT,
+    ROLLBACK or a ping) must come within `statement_timeout_s`. asyncmy's own read timeout
+    arms a timer for every packet read (a timer per statement cost ~4 % of a message's CPU,
+    bench/ab.py); without any, a server that hangs instead of refusing (SIGSTOP, a full disk,
+    a network black hole) would hold a request, a socket's frame or the message writer
+    forever. The connection notes when it starts waiting; the loop's `Watchdog` closes one
+    that waited too long, and the read fails with the driver's "lost connection" (2013),
+    which SQLAlchemy treats as a disconnect and Parley as unavailable."""
 
     statement_timeout_s = 0.0
+    clock: Callable[[], float]  # the loop's clock, set before it connects
     waiting_since = 0.0  # loop time the current answer has been awaited since (0: none)
 
     async def _read_query_result(self, unbuffered: bool = False) -> Any:
-        self.waiting_since = self._loop.time()
+        self.waiting_since = self.clock()
         try:
-            return await super()._read_query_result(unbuffered=unbuffered)
+            return await super()._read_query_result(unbuffered)  # type: ignore[misc]
         finally:
             self.waiting_since = 0.0
 
     async def _read_ok_packet(self) -> Any:
-        self.waiting_since = self._loop.time()
+        self.waiting_since = self.clock()
         try:
-            return await super()._read_ok_packet()
+            return await super()._read_ok_packet()  # type: ignore[misc]
         finally:
             self.waiting_since = 0.0
 
@@ -176,16 +182,17 @@ def watchdog() -> Watchdog:
 
 
 async def _timed_connection(statement_timeout_s: float, **kwargs: Any) -> TimedConnection:
-    """aiomysql's connect_timeout covers opening the TCP connection only; the server's
+    """The driver's connect_timeout covers opening the TCP connection only; the server's
     greeting and the log-in are given the statement timeout too."""
-    conn = TimedConnection(**kwargs)
+    conn = TimedConnection(**kwargs)  # type: ignore[no-untyped-call]
     conn.statement_timeout_s = statement_timeout_s
+    conn.clock = asyncio.get_running_loop().time
     try:
-        async with asyncio.timeout(statement_timeout_s + (conn.connect_timeout or 0)):
-            await conn._connect()
+        async with asyncio.timeout(statement_timeout_s + (kwargs.get("connect_timeout") or 0)):
+            await conn.connect()
     except TimeoutError:
         conn.close()
-        raise aiomysql.OperationalError(
+        raise mysql_errors.OperationalError(
             2003, f"Can't connect to server: no greeting in {statement_timeout_s} s") from None
     watchdog().watch(conn)
     return conn

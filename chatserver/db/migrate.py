@@ -16,7 +16,9 @@ from chatserver.db.engine import ensure_sqlite_dir, parse_url
 
 
 def alembic_config(url: str) -> Config:
-    ensure_sqlite_dir(parse_url(url))
+    parsed = parse_url(url)
+    ensure_sqlite_dir(parsed)
+    url = parsed.render_as_string(hide_password=False)
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(migrations.__file__).parent))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

@@ -38,9 +38,9 @@ ID_TABLE_ARGS: dict[str, Any] = {**TABLE_ARGS, "sqlite_autoincrement": True}
 
 
 class _HexBlob(TypeDecorator[bytes]):
-    """Bytes sent to MariaDB as hex text and UNHEX()ed by the server: aiomysql 0.3 cannot
-    send a bytes parameter with PyMySQL 1.2 (its Connection.escape calls a helper PyMySQL no
-    longer has). Read back as plain bytes."""
+    """Bytes sent to MariaDB as hex text and UNHEX()ed by the server (written for aiomysql 0.3,
+    which could not send a bytes parameter with PyMySQL 1.2; it works on any driver). Read
+    back as plain bytes."""
 
     impl = LargeBinary
     cache_ok = True

@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chatserver.config import setting_fields
+from chatserver.db.engine import parse_url
 from chatserver.db.schema import messages, sessions, users, widget_configs
 from chatserver.services import maintenance
 from chatserver.services import widgets as widgets_svc
@@ -540,7 +541,7 @@ def test_config_lists_every_setting_with_its_source(chatctl: Chatctl, tmp_path: 
 
 
 def test_config_masks_the_database_password_and_names_the_option() -> None:
-    url = "mysql+aiomysql://parley:hunter2-pw@db.example/parley_x"
+    url = "mysql+asyncmy://parley:hunter2-pw@db.example/parley_x"
     runner = CliRunner()
     result = runner.invoke(cli, ["--database-url", url, "config", "--json"], prog_name="chatctl",
                            env={"PARLEY_DATABASE_URL": None})
@@ -548,7 +549,7 @@ def test_config_masks_the_database_password_and_names_the_option() -> None:
     row = next(r for r in json.loads(result.stdout) if r["name"] == "database_url")
     assert row["source"] == "option"
     assert "hunter2-pw" not in result.output
-    assert row["value"] == "mysql+aiomysql://parley:***@db.example/parley_x"
+    assert row["value"] == "mysql+asyncmy://parley:***@db.example/parley_x"
 
 
 def test_config_reports_a_bad_setting(chatctl: Chatctl) -> None:
@@ -559,11 +560,23 @@ def test_config_reports_a_bad_setting(chatctl: Chatctl) -> None:
 # -- database errors and migrations -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("given", ["mysql+aiomysql://u:p%40w@db.example:3307/parley",
+                                   "mariadb+aiomysql://u:p%40w@db.example:3307/parley",
+                                   "mysql://u:p%40w@db.example:3307/parley",
+                                   "mysql+asyncmy://u:p%40w@db.example:3307/parley"])
+def test_every_mariadb_url_runs_on_asyncmy(given: str) -> None:
+    """Settings of a release that ran on aiomysql, or naming no driver, keep working."""
+    url = parse_url(given)
+    assert url.drivername == "mysql+asyncmy"
+    assert (url.username, url.password, url.host, url.port, url.database) == \
+        ("u", "p@w", "db.example", 3307, "parley")
+
+
 @pytest.mark.parametrize(("url", "message"), [
-    ("foo", "PARLEY_DATABASE_URL must start with mysql+aiomysql://"),
+    ("foo", "PARLEY_DATABASE_URL must start with mysql+asyncmy://"),
     ("postgresql://u@localhost/parley", "PARLEY_DATABASE_URL must start with"),
-    ("mysql+aiomysql://x:y@127.0.0.1:1/none_test", "database error: Can't connect"),
-    ("mysql+aiomysql://x:y@127.0.0.1:notaport/none_test", "not a database URL"),
+    ("mysql+asyncmy://x:y@127.0.0.1:1/none_test", "database error: Can't connect"),
+    ("mysql+asyncmy://x:y@127.0.0.1:notaport/none_test", "not a database URL"),
 ])
 @pytest.mark.parametrize("command", [["user", "list"], ["widget", "list"], ["stats"],
                                      ["demo"], ["db", "current"], ["db", "upgrade"],

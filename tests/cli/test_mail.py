@@ -128,7 +128,7 @@ GOOD = {"PARLEY_SECRET_KEY": "Zq3u0v9Lk2PmW8rT4yHnB6cD1fGhJ5sA7eXoQ",
         "PARLEY_PUBLIC_URL": "https://chat.example.com", "PARLEY_HOST": "127.0.0.1",
         "PARLEY_TRUSTED_PROXIES": "127.0.0.1", "PARLEY_LOG_FORMAT": "json",
         "PARLEY_BCRYPT_ROUNDS": "12", "PARLEY_DEMO_PAGE": "false",
-        "PARLEY_DATABASE_URL": "mysql+aiomysql://parley:pw@127.0.0.1/parley"}
+        "PARLEY_DATABASE_URL": "mysql+asyncmy://parley:pw@127.0.0.1/parley"}
 MAIL = {"PARLEY_SMTP_HOST": "smtp.example.com", "PARLEY_SMTP_PORT": "587",
         "PARLEY_MAIL_FROM": "Acme <help@example.com>",
         "PARLEY_MAIL_REPLY_DOMAIN": "reply.example.com", "PARLEY_MAIL_LISTEN": "127.0.0.1:2525"}

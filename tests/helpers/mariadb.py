@@ -174,7 +174,7 @@ class PrivateMariaDB:
             conn.close()
 
     def url(self, database: str) -> str:
-        return f"mysql+aiomysql://root@127.0.0.1:{self.port}/{database}"
+        return f"mysql+asyncmy://root@127.0.0.1:{self.port}/{database}"
 
     def create_database(self, name: str, *, migrate: bool = True) -> str:
         """Create (afresh) ``name``, migrate it to head unless told not to; return its URL."""

@@ -71,7 +71,7 @@ def test_compose_parses_and_wires_its_services() -> None:
             assert (context / build["dockerfile"]).is_file()
             assert build["target"] in {s[1] for s in stages()}
     parley = services["parley"]
-    assert parley["environment"]["PARLEY_DATABASE_URL"].startswith("mysql+aiomysql://")
+    assert parley["environment"]["PARLEY_DATABASE_URL"].startswith("mysql+asyncmy://")
     assert parley["environment"]["PARLEY_REDIS_URL"].startswith("redis://")
     assert "--workers" in parley["command"]
     assert parley["depends_on"]["migrate"]["condition"] == "service_completed_successfully"

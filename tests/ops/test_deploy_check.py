@@ -40,7 +40,7 @@ def test_development_defaults_fail_with_reasons(chatctl: Chatctl) -> None:
 
 
 def test_production_settings_pass(chatctl: Chatctl) -> None:
-    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+aiomysql://parley:pw@127.0.0.1/parley"}
+    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+asyncmy://parley:pw@127.0.0.1/parley"}
     result = chatctl("deploy", "check", "--offline", env=env)
     assert result.exit_code == 0, result.output
     assert set(lines(result).values()) == {"ok"}, result.output
@@ -48,7 +48,7 @@ def test_production_settings_pass(chatctl: Chatctl) -> None:
 
 
 def test_weak_secret_public_proxy_trust_and_workers_without_redis(chatctl: Chatctl) -> None:
-    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+aiomysql://parley:pw@127.0.0.1/parley",
+    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+asyncmy://parley:pw@127.0.0.1/parley",
            "PARLEY_SECRET_KEY": "change-me", "PARLEY_PUBLIC_URL": "http://chat.example.com",
            "PARLEY_TRUSTED_PROXIES": "0.0.0.0/0", "PARLEY_WORKERS": "4"}
     found = lines(chatctl("deploy", "check", "--offline", env=env))
@@ -57,14 +57,14 @@ def test_weak_secret_public_proxy_trust_and_workers_without_redis(chatctl: Chatc
 
 
 def test_behind_a_proxy_without_trusted_proxies(chatctl: Chatctl) -> None:
-    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+aiomysql://parley:pw@127.0.0.1/parley",
+    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+asyncmy://parley:pw@127.0.0.1/parley",
            "PARLEY_TRUSTED_PROXIES": ""}
     result = chatctl("deploy", "check", "--offline", env=env)
     assert result.exit_code == 1 and lines(result)["trusted proxies"] == "FAIL"
 
 
 def test_warnings_fail_only_when_strict(chatctl: Chatctl) -> None:
-    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+aiomysql://parley:pw@127.0.0.1/parley",
+    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+asyncmy://parley:pw@127.0.0.1/parley",
            "PARLEY_LOG_FORMAT": "text"}
     assert chatctl("deploy", "check", "--offline", env=env).exit_code == 0
     assert chatctl("deploy", "check", "--offline", "--strict", env=env).exit_code == 1
@@ -82,7 +82,7 @@ def test_live_checks_find_the_schema_and_widgets_without_origins(chatctl: Chatct
 
 
 def test_an_unreachable_database_is_a_failure(chatctl: Chatctl) -> None:
-    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+aiomysql://parley:pw@127.0.0.1:1/parley",
+    env = {**GOOD, "PARLEY_DATABASE_URL": "mysql+asyncmy://parley:pw@127.0.0.1:1/parley",
            "PARLEY_DB_CONNECT_TIMEOUT_S": "1"}
     result = chatctl("deploy", "check", env=env)
     assert result.exit_code == 1
