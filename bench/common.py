@@ -86,6 +86,29 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     return path
 
 
+def verdict(what: str, value: float | None, op: str, target: float) -> dict[str, Any]:
+    """One target of issue #24's: the figure measured beside it, "met" or "missed" ("n/a"
+    when the run had no such figure)."""
+    met = value is not None and (value <= target if op == "<=" else value >= target)
+    return {"what": what, "value": value, "target": f"{op} {target:g}",
+            "verdict": "n/a" if value is None else "met" if met else "missed"}
+
+
+def targets_line(name: str, targets: list[dict[str, Any]]) -> str:
+    return f"{name} targets: " + "; ".join(
+        f"{t['what']} {'n/a' if t['value'] is None else t['value']} (target {t['target']}): "
+        f"{t['verdict']}" for t in targets)
+
+
+def sync_url(url: str) -> str:
+    """The bench database's URL for a synchronous SQLAlchemy engine (the bench's own reads)."""
+    from sqlalchemy.engine import make_url
+    u = make_url(url)
+    if u.get_backend_name() in ("mysql", "mariadb"):
+        return u.set(drivername="mysql+pymysql").render_as_string(hide_password=False)
+    return u.set(drivername="sqlite").render_as_string(hide_password=False)
+
+
 def database_url(workdir: Path) -> str:
     """PARLEY_BENCH_DATABASE_URL, else an SQLite file in the work directory (migrated here)."""
     url = os.environ.get("PARLEY_BENCH_DATABASE_URL") or \

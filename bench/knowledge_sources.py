@@ -40,6 +40,7 @@ from bench.common import (
     setup_widget,
     start_server,
     summary_ms,
+    sync_url,
     workdir,
     write_result,
 )
@@ -217,9 +218,7 @@ async def visitor(ws_url: str, token: str, rate: float, stop: asyncio.Event,
 
 def passages(url: str) -> int:
     """Vectors stored (one per passage embedded), read from the bench's database."""
-    sync_url = url.replace("+aiosqlite", "").replace("+asyncmy", "+pymysql") \
-        .replace("+aiomysql", "+pymysql")
-    engine = create_engine(sync_url)
+    engine = create_engine(sync_url(url))
     try:
         with engine.connect() as conn:
             return int(conn.execute(text("SELECT COUNT(*) FROM kb_embeddings")).scalar_one())

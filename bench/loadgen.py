@@ -35,6 +35,7 @@ import gc
 import json
 import multiprocessing as mp
 import os
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -47,7 +48,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.protocol import State
 
-from bench.common import PASSWORD, percentile
+from bench.common import PASSWORD, percentile, sync_url
 
 # ---------------------------------------------------------------------------------------
 # In the worker processes
@@ -96,6 +97,84 @@ def _ws_connect(url: str) -> Any:
                    close_timeout=2, max_queue=None, user_agent_header=None)
 
 
+# The widget's reconnect policy (packages/protocol/src/socket.ts): after a "restarting" close
+# (1012) the first try comes 250-1,250 ms later; then "equal jitter" back-off from 0.5 s,
+# doubling to 15 s; a try that has not said `ready` in 10 s is given up and retried.
+CLOSE_RESTART = 1012
+BACKOFF_BASE_S, BACKOFF_CAP_S, CONNECT_TIMEOUT_S = 0.5, 15.0, 10.0
+
+
+def widget_delay(attempt: int, restart: bool) -> float:
+    if restart and attempt == 0:
+        return 0.25 + random.random()
+    step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** min(attempt, 20))
+    return step / 2 + random.random() * step / 2
+
+
+class StormVisitor:
+    """One visitor's socket that stays connected as the widget keeps it: reconnects with the
+    widget's back-off, resumes from the last seq it saw, and counts what it was sent."""
+
+    def __init__(self, ws_base: str, sid: str, token: str) -> None:
+        self.url = f"{ws_base}/ws/{sid}"
+        self.token = token
+        self.ws: ClientConnection | None = None
+        self.last_seq = 0
+        self.ready_at = 0.0  # epoch seconds of the last `ready`
+        self.message_at = 0.0  # epoch seconds of the last message received
+        self.duplicates = self.gaps = self.attempts = 0
+        self.failures: Counter[str] = Counter()
+        self.stopped = False
+
+    async def run(self, gate: asyncio.Semaphore) -> None:
+        ready = await self.session(gate)
+        attempt = 0
+        while not self.stopped:
+            attempt = 0 if ready else attempt
+            restart = self.ws is not None and self.ws.close_code == CLOSE_RESTART
+            await asyncio.sleep(widget_delay(attempt, restart))
+            attempt += 1
+            ready = await self.session()
+
+    async def session(self, gate: asyncio.Semaphore | None = None) -> bool:
+        """Connect and authenticate (`gate` held meanwhile, if given), then read until the
+        socket closes. Was it ever ready?"""
+        self.attempts += 1
+        self.ws, ready = None, False
+        try:
+            async with gate or contextlib.nullcontext(), asyncio.timeout(CONNECT_TIMEOUT_S):
+                self.ws = await _ws_connect(self.url)
+                await self.ws.send(json.dumps({"type": "auth", "token": self.token,
+                                               "last_seq": self.last_seq}))
+                while not ready:
+                    ready = self.frame(json.loads(await self.ws.recv()))
+            async for raw in self.ws:
+                self.frame(json.loads(raw))
+        except Exception as exc:
+            if not ready:
+                self.failures[type(exc).__name__] += 1
+            if self.ws is not None:
+                await self.ws.close()
+        return ready
+
+    def frame(self, frame: dict[str, Any]) -> bool:
+        kind = frame["type"]
+        if kind == "ready":
+            self.ready_at = time.time()
+            return True
+        if kind == "message":
+            seq = frame["seq"]
+            if seq <= self.last_seq:
+                self.duplicates += 1
+            else:
+                self.gaps += seq - self.last_seq - 1
+                self.last_seq = seq
+                self.message_at = time.time()
+        elif kind == "error":
+            self.failures[f"error {frame.get('code')}"] += 1
+        return False
+
+
 class Worker:
     """One client process: its share of idle sockets, visitors and agents."""
 
@@ -123,6 +202,7 @@ class Worker:
         self.out_of_order = 0
         self.readers: list[asyncio.Task[None]] = []
         self.closed_early: Counter[str] = Counter()
+        self.storm: list[StormVisitor] = []
 
     # --- set-up ---------------------------------------------------------------------------
 
@@ -199,6 +279,43 @@ class Worker:
         return {"connected": len(times), "failed": dict(failed),
                 "seconds": time.monotonic() - t0, "times": times,
                 "cpu_s": _cpu_seconds() - cpu0}
+
+    # --- reconnect storm: visitors that come back as the widget does ---------------------
+
+    async def cmd_storm_connect(self, concurrency: int) -> dict[str, Any]:
+        """Open every idle session as a `StormVisitor` (`concurrency` at a time at first;
+        their reconnects later are not throttled, as real widgets' are not)."""
+        gate = asyncio.Semaphore(concurrency)
+        self.storm = [StormVisitor(self.ws_base, sid, token) for sid, token in self.idle_sessions]
+        self.readers += [asyncio.ensure_future(v.run(gate)) for v in self.storm]
+        return {"visitors": len(self.storm)}
+
+    async def cmd_storm_status(self, since: float) -> dict[str, Any]:
+        """Since `since` (epoch seconds): how many visitors said `ready` again, when the last
+        did, and the messages they were sent while away."""
+        back = [v.ready_at for v in self.storm if v.ready_at >= since]
+        got = [v.message_at for v in self.storm if v.message_at >= since]
+        return {"visitors": len(self.storm), "ready": len(back),
+                "last_ready": max(back, default=0.0), "messages": len(got),
+                "last_message": max(got, default=0.0),
+                "duplicates": sum(v.duplicates for v in self.storm),
+                "gaps": sum(v.gaps for v in self.storm),
+                "attempts": sum(v.attempts for v in self.storm),
+                "failures": dict(sum((v.failures for v in self.storm), Counter())),
+                "cpu_s": _cpu_seconds()}
+
+    async def cmd_storm_close(self) -> dict[str, Any]:
+        for v in self.storm:
+            v.stopped = True
+        for task in self.readers:
+            task.cancel()
+        await asyncio.gather(*self.readers, return_exceptions=True)
+        self.readers = []
+        socks = [v.ws for v in self.storm if v.ws is not None]
+        for i in range(0, len(socks), 500):
+            await asyncio.gather(*(ws.close() for ws in socks[i:i + 500]),
+                                 return_exceptions=True)
+        return {"closed": len(socks)}
 
     async def cmd_pairs(self, agents: list[tuple[int, str]], n_visitors: int,
                         concurrency: int) -> dict[str, Any]:
@@ -741,7 +858,7 @@ def precreate_sessions(url: str, site_key: str, n: int) -> list[tuple[str, str]]
     from chatserver.services.visitor_records import new_visitor_token
     from chatserver.timeutil import utcnow
 
-    engine = create_engine(url.replace("+aiomysql", "+pymysql").replace("+aiosqlite", ""))
+    engine = create_engine(sync_url(url))
     out: list[tuple[str, str]] = []
     try:
         with engine.begin() as conn:
@@ -770,8 +887,7 @@ def db_visitor_counts(url: str) -> dict[str, int]:
     """Visitor messages stored per session, read from the database with a sync driver."""
     from sqlalchemy import create_engine, text
 
-    sync_url = url.replace("+aiomysql", "+pymysql").replace("+aiosqlite", "")
-    engine = create_engine(sync_url)
+    engine = create_engine(sync_url(url))
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT session_id, COUNT(*) FROM messages "

@@ -1,0 +1,162 @@
+"""The reconnect storm (issue #24): every visitor of a process that is restarted comes back.
+
+    .venv/bin/python -m bench.run storm [--quick]
+
+N idle visitor sockets (bench/loadgen.py's `StormVisitor`: the widget's reconnect policy and
+resume from the last seq seen) are connected to a Parley process; a tenth of their sessions
+are then sent a message the socket never sees (written to the database as another process's
+agent would, after the SIGTERM), the process gets SIGTERM, and a new one is started on the
+same port as soon as the old one has exited (systemd's Restart). Measured: from the SIGTERM
+to the last visitor `ready` again with its missed message replayed (target <= 15 s), nothing
+lost or duplicated, and the new process's RSS with the same sockets against the old one's
+(target within 10 %).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench.common import setup_widget, sync_url, targets_line, verdict, workdir
+from bench.loadgen import LoadGen, precreate_sessions, proc_cpu, rss_kib, split
+from tests.helpers.procs import free_port
+
+TARGET_S = 15.0
+TARGET_RSS_RATIO = 1.1
+MISSED_EVERY = 10  # every tenth session is sent a message while its socket is away
+
+
+def send_missed(url: str, sids: list[str]) -> None:
+    """One agent message per session, written as the message writer would (seq = the
+    session's last_seq + 1: these sessions have none yet), by no process the sockets are on."""
+    from sqlalchemy import create_engine, insert, update
+
+    from chatserver.db.schema import messages, sessions
+    from chatserver.timeutil import utcnow
+
+    engine = create_engine(sync_url(url))
+    now = utcnow()
+    try:
+        with engine.begin() as conn:
+            for i in range(0, len(sids), 1000):
+                chunk = sids[i:i + 1000]
+                conn.execute(insert(messages), [
+                    {"session_id": sid, "seq": 1, "client_msg_id": str(uuid.uuid4()),
+                     "sender_type": "agent", "sender_id": None, "sender_name": "Bench",
+                     "text": "Sent while you were reconnecting", "meta": None,
+                     "created_at": now} for sid in chunk])
+                conn.execute(update(sessions).where(sessions.c.id.in_(chunk))
+                             .values(last_seq=1, last_activity_at=now))
+    finally:
+        engine.dispose()
+
+
+def totals(lg: LoadGen, since: float) -> dict[str, Any]:
+    res = lg.call("storm_status", {"since": since})
+    out: dict[str, Any] = {k: sum(r[k] for r in res) for k in
+                           ("visitors", "ready", "messages", "duplicates", "gaps", "attempts",
+                            "cpu_s")}
+    out["last_ready"] = max(r["last_ready"] for r in res)
+    out["last_message"] = max(r["last_message"] for r in res)
+    failures: dict[str, int] = {}
+    for r in res:
+        for k, v in r["failures"].items():
+            failures[k] = failures.get(k, 0) + v
+    out["failures"] = failures
+    return out
+
+
+def wait_for(lg: LoadGen, since: float, ready: int, messages: int,
+             limit_s: float) -> dict[str, Any]:
+    deadline = time.time() + limit_s
+    while True:
+        t = totals(lg, since)
+        if (t["ready"] >= ready and t["messages"] >= messages) or time.time() > deadline:
+            return t
+        time.sleep(0.25)
+
+
+def run(cfg: dict[str, Any]) -> dict[str, Any]:
+    from bench.run import WIDGET, fresh_database, parley, say, target
+
+    n, workers = cfg["sockets"], cfg["workers"]
+    port = free_port()
+    with workdir() as tmp:
+        work = Path(tmp)
+        url = fresh_database(work)
+        with parley(work, url, port=port) as old:  # started on entering
+            assert old.proc is not None
+            w = setup_widget(old.url, WIDGET)
+            made = precreate_sessions(url, w["site_key"], n)
+            with LoadGen(target("parley", old.url, w["site_key"]), workers) as lg:
+                shares, start, per = split(n, workers), 0, []
+                for k in shares:
+                    per.append({"n": k, "concurrency": 1, "given": made[start:start + k]})
+                    start += k
+                lg.call("sessions", per)
+                say(f"storm: connecting {n} visitors")
+                t0 = time.time()
+                lg.call("storm_connect", {"concurrency": max(1, cfg["concurrency"] // workers)})
+                first = wait_for(lg, t0, n, 0, 300)
+                connect_s = first["last_ready"] - t0
+                time.sleep(2.0)
+                rss_old = rss_kib(old.proc.pid)
+                missed = [sid for sid, _ in made[::MISSED_EVERY]]
+                say(f"storm: {first['ready']}/{n} ready in {connect_s:.1f} s, RSS "
+                    f"{rss_old / 1024:.0f} MiB; SIGTERM, {len(missed)} messages sent meanwhile")
+                writer = threading.Thread(target=send_missed, args=(url, missed))
+                sigterm = time.time()
+                old.proc.send_signal(signal.SIGTERM)
+                writer.start()
+                old.proc.wait(120)
+                exited = time.time()
+                writer.join()
+                with parley(work, url, port=port) as new:
+                    assert new.proc is not None
+                    listening = time.time()
+                    cpu0 = proc_cpu(new.proc.pid)
+                    back = wait_for(lg, sigterm, n, len(missed), 120)
+                    done = max(back["last_ready"], back["last_message"])
+                    cpu1 = proc_cpu(new.proc.pid)
+                    time.sleep(2.0)
+                    rss_new = rss_kib(new.proc.pid)
+                    final = totals(lg, sigterm)
+                    lg.call("storm_close", {})
+    storm_s = round(done - sigterm, 2)
+    server_cpu_s = round(cpu1[0] - cpu0[0], 2) if cpu0 and cpu1 else None
+    lost = len(missed) - final["messages"]
+    rss_ratio = round(rss_new / rss_old, 3) if rss_old else None
+    result: dict[str, Any] = {
+        "scenario": "storm", "sockets": n, "workers": workers, "missed_sent": len(missed),
+        "first_connect_s": round(connect_s, 2), "sigterm_to_exit_s": round(exited - sigterm, 2),
+        "exit_to_listening_s": round(listening - exited, 2),
+        "listening_to_last_ready_s": round(done - listening, 2), "storm_s": storm_s,
+        "reconnected": back["ready"], "replayed": final["messages"], "lost": lost,
+        "duplicates": final["duplicates"], "gaps": final["gaps"],
+        "attempts_per_visitor": round((final["attempts"] - first["attempts"]) / n, 2),
+        "failures": final["failures"], "new_server_cpu_s": server_cpu_s,
+        "new_server_cpu_ms_per_reconnect": round(server_cpu_s * 1000 / n, 3)
+        if server_cpu_s else None,
+        "rss_old_kib": rss_old, "rss_new_kib": rss_new, "rss_ratio": rss_ratio}
+    result["targets"] = [
+        verdict("SIGTERM to the last ready with its missed messages (s)", storm_s, "<=",
+                TARGET_S),
+        verdict("messages lost or duplicated", lost + final["duplicates"] + final["gaps"],
+                "<=", 0),
+        verdict("new process's RSS / old one's", rss_ratio, "<=", TARGET_RSS_RATIO)]
+    return result
+
+
+def line(r: dict[str, Any]) -> str:
+    return (f"storm: {r['reconnected']}/{r['sockets']} visitors back {r['storm_s']} s after "
+            f"SIGTERM (old exited in {r['sigterm_to_exit_s']} s, new listening "
+            f"{r['exit_to_listening_s']} s later, last ready {r['listening_to_last_ready_s']} s "
+            f"after), {r['replayed']}/{r['missed_sent']} missed messages replayed, "
+            f"{r['duplicates']} duplicates, {r['attempts_per_visitor']} tries per visitor, "
+            f"new server {r['new_server_cpu_ms_per_reconnect']} ms CPU per reconnect; RSS "
+            f"{r['rss_old_kib'] / 1024:.0f} -> {r['rss_new_kib'] / 1024:.0f} MiB "
+            f"(x{r['rss_ratio']})\n" + targets_line("storm", r["targets"]))
