@@ -28,6 +28,7 @@ from chatserver.locks import SessionLocks
 from chatserver.presence import Presence, SharedPresence
 from chatserver.ratelimit import WindowLimiter
 from chatserver.secret_key import ensure_secret_key
+from chatserver.services.socket_reads import SessionReads
 from chatserver.services.writer import MessageWriter
 from chatserver.storage import Storage, open_storage
 
@@ -74,6 +75,8 @@ class Context:
     on_agents_gone: AgentsGoneHook | None = None
     # Group commit of chat messages over this engine (services/writer.py).
     writer: MessageWriter = field(init=False)
+    # Group reads of the sessions visitor sockets open (services/socket_reads.py).
+    socket_reads: SessionReads = field(init=False)
     session_limiter: WindowLimiter = field(init=False)
     # Uploaded files (docs/attachments.md): the storage backend, the bounded pool of threads
     # that decode and re-encode images off the event loop, and the uploads per IP per hour.
@@ -92,6 +95,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.writer = MessageWriter(self.engine, self.settings)
+        self.socket_reads = SessionReads(self.engine)
         self.session_limiter = WindowLimiter(self.settings.sessions_per_ip_per_minute, 60.0)
         self.storage = open_storage(self.settings)
         self.file_workers = ThreadPoolExecutor(max(1, self.settings.upload_workers),

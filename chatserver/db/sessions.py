@@ -52,9 +52,19 @@ async def for_visitor_socket(conn: AsyncConnection, session_id: str) -> RowMappi
     return (await conn.execute(_FOR_VISITOR_SOCKET, {"sid": session_id})).mappings().first()
 
 
+async def for_visitor_sockets(conn: AsyncConnection,
+                              session_ids: list[str]) -> dict[str, RowMapping]:
+    """`for_visitor_socket` for several sessions at once (services/socket_reads.py)."""
+    if len(session_ids) == 1:
+        row = await for_visitor_socket(conn, session_ids[0])
+        return {} if row is None else {row["id"]: row}
+    result = await conn.execute(_FOR_VISITOR_SOCKETS, {"sids": session_ids})
+    return {r["id"]: r for r in result.mappings()}
+
+
 # Narrow and built once: MySQL's protocol describes every column of a result, and parsing
 # the descriptions of the whole session row (35 columns) was a quarter of a visitor's auth.
-_FOR_VISITOR_SOCKET = (
+_VISITOR_SOCKET_ROW = (
     select(sessions.c.id, sessions.c.widget_id, sessions.c.visitor_token_hash,
            sessions.c.visitor_id, sessions.c.visitor_name, sessions.c.visitor_email,
            sessions.c.status, sessions.c.ai_mode, sessions.c.escalated_at, sessions.c.last_seq,
@@ -62,8 +72,10 @@ _FOR_VISITOR_SOCKET = (
            widget_configs.c.allowed_origins, users.c.display_name.label("agent_name"),
            users.c.avatar_id.label("agent_avatar"))
     .join(widget_configs, widget_configs.c.id == sessions.c.widget_id)
-    .outerjoin(users, users.c.id == sessions.c.assigned_agent_id)
-    .where(sessions.c.id == bindparam("sid")))
+    .outerjoin(users, users.c.id == sessions.c.assigned_agent_id))
+_FOR_VISITOR_SOCKET = _VISITOR_SOCKET_ROW.where(sessions.c.id == bindparam("sid"))
+_FOR_VISITOR_SOCKETS = _VISITOR_SOCKET_ROW.where(
+    sessions.c.id.in_(bindparam("sids", expanding=True)))
 
 
 async def last_seq(conn: AsyncConnection, session_id: str) -> int:

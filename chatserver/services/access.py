@@ -11,7 +11,7 @@ import hmac
 from dataclasses import dataclass
 
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from chatserver.db import sessions as sessions_db
 from chatserver.db import visitors as visitors_db
@@ -96,15 +96,14 @@ async def _opens(conn: AsyncConnection, row: RowMapping, token_hash: str) -> boo
     return found
 
 
-async def open_visitor_socket(conn: AsyncConnection, session_id: str,
-                              visitor_token: str) -> RowMapping:
-    """`access_session` for a visitor's socket, on the narrow row it needs
-    (`sessions_db.for_visitor_socket`): 404 unless the token opens the session."""
-    row = await sessions_db.for_visitor_socket(conn, session_id) \
-        if len(session_id) <= 36 else None
-    if row is None or not await _opens(conn, row, hash_token(visitor_token)):
-        raise NotFound("no such session", code="session_not_found")
-    return row
+async def token_opens(engine: AsyncEngine, row: RowMapping, visitor_token: str) -> bool:
+    """Does the visitor token open the session of this row (`sessions_db.for_visitor_socket`)?
+    A connection only when it is not the session's first token."""
+    token_hash = hash_token(visitor_token)
+    if hmac.compare_digest(row["visitor_token_hash"], token_hash):
+        return True
+    async with engine.connect() as conn:
+        return await _opens(conn, row, token_hash)
 
 
 async def access_session(conn: AsyncConnection, site_key: str | None, session_id: str, *,

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from chatserver.context import Context
 from chatserver.db import messages as messages_db
 from chatserver.db import sessions as sessions_db
+from chatserver.errors import NotFound
 from chatserver.events import MessageView
 from chatserver.limits import REPLAY_MAX
-from chatserver.services.access import Actor, open_visitor_socket, visible_widget_ids
+from chatserver.services.access import Actor, token_opens, visible_widget_ids
 from chatserver.services.sessions import message_view
 
 
@@ -62,12 +63,17 @@ async def messages_after(ctx: Context, session_id: str, after_seq: int,
 async def open_for_visitor(ctx: Context, session_id: str, visitor_token: str,
                            last_seq: int) -> tuple[RowMapping, Missed]:
     """The session its visitor token opens (404 otherwise), with its widget's
-    `allowed_origins`, and what a client holding `last_seq` missed: one connection, one
-    query when nothing was missed. Called once the socket follows the session."""
+    `allowed_origins`, and what a client holding `last_seq` missed. Called once the socket
+    follows the session. The session is read with the other sockets opening meanwhile
+    (services/socket_reads.py); nothing more is read unless something was missed or the
+    token is not the session's first."""
+    row = await ctx.socket_reads.for_visitor_socket(session_id) \
+        if len(session_id) <= 36 else None
+    if row is None or not await token_opens(ctx.engine, row, visitor_token):
+        raise NotFound("no such session", code="session_not_found")
+    if last_seq == row["last_seq"]:  # read after the follow: nothing missed, none read
+        return row, Missed([], last_seq)
     async with ctx.engine.connect() as conn:
-        row = await open_visitor_socket(conn, session_id, visitor_token)
-        if last_seq == row["last_seq"]:  # read after the follow: nothing missed, none read
-            return row, Missed([], last_seq)
         return row, await read_missed(conn, session_id, last_seq, row["last_seq"])
 
 
