@@ -170,6 +170,24 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
     return log_request
 
 
+# Connections the kernel queues before the server accepts them (capped by net.core.somaxconn):
+# Tornado's default, 128, dropped the SYNs of a storm of reconnects, which clients resend
+# only 1 s, 3 s... later (bench/storm.py).
+LISTEN_BACKLOG = 4096
+
+
+def listen_sockets(settings: Settings, reuse_port: bool = False) -> list[socket.socket]:
+    """systemd's sockets (socket activation: deploy/systemd/parley.socket), or the settings'
+    host and port bound."""
+    inherited = sdnotify.listen_fds()
+    if inherited:
+        log.info("serving the %d socket(s) systemd passed; PARLEY_HOST and PARLEY_PORT unused",
+                 len(inherited))
+        return inherited
+    return tornado.netutil.bind_sockets(settings.port, settings.host, family=socket.AF_UNSPEC,
+                                        reuse_port=reuse_port, backlog=LISTEN_BACKLOG)
+
+
 def server_options(settings: Settings) -> dict[str, Any]:
     """The HTTP server's settings. A body is never read past PARLEY_MAX_BODY_BYTES: the REST
     handlers read theirs within that limit themselves (api.base.RequestBody) and refuse more
@@ -179,12 +197,14 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
 async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
                 stop: asyncio.Event | None = None, notify: bool = True,
-                reuse_port: bool = False) -> None:
+                reuse_port: bool = False, sockets: list[socket.socket] | None = None) -> None:
     """Serve until SIGTERM/SIGINT (or ``stop`` is set), then shut down gracefully.
 
     ``notify``: tell systemd (Type=notify) when listening and when stopping; a worker of
     ``chatctl serve --workers`` leaves that to its parent. ``reuse_port``: bind with
-    SO_REUSEPORT, so several processes share the port and the kernel spreads connections."""
+    SO_REUSEPORT, so several processes share the port and the kernel spreads connections.
+    ``sockets``: listening sockets to serve (a worker's, passed by systemd to its parent);
+    else systemd's own (socket activation), else the host and port of the settings."""
     ai = AIRunner(settings)
     ctx = open_context(settings, ai)
     await ctx.start()
@@ -192,8 +212,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     app.settings["log_function"] = access_logger(ctx)
     in_flight = InFlightRequests(app)
     server = tornado.httpserver.HTTPServer(in_flight, **server_options(settings))
-    sockets = tornado.netutil.bind_sockets(settings.port, settings.host,
-                                           family=socket.AF_UNSPEC, reuse_port=reuse_port)
+    sockets = sockets or listen_sockets(settings, reuse_port)
     server.add_sockets(sockets)
     sweeper = Sweeper(ctx, app.settings["registry"])
     sweeper.start()

@@ -52,9 +52,13 @@ class Supervisor:
         self.quick_deaths = 0
         self.ready_r, self.ready_w = os.pipe()
         self.ready = 0
+        self.sockets: list[socket.socket] = []
 
     def run(self) -> int:
-        reserved = reserve_port(self.settings.host, self.settings.port)
+        # Socket activation: the workers share systemd's socket (each inherits it by fork).
+        self.sockets = sdnotify.listen_fds()
+        reserved = self.sockets[0] if self.sockets else \
+            reserve_port(self.settings.host, self.settings.port)
         self.settings = self.settings.replace(port=reserved.getsockname()[1])
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
@@ -86,7 +90,7 @@ class Supervisor:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 os.close(self.ready_r)
-                code = asyncio.run(_worker(self.settings, self.ready_w))
+                code = asyncio.run(_worker(self.settings, self.ready_w, self.sockets))
             except BaseException:
                 log.exception("worker failed")
             finally:
@@ -126,11 +130,12 @@ class Supervisor:
         return 1 if failed else 0
 
 
-async def _worker(settings: Settings, ready_w: int) -> int:
+async def _worker(settings: Settings, ready_w: int, sockets: list[socket.socket]) -> int:
     from chatserver.server import serve
 
     ready = asyncio.Event()
-    serving = asyncio.ensure_future(serve(settings, ready=ready, notify=False, reuse_port=True))
+    serving = asyncio.ensure_future(serve(settings, ready=ready, notify=False, reuse_port=True,
+                                          sockets=sockets or None))
     told = asyncio.ensure_future(ready.wait())
     await asyncio.wait({serving, told}, return_when=asyncio.FIRST_COMPLETED)
     if told.done():

@@ -35,6 +35,14 @@ def free_port() -> int:
         return port
 
 
+def socket_activation(listener: socket.socket) -> dict[str, Any]:
+    """Popen arguments that pass `listener` to the child as systemd's socket activation does
+    (fd 3, LISTEN_FDS=1; chatserver/sdnotify.listen_fds): merge "env" into the child's."""
+    fd = listener.fileno()
+    return {"pass_fds": (3,), "preexec_fn": lambda: os.dup2(fd, 3),
+            "env": {"LISTEN_FDS": "1"}}
+
+
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """os.environ without PARLEY_* and Python path settings, plus ``extra``."""
     env = {k: v for k, v in os.environ.items()

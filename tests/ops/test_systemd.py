@@ -16,7 +16,7 @@ import pytest
 
 from chatserver import sdnotify
 from tests.helpers import skip_or_fail
-from tests.helpers.procs import ChatServer, venv_bin
+from tests.helpers.procs import ChatServer, child_env, socket_activation, venv_bin
 from tests.helpers.wait import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +68,7 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
     assert analyze is not None
     user = pwd.getpwuid(os.getuid()).pw_name
     group = subprocess.run(["id", "-gn"], capture_output=True, text=True, check=True).stdout.strip()
-    for name in [*SERVICES, "parley.target"]:
+    for name in [*SERVICES, "parley.target", "parley.socket"]:
         text = (UNITS / name).read_text()
         text = text.replace("/opt/parley/venv/bin/chatctl", str(venv_bin("chatctl")))
         text = text.replace("User=parley", f"User={user}").replace("Group=parley", f"Group={group}")
@@ -77,7 +77,7 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
         (tmp_path / name).write_text(text)
     (tmp_path / "parley@8081.service").write_text((tmp_path / "parley@.service").read_text())
     done = subprocess.run([analyze, "verify", "--man=no", "parley.service",
-                           "parley@8081.service", "parley.target"],
+                           "parley@8081.service", "parley.target", "parley.socket"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     problems = [line for line in (done.stdout + done.stderr).splitlines()
                 if line.strip() and "Special user" not in line]
@@ -113,6 +113,48 @@ def test_server_notifies_ready_then_stopping(db_url: str, tmp_path: Path) -> Non
             server.terminate()
             assert sock.recv(200).decode().startswith("STOPPING=1")
             assert server.wait(30) == 0
+
+
+def test_a_restart_under_socket_activation_refuses_no_connection(db_url: str,
+                                                                 tmp_path: Path) -> None:
+    """With parley.socket, systemd holds the listening socket: a request sent while no server
+    runs (between the old process's exit and the new one's start) waits in its queue and is
+    answered by the next process."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+    port = listener.getsockname()[1]
+    passed = socket_activation(listener)
+    env = child_env({"PARLEY_DATABASE_URL": db_url, "PARLEY_DATA_DIR": str(tmp_path / "data"),
+                     "PARLEY_SECRET_KEY": "activation-" + "z" * 40, "PARLEY_AI_PROVIDER": "none",
+                     **passed.pop("env")})
+
+    def start(log: str) -> subprocess.Popen[bytes]:
+        # --port 1: the settings' address is not what is served
+        with (tmp_path / log).open("wb") as out:
+            return subprocess.Popen([str(venv_bin("chatctl")), "serve", "--port", "1"],
+                                    env=env, stdout=out, stderr=subprocess.STDOUT, **passed)
+
+    def health() -> bytes:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall(b"GET /api/health HTTP/1.0\r\n\r\n")
+            return conn.recv(100)
+
+    first = start("first.log")
+    try:
+        wait_until(lambda: b" 200 " in health(), 30, "the first process to answer")
+    finally:
+        first.terminate()
+        assert first.wait(30) == 0
+    waiting = socket.create_connection(("127.0.0.1", port), timeout=30)  # nobody serves now
+    waiting.sendall(b"GET /api/health HTTP/1.0\r\n\r\n")
+    second = start("second.log")
+    try:
+        assert waiting.recv(100).startswith(b"HTTP/1.1 200 ")
+        assert "serving the 1 socket(s) systemd passed" in (tmp_path / "second.log").read_text()
+    finally:
+        waiting.close()
+        second.terminate()
+        assert second.wait(30) == 0
+        listener.close()
 
 
 def test_workers_need_redis(tmp_path: Path) -> None:
