@@ -170,10 +170,12 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
     return log_request
 
 
-# Connections the kernel queues before the server accepts them (capped by net.core.somaxconn):
-# Tornado's default, 128, dropped the SYNs of a storm of reconnects, which clients resend
-# only 1 s, 3 s... later (bench/storm.py).
-LISTEN_BACKLOG = 4096
+# Connections the kernel queues before the server accepts them. Not deeper than Tornado's
+# 128: with 4,096, a restart's 10,000 reconnects (bench/storm.py) queued longer than the
+# widgets' 10 s connect timeout, the server spent itself on sockets their clients had given
+# up, and only 1,080 were back after two minutes; with 128 the kernel drops the excess SYNs
+# (resent by the clients' TCP) and all were back in 28 s.
+LISTEN_BACKLOG = 128
 
 
 def listen_sockets(settings: Settings, reuse_port: bool = False) -> list[socket.socket]:
