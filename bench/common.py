@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers.procs import ChatServer  # noqa: E402
+from tests.helpers.procs import ChatServer, socket_activation  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "bench-password-123"
@@ -133,19 +134,23 @@ class BenchServer(ChatServer):
     can listen on a fixed port: a server logging below INFO never prints "listening on", so
     it is then known ready when /api/health answers."""
 
-    def __init__(self, *args: Any, port: int = 0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, port: int = 0, listener: socket.socket | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fixed_port = port
+        self.listener = listener  # passed as systemd's socket activation does
 
     def spawn(self) -> None:
         command = chatctl_command()
         if self.env.get("PARLEY_BENCH_MEMTRACE"):  # tracemalloc on (bench/memtrace.py)
             command = [sys.executable, str(ROOT / "bench" / "memtrace.py")]
+        passed = socket_activation(self.listener) if self.listener else {"env": {}}
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [*command, "serve", "--host", "127.0.0.1", "--port",
-                 str(self.fixed_port)], env=self.env, cwd=source_tree(), stdout=log,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                 str(self.fixed_port)], env={**self.env, **passed.pop("env")},
+                cwd=source_tree(), stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, **passed)
 
     def wait_listening(self, timeout: float = 30.0) -> None:
         if not self.fixed_port:
@@ -174,7 +179,8 @@ class BenchServer(ChatServer):
         return self
 
 
-def start_server(workdir: Path, extra_env: dict[str, str], port: int = 0) -> BenchServer:
+def start_server(workdir: Path, extra_env: dict[str, str], port: int = 0,
+                 listener: socket.socket | None = None) -> BenchServer:
     """A Parley server for a `with` block: started on entering, killed on leaving. (Not
     started here: entering would start a second process and lose track of the first.)"""
     env = {"PARLEY_DATA_DIR": str(workdir / "data"), "PARLEY_SECRET_KEY": "bench-" + "k" * 40,
@@ -183,7 +189,7 @@ def start_server(workdir: Path, extra_env: dict[str, str], port: int = 0) -> Ben
            "PARLEY_MAX_VISITOR_SOCKETS_PER_IP": "100000",
            "PARLEY_VISITOR_BURST": "100000", "PARLEY_VISITOR_PER_MINUTE": "1000000",
            **extra_env}
-    return BenchServer(env, workdir / "server.log", port=port)
+    return BenchServer(env, workdir / "server.log", port=port, listener=listener)
 
 
 def setup_widget(base: str, widget: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -234,10 +235,10 @@ def db_durability(url: str) -> dict[str, Any]:
 
 
 def parley(work: Path, url: str, extra: dict[str, str] | None = None,
-           port: int = 0) -> ChatServer:
+           port: int = 0, listener: socket.socket | None = None) -> ChatServer:
     work.mkdir(parents=True, exist_ok=True)
     return start_server(work, {"PARLEY_DATABASE_URL": url, **PARLEY_ENV, **server_env(),
-                               **(extra or {})}, port=port)
+                               **(extra or {})}, port=port, listener=listener)
 
 
 def server_env() -> dict[str, str]:
