@@ -43,7 +43,39 @@ def summary_ms(values_s: list[float]) -> dict[str, float]:
 def machine() -> dict[str, Any]:
     return {"cpus": os.cpu_count(), "cpu_model": cpu_model(), "python": platform.python_version(),
             "platform": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "loadavg": [round(x, 2) for x in os.getloadavg()], "measured": measured_source()}
+            "loadavg": [round(x, 2) for x in os.getloadavg()], "measured": measured_source(),
+            "pinning": pinning()}
+
+
+# PARLEY_BENCH_PIN=1: the servers (Parley's and the bare one) on CPU 0, the load generator,
+# the bench itself and MariaDB on CPU 1, so that a figure is the server's and not the
+# scheduler's (issue #24). Recorded in every result; unset, nothing is pinned.
+PIN = os.environ.get("PARLEY_BENCH_PIN") == "1"
+SERVER_CPU, CLIENT_CPU = 0, 1
+
+
+def pinning() -> dict[str, str] | None:
+    return {"servers": f"cpu {SERVER_CPU}", "load generator, bench, MariaDB":
+            f"cpu {CLIENT_CPU}"} if PIN else None
+
+
+def pinned(command: list[str]) -> list[str]:
+    """A server's command line, on the server's CPU when pinning."""
+    return ["taskset", "-c", str(SERVER_CPU), *command] if PIN else command
+
+
+def pin_clients() -> None:
+    """This process (the bench, a load generator worker) on the clients' CPU when pinning."""
+    if PIN:
+        os.sched_setaffinity(0, {CLIENT_CPU})
+
+
+def pin_mariadb(pid: int | None, pin: bool) -> None:
+    """MariaDB's threads on the clients' CPU (pin) or back on every CPU."""
+    if PIN and pid:
+        cpus = str(CLIENT_CPU) if pin else f"0-{(os.cpu_count() or 1) - 1}"
+        subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(pid)], check=True,
+                       stdout=subprocess.DEVNULL)
 
 
 def source_tree() -> Path:
@@ -147,8 +179,8 @@ class BenchServer(ChatServer):
         passed = socket_activation(self.listener) if self.listener else {"env": {}}
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [*command, "serve", "--host", "127.0.0.1", "--port",
-                 str(self.fixed_port)], env={**self.env, **passed.pop("env")},
+                pinned([*command, "serve", "--host", "127.0.0.1", "--port",
+                        str(self.fixed_port)]), env={**self.env, **passed.pop("env")},
                 cwd=source_tree(), stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, **passed)
 

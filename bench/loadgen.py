@@ -48,7 +48,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.protocol import State
 
-from bench.common import PASSWORD, percentile, sync_url
+from bench.common import PASSWORD, percentile, pin_clients, sync_url
 
 # ---------------------------------------------------------------------------------------
 # In the worker processes
@@ -554,6 +554,8 @@ def _cpu_seconds() -> float:
 
 
 def _worker_main(index: int, target: dict[str, Any], conn: Connection) -> None:
+    pin_clients()
+
     async def main() -> None:
         worker = Worker(index, target)
         loop = asyncio.get_running_loop()

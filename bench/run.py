@@ -31,10 +31,15 @@ from typing import Any
 import httpx
 
 from bench.common import (
+    PIN,
     RESULTS,
     ROOT,
     chatctl_command,
     database_url,
+    pin_clients,
+    pin_mariadb,
+    pinned,
+    pinning,
     setup_widget,
     source_tree,
     start_server,
@@ -96,8 +101,10 @@ QUICK: dict[str, dict[str, Any]] = {
 
 def save(name: str, result: dict[str, Any]) -> Path:
     """bench/results/<name>.json; a --quick run's go to <name>-quick.json (not kept in git),
-    so a smoke run never replaces the figures docs/performance.md is written from."""
-    return write_result(f"{name}-quick" if QUICK_RUN else name, {**result, "quick": QUICK_RUN})
+    so a smoke run never replaces the figures docs/performance.md is written from; a pinned
+    run's (PARLEY_BENCH_PIN=1) to <name>-pinned.json, beside the unpinned one."""
+    return write_result(f"{name}{'-quick' if QUICK_RUN else ''}{'-pinned' if PIN else ''}",
+                        {**result, "quick": QUICK_RUN})
 
 
 def say(*parts: Any) -> None:
@@ -127,7 +134,7 @@ class BareServer(ChatServer):
         if self.config_body is not None:
             cmd += ["--config-body", str(self.config_body)]
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.cwd, stdout=log,
+            self.proc = subprocess.Popen(pinned(cmd), env=self.env, cwd=self.cwd, stdout=log,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
@@ -865,25 +872,35 @@ def main() -> None:
     names = [n for n in SCENARIOS if n not in OPTIONAL] if args.scenario == "all" \
         else [args.scenario]
     started = time.monotonic()
-    say(f"bench: {', '.join(names)}{' (quick)' if args.quick else ''}; load average "
+    pin_clients()
+    pin_mariadb(mariadb_pid(), True)
+    try:
+        run_all(names, plan, args.quick, args.no_chart)
+    finally:
+        pin_mariadb(mariadb_pid(), False)
+    say(f"bench: done in {time.monotonic() - started:.0f} s")
+
+
+def run_all(names: list[str], plan: dict[str, dict[str, Any]], quick: bool,
+            no_chart: bool) -> None:
+    say(f"bench: {', '.join(names)}{' (quick)' if quick else ''}; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; database "
-        f"{'MariaDB' if is_mariadb(bench_url()) else 'SQLite'}")
+        f"{'MariaDB' if is_mariadb(bench_url()) else 'SQLite'}; pinning {pinning() or 'none'}")
     targets: list[tuple[str, dict[str, Any]]] = []
     for name in names:
         t0 = time.monotonic()
         result = SCENARIOS[name](plan.get(name) or plan["relay"])
         targets += [(name, t) for t in result.get("targets") or []]
         say(f"bench: {name} took {time.monotonic() - t0:.0f} s")
-    if "relay" in names and not args.no_chart and not args.quick:
+    if "relay" in names and not no_chart and not quick:
         from bench import chart
         print(f"wrote {chart.main([])}")
     if targets:  # every target of the run, the figure beside it
         print("\ntargets" + (" (--quick: smaller runs than the targets assume)"
-                             if args.quick else ""))
+                             if quick else ""))
         for name, t in targets:
             value = "n/a" if t["value"] is None else f"{t['value']:g}"
             print(f"  {t['verdict']:6} {name:7} {t['what']}: {value} (target {t['target']})")
-    say(f"bench: done in {time.monotonic() - started:.0f} s")
 
 
 if __name__ == "__main__":
