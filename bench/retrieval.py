@@ -37,7 +37,6 @@ import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 
 from bench.common import (  # noqa: E402
-    database_url,
     setup_widget,
     start_server,
     summary_ms,
@@ -474,8 +473,10 @@ def server_rss(work: Path, entries: list[dict[str, Any]], vectors: dict[int, np.
     model."""
     from chatserver.config import Settings
     from chatserver.context import Context
+    from chatserver.db import migrate
 
-    url = database_url(work)
+    url = f"sqlite+aiosqlite:///{work / 'rss.db'}"  # its own, as the scenario's other parts
+    migrate.upgrade(url)
     with start_server(work, {"PARLEY_DATABASE_URL": url, "PARLEY_AI_PROVIDER": "offline"}) \
             as server:  # started on entering
         pid = server.proc.pid  # type: ignore[union-attr]
