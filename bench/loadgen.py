@@ -301,8 +301,7 @@ class Worker:
                 "duplicates": sum(v.duplicates for v in self.storm),
                 "gaps": sum(v.gaps for v in self.storm),
                 "attempts": sum(v.attempts for v in self.storm),
-                "failures": dict(sum((v.failures for v in self.storm), Counter())),
-                "cpu_s": _cpu_seconds()}
+                "failures": dict(sum((v.failures for v in self.storm), Counter()))}
 
     async def cmd_storm_close(self) -> dict[str, Any]:
         for v in self.storm:

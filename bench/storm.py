@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +64,10 @@ def send_missed(url: str, sids: list[str]) -> None:
 def totals(lg: LoadGen, since: float) -> dict[str, Any]:
     res = lg.call("storm_status", {"since": since})
     out: dict[str, Any] = {k: sum(r[k] for r in res) for k in
-                           ("visitors", "ready", "messages", "duplicates", "gaps", "attempts",
-                            "cpu_s")}
+                           ("visitors", "ready", "messages", "duplicates", "gaps", "attempts")}
     out["last_ready"] = max(r["last_ready"] for r in res)
     out["last_message"] = max(r["last_message"] for r in res)
-    failures: dict[str, int] = {}
-    for r in res:
-        for k, v in r["failures"].items():
-            failures[k] = failures.get(k, 0) + v
-    out["failures"] = failures
+    out["failures"] = dict(sum((Counter(r["failures"]) for r in res), Counter()))
     return out
 
 
