@@ -46,19 +46,15 @@ async def get(conn: AsyncConnection, session_id: str, *,
     return (await conn.execute(stmt)).mappings().first()
 
 
-async def for_visitor_socket(conn: AsyncConnection, session_id: str) -> RowMapping | None:
-    """What a visitor's socket reads when it opens: the token check's columns, what
-    `visitor_view` shows, and the widget's site key and allowed origins."""
-    return (await conn.execute(_FOR_VISITOR_SOCKET, {"sid": session_id})).mappings().first()
-
-
 async def for_visitor_sockets(conn: AsyncConnection,
                               session_ids: list[str]) -> dict[str, RowMapping]:
-    """`for_visitor_socket` for several sessions at once (services/socket_reads.py)."""
+    """What visitor sockets read when they open, by session id (services/socket_reads.py):
+    the token check's columns, what `visitor_view` shows, and the widget's site key and
+    allowed origins. One session (the common case) takes the statement built for it."""
     if len(session_ids) == 1:
-        row = await for_visitor_socket(conn, session_ids[0])
-        return {} if row is None else {row["id"]: row}
-    result = await conn.execute(_FOR_VISITOR_SOCKETS, {"sids": session_ids})
+        result = await conn.execute(_FOR_VISITOR_SOCKET, {"sid": session_ids[0]})
+    else:
+        result = await conn.execute(_FOR_VISITOR_SOCKETS, {"sids": session_ids})
     return {r["id"]: r for r in result.mappings()}
 
 

@@ -97,7 +97,7 @@ async def _opens(conn: AsyncConnection, row: RowMapping, token_hash: str) -> boo
 
 
 async def token_opens(engine: AsyncEngine, row: RowMapping, visitor_token: str) -> bool:
-    """Does the visitor token open the session of this row (`sessions_db.for_visitor_socket`)?
+    """Does the visitor token open the session of this row (`sessions_db.for_visitor_sockets`)?
     A connection only when it is not the session's first token."""
     token_hash = hash_token(visitor_token)
     if hmac.compare_digest(row["visitor_token_hash"], token_hash):

@@ -34,7 +34,7 @@ class SessionReads:
         self.queries = 0  # for tests: how many queries the reads took
 
     async def for_visitor_socket(self, session_id: str) -> RowMapping | None:
-        """`sessions_db.for_visitor_socket`, read with whichever opens come with it."""
+        """Its row of `sessions_db.for_visitor_sockets`, read with whichever opens come with it."""
         future: asyncio.Future[RowMapping | None] = asyncio.get_running_loop().create_future()
         self.pending.setdefault(session_id, []).append(future)
         if not self.running:

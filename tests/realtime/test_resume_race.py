@@ -4,7 +4,8 @@ resuming socket once, and `ready.last_seq` is where the replay that follows ends
 The points are those of the server's resume: before it reads the session (for `ready`),
 between that read and the replay's read of the missed messages (the socket already follows
 the session, so live frames are held back), and after the replay's read. A visitor's resume
-follows first and reads the session and the replay on one connection. At each, another
+follows first, then reads the session (grouped with other opens: services/socket_reads.py)
+and, when something was missed, the replay. At each, another
 client's message is committed, and its publication arrives either at once or only after the
 resume is over (a slow bus, a loaded process): both must give the resuming socket that seq
 exactly once, in order.
@@ -113,9 +114,10 @@ async def test_a_visitor_resume_delivers_each_seq_once(make_world: Any, ctx: Con
 
     assert race.fired
     assert _messages(frames, sid) == [2, 3, 4], frames
-    # The race message is in the replay unless it was committed after the replay's read, or
-    # between the session's read and the replay's: they share a transaction, whose snapshot
-    # (MariaDB's repeatable read) may not hold it; it then arrives live, after the replay.
+    # The race message is in the replay unless it was committed after the replay's read.
+    # Committed between the session's read and the replay's, the replay (its own
+    # transaction) holds it; were the two reads one snapshot (MariaDB's repeatable read), it
+    # would arrive live after the replay instead: either keeps each seq once, in order.
     if point == "before the replay read":
         assert ready["last_seq"] in (3, 4), ready
     else:
