@@ -4,11 +4,16 @@ same machine load (the machine is shared: run-to-run noise is larger than most c
     git archive HEAD chatserver cli migrations | tar -x -C /tmp/a   # before
     cp -r chatserver cli migrations /tmp/b                           # after (or another commit)
     .venv/bin/python -m bench.ab /tmp/a /tmp/b [--rate 500] [--visitors 100] [--repeats 4]
+    .venv/bin/python -m bench.ab /tmp/a /tmp/b --config [--repeats 5]   # the widget config route
 
 Each tree gets its own MariaDB database (the bench database's name + `_ab0`/`_ab1`), server,
 idle sockets and paired conversations; then A and B alternate steps. Prints each step and
 the medians (ack p50/p99, delivered/s, server CPU per message), and writes
 bench/results/ab.json.
+
+``--config``: the widget config route instead (scenario 3's measure: `wrk`, 50 keep-alive
+connections, access log on), A, B and the bare handler interleaved; server CPU per request
+and its ratio to the bare handler's, medians (bench/results/ab-config.json). Any database.
 """
 
 from __future__ import annotations
@@ -19,9 +24,22 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.common import database_url, setup_widget, workdir
 from bench.loadgen import LoadGen, parley_agents, precreate_sessions
-from bench.run import WIDGET, bench_url, is_mariadb, parley, recreate_mariadb, save, target
+from bench.run import (
+    WIDGET,
+    BareServer,
+    bench_url,
+    http_load,
+    is_mariadb,
+    parley,
+    proc_cpu,
+    recreate_mariadb,
+    save,
+    target,
+)
 from tests.helpers.procs import ChatServer
 
 
@@ -34,7 +52,11 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=4.0)
     parser.add_argument("--repeats", type=int, default=4)
+    parser.add_argument("--config", action="store_true", help="the widget config route")
     args = parser.parse_args()
+    if args.config:
+        config_ab({"a": args.a.resolve(), "b": args.b.resolve()}, args.repeats, args.duration)
+        return
     base = bench_url()
     if not is_mariadb(base):
         raise SystemExit("set PARLEY_BENCH_DATABASE_URL to the MariaDB bench database")
@@ -89,6 +111,53 @@ def main() -> None:
     result = {"args": {k: str(v) for k, v in vars(args).items()}, "summary": summary,
               "steps": steps}
     print(f"wrote {save('ab', result)}")
+
+
+def config_ab(trees: dict[str, Path], repeats: int, seconds: float) -> None:
+    runs: dict[str, list[float]] = {"bare": [], **{name: [] for name in trees}}
+    base_url = os.environ.get("PARLEY_BENCH_DATABASE_URL")
+    with workdir() as tmp:
+        work = Path(tmp)
+        servers: dict[str, ChatServer] = {}
+        urls: dict[str, str] = {}
+        try:
+            for name, tree in trees.items():
+                os.environ["PARLEY_BENCH_SOURCE"] = str(tree)  # read when each server starts
+                (work / name).mkdir()
+                # SQLite: the route answers from the config cache, not the database
+                os.environ.pop("PARLEY_BENCH_DATABASE_URL", None)
+                servers[name] = parley(work / name, database_url(work / name)).start()
+                w = setup_widget(servers[name].url, WIDGET)
+                urls[name] = f"{servers[name].url}/api/widgets/{w['site_key']}/config"
+            body = work / "config.json"
+            body.write_bytes(httpx.get(urls["a"]).content)
+            with BareServer(work / "bare.log", body) as bare:
+                urls["bare"] = bare.url + "/api/widgets/x/config"
+                pids = {name: s.proc.pid for name, s in servers.items()  # type: ignore[union-attr]
+                        } | {"bare": bare.proc.pid}  # type: ignore[union-attr]
+                for u in urls.values():  # warm up (Parley fills its config cache)
+                    http_load(u, 1, 50)
+                for rep in range(repeats):
+                    for name in runs:
+                        cpu0 = proc_cpu(pids[name])
+                        r = http_load(urls[name], seconds, 50)
+                        cpu1 = proc_cpu(pids[name])
+                        us = 1e6 * (cpu1[0] - cpu0[0]) / (r["requests_per_s"] * seconds)
+                        runs[name].append(round(us, 1))
+                        print(f"{name} {rep}: {r['requests_per_s']:.0f} req/s, {us:.1f} us CPU "
+                              f"per request, load {os.getloadavg()[0]:.1f}", flush=True)
+        finally:
+            for s in servers.values():
+                s.kill()
+            if base_url is not None:
+                os.environ["PARLEY_BENCH_DATABASE_URL"] = base_url
+    bare_us = statistics.median(runs["bare"])
+    summary = {name: {"server_cpu_us_per_request": statistics.median(v),
+                      "ratio_to_bare": round(statistics.median(v) / bare_us, 3)}
+               for name, v in runs.items()}
+    for name, s in summary.items():
+        print(f"median {name} ({trees.get(name, 'bare handler')}): {s}")
+    print(f"wrote {save('ab-config', {'summary': summary, 'runs': runs})}")
 
 
 if __name__ == "__main__":
