@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import logging
+import os
 import re
 import signal
 import socket
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import tornado.httpserver
 import tornado.httputil
+import tornado.ioloop
 import tornado.netutil
 import tornado.web
 
@@ -21,7 +23,7 @@ from chatserver import __version__, metrics, sdnotify
 from chatserver.app import mail_listener, make_app, open_context
 from chatserver.config import Settings
 from chatserver.context import Context
-from chatserver.logs import request_id
+from chatserver.logs import FLUSH_S, access_handler, flush_access, request_id
 from chatserver.origins import client_ip
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
@@ -36,6 +38,25 @@ access_log = logging.getLogger("tornado.access")
 
 # A request id from the proxy (nginx's $request_id) is kept if it looks like one.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+class _RequestIds:
+    """New request ids: 32 hex digits (as nginx's), this process's random half and a count,
+    unique without a random draw per request (uuid4 was a getrandom call and a UUID object)."""
+
+    def __init__(self) -> None:
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)  # each worker its own prefix
+
+    def reset(self) -> None:
+        self.prefix = os.urandom(8).hex()
+        self.count = itertools.count(1)
+
+    def new(self) -> str:
+        return f"{self.prefix}{next(self.count):016x}"
+
+
+request_ids = _RequestIds()
 
 
 class InFlightRequests(tornado.httputil.HTTPServerConnectionDelegate):
@@ -108,8 +129,8 @@ class _CountedRequest(tornado.httputil.HTTPMessageDelegate):
         """Give the request an id (the proxy's, or a new one): in the request's headers for
         the access log, in the logging context for every line logged while handling it, and
         in the response's headers for the client."""
-        given = headers.get("X-Request-ID", "")
-        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        given = headers.get("X-Request-ID")
+        rid = given if given and REQUEST_ID.fullmatch(given) else request_ids.new()
         headers["X-Request-ID"] = rid
         request_id.set(rid)
         write_headers = self.conn.write_headers
@@ -159,14 +180,20 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
         request = handler.request
         seconds = request.request_time()
         metrics.observe_request(request.method or "", status, seconds)
+        if not access_log.isEnabledFor(level):
+            return
         ms = 1000.0 * seconds
         ip = client_ip(request, ctx.settings)
         path = "/c/…" if request.path.startswith("/c/") else request.path
-        access_log.log(level, "%d %s %s %.1fms %s", status, request.method, path, ms,
-                       ip, extra={"request_id": request.headers.get("X-Request-ID"),
-                                  "status": status, "method": request.method,
-                                  "path": path, "duration_ms": round(ms, 2),
-                                  "client_ip": ip})
+        message = f"{status} {request.method} {path} {ms:.1f}ms {ip}"
+        fields = {"request_id": request.headers.get("X-Request-ID"), "status": status,
+                  "method": request.method, "path": path, "duration_ms": round(ms, 2),
+                  "client_ip": ip}
+        handler_ = access_handler()
+        if handler_ is not None:
+            handler_.access(level, message, fields)
+        else:
+            access_log.log(level, "%s", message, extra=fields)
 
     return log_request
 
@@ -222,6 +249,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     outbox = OutboxSender(ctx)
     outbox.start()
     source_sync.runner(ctx).schedule()
+    log_flusher = tornado.ioloop.PeriodicCallback(flush_access, 1000 * FLUSH_S)
+    log_flusher.start()
     listener = mail_listener(ctx) if settings.mail_listen else None
     if listener is not None:  # SO_REUSEPORT always: N workers or N instances share the port
         await listener.start(reuse_port=True)
@@ -255,6 +284,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
              settings.shutdown_grace_s)
     server.stop()
     sweeper.stop()
+    log_flusher.stop()
     registry = app.settings["registry"]
     close_all(registry)
     await asyncio.sleep(0)  # let the close handshakes start
