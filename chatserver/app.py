@@ -96,9 +96,12 @@ async def agents_gone(ctx: Context, agent_ids: set[int]) -> None:
 
 
 def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> tornado.web.Application:
-    handlers: list[Any] = [*health.routes, *auth.routes, *sessions.routes, *widgets.routes,
+    # Tornado tries the routes in turn, one regex each: what every visitor's page asks for
+    # comes first (the widget's config and sockets; no other route matches their paths).
+    handlers: list[Any] = [widgets.config_route, *sockets.routes,
+                           *health.routes, *auth.routes, *sessions.routes, *widgets.routes,
                            *knowledge_sources_api.routes, *knowledge.routes, *openapi.routes,
-                           *sockets.routes, *static.routes,
+                           *static.routes,
                            *inbox.routes, *ui.routes, *analytics.routes, *links.routes,
                            *outbox.routes, *user_settings_api.routes, *uploads.routes,
                            *avatars_api.routes]

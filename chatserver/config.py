@@ -273,9 +273,9 @@ class Settings:
         return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / 'parley.db'}"
 
     @functools.cached_property  # read on every request; Settings is frozen
-    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-        return [ipaddress.ip_network(p.strip(), strict=False)
-                for p in self.trusted_proxies.split(",") if p.strip()]
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False)
+                     for p in self.trusted_proxies.split(",") if p.strip())
 
     @functools.cached_property
     def metrics_allow_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

@@ -106,8 +106,15 @@ def observe_publish(channel: str, event: Event) -> None:
 
 
 def observe_request(method: str, status: int, seconds: float) -> None:
-    HTTP_REQUESTS.labels(method, f"{status // 100}xx").inc()
+    key = (method, status // 100)
+    counter = _REQUEST_COUNTERS.get(key)
+    if counter is None:  # labels() takes a lock and builds the key: once per pair
+        counter = _REQUEST_COUNTERS[key] = HTTP_REQUESTS.labels(method, f"{status // 100}xx")
+    counter.inc()
     HTTP_LATENCY.observe(seconds)
+
+
+_REQUEST_COUNTERS: dict[tuple[str, int], Any] = {}
 
 
 async def refresh(registry: Registry, presence: Presence, engine: AsyncEngine, bus: Bus) -> None:

@@ -7,6 +7,7 @@ the token is the authentication.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -35,11 +36,17 @@ def origin_allowed(origin: str | None, allowed: Iterable[str], own: set[str]) ->
 
 
 def _trusted(addr: str, settings: Settings) -> bool:
+    return _in_networks(addr, settings.trusted_proxy_networks)
+
+
+@functools.lru_cache(maxsize=4096)  # every request asks of its peer: parsing it was 4 us
+def _in_networks(addr: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+                 ) -> bool:
     try:
         ip = ipaddress.ip_address(addr)
     except ValueError:
         return False
-    return any(ip in net for net in settings.trusted_proxy_networks)
+    return any(ip in net for net in networks)
 
 
 def from_trusted_proxy(request: tornado.httputil.HTTPServerRequest, settings: Settings) -> bool:

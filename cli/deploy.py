@@ -79,7 +79,7 @@ def check_settings(s: Settings, sources: dict[str, str], workers: int = 1) -> li
     try:
         proxies = s.trusted_proxy_networks
     except ValueError:
-        proxies = []
+        proxies = ()
     if any(net.prefixlen == 0 for net in proxies):
         add(FAIL, "trusted proxies", "PARLEY_TRUSTED_PROXIES trusts every address: any client "
             "could pick its own IP (rate limits, logs); list the proxy's address only")

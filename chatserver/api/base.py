@@ -166,6 +166,8 @@ class APIHandler(tornado.web.RequestHandler):
     def check_origin(self, allowed: list[str]) -> None:
         """Refuse (403) an Origin that is neither ours nor in the allowlist; set CORS headers."""
         origin = self.request.headers.get("Origin")
+        if origin is None:  # not a page's request (a page's always says where it is from)
+            return
         own = own_origins(self.request, self.ctx.settings,
                           from_trusted_proxy(self.request, self.ctx.settings))
         if not origin_allowed(origin, allowed, own):

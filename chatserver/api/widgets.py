@@ -67,7 +67,8 @@ class WidgetConfigHandler(PublicAPIHandler):
         self.check_origin(origins)
         self.set_header("Cache-Control", f"public, max-age={PUBLIC_CONFIG_MAX_AGE_S}")
         self.set_header("ETag", etag)
-        if etag in [t.strip() for t in self.request.headers.get("If-None-Match", "").split(",")]:
+        match = self.request.headers.get("If-None-Match")
+        if match and etag in [t.strip() for t in match.split(",")]:
             self.set_status(304)
             self.finish()
             return
@@ -106,11 +107,12 @@ class WidgetAgentHandler(APIHandler):
         self.send_json({"agents": await widgets.list_agents(self.ctx, actor, site_key)})
 
 
+# Every page with the widget asks for it: the application tries it first (chatserver.app).
+config_route = (r"/api/widgets/([^/]+)/config", WidgetConfigHandler)
 routes = [
     (r"/api/widgets", WidgetsHandler),
     (r"/api/widgets/stats/overview", WidgetStatsHandler),
     (r"/api/widgets/([^/]+)", WidgetHandler),
-    (r"/api/widgets/([^/]+)/config", WidgetConfigHandler),
     (r"/api/widgets/([^/]+)/availability", WidgetAvailabilityHandler),
     (r"/api/widgets/([^/]+)/agents", WidgetAgentsHandler),
     (r"/api/widgets/([^/]+)/agents/([^/]+)", WidgetAgentHandler),
