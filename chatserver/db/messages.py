@@ -3,6 +3,7 @@ client_msg_id."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -68,13 +69,18 @@ async def existing_batch(conn: AsyncConnection,
     if len(keys) == 1:  # the common batch (see _ONE_SESSION_SEQ)
         result = await conn.execute(_ONE_EXISTING, {"sid": keys[0][0], "cid": keys[0][1]})
     else:
-        result = await conn.execute(select(messages).where(
-            tuple_(messages.c.session_id, messages.c.client_msg_id).in_(keys)))
+        result = await conn.execute(_EXISTING, {"keys": keys})
     return {(r["session_id"], r["client_msg_id"]): r for r in result.mappings()}
 
 
+# The writer's statements are built once, whatever the batch: SQLAlchemy's compiled cache is
+# hit without constructing an IN list, a CASE and their cache keys per batch (at 500 msg/s
+# from 100 visitors, building them was a fifth of the server's CPU: bench/ab.py --profile).
+# An expanding parameter takes the batch's list at execution.
 _ONE_EXISTING = select(messages).where(messages.c.session_id == bindparam("sid"),
                                        messages.c.client_msg_id == bindparam("cid"))
+_EXISTING = select(messages).where(tuple_(messages.c.session_id, messages.c.client_msg_id)
+                                   .in_(bindparam("keys", expanding=True)))
 
 
 async def lock_sessions(conn: AsyncConnection, session_ids: list[str]) -> dict[str, RowMapping]:
@@ -83,8 +89,7 @@ async def lock_sessions(conn: AsyncConnection, session_ids: list[str]) -> dict[s
     if len(session_ids) == 1:
         result = await conn.execute(_LOCK_ONE, {"sid": session_ids[0]})
     else:
-        result = await conn.execute(_LOCKED.where(sessions.c.id.in_(sorted(session_ids)))
-                                    .order_by(sessions.c.id).with_for_update())
+        result = await conn.execute(_LOCK_MANY, {"ids": sorted(session_ids)})
     return {r["id"]: r for r in result.mappings()}
 
 
@@ -93,6 +98,8 @@ _LOCKED = select(sessions.c.id, sessions.c.widget_id, sessions.c.status,
                  sessions.c.first_agent_reply_at, sessions.c.offline_email,
                  sessions.c.visitor_email, sessions.c.mailed_seq)
 _LOCK_ONE = _LOCKED.where(sessions.c.id == bindparam("sid")).with_for_update()
+_LOCK_MANY = (_LOCKED.where(sessions.c.id.in_(bindparam("ids", expanding=True)))
+              .order_by(sessions.c.id).with_for_update())
 
 
 async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
@@ -107,30 +114,42 @@ async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
         await conn.execute(_ONE_SESSION_SEQ, {"sid": sid, "seq": seq, "now": now})
     else:
         await _move_seqs(conn, last_seqs, agent_replied, now)
-    result = await conn.execute(insert(messages).returning(messages.c.id,
-                                                           sort_by_parameter_order=True), rows)
+    result = await conn.execute(_INSERT, rows)
     return [int(r[0]) for r in result.all()]
 
 
-# Most batches hold one message (at 250-500 msg/s, 1-3 per commit): their statements are
-# built once, so SQLAlchemy's compiled cache is hit without constructing a CASE, an IN list
-# and their cache keys per batch.
+_INSERT = insert(messages).returning(messages.c.id, sort_by_parameter_order=True)
 _ONE_SESSION_SEQ = (update(sessions).where(sessions.c.id == bindparam("sid"))
                     .values(last_seq=bindparam("seq"), last_activity_at=bindparam("now")))
 
 
 async def _move_seqs(conn: AsyncConnection, last_seqs: dict[str, int], agent_replied: set[str],
                      now: datetime) -> None:
-    ids = list(last_seqs)
+    params: dict[str, Any] = {f"id{i}": sid for i, sid in enumerate(last_seqs)}
+    params.update({f"seq{i}": seq for i, seq in enumerate(last_seqs.values())})
+    params.update(ids=list(last_seqs), agents=sorted(agent_replied), now=now)
+    await conn.execute(_seqs_update(len(last_seqs), bool(agent_replied)), params)
+
+
+@functools.lru_cache(maxsize=64)
+def _seqs_update(sessions_n: int, agent_replied: bool) -> Any:
+    """Move `sessions_n` sessions' last_seq forward (and note an agent's first reply) in one
+    statement; one built per size, its values given as parameters."""
+    now = bindparam("now", type_=sessions.c.last_activity_at.type)
     values: dict[str, Any] = {
-        "last_seq": case(last_seqs, value=sessions.c.id, else_=sessions.c.last_seq),
+        "last_seq": case({bindparam(f"id{i}", type_=sessions.c.id.type):
+                          bindparam(f"seq{i}", type_=sessions.c.last_seq.type)
+                          for i in range(sessions_n)},
+                         value=sessions.c.id, else_=sessions.c.last_seq),
         "last_activity_at": now,
     }
     if agent_replied:
         values["first_agent_reply_at"] = case(
-            ((sessions.c.id.in_(agent_replied) & sessions.c.first_agent_reply_at.is_(None), now)),
+            (sessions.c.id.in_(bindparam("agents", expanding=True))
+             & sessions.c.first_agent_reply_at.is_(None), now),
             else_=sessions.c.first_agent_reply_at)
-    await conn.execute(update(sessions).where(sessions.c.id.in_(ids)).values(**values))
+    return (update(sessions).where(sessions.c.id.in_(bindparam("ids", expanding=True)))
+            .values(**values))
 
 
 async def count_since(conn: AsyncConnection, session_id: str, client_msg_id_prefix: str,

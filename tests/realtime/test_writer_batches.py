@@ -5,11 +5,17 @@ statements all give each session seqs 1..n and move its last_seq to n."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
+
+from sqlalchemy import select, update
 
 from chatserver.context import Context
 from chatserver.db import sessions as sessions_db
+from chatserver.db.schema import sessions
 from chatserver.services import chat
+from chatserver.services.writer import Send
+from chatserver.timeutil import utcnow
 from tests.helpers.database import stored_messages
 
 
@@ -43,3 +49,39 @@ async def test_batches_of_several_sessions_and_of_one_message_number_each_sessio
         assert sorted(stored) == list(range(1, base[sid] + len(cids) + 1)), stored
         assert [stored[s] for s in sorted(stored)][base[sid]:] == cids
         assert await _last_seq(ctx, sid) == base[sid] + len(cids)
+
+
+async def test_a_batch_notes_each_agents_first_reply_and_every_sessions_activity(
+        make_world: Any, ctx: Context) -> None:
+    """Agents' replies in several sessions of one batch: each replied session gets its first
+    reply's time once, the others none; every written session's last activity moves."""
+    world = await make_world()
+    agent = await world.add_agent("ada")
+    sids = [(await world.session())["session_id"] for _ in range(3)]
+    past = utcnow() - timedelta(hours=1)
+    async with ctx.engine.begin() as conn:
+        await conn.execute(update(sessions).where(sessions.c.id.in_(sids[:2]))
+                           .values(status="assigned", assigned_agent_id=agent["id"]))
+        await conn.execute(update(sessions).where(sessions.c.id.in_(sids))
+                           .values(last_activity_at=past))
+
+    def send(sid: str, cid: str, sender: str) -> Any:
+        return ctx.writer.submit(Send(session_id=sid, client_msg_id=cid, sender_type=sender,
+                                      text=cid, sender_id=agent["id"] if sender == "agent"
+                                      else None))
+
+    await asyncio.gather(send(sids[0], "a-0", "agent"), send(sids[1], "b-0", "agent"),
+                         send(sids[2], "c-0", "visitor"), send(sids[1], "b-1", "visitor"))
+    async with ctx.engine.connect() as conn:
+        rows = {r["id"]: r for r in (await conn.execute(
+            select(sessions).where(sessions.c.id.in_(sids)))).mappings()}
+    first = {sid: rows[sid]["first_agent_reply_at"] for sid in sids}
+    assert first[sids[0]] is not None and first[sids[1]] is not None
+    assert first[sids[2]] is None
+    assert all(rows[sid]["last_activity_at"] > past for sid in sids)
+
+    await asyncio.gather(send(sids[0], "a-1", "agent"), send(sids[2], "c-1", "visitor"))
+    async with ctx.engine.connect() as conn:
+        again = (await conn.execute(select(sessions.c.first_agent_reply_at)
+                                    .where(sessions.c.id == sids[0]))).scalar_one()
+    assert again == first[sids[0]]  # the first reply's time, not the latest
