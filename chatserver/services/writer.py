@@ -113,6 +113,10 @@ async def _hide_foreign(conn: AsyncConnection, session: Any, actor: Actor,
     return error if widget is not None and await sees_widget(conn, actor, widget) else NOT_FOUND
 
 
+class _CheckStored(Exception):
+    """A batch written without looking for stored copies must be written with the look."""
+
+
 class MessageWriter:
     """One per process (the Context holds it): batches are per database engine."""
 
@@ -135,7 +139,12 @@ class MessageWriter:
             while self.pending:
                 batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
                 try:
-                    await self._write(batch)
+                    try:
+                        await self._write(batch, check_stored=False)
+                    except (IntegrityError, _CheckStored):
+                        # One of them may have been stored before (a resend after a
+                        # reconnect): the batch again, each looked for among the stored.
+                        await self._write(batch, check_stored=True)
                 except IntegrityError:
                     # Another process stored one of these client_msg_ids meanwhile: redo
                     # them one by one, so each finds its copy.
@@ -151,17 +160,24 @@ class MessageWriter:
 
     async def _write_one(self, send: Send) -> None:
         try:
-            await self._write([send])
+            await self._write([send], check_stored=True)
         except Exception as exc:
             if not send.future.done():
                 send.future.set_exception(exc)
 
-    async def _write(self, batch: list[Send]) -> None:
+    async def _write(self, batch: list[Send], *, check_stored: bool) -> None:
+        """Store the batch in one transaction. Without `check_stored` no statement looks
+        for messages already stored under the batch's client_msg_ids (a resend is rare, and
+        this is a statement fewer of four or five per batch): the unique key refuses one with
+        an IntegrityError, and a send that would be refused (its session closed since, its
+        files claimed: by its own stored copy?) raises _CheckStored; either way the caller
+        writes the batch again with the check."""
         now = utcnow()
         results: list[tuple[Send, dict[str, Any] | ParleyError, bool]] = []
         async with self.engine.begin() as conn:
             found = await db.existing_batch(conn, sorted({(s.session_id, s.client_msg_id)
-                                                          for s in batch}))
+                                                          for s in batch})) \
+                if check_stored else {}
             fresh = [s for s in batch if (s.session_id, s.client_msg_id) not in found]
             locked = await db.lock_sessions(conn, list({s.session_id for s in fresh}))
             last_seq = {sid: row["last_seq"] for sid, row in locked.items()}
@@ -185,6 +201,8 @@ class MessageWriter:
                     continue
                 error = check_can_send(locked.get(send.session_id), send)
                 if error is not None:
+                    if not check_stored:
+                        raise _CheckStored
                     if error.code == "not_assigned" and send.actor is not None:
                         error = await _hide_foreign(conn, locked[send.session_id], send.actor,
                                                     error)
@@ -194,6 +212,8 @@ class MessageWriter:
                 if send.files:
                     files = claim_files(send, uploads, claimed)
                     if isinstance(files, ParleyError):
+                        if not check_stored:
+                            raise _CheckStored
                         results.append((send, files, False))
                         continue
                     meta = {**(meta or {}), "files": files}

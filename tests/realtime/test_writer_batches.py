@@ -8,11 +8,13 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from chatserver.context import Context
 from chatserver.db import sessions as sessions_db
 from chatserver.db.schema import sessions
+from chatserver.errors import Conflict
 from chatserver.services import chat
 from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
@@ -85,3 +87,28 @@ async def test_a_batch_notes_each_agents_first_reply_and_every_sessions_activity
         again = (await conn.execute(select(sessions.c.first_agent_reply_at)
                                     .where(sessions.c.id == sids[0]))).scalar_one()
     assert again == first[sids[0]]  # the first reply's time, not the latest
+
+
+async def test_a_resend_is_acked_with_its_stored_copy_even_where_a_new_message_is_refused(
+        make_world: Any, ctx: Context) -> None:
+    """Batches are first written without looking for stored copies: a resend that the
+    session's state would refuse (closed since) must still find its copy and be acked."""
+    world = await make_world()
+    sid = (await world.session())["session_id"]
+
+    def send(cid: str) -> Any:
+        return ctx.writer.submit(Send(session_id=sid, client_msg_id=cid, sender_type="visitor",
+                                      text=cid))
+
+    stored, created = await send("r-1")
+    assert created
+    async with ctx.engine.begin() as conn:
+        await conn.execute(update(sessions).where(sessions.c.id == sid).values(status="closed"))
+    again, created = await send("r-1")  # e.g. the ack was lost with the connection
+    assert not created and again["seq"] == stored["seq"] and again["id"] == stored["id"]
+    with pytest.raises(Conflict) as refused:
+        await send("r-2")
+    assert refused.value.code == "session_closed"
+    # Together in one batch: the resend acked, the new message refused.
+    done = await asyncio.gather(send("r-1"), send("r-3"), return_exceptions=True)
+    assert done[0][0]["id"] == stored["id"] and isinstance(done[1], Conflict)
