@@ -1,6 +1,8 @@
 """CPU per statement of the message writer's session lock, through each layer: SQLAlchemy
-Core on asyncmy (what the server runs), asyncmy alone, and the same two on aiomysql (the
-pure-Python driver Parley ran on before) when it is importable. Where a message's server CPU
+Core on asyncmy, four statements in one `run_sync` (one greenlet for all), SQLAlchemy's
+`exec_driver_sql` (no compilation), asyncmy alone (what db/driver.py runs the writer's
+statements on), and the same on aiomysql (the pure-Python driver Parley ran on before) when it
+is importable. Where a message's server CPU
 goes on MariaDB (docs/performance.md).
 
     PARLEY_BENCH_DATABASE_URL=mysql+asyncmy://parley:parley@127.0.0.1/parley_bench_test \\
@@ -66,10 +68,22 @@ async def measure(url: str, n: int) -> dict[str, float]:
                     async with engine.connect() as conn:
                         async def core(conn: Any = conn) -> object:
                             return (await conn.execute(_LOCK_ONE, {"sid": SID})).mappings().all()
+                        async def driver_sql(conn: Any = conn, sql: str = sql) -> object:
+                            return (await conn.exec_driver_sql(sql, (SID,))).all()
+
+                        def four(sync: Any) -> object:
+                            for _ in range(4):
+                                sync.execute(_LOCK_ONE, {"sid": SID}).mappings().all()
+                            return None
+
+                        async def in_one_greenlet(conn: Any = conn) -> object:
+                            return await conn.run_sync(four)
                         raw = (await conn.get_raw_connection()).driver_connection
-                        for name, run in ((f"sqlalchemy+{driver}", core),
-                                          (driver, on_driver(raw, sql))):
-                            us = await cpu_us(run, n)
+                        for name, run, per in ((f"sqlalchemy+{driver}", core, 1),
+                                               (f"run_sync(4)+{driver}", in_one_greenlet, 4),
+                                               (f"exec_driver_sql+{driver}", driver_sql, 1),
+                                               (driver, on_driver(raw, sql), 1)):
+                            us = round(await cpu_us(run, n) / per, 1)
                             out[name] = min(us, out.get(name, us))
                 finally:
                     await engine.dispose()

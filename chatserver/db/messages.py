@@ -4,6 +4,7 @@ client_msg_id."""
 from __future__ import annotations
 
 import functools
+import json
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import bindparam, case, func, insert, literal, select, tuple_, u
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from chatserver.db.driver import driver_connection, execute, fetch, prepared
 from chatserver.db.schema import messages, sessions, uploads
 
 
@@ -86,11 +88,18 @@ _EXISTING = select(messages).where(tuple_(messages.c.session_id, messages.c.clie
 async def lock_sessions(conn: AsyncConnection, session_ids: list[str]) -> dict[str, RowMapping]:
     """Lock the sessions' rows (in id order, so concurrent writers cannot deadlock) and read
     what sending checks and seq allocation need."""
-    if len(session_ids) == 1:
-        result = await conn.execute(_LOCK_ONE, {"sid": session_ids[0]})
+    if not session_ids:  # every send of the batch was stored before
+        return {}
+    driver = driver_connection(conn)
+    if driver is not None:
+        ids = sorted(session_ids)
+        rows: Any = await fetch(conn, driver, _lock_on_driver(conn.dialect, len(ids)),
+                                {f"id{i}": sid for i, sid in enumerate(ids)})
+    elif len(session_ids) == 1:
+        rows = (await conn.execute(_LOCK_ONE, {"sid": session_ids[0]})).mappings()
     else:
-        result = await conn.execute(_LOCK_MANY, {"ids": sorted(session_ids)})
-    return {r["id"]: r for r in result.mappings()}
+        rows = (await conn.execute(_LOCK_MANY, {"ids": sorted(session_ids)})).mappings()
+    return {r["id"]: r for r in rows}
 
 
 _LOCKED = select(sessions.c.id, sessions.c.widget_id, sessions.c.status,
@@ -102,6 +111,12 @@ _LOCK_MANY = (_LOCKED.where(sessions.c.id.in_(bindparam("ids", expanding=True)))
               .order_by(sessions.c.id).with_for_update())
 
 
+@prepared
+def _lock_on_driver(n: int) -> Any:
+    return (_LOCKED.where(sessions.c.id.in_([bindparam(f"id{i}") for i in range(n)]))
+            .order_by(sessions.c.id).with_for_update())
+
+
 async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
                        last_seqs: dict[str, int], agent_replied: set[str],
                        now: datetime) -> list[int]:
@@ -109,6 +124,9 @@ async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
     those sessions' last_seq forward in one statement, and return the new ids in order."""
     if not rows:
         return []
+    driver = driver_connection(conn)
+    if driver is not None:
+        return await _insert_on_driver(conn, driver, rows, last_seqs, agent_replied, now)
     if len(last_seqs) == 1 and not agent_replied:  # the common batch: one statement, cached
         ((sid, seq),) = last_seqs.items()
         await conn.execute(_ONE_SESSION_SEQ, {"sid": sid, "seq": seq, "now": now})
@@ -118,6 +136,60 @@ async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
     return [int(r[0]) for r in result.all()]
 
 
+async def _insert_on_driver(conn: AsyncConnection, driver: Any, rows: list[dict[str, Any]],
+                            last_seqs: dict[str, int], agent_replied: set[str],
+                            now: datetime) -> list[int]:
+    """insert_batch's two statements on the driver (db/driver.py)."""
+    agents = sorted(agent_replied)
+    await execute(conn, driver, _seqs_update_on_driver(conn.dialect, len(last_seqs), len(agents)),
+                  {**_seq_params(last_seqs), **{f"a{i}": sid for i, sid in enumerate(agents)},
+                   "now": now})
+    params: dict[str, Any] = {}
+    for i, row in enumerate(rows):
+        params.update({f"{name}{i}": row[name] for name in _INSERTED})
+        params[f"meta{i}"] = json.dumps(row["meta"])  # as the JSON type stores it ("null" too)
+    new = await fetch(conn, driver, _insert_on_driver_stmt(conn.dialect, len(rows)), params)
+    # By the (session, seq) each row was given: no reliance on RETURNING's order.
+    ids = {(r["session_id"], r["seq"]): int(r["id"]) for r in new}
+    return [ids[(row["session_id"], row["seq"])] for row in rows]
+
+
+def _seq_params(last_seqs: dict[str, int]) -> dict[str, Any]:
+    params: dict[str, Any] = {f"id{i}": sid for i, sid in enumerate(last_seqs)}
+    params.update({f"seq{i}": seq for i, seq in enumerate(last_seqs.values())})
+    return params
+
+
+_INSERTED = ("session_id", "seq", "client_msg_id", "sender_type", "sender_id", "sender_name",
+             "text", "created_at")
+
+
+@prepared
+def _insert_on_driver_stmt(n: int) -> Any:
+    values: list[dict[str, Any]] = [
+        {name: bindparam(f"{name}{i}") for name in (*_INSERTED, "meta")} for i in range(n)]
+    return (insert(messages).values(values)
+            .returning(messages.c.id, messages.c.session_id, messages.c.seq))
+
+
+@prepared
+def _seqs_update_on_driver(n: int, agents: int) -> Any:
+    """As _seqs_update, its lists as one parameter each (the driver has no expanding ones)."""
+    now: Any = bindparam("now")
+    ids: list[Any] = [bindparam(f"id{i}") for i in range(n)]
+    values: dict[str, Any] = {
+        "last_seq": case({ids[i]: bindparam(f"seq{i}") for i in range(n)},
+                         value=sessions.c.id, else_=sessions.c.last_seq),
+        "last_activity_at": now,
+    }
+    if agents:
+        values["first_agent_reply_at"] = case(
+            (sessions.c.id.in_([bindparam(f"a{i}") for i in range(agents)])
+             & sessions.c.first_agent_reply_at.is_(None), now),
+            else_=sessions.c.first_agent_reply_at)
+    return update(sessions).where(sessions.c.id.in_(ids)).values(**values)
+
+
 _INSERT = insert(messages).returning(messages.c.id, sort_by_parameter_order=True)
 _ONE_SESSION_SEQ = (update(sessions).where(sessions.c.id == bindparam("sid"))
                     .values(last_seq=bindparam("seq"), last_activity_at=bindparam("now")))
@@ -125,8 +197,7 @@ _ONE_SESSION_SEQ = (update(sessions).where(sessions.c.id == bindparam("sid"))
 
 async def _move_seqs(conn: AsyncConnection, last_seqs: dict[str, int], agent_replied: set[str],
                      now: datetime) -> None:
-    params: dict[str, Any] = {f"id{i}": sid for i, sid in enumerate(last_seqs)}
-    params.update({f"seq{i}": seq for i, seq in enumerate(last_seqs.values())})
+    params = _seq_params(last_seqs)
     params.update(ids=list(last_seqs), agents=sorted(agent_replied), now=now)
     await conn.execute(_seqs_update(len(last_seqs), bool(agent_replied)), params)
 

@@ -1,0 +1,91 @@
+"""A few statements run on MariaDB's driver (asyncmy) itself, inside a transaction SQLAlchemy
+began and commits: the message writer's, which every message runs.
+
+SQLAlchemy's execution of one statement (a greenlet switch into its synchronous core, an
+execution context, the compiled cache's lookup, the result's rows) cost 175-244 us of CPU
+where asyncmy alone took 104-111 (`python -m bench.driver`). A statement here is still written
+with SQLAlchemy (the tables stay the one source of the schema), compiled once for the
+connection's dialect, and given its parameters in the compiled order. Parameters go to the
+driver as they are: no type's bind processing (a JSON value is given already encoded).
+
+A driver error becomes the SQLAlchemy error the rest of Parley expects (IntegrityError for a
+duplicate key, OperationalError for a lost server), and a lost connection is invalidated, as
+SQLAlchemy does for its own statements. SQLite runs everything through SQLAlchemy
+(`driver_connection` is None there).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from asyncmy import errors as mysql_errors
+from asyncmy.cursors import DictCursor
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import ClauseElement
+
+
+class Prepared:
+    """A statement compiled once for a dialect: its SQL and the order of its parameters."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled: Any = statement.compile(dialect=dialect)  # a SQLCompiler: positiontup
+        self.sql: str = compiled.string
+        self.names = tuple(compiled.positiontup or ())
+
+    def args(self, params: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(params[name] for name in self.names)
+
+
+def prepared(build: Callable[..., ClauseElement]) -> Callable[..., Prepared]:
+    """`build(dialect, *sizes)` -> its statement, compiled once per dialect and sizes."""
+
+    @functools.lru_cache(maxsize=256)
+    def get(dialect: Dialect, *sizes: int) -> Prepared:
+        return Prepared(build(*sizes), dialect)
+
+    return get
+
+
+def driver_connection(conn: AsyncConnection) -> Any | None:
+    """The driver's connection under `conn` (begun), or None where statements go through
+    SQLAlchemy (SQLite)."""
+    if conn.dialect.name == "sqlite":
+        return None
+    return conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+
+
+async def fetch(conn: AsyncConnection, driver: Any, statement: Prepared,
+                params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run the statement; its rows as dicts."""
+    args = statement.args(params)
+    try:
+        async with driver.cursor(DictCursor) as cursor:
+            await cursor.execute(statement.sql, args)
+            rows: list[dict[str, Any]] = await cursor.fetchall()
+            return rows
+    except mysql_errors.Error as exc:
+        raise await _translated(conn, exc, statement.sql, args) from exc
+
+
+async def execute(conn: AsyncConnection, driver: Any, statement: Prepared,
+                  params: dict[str, Any]) -> None:
+    args = statement.args(params)
+    try:
+        async with driver.cursor() as cursor:
+            await cursor.execute(statement.sql, args)
+    except mysql_errors.Error as exc:
+        raise await _translated(conn, exc, statement.sql, args) from exc
+
+
+async def _translated(conn: AsyncConnection, exc: mysql_errors.Error, sql: str,
+                      args: Sequence[Any]) -> StatementError:
+    """SQLAlchemy's error for the driver's, the connection invalidated if it is lost."""
+    lost = conn.dialect.is_disconnect(exc, None, None)  # type: ignore[arg-type]
+    if lost:
+        await conn.invalidate()
+    return DBAPIError.instance(sql, args, exc, mysql_errors.Error,
+                               connection_invalidated=lost, dialect=conn.dialect)
