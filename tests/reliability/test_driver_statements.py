@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pymysql
+import pymysql  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -25,7 +25,8 @@ from tests.helpers.settings import make_settings
 def _kill(db_url: str, connection_id: int) -> None:
     u = make_url(db_url)
     with pymysql.connect(host=u.host, port=u.port or 3306, user=u.username,
-                         password=u.password or "", database=u.database) as admin:
+                         password=u.password or "", database=u.database,
+                         unix_socket=u.query.get("unix_socket")) as admin:  # the same account
         with admin.cursor() as cur:
             cur.execute(f"KILL {int(connection_id)}")
 
