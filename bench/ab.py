@@ -19,6 +19,7 @@ and its ratio to the bare handler's, medians (bench/results/ab-config.json). Any
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 from pathlib import Path
@@ -28,8 +29,10 @@ import httpx
 
 from bench.common import database_url, setup_widget, workdir
 from bench.loadgen import LoadGen, parley_agents, precreate_sessions
+from bench.profile import PySpy, top
 from bench.run import (
     WIDGET,
+    RESULTS,
     BareServer,
     bench_url,
     http_load,
@@ -53,6 +56,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=4.0)
     parser.add_argument("--repeats", type=int, default=4)
     parser.add_argument("--config", action="store_true", help="the widget config route")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample each server with py-spy during its steps "
+                             "(bench/results/profile-ab-a.txt, -b.txt)")
     args = parser.parse_args()
     if args.config:
         config_ab({"a": args.a.resolve(), "b": args.b.resolve()}, args.repeats, args.duration)
@@ -85,8 +91,10 @@ def main() -> None:
             for rep in range(args.repeats):
                 for name in trees:
                     proc = servers[name].proc
-                    r = gens[name].step(rep, args.rate, args.duration,
-                                        server_pid=proc.pid if proc else None)
+                    assert proc is not None
+                    with PySpy(proc.pid, RESULTS / f"profile-ab-{name}-{rep}.txt") \
+                            if args.profile else contextlib.nullcontext():
+                        r = gens[name].step(rep, args.rate, args.duration, server_pid=proc.pid)
                     steps[name].append(r)
                     print(f"{name} {rep}: ack p50 {r['ack_ms']['p50']} p99 {r['ack_ms']['p99']} "
                           f"ms, {r['delivered_per_s']} delivered/s, "
@@ -111,6 +119,14 @@ def main() -> None:
     result = {"args": {k: str(v) for k, v in vars(args).items()}, "summary": summary,
               "steps": steps}
     print(f"wrote {save('ab', result)}")
+    if args.profile:
+        for name in trees:
+            parts = sorted(RESULTS.glob(f"profile-ab-{name}-*.txt"))
+            merged = RESULTS / f"profile-ab-{name}.txt"
+            merged.write_text("".join(p.read_text() for p in parts))
+            for p in parts:
+                p.unlink()
+            print(top(merged))
 
 
 def config_ab(trees: dict[str, Path], repeats: int, seconds: float) -> None:
