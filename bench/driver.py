@@ -29,7 +29,7 @@ from typing import Any
 from bench.run import bench_url, is_mariadb, recreate_mariadb
 from chatserver.db import migrate
 from chatserver.db.engine import create_engine
-from chatserver.db.messages import _LOCK_ONE
+from chatserver.db.messages import _lock
 from tests.helpers.settings import make_settings
 
 SID = "x" * 36
@@ -63,17 +63,19 @@ async def measure(url: str, n: int) -> dict[str, float]:
                 engine = create_engine(settings, url)
                 if driver != "asyncmy":  # the server runs on asyncmy whatever the URL names
                     engine = create_engine_on(engine, driver)
-                sql = str(_LOCK_ONE.compile(dialect=engine.dialect)).replace("%(sid)s", "%s")
+                lock = _lock(engine.dialect, 1)  # the writer's, for one session
+                sql = lock.sql
                 try:
                     async with engine.connect() as conn:
                         async def core(conn: Any = conn) -> object:
-                            return (await conn.execute(_LOCK_ONE, {"sid": SID})).mappings().all()
+                            result = await conn.execute(lock.statement, {"id0": SID})
+                            return result.mappings().all()
                         async def driver_sql(conn: Any = conn, sql: str = sql) -> object:
                             return (await conn.exec_driver_sql(sql, (SID,))).all()
 
                         def four(sync: Any) -> object:
                             for _ in range(4):
-                                sync.execute(_LOCK_ONE, {"sid": SID}).mappings().all()
+                                sync.execute(lock.statement, {"id0": SID}).mappings().all()
                             return None
 
                         async def in_one_greenlet(conn: Any = conn) -> object:

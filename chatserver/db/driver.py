@@ -7,6 +7,7 @@ where asyncmy alone took 104-111 (`python -m bench.driver`). A statement here is
 with SQLAlchemy (the tables stay the one source of the schema), compiled once for the
 connection's dialect, and given its parameters in the compiled order. Parameters go to the
 driver as they are: no type's bind processing (a JSON value is given already encoded).
+`fetch` and `execute` run the same statement through SQLAlchemy on SQLite.
 
 A driver error becomes the SQLAlchemy error the rest of Parley expects (IntegrityError for a
 duplicate key, OperationalError for a lost server), and a lost connection is invalidated, as
@@ -25,14 +26,16 @@ from asyncmy.cursors import DictCursor
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import Executable
 
 
 class Prepared:
-    """A statement compiled once for a dialect: its SQL and the order of its parameters."""
+    """A statement compiled once for a dialect: the statement (for SQLAlchemy), its SQL and
+    the order of its parameters (for the driver)."""
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
-        compiled: Any = statement.compile(dialect=dialect)  # a SQLCompiler: positiontup
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        self.statement = statement
+        compiled: Any = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
         self.sql: str = compiled.string
         self.names = tuple(compiled.positiontup or ())
 
@@ -40,8 +43,10 @@ class Prepared:
         return tuple(params[name] for name in self.names)
 
 
-def prepared(build: Callable[..., ClauseElement]) -> Callable[..., Prepared]:
-    """`build(dialect, *sizes)` -> its statement, compiled once per dialect and sizes."""
+def prepared(build: Callable[..., Executable]) -> Callable[..., Prepared]:
+    """`build(*sizes)` -> a statement; the result, called as `(dialect, *sizes)`, gives it
+    compiled, once per dialect and sizes (a list is one parameter per item: the driver has
+    no expanding parameters)."""
 
     @functools.lru_cache(maxsize=256)
     def get(dialect: Dialect, *sizes: int) -> Prepared:
@@ -58,9 +63,12 @@ def driver_connection(conn: AsyncConnection) -> Any | None:
     return conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
 
 
-async def fetch(conn: AsyncConnection, driver: Any, statement: Prepared,
-                params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run the statement; its rows as dicts."""
+async def fetch(conn: AsyncConnection, statement: Prepared,
+                params: dict[str, Any]) -> list[Any]:
+    """Run the statement, on the driver where there is one; its rows, by column name."""
+    driver = driver_connection(conn)
+    if driver is None:
+        return list((await conn.execute(statement.statement, params)).mappings())
     args = statement.args(params)
     try:
         async with driver.cursor(DictCursor) as cursor:
@@ -71,8 +79,12 @@ async def fetch(conn: AsyncConnection, driver: Any, statement: Prepared,
         raise await _translated(conn, exc, statement.sql, args) from exc
 
 
-async def execute(conn: AsyncConnection, driver: Any, statement: Prepared,
-                  params: dict[str, Any]) -> None:
+async def execute(conn: AsyncConnection, statement: Prepared, params: dict[str, Any]) -> None:
+    """Run the statement, on the driver where there is one."""
+    driver = driver_connection(conn)
+    if driver is None:
+        await conn.execute(statement.statement, params)
+        return
     args = statement.args(params)
     try:
         async with driver.cursor() as cursor:
