@@ -16,6 +16,8 @@ from chatserver import logs
 from chatserver.logs import ACCESS, LineHandler, access_handler, flush_access
 from chatserver.server import request_ids
 
+pytestmark = pytest.mark.once
+
 FIELDS = {"request_id": "r-1", "status": 200, "method": "GET", "path": "/api/health",
           "duration_ms": 1.25, "client_ip": "127.0.0.1"}
 

@@ -61,10 +61,8 @@ async def index_for(ctx: Context, widget_id: int) -> KnowledgeIndex:
     missing ones are computed in the background meanwhile), BM25 until then."""
     index = ctx.knowledge.get(widget_id)
     if index is None:
-        rows, vectors = await embeddings.load(ctx, widget_id)
-        index = KnowledgeIndex(rows, vectors)
-        ctx.knowledge.put(widget_id, index)
-        if vectors is not None and not index.dense and rows:
+        index = await ctx.knowledge.build(widget_id, lambda: embeddings.load(ctx, widget_id))
+        if ctx.embedder is not None and not index.dense and index.entries:
             embeddings.schedule(ctx, widget_id)
     return index
 
