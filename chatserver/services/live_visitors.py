@@ -8,10 +8,16 @@ its last heartbeat; the live list shows the records seen in the last ONLINE_S. A
 invitation to chat is a record of its own (the visitor's heartbeats rewrite theirs), taken
 at most once, expiring INVITE_TTL_S after it was made.
 
+Once the visitor starts a conversation, the record names its session, and the session
+leads back to the record (`forget_session`: the conversation's erasure forgets the visit
+too, rather than leaving its pages live until it expires).
+
 Redis keys, under the configured prefix, every one with an expiry:
   track:v:<site_key>:<tid>   the visitor's record (JSON), VISIT_TTL_S
   track:i:<site_key>:<tid>   an invitation waiting for the visitor (JSON), INVITE_TTL_S
   track:s:<site_key>         a sorted set of the site's tracking ids scored by last heartbeat
+  track:c:<session_id>       "<site_key> <tid>" of the visit that started the conversation,
+                             VISIT_TTL_S
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ class LiveStore(Protocol):
     async def get(self, site_key: str, tid: str) -> dict[str, Any] | None: ...
     async def put(self, site_key: str, tid: str, record: dict[str, Any]) -> None: ...
     async def forget(self, site_key: str, tid: str) -> None: ...
+    async def forget_session(self, session_id: str) -> None: ...
     async def online(self, site_key: str, now: float) -> list[dict[str, Any]]: ...
     async def invite(self, site_key: str, tid: str) -> dict[str, Any] | None: ...
     async def invites(self, site_key: str, tids: list[str]) -> list[dict[str, Any] | None]: ...
@@ -53,6 +60,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.visits: dict[str, dict[str, tuple[float, dict[str, Any]]]] = {}
         self.waiting: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self.sessions: dict[str, tuple[float, str, str]] = {}  # session -> its visit
         self.swept_at = time.time()
 
     async def get(self, site_key: str, tid: str) -> dict[str, Any] | None:
@@ -66,6 +74,8 @@ class MemoryStore:
         if now - self.swept_at >= SWEEP_S:
             self._sweep(now)
         self.visits.setdefault(site_key, {})[tid] = (now + VISIT_TTL_S, dict(record))
+        if record.get("session_id"):
+            self.sessions[record["session_id"]] = (now + VISIT_TTL_S, site_key, tid)
 
     def _sweep(self, now: float) -> None:
         """Forget expired visits and invitations (memory stays bounded by the live ones)."""
@@ -78,10 +88,17 @@ class MemoryStore:
                 del self.visits[site_key]
         for key in [k for k, (until, _) in self.waiting.items() if until <= now]:
             del self.waiting[key]
+        for sid in [k for k, (until, _, _) in self.sessions.items() if until <= now]:
+            del self.sessions[sid]
 
     async def forget(self, site_key: str, tid: str) -> None:
         self.visits.get(site_key, {}).pop(tid, None)
         self.waiting.pop((site_key, tid), None)
+
+    async def forget_session(self, session_id: str) -> None:
+        link = self.sessions.pop(session_id, None)
+        if link is not None:
+            await self.forget(link[1], link[2])
 
     async def online(self, site_key: str, now: float) -> list[dict[str, Any]]:
         site = self.visits.get(site_key, {})
@@ -128,6 +145,9 @@ class RedisStore:
     def _site(self, site_key: str) -> str:
         return f"{self.prefix}s:{site_key}"
 
+    def _session(self, session_id: str) -> str:
+        return f"{self.prefix}c:{session_id}"
+
     async def get(self, site_key: str, tid: str) -> dict[str, Any] | None:
         raw = await self.redis.get(self._visit(site_key, tid))
         return _loads(raw)
@@ -140,6 +160,9 @@ class RedisStore:
             pipe.zadd(site, {tid: record["last_seen"]})
             pipe.zremrangebyscore(site, "-inf", record["last_seen"] - VISIT_TTL_S)
             pipe.expire(site, VISIT_TTL_S)
+            if record.get("session_id"):
+                pipe.set(self._session(record["session_id"]), f"{site_key} {tid}",
+                         ex=VISIT_TTL_S)
             await pipe.execute()
 
     async def forget(self, site_key: str, tid: str) -> None:
@@ -147,6 +170,12 @@ class RedisStore:
             pipe.delete(self._visit(site_key, tid), self._invite(site_key, tid))
             pipe.zrem(self._site(site_key), tid)
             await pipe.execute()
+
+    async def forget_session(self, session_id: str) -> None:
+        link = await self.redis.getdel(self._session(session_id))
+        if isinstance(link, bytes | str):
+            site_key, _, tid = _text(link).partition(" ")
+            await self.forget(site_key, tid)
 
     async def online(self, site_key: str, now: float) -> list[dict[str, Any]]:
         tids = await self.redis.zrevrangebyscore(self._site(site_key), "+inf", now - ONLINE_S,

@@ -36,7 +36,7 @@ from chatserver.db.privacy import VisitorQuery
 from chatserver.db.schema import messages, notes, outbox, session_context, uploads
 from chatserver.domain import OPEN
 from chatserver.errors import BadRequest, NotFound
-from chatserver.services import upload_admin
+from chatserver.services import tracking, upload_admin
 from chatserver.services.access import Actor, require_admin
 from chatserver.services.audit import record
 from chatserver.timeutil import iso, utcnow
@@ -285,6 +285,10 @@ async def erase_sessions(ctx: Context, ids: list[str], *,
         counts, keys = await db.erase(conn, mine, found, now)
     await upload_admin.delete_objects(ctx, keys)
     counts["files"] = len(keys)
+    try:  # the visits that started them, live in memory or Redis (services/tracking.py)
+        await tracking.forget_sessions(ctx, mine)
+    except (RedisError, OSError) as exc:
+        log.warning("erasure: live visits could not be forgotten: %s", type(exc).__name__)
     counts["redis_keys"] = await forget_in_redis(ctx, mine, found)
     return counts, mine
 

@@ -266,13 +266,23 @@ async def carry(ctx: Context, widget: RowMapping, tid: str,
                 agent = None
         row = await sessions_db.get(conn, session_id)
     if record is not None:
-        record["chatting"] = True
+        record.update(chatting=True, session_id=session_id)  # erasing it forgets the visit
         await store.put(site_key, tid, record)
     if agent is not None:
         await routing.agent_joined(ctx, session_id, agent["id"], agent["display_name"], 0,
                                    user=agent)
     assert row is not None
     return {**created, **visitor_view(row)}
+
+
+async def forget_sessions(ctx: Context, session_ids: list[str]) -> None:
+    """Drop the visits that started these conversations (their erasure): the pages viewed
+    would otherwise stay live, and listed to agents, until the visit expires."""
+    if ctx.tracking is None and not isinstance(ctx.bus, RedisBus):
+        return  # no visit in this process's memory, and no shared store
+    store = state(ctx).store
+    for sid in session_ids:
+        await store.forget_session(sid)
 
 
 async def forget_visitor(ctx: Context, site_key: str, tid: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from chatserver.context import Context
 from chatserver.geoip import GeoIP
+from chatserver.services.privacy import erase_sessions
 from chatserver.services.tracking import state
 from tests.helpers.api import Response
 from tests.helpers.geoip import country_mmdb
@@ -141,6 +142,27 @@ async def test_pre_chat_pages_are_carried_into_the_conversation(make_world: Any)
     # A bad tracking id on session creation is refused before anything is made.
     resp = await world.api.post(f"/api/widgets/{world.key}/sessions", {"tracking_id": "bad"})
     assert resp.code == 422 and resp.error_code == "invalid_tracking_id", resp
+
+
+async def test_erasing_the_conversation_forgets_the_visit_that_started_it(
+        make_world: Any, ctx: Context) -> None:
+    """The visit (its pages, its referrer) would otherwise stay live, and listed to agents,
+    for up to 30 minutes after the conversation it started was erased."""
+    world = await _tracking_world(make_world)
+    await _beat(world, {"tracking_id": TID, "page": PRICING})
+    other = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+    await _beat(world, {"tracking_id": other, "page": CHECKOUT})
+    s = await world.session(tracking_id=TID)
+    assert {v["tracking_id"] for v in await _visitors(world)} == {TID, other}
+    _, erased = await erase_sessions(ctx, [s["session_id"]])
+    assert erased == [s["session_id"]]
+    assert [v["tracking_id"] for v in await _visitors(world)] == [other]  # only that visit
+    assert await state(ctx).store.get(world.key, TID) is None
+    # The visitor's widget reports again on the next page: a new visit, not the erased one.
+    await _beat(world, {"tracking_id": TID, "page": CHECKOUT})
+    [again] = [v for v in await _visitors(world) if v["tracking_id"] == TID]
+    assert again["chatting"] is False and [p["url"] for p in again["pages"]] == [
+        CHECKOUT["url"]]
 
 
 async def test_an_untracked_widget_ignores_the_tracking_id(make_world: Any) -> None:

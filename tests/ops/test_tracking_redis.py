@@ -9,7 +9,8 @@ from typing import Any
 
 from chatserver.config import Settings
 from chatserver.context import Context
-from chatserver.services import tracking
+from chatserver.db import widgets as widgets_db
+from chatserver.services import privacy, tracking
 from chatserver.services.access import Actor
 
 TID = "9d3c1a2b-7e6f-4a5b-8c9d-0e1f2a3b4c5d"
@@ -45,6 +46,38 @@ async def test_two_processes_share_the_live_visitors(make_world: Any, settings: 
         assert await tracking.live_visitors(two, agent) == []
         assert await two.tracking.store.get(world.key, TID) is None
         assert await two.tracking.store.invite(world.key, TID) is None
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_erasing_a_conversation_forgets_its_visit_in_every_process(
+        make_world: Any, settings: Settings, redis_url: str, redis_prefix: str) -> None:
+    world = await make_world(visitor_tracking=True)
+    alice = world.agents["alice"]
+    agent = Actor(id=alice["id"], role="agent", display_name=alice["name"])
+    shared = replace(settings, redis_url=redis_url, redis_prefix=redis_prefix)
+    one, two = Context.create(shared), Context.create(shared)
+    try:
+        page = {"url": "https://shop.example/pricing", "title": "Pricing"}
+        await tracking.heartbeat(one, world.key, {"tracking_id": TID, "page": page},
+                                 ip="127.0.0.1")
+        session = await world.session()
+        async with one.engine.connect() as conn:
+            widget = await widgets_db.by_site_key(conn, world.key)
+        assert widget is not None
+        await tracking.carry(one, widget, TID, session)  # as the session's creation does
+        redis = one.bus.client()  # type: ignore[attr-defined]
+        link = redis_prefix + f"track:c:{session['session_id']}"
+        assert await redis.ttl(link) > 0  # the session leads back to the visit, and expires
+        [seen] = await tracking.live_visitors(one, agent)
+        assert seen["chatting"] is True
+
+        await privacy.erase_sessions(two, [session["session_id"]])  # another process
+        assert await tracking.live_visitors(one, agent) == []
+        assert await one.tracking.store.get(world.key, TID) is None  # type: ignore[union-attr]
+        assert await redis.exists(link) == 0
+        assert await redis.zscore(redis_prefix + f"track:s:{world.key}", TID) is None
     finally:
         await one.close()
         await two.close()
