@@ -17,7 +17,7 @@ import pytest
 from chatserver.api.ui import ADMIN_DIR
 from tests.helpers import skip_or_fail
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.browser import AXE, Site, Visitor
+from tests.helpers.browser import Site, Visitor, axe_violations
 from tests.helpers.browser_servers import Servers
 
 try:
@@ -32,19 +32,6 @@ except ImportError:  # the browser fixture explains; on CI it is an error
 def admin_built() -> None:
     if not (ADMIN_DIR / "index.html").exists():
         skip_or_fail("the admin UI is not built (make build)")
-
-
-def axe_violations(v: Visitor, selector: str) -> list[dict[str, object]]:
-    """axe-core's serious and critical findings in what `selector` matches (the page's own
-    parts), leaving out the primary button, whose contrast is the whole admin's known finding
-    (not this page's)."""
-    if not v.page.evaluate("() => typeof axe !== 'undefined'"):
-        v.page.add_script_tag(path=str(AXE))
-    results: dict[str, list[dict[str, object]]] = v.page.evaluate(
-        "async (sel) => await axe.run({include: [[sel]], exclude: [['.btn-primary']]},"
-        " {resultTypes: ['violations']})", selector)
-    return [{"id": r["id"], "help": r["help"]} for r in results["violations"]
-            if r["impact"] in ("serious", "critical")]
 
 
 def _sign_in(page: Page, servers: Servers, email: str) -> None:

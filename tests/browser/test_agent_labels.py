@@ -17,7 +17,7 @@ import pytest
 from chatserver.api.ui import ADMIN_DIR, AGENT_DIR
 from tests.helpers import skip_or_fail
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.browser import AXE, Site, Visitor
+from tests.helpers.browser import Site, Visitor, axe_violations
 from tests.helpers.browser_servers import Servers
 from tests.helpers.inbox import VisitorSocket, make_agent, sign_in, visitors
 
@@ -35,18 +35,6 @@ __all__ = ["visitors"]  # the fixture, used by name
 def uis_built() -> None:
     if not (AGENT_DIR / "index.html").exists() or not (ADMIN_DIR / "index.html").exists():
         skip_or_fail("the agent inbox or the admin UI is not built (make build)")
-
-
-def axe_violations(v: Visitor, selector: str) -> list[dict[str, object]]:
-    """axe-core's serious and critical findings in what `selector` matches (this feature's
-    parts: the pages around them have findings of their own, e.g. the primary button's
-    contrast, which are not this test's)."""
-    if not v.page.evaluate("() => typeof axe !== 'undefined'"):
-        v.page.add_script_tag(path=str(AXE))
-    results: dict[str, list[dict[str, object]]] = v.page.evaluate(
-        "async (sel) => await axe.run(sel, {resultTypes: ['violations']})", selector)
-    return [{"id": r["id"], "help": r["help"]} for r in results["violations"]
-            if r["impact"] in ("serious", "critical")]
 
 
 def admin_creates_label(admin: Visitor, servers: Servers, name: str) -> None:

@@ -182,12 +182,14 @@ class Visitor:
         return path
 
 
-def axe_violations(v: Visitor) -> list[dict[str, Any]]:
-    """axe-core's serious and critical findings on the page as it is now."""
+def axe_violations(v: Visitor, selector: str | None = None) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page as it is now, or in what
+    `selector` matches (one feature's parts, when the page around them is not the test's)."""
     if not v.page.evaluate("() => typeof axe !== 'undefined'"):
         v.page.add_script_tag(path=str(AXE))
     results: dict[str, Any] = v.page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})")
+        "async (sel) => await axe.run(sel || document, {resultTypes: ['violations']})",
+        selector)
     return [{"id": r["id"], "impact": r["impact"], "help": r["help"],
              "nodes": [n["target"] for n in r["nodes"]][:5]}
             for r in results["violations"] if r["impact"] in ("serious", "critical")]

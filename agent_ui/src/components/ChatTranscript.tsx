@@ -44,8 +44,8 @@ function Bubble({ m, seen, token, onSaveAnswer }: {
 }) {
   if (m.sender_type === "system") {
     return (
-      <li className="my-2 text-center text-xs text-secondary-600" data-seq={m.seq} data-sender="system">
-        <span>{systemText(m)}</span> <span className="text-secondary-500">· {clock(m.created_at)}</span>
+      <li className="my-2 text-center text-xs text-secondary-700" data-seq={m.seq} data-sender="system">
+        <span>{systemText(m)}</span> <span>· {clock(m.created_at)}</span>
       </li>
     );
   }
@@ -55,7 +55,7 @@ function Bubble({ m, seen, token, onSaveAnswer }: {
   return (
     <li className={`group my-1 flex flex-col ${mine ? "items-end" : "items-start"}`} data-seq={m.seq}
       data-sender={m.sender_type}>
-      <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
+      <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-700">
         {mine && onSaveAnswer && m.text && (
           <button type="button" onClick={() => onSaveAnswer(m)}
             className="hidden rounded px-1 text-primary underline opacity-0 focus:opacity-100 group-hover:opacity-100 md:inline"
@@ -79,7 +79,7 @@ function Bubble({ m, seen, token, onSaveAnswer }: {
       )}
       {files.length > 0 && <MessageFiles token={token} files={files} mine={mine} />}
       {ai && m.sources?.length ? <AiSources sources={m.sources} /> : null}
-      {seen && <span className="px-1 text-xs text-secondary-600" data-testid="seen">Seen</span>}
+      {seen && <span className="px-1 text-xs text-secondary-700" data-testid="seen">Seen</span>}
     </li>
   );
 }
@@ -114,7 +114,7 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
   return (
     <div ref={ref} className="min-h-0 flex-1 overflow-y-auto px-4 py-4" data-testid="transcript"
       aria-label={`Conversation with ${visitorName}`} role="log" aria-live="polite">
-      {loading && messages.length === 0 && <p className="text-center text-sm text-secondary-600">Loading…</p>}
+      {loading && messages.length === 0 && <p className="text-center text-sm text-secondary-700">Loading…</p>}
       <ol className="mx-auto flex max-w-content flex-col">
         {timeline(messages, notes).map((item) => (item.kind === "note"
           ? <NoteBubble key={`note-${item.note.id}`} note={item.note} names={teamNames} />
@@ -122,7 +122,7 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
             onSaveAnswer={onSaveAnswer} />))}
         {aiDraft && (
           <li className="my-1 flex flex-col items-start" data-testid="ai-draft">
-            <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-600">
+            <span className="mb-0.5 flex items-center gap-1 px-1 text-xs text-secondary-700">
               <span className="badge bg-ai text-white">AI</span> writing…
             </span>
             <div className="max-w-[75%] space-y-2 whitespace-pre-wrap break-words rounded-lg border border-ai-50 bg-ai-50 px-3 py-2 text-sm">
@@ -149,13 +149,13 @@ export function ChatTranscript({ token, messages, uploads = {}, onCancelUpload, 
                 {onDiscard && <button type="button" className="underline" onClick={() => onDiscard(e.clientMsgId)}>Discard</button>}
               </span>
             ) : (
-              <span className="px-1 text-xs text-secondary-600">{isReady(e) ? "Sending…" : "Uploading…"}</span>
+              <span className="px-1 text-xs text-secondary-700">{isReady(e) ? "Sending…" : "Uploading…"}</span>
             )}
           </li>
         ))}
       </ol>
       {typing && (
-        <p className="mx-auto mt-2 flex max-w-content items-center gap-1 text-xs text-secondary-600" data-testid="typing">
+        <p className="mx-auto mt-2 flex max-w-content items-center gap-1 text-xs text-secondary-700" data-testid="typing">
           <span className="typing-dots" aria-hidden><span>●</span><span>●</span><span>●</span></span>
           {typing}
         </p>
