@@ -121,7 +121,9 @@ class Settings:
                                    "this long is marked abandoned (never one whose visitor "
                                    "left an email).")
     sweep_interval_s: float = _setting(30.0, "How often a process marks idle sessions abandoned "
-                                       "and keeps its open visitors' sessions alive (seconds).")
+                                       "and keeps its open visitors' sessions alive (seconds; "
+                                       "each of those is marked once in PARLEY_IDLE_ABANDON_S "
+                                       "/ 2 - 2 x this).")
     sessions_per_ip_per_minute: int = _setting(30, "Visitor sessions one IP may create per minute.")
 
     # Attachments (docs/attachments.md)
