@@ -214,6 +214,12 @@ def test_an_agent_takes_a_chat_talks_transfers_and_closes(
     result.click()
     expect(page.get_by_test_id("transcript")).to_contain_text("Hi Bob")
     expect(page.get_by_test_id("composer")).to_have_count(0)
+    # A past reply can still become a draft answer for the AI, as in the inbox.
+    reply = page.get_by_test_id("transcript").locator(
+        "li[data-sender='agent']", has_text="Sent while the server was away")
+    reply.hover()
+    reply.get_by_role("button", name="Save as answer").click()
+    expect(page.get_by_text("Saved as a draft answer for review")).to_be_visible()
     page.get_by_test_id("history-search").fill("nobody-like-this")
     expect(page.get_by_text("No conversation matches")).to_be_visible()
     page.get_by_test_id("history-search").fill("vera@example")

@@ -37,6 +37,8 @@ interface Props {
   /** Every label and the team, for the filters. */
   labels?: Label[];
   team?: TeamMember[];
+  /** "Save as answer" on an agent's reply in the open conversation (as in the inbox). */
+  onSaveAnswer?: (sessionId: string, m: Message) => void;
 }
 
 /** The time zone the filters' dates are days of (the browser's). */
@@ -56,7 +58,7 @@ function requestFilters(filters: HistoryFilters): HistoryFilters {
 
 /** Ended conversations, searchable by visitor or text, and one of them read-only (or reopened,
  * when the visitor left an email that a reply can reach). */
-export function HistoryPage({ token, chatId, onReopen, labels = [], team = [] }: Props) {
+export function HistoryPage({ token, chatId, onReopen, labels = [], team = [], onSaveAnswer }: Props) {
   const [filters, setFilters] = useState<HistoryFilters>(() => filtersFromSearch(window.location.search));
   const query = filters.q ?? "";
   const setQuery = (q: string) => setFilters((f) => cleanFilters({ ...f, q }));
@@ -151,6 +153,7 @@ export function HistoryPage({ token, chatId, onReopen, labels = [], team = [] }:
       </section>
       <main className={`${chatId ? "flex" : "hidden md:flex"} min-w-0 flex-1`}>
         {chatId ? <PastChat key={chatId} token={token} sessionId={chatId} onReopen={onReopen} labels={labels}
+          onSaveAnswer={onSaveAnswer}
           onLabels={(id, now) => setResults((rs) => rs.map((r) => (r.session_id === id ? { ...r, labels: now } : r)))} />
           : <p className="m-auto p-8 text-secondary-600">Pick a conversation to read it.</p>}
       </main>
@@ -158,13 +161,13 @@ export function HistoryPage({ token, chatId, onReopen, labels = [], team = [] }:
   );
 }
 
-function PastChat({ token, sessionId, onReopen, labels, onLabels }: {
+function PastChat({ token, sessionId, onReopen, labels, onLabels, onSaveAnswer }: {
   token: string;
   sessionId: string;
   labels: Label[];
   /** The conversation's labels changed (its row in the list shows them). */
   onLabels: (sessionId: string, labels: Label[]) => void;
-} & Pick<Props, "onReopen">) {
+} & Pick<Props, "onReopen" | "onSaveAnswer">) {
   const [session, setSession] = useState<Session | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [notes, setNotes] = useState<Note[]>([]);
@@ -210,7 +213,8 @@ function PastChat({ token, sessionId, onReopen, labels, onLabels }: {
               onClick={() => onReopen(session.session_id)}>Reopen and reply</button>
           )}
         </header>
-        <ChatTranscript token={token} messages={messages} visitorName={name} notes={notes} />
+        <ChatTranscript token={token} messages={messages} visitorName={name} notes={notes}
+          onSaveAnswer={onSaveAnswer && ((m) => onSaveAnswer(session.session_id, m))} />
       </section>
       <div className="hidden w-details border-l border-secondary-200 lg:block">
         <VisitorDetails token={token} session={session}

@@ -200,6 +200,7 @@ export function Inbox({ token, user, route, onSignedOut, onLogout, onUser, onPas
         <VisitorsPage token={token} />
       ) : route.page === "history" ? (
         <HistoryPage token={token} chatId={route.chatId} onReopen={(id) => inbox.accept(id)}
+          onSaveAnswer={saveAnswer}
           labels={labels.state.catalog} team={Object.values(state.team)} />
       ) : (
         <div className="flex min-h-0 flex-1">
