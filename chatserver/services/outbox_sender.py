@@ -130,14 +130,21 @@ class OutboxSender:
         async with self.ctx.engine.connect() as conn:
             ids = await db.due_ids(conn, utcnow(), BATCH)
         self._full = len(ids) == BATCH
-        # Never a second attempt at a row this process is delivering, even when its lease
-        # seems to have run out (the clock was stepped forward).
-        ids = [i for i in ids if i not in self.delivering]
         claimed = 0
         for start in range(0, len(ids), CONCURRENCY):
             if self.stopping:
                 break
-            rows = await self._claim(ids[start:start + CONCURRENCY])
+            # Never a second attempt at a row this process is delivering, even when its
+            # lease seems to have run out (the clock was stepped forward): the rows are
+            # reserved here before the claim's await, so another round of this process
+            # (run_once driven beside the loop) cannot claim them meanwhile.
+            chunk = [i for i in ids[start:start + CONCURRENCY] if i not in self.delivering]
+            self.delivering.update(chunk)
+            rows: list[RowMapping] = []
+            try:
+                rows = await self._claim(chunk) if chunk else []
+            finally:
+                self.delivering.difference_update(set(chunk) - {r["id"] for r in rows})
             claimed += len(rows)
             async with asyncio.TaskGroup() as group:
                 for row in rows:
@@ -156,7 +163,7 @@ class OutboxSender:
     async def deliver(self, row: RowMapping) -> None:
         """One attempt at a claimed row, and its mark. Raises only when the database is
         unavailable (the row keeps its lease and is tried again when that runs out)."""
-        self.delivering.add(row["id"])
+        self.delivering.add(row["id"])  # reserved by run_once already; a direct call too
         try:
             await self._deliver(row)
         finally:
