@@ -68,18 +68,13 @@ async def existing_batch(conn: AsyncConnection,
     """Messages already stored under these (session_id, client_msg_id) pairs."""
     if not keys:
         return {}
-    if len(keys) == 1:
-        result = await conn.execute(_ONE_EXISTING, {"sid": keys[0][0], "cid": keys[0][1]})
-    else:
-        result = await conn.execute(_EXISTING, {"keys": keys})
+    result = await conn.execute(_EXISTING, {"keys": keys})
     return {(r["session_id"], r["client_msg_id"]): r for r in result.mappings()}
 
 
 # Built once: SQLAlchemy's compiled cache is hit without constructing an IN list and its
 # cache key per batch (at 500 msg/s from 100 visitors, building the writer's statements was a
 # fifth of the server's CPU: bench/ab.py --profile). An expanding parameter takes the list.
-_ONE_EXISTING = select(messages).where(messages.c.session_id == bindparam("sid"),
-                                       messages.c.client_msg_id == bindparam("cid"))
 _EXISTING = select(messages).where(tuple_(messages.c.session_id, messages.c.client_msg_id)
                                    .in_(bindparam("keys", expanding=True)))
 
@@ -122,19 +117,15 @@ async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
     params.update({f"a{i}": sid for i, sid in enumerate(agents)})
     await execute(conn, _move_seqs(conn.dialect, len(last_seqs), len(agents)), params)
     # The driver takes the JSON column's value encoded, as SQLAlchemy's type would ("null" too).
-    encode = json.dumps if driver_connection(conn) is not None else _as_is
+    on_driver = driver_connection(conn) is not None
     params = {}
     for i, row in enumerate(rows):
         params.update({f"{name}{i}": row[name] for name in _INSERTED})
-        params[f"meta{i}"] = encode(row["meta"])
+        params[f"meta{i}"] = json.dumps(row["meta"]) if on_driver else row["meta"]
     new = await fetch(conn, _insert(conn.dialect, len(rows)), params)
     # By the (session, seq) each row was given: no reliance on RETURNING's order.
     ids = {(r["session_id"], r["seq"]): int(r["id"]) for r in new}
     return [ids[(row["session_id"], row["seq"])] for row in rows]
-
-
-def _as_is(value: Any) -> Any:
-    return value
 
 
 _INSERTED = ("session_id", "seq", "client_msg_id", "sender_type", "sender_id", "sender_name",
