@@ -5,6 +5,11 @@ same machine load (the machine is shared: run-to-run noise is larger than most c
     cp -r chatserver cli migrations /tmp/b                           # after (or another commit)
     .venv/bin/python -m bench.ab /tmp/a /tmp/b [--rate 500] [--visitors 100] [--repeats 4]
     .venv/bin/python -m bench.ab /tmp/a /tmp/b --config [--repeats 5]   # the widget config route
+    .venv/bin/python -m bench.ab /tmp/a /tmp/b --idle 5000 --churn 1300   # visitors arriving
+
+``--churn N``: during each step, N more visitors open their sockets (a load generator of
+their own, 4 at a time), as visitors arrive while others chat: what makes the garbage
+collector's full collections come.
 
 Each tree gets its own MariaDB database (the bench database's name + `_ab0`/`_ab1`), server,
 idle sockets and paired conversations; then A and B alternate steps. Prints each step and
@@ -22,6 +27,8 @@ import argparse
 import contextlib
 import os
 import statistics
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +38,8 @@ from bench.common import database_url, setup_widget, workdir
 from bench.loadgen import LoadGen, parley_agents, precreate_sessions
 from bench.profile import PySpy, top
 from bench.run import (
-    WIDGET,
     RESULTS,
+    WIDGET,
     BareServer,
     bench_url,
     http_load,
@@ -55,6 +62,8 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=4.0)
     parser.add_argument("--repeats", type=int, default=4)
+    parser.add_argument("--churn", type=int, default=0,
+                        help="sockets opened during each step (visitors arriving)")
     parser.add_argument("--config", action="store_true", help="the widget config route")
     parser.add_argument("--profile", action="store_true",
                         help="sample each server with py-spy during its steps "
@@ -69,6 +78,7 @@ def main() -> None:
     trees = {"a": args.a.resolve(), "b": args.b.resolve()}
     servers: dict[str, ChatServer] = {}
     gens: dict[str, LoadGen] = {}
+    arriving: dict[str, tuple[LoadGen, list[tuple[str, str]]]] = {}
     steps: dict[str, list[dict[str, Any]]] = {k: [] for k in trees}
     with workdir() as tmp:
         work = Path(tmp)
@@ -88,12 +98,18 @@ def main() -> None:
                                 sessions=precreate_sessions(url, w["site_key"], args.idle))
                 gens[name].pairs(agents, args.visitors)
                 gens[name].step(999, 100, 2.0)  # warm up
+                if args.churn:
+                    arriving[name] = (LoadGen(target("parley", servers[name].url,
+                                                     w["site_key"]), 1),
+                                      precreate_sessions(url, w["site_key"],
+                                                         args.churn * args.repeats))
             for rep in range(args.repeats):
                 for name in trees:
                     proc = servers[name].proc
                     assert proc is not None
                     with PySpy(proc.pid, RESULTS / f"profile-ab-{name}-{rep}.txt") \
-                            if args.profile else contextlib.nullcontext():
+                            if args.profile else contextlib.nullcontext(), \
+                            arrivals(arriving.get(name), rep, args.churn):
                         r = gens[name].step(rep, args.rate, args.duration, server_pid=proc.pid)
                     steps[name].append(r)
                     print(f"{name} {rep}: ack p50 {r['ack_ms']['p50']} p99 {r['ack_ms']['p99']} "
@@ -101,7 +117,7 @@ def main() -> None:
                           f"{r['server_cpu_ms_per_msg']} ms CPU/msg, load {r['loadavg']:.1f}",
                           flush=True)
         finally:
-            for g in gens.values():
+            for g in [*gens.values(), *(a[0] for a in arriving.values())]:
                 g.close()
             for s in servers.values():
                 s.kill()
@@ -127,6 +143,24 @@ def main() -> None:
             for p in parts:
                 p.unlink()
             print(top(merged))
+
+
+@contextlib.contextmanager
+def arrivals(churn: tuple[LoadGen, list[tuple[str, str]]] | None, rep: int,
+             n: int) -> Iterator[None]:
+    """Open the next n of the precreated sessions' sockets while the body runs."""
+    if churn is None:
+        yield
+        return
+    gen, sessions = churn
+    opening = threading.Thread(target=gen.idle, args=(n,), daemon=True,
+                               kwargs={"concurrency": 4,
+                                       "sessions": sessions[rep * n:(rep + 1) * n]})
+    opening.start()
+    try:
+        yield
+    finally:
+        opening.join()
 
 
 def config_ab(trees: dict[str, Path], repeats: int, seconds: float) -> None:

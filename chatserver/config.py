@@ -79,6 +79,12 @@ class Settings:
                                   "empty and no token = /metrics is off.")
     metrics_token: str = _setting("", "Bearer token that may read GET /metrics from anywhere; "
                                   "empty = only PARLEY_METRICS_ALLOW.", secret=True)
+    gc_freeze: bool = _setting(True, "Freeze what survives a full garbage collection out of "
+                               "later ones, so a collection does not walk every open "
+                               "socket's objects again (docs/performance.md, section 8).")
+    gc_full_interval_s: float = _setting(3600.0, "How often frozen objects are collected too "
+                                         "(one full collection: reference cycles among them "
+                                         "are freed); 0 = never.")
     log_format: str = _setting("text", "Log format: text or json.")
     log_level: str = _setting("INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
 

@@ -11,6 +11,7 @@ Names follow Prometheus conventions: ``parley_`` prefix, base units (seconds, by
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter as Tally
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Gauge,
+    GCCollector,
     Histogram,
     PlatformCollector,
     ProcessCollector,
@@ -39,6 +41,7 @@ __all__ = ["CONTENT_TYPE", "REGISTRY", "render"]
 REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)  # CPU, memory, open file descriptors of this process
 PlatformCollector(registry=REGISTRY)
+GCCollector(registry=REGISTRY)  # python_gc_*: collections and objects collected
 
 # Latency buckets for chat frames: a stored-and-acknowledged message takes milliseconds.
 FAST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -88,6 +91,14 @@ UP = Gauge("parley_redis_connected", "1 while this process's Redis pub/sub conne
 STARTED = Gauge("parley_start_time_seconds", "When this process started (Unix time).",
                 registry=REGISTRY)
 STARTED.set(time.time())
+# The garbage collector's pauses (chatserver/collector.py): a full one holds every socket.
+GC_PAUSES = Histogram("parley_gc_pause_seconds", "Garbage collections, how long each held the "
+                      "process, by generation (2 = a full collection).", ["generation"],
+                      registry=REGISTRY, buckets=(0.0005, *FAST_BUCKETS))
+GC_PAUSE = tuple(GC_PAUSES.labels(str(g)) for g in range(3))
+FROZEN = Gauge("parley_gc_frozen_objects", "Objects frozen out of the garbage collector's "
+               "generations (survivors of its last full collection).", registry=REGISTRY)
+FROZEN.set_function(gc.get_freeze_count)
 
 _KINDS = ("visitor", "agent", "socket")
 

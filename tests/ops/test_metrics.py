@@ -105,7 +105,8 @@ async def test_off_without_settings(api: Api, app: Any) -> None:
 
 
 def test_a_served_process_counts_requests(db_url: str, tmp_path: Path) -> None:
-    """`chatctl serve` also counts every HTTP request (its access log does)."""
+    """`chatctl serve` also counts every HTTP request (its access log does), and the
+    garbage collector's pauses."""
     import urllib.request
 
     env = {"PARLEY_DATABASE_URL": db_url, "PARLEY_DATA_DIR": str(tmp_path / "data"),
@@ -122,3 +123,6 @@ def test_a_served_process_counts_requests(db_url: str, tmp_path: Path) -> None:
         key = ("parley_http_requests_total", (("method", "GET"), ("status", "2xx")))
         assert second[key] - first.get(key, 0) >= 6  # five health checks and a scrape
         assert ("parley_http_request_duration_seconds_count", ()) in second
+        # the start-up's heap, collected once and frozen (chatserver/collector.py)
+        assert second[("parley_gc_pause_seconds_count", (("generation", "2"),))] >= 1
+        assert second[("parley_gc_frozen_objects", ())] > 10_000
