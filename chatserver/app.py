@@ -42,6 +42,7 @@ from chatserver.context import Context
 from chatserver.mail.inbound import InboundMail
 from chatserver.mail.listener import MailListener
 from chatserver.realtime import handlers as sockets
+from chatserver.realtime.pings import Pinger
 from chatserver.realtime.registry import Registry
 from chatserver.services import agent_presence, inbound
 from chatserver.services.assistant import AIRunner
@@ -122,8 +123,9 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
         "registry": Registry(ctx.bus),
         "socket_limits": sockets.socket_limits(ctx.settings),
         "default_handler_class": NotFoundHandler,
-        "websocket_ping_interval": ctx.settings.ws_ping_interval_s,
-        "websocket_ping_timeout": ctx.settings.ws_ping_timeout_s,
+        # One ping timer for all sockets (realtime/pings.py), not Tornado's task per socket.
+        "pinger": Pinger(ctx.settings.ws_ping_interval_s, ctx.settings.ws_ping_timeout_s),
+        "websocket_ping_interval": 0,
         "websocket_max_message_size": ctx.settings.max_ws_frame_bytes,
         "xheaders": False,
         **overrides,

@@ -112,7 +112,8 @@ class Settings:
     max_message_chars: int = _setting(4000, "Longest chat message, in characters.")
     max_ws_frame_bytes: int = _setting(64 * 1024, "Largest accepted WebSocket frame (bytes).")
     ws_auth_timeout_s: float = _setting(5.0, "Seconds a socket has to send its auth frame.")
-    ws_ping_interval_s: float = _setting(25.0, "WebSocket ping interval, in seconds.")
+    ws_ping_interval_s: float = _setting(25.0, "WebSocket ping interval, in seconds (0 = no "
+                                         "pings).")
     ws_ping_timeout_s: float = _setting(20.0, "Close a socket whose pong is this late (seconds; "
                                         "at most the ping interval).")
     visitor_burst: int = _setting(20, "Visitor messages allowed per burst window.")

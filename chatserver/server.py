@@ -282,6 +282,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
              settings.shutdown_grace_s)
     server.stop()
     sweeper.stop()
+    app.settings["pinger"].stop()
     log_flusher.stop()
     registry = app.settings["registry"]
     close_all(registry)

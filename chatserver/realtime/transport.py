@@ -27,6 +27,7 @@ from chatserver.origins import client_ip, from_trusted_proxy, origin_allowed, ow
 from chatserver.outage import is_unavailable, outage_log
 from chatserver.ratelimit import SocketLimits
 from chatserver.realtime.outbox import Outbox
+from chatserver.realtime.pings import Pinger
 from chatserver.realtime.protocol import (
     CLOSE_AUTH,
     CLOSE_AUTH_TIMEOUT,
@@ -61,6 +62,11 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
     consumer: asyncio.Task[None] | None = None
     # The auth deadline until the socket is authenticated; then, for agents, the token's expiry.
     timer: object | None = None
+    # Its place in the process's ping wheel (realtime/pings.py), and whether a ping waits for
+    # its pong.
+    ping_slot = 0
+    pong_slot = 0
+    pong_due = False
 
     def initialize(self) -> None:
         self.conn_id = uuid.uuid4().hex
@@ -86,6 +92,11 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         registry: Registry = self.application.settings["registry"]
         return registry
 
+    @property
+    def pinger(self) -> Pinger:
+        pinger: Pinger = self.application.settings["pinger"]
+        return pinger
+
     def check_origin(self, origin: str) -> bool:
         # The handshake always succeeds; a foreign origin is closed with 4403 once we know
         # which widget the socket is for (visitors) or at open (agents).
@@ -104,6 +115,7 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         self.set_nodelay(True)
         self.ip = client_ip(self.request, self.ctx.settings)
         self.registry.sockets.add(self)
+        self.pinger.add(self)
         self.set_timer(self.ctx.settings.ws_auth_timeout_s, self._auth_timeout)
 
     def set_timer(self, delay_s: float, callback: Callable[[], None]) -> None:
@@ -287,7 +299,11 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         self.closing = True
         super().close(code, reason)
 
+    def on_pong(self, data: bytes) -> None:
+        self.pong_due = False
+
     def on_close(self) -> None:
         self.closing = True
         self.cancel_timer()
         self.registry.sockets.discard(self)
+        self.pinger.remove(self)
