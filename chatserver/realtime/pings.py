@@ -4,8 +4,8 @@ Tornado's own (``websocket_ping_interval``) runs a task per socket that sleeps, 
 sleeps: about ten objects per socket (the task, its coroutines, futures, timer handles) that
 live for an interval and are then replaced. CPython counts the old ones freed against the
 new ones made, so with 5,000 sockets no young collection came until one walked the 90,000
-objects a round of pings had made: 35-60 ms, every ping interval (bench/README.md, the
-collector's log). Each socket's timer also sat in the event loop's heap.
+objects a round of pings had made: 35-60 ms, every ping interval (docs/performance.md,
+section 8). Each socket's timer also sat in the event loop's heap.
 
 Here a wheel of slots a fraction of the interval apart: a socket joins the slot before the
 current one (its first ping an interval after it opened); each tick pings the sockets of

@@ -132,3 +132,22 @@ def test_the_wheel_turns_once_per_interval(interval: float, timeout: float, slot
                                            ticks: int) -> None:
     p = Pinger(interval, timeout)
     assert (p.slots, p.timeout_ticks) == (slots, ticks)
+
+
+def test_an_interval_of_0_pings_nobody() -> None:
+    class Sock:
+        ping_slot = pong_slot = 0
+        pong_due = False
+
+        def ping(self, data: bytes = b"") -> None:
+            raise AssertionError("pinged")
+
+        def close(self, code: int | None = None, reason: str | None = None) -> None:
+            raise AssertionError("closed")
+
+    p = Pinger(0, 20)
+    sock = Sock()
+    p.add(sock)
+    p.tick()
+    p.remove(sock)
+    assert len(p) == 0
