@@ -4,9 +4,10 @@ is frozen out of later ones, and the periodic full collection frees cycles among
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import weakref
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -22,11 +23,25 @@ class Node:
         self.other: Node | None = None
 
 
-def cycle() -> weakref.ref[Node]:
-    """A reference cycle nothing else holds, and a weak reference that tells when it is freed."""
+def pair() -> Node:
+    """One of two nodes in a reference cycle."""
     a, b = Node(), Node()
     a.other, b.other = b, a
-    return weakref.ref(a)
+    return a
+
+
+def cycle() -> weakref.ref[Node]:
+    """A reference cycle nothing else holds, and a weak reference that tells when it is freed."""
+    return weakref.ref(pair())
+
+
+@contextlib.asynccontextmanager
+async def running(collector: Collector) -> AsyncIterator[None]:
+    collector.start()
+    try:
+        yield
+    finally:
+        collector.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +54,8 @@ def test_what_survives_a_full_collection_is_frozen_and_its_cycles_wait_for_the_n
         -> None:
     async def go() -> None:
         collector = Collector(freeze=True, full_interval_s=0)
-        collector.start()
-        try:
-            kept = Node()
-            kept.other = Node()
-            kept.other.other = kept
+        async with running(collector):
+            kept = pair()
             gc.collect()  # a full collection, as the collector makes by itself
             await asyncio.sleep(0)  # the freeze it schedules on the loop
             assert gc.get_freeze_count() > 0
@@ -54,41 +66,30 @@ def test_what_survives_a_full_collection_is_frozen_and_its_cycles_wait_for_the_n
             collector.full_collection()
             assert gone() is None
             assert gc.get_freeze_count() > 0  # what survived is frozen again
-        finally:
-            collector.stop()
 
     asyncio.run(go())
 
 
 def test_a_young_cycle_is_collected_as_usual() -> None:
     async def go() -> None:
-        collector = Collector(freeze=True, full_interval_s=0)
-        collector.start()
-        try:
+        async with running(Collector(freeze=True, full_interval_s=0)):
             ref = cycle()
             gc.collect(0)
             assert ref() is None
-        finally:
-            collector.stop()
 
     asyncio.run(go())
 
 
 def test_the_periodic_full_collection_frees_cycles_among_frozen_objects() -> None:
     async def go() -> None:
-        collector = Collector(freeze=True, full_interval_s=0.05)
-        held = Node()
-        held.other = Node()
-        held.other.other = held
-        collector.start()  # start-up's heap frozen: the cycle with it
-        try:
+        held = pair()
+        # Started, it freezes start-up's heap: the cycle with it.
+        async with running(Collector(freeze=True, full_interval_s=0.05)):
             ref = weakref.ref(held)
             del held
             gc.collect()
             assert ref() is not None
             await wait_until_async(lambda: ref() is None or None, 5, "the cycle freed")
-        finally:
-            collector.stop()
 
     asyncio.run(go())
 
@@ -100,16 +101,13 @@ def test_turned_off_nothing_is_frozen_and_pauses_are_still_measured() -> None:
 
     async def go() -> None:
         collector = Collector(freeze=False, full_interval_s=0.05)
-        collector.start()
-        try:
+        async with running(collector):
             before = count()
             ref = cycle()
             gc.collect()
             await asyncio.sleep(0.2)
             assert ref() is None and gc.get_freeze_count() == 0
             assert count() == before + 1
-        finally:
-            collector.stop()
         assert collector._observe not in gc.callbacks
 
     asyncio.run(go())
