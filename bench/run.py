@@ -60,6 +60,7 @@ from bench.loadgen import (
     proc_cpu,
     rss_kib,
 )
+from bench.memtrace import beside as memtrace_beside
 from bench.memtrace import diff as memtrace_diff
 from bench.profile import PySpy, top
 from tests.helpers.procs import ChatServer, free_port
@@ -117,9 +118,12 @@ def say(*parts: Any) -> None:
 class BareServer(ChatServer):
     """bench/baseline.py in a subprocess, started and stopped like `chatctl serve`."""
 
-    def __init__(self, log_path: Path, config_body: Path | None = None) -> None:
-        super().__init__({}, log_path, cwd=ROOT)
+    def __init__(self, log_path: Path, config_body: Path | None = None,
+                 memtrace: Path | None = None) -> None:
+        super().__init__({"PARLEY_BENCH_MEMTRACE": str(memtrace)} if memtrace else {},
+                         log_path, cwd=ROOT)
         self.config_body = config_body
+        self.memtrace = memtrace
 
     def start(self, timeout: float = 30.0) -> BareServer:
         try:
@@ -130,7 +134,8 @@ class BareServer(ChatServer):
         return self
 
     def spawn(self) -> None:
-        cmd = [sys.executable, "-m", "bench.baseline", "--port", "0"]
+        cmd = [sys.executable, *(["bench/memtrace.py", "baseline"] if self.memtrace
+                                 else ["-m", "bench.baseline"]), "--port", "0"]
         if self.config_body is not None:
             cmd += ["--config-body", str(self.config_body)]
         with open(self.log_path, "ab") as log:
@@ -318,8 +323,8 @@ def idle_on(lg: LoadGen, pid: int, n: int, concurrency: int,
     if memtrace:
         snapshot(pid, Path(f"{memtrace}.2"))
         report = memtrace_diff(Path(f"{memtrace}.1"), Path(f"{memtrace}.2"), res["connected"])
-        (RESULTS / "memtrace-idle.txt").write_text(report + "\n")
         say(report)
+        res["memtrace"] = report
     check = lg.check()
     rss_before = res.pop("before")
     # The server's CPU while the sockets connected and authenticated, per socket.
@@ -347,11 +352,19 @@ def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
                 say(f"idle: opening {n} sockets on Parley")
                 p = idle_on(lg, server.proc.pid, n, conc, made, profile="idle-connect",
                             memtrace=trace)
-        with BareServer(work / "bare.log") as bare:
+        bare_trace = work / "bare-snap" if MEMTRACE else None
+        with BareServer(work / "bare.log", memtrace=bare_trace) as bare:
             assert bare.proc is not None
             with LoadGen(target("baseline", bare.url), workers) as lg:
                 say(f"idle: opening {n} sockets on the bare baseline")
-                b = idle_on(lg, bare.proc.pid, n, conc, None)
+                b = idle_on(lg, bare.proc.pid, n, conc, None, memtrace=bare_trace)
+        if trace and bare_trace:
+            both = memtrace_beside((Path(f"{trace}.1"), Path(f"{trace}.2"), p["connected"]),
+                                   (Path(f"{bare_trace}.1"), Path(f"{bare_trace}.2"),
+                                    b["connected"]))
+            say(both)
+            (RESULTS / "memtrace-idle.txt").write_text("\n\n".join(
+                [both, "Parley: " + p.pop("memtrace"), "bare: " + b.pop("memtrace")]) + "\n")
     result = {"scenario": "idle", "sockets": n, "workers": workers, "concurrency": conc,
               "memtrace": MEMTRACE,  # tracemalloc on: RSS figures inflated, for diagnosis
               "database": db_durability(url)["database"], "parley": p, "bare": b,
