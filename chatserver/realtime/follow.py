@@ -35,16 +35,20 @@ from chatserver.tasks import spawn
 
 
 class ConversationSocket(FrameSocket):
+    __slots__ = ("channels", "in_flight", "replayed", "replaying")
+    channels: set[str]
+    # session id -> frames that arrived while that session's history was being replayed
+    replaying: dict[str, list[dict[str, Any]]]
     # session id -> the highest seq its last replay sent (made by the first replay).
-    replayed: dict[str, int] | None = None
+    replayed: dict[str, int] | None
     # (session id, client_msg_id) of this socket's messages being stored (made on first use).
-    in_flight: set[tuple[str, str]] | None = None
+    in_flight: set[tuple[str, str]] | None
 
     def initialize(self) -> None:
         super().initialize()
-        self.channels: set[str] = set()
-        # session id -> frames that arrived while that session's history was being replayed
-        self.replaying: dict[str, list[dict[str, Any]]] = {}
+        self.channels = set()
+        self.replaying = {}
+        self.replayed = self.in_flight = None
 
     # --- the bus -------------------------------------------------------------------------
 

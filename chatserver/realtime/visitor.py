@@ -30,16 +30,23 @@ log = logging.getLogger(__name__)
 
 class VisitorSocket(ConversationSocket):
     kind = "visitor"
-
-    session_id = ""
-    site_key = ""
-    token = ""
-    counted_ip = False
+    __slots__ = ("agent_seq_sent", "counted_ip", "seen_stored", "session_id", "site_key",
+                 "token")
+    session_id: str
+    site_key: str
+    token: str
+    counted_ip: bool
     # The highest seq of an agent message this socket sent (live, replayed or fetched), and
     # the highest seen seq it stored: a `seen` frame is stored only when it covers an agent
     # message not covered before, so a chat with the AI alone never writes one.
-    agent_seq_sent = 0
-    seen_stored = 0
+    agent_seq_sent: int
+    seen_stored: int
+
+    def initialize(self) -> None:
+        super().initialize()
+        self.session_id = self.site_key = self.token = ""
+        self.counted_ip = False
+        self.agent_seq_sent = self.seen_stored = 0
 
     async def open(self, session_id: str) -> None:  # type: ignore[override]
         await super().open()
