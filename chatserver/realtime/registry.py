@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from chatserver.bus import Bus, Event
@@ -14,38 +13,52 @@ class Listener(Protocol):
     def on_event(self, channel: str, event: Event) -> None: ...
 
 
+class Fanout:
+    """A channel's local sockets; the bus's listener for the channel, handing them its
+    events. One small object per channel (there is one channel per open conversation): a
+    closure, a set and a map of handlers cost three times as much."""
+
+    __slots__ = ("channel", "members")
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        # A list: most channels have one or two sockets, and a socket joins a channel once.
+        self.members: list[Listener] = []
+
+    def __call__(self, event: Event) -> None:
+        for listener in list(self.members):
+            listener.on_event(self.channel, event)
+
+
 class Registry:
     """One bus subscription per channel per process, fanned out to the local sockets."""
 
     def __init__(self, bus: Bus) -> None:
         self.bus = bus
-        self.channels: dict[str, set[Listener]] = {}
-        self._handlers: dict[str, Callable[[Event], None]] = {}
+        self.channels: dict[str, Fanout] = {}
         self.by_ip: dict[str, int] = {}
         self.sockets: set[Any] = set()
 
     async def join(self, channel: str, listener: Listener) -> None:
-        members = self.channels.get(channel)
-        if members is None:
-            members = self.channels[channel] = set()
-            handler = self._handlers[channel] = self._fan_out(channel)
-            await self.bus.subscribe(channel, handler)
-        members.add(listener)
+        """Add a socket to a channel (a socket joins each of its channels once)."""
+        fanout = self.channels.get(channel)
+        if fanout is None:
+            fanout = self.channels[channel] = Fanout(channel)
+            await self.bus.subscribe(channel, fanout)
+        fanout.members.append(listener)
 
     async def leave(self, channel: str, listener: Listener) -> None:
-        members = self.channels.get(channel)
-        if members is None:
+        fanout = self.channels.get(channel)
+        if fanout is None or listener not in fanout.members:
             return
-        members.discard(listener)
-        if not members:
+        fanout.members.remove(listener)
+        if not fanout.members:
             del self.channels[channel]
-            await self.bus.unsubscribe(channel, self._handlers.pop(channel))
+            await self.bus.unsubscribe(channel, fanout)
 
-    def _fan_out(self, channel: str) -> Callable[[Event], None]:
-        def deliver(event: Event) -> None:
-            for listener in list(self.channels.get(channel, ())):
-                listener.on_event(channel, event)
-        return deliver
+    def members(self, channel: str) -> list[Listener]:
+        fanout = self.channels.get(channel)
+        return fanout.members if fanout is not None else []
 
     def add_ip(self, ip: str) -> int:
         self.by_ip[ip] = self.by_ip.get(ip, 0) + 1
