@@ -224,8 +224,11 @@ def test_a_reply_while_away_badges_the_title_chimes_and_shows_a_preview(
     peek.locator(".pw-peek-msg").click()
     expect(v.widget(".pw-panel")).to_be_visible()
     expect(peek).to_have_count(0)
-    # Closed again, another reply, dismissed.
+    # Closed again (once the opened chat has the focus: Escape goes where the focus is),
+    # another reply, dismissed.
+    expect(v.widget("textarea.pw-input")).to_be_focused()
     v.page.keyboard.press("Escape")
+    expect(v.widget(".pw-panel")).to_be_hidden()
     alex.say(sid, "Anything else?")
     expect(peek).to_be_visible()
     peek.locator("button[aria-label='Dismiss']").click()
