@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import itertools
 import os
 import re
 import shutil
@@ -74,6 +76,7 @@ PARLEY_ENV = {
 }
 WIDGET = {"business_name": "Bench", "ai_enabled": False}
 P99_LIMIT_MS = 25.0
+MAX_RATE = 20_000  # the relay's steps stop here (msg/s): past the load generator's reach
 PROFILE = False  # --profile: sample the Parley server with py-spy during each phase
 MEMTRACE = False  # --memtrace: idle's Parley server under tracemalloc (bench/memtrace.py)
 QUICK_RUN = False  # --quick: results to *-quick.json
@@ -408,9 +411,12 @@ def worst_p99(step: dict[str, Any]) -> float:
     return max(v if v is not None else float("inf") for v in vals)
 
 
-def aggregate(reps: list[dict[str, Any]]) -> dict[str, Any]:
+def aggregate(reps: list[dict[str, Any]], visitors: int) -> dict[str, Any]:
     """Median over the repeats of each figure; a rate is held when the median worst p99
-    (ack or delivery) is within the limit and no repeat lost, refused or skipped a message."""
+    (ack or delivery) is within the limit and no repeat lost, refused or skipped a message.
+    A step is invalid when the load generator itself ran late by more than 10 % of the
+    interval between one visitor's messages (its p99 lag): the client, not the server, was
+    the limit."""
 
     def med(get: Any) -> float | None:
         vals = [get(r) for r in reps]
@@ -433,12 +439,18 @@ def aggregate(reps: list[dict[str, Any]]) -> dict[str, Any]:
     out["held"] = (out["worst_p99_ms"] is not None and out["worst_p99_ms"] <= P99_LIMIT_MS
                    and out["skipped"] == 0 and out["errored"] == 0
                    and out["delivered"] == out["sent"])
+    lag = out["client_lag_ms"]["p99"]
+    out["valid"] = lag is None or lag <= 0.1 * 1000 * visitors / out["rate"]
     return out
 
 
 def highest_held(steps: list[dict[str, Any]]) -> float | None:
+    """The highest rate held before the first that was not (a step where the client lagged
+    is neither: it is not counted)."""
     best = None
     for s in steps:
+        if not s["valid"]:
+            continue
         if not s["held"]:
             break
         best = s["rate"]
@@ -503,14 +515,17 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                                "rss_mib": round(rss_kib(pids[kind]) / 1024, 1)}
             probes = [commit_probe(url)] if url else []
             steps: dict[str, list[dict[str, Any]]] = {k: [] for k in servers}
-            active = {k: True for k in servers}
-            for i, rate in enumerate(rates):
-                reps: dict[str, list[dict[str, Any]]] = {k: [] for k in servers}
+            count = itertools.count()
+
+            def run_step(rate: float, kinds_now: list[str]) -> None:
+                """`repeats` steps at one rate for each kind, bare first then Parley: side by
+                side under the same machine load; the median of each kind's kept."""
+                reps: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds_now}
                 hopeless: set[str] = set()
+                i = next(count)
                 for rep in range(repeats):
-                    # bare first, then Parley: side by side under the same machine load
-                    for kind in sorted(servers, key=lambda k: k != "bare"):
-                        if not active[kind] or kind in hopeless:
+                    for kind in sorted(kinds_now, key=lambda k: k != "bare"):
+                        if kind in hopeless:
                             continue
                         spy = PySpy(pids[kind], RESULTS / f"profile-{name}-{rate:g}.txt") \
                             if PROFILE and kind == "parley" and rep == 0 else nullcontext()
@@ -518,7 +533,7 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                             reps[kind].append(gens[kind].step(
                                 i * 100 + rep, rate, duration, server_pid=pids[kind],
                                 db_pid=db_pid if kind in urls else None,
-                                db_status=(lambda u=urls[kind]: mariadb_status(u))
+                                db_status=functools.partial(mariadb_status, urls[kind])
                                 if kind in urls and is_mariadb(urls[kind]) else None))
                         if isinstance(spy, PySpy):
                             say(top(spy.out, 15))
@@ -526,22 +541,38 @@ def scenario_relay(cfg: dict[str, Any], kinds: tuple[str, ...] = ("parley", "bar
                         if last["skipped"] or worst_p99(last) > 40 * P99_LIMIT_MS:
                             hopeless.add(kind)  # far over (a second): repeating only costs time
                 for kind, got in reps.items():
-                    if not got:
-                        continue
-                    agg = aggregate(got)
+                    agg = aggregate(got, visitors)
                     steps[kind].append(agg)
-                    say(f"relay: {kind} {rate:>5} msg/s: p50 {agg['delivery_ms']['p50']} ms, "
+                    say(f"relay: {kind} {rate:>5g} msg/s: p50 {agg['delivery_ms']['p50']} ms, "
                         f"p99 ack {agg['ack_ms']['p99']} / delivery {agg['delivery_ms']['p99']}"
                         f" ms, {agg['delivered_per_s']} delivered/s, server CPU "
                         f"{agg['server_cpu_pct']}% ({agg['server_cpu_ms_per_msg']} ms/msg), "
                         f"client CPU {agg['client_cpu_pct']}%, "
                         f"lag p99 {agg['client_lag_ms']['p99']} ms"
-                        f"{'' if agg['held'] else '  <- not held'}")
-                    # Go on up to 2,000 msg/s (a target), then stop at the first rate missed.
-                    if not agg["held"] and rate >= 2000:
-                        active[kind] = False
-                if not any(active.values()):
+                        f"{'' if agg['held'] else '  <- not held'}"
+                        f"{'' if agg['valid'] else '  <- invalid: the client lagged'}")
+
+            # The listed rates, both kinds side by side, up to 2,000 msg/s (a target) and then
+            # up to the first rate a kind does not hold.
+            active = list(servers)
+            for rate in rates:
+                run_step(rate, active)
+                active = [k for k in active if steps[k][-1]["held"] or rate < 2000]
+                if not active:
                     break
+            # Then each kind on its own, in steps of 10 % from its highest rate held: up to
+            # the next listed rate, which it did not hold, or (it held them all) until it
+            # does not, or the client cannot keep up.
+            for kind in servers if not QUICK_RUN else ():
+                rate = highest_held(steps[kind])
+                if rate is None or rate < 1000:
+                    continue
+                ceiling = next((s["rate"] for s in steps[kind] if not s["held"]), float("inf"))
+                while (rate := round(rate * 1.1, -1)) < ceiling and rate <= MAX_RATE:
+                    run_step(rate, [kind])
+                    if not steps[kind][-1]["held"]:
+                        break
+                steps[kind].sort(key=lambda s: s["rate"])
             if url:
                 probes.append(commit_probe(url))
             checks: dict[str, Any] = {}
