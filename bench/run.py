@@ -82,7 +82,7 @@ MEMTRACE = False  # --memtrace: idle's Parley server under tracemalloc (bench/me
 QUICK_RUN = False  # --quick: results to *-quick.json
 
 FULL: dict[str, dict[str, Any]] = {
-    "idle": {"sockets": 10_000, "workers": 2, "concurrency": 64},
+    "idle": {"sockets": 10_000, "workers": 2, "concurrency": 64, "repeats": 3},
     "relay": {"rates": [250, 500, 1000, 2000, 3000, 5000, 8000], "duration": 4.0,
               "repeats": 3, "idle": 5_000, "visitors": 200, "agents": 20, "workers": 2},
     "config": {"seconds": 5.0, "repeats": 3, "connections": 50},
@@ -92,7 +92,7 @@ FULL: dict[str, dict[str, Any]] = {
     "storm": {"sockets": 10_000, "workers": 2, "concurrency": 64},
 }
 QUICK: dict[str, dict[str, Any]] = {
-    "idle": {"sockets": 1_000, "workers": 2, "concurrency": 32},
+    "idle": {"sockets": 1_000, "workers": 2, "concurrency": 32, "repeats": 1},
     "relay": {"rates": [250, 500, 1000], "duration": 2.0, "repeats": 1, "idle": 500,
               "visitors": 40, "agents": 4, "workers": 2},
     "config": {"seconds": 2.0, "repeats": 1, "connections": 50},
@@ -340,35 +340,56 @@ def idle_on(lg: LoadGen, pid: int, n: int, concurrency: int,
     return res
 
 
+# The idle scenario's figures given as the median of its repeats.
+MEDIAN_IDLE = ("rss_per_socket_kib", "rss_before_kib", "rss_after_kib", "handshakes_per_s",
+               "server_cpu_ms_per_handshake")
+
+
 def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
     n, workers, conc = cfg["sockets"], cfg["workers"], cfg["concurrency"]
+    runs: dict[str, list[dict[str, Any]]] = {"parley": [], "bare": []}
     with workdir() as tmp:
         work = Path(tmp)
         url = fresh_database(work)
-        trace = work / "snap" if MEMTRACE else None
-        with parley(work, url, {"PARLEY_BENCH_MEMTRACE": str(trace)} if trace else None) \
-                as server:
-            w = setup_widget(server.url, WIDGET)
-            assert server.proc is not None
-            made = precreate_sessions(url, w["site_key"], n)
-            with LoadGen(target("parley", server.url, w["site_key"]), workers) as lg:
-                say(f"idle: opening {n} sockets on Parley")
-                p = idle_on(lg, server.proc.pid, n, conc, made, profile="idle-connect",
-                            memtrace=trace)
-        bare_trace = work / "bare-snap" if MEMTRACE else None
-        with BareServer(work / "bare.log", memtrace=bare_trace) as bare:
-            assert bare.proc is not None
-            with LoadGen(target("baseline", bare.url), workers) as lg:
-                say(f"idle: opening {n} sockets on the bare baseline")
-                b = idle_on(lg, bare.proc.pid, n, conc, None, memtrace=bare_trace)
-        if trace and bare_trace:
-            both = memtrace_beside((Path(f"{trace}.1"), Path(f"{trace}.2"), p["connected"]),
-                                   (Path(f"{bare_trace}.1"), Path(f"{bare_trace}.2"),
-                                    b["connected"]))
-            say(both)
-            (RESULTS / "memtrace-idle.txt").write_text("\n\n".join(
-                [both, "Parley: " + p.pop("memtrace"), "bare: " + b.pop("memtrace")]) + "\n")
+        site_key, made = "", None
+        # Parley, bare, Parley, bare…: each a fresh process, under the same machine load.
+        for rep in range(cfg["repeats"]):
+            trace = work / "snap" if MEMTRACE and rep == 0 else None
+            # A directory and a log of its own each: a server's port is read from its log.
+            with parley(work / f"run{rep}", url,
+                        {"PARLEY_BENCH_MEMTRACE": str(trace)} if trace else None) as server:
+                if made is None:
+                    site_key = setup_widget(server.url, WIDGET)["site_key"]
+                    made = precreate_sessions(url, site_key, n)
+                assert server.proc is not None
+                with LoadGen(target("parley", server.url, site_key), workers) as lg:
+                    say(f"idle: opening {n} sockets on Parley")
+                    runs["parley"].append(idle_on(lg, server.proc.pid, n, conc, made,
+                                                  profile="idle-connect" if rep == 0 else None,
+                                                  memtrace=trace))
+            bare_trace = work / "bare-snap" if trace else None
+            with BareServer(work / f"bare{rep}.log", memtrace=bare_trace) as bare:
+                assert bare.proc is not None
+                with LoadGen(target("baseline", bare.url), workers) as lg:
+                    say(f"idle: opening {n} sockets on the bare baseline")
+                    runs["bare"].append(idle_on(lg, bare.proc.pid, n, conc, None,
+                                                memtrace=bare_trace))
+            if trace and bare_trace:
+                p0, b0 = runs["parley"][0], runs["bare"][0]
+                both = memtrace_beside((Path(f"{trace}.1"), Path(f"{trace}.2"), p0["connected"]),
+                                       (Path(f"{bare_trace}.1"), Path(f"{bare_trace}.2"),
+                                        b0["connected"]))
+                say(both)
+                (RESULTS / "memtrace-idle.txt").write_text("\n\n".join(
+                    [both, "Parley: " + p0.pop("memtrace"), "bare: " + b0.pop("memtrace")]) + "\n")
+    # Each figure is the median of the repeats; the fewest sockets held and still open.
+    p, b = ({**rs[0], **{k: statistics.median(r[k] for r in rs) for k in MEDIAN_IDLE},
+             "connected": min(r["connected"] for r in rs),
+             "still_open": min(r["still_open"] for r in rs),
+             "each": [{k: r[k] for k in MEDIAN_IDLE} for r in rs]}
+            for rs in (runs["parley"], runs["bare"]))
     result = {"scenario": "idle", "sockets": n, "workers": workers, "concurrency": conc,
+              "repeats": cfg["repeats"],
               "memtrace": MEMTRACE,  # tracemalloc on: RSS figures inflated, for diagnosis
               "database": db_durability(url)["database"], "parley": p, "bare": b,
               "ratio": {"rss_per_socket": _ratio(p["rss_per_socket_kib"],
@@ -393,7 +414,10 @@ def scenario_idle(cfg: dict[str, Any]) -> dict[str, Any]:
           f"; bare {b['rss_per_socket_kib']:.1f} KiB/socket, {b['handshakes_per_s']:.0f}/s; "
           f"ratio RSS x{result['ratio']['rss_per_socket']}, rate x"
           f"{result['ratio']['handshakes_per_s']}; server CPU per handshake+auth "
-          f"{p['server_cpu_ms_per_handshake']} ms vs bare {b['server_cpu_ms_per_handshake']} ms")
+          f"{p['server_cpu_ms_per_handshake']} ms vs bare {b['server_cpu_ms_per_handshake']} ms"
+          f" (medians of {cfg['repeats']}; RSS/socket each: Parley "
+          f"{', '.join(str(r['rss_per_socket_kib']) for r in p['each'])}, bare "
+          f"{', '.join(str(r['rss_per_socket_kib']) for r in b['each'])} KiB)")
     print(targets_line("idle", result["targets"]))
     print(f"wrote {save('idle', result)}")
     return result
