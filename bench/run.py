@@ -89,7 +89,7 @@ FULL: dict[str, dict[str, Any]] = {
     "ai": {"replies": 40, "words": 50, "delay": 0.005},
     "retrieval": {"quick": False},
     "sources": {"quick": False},
-    "storm": {"sockets": 10_000, "workers": 2, "concurrency": 64},
+    "storm": {"sockets": 10_000, "workers": 2, "concurrency": 64, "repeats": 3},
 }
 QUICK: dict[str, dict[str, Any]] = {
     "idle": {"sockets": 1_000, "workers": 2, "concurrency": 32, "repeats": 1},
