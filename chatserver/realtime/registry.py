@@ -56,10 +56,6 @@ class Registry:
             del self.channels[channel]
             await self.bus.unsubscribe(channel, fanout)
 
-    def members(self, channel: str) -> list[Listener]:
-        fanout = self.channels.get(channel)
-        return fanout.members if fanout is not None else []
-
     def add_ip(self, ip: str) -> int:
         self.by_ip[ip] = self.by_ip.get(ip, 0) + 1
         return self.by_ip[ip]

@@ -142,7 +142,7 @@ async def test_a_teammate_not_assigned_reads_and_answers_with_a_note(
     assert (await carol.expect("error"))["code"] == "session_not_found"
     # Visitor sockets never join a team channel.
     registry = app.settings["registry"]
-    members = registry.members(team_channel(sid))
+    members = registry.channels[team_channel(sid)].members
     assert members and all(getattr(m, "kind", "") == "agent" for m in members)
 
 
