@@ -183,9 +183,13 @@ MEDIAN = ("storm_s", "rss_ratio", "rss_old_kib", "rss_new_kib", "sigterm_to_exit
 WORST = ("lost", "duplicates", "gaps")
 
 
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None  # e.g. no CPU reading in any run
+
+
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     out = {**runs[0],
-           **{k: statistics.median(r[k] for r in runs if r[k] is not None) for k in MEDIAN},
+           **{k: _median([r[k] for r in runs if r[k] is not None]) for k in MEDIAN},
            **{k: max(r[k] for r in runs) for k in WORST},
            "reconnected": min(r["reconnected"] for r in runs),
            "replayed": min(r["replayed"] for r in runs),
