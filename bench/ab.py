@@ -12,7 +12,8 @@ their own, 4 at a time), as visitors arrive while others chat: what makes the ga
 collector's full collections come.
 
 Each tree gets its own MariaDB database (the bench database's name + `_ab0`/`_ab1`), server,
-idle sockets and paired conversations; then A and B alternate steps. Prints each step and
+idle sockets and paired conversations; then A and B alternate steps, each first in every
+other pair (ABBA: a step right after another runs slower, whichever tree). Prints each step and
 the medians (ack p50/p99, delivered/s, server CPU per message), and writes
 bench/results/ab.json.
 
@@ -104,7 +105,10 @@ def main() -> None:
                                       precreate_sessions(url, w["site_key"],
                                                          args.churn * args.repeats))
             for rep in range(args.repeats):
-                for name in trees:
+                # ABBA: each tree goes first in every other pair. The second step of a pair
+                # runs while MariaDB still purges and flushes the first's writes (its p99 came
+                # out twice the first's, whichever tree, on a 2-core machine).
+                for name in (list(trees) if rep % 2 == 0 else list(trees)[::-1]):
                     proc = servers[name].proc
                     assert proc is not None
                     with PySpy(proc.pid, RESULTS / f"profile-ab-{name}-{rep}.txt") \
@@ -187,8 +191,10 @@ def config_ab(trees: dict[str, Path], repeats: int, seconds: float) -> None:
                         } | {"bare": bare.proc.pid}  # type: ignore[union-attr]
                 for u in urls.values():  # warm up (Parley fills its config cache)
                     http_load(u, 1, 50)
+                names = list(runs)
                 for rep in range(repeats):
-                    for name in runs:
+                    # Each goes first, second and third in turn (see the relay's ABBA).
+                    for name in names[rep % 3:] + names[:rep % 3]:
                         cpu0 = proc_cpu(pids[name])
                         r = http_load(urls[name], seconds, 50)
                         cpu1 = proc_cpu(pids[name])
