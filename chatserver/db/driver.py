@@ -7,7 +7,10 @@ where asyncmy alone took 104-111 (`python -m bench.driver`). A statement here is
 with SQLAlchemy (the tables stay the one source of the schema), compiled once for the
 connection's dialect, and given its parameters in the compiled order. Parameters go to the
 driver as they are: no type's bind processing (a JSON value is given already encoded).
-`fetch` and `execute` run the same statement through SQLAlchemy on SQLite.
+`fetch` and `fetch_last` run the same statements through SQLAlchemy on SQLite.
+
+Several statements can go in one packet (`fetch_last`: one round trip where each costs its
+own; asyncmy's connections accept several statements, as PyMySQL's do).
 
 A driver error becomes the SQLAlchemy error the rest of Parley expects (IntegrityError for a
 duplicate key, OperationalError for a lost server), and a lost connection is invalidated, as
@@ -79,18 +82,28 @@ async def fetch(conn: AsyncConnection, statement: Prepared,
         raise await _translated(conn, exc, statement.sql, args) from exc
 
 
-async def execute(conn: AsyncConnection, statement: Prepared, params: dict[str, Any]) -> None:
-    """Run the statement, on the driver where there is one."""
+async def fetch_last(conn: AsyncConnection,
+                     statements: Sequence[tuple[Prepared, dict[str, Any]]]) -> list[Any]:
+    """Run the statements in order; the last one's rows, by column name. On the driver they
+    go in one packet, one round trip (the server runs none after one that fails, whose error
+    is raised). Through SQLAlchemy one by one where there is no driver (SQLite)."""
     driver = driver_connection(conn)
     if driver is None:
-        await conn.execute(statement.statement, params)
-        return
-    args = statement.args(params)
+        for statement, params in statements[:-1]:
+            await conn.execute(statement.statement, params)
+        last, params = statements[-1]
+        return list((await conn.execute(last.statement, params)).mappings())
+    sql = ";\n".join(statement.sql for statement, _ in statements)
+    args = tuple(arg for statement, params in statements for arg in statement.args(params))
     try:
-        async with driver.cursor() as cursor:
-            await cursor.execute(statement.sql, args)
+        async with driver.cursor(DictCursor) as cursor:
+            await cursor.execute(sql, args)
+            for _ in statements[1:]:
+                await cursor.nextset()  # the next statement's answer, or its error
+            rows: list[Any] = await cursor.fetchall()
+            return rows
     except mysql_errors.Error as exc:
-        raise await _translated(conn, exc, statement.sql, args) from exc
+        raise await _translated(conn, exc, sql, args) from exc
 
 
 async def _translated(conn: AsyncConnection, exc: mysql_errors.Error, sql: str,

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, case, func, insert, literal, select, tuple_, u
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.db.driver import driver_connection, execute, fetch, prepared
+from chatserver.db.driver import driver_connection, fetch, fetch_last, prepared
 from chatserver.db.schema import messages, sessions, uploads
 
 
@@ -107,22 +107,23 @@ async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
                        last_seqs: dict[str, int], agent_replied: set[str],
                        now: datetime) -> list[int]:
     """Insert messages whose seqs were allocated from the locked sessions' last_seq, move
-    those sessions' last_seq forward in one statement, and return the new ids in order."""
+    those sessions' last_seq forward in one statement, and return the new ids in order.
+    Both statements go to MariaDB in one round trip."""
     if not rows:
         return []
     agents = sorted(agent_replied)
-    params: dict[str, Any] = {"now": now}
+    moved: dict[str, Any] = {"now": now}
     for i, (sid, seq) in enumerate(last_seqs.items()):
-        params[f"id{i}"], params[f"seq{i}"] = sid, seq
-    params.update({f"a{i}": sid for i, sid in enumerate(agents)})
-    await execute(conn, _move_seqs(conn.dialect, len(last_seqs), len(agents)), params)
+        moved[f"id{i}"], moved[f"seq{i}"] = sid, seq
+    moved.update({f"a{i}": sid for i, sid in enumerate(agents)})
     # The driver takes the JSON column's value encoded, as SQLAlchemy's type would ("null" too).
     on_driver = driver_connection(conn) is not None
-    params = {}
+    inserted: dict[str, Any] = {}
     for i, row in enumerate(rows):
-        params.update({f"{name}{i}": row[name] for name in _INSERTED})
-        params[f"meta{i}"] = json.dumps(row["meta"]) if on_driver else row["meta"]
-    new = await fetch(conn, _insert(conn.dialect, len(rows)), params)
+        inserted.update({f"{name}{i}": row[name] for name in _INSERTED})
+        inserted[f"meta{i}"] = json.dumps(row["meta"]) if on_driver else row["meta"]
+    new = await fetch_last(conn, [(_move_seqs(conn.dialect, len(last_seqs), len(agents)), moved),
+                                  (_insert(conn.dialect, len(rows)), inserted)])
     # By the (session, seq) each row was given: no reliance on RETURNING's order.
     ids = {(r["session_id"], r["seq"]): int(r["id"]) for r in new}
     return [ids[(row["session_id"], row["seq"])] for row in rows]
