@@ -10,7 +10,8 @@ driver as they are: no type's bind processing (a JSON value is given already enc
 `fetch` and `fetch_last` run the same statements through SQLAlchemy on SQLite.
 
 Several statements can go in one packet (`fetch_last`: one round trip where each costs its
-own; asyncmy's connections accept several statements, as PyMySQL's do).
+own; asyncmy's connections accept several statements, as PyMySQL's do), ended by the
+transaction's COMMIT when nothing follows them.
 
 A driver error becomes the SQLAlchemy error the rest of Parley expects (IntegrityError for a
 duplicate key, OperationalError for a lost server), and a lost connection is invalidated, as
@@ -25,6 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from asyncmy import errors as mysql_errors
+from asyncmy.constants.SERVER_STATUS import SERVER_STATUS_IN_TRANS
 from asyncmy.cursors import DictCursor
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
@@ -82,11 +84,14 @@ async def fetch(conn: AsyncConnection, statement: Prepared,
         raise await _translated(conn, exc, statement.sql, args) from exc
 
 
-async def fetch_last(conn: AsyncConnection,
-                     statements: Sequence[tuple[Prepared, dict[str, Any]]]) -> list[Any]:
+async def fetch_last(conn: AsyncConnection, statements: Sequence[tuple[Prepared, dict[str, Any]]],
+                     *, commit: bool = False) -> list[Any]:
     """Run the statements in order; the last one's rows, by column name. On the driver they
-    go in one packet, one round trip (the server runs none after one that fails, whose error
-    is raised). Through SQLAlchemy one by one where there is no driver (SQLite)."""
+    go in one packet, one round trip, followed by COMMIT if `commit` (the transaction then
+    ends with them, and SQLAlchemy's commit at the end of the block sends nothing:
+    db/engine.py). The server runs none after one that fails (nor the COMMIT), whose error is
+    raised. Through SQLAlchemy one by one where there is no driver (SQLite; the block's
+    commit ends the transaction)."""
     driver = driver_connection(conn)
     if driver is None:
         for statement, params in statements[:-1]:
@@ -95,12 +100,18 @@ async def fetch_last(conn: AsyncConnection,
         return list((await conn.execute(last.statement, params)).mappings())
     sql = ";\n".join(statement.sql for statement, _ in statements)
     args = tuple(arg for statement, params in statements for arg in statement.args(params))
+    if commit:
+        sql += ";\nCOMMIT"
     try:
         async with driver.cursor(DictCursor) as cursor:
             await cursor.execute(sql, args)
             for _ in statements[1:]:
                 await cursor.nextset()  # the next statement's answer, or its error
             rows: list[Any] = await cursor.fetchall()
+            if commit:
+                await cursor.nextset()
+                # COMMIT's answer may carry no status (asyncmy then keeps the insert's).
+                driver.server_status &= ~SERVER_STATUS_IN_TRANS
             return rows
     except mysql_errors.Error as exc:
         raise await _translated(conn, exc, sql, args) from exc

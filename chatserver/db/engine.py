@@ -112,13 +112,14 @@ WATCHDOG_EVERY_S = 1.0
 
 
 class MariaDBConnection(MySQLConnection):
-    """An asyncmy connection that sends ROLLBACK only to an open transaction, and whose every
-    answer may be given a time limit.
+    """An asyncmy connection that sends COMMIT and ROLLBACK only to an open transaction, and
+    whose every answer may be given a time limit.
 
-    **ROLLBACK.** Every answer of the server carries its status, whose IN_TRANS flag says
-    whether a transaction is open. SQLAlchemy rolls a connection back when the pool takes it
-    back even right after its commit: a round trip per transaction for nothing (one in five
-    of the message writer's). It is skipped when the last answer said no transaction is
+    **COMMIT and ROLLBACK.** Every answer of the server carries its status, whose IN_TRANS
+    flag says whether a transaction is open. SQLAlchemy rolls a connection back when the pool
+    takes it back even right after its commit (a round trip per transaction for nothing),
+    and commits a transaction that its statements already ended (the message writer's last
+    packet ends with COMMIT). Both are skipped when the last answer said no transaction is
     open. An error packet carries no status, so a statement that fails (or is cancelled)
     marks the transaction open: the ROLLBACK after it is sent.
 
@@ -154,6 +155,10 @@ class MariaDBConnection(MySQLConnection):
             raise
         finally:
             self.waiting_since = 0.0
+
+    async def commit(self) -> None:
+        if self.server_status & SERVER_STATUS_IN_TRANS:
+            await super().commit()
 
     async def rollback(self) -> None:
         if self.server_status & SERVER_STATUS_IN_TRANS:

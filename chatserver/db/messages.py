@@ -105,10 +105,11 @@ def _lock(n: int) -> Any:
 
 async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
                        last_seqs: dict[str, int], agent_replied: set[str],
-                       now: datetime) -> list[int]:
+                       now: datetime, *, commit: bool = False) -> list[int]:
     """Insert messages whose seqs were allocated from the locked sessions' last_seq, move
     those sessions' last_seq forward in one statement, and return the new ids in order.
-    Both statements go to MariaDB in one round trip."""
+    Both statements go to MariaDB in one round trip, with the transaction's COMMIT if
+    `commit` (the caller has nothing more to write in it)."""
     if not rows:
         return []
     agents = sorted(agent_replied)
@@ -123,7 +124,7 @@ async def insert_batch(conn: AsyncConnection, rows: list[dict[str, Any]],
         inserted.update({f"{name}{i}": row[name] for name in _INSERTED})
         inserted[f"meta{i}"] = json.dumps(row["meta"]) if on_driver else row["meta"]
     new = await fetch_last(conn, [(_move_seqs(conn.dialect, len(last_seqs), len(agents)), moved),
-                                  (_insert(conn.dialect, len(rows)), inserted)])
+                                  (_insert(conn.dialect, len(rows)), inserted)], commit=commit)
     # By the (session, seq) each row was given: no reliance on RETURNING's order.
     ids = {(r["session_id"], r["seq"]): int(r["id"]) for r in new}
     return [ids[(row["session_id"], row["seq"])] for row in rows]

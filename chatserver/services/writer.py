@@ -231,19 +231,24 @@ class MessageWriter:
                 results.append((send, row, True))
             changed = {sid: seq for sid, seq in last_seq.items()
                        if seq != locked[sid]["last_seq"]}
-            ids = await db.insert_batch(conn, rows, changed, agent_replied, now)
+            # An agent's reply to a visitor who gave an email: their next email batch (in
+            # this transaction, so the row exists exactly when the message does).
+            mailed = [sid for sid in sorted(agent_replied)
+                      if self.settings.mail_enabled and has_email(locked[sid])]
+            # With no files to link and no email batch to queue, the insert's round trip
+            # commits too.
+            last = not mailed and not any(row["meta"] and row["meta"].get("files")
+                                          for row in rows)
+            ids = await db.insert_batch(conn, rows, changed, agent_replied, now, commit=last)
             for row, new_id in zip(rows, ids, strict=True):
                 row["id"] = new_id
                 for f in (row["meta"] or {}).get("files") or ():
                     links[f["id"]] = new_id
             await uploads_db.link(conn, links)
-            # An agent's reply to a visitor who gave an email: their next email batch (in
-            # this transaction, so the row exists exactly when the message does).
-            for sid in sorted(agent_replied):
-                if self.settings.mail_enabled and has_email(locked[sid]):
-                    await queue_batch(conn, self.settings, session_id=sid,
-                                      widget_id=locked[sid]["widget_id"],
-                                      mailed_seq=locked[sid]["mailed_seq"], first_at=now)
+            for sid in mailed:
+                await queue_batch(conn, self.settings, session_id=sid,
+                                  widget_id=locked[sid]["widget_id"],
+                                  mailed_seq=locked[sid]["mailed_seq"], first_at=now)
         for send, outcome, created in results:
             if send.future.done():
                 continue

@@ -4,16 +4,21 @@ back a committed connection, and one whenever a transaction may be open, after a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.util import greenlet_spawn
 
+from chatserver.context import Context
 from chatserver.db import engine as engine_mod
+from chatserver.db import sessions as sessions_db
 from chatserver.db.engine import create_engine
+from chatserver.db.schema import outbox, sessions
+from chatserver.services.writer import MessageWriter, Send
 from tests.helpers.settings import make_settings
 
 
@@ -75,3 +80,41 @@ async def test_rollback_is_sent_exactly_to_open_transactions(
         assert _ends(sent) == ["ROLLBACK"]
     finally:
         await engine.dispose()
+
+
+async def test_a_message_batch_is_two_round_trips_and_one_queueing_an_email_four(
+        make_world: Any, ctx: Context, is_mariadb: bool, sent: list[str]) -> None:
+    """The session's lock, then its seq update, the insert and COMMIT in one packet. Where
+    an email batch is queued too (an agent's reply to a visitor who gave an email), COMMIT
+    comes after it. Either way the message is stored and acked."""
+    if not is_mariadb:
+        pytest.skip("MariaDB's driver (SQLite runs through aiosqlite)")
+    world = await make_world()
+    agent = await world.add_agent("ada")
+    sid = (await world.session())["session_id"]
+    sent.clear()
+    row, created = await ctx.writer.submit(Send(session_id=sid, client_msg_id="v-1",
+                                                sender_type="visitor", text="hi"))
+    assert created and row["seq"] == 1
+    assert len(sent) == 2, sent
+    assert sent[0].startswith("SELECT") and sent[1].startswith("UPDATE")
+    assert sent[1].endswith("COMMIT")
+
+    async with ctx.engine.begin() as conn:
+        await conn.execute(update(sessions).where(sessions.c.id == sid).values(
+            status="assigned", assigned_agent_id=agent["id"],
+            visitor_email="visitor@example.com"))
+    mailing = MessageWriter(ctx.engine, replace(ctx.settings, smtp_host="127.0.0.1"))
+    sent.clear()
+    row, created = await mailing.submit(Send(session_id=sid, client_msg_id="a-1",
+                                             sender_type="agent", sender_id=agent["id"],
+                                             text="hello"))
+    assert created and row["seq"] == 2
+    assert len(sent) == 4, sent  # the lock, the update and insert, the email's row, COMMIT
+    assert not sent[1].endswith("COMMIT") and "INTO outbox" in sent[2]
+    assert sent[3] == "COMMIT"
+    async with ctx.engine.connect() as conn:
+        queued = await conn.scalar(select(func.count()).select_from(outbox)
+                                   .where(outbox.c.session_id == sid))
+        assert await sessions_db.last_seq(conn, sid) == 2
+    assert queued == 1
