@@ -160,7 +160,10 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
                 written = self.write_message(data)
             except tornado.websocket.WebSocketClosedError:
                 return
-            if not written.done():
+            # Tornado's future of the write is a task, never done yet; the stream says
+            # whether the frame is still buffered (awaiting that future is optional).
+            stream = self.ws_connection.stream if self.ws_connection is not None else None
+            if stream is not None and stream.writing():
                 self.drainer = asyncio.ensure_future(self._drain(written))
                 self.drainer.add_done_callback(self._drainer_done)
             return

@@ -199,6 +199,7 @@ async def test_slow_reader_is_closed(make_world: Any, app: Any) -> None:
     # The reader's server-side socket stops draining (as if its TCP window were full).
     stuck: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     slow.write_message = lambda *_a, **_k: stuck
+    slow.ws_connection.stream.writing = lambda: True  # the frame stays in Tornado's buffer
     slow.send_queue.max_frames = 3
     for i in range(10):
         await writer.send({"type": "typing", "on": bool(i % 2)})
