@@ -237,9 +237,8 @@ class MessageWriter:
                       if self.settings.mail_enabled and has_email(locked[sid])]
             # With no files to link and no email batch to queue, the insert's round trip
             # commits too.
-            last = not mailed and not any(row["meta"] and row["meta"].get("files")
-                                          for row in rows)
-            ids = await db.insert_batch(conn, rows, changed, agent_replied, now, commit=last)
+            ids = await db.insert_batch(conn, rows, changed, agent_replied, now,
+                                        commit=not wanted and not mailed)
             for row, new_id in zip(rows, ids, strict=True):
                 row["id"] = new_id
                 for f in (row["meta"] or {}).get("files") or ():
