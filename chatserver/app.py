@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,12 @@ class Application(tornado.web.Application):
             target_class: type[tornado.web.RequestHandler],
             target_kwargs: dict[str, Any] | None = None, path_args: list[bytes] | None = None,
             path_kwargs: dict[str, bytes] | None = None) -> tornado.httputil.HTTPMessageDelegate:
+        answer = getattr(target_class, "answer_cached", None)
+        if answer is not None and request.method == "GET" and path_args and not (
+                "Content-Length" in request.headers or "Transfer-Encoding" in request.headers):
+            return CachedAnswer(super().get_handler_delegate(
+                request, target_class, target_kwargs, path_args, path_kwargs),
+                lambda: answer(self, request, path_args))
         if not issubclass(target_class, APIHandler) or getattr(target_class, "streams_body",
                                                                 False) or not (
                 "Content-Length" in request.headers or "Transfer-Encoding" in request.headers):
@@ -71,6 +78,28 @@ class Application(tornado.web.Application):
             request, target_class, {**(target_kwargs or {}), "body": body}, path_args,
             path_kwargs)
         return body
+
+
+class CachedAnswer(tornado.httputil.HTTPMessageDelegate):
+    """A request a handler class may answer from a cache without being instantiated
+    (``answer_cached``: the widget config); when it does not, the handler's delegate runs."""
+
+    def __init__(self, delegate: tornado.httputil.HTTPMessageDelegate,
+                 answer: Callable[[], bool]) -> None:
+        self.delegate = delegate
+        self.answer = answer
+
+    def headers_received(self, start_line: tornado.httputil.RequestStartLine
+                         | tornado.httputil.ResponseStartLine,
+                         headers: tornado.httputil.HTTPHeaders) -> Awaitable[None] | None:
+        return self.delegate.headers_received(start_line, headers)
+
+    def finish(self) -> None:
+        if not self.answer():
+            self.delegate.finish()
+
+    def on_connection_close(self) -> None:
+        self.delegate.on_connection_close()
 
 
 def open_context(settings: Settings, ai: AIRunner | None) -> Context:

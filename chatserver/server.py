@@ -167,17 +167,15 @@ async def sockets_closed(registry: Registry) -> None:
         await asyncio.sleep(0.01)
 
 
-def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
-    """Tornado's log_function: one line per request, with its id, the client's address (as
-    the trusted proxy gives it) and the timing as fields (log_format=json shows them). The
-    path is logged without its query string, and a conversation link's without its token
-    (it opens the conversation)."""
+def access_logger(ctx: Context) -> Callable[[tornado.httputil.HTTPServerRequest, int], None]:
+    """One line per request, with its id, the client's address (as the trusted proxy gives
+    it) and the timing as fields (log_format=json shows them), and its metrics. The path is
+    logged without its query string, and a conversation link's without its token (it opens
+    the conversation)."""
 
-    def log_request(handler: tornado.web.RequestHandler) -> None:
-        status = handler.get_status()
+    def log_response(request: tornado.httputil.HTTPServerRequest, status: int) -> None:
         level = logging.INFO if status < 400 else logging.WARNING if status < 500 \
             else logging.ERROR
-        request = handler.request
         seconds = request.request_time()
         metrics.observe_request(request.method or "", status, seconds)
         if not access_log.isEnabledFor(level):
@@ -189,13 +187,22 @@ def access_logger(ctx: Context) -> Callable[[tornado.web.RequestHandler], None]:
         fields = {"request_id": request_id.get(), "status": status,
                   "method": request.method, "path": path, "duration_ms": round(ms, 2),
                   "client_ip": ip}
-        handler_ = access_handler()
-        if handler_ is not None:
-            handler_.access(level, message, fields)
+        handler = access_handler()
+        if handler is not None:
+            handler.access(level, message, fields)
         else:
             access_log.log(level, "%s", message, extra=fields)
 
-    return log_request
+    return log_response
+
+
+def install_access_log(app: tornado.web.Application, ctx: Context) -> None:
+    """The access log for the handlers' responses (Tornado's log_function) and for those
+    answered without a handler (``access_log``: the widget config's cached answer)."""
+    log_response = access_logger(ctx)
+    app.settings["access_log"] = log_response
+    app.settings["log_function"] = lambda handler: log_response(handler.request,
+                                                                handler.get_status())
 
 
 # Connections the kernel queues before the server accepts them. Not deeper than Tornado's
@@ -239,7 +246,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     ctx = open_context(settings, ai)
     await ctx.start()
     app = make_app(ctx, ai)
-    app.settings["log_function"] = access_logger(ctx)
+    install_access_log(app, ctx)
     in_flight = InFlightRequests(app)
     server = tornado.httpserver.HTTPServer(in_flight, **server_options(settings))
     sockets = sockets or listen_sockets(settings, reuse_port)

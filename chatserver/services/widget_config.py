@@ -67,6 +67,15 @@ HIDING = b'{"hidden_now":false,"hide_when_offline":true'
 CONFIG_CACHE_TTL_S = 30.0
 
 
+def fresh_static_config(ctx: Context, site_key: str) -> tuple[str, bytes, list[str]] | None:
+    """The cached (ETag, body, origins) of a widget's public config if it is fresh and the
+    same for every visitor (not hidden by hours, HIDING); else None."""
+    hit = ctx.config_cache.get(site_key)
+    if hit is None or hit[0] <= time.monotonic() or hit[2].startswith(HIDING):
+        return None
+    return hit[1], hit[2], hit[3]
+
+
 async def cached_public_config(ctx: Context, site_key: str) -> tuple[str, bytes, list[str]]:
     """(ETag, JSON body, allowed origins) of a widget's public config, from a cache."""
     now = time.monotonic()

@@ -11,7 +11,7 @@ import pytest
 
 from chatserver.context import Context
 from chatserver.mail.tokens import link_token, read_link_token
-from chatserver.server import access_logger
+from chatserver.server import install_access_log
 from chatserver.services import links
 from chatserver.services.sessions import issue_device_token
 from chatserver.timeutil import utcnow
@@ -141,7 +141,7 @@ async def test_conversation_link_is_absolute_and_lasts_the_configured_lifetime(
 async def test_the_access_log_keeps_the_links_token_out(make_world: Any, api: Api, ctx: Context,
                                                        app: Any,
                                                        caplog: pytest.LogCaptureFixture) -> None:
-    app.settings["log_function"] = access_logger(ctx)  # the production server's
+    install_access_log(app, ctx)  # the production server's
     world = await make_world()
     s = await world.session()
     path = _link(s["session_id"])
