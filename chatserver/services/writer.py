@@ -173,85 +173,108 @@ class MessageWriter:
         files claimed: by its own stored copy?) raises _CheckStored; either way the caller
         writes the batch again with the check."""
         now = utcnow()
-        results: list[tuple[Send, dict[str, Any] | ParleyError, bool]] = []
         async with self.engine.begin() as conn:
             found = await db.existing_batch(conn, sorted({(s.session_id, s.client_msg_id)
                                                           for s in batch})) \
                 if check_stored else {}
             fresh = [s for s in batch if (s.session_id, s.client_msg_id) not in found]
             locked = await db.lock_sessions(conn, list({s.session_id for s in fresh}))
-            last_seq = {sid: row["last_seq"] for sid, row in locked.items()}
             # Only a batch with files reads uploads: a text message costs no statement more.
             wanted = [f for s in fresh if s.files for f in s.files]
             uploads = await uploads_db.lock_for_message(conn, wanted) if wanted else {}
-            claimed: set[str] = set()
-            links: dict[str, int] = {}
-            rows: list[dict[str, Any]] = []
-            agent_replied: set[str] = set()
-            seen: dict[tuple[str, str], dict[str, Any]] = {}
-            for send in batch:
-                key = (send.session_id, send.client_msg_id)
-                if key in found:
-                    repeat_error = check_repeat(found[key], send) or (
-                        check_repeat_files(found[key], send) if send.files else None)
-                    results.append((send, repeat_error or dict(found[key]), False))
-                    continue
-                if key in seen:  # the same message twice in one batch: one row
-                    results.append((send, seen[key], False))
-                    continue
-                error = check_can_send(locked.get(send.session_id), send)
-                if error is not None:
-                    if not check_stored:
-                        raise _CheckStored
-                    if error.code == "not_assigned" and send.actor is not None:
-                        error = await _hide_foreign(conn, locked[send.session_id], send.actor,
-                                                    error)
-                    results.append((send, error, False))
-                    continue
-                meta = send.meta
-                if send.files:
-                    files = claim_files(send, uploads, claimed)
-                    if isinstance(files, ParleyError):
-                        if not check_stored:
-                            raise _CheckStored
-                        results.append((send, files, False))
-                        continue
-                    meta = {**(meta or {}), "files": files}
-                last_seq[send.session_id] += 1
-                row = {"session_id": send.session_id, "seq": last_seq[send.session_id],
-                       "client_msg_id": send.client_msg_id, "sender_type": send.sender_type,
-                       "sender_id": send.sender_id, "sender_name": send.sender_name,
-                       "text": send.text, "meta": meta, "created_at": now}
-                if send.sender_type == "agent":
-                    agent_replied.add(send.session_id)
-                session = locked[send.session_id]
-                send.ai_turn = bool(session["ai_mode"]) and session["status"] == "active"
-                rows.append(row)
-                seen[key] = row
-                results.append((send, row, True))
-            changed = {sid: seq for sid, seq in last_seq.items()
-                       if seq != locked[sid]["last_seq"]}
+            plan = await _plan(conn, batch, found, locked, uploads, now, check_stored)
             # An agent's reply to a visitor who gave an email: their next email batch (in
             # this transaction, so the row exists exactly when the message does).
-            mailed = [sid for sid in sorted(agent_replied)
+            mailed = [sid for sid in sorted(plan.agent_replied)
                       if self.settings.mail_enabled and has_email(locked[sid])]
             # With no files to link and no email batch to queue, the insert's round trip
             # commits too.
-            ids = await db.insert_batch(conn, rows, changed, agent_replied, now,
-                                        commit=not wanted and not mailed)
-            for row, new_id in zip(rows, ids, strict=True):
-                row["id"] = new_id
-                for f in (row["meta"] or {}).get("files") or ():
-                    links[f["id"]] = new_id
-            await uploads_db.link(conn, links)
+            ids = await db.insert_batch(conn, plan.rows, plan.changed, plan.agent_replied,
+                                        now, commit=not wanted and not mailed)
+            await uploads_db.link(conn, plan.stored(ids))
             for sid in mailed:
                 await queue_batch(conn, self.settings, session_id=sid,
                                   widget_id=locked[sid]["widget_id"],
                                   mailed_seq=locked[sid]["mailed_seq"], first_at=now)
-        for send, outcome, created in results:
+        plan.settle()
+
+
+class _Plan:
+    """What a batch writes, and what each send gets once it is committed."""
+
+    def __init__(self) -> None:
+        self.results: list[tuple[Send, dict[str, Any] | ParleyError, bool]] = []
+        self.rows: list[dict[str, Any]] = []
+        self.changed: dict[str, int] = {}  # session -> its new last_seq
+        self.agent_replied: set[str] = set()
+
+    def stored(self, ids: list[int]) -> dict[str, int]:
+        """Give the rows their new ids; the upload ids to link to them."""
+        links: dict[str, int] = {}
+        for row, new_id in zip(self.rows, ids, strict=True):
+            row["id"] = new_id
+            for f in (row["meta"] or {}).get("files") or ():
+                links[f["id"]] = new_id
+        return links
+
+    def settle(self) -> None:
+        for send, outcome, created in self.results:
             if send.future.done():
                 continue
             if isinstance(outcome, ParleyError):
                 send.future.set_exception(outcome)
             else:
                 send.future.set_result((outcome, created))
+
+
+async def _plan(conn: AsyncConnection, batch: list[Send],
+                found: dict[tuple[str, str], Any], locked: dict[str, Any],
+                uploads: dict[str, Any], now: Any, check_stored: bool) -> _Plan:
+    """Each send's row (its seq from its locked session's) or why it is refused; raises
+    _CheckStored for a refusal without `check_stored` (see MessageWriter._write)."""
+    plan = _Plan()
+    last_seq = {sid: row["last_seq"] for sid, row in locked.items()}
+    claimed: set[str] = set()
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for send in batch:
+        key = (send.session_id, send.client_msg_id)
+        if key in found:
+            repeat_error = check_repeat(found[key], send) or (
+                check_repeat_files(found[key], send) if send.files else None)
+            plan.results.append((send, repeat_error or dict(found[key]), False))
+            continue
+        if key in seen:  # the same message twice in one batch: one row
+            plan.results.append((send, seen[key], False))
+            continue
+        error = check_can_send(locked.get(send.session_id), send)
+        if error is not None:
+            if not check_stored:
+                raise _CheckStored
+            if error.code == "not_assigned" and send.actor is not None:
+                error = await _hide_foreign(conn, locked[send.session_id], send.actor, error)
+            plan.results.append((send, error, False))
+            continue
+        meta = send.meta
+        if send.files:
+            files = claim_files(send, uploads, claimed)
+            if isinstance(files, ParleyError):
+                if not check_stored:
+                    raise _CheckStored
+                plan.results.append((send, files, False))
+                continue
+            meta = {**(meta or {}), "files": files}
+        last_seq[send.session_id] += 1
+        row = {"session_id": send.session_id, "seq": last_seq[send.session_id],
+               "client_msg_id": send.client_msg_id, "sender_type": send.sender_type,
+               "sender_id": send.sender_id, "sender_name": send.sender_name,
+               "text": send.text, "meta": meta, "created_at": now}
+        if send.sender_type == "agent":
+            plan.agent_replied.add(send.session_id)
+        session = locked[send.session_id]
+        send.ai_turn = bool(session["ai_mode"]) and session["status"] == "active"
+        plan.rows.append(row)
+        seen[key] = row
+        plan.results.append((send, row, True))
+    plan.changed = {sid: seq for sid, seq in last_seq.items()
+                    if seq != locked[sid]["last_seq"]}
+    return plan
