@@ -142,4 +142,5 @@ class Context:
         await self.bus.close()
         self.file_workers.shutdown(wait=False, cancel_futures=True)
         await self.storage.close()
+        await self.writer.close()
         await self.engine.dispose()
