@@ -131,7 +131,7 @@ class MessageWriter:
         self.pending: list[Send] = []
         self.running = False
         # MariaDB: the connection the common batch is written on (`_write_held`).
-        self.on_driver = engine.dialect.name == "mysql"
+        self.on_driver = engine.dialect.name != "sqlite"  # as db/driver.py's
         self.held: AsyncConnection | None = None
         self.held_since = self.used_at = 0.0
         self.release_timer: asyncio.TimerHandle | None = None
@@ -233,7 +233,8 @@ class MessageWriter:
                                                  self._release_when_idle)
             return
         self.release_timer = None
-        spawn(self._release())
+        if self.held is not None:
+            spawn(self._release())
 
     async def _release(self, invalidate: bool = False) -> None:
         conn, self.held = self.held, None
