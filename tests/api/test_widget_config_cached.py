@@ -109,6 +109,7 @@ async def test_the_cached_answer_is_logged_and_counted(api: Api, ctx: Context, a
 
 
 @pytest.mark.slow
+@pytest.mark.once  # its own server on an SQLite file of its own
 def test_the_server_gives_the_cached_answer_its_request_id(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'parley.db'}"
     migrate.upgrade(url)
