@@ -15,12 +15,19 @@ from chatserver.api.widgets import WidgetConfigHandler
 from chatserver.context import Context
 from chatserver.db import migrate
 from chatserver.server import install_access_log
-from tests.api.test_widgets import _public_widget
-from tests.helpers.accounts import PASSWORD
+from tests.helpers.accounts import PASSWORD, register
 from tests.helpers.api import Api, Response
 from tests.helpers.procs import ChatServer
 
 SHOP = "https://shop.example.com"
+
+
+async def _public_widget(api: Api, **fields: Any) -> tuple[str, str]:
+    """(the admin's token, the site key) of a new widget allowed on SHOP."""
+    admin = (await register(api, "root"))["token"]
+    resp = await api.post("/api/widgets", {"business_name": "Acme", "allowed_origins": [SHOP],
+                                           **fields}, token=admin)
+    return admin, resp.json["widget"]["site_key"]
 
 
 @pytest.fixture
