@@ -1,15 +1,16 @@
-"""CPU per message of the message writer's group commits on MariaDB, by batch size: batches
-of 1, 2 and 4 messages (each of another session) written one after another by the writer
-itself, in process, as process CPU time. What a batch costs whatever it holds, against what
-each message adds (docs/performance.md, section 11).
+"""CPU per message of the message writer's group commits on MariaDB, by batch size and by
+path: batches of 1, 2 and 4 messages (each of another session) written one after another by
+the writer itself, in process, as process CPU time; each on the connection the writer keeps
+(`held`, what the server runs for text messages) and through a transaction of SQLAlchemy's
+(`general`, what it runs for files and email batches, and ran for every batch before
+8452ff4), interleaved. What a batch costs whatever it holds, against what each message adds
+(docs/performance.md, section 11).
 
     PARLEY_BENCH_DATABASE_URL=mysql+asyncmy://parley:parley@127.0.0.1/parley_bench_test \\
         .venv/bin/python -m bench.batch [--batches 300] [--repeats 5]
 
-Each size runs `--repeats` times `--batches` batches; the median and the lowest are printed.
-The writer writes them as the server does (services/writer.py: on MariaDB, the common batch on
-the connection it keeps). Another tree's writer: `PYTHONPATH=/tmp/a:. .venv/bin/python -m
-bench.batch` with `/tmp/a` a `git archive` of its `chatserver`.
+Each size and path runs `--repeats` times `--batches` batches; the median and the lowest are
+printed.
 """
 
 from __future__ import annotations
@@ -32,14 +33,16 @@ from chatserver.timeutil import utcnow
 from tests.helpers.settings import make_settings
 
 SIZES = (1, 2, 4)
+PATHS = ("held", "general")
 
 
 async def measure(url: str, sessions: list[str], batches: int,
-                  repeats: int) -> dict[int, list[float]]:
+                  repeats: int) -> dict[tuple[str, int], list[float]]:
     with TemporaryDirectory() as tmp:
         settings = make_settings(url, Path(tmp))
         engine = create_engine(settings, url)
         writer = MessageWriter(engine, settings)
+        common = writer._common
         count = 0
 
         async def batch(size: int) -> None:
@@ -51,20 +54,24 @@ async def measure(url: str, sessions: list[str], batches: int,
                                                 sender_type="visitor", text="a question")))
             await asyncio.gather(*sends)  # submitted together: one group commit
 
-        out: dict[int, list[float]] = {size: [] for size in SIZES}
+        out: dict[tuple[str, int], list[float]] = {
+            (path, size): [] for path in PATHS for size in SIZES}
         try:
-            for _ in range(100):  # warm up: the statements compiled, the connection held
-                await batch(1)
-            for _ in range(repeats):
-                for size in SIZES:
-                    started = time.process_time()
-                    for _ in range(batches):
-                        await batch(size)
-                    spent = time.process_time() - started
-                    out[size].append(spent / (batches * size) * 1e6)
+            for rep in range(repeats):
+                for path in PATHS if rep % 2 == 0 else PATHS[::-1]:
+                    # The general path for every batch, as for a batch with files.
+                    writer._common = common if path == "held" else (  # type: ignore[method-assign]
+                        lambda _batch: False)
+                    for _ in range(50):  # warm up: the statements compiled, a connection
+                        await batch(1)
+                    for size in SIZES:
+                        started = time.process_time()
+                        for _ in range(batches):
+                            await batch(size)
+                        spent = time.process_time() - started
+                        out[path, size].append(spent / (batches * size) * 1e6)
         finally:
-            if hasattr(writer, "close"):  # a tree before 8452ff4 (PYTHONPATH) has none
-                await writer.close()
+            await writer.close()
             await engine.dispose()
     return out
 
@@ -95,8 +102,8 @@ def main() -> None:
     site_key = asyncio.run(make_widget(url))
     sessions = [sid for sid, _token in precreate_sessions(url, site_key, max(SIZES))]
     found = asyncio.run(measure(url, sessions, args.batches, args.repeats))
-    for size, values in found.items():
-        print(f"batches of {size}: {statistics.median(values):6.0f} us CPU per message "
+    for (path, size), values in found.items():
+        print(f"{path:7} batches of {size}: {statistics.median(values):6.0f} us CPU per message "
               f"(lowest {min(values):.0f}; {args.repeats} x {args.batches} batches)")
 
 
