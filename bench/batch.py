@@ -23,8 +23,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from bench.loadgen import precreate_sessions
-from bench.run import bench_url, is_mariadb, recreate_mariadb
-from chatserver.db import migrate
+from bench.run import fresh_mariadb_bench
 from chatserver.db import widgets as widgets_db
 from chatserver.db.engine import create_engine
 from chatserver.services.widget_form import DEFAULTS
@@ -94,11 +93,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    url = bench_url()
-    if not is_mariadb(url):
-        raise SystemExit("set PARLEY_BENCH_DATABASE_URL to the MariaDB bench database")
-    recreate_mariadb(url)
-    migrate.upgrade(url)
+    url = fresh_mariadb_bench()
     site_key = asyncio.run(make_widget(url))
     sessions = [sid for sid, _token in precreate_sessions(url, site_key, max(SIZES))]
     found = asyncio.run(measure(url, sessions, args.batches, args.repeats))

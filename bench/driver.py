@@ -26,8 +26,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from bench.run import bench_url, is_mariadb, recreate_mariadb
-from chatserver.db import migrate
+from bench.run import fresh_mariadb_bench
 from chatserver.db.engine import create_engine
 from chatserver.db.messages import _lock
 from tests.helpers.settings import make_settings
@@ -103,11 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=2000)
     args = parser.parse_args()
-    url = bench_url()
-    if not is_mariadb(url):
-        raise SystemExit("set PARLEY_BENCH_DATABASE_URL to the MariaDB bench database")
-    recreate_mariadb(url)
-    migrate.upgrade(url)
+    url = fresh_mariadb_bench()
     for name, us in asyncio.run(measure(url, args.statements)).items():
         print(f"{name:22} {us:7.1f} us CPU per statement")
 

@@ -162,6 +162,19 @@ def fresh_database(work: Path) -> str:
     return database_url(work)
 
 
+def fresh_mariadb_bench() -> str:
+    """The MariaDB bench database's URL, the database emptied and migrated (the in-process
+    benches: bench.driver, bench.batch); exits when PARLEY_BENCH_DATABASE_URL is not MariaDB."""
+    from chatserver.db import migrate
+
+    url = bench_url()
+    if not is_mariadb(url):
+        raise SystemExit("set PARLEY_BENCH_DATABASE_URL to the MariaDB bench database")
+    recreate_mariadb(url)
+    migrate.upgrade(url)
+    return url
+
+
 def recreate_mariadb(url: str) -> None:
     import pymysql  # type: ignore[import-untyped]
     from sqlalchemy.engine import make_url
