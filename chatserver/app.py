@@ -59,15 +59,14 @@ class Application(tornado.web.Application):
             target_class: type[tornado.web.RequestHandler],
             target_kwargs: dict[str, Any] | None = None, path_args: list[bytes] | None = None,
             path_kwargs: dict[str, bytes] | None = None) -> tornado.httputil.HTTPMessageDelegate:
+        has_body = "Content-Length" in request.headers or "Transfer-Encoding" in request.headers
         answer = getattr(target_class, "answer_cached", None)
-        if answer is not None and request.method == "GET" and path_args and not (
-                "Content-Length" in request.headers or "Transfer-Encoding" in request.headers):
+        if answer is not None and request.method == "GET" and path_args and not has_body:
             return CachedAnswer(super().get_handler_delegate(
                 request, target_class, target_kwargs, path_args, path_kwargs),
                 lambda: answer(self, request, path_args))
         if not issubclass(target_class, APIHandler) or getattr(target_class, "streams_body",
-                                                                False) or not (
-                "Content-Length" in request.headers or "Transfer-Encoding" in request.headers):
+                                                                False) or not has_body:
             # Not a REST request, one without a body (most: GETs), which Tornado reads as is,
             # or the upload route, which streams its body within its own limit.
             return super().get_handler_delegate(request, target_class, target_kwargs,

@@ -35,6 +35,13 @@ def origin_allowed(origin: str | None, allowed: Iterable[str], own: set[str]) ->
     return origin in own or origin in {o.lower() for o in allowed}
 
 
+def request_origin_allowed(request: tornado.httputil.HTTPServerRequest, settings: Settings,
+                           allowed: Iterable[str]) -> bool:
+    """The request's Origin (none: allowed) is this server's own or in the allowlist."""
+    own = own_origins(request, settings, from_trusted_proxy(request, settings))
+    return origin_allowed(request.headers.get("Origin"), allowed, own)
+
+
 def _trusted(addr: str, settings: Settings) -> bool:
     return _in_networks(addr, settings.trusted_proxy_networks)
 

@@ -26,7 +26,7 @@ from chatserver.errors import (
     Unauthorized,
     Unavailable,
 )
-from chatserver.origins import client_ip, from_trusted_proxy, origin_allowed, own_origins
+from chatserver.origins import client_ip, request_origin_allowed
 from chatserver.outage import is_unavailable, outage_log
 from chatserver.services import auth
 from chatserver.services.access import Actor
@@ -168,9 +168,7 @@ class APIHandler(tornado.web.RequestHandler):
         origin = self.request.headers.get("Origin")
         if origin is None:  # not a page's request (a page's always says where it is from)
             return
-        own = own_origins(self.request, self.ctx.settings,
-                          from_trusted_proxy(self.request, self.ctx.settings))
-        if not origin_allowed(origin, allowed, own):
+        if not request_origin_allowed(self.request, self.ctx.settings, allowed):
             raise Forbidden("this site is not allowed to use this widget",
                             code="origin_not_allowed")
         if origin:

@@ -10,7 +10,7 @@ import tornado.web
 
 from chatserver.api.base import APIHandler
 from chatserver.errors import NotFound
-from chatserver.origins import from_trusted_proxy, origin_allowed, own_origins
+from chatserver.origins import request_origin_allowed
 from chatserver.services import maintenance, widget_config, widgets
 from chatserver.services.access import require_admin
 
@@ -106,8 +106,7 @@ class WidgetConfigHandler(PublicAPIHandler):
         headers["ETag"] = etag
         origin = request.headers.get("Origin")
         if origin is not None:
-            own = own_origins(request, ctx.settings, from_trusted_proxy(request, ctx.settings))
-            if not origin or not origin_allowed(origin, origins, own):
+            if not request_origin_allowed(request, ctx.settings, origins):
                 return False
             headers["Access-Control-Allow-Origin"] = origin
             headers["Vary"] = "Origin"

@@ -23,7 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from chatserver import metrics
 from chatserver.context import Context
 from chatserver.errors import ParleyError, RateLimited, Unauthorized, ValidationError
-from chatserver.origins import client_ip, from_trusted_proxy, origin_allowed, own_origins
+from chatserver.origins import client_ip, request_origin_allowed
 from chatserver.outage import is_unavailable, outage_log
 from chatserver.ratelimit import SocketLimits
 from chatserver.realtime.outbox import Outbox
@@ -119,9 +119,7 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         return None  # compression costs ~150 KB of memory per socket
 
     def origin_ok(self, allowed: list[str]) -> bool:
-        own = own_origins(self.request, self.ctx.settings,
-                          from_trusted_proxy(self.request, self.ctx.settings))
-        return origin_allowed(self.request.headers.get("Origin"), allowed, own)
+        return request_origin_allowed(self.request, self.ctx.settings, allowed)
 
     async def open(self, *args: str) -> None:
         # Chat frames are small and latency matters: no Nagle delay behind unacked frames.

@@ -78,8 +78,7 @@ async def test_batches_share_one_checkout_which_goes_back_when_idle(
     assert ctx.writer.held is None and pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
-async def test_an_old_connection_is_replaced(make_world: Any, ctx: Context,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_old_connection_is_replaced(make_world: Any, ctx: Context) -> None:
     world = await make_world()
     sid = (await world.session())["session_id"]
     await _say(ctx, sid, "old-1")
