@@ -7,9 +7,9 @@ where asyncmy alone took 104-111 (`python -m bench.driver`). A statement here is
 with SQLAlchemy (the tables stay the one source of the schema), compiled once for the
 connection's dialect, and given its parameters in the compiled order. Parameters go to the
 driver as they are: no type's bind processing (a JSON value is given already encoded).
-`fetch` and `fetch_last` run the same statements through SQLAlchemy on SQLite.
+`fetch`, `fetch_each` and `fetch_last` run the same statements through SQLAlchemy on SQLite.
 
-Several statements can go in one packet (`fetch_last`: one round trip where each costs its
+Several statements can go in one packet (`fetch_each`, `fetch_last`: one round trip where each costs its
 own; asyncmy's connections accept several statements, as PyMySQL's do), ended by the
 transaction's COMMIT when nothing follows them.
 
@@ -86,18 +86,25 @@ async def fetch(conn: AsyncConnection, statement: Prepared,
 
 async def fetch_last(conn: AsyncConnection, statements: Sequence[tuple[Prepared, dict[str, Any]]],
                      *, commit: bool = False) -> list[Any]:
-    """Run the statements in order; the last one's rows, by column name. On the driver they
-    go in one packet, one round trip, followed by COMMIT if `commit` (the transaction then
-    ends with them, and SQLAlchemy's commit at the end of the block sends nothing:
-    db/engine.py). The server runs none after one that fails (nor the COMMIT), whose error is
-    raised. Through SQLAlchemy one by one where there is no driver (SQLite; the block's
-    commit ends the transaction)."""
+    """Run the statements in order (`fetch_each`); the last one's rows, by column name."""
+    return (await fetch_each(conn, statements, commit=commit))[-1]
+
+
+async def fetch_each(conn: AsyncConnection, statements: Sequence[tuple[Prepared, dict[str, Any]]],
+                     *, commit: bool = False) -> list[list[Any]]:
+    """Run the statements in order; each one's rows, by column name (none for a statement
+    that returns none). On the driver they go in one packet, one round trip, followed by
+    COMMIT if `commit` (the transaction then ends with them, and SQLAlchemy's commit at the
+    end of the block sends nothing: db/engine.py). The server runs none after one that
+    fails (nor the COMMIT), whose error is raised. Through SQLAlchemy one by one where there
+    is no driver (SQLite; the block's commit ends the transaction)."""
     driver = driver_connection(conn)
     if driver is None:
-        for statement, params in statements[:-1]:
-            await conn.execute(statement.statement, params)
-        last, params = statements[-1]
-        return list((await conn.execute(last.statement, params)).mappings())
+        answers = []
+        for statement, params in statements:
+            result = await conn.execute(statement.statement, params)
+            answers.append(list(result.mappings()) if result.returns_rows else [])
+        return answers
     sql = ";\n".join(statement.sql for statement, _ in statements)
     args = tuple(arg for statement, params in statements for arg in statement.args(params))
     if commit:
@@ -105,14 +112,15 @@ async def fetch_last(conn: AsyncConnection, statements: Sequence[tuple[Prepared,
     try:
         async with driver.cursor(DictCursor) as cursor:
             await cursor.execute(sql, args)
+            answers = [list(await cursor.fetchall() or ())]
             for _ in statements[1:]:
                 await cursor.nextset()  # the next statement's answer, or its error
-            rows: list[Any] = await cursor.fetchall()
+                answers.append(list(await cursor.fetchall() or ()))
             if commit:
                 await cursor.nextset()
                 # COMMIT's answer may carry no status (asyncmy then keeps the insert's).
                 driver.server_status &= ~SERVER_STATUS_IN_TRANS
-            return rows
+            return answers
     except mysql_errors.Error as exc:
         raise await _translated(conn, exc, sql, args) from exc
 

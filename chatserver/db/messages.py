@@ -8,12 +8,26 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, literal, select, tuple_, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from chatserver.db.driver import driver_connection, fetch, fetch_last, prepared
+from chatserver.db.driver import driver_connection, fetch, fetch_each, fetch_last, prepared
 from chatserver.db.schema import messages, sessions, uploads
+from chatserver.domain import ENDED
 
 
 def preview() -> Any:
@@ -158,6 +172,91 @@ def _move_seqs(n: int, agents: int) -> Any:
              & sessions.c.first_agent_reply_at.is_(None), now),
             else_=sessions.c.first_agent_reply_at)
     return update(sessions).where(sessions.c.id.in_(ids)).values(**values)
+
+
+async def write_common(conn: AsyncConnection, groups: list[tuple[str, list[dict[str, Any]]]],
+                       now: datetime) -> tuple[dict[str, Mapping[str, Any]], list[Any]]:
+    """A batch of new text messages in one round trip on MariaDB's driver, with its COMMIT:
+    the sessions locked and read (as `lock_sessions`), then each session's messages inserted
+    with the seqs after its last_seq and that last_seq moved forward, both only where the
+    session takes them (the checks of `writer.check_can_send` for its senders, in SQL). A
+    session that does not take them gets neither: it is written nowhere and the caller
+    writes its messages another way. `groups`: each session's new rows in order (without
+    seq; a JSON meta encoded). Returns the locked sessions by id and the inserted rows' (id,
+    session_id, seq)."""
+    ids = sorted(sid for sid, _rows in groups)
+    shape = tuple((len(rows), len(_agents(rows)), any(r["sender_type"] == "ai" for r in rows))
+                  for _sid, rows in groups)
+    params: dict[str, Any] = {f"id{i}": sid for i, sid in enumerate(ids)}
+    params.update({f"ended{i}": str(status) for i, status in enumerate(ENDED)}, now=now)
+    i = 0
+    for j, (sid, rows) in enumerate(groups):
+        params[f"s{j}"] = sid
+        params.update({f"s{j}a{m}": agent for m, agent in enumerate(_agents(rows))})
+        for row in rows:
+            params.update({f"{name}{i}": row[name] for name in _SELECTED})
+            i += 1
+    locked, new, _moved = await fetch_each(conn, [(_lock(conn.dialect, len(ids)), params),
+                                                  (_insert_taken(conn.dialect, shape), params),
+                                                  (_move_taken(conn.dialect, shape), params)],
+                                           commit=True)
+    return {r["id"]: r for r in locked}, new
+
+
+def _agents(rows: list[dict[str, Any]]) -> list[int]:
+    return sorted({r["sender_id"] for r in rows if r["sender_type"] == "agent"})
+
+
+_SELECTED = ("client_msg_id", "sender_type", "sender_id", "sender_name", "text", "meta",
+             "created_at")
+
+
+def _takes(j: int, agents: int, ai: bool) -> Any:
+    """Session j (parameter s{j}) takes its messages: `writer.check_can_send` in SQL (open,
+    assigned to each agent who writes, the AI's while the AI owns it)."""
+    return and_(sessions.c.id == bindparam(f"s{j}"),
+                sessions.c.status.not_in([bindparam(f"ended{e}") for e in range(len(ENDED))]),
+                *(sessions.c.assigned_agent_id == bindparam(f"s{j}a{m}") for m in range(agents)),
+                *((sessions.c.ai_mode.is_(True),) if ai else ()))
+
+
+@prepared
+def _insert_taken(shape: tuple[tuple[int, int, bool], ...]) -> Any:
+    """Each session's rows (shape: per session, its rows, its agents, whether the AI
+    writes) with seqs from its last_seq, selected only from a session that takes them."""
+    selects = []
+    i = 0
+    for j, (rows, agents, ai) in enumerate(shape):
+        for k in range(1, rows + 1):
+            selects.append(select(sessions.c.id, sessions.c.last_seq + literal_column(str(k)),
+                                  *(bindparam(f"{name}{i}") for name in _SELECTED))
+                           .where(_takes(j, agents, ai)))
+            i += 1
+    source = union_all(*selects) if len(selects) > 1 else selects[0]
+    return (insert(messages).from_select(["session_id", "seq", *_SELECTED], source)
+            .returning(messages.c.id, messages.c.session_id, messages.c.seq))
+
+
+@prepared
+def _move_taken(shape: tuple[tuple[int, int, bool], ...]) -> Any:
+    """The last_seq of each session that took its rows moved past them (and its first
+    agent's reply noted)."""
+    now: Any = bindparam("now", type_=sessions.c.last_activity_at.type)
+    takes = [_takes(j, agents, ai) for j, (_rows, agents, ai) in enumerate(shape)]
+    values: dict[str, Any] = {
+        "last_seq": case(*((sessions.c.id == bindparam(f"s{j}"),
+                           sessions.c.last_seq + literal_column(str(rows)))
+                           for j, (rows, _agents, _ai) in enumerate(shape)),
+                         else_=sessions.c.last_seq),
+        "last_activity_at": now,
+    }
+    replied: list[Any] = [bindparam(f"s{j}")
+                          for j, (_rows, agents, _ai) in enumerate(shape) if agents]
+    if replied:
+        values["first_agent_reply_at"] = case(
+            (sessions.c.id.in_(replied) & sessions.c.first_agent_reply_at.is_(None), now),
+            else_=sessions.c.first_agent_reply_at)
+    return update(sessions).where(or_(*takes)).values(**values)
 
 
 async def count_since(conn: AsyncConnection, session_id: str, client_msg_id_prefix: str,

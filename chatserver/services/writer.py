@@ -10,6 +10,7 @@ messages committed and published in the order they were sent.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,10 +151,10 @@ class MessageWriter:
                 batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
                 try:
                     try:
-                        if self._common(batch):
-                            await self._write_held(batch)
-                        else:
+                        if not self._common(batch):
                             await self._write(batch, check_stored=False)
+                        elif refused := await self._write_held(batch):
+                            await self._write(refused, check_stored=True)
                     except (IntegrityError, _CheckStored):
                         # One of them may have been stored before (a resend after a
                         # reconnect): the batch again, each looked for among the stored.
@@ -178,29 +179,46 @@ class MessageWriter:
             s.files or (s.sender_type == "agent" and self.settings.mail_enabled)
             for s in batch)
 
-    async def _write_held(self, batch: list[Send]) -> None:
+    async def _write_held(self, batch: list[Send]) -> list[Send]:
         """The common batch on the connection the writer holds, on MariaDB's driver and
-        without SQLAlchemy's transaction: the sessions' lock, then the seq update, the insert
-        and COMMIT in one packet (db/driver.py). A checkout, a begin, a commit and a check-in
-        through SQLAlchemy (a greenlet each) were ~40 % of a one-message batch's CPU
-        (docs/performance.md). A refusal or a duplicate rolls back, and the caller writes the
-        batch again through `_write`, looking for stored copies."""
+        without SQLAlchemy's transaction, in one round trip: the sessions' lock, the insert,
+        the seq update and COMMIT in one packet, the checks of `check_can_send` in SQL
+        (`db.write_common`). A checkout, a begin, a commit and a check-in through SQLAlchemy
+        (a greenlet each) were ~40 % of a one-message batch's CPU; the lock's round trip before
+        the insert another ~8 % of what was left (docs/performance.md, section 12).
+
+        The sends of a session that did not take its messages (closed, not assigned to an
+        agent who writes, ...) are returned: nothing of theirs was written, and the caller
+        writes them again through `_write`, looking for stored copies (a resend of a
+        message stored before the session closed is acknowledged). A duplicate
+        client_msg_id rolls the whole batch back (IntegrityError), to be written so too."""
         conn = await self._connection()
         now = utcnow()
+        groups: dict[str, dict[str, dict[str, Any]]] = {}  # session -> client_msg_id -> row
+        for send in batch:
+            groups.setdefault(send.session_id, {}).setdefault(send.client_msg_id, {
+                "client_msg_id": send.client_msg_id, "sender_type": send.sender_type,
+                "sender_id": send.sender_id, "sender_name": send.sender_name,
+                "text": send.text, "meta": json.dumps(send.meta), "created_at": now})
         try:
-            locked = await db.lock_sessions(conn, list({s.session_id for s in batch}))
-            plan = await _plan(conn, batch, {}, locked, {}, now, check_stored=False)
-            ids = await db.insert_batch(conn, plan.rows, plan.changed, plan.agent_replied,
-                                        now, commit=True)
-        except (IntegrityError, _CheckStored):
+            locked, new = await db.write_common(
+                conn, [(sid, list(rows.values())) for sid, rows in groups.items()], now)
+        except IntegrityError:
             await self._end(conn, rollback=True)
             raise
         except BaseException:
             await self._release(invalidate=True)  # it may be between a query and its answer
             raise
-        await self._end(conn, rollback=False)  # nothing to commit when the insert did
-        plan.stored(ids)
+        taken = {row["session_id"] for row in new}
+        plan = await _plan(conn, [s for s in batch if s.session_id in taken], {}, locked, {},
+                           now, check_stored=False)
+        ids = {(row["session_id"], row["seq"]): int(row["id"]) for row in new}
+        # The seqs the statements gave are the ones the checks on the locked rows give.
+        plan.stored([ids.pop((row["session_id"], row["seq"])) for row in plan.rows])
+        if ids:
+            raise RuntimeError(f"the writer's statements stored rows it did not plan: {ids}")
         plan.settle()
+        return [s for s in batch if s.session_id not in taken]
 
     async def _connection(self) -> AsyncConnection:
         """The held connection; a pooled one taken if there is none (or it is too old)."""
