@@ -15,7 +15,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    literal_column,
     or_,
     select,
     tuple_,
@@ -183,79 +182,79 @@ async def write_common(conn: AsyncConnection, groups: list[tuple[str, list[dict[
     session that does not take them gets neither: it is written nowhere and the caller
     writes its messages another way. `groups`: each session's new rows in order (without
     seq; a JSON meta encoded). Returns the locked sessions by id and the inserted rows' (id,
-    session_id, seq)."""
+    session_id, seq).
+
+    The statements depend on the numbers of rows and sessions only (each session's checks
+    are parameters), so that a few compiled statements serve every batch."""
     ids = sorted(sid for sid, _rows in groups)
-    shape = tuple((len(rows), len(_agents(rows)), any(r["sender_type"] == "ai" for r in rows))
-                  for _sid, rows in groups)
     params: dict[str, Any] = {f"id{i}": sid for i, sid in enumerate(ids)}
     params.update({f"ended{i}": str(status) for i, status in enumerate(ENDED)}, now=now)
-    i = 0
+    i = agent_sessions = 0
     for j, (sid, rows) in enumerate(groups):
-        params[f"s{j}"] = sid
-        params.update({f"s{j}a{m}": agent for m, agent in enumerate(_agents(rows))})
-        for row in rows:
+        agents = {r["sender_id"] for r in rows if r["sender_type"] == "agent"}
+        # Two agents writing in one session cannot both be its assignee: no user is -1.
+        agent = (agents.pop() if len(agents) == 1 else -1) if agents else None
+        ai = any(r["sender_type"] == "ai" for r in rows)
+        params.update({f"s{j}": sid, f"n{j}": len(rows), f"agent{j}": agent, f"ai{j}": ai})
+        if agent is not None:
+            params[f"replied{agent_sessions}"] = sid
+            agent_sessions += 1
+        for k, row in enumerate(rows, 1):
             params.update({f"{name}{i}": row[name] for name in _SELECTED})
+            params.update({f"session{i}": sid, f"k{i}": k, f"agent_of{i}": agent,
+                           f"ai_of{i}": ai})
             i += 1
-    locked, new, _moved = await fetch_each(conn, [(_lock(conn.dialect, len(ids)), params),
-                                                  (_insert_taken(conn.dialect, shape), params),
-                                                  (_move_taken(conn.dialect, shape), params)],
-                                           commit=True)
+    locked, new, _moved = await fetch_each(
+        conn, [(_lock(conn.dialect, len(ids)), params), (_insert_taken(conn.dialect, i), params),
+               (_move_taken(conn.dialect, len(groups), agent_sessions), params)], commit=True)
     return {r["id"]: r for r in locked}, new
-
-
-def _agents(rows: list[dict[str, Any]]) -> list[int]:
-    return sorted({r["sender_id"] for r in rows if r["sender_type"] == "agent"})
 
 
 _SELECTED = ("client_msg_id", "sender_type", "sender_id", "sender_name", "text", "meta",
              "created_at")
 
 
-def _takes(j: int, agents: int, ai: bool) -> Any:
-    """Session j (parameter s{j}) takes its messages: `writer.check_can_send` in SQL (open,
-    assigned to each agent who writes, the AI's while the AI owns it)."""
-    return and_(sessions.c.id == bindparam(f"s{j}"),
+def _takes(sid: str, agent: str, ai: str) -> Any:
+    """The session (parameter `sid`) takes its messages: `writer.check_can_send` in SQL. It
+    is open, assigned to the agent who writes in it (parameter `agent`, None if none does),
+    and owned by the AI if the AI writes in it (parameter `ai`)."""
+    return and_(sessions.c.id == bindparam(sid),
                 sessions.c.status.not_in([bindparam(f"ended{e}") for e in range(len(ENDED))]),
-                *(sessions.c.assigned_agent_id == bindparam(f"s{j}a{m}") for m in range(agents)),
-                *((sessions.c.ai_mode.is_(True),) if ai else ()))
+                or_(bindparam(agent).is_(None),
+                    sessions.c.assigned_agent_id == bindparam(agent)),
+                or_(bindparam(ai).is_(False), sessions.c.ai_mode.is_(True)))
 
 
 @prepared
-def _insert_taken(shape: tuple[tuple[int, int, bool], ...]) -> Any:
-    """Each session's rows (shape: per session, its rows, its agents, whether the AI
-    writes) with seqs from its last_seq, selected only from a session that takes them."""
-    selects = []
-    i = 0
-    for j, (rows, agents, ai) in enumerate(shape):
-        for k in range(1, rows + 1):
-            selects.append(select(sessions.c.id, sessions.c.last_seq + literal_column(str(k)),
-                                  *(bindparam(f"{name}{i}") for name in _SELECTED))
-                           .where(_takes(j, agents, ai)))
-            i += 1
-    source = union_all(*selects) if len(selects) > 1 else selects[0]
+def _insert_taken(n: int) -> Any:
+    """n rows, each with the seq k after its session's last_seq, selected only from a
+    session that takes its messages."""
+    selects = [select(sessions.c.id, sessions.c.last_seq + bindparam(f"k{i}"),
+                      *(bindparam(f"{name}{i}") for name in _SELECTED))
+               .where(_takes(f"session{i}", f"agent_of{i}", f"ai_of{i}"))
+               for i in range(n)]
+    source = union_all(*selects) if n > 1 else selects[0]
     return (insert(messages).from_select(["session_id", "seq", *_SELECTED], source)
             .returning(messages.c.id, messages.c.session_id, messages.c.seq))
 
 
 @prepared
-def _move_taken(shape: tuple[tuple[int, int, bool], ...]) -> Any:
-    """The last_seq of each session that took its rows moved past them (and its first
-    agent's reply noted)."""
+def _move_taken(n: int, agent_sessions: int) -> Any:
+    """The last_seq of each of n sessions that took its rows moved past them (and the first
+    reply of each of `agent_sessions` noted)."""
     now: Any = bindparam("now", type_=sessions.c.last_activity_at.type)
-    takes = [_takes(j, agents, ai) for j, (_rows, agents, ai) in enumerate(shape)]
     values: dict[str, Any] = {
         "last_seq": case(*((sessions.c.id == bindparam(f"s{j}"),
-                           sessions.c.last_seq + literal_column(str(rows)))
-                           for j, (rows, _agents, _ai) in enumerate(shape)),
+                            sessions.c.last_seq + bindparam(f"n{j}")) for j in range(n)),
                          else_=sessions.c.last_seq),
         "last_activity_at": now,
     }
-    replied: list[Any] = [bindparam(f"s{j}")
-                          for j, (_rows, agents, _ai) in enumerate(shape) if agents]
-    if replied:
+    if agent_sessions:
         values["first_agent_reply_at"] = case(
-            (sessions.c.id.in_(replied) & sessions.c.first_agent_reply_at.is_(None), now),
+            (sessions.c.id.in_([bindparam(f"replied{m}") for m in range(agent_sessions)])
+             & sessions.c.first_agent_reply_at.is_(None), now),
             else_=sessions.c.first_agent_reply_at)
+    takes = [_takes(f"s{j}", f"agent{j}", f"ai{j}") for j in range(n)]
     return update(sessions).where(or_(*takes)).values(**values)
 
 

@@ -117,10 +117,10 @@ async def test_a_resend_is_acked_with_its_stored_copy_even_where_a_new_message_i
 async def test_a_batch_stores_the_sessions_that_take_their_messages_and_refuses_the_others(
         make_world: Any, ctx: Context) -> None:
     """One batch over sessions of every kind: open, closed, assigned to the agent who
-    writes or to another, owned by the AI or not, unknown. Each message is stored or
-    refused as alone (on MariaDB the checks run in SQL first: services/writer.py
-    `_write_held`); a session with a refused message keeps its last_seq but for the
-    messages it took."""
+    writes or to another (or written in by two agents), owned by the AI or not, unknown.
+    Each message is stored or refused as alone (on MariaDB the checks run in SQL first:
+    services/writer.py `_write_held`); a session with a refused message keeps its last_seq
+    but for the messages it took."""
     world = await make_world()
     ada, bob = await world.add_agent("ada"), await world.add_agent("bob")
     sids = [(await world.session())["session_id"] for _ in range(5)]
@@ -139,25 +139,27 @@ async def test_a_batch_stores_the_sessions_that_take_their_messages_and_refuses_
 
     sends: dict[str, Send] = {}
 
-    def send(sid: str, cid: str, sender: str) -> Any:
+    def send(sid: str, cid: str, sender: str, agent: Any = ada) -> Any:
         sends[cid] = Send(session_id=sid, client_msg_id=cid, sender_type=sender, text=cid,
-                          sender_id=ada["id"] if sender == "agent" else None)
+                          sender_id=agent["id"] if sender == "agent" else None)
         return ctx.writer.submit(sends[cid])
 
     done = await asyncio.gather(
         send(ai_on, "on-v", "visitor"), send(ai_on, "on-ai", "ai"),
         send(closed, "closed-v", "visitor"),
         send(adas, "adas-v", "visitor"), send(adas, "adas-a", "agent"),
+        send(adas, "adas-bob", "agent", bob),
         send(bobs, "bobs-v", "visitor"), send(bobs, "bobs-a", "agent"),
         send(ai_off, "off-ai", "ai"), send(ai_off, "off-v", "visitor"),
         send("no-such-session", "none-v", "visitor"),
         return_exceptions=True)
     outcome = {cid: (getattr(d, "code", None) if isinstance(d, Exception) else d[0]["seq"])
-               for cid, d in zip(["on-v", "on-ai", "closed-v", "adas-v", "adas-a", "bobs-v",
-                                  "bobs-a", "off-ai", "off-v", "none-v"], done, strict=True)}
+               for cid, d in zip(["on-v", "on-ai", "closed-v", "adas-v", "adas-a", "adas-bob",
+                                  "bobs-v", "bobs-a", "off-ai", "off-v", "none-v"], done,
+                                 strict=True)}
     assert outcome == {
         "on-v": base[ai_on] + 1, "on-ai": base[ai_on] + 2, "closed-v": "session_closed",
-        "adas-v": base[adas] + 1, "adas-a": base[adas] + 2,
+        "adas-v": base[adas] + 1, "adas-a": base[adas] + 2, "adas-bob": "not_assigned",
         "bobs-v": base[bobs] + 1, "bobs-a": "not_assigned",
         "off-ai": "ai_silenced", "off-v": base[ai_off] + 1,
         "none-v": "session_not_found"}

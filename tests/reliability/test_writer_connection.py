@@ -14,10 +14,12 @@ from sqlalchemy import event, text, update
 from sqlalchemy.exc import DBAPIError
 
 from chatserver.context import Context
+from chatserver.db import messages as messages_db
 from chatserver.db.schema import sessions
 from chatserver.errors import Conflict
 from chatserver.services import chat
 from chatserver.services import writer as writer_mod
+from chatserver.services.writer import Send
 from tests.helpers.database import stored_messages
 
 
@@ -130,3 +132,24 @@ async def test_a_lost_connection_fails_its_batch_and_the_next_takes_another(
     stored, created = await _say(ctx, sid, "k-2")  # the visitor's resend
     assert created and stored["seq"] == 2
     assert ctx.writer.held is not None and ctx.writer.held is not held
+
+
+async def test_batches_of_as_many_messages_share_their_compiled_statements(
+        make_world: Any, ctx: Context) -> None:
+    """The one-packet batch's statements depend on its numbers of messages and sessions,
+    not on how the messages fall into sessions (each session's checks are parameters): a
+    busy process compiles a few statements, not one per batch."""
+    world = await make_world()
+    sids = [(await world.session())["session_id"] for _ in range(3)]
+
+    def batch(layout: list[int]) -> Any:  # submitted together: one batch
+        return asyncio.gather(*(ctx.writer.submit(Send(
+            session_id=sids[s], client_msg_id=f"{layout}-{i}", sender_type="visitor",
+            text="hi")) for i, s in enumerate(layout)))
+
+    await batch([0, 1, 2])  # compiled here
+    before = messages_db._insert_taken.cache_info()
+    for layout in ([0, 0, 0], [0, 1, 1], [2, 0, 2], [1, 2, 0]):
+        await batch(layout)
+    after = messages_db._insert_taken.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 4
