@@ -1,5 +1,6 @@
-"""A few statements run on MariaDB's driver (asyncmy) itself, inside a transaction SQLAlchemy
-began and commits: the message writer's, which every message runs.
+"""A few statements run on MariaDB's driver (asyncmy) itself: the message writer's, which every
+message runs, in a transaction SQLAlchemy began and commits, or (the writer's common batch)
+one its packet begins and commits on a connection the writer holds.
 
 SQLAlchemy's execution of one statement (a greenlet switch into its synchronous core, an
 execution context, the compiled cache's lookup, the result's rows) cost 175-244 us of CPU
@@ -9,9 +10,9 @@ connection's dialect, and given its parameters in the compiled order. Parameters
 driver as they are: no type's bind processing (a JSON value is given already encoded).
 `fetch`, `fetch_each` and `fetch_last` run the same statements through SQLAlchemy on SQLite.
 
-Several statements can go in one packet (`fetch_each`, `fetch_last`: one round trip where each costs its
-own; asyncmy's connections accept several statements, as PyMySQL's do), ended by the
-transaction's COMMIT when nothing follows them.
+Several statements can go in one packet (`fetch_each`, `fetch_last`: one round trip where
+each costs its own; asyncmy's connections accept several statements, as PyMySQL's do), ended
+by the transaction's COMMIT when nothing follows them.
 
 A driver error becomes the SQLAlchemy error the rest of Parley expects (IntegrityError for a
 duplicate key, OperationalError for a lost server), and a lost connection is invalidated, as
