@@ -36,6 +36,11 @@ log = logging.getLogger(__name__)
 # a batch's statements short.
 MAX_BATCH = 200
 
+# Batches of up to this many messages are written in one round trip (`_one_packet`); larger
+# ones in two, where one more costs little per message (MariaDB ran the one packet's
+# statements in 8 ms for 100 sessions, against 6 ms for the whole two-round-trip batch).
+ONE_PACKET_MAX = 4
+
 # On MariaDB the writer keeps a pooled connection while sends come, and gives it back after
 # this long without a batch (or once it is older than the pool's recycle age).
 HOLD_S = 1.0
@@ -181,44 +186,35 @@ class MessageWriter:
 
     async def _write_held(self, batch: list[Send]) -> list[Send]:
         """The common batch on the connection the writer holds, on MariaDB's driver and
-        without SQLAlchemy's transaction, in one round trip: the sessions' lock, the insert,
-        the seq update and COMMIT in one packet, the checks of `check_can_send` in SQL
-        (`db.write_common`). A checkout, a begin, a commit and a check-in through SQLAlchemy
-        (a greenlet each) were ~40 % of a one-message batch's CPU; the lock's round trip before
-        the insert another ~8 % of what was left (docs/performance.md, section 12).
+        without SQLAlchemy's transaction. A checkout, a begin, a commit and a check-in
+        through SQLAlchemy (a greenlet each) were ~40 % of a one-message batch's CPU
+        (docs/performance.md, section 11).
 
-        The sends of a session that did not take its messages (closed, not assigned to an
-        agent who writes, ...) are returned: nothing of theirs was written, and the caller
-        writes them again through `_write`, looking for stored copies (a resend of a
-        message stored before the session closed is acknowledged). A duplicate
-        client_msg_id rolls the whole batch back (IntegrityError), to be written so too."""
+        A batch of up to ONE_PACKET_MAX messages is one round trip (`_one_packet`); a larger
+        one two: the sessions' lock, then the seq update, the insert and COMMIT in one
+        packet. Returns the sends of sessions that did not take their messages (written
+        nowhere), for the caller to write through `_write`, looking for stored copies. A
+        refusal found after the lock, or a duplicate client_msg_id, rolls the batch back
+        (_CheckStored, IntegrityError), to be written so too."""
         conn = await self._connection()
         now = utcnow()
-        groups: dict[str, dict[str, dict[str, Any]]] = {}  # session -> client_msg_id -> row
-        for send in batch:
-            groups.setdefault(send.session_id, {}).setdefault(send.client_msg_id, {
-                "client_msg_id": send.client_msg_id, "sender_type": send.sender_type,
-                "sender_id": send.sender_id, "sender_name": send.sender_name,
-                "text": send.text, "meta": json.dumps(send.meta), "created_at": now})
+        refused: list[Send] = []
         try:
-            locked, new = await db.write_common(
-                conn, [(sid, list(rows.values())) for sid, rows in groups.items()], now)
-        except IntegrityError:
+            if len(batch) <= ONE_PACKET_MAX:
+                plan, refused = await _one_packet(conn, batch, now)
+            else:
+                locked = await db.lock_sessions(conn, list({s.session_id for s in batch}))
+                plan = await _plan(conn, batch, {}, locked, {}, now, check_stored=False)
+                plan.stored(await db.insert_batch(conn, plan.rows, plan.changed,
+                                                  plan.agent_replied, now, commit=True))
+        except (IntegrityError, _CheckStored):
             await self._end(conn, rollback=True)
             raise
         except BaseException:
             await self._release(invalidate=True)  # it may be between a query and its answer
             raise
-        taken = {row["session_id"] for row in new}
-        plan = await _plan(conn, [s for s in batch if s.session_id in taken], {}, locked, {},
-                           now, check_stored=False)
-        ids = {(row["session_id"], row["seq"]): int(row["id"]) for row in new}
-        # The seqs the statements gave are the ones the checks on the locked rows give.
-        plan.stored([ids.pop((row["session_id"], row["seq"])) for row in plan.rows])
-        if ids:
-            raise RuntimeError(f"the writer's statements stored rows it did not plan: {ids}")
         plan.settle()
-        return [s for s in batch if s.session_id not in taken]
+        return refused
 
     async def _connection(self) -> AsyncConnection:
         """The held connection; a pooled one taken if there is none (or it is too old)."""
@@ -335,6 +331,32 @@ class _Plan:
                 send.future.set_exception(outcome)
             else:
                 send.future.set_result((outcome, created))
+
+
+async def _one_packet(conn: AsyncConnection, batch: list[Send],
+                      now: Any) -> tuple[_Plan, list[Send]]:
+    """A small batch in one round trip: the sessions' lock, the insert, the seq update and
+    COMMIT in one packet, the checks of `check_can_send` in SQL (`db.write_common`); the
+    lock's round trip before the insert was ~8 % of a one-message batch's CPU
+    (docs/performance.md, section 12). The plan of what was stored (from the locked rows,
+    as for any batch), and the sends of the sessions that stored nothing."""
+    groups: dict[str, dict[str, dict[str, Any]]] = {}  # session -> client_msg_id -> row
+    for send in batch:
+        groups.setdefault(send.session_id, {}).setdefault(send.client_msg_id, {
+            "client_msg_id": send.client_msg_id, "sender_type": send.sender_type,
+            "sender_id": send.sender_id, "sender_name": send.sender_name,
+            "text": send.text, "meta": json.dumps(send.meta), "created_at": now})
+    locked, new = await db.write_common(
+        conn, [(sid, list(rows.values())) for sid, rows in groups.items()], now)
+    taken = {row["session_id"] for row in new}
+    plan = await _plan(conn, [s for s in batch if s.session_id in taken], {}, locked, {}, now,
+                       check_stored=False)
+    ids = {(row["session_id"], row["seq"]): int(row["id"]) for row in new}
+    # The seqs the statements gave are the ones the checks on the locked rows give.
+    plan.stored([ids.pop((row["session_id"], row["seq"])) for row in plan.rows])
+    if ids:
+        raise RuntimeError(f"the writer's statements stored rows it did not plan: {ids}")
+    return plan, [s for s in batch if s.session_id not in taken]
 
 
 async def _plan(conn: AsyncConnection, batch: list[Send],

@@ -16,6 +16,7 @@ from chatserver.db import sessions as sessions_db
 from chatserver.db.schema import sessions
 from chatserver.errors import Conflict
 from chatserver.services import chat
+from chatserver.services import writer as writer_mod
 from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
 from tests.helpers.database import stored_messages
@@ -114,13 +115,14 @@ async def test_a_resend_is_acked_with_its_stored_copy_even_where_a_new_message_i
     assert done[0][0]["id"] == stored["id"] and isinstance(done[1], Conflict)
 
 
+@pytest.mark.parametrize("together", [writer_mod.ONE_PACKET_MAX, 11])
 async def test_a_batch_stores_the_sessions_that_take_their_messages_and_refuses_the_others(
-        make_world: Any, ctx: Context) -> None:
-    """One batch over sessions of every kind: open, closed, assigned to the agent who
-    writes or to another (or written in by two agents), owned by the AI or not, unknown.
-    Each message is stored or refused as alone (on MariaDB the checks run in SQL first:
-    services/writer.py `_write_held`); a session with a refused message keeps its last_seq
-    but for the messages it took."""
+        make_world: Any, ctx: Context, together: int) -> None:
+    """Batches over sessions of every kind: open, closed, assigned to the agent who writes
+    or to another (or written in by two agents), owned by the AI or not, unknown. Each
+    message is stored or refused as alone; a session with a refused message keeps its
+    last_seq but for the messages it took. On MariaDB batches of up to ONE_PACKET_MAX run
+    the checks in SQL (services/writer.py `_one_packet`), larger ones after the lock."""
     world = await make_world()
     ada, bob = await world.add_agent("ada"), await world.add_agent("bob")
     sids = [(await world.session())["session_id"] for _ in range(5)]
@@ -139,24 +141,23 @@ async def test_a_batch_stores_the_sessions_that_take_their_messages_and_refuses_
 
     sends: dict[str, Send] = {}
 
-    def send(sid: str, cid: str, sender: str, agent: Any = ada) -> Any:
+    def send(sid: str, cid: str, sender: str, agent: Any) -> Any:
         sends[cid] = Send(session_id=sid, client_msg_id=cid, sender_type=sender, text=cid,
                           sender_id=agent["id"] if sender == "agent" else None)
         return ctx.writer.submit(sends[cid])
 
-    done = await asyncio.gather(
-        send(ai_on, "on-v", "visitor"), send(ai_on, "on-ai", "ai"),
-        send(closed, "closed-v", "visitor"),
-        send(adas, "adas-v", "visitor"), send(adas, "adas-a", "agent"),
-        send(adas, "adas-bob", "agent", bob),
-        send(bobs, "bobs-v", "visitor"), send(bobs, "bobs-a", "agent"),
-        send(ai_off, "off-ai", "ai"), send(ai_off, "off-v", "visitor"),
-        send("no-such-session", "none-v", "visitor"),
-        return_exceptions=True)
+    order = [(ai_on, "on-v", "visitor", ada), (ai_on, "on-ai", "ai", ada),
+             (closed, "closed-v", "visitor", ada), (adas, "adas-v", "visitor", ada),
+             (adas, "adas-a", "agent", ada), (adas, "adas-bob", "agent", bob),
+             (bobs, "bobs-v", "visitor", ada), (bobs, "bobs-a", "agent", ada),
+             (ai_off, "off-ai", "ai", ada), (ai_off, "off-v", "visitor", ada),
+             ("no-such-session", "none-v", "visitor", ada)]
+    done: list[Any] = []
+    for start in range(0, len(order), together):  # each group submitted together: a batch
+        done += await asyncio.gather(*(send(*args) for args in order[start:start + together]),
+                                     return_exceptions=True)
     outcome = {cid: (getattr(d, "code", None) if isinstance(d, Exception) else d[0]["seq"])
-               for cid, d in zip(["on-v", "on-ai", "closed-v", "adas-v", "adas-a", "adas-bob",
-                                  "bobs-v", "bobs-a", "off-ai", "off-v", "none-v"], done,
-                                 strict=True)}
+               for (_sid, cid, _sender, _agent), d in zip(order, done, strict=True)}
     assert outcome == {
         "on-v": base[ai_on] + 1, "on-ai": base[ai_on] + 2, "closed-v": "session_closed",
         "adas-v": base[adas] + 1, "adas-a": base[adas] + 2, "adas-bob": "not_assigned",
