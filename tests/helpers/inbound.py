@@ -100,7 +100,7 @@ def lose_message_writes(monkeypatch: pytest.MonkeyPatch) -> None:
 
     failing = types.SimpleNamespace(**{k: getattr(messages_db, k) for k in dir(messages_db)
                                        if not k.startswith("__")})
-    failing.insert_batch = lost
+    failing.insert_batch = failing.write_common = lost  # every path's insert
     monkeypatch.setattr(writer, "db", failing)
 
 
