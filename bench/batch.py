@@ -27,7 +27,8 @@ from bench.run import fresh_mariadb_bench
 from chatserver.db import widgets as widgets_db
 from chatserver.db.engine import create_engine
 from chatserver.services.widget_form import DEFAULTS
-from chatserver.services.writer import MessageWriter, Send
+from chatserver.services.sends import Send
+from chatserver.services.writer import MessageWriter
 from chatserver.timeutil import utcnow
 from tests.helpers.settings import make_settings
 

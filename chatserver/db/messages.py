@@ -179,7 +179,7 @@ async def write_common(conn: AsyncConnection, groups: list[tuple[str, list[dict[
     """A batch of new text messages in one round trip on MariaDB's driver, with its COMMIT:
     the sessions locked and read (as `lock_sessions`), then each session's messages inserted
     with the seqs after its last_seq and that last_seq moved forward, both only where the
-    session takes them (the checks of `writer.check_can_send` for its senders, in SQL). A
+    session takes them (the checks of `sends.check_can_send` for its senders, in SQL). A
     session that does not take them gets neither: it is written nowhere and the caller
     writes its messages another way. `groups`: each session's new rows in order (without
     seq; a JSON meta encoded). Returns the locked sessions by id and the inserted rows' (id,
@@ -216,7 +216,7 @@ _SELECTED = ("client_msg_id", "sender_type", "sender_id", "sender_name", "text",
 
 
 def _takes(agent: str, ai: str) -> Any:
-    """A session takes its messages: `writer.check_can_send` in SQL. It is open, assigned to
+    """A session takes its messages: `sends.check_can_send` in SQL. It is open, assigned to
     the agent who writes in it (parameter `agent`, None if none does), and owned by the AI
     if the AI writes in it (parameter `ai`)."""
     return and_(sessions.c.status.not_in([bindparam(f"ended{e}") for e in range(len(ENDED))]),

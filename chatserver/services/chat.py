@@ -38,10 +38,10 @@ from chatserver.services.routing import (
     broadcast_queue,
     check_in_charge,
 )
+from chatserver.services.sends import Send
 from chatserver.services.sessions import add_system_message, agent_view, message_view, position_of
 from chatserver.services.team_notify import on_email_left, on_escalated
 from chatserver.services.transcripts import queue_transcript
-from chatserver.services.writer import Send
 from chatserver.timeutil import utcnow
 from chatserver.validate import clean_text, is_email
 

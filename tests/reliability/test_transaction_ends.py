@@ -18,7 +18,8 @@ from chatserver.db import engine as engine_mod
 from chatserver.db import sessions as sessions_db
 from chatserver.db.engine import create_engine
 from chatserver.db.schema import outbox, sessions
-from chatserver.services.writer import MessageWriter, Send
+from chatserver.services.sends import Send
+from chatserver.services.writer import MessageWriter
 from tests.helpers.settings import make_settings
 
 

@@ -19,7 +19,7 @@ from chatserver.db.schema import sessions
 from chatserver.errors import Conflict
 from chatserver.services import chat
 from chatserver.services import writer as writer_mod
-from chatserver.services.writer import Send
+from chatserver.services.sends import Send
 from tests.helpers.database import stored_messages
 
 
