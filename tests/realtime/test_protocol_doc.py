@@ -24,7 +24,8 @@ REALTIME = sorted((SERVER / "realtime").glob("*.py"))
 PROTOCOL = SERVER / "realtime" / "protocol.py"
 # The services the sockets call: their errors reach clients as error frames.
 SOCKET_SERVICES = [SERVER / "services" / f"{name}.py"
-                   for name in ("chat", "routing", "writer", "agent_presence", "history", "notes")]
+                   for name in ("chat", "routing", "writer", "sends", "agent_presence", "history",
+                                "notes")]
 DOC = ROOT / "docs" / "protocol.md"
 # Dicts with a "type" key that are not frames: JSON Schema and tool declarations for the AI.
 NOT_FRAME_KEYS = {"properties", "description", "function", "parameters", "items"}
