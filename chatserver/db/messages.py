@@ -167,11 +167,15 @@ def _move_seqs(n: int, agents: int) -> Any:
         "last_activity_at": now,
     }
     if agents:
-        values["first_agent_reply_at"] = case(
-            (sessions.c.id.in_([bindparam(f"a{i}") for i in range(agents)])
-             & sessions.c.first_agent_reply_at.is_(None), now),
-            else_=sessions.c.first_agent_reply_at)
+        values["first_agent_reply_at"] = _first_reply([f"a{i}" for i in range(agents)], now)
     return update(sessions).where(sessions.c.id.in_(ids)).values(**values)
+
+
+def _first_reply(replied: list[str], now: Any) -> Any:
+    """first_agent_reply_at: now for the sessions (parameters `replied`) that have none."""
+    return case((sessions.c.id.in_([bindparam(name) for name in replied])
+                 & sessions.c.first_agent_reply_at.is_(None), now),
+                else_=sessions.c.first_agent_reply_at)
 
 
 async def write_common(conn: AsyncConnection, groups: list[tuple[str, list[dict[str, Any]]]],
@@ -251,10 +255,8 @@ def _move_taken(n: int, agent_sessions: int) -> Any:
         "last_activity_at": now,
     }
     if agent_sessions:
-        values["first_agent_reply_at"] = case(
-            (sessions.c.id.in_([bindparam(f"replied{m}") for m in range(agent_sessions)])
-             & sessions.c.first_agent_reply_at.is_(None), now),
-            else_=sessions.c.first_agent_reply_at)
+        values["first_agent_reply_at"] = _first_reply(
+            [f"replied{m}" for m in range(agent_sessions)], now)
     # The sessions by their key (an OR of each session's checks was scanned whole by
     # MariaDB from ~40 sessions on), then each one's checks.
     ids: list[Any] = [bindparam(f"s{j}") for j in range(n)]
