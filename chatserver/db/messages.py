@@ -186,8 +186,7 @@ async def write_common(conn: AsyncConnection, groups: list[tuple[str, list[dict[
     session takes them (the checks of `sends.check_can_send` for its senders, in SQL). A
     session that does not take them gets neither: it is written nowhere and the caller
     writes its messages another way. `groups`: each session's new rows in order (without
-    seq; a JSON meta encoded). Returns the locked sessions by id and the inserted rows' (id,
-    session_id, seq).
+    seq). Returns the locked sessions by id and the inserted rows' (id, session_id, seq).
 
     The statements depend on the numbers of rows and sessions only (each session's checks
     are parameters), so that a few compiled statements serve every batch."""
@@ -206,6 +205,7 @@ async def write_common(conn: AsyncConnection, groups: list[tuple[str, list[dict[
             agent_sessions += 1
         for k, row in enumerate(rows, 1):
             params.update({f"{name}{i}": row[name] for name in _SELECTED})
+            params[f"meta{i}"] = json.dumps(row["meta"])  # encoded, as insert_batch's
             params.update({f"session{i}": sid, f"k{i}": k, f"agent_of{i}": agent,
                            f"ai_of{i}": ai})
             i += 1
@@ -215,8 +215,8 @@ async def write_common(conn: AsyncConnection, groups: list[tuple[str, list[dict[
     return {r["id"]: r for r in locked}, new
 
 
-_SELECTED = ("client_msg_id", "sender_type", "sender_id", "sender_name", "text", "meta",
-             "created_at")
+# What a row brings beyond its session and seq.
+_SELECTED = (*_INSERTED[2:], "meta")
 
 
 def _takes(agent: str, ai: str) -> Any:

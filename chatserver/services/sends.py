@@ -90,7 +90,7 @@ def check_repeat_files(found: Any, send: Send) -> ParleyError | None:
 
 
 async def hide_foreign(conn: AsyncConnection, session: Any, actor: Actor,
-                        error: ParleyError) -> ParleyError:
+                       error: ParleyError) -> ParleyError:
     """`not_assigned` for a session of the agent's widgets; not found for any other."""
     widget = await widgets_db.by_id(conn, session["widget_id"])
     return error if widget is not None and await sees_widget(conn, actor, widget) else NOT_FOUND
