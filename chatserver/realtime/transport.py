@@ -50,6 +50,11 @@ log = logging.getLogger(__name__)
 FrameHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+def _retrieve(written: asyncio.Future[None]) -> None:
+    if not written.cancelled():
+        written.exception()
+
+
 class FrameSocket(tornado.websocket.WebSocketHandler):
     kind = "socket"
     # An idle socket should cost little (10,000 of them). Parley's own state is in slots, not
@@ -164,6 +169,10 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
             if stream is not None and stream.writing():
                 self.drainer = asyncio.ensure_future(self._drain(written))
                 self.drainer.add_done_callback(self._drainer_done)
+            else:
+                # Written, or the stream closed under the write: the task then ends with
+                # WebSocketClosedError, retrieved here so that it is not logged as lost.
+                written.add_done_callback(_retrieve)
             return
         if not self.send_queue.push(data):
             log.warning("closing slow %s socket %s (%d frames queued)", self.kind, self.conn_id,

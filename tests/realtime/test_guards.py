@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from typing import Any
 
 import jwt
 import pymysql
 import pytest
+import tornado.websocket
 from sqlalchemy.exc import OperationalError
 
 from chatserver.db import messages as messages_db
@@ -206,6 +208,43 @@ async def test_slow_reader_is_closed(make_world: Any, app: Any) -> None:
     assert await reader.closed(5) == 4009
     assert len(slow.send_queue) <= 3
     stuck.cancel()
+
+
+async def test_a_stream_closed_under_a_write_leaves_no_lost_exception(
+        make_world: Any, app: Any) -> None:
+    world = await make_world()
+    s = await world.session()
+    await world.visitor(s)
+    (closing,) = [x for x in app.settings["registry"].sockets if x.kind == "visitor"]
+    writer, _ = await world.visitor(s)
+
+    async def closed_under_the_write() -> None:
+        raise tornado.websocket.WebSocketClosedError()
+
+    writes: list[asyncio.Future[None]] = []
+
+    def write_message(*_a: Any, **_k: Any) -> asyncio.Future[None]:
+        writes.append(asyncio.ensure_future(closed_under_the_write()))
+        return writes[-1]
+
+    closing.write_message = write_message
+    closing.ws_connection.stream.writing = lambda: False  # the stream is closed, not writing
+    lost: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: lost.append(context))
+    try:
+        await writer.send({"type": "typing", "on": True})
+        for _ in range(100):
+            if writes and writes[0].done():
+                break
+            await asyncio.sleep(0.01)
+        assert writes and writes[0].done()
+        writes.clear()
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert not lost
 
 
 def test_outbox_bounds_frames_and_bytes() -> None:
