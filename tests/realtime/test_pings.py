@@ -151,3 +151,29 @@ def test_an_interval_of_0_pings_nobody() -> None:
     p.tick()
     p.remove(sock)
     assert len(p) == 0
+
+
+async def test_sockets_that_open_together_are_pinged_over_the_whole_interval() -> None:
+    pinged: list[int] = []
+
+    class Sock:
+        ping_slot = pong_slot = 0
+        pong_due = False
+
+        def ping(self, data: bytes = b"") -> None:
+            pinged[-1] += 1
+
+        def close(self, code: int | None = None, reason: str | None = None) -> None:
+            pass  # unanswered: closed 80 ticks on
+
+    p = Pinger(25, 20)
+    try:
+        for _ in range(1000):  # a burst, all before the next tick
+            p.add(Sock())
+        for _ in range(p.slots):
+            pinged.append(0)
+            p.tick()
+    finally:
+        p.stop()
+    assert sum(pinged) == 1000
+    assert max(pinged) == 10  # 1,000 sockets over 100 slots, not 1,000 in one tick
