@@ -6,10 +6,11 @@ is a 422 (``validation_failed``). Both name the offending fields.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any
+
+import orjson
 
 from chatserver.errors import BadRequest, ValidationError
 
@@ -18,28 +19,13 @@ EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def parse_json(raw: str | bytes) -> Any:
-    """Strict JSON, for REST bodies and socket frames alike: NaN and Infinity, nesting too
-    deep to decode, and text that is not valid Unicode (an escaped lone surrogate, which no
-    database or response can encode) raise ValueError."""
-    try:
-        value = json.loads(raw, parse_constant=_reject_constant)
-    except (UnicodeDecodeError, RecursionError) as exc:
-        raise ValueError(str(exc)) from None
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    if _SURROGATE_ESCAPE.search(text):
-        try:
-            json.dumps(value, ensure_ascii=False).encode()
-        except UnicodeEncodeError:
-            raise ValueError("text that is not valid Unicode") from None
-    return value
+    """Strict JSON, for REST bodies and socket frames alike: NaN and Infinity, nesting deeper
+    than 1,024, text that is not valid UTF-8 and a lone surrogate (escaped or not: no
+    database or response can encode it) raise ValueError; an integer beyond 64 bits comes
+    back as a float. orjson: a fifth of the standard library's time for a chat frame
+    (docs/performance.md, section 13)."""
+    return orjson.loads(raw)  # its JSONDecodeError is a ValueError
 
 
 def clean_text(value: str, *, multiline: bool = True) -> str:

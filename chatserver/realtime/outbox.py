@@ -11,10 +11,10 @@ class Outbox:
         self.max_frames = max_frames
         self.max_bytes = max_bytes
         # Made on first use: most sockets never queue a frame, and an empty deque is 600 bytes.
-        self.frames: deque[str] | None = None
+        self.frames: deque[bytes] | None = None
         self.bytes = 0
 
-    def push(self, frame: str) -> bool:
+    def push(self, frame: bytes) -> bool:
         """Queue a frame; False when the reader is too far behind (the caller closes it)."""
         if self.frames is None:
             self.frames = deque()
@@ -24,7 +24,7 @@ class Outbox:
         self.bytes += len(frame)
         return True
 
-    def pop(self) -> str | None:
+    def pop(self) -> bytes | None:
         if not self.frames:
             self.frames = None
             return None

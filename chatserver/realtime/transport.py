@@ -8,13 +8,13 @@ frame (docs/protocol.md, Errors) or a close code. What the frames mean is the ro
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import orjson
 import tornado.ioloop
 import tornado.websocket
 from sqlalchemy.exc import DBAPIError
@@ -154,7 +154,8 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
     def send(self, frame: Mapping[str, Any]) -> None:
         if self.closing:
             return
-        data = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+        # Bytes of UTF-8, sent as a text frame (Tornado's opcode follows `binary`, not type).
+        data = orjson.dumps(frame, option=orjson.OPT_NON_STR_KEYS)
         idle = self.drainer is None or self.drainer.done()
         if idle and not self.send_queue:
             # Nothing is waiting: write now rather than one loop turn later (latency), and
@@ -217,7 +218,7 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         frame = {"type": "error", "code": "unauthorized" if code == CLOSE_AUTH else "forbidden",
                  "message": message, "retryable": False}
         try:
-            await self.write_message(json.dumps(frame))
+            await self.write_message(orjson.dumps(frame))
         except tornado.websocket.WebSocketClosedError:
             return
         self.close(code, message)

@@ -139,6 +139,9 @@ async def test_malformed_frames_get_error_frames(make_world: Any) -> None:
                       ('{"type": "message", "client_msg_id": "ok", "text": 5}',
                        "invalid_message"),
                       ('{"type": "seen", "seq": "x"}', "invalid_seq"),
+                      ('{"type": "seen", "seq": 1' + "0" * 30 + "}", "invalid_seq"),
+                      ('{"type": "seen", "seq": NaN}', "invalid_json"),
+                      ('{"type": "typing", "on": "\\ud800"}', "invalid_json"),
                       ('{"type": "close", "rating": 9}', "invalid_rating")):
         await visitor.send(raw)
         assert (await visitor.expect("error"))["code"] == code, raw
