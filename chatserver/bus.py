@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import orjson
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -123,7 +123,7 @@ class RedisBus:
         self._closing = False
         self.connected = asyncio.Event()
         # Events waiting to be sent to Redis, in publish order; one task sends them.
-        self._outbox: deque[tuple[str, str]] = deque()
+        self._outbox: deque[tuple[str, bytes]] = deque()
         self._pending = asyncio.Event()
         self._drained = asyncio.Event()
         self._publisher: asyncio.Task[None] | None = None
@@ -185,8 +185,8 @@ class RedisBus:
                 log.warning("redis publish queue full (%d events); dropping", PUBLISH_QUEUE_MAX)
             return
         self._overflowing = False
-        self._outbox.append((self.prefix + channel, json.dumps(
-            {"p": self.proc_id, "e": event}, separators=(",", ":"), ensure_ascii=False)))
+        self._outbox.append((self.prefix + channel, orjson.dumps(
+            {"p": self.proc_id, "e": event}, option=orjson.OPT_NON_STR_KEYS)))
         self._pending.set()
         if self._publisher is None or self._publisher.done():
             self._publisher = asyncio.ensure_future(self._publish_forever())
@@ -201,7 +201,7 @@ class RedisBus:
                 await self._send(batch)
             self._drained.set()
 
-    async def _send(self, batch: list[tuple[str, str]]) -> None:
+    async def _send(self, batch: list[tuple[str, bytes]]) -> None:
         for attempt in (1, 2):
             try:
                 async with self.client().pipeline(transaction=False) as pipe:
@@ -332,7 +332,7 @@ class RedisBus:
 
     def _deliver(self, name: str, data: bytes | str) -> None:
         try:
-            wrapped = json.loads(data)
+            wrapped = orjson.loads(data)
             origin, event = wrapped["p"], wrapped["e"]
         except (ValueError, KeyError, TypeError):
             log.warning("ignored a malformed event on %s", name)

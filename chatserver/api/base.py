@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import Awaitable
 from dataclasses import replace
 from typing import Any
 
+import orjson
 import tornado.http1connection
 import tornado.httputil
 import tornado.web
@@ -200,7 +200,7 @@ class APIHandler(tornado.web.RequestHandler):
 
     def send_json(self, data: Any, status: int = 200) -> None:
         self.set_status(status)
-        self.finish(json.dumps(data, separators=(",", ":"), ensure_ascii=False))
+        self.finish(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, ParleyError | tornado.web.HTTPError):
@@ -239,7 +239,7 @@ class APIHandler(tornado.web.RequestHandler):
             self.set_header("Access-Control-Allow-Origin", self._cors_origin)
             self.set_header("Vary", "Origin")
         self.set_status(status)
-        self.finish(json.dumps({"error": body}, separators=(",", ":")))
+        self.finish(orjson.dumps({"error": body}))
 
 
 class NotFoundHandler(APIHandler):
