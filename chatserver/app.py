@@ -43,6 +43,7 @@ from chatserver.context import Context
 from chatserver.mail.inbound import InboundMail
 from chatserver.mail.listener import MailListener
 from chatserver.realtime import handlers as sockets
+from chatserver.realtime.admission import Admission
 from chatserver.realtime.pings import Pinger
 from chatserver.realtime.registry import Registry
 from chatserver.services import agent_presence, inbound
@@ -153,6 +154,8 @@ def make_app(ctx: Context, ai: AIRunner | None = None, **overrides: Any) -> torn
         "default_handler_class": NotFoundHandler,
         # One ping timer for all sockets (realtime/pings.py), not Tornado's task per socket.
         "pinger": Pinger(ctx.settings.ws_ping_interval_s, ctx.settings.ws_ping_timeout_s),
+        # Accepting pauses while too many sockets wait for their auth (serve() listens).
+        "admission": Admission(),
         "websocket_ping_interval": 0,
         "websocket_max_message_size": ctx.settings.max_ws_frame_bytes,
         "xheaders": False,

@@ -25,6 +25,7 @@ from chatserver.config import Settings
 from chatserver.context import Context
 from chatserver.logs import FLUSH_S, access_handler, flush_access, request_id
 from chatserver.origins import client_ip
+from chatserver.realtime.admission import Admission
 from chatserver.realtime.handlers import close_all
 from chatserver.realtime.registry import Registry
 from chatserver.realtime.sweeper import Sweeper
@@ -250,7 +251,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
     in_flight = InFlightRequests(app)
     server = tornado.httpserver.HTTPServer(in_flight, **server_options(settings))
     sockets = sockets or listen_sockets(settings, reuse_port)
-    server.add_sockets(sockets)
+    admission: Admission = app.settings["admission"]
+    admission.listen(server, sockets)
     sweeper = Sweeper(ctx, app.settings["registry"])
     sweeper.start()
     outbox = OutboxSender(ctx)
@@ -287,7 +289,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event | None = None,
         sdnotify.notify("STOPPING=1\nSTATUS=shutting down")
     log.info("shutting down: no new connections, %ss for in-flight requests",
              settings.shutdown_grace_s)
-    server.stop()
+    admission.stop()
     sweeper.stop()
     app.settings["pinger"].stop()
     log_flusher.stop()

@@ -94,7 +94,7 @@ class AgentSocket(WatchingSocket):
             await self.fail_auth(CLOSE_FORBIDDEN, "this token is for another agent")
             return
         self.actor = actor
-        self.authed = True
+        self.authenticated()
         self.not_pending()
         self.set_timer(max(0.0, claims["exp"] - time.time()),
                        lambda: self.close(CLOSE_AUTH, "token expired"))

@@ -26,6 +26,7 @@ from chatserver.errors import ParleyError, RateLimited, Unauthorized, Validation
 from chatserver.origins import client_ip, request_origin_allowed
 from chatserver.outage import is_unavailable, outage_log
 from chatserver.ratelimit import SocketLimits
+from chatserver.realtime.admission import Admission
 from chatserver.realtime.outbox import Outbox
 from chatserver.realtime.pings import Pinger
 from chatserver.realtime.protocol import (
@@ -63,7 +64,7 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
     # socket no longer needs is dropped.
     __slots__ = ("auth_received", "authed", "closing", "conn_id", "consumer", "drainer",
                  "flooding", "frame_queue", "ip", "ping_slot", "pong_due", "pong_slot",
-                 "send_queue", "timer")
+                 "send_queue", "timer", "waiting")
     conn_id: str
     ip: str
     send_queue: Outbox
@@ -72,6 +73,8 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
     frame_queue: list[dict[str, Any]]
     authed: bool
     auth_received: bool
+    # Counted among the sockets that wait for their auth (realtime/admission.py).
+    waiting: bool
     closing: bool
     flooding: bool
     drainer: asyncio.Task[None] | None
@@ -90,7 +93,7 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         self.send_queue = Outbox(self.ctx.settings.ws_send_queue_messages,
                                  self.ctx.settings.ws_send_queue_bytes)
         self.frame_queue = []
-        self.authed = self.auth_received = self.closing = self.flooding = False
+        self.authed = self.auth_received = self.closing = self.flooding = self.waiting = False
         self.drainer = self.consumer = self.timer = None
         self.ping_slot = self.pong_slot = 0
         self.pong_due = False
@@ -115,6 +118,11 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         pinger: Pinger = self.application.settings["pinger"]
         return pinger
 
+    @property
+    def admission(self) -> Admission:
+        admission: Admission = self.application.settings["admission"]
+        return admission
+
     def check_origin(self, origin: str) -> bool:
         # The handshake always succeeds; a foreign origin is closed with 4403 once we know
         # which widget the socket is for (visitors) or at open (agents).
@@ -132,6 +140,8 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
         self.ip = client_ip(self.request, self.ctx.settings)
         self.registry.sockets.add(self)
         self.pinger.add(self)
+        self.waiting = True
+        self.admission.opened()
         self.set_timer(self.ctx.settings.ws_auth_timeout_s, self._auth_timeout)
 
     def set_timer(self, delay_s: float, callback: Callable[[], None]) -> None:
@@ -329,7 +339,17 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
     def on_pong(self, data: bytes) -> None:
         self.pong_due = False
 
+    def authenticated(self) -> None:
+        self.authed = True
+        self.settle()
+
+    def settle(self) -> None:
+        if self.waiting:
+            self.waiting = False
+            self.admission.settled()
+
     def on_close(self) -> None:
+        self.settle()
         self.closing = True
         self.cancel_timer()
         self.registry.sockets.discard(self)

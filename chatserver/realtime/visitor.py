@@ -95,7 +95,7 @@ class VisitorSocket(ConversationSocket):
             await self.unfollow(self.session_id)
             await self.fail_auth(CLOSE_FORBIDDEN, "this site may not use this widget")
             return
-        self.authed = True
+        self.authenticated()
         self.cancel_timer()
         self.site_key = row["site_key"]
         self.token = token
