@@ -2,7 +2,7 @@
 
 After a restart or a deploy every widget reconnects at once. Accepted as fast as they come,
 10,000 sockets are in their handshake and auth together, and the heap that this peak takes
-stays fragmented after it: the new process kept 6-9 % more memory than the old one for the
+stays fragmented after it: the new process kept 4-11 % more memory than the old one for the
 same sockets (docs/performance.md, section 13). So while ``high`` sockets are open but have
 not yet been authenticated, the server stops accepting and the kernel's backlog holds the
 next connections (``chatserver.server.LISTEN_BACKLOG``); it starts again when half of them
