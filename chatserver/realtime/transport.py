@@ -180,9 +180,9 @@ class FrameSocket(tornado.websocket.WebSocketHandler):
             if stream is not None and stream.writing():
                 self.drainer = asyncio.ensure_future(self._drain(written))
                 self.drainer.add_done_callback(self._drainer_done)
-            else:
-                # Written, or the stream closed under the write: the task then ends with
-                # WebSocketClosedError, retrieved here so that it is not logged as lost.
+            elif stream is None or stream.closed():
+                # Closed under the write: the task ends with WebSocketClosedError, retrieved
+                # so that it is not logged as lost (a written frame's task just succeeds).
                 written.add_done_callback(_retrieve)
             return
         if not self.send_queue.push(data):

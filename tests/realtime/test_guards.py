@@ -232,6 +232,7 @@ async def test_a_stream_closed_under_a_write_leaves_no_lost_exception(
 
     closing.write_message = write_message
     closing.ws_connection.stream.writing = lambda: False  # the stream is closed, not writing
+    closing.ws_connection.stream.closed = lambda: True
     lost: list[dict[str, Any]] = []
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _loop, context: lost.append(context))
