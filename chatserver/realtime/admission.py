@@ -34,7 +34,7 @@ class Admission:
         self.high = high
         self.max_pause_s = max_pause_s
         self.waiting = 0
-        self.pauses = 0  # times accepting stopped (tests, logs)
+        self.pauses = 0  # times accepting stopped (for tests)
         self._server: tornado.httpserver.HTTPServer | None = None
         self._sockets: list[socket.socket] = []
         self._removers: list[Callable[[], None]] = []
